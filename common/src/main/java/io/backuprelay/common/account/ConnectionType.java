@@ -1,0 +1,5 @@
+package io.backuprelay.common.account;
+
+public enum ConnectionType {
+    AZURE_BLOB
+}

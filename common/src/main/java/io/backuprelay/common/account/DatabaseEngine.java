@@ -1,0 +1,6 @@
+package io.backuprelay.common.account;
+
+public enum DatabaseEngine {
+    POSTGRESQL,
+    MARIADB
+}

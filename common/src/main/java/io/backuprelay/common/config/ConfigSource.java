@@ -1,0 +1,84 @@
+package io.backuprelay.common.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads settings from the environment (or any map of them) once, at start. Every error names the
+ * variable and what was wrong with its value.
+ */
+public final class ConfigSource {
+
+    private final Map<String, String> values;
+
+    public ConfigSource(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public static ConfigSource fromEnvironment() {
+        return new ConfigSource(System.getenv());
+    }
+
+    /** This source with some values replaced. */
+    public ConfigSource with(Map<String, String> overrides) {
+        var merged = new java.util.HashMap<>(values);
+        merged.putAll(overrides);
+        return new ConfigSource(merged);
+    }
+
+    public Optional<String> optional(String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public String string(String name, String defaultValue) {
+        return optional(name).orElse(defaultValue);
+    }
+
+    public String required(String name) {
+        return optional(name).orElseThrow(() -> new ConfigException(name, "is required but not set"));
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value < min || value > max) {
+                throw new ConfigException(name, "must be between " + min + " and " + max + ", is " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, "must be a whole number, is '" + raw.get() + "'");
+        }
+    }
+
+    /** An ISO-8601 duration such as {@code PT30S}, or a number of seconds. */
+    public Duration duration(String name, Duration defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            String text = raw.get();
+            Duration value = text.chars().allMatch(Character::isDigit)
+                    ? Duration.ofSeconds(Long.parseLong(text))
+                    : Duration.parse(text);
+            if (value.isNegative()) {
+                throw new ConfigException(name, "must not be negative, is " + text);
+            }
+            return value;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ConfigException(name, "must be a duration like PT30S or a number of seconds, is '" + raw.get() + "'");
+        }
+    }
+
+    public Path path(String name, Path defaultValue) {
+        return optional(name).map(Path::of).orElse(defaultValue);
+    }
+}

@@ -1,0 +1,38 @@
+package io.backuprelay.common.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/** A backup is in the account's container, verified. */
+@JsonTypeName("backup.completed")
+public record BackupCompleted(
+        int version,
+        String eventId,
+        String backupId,
+        String accountId,
+        Instant occurredAt,
+        Trigger trigger,
+        BlobLocation destination,
+        long sizeBytes,
+        String sha256,
+        String engine,
+        Instant startedAt,
+        Instant endedAt) implements BackupOutcome {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public BackupCompleted {
+        version = version == 0 ? CURRENT_VERSION : version;
+        Events.requireCommon(eventId, backupId, accountId, occurredAt);
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(endedAt, "endedAt");
+    }
+
+    /** From the request to the verified blob. */
+    public Duration duration() {
+        return Duration.between(startedAt, endedAt);
+    }
+}

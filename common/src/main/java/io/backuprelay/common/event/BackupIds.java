@@ -1,0 +1,30 @@
+package io.backuprelay.common.event;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.UUID;
+
+/** How backups are named: the staging file and the blob name derive from the backupId. */
+public final class BackupIds {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private BackupIds() {
+    }
+
+    /** A fresh UUIDv7 (RFC 9562): sorts by creation time, so recent backups list in order. */
+    public static String newManual(Instant now) {
+        long millis = now.toEpochMilli();
+        long randA = RANDOM.nextInt(1 << 12);
+        long msb = (millis << 16) | (0x7L << 12) | randA;
+        long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    /** The same account and due slot always give the same id, so a duplicate request is the same backup. */
+    public static String scheduled(String accountId, Instant dueSlot) {
+        byte[] name = (accountId + "@" + dueSlot).getBytes(StandardCharsets.UTF_8);
+        return UUID.nameUUIDFromBytes(name).toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.backuprelay.common.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+import java.util.Objects;
+
+/** Asks the dump worker for one full backup of an account's database. */
+@JsonTypeName("backup.requested")
+public record BackupRequested(
+        int version,
+        String eventId,
+        String backupId,
+        String accountId,
+        Instant occurredAt,
+        Trigger trigger,
+        int attempt,
+        String requestedBy,
+        String connectionId) implements BackupEvent {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public BackupRequested {
+        version = version == 0 ? CURRENT_VERSION : version;
+        attempt = attempt == 0 ? 1 : attempt;
+        Events.requireCommon(eventId, backupId, accountId, occurredAt);
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(connectionId, "connectionId");
+    }
+
+    /** A manual request: a fresh time-ordered backupId. */
+    public static BackupRequested manual(String accountId, String connectionId, String requestedBy, Instant now) {
+        return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.newManual(now), accountId, now,
+                Trigger.MANUAL, 1, requestedBy, connectionId);
+    }
+}

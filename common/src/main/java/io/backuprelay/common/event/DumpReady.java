@@ -1,0 +1,45 @@
+package io.backuprelay.common.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A complete archive waits in staging for upload.
+ *
+ * @param stagingFile the archive's file name inside the shared staging directory
+ * @param format      how the dump tool wrote it, e.g. {@code pg_dump-custom}
+ * @param compression e.g. {@code zstd}
+ * @param encryption  {@code none}, or the scheme the archive is encrypted with
+ */
+@JsonTypeName("dump.ready")
+public record DumpReady(
+        int version,
+        String eventId,
+        String backupId,
+        String accountId,
+        Instant occurredAt,
+        Trigger trigger,
+        String connectionId,
+        Instant requestedAt,
+        String stagingFile,
+        long sizeBytes,
+        String sha256,
+        String engine,
+        String serverVersion,
+        String format,
+        String compression,
+        String encryption,
+        Instant dumpStartedAt,
+        Instant dumpEndedAt) implements BackupEvent {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public DumpReady {
+        version = version == 0 ? CURRENT_VERSION : version;
+        encryption = encryption == null ? "none" : encryption;
+        Events.requireCommon(eventId, backupId, accountId, occurredAt);
+        Objects.requireNonNull(stagingFile, "stagingFile");
+        Objects.requireNonNull(sha256, "sha256");
+    }
+}

@@ -1,0 +1,75 @@
+package io.backuprelay.common.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+
+/**
+ * The one JSON codec of the project: every event, settings record and status goes through it.
+ * Readers ignore unknown fields, so a producer may add fields before its readers know them.
+ */
+public final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private Json() {
+    }
+
+    public static byte[] encode(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    public static String encodeToString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * @throws MalformedJsonException when the bytes are not JSON of that type, naming what is wrong
+     */
+    public static <T> T decode(byte[] json, Class<T> type) {
+        if (json == null) {
+            throw new MalformedJsonException("Expected a " + type.getSimpleName() + " but the message has no value");
+        }
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedJsonException("Not a valid " + type.getSimpleName() + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    public static <T> T decode(String json, Class<T> type) {
+        return decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+    }
+
+    /** The shared mapper, for adapters that must hand it to a library (e.g. a Kafka Streams serde). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,171 @@
+package io.backuprelay.common.kafka;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-memory copy of a compacted topic (accounts, settings, connections), read from the
+ * beginning by a consumer of its own and kept current. {@link #get} first catches up with what
+ * was written before the call, so a worker always sees a connection registered just before the
+ * request that names it.
+ */
+public final class CompactedTopicView<V> implements Runnable, Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
+
+    private final String topic;
+    private final Function<byte[], V> decoder;
+    private final Consumer<String, byte[]> consumer;
+    private final Map<String, V> values = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
+    private final Duration syncTimeout;
+    private volatile boolean closing;
+    private Thread thread;
+
+    public CompactedTopicView(KafkaSettings kafka, String clientId, String topic, Function<byte[], V> decoder) {
+        this(new KafkaConsumer<>(kafka.reader(clientId)), topic, decoder, Duration.ofSeconds(30));
+    }
+
+    CompactedTopicView(Consumer<String, byte[]> consumer, String topic, Function<byte[], V> decoder, Duration syncTimeout) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.decoder = decoder;
+        this.syncTimeout = syncTimeout;
+    }
+
+    public CompactedTopicView<V> start() {
+        thread = Thread.ofPlatform().daemon().name("view-" + topic).start(this);
+        return this;
+    }
+
+    /** The current value of the key, after catching up with everything written before this call. */
+    public Optional<V> get(String key) {
+        sync();
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /** A snapshot of every key, after catching up. */
+    public Map<String, V> snapshot() {
+        sync();
+        return Map.copyOf(values);
+    }
+
+    /** Waits until every record written to the topic before this call has been read. */
+    public void sync() {
+        CompletableFuture<Void> request = new CompletableFuture<>();
+        syncRequests.add(request);
+        try {
+            request.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not catch up with " + topic + " within " + syncTimeout, e);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = waitForPartitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> targets = null;
+            List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
+            while (!closing) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    apply(record);
+                }
+                if (targets == null && !syncRequests.isEmpty()) {
+                    CompletableFuture<Void> request;
+                    while ((request = syncRequests.poll()) != null) {
+                        waiting.add(request);
+                    }
+                    targets = new HashMap<>(consumer.endOffsets(partitions));
+                }
+                if (targets != null && caughtUp(targets)) {
+                    waiting.forEach(r -> r.complete(null));
+                    waiting.clear();
+                    targets = null;
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closing) {
+                log.error("View of {} stopped", topic, e);
+            }
+        } catch (RuntimeException e) {
+            log.error("View of {} stopped", topic, e);
+            syncRequests.forEach(r -> r.completeExceptionally(e));
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private List<TopicPartition> waitForPartitions() {
+        while (!closing) {
+            var infos = consumer.partitionsFor(topic);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            }
+            consumer.poll(Duration.ofMillis(200)); // lets a wake-up through while the topic is created
+        }
+        throw new WakeupException();
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> targets) {
+        for (var target : targets.entrySet()) {
+            if (consumer.position(target.getKey()) < target.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            log.warn("Ignoring a record without key on {} at offset {}", topic, record.offset());
+            return;
+        }
+        if (record.value() == null) {
+            values.remove(record.key());
+            return;
+        }
+        try {
+            values.put(record.key(), decoder.apply(record.value()));
+        } catch (RuntimeException e) {
+            log.warn("Ignoring an unreadable record for key {} on {} at offset {}: {}", record.key(), topic,
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        consumer.wakeup();
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
