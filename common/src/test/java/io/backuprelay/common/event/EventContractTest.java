@@ -1,0 +1,108 @@
+package io.backuprelay.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.json.MalformedJsonException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The JSON of every event version is a contract with the other services and outside tools. */
+class EventContractTest {
+
+    private static final String BACKUP_ID = "01936b4c-1a2b-7c3d-8e4f-5a6b7c8d9e0f";
+
+    static Stream<Arguments> goldenEvents() {
+        return Stream.of(
+                Arguments.of("backup.requested.v1.json", new BackupRequested(1, "5b0d7a51-4f59-4a7b-9c9a-1f0f8f1f3c11",
+                        BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:00Z"), Trigger.MANUAL, 1,
+                        "ana@acme.example", "main-azure")),
+                Arguments.of("dump.ready.v1.json", new DumpReady(1, "8c3e2f10-1d4b-4a53-9f0e-2b7c6d5e4f31", BACKUP_ID,
+                        "acme", Instant.parse("2026-11-26T09:16:40Z"), Trigger.MANUAL, "main-azure",
+                        Instant.parse("2026-11-26T09:15:00Z"), BACKUP_ID + ".dump.zst", 123456789L,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL", "15.19",
+                        "pg_dump-custom", "zstd", "none", Instant.parse("2026-11-26T09:15:01Z"),
+                        Instant.parse("2026-11-26T09:16:39Z"))),
+                Arguments.of("backup.completed.v1.json", new BackupCompleted(1, "0f1e2d3c-4b5a-4697-8877-665544332211",
+                        BACKUP_ID, "acme", Instant.parse("2026-11-26T09:18:00Z"), Trigger.MANUAL,
+                        new BlobLocation("acmebackups", "db-backups",
+                                "backups/acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst",
+                                "https://acmebackups.blob.core.windows.net/db-backups/backups/acme/2026/11/acme-20261126T091500Z-"
+                                        + BACKUP_ID + ".dump.zst"),
+                        123456789L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL",
+                        Instant.parse("2026-11-26T09:15:00Z"), Instant.parse("2026-11-26T09:18:00Z"))),
+                Arguments.of("backup.failed.v1.json", new BackupFailed(1, "aa11bb22-cc33-4d44-8e55-ff6677889900",
+                        BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:05Z"), Trigger.SCHEDULED, FailureStage.DUMP,
+                        "The database server db.acme.internal:5432 refused the connection.", true,
+                        Instant.parse("2026-11-26T09:30:05Z"), Instant.parse("2026-11-26T09:15:00Z"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenEvents")
+    void readsTheGoldenJsonOfItsVersion(String file, BackupEvent expected) throws IOException {
+        assertThat(Json.decode(golden(file), BackupEvent.class)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenEvents")
+    void writesExactlyTheGoldenJson(String file, BackupEvent event) throws IOException {
+        JsonNode written = Json.mapper().readTree(Json.encode(event));
+        assertThat(written).isEqualTo(Json.mapper().readTree(golden(file)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenEvents")
+    void ignoresFieldsAddedByANewerWriter(String file, BackupEvent expected) throws IOException {
+        ObjectNode newer = (ObjectNode) Json.mapper().readTree(golden(file));
+        newer.put("addedLater", "something a newer producer knows");
+        newer.putObject("nested").put("x", 1);
+        assertThat(Json.decode(Json.encode(newer), BackupEvent.class)).isEqualTo(expected);
+    }
+
+    @Test
+    void defaultsTheVersionOfAnEventWrittenWithoutOne() throws IOException {
+        ObjectNode old = (ObjectNode) Json.mapper().readTree(golden("backup.requested.v1.json"));
+        old.remove("version");
+        old.remove("attempt");
+        BackupRequested read = Json.decode(Json.encode(old), BackupRequested.class);
+        assertThat(read.version()).isEqualTo(1);
+        assertThat(read.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAnEventOfAnotherTypeWhereOneTypeIsExpected() throws IOException {
+        byte[] dumpReady = golden("dump.ready.v1.json");
+        assertThatThrownBy(() -> Json.decode(dumpReady, BackupRequested.class))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessageContaining("BackupRequested");
+    }
+
+    @Test
+    void namesWhatIsMissingInAnIncompleteEvent() {
+        assertThatThrownBy(() -> Json.decode("{\"type\":\"backup.requested\",\"backupId\":\"b\"}", BackupRequested.class))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessageContaining("eventId");
+    }
+
+    @Test
+    void refusesBytesThatAreNotJson() {
+        assertThatThrownBy(() -> Json.decode("not json at all", BackupEvent.class))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessageStartingWith("Not a valid BackupEvent");
+    }
+
+    private static byte[] golden(String file) throws IOException {
+        try (InputStream in = EventContractTest.class.getResourceAsStream("/golden/" + file)) {
+            return in.readAllBytes();
+        }
+    }
+}
