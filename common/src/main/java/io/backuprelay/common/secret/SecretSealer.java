@@ -46,6 +46,21 @@ public final class SecretSealer {
         return new SecretSealer(keyId, Map.of(keyId, Base64.getDecoder().decode(base64Key.trim())));
     }
 
+    /**
+     * The sealer of a service: {@code BACKUPRELAY_MASTER_KEY} (base64 of 32 bytes) under the id
+     * {@code BACKUPRELAY_MASTER_KEY_ID} (default {@code k1}).
+     */
+    public static SecretSealer from(io.backuprelay.common.config.ConfigSource config) {
+        String keyId = config.string("BACKUPRELAY_MASTER_KEY_ID", "k1");
+        String key = config.required("BACKUPRELAY_MASTER_KEY");
+        try {
+            return ofBase64(keyId, key);
+        } catch (IllegalArgumentException e) {
+            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_MASTER_KEY",
+                    "must be the base64 of 32 random bytes (" + e.getMessage().replaceAll("[A-Za-z0-9+/=]{20,}", "***") + ")");
+        }
+    }
+
     /** A new random 256-bit key, base64-encoded, for a first start. */
     public static String newBase64Key() {
         byte[] key = new byte[32];

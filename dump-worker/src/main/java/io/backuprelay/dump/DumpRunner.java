@@ -1,0 +1,21 @@
+package io.backuprelay.dump;
+
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.archive.ArchiveFile;
+import io.backuprelay.dump.archive.ArchiveSink;
+import java.io.IOException;
+
+/** Dumps one engine's database into a staged archive. */
+public interface DumpRunner {
+
+    /**
+     * @throws DumpFailedException  with a reason for the super-administrator; nothing is left in staging
+     * @throws InterruptedException when the job is cancelled; the tool is stopped and nothing is left in staging
+     */
+    Dumped dump(SourceDatabase source, String password, ArchiveSink sink, String backupId)
+            throws DumpFailedException, IOException, InterruptedException;
+
+    /** A complete archive, with what it was made from. */
+    record Dumped(ArchiveFile archive, String serverVersion, String format) {
+    }
+}

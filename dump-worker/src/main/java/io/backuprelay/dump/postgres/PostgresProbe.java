@@ -1,0 +1,84 @@
+package io.backuprelay.dump.postgres;
+
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.DumpFailedException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Connects once before a dump: it tells the server's version (to choose the pg_dump) and turns
+ * the common connection problems into reasons a super-administrator can act on.
+ */
+public final class PostgresProbe {
+
+    private static final int CONNECT_TIMEOUT_SECONDS = 15;
+
+    private PostgresProbe() {
+    }
+
+    /** The server's version, e.g. {@code 15.19}. */
+    public static ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
+        Properties props = new Properties();
+        props.setProperty("user", source.username());
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", "60");
+        props.setProperty("ApplicationName", "backuprelay");
+        String url = "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
+        try (Connection connection = DriverManager.getConnection(url, props);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
+            rs.next();
+            return new ServerVersion(rs.getInt(1) / 10000, rs.getString(2));
+        } catch (SQLException e) {
+            throw new DumpFailedException(reason(source, e));
+        }
+    }
+
+    static String reason(SourceDatabase source, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String server = "The database server " + source.host() + ":" + source.port();
+        return switch (state) {
+            case "28P01", "28000" -> server + " rejected the username '" + source.username()
+                    + "' or its password. Update the database credentials registered for this account.";
+            case "3D000" -> "The database '" + source.database() + "' does not exist on " + source.host() + ":"
+                    + source.port() + ".";
+            case "08001", "08004", "08006" -> "Cannot reach the database server " + source.host() + ":" + source.port()
+                    + " (" + connectionProblem(e) + "). Check that it is running and accepts connections from the backup service.";
+            case "42501" -> server + " does not allow the user '" + source.username() + "' to read the database '"
+                    + source.database() + "'.";
+            default -> server + " refused the backup: " + firstLine(e.getMessage());
+        };
+    }
+
+    private static String connectionProblem(SQLException e) {
+        Throwable cause = e.getCause();
+        String text = cause == null ? String.valueOf(e.getMessage()) : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (text.contains("Connection refused")) {
+            return "connection refused";
+        }
+        if (text.contains("UnknownHost")) {
+            return "unknown host";
+        }
+        if (text.contains("timed out") || text.contains("Timeout")) {
+            return "no answer within " + CONNECT_TIMEOUT_SECONDS + " seconds";
+        }
+        return firstLine(text);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** @param major e.g. 15 */
+    public record ServerVersion(int major, String text) {
+    }
+}

@@ -1,0 +1,14 @@
+package io.backuprelay.notify;
+
+import java.util.List;
+
+/**
+ * One message to send. {@code messageId} derives from what it is about, so a resend is
+ * recognisable as the same message.
+ */
+public record Email(List<String> to, String subject, String text, String messageId) {
+
+    public Email {
+        to = List.copyOf(to);
+    }
+}

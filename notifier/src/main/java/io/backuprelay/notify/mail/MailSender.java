@@ -1,0 +1,10 @@
+package io.backuprelay.notify.mail;
+
+import io.backuprelay.notify.Email;
+
+/** Delivers an email; throws when it could not, so the caller can retry. */
+public interface MailSender {
+
+    /** @return where the message went, for the log (a server, or a file) */
+    String send(Email email) throws Exception;
+}

@@ -1,0 +1,54 @@
+package io.backuprelay.upload;
+
+import io.backuprelay.common.event.DumpReady;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Where a backup goes inside the container:
+ * {@code {path}/{accountId}/{yyyy}/{MM}/{accountId}-{UTC timestamp}-{backupId}.{ext}}. The name
+ * derives from the backup alone, so redoing an upload writes the same blob.
+ */
+public final class BlobNaming {
+
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy/MM").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private BlobNaming() {
+    }
+
+    public static String blobName(String path, DumpReady dump) {
+        String folder = normalize(path);
+        String name = dump.accountId() + "/" + MONTH.format(dump.requestedAt()) + "/" + dump.accountId() + "-"
+                + STAMP.format(dump.requestedAt()) + "-" + dump.backupId() + "." + extension(dump);
+        return folder.isEmpty() ? name : folder + "/" + name;
+    }
+
+    /** {@code dump.zst} for a pg_dump custom archive in zstd; {@code .age} is added when encrypted. */
+    static String extension(DumpReady dump) {
+        String base = switch (dump.format()) {
+            case "pg_dump-custom" -> "dump";
+            default -> "sql";
+        };
+        String compressed = switch (dump.compression()) {
+            case "zstd" -> base + ".zst";
+            case "gzip" -> base + ".gz";
+            default -> base;
+        };
+        return "none".equals(dump.encryption()) ? compressed : compressed + ".age";
+    }
+
+    private static String normalize(String path) {
+        if (path == null) {
+            return "";
+        }
+        String trimmed = path.strip().replace('\\', '/');
+        while (trimmed.startsWith("/")) {
+            trimmed = trimmed.substring(1);
+        }
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,143 @@
+package io.backuprelay.upload;
+
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BlobLocation;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.kafka.JobContext;
+import io.backuprelay.common.kafka.JobHandler;
+import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.kafka.Output;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.secret.SecretUnavailableException;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.upload.azure.BlobUploader;
+import io.backuprelay.upload.azure.BlobUploader.UploadedBlob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code DumpReady} → the archive in the account's container, verified, and {@code BackupCompleted};
+ * or {@code BackupFailed} (stage UPLOAD). The staged file is removed once the outcome is committed.
+ */
+public final class UploadHandler implements JobHandler<DumpReady> {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
+
+    private final Topics topics;
+    private final Function<String, Optional<Connection>> connections;
+    private final SecretSealer sealer;
+    private final BlobUploader uploader;
+    private final Path stagingDir;
+    private final Clock clock;
+
+    public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections, SecretSealer sealer,
+                         BlobUploader uploader, Path stagingDir, Clock clock) {
+        this.topics = topics;
+        this.connections = connections;
+        this.sealer = sealer;
+        this.uploader = uploader;
+        this.stagingDir = stagingDir;
+        this.clock = clock;
+    }
+
+    @Override
+    public JobResult handle(DumpReady dump, JobContext context) {
+        Path staged = stagingDir.resolve(dump.stagingFile()).normalize();
+        if (!staged.startsWith(stagingDir.normalize())) {
+            throw new io.backuprelay.common.kafka.PoisonMessageException(
+                    "stagingFile '" + dump.stagingFile() + "' points outside the staging directory");
+        }
+        JobResult result = uploadOrFail(dump, staged);
+        return result.thenAfterCommit(() -> removeStaged(staged));
+    }
+
+    private JobResult uploadOrFail(DumpReady dump, Path staged) {
+        Optional<Connection> found = connections.apply(Connection.key(dump.accountId(), dump.connectionId()));
+        if (found.isEmpty()) {
+            return failed(dump, "The connection '" + dump.connectionId() + "' of account '" + dump.accountId()
+                    + "' does not exist (it may have been deleted).");
+        }
+        Connection connection = found.get();
+        String blobName = BlobNaming.blobName(connection.path(), dump);
+        try {
+            String accessKey = sealer.open(connection.accessKey());
+            Optional<UploadedBlob> earlier = uploader.find(connection, accessKey, blobName)
+                    .filter(blob -> matches(blob, dump));
+            UploadedBlob blob;
+            if (earlier.isPresent()) {
+                log.info("Backup {} of account {} is already stored as {}; not sending it again", dump.backupId(),
+                        dump.accountId(), blobName);
+                blob = earlier.get();
+            } else {
+                if (!Files.isRegularFile(staged)) {
+                    return failed(dump, "The archive of backup " + dump.backupId()
+                            + " is no longer in the staging area of the upload worker.");
+                }
+                log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
+                        dump.sizeBytes(), connection.containerName(), blobName);
+                blob = uploader.upload(connection, accessKey, blobName, staged, dump.sizeBytes(), metadata(dump));
+                if (!matches(blob, dump)) {
+                    return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
+                            + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
+                }
+            }
+            var completed = new BackupCompleted(BackupCompleted.CURRENT_VERSION, UUID.randomUUID().toString(),
+                    dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
+                    new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
+                    dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant());
+            log.info("Backup {} of account {} completed: {}", dump.backupId(), dump.accountId(), blobName);
+            return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
+        } catch (UploadFailedException e) {
+            return failed(dump, e.getMessage());
+        } catch (SecretUnavailableException e) {
+            return failed(dump, "The upload worker cannot read the stored access key of connection '"
+                    + dump.connectionId() + "': " + e.getMessage());
+        }
+    }
+
+    /** Size and SHA-256 as Azure reports them after the commit must be the archive's. */
+    private static boolean matches(UploadedBlob blob, DumpReady dump) {
+        Map<String, String> metadata = blob.metadata();
+        return blob.size() == dump.sizeBytes()
+                && dump.sha256().equals(metadata.get(BlobMetadata.SHA256))
+                && dump.backupId().equals(metadata.get(BlobMetadata.BACKUP_ID));
+    }
+
+    private static Map<String, String> metadata(DumpReady dump) {
+        return Map.of(
+                BlobMetadata.BACKUP_ID, dump.backupId(),
+                BlobMetadata.ACCOUNT_ID, dump.accountId(),
+                BlobMetadata.SHA256, dump.sha256(),
+                BlobMetadata.ENGINE, dump.engine(),
+                BlobMetadata.FORMAT, dump.format(),
+                BlobMetadata.COMPRESSION, dump.compression(),
+                BlobMetadata.ENCRYPTION, dump.encryption(),
+                BlobMetadata.WRITTEN_BY, BlobMetadata.WRITER);
+    }
+
+    private JobResult failed(DumpReady dump, String reason) {
+        log.warn("Backup {} of account {} failed at the upload: {}", dump.backupId(), dump.accountId(), reason);
+        return JobResult.of(Output.json(topics.outcomes(), dump.accountId(),
+                BackupFailed.of(dump, FailureStage.UPLOAD, reason, clock.instant())));
+    }
+
+    private static void removeStaged(Path staged) {
+        try {
+            Files.deleteIfExists(staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove the staged archive " + staged, e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.backuprelay.upload;
+
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.CompactedTopicView;
+import io.backuprelay.common.kafka.JobWorker;
+import io.backuprelay.common.kafka.JobWorkerConfig;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.upload.azure.BlobUploader;
+import java.io.Closeable;
+import java.time.Clock;
+
+/** The upload step: reads {@code backup.dumps}, writes {@code backup.outcomes}. */
+public final class UploadWorker implements Closeable {
+
+    private final CompactedTopicView<Connection> connections;
+    private final JobWorker<DumpReady> worker;
+
+    public UploadWorker(KafkaSettings kafka, UploadWorkerConfig config, SecretSealer sealer, Clock clock) {
+        this.connections = new CompactedTopicView<>(kafka, "upload-worker-connections", kafka.topics().connections(),
+                bytes -> Json.decode(bytes, Connection.class));
+        UploadHandler handler = new UploadHandler(kafka.topics(), connections::get, sealer,
+                new BlobUploader(config.blockParallelism()), config.stagingDir(), clock);
+        this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
+                kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
+                kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
+                kafka, bytes -> Json.decode(bytes, DumpReady.class), handler);
+    }
+
+    public UploadWorker start() {
+        connections.start();
+        worker.start();
+        return this;
+    }
+
+    public JobWorker<DumpReady> jobs() {
+        return worker;
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+        connections.close();
+    }
+}
