@@ -1,0 +1,52 @@
+package io.backuprelay.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.upload.azure.BlobUploader;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class BlobNamingTest {
+
+    private static final String BACKUP_ID = "01936b4c-1a2b-7c3d-8e4f-5a6b7c8d9e0f";
+
+    @Test
+    void namesTheBlobByPathAccountMonthTimestampAndBackupId() {
+        assertThat(BlobNaming.blobName("backups/companyX", dump("zstd", "none")))
+                .isEqualTo("backups/companyX/acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst");
+    }
+
+    @Test
+    void leavesOutAnEmptyPathAndTrimsSlashes() {
+        assertThat(BlobNaming.blobName("", dump("zstd", "none")))
+                .isEqualTo("acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst");
+        assertThat(BlobNaming.blobName("/backups/", dump("zstd", "none")))
+                .startsWith("backups/acme/2026/11/");
+        assertThat(BlobNaming.blobName(null, dump("zstd", "none"))).startsWith("acme/");
+    }
+
+    @Test
+    void theExtensionSaysHowToOpenTheArchive() {
+        assertThat(BlobNaming.blobName("", dump("gzip", "none"))).endsWith(".dump.gz");
+        assertThat(BlobNaming.blobName("", dump("zstd", "age-x25519"))).endsWith(".dump.zst.age");
+    }
+
+    @Test
+    void blocksAreAtLeast8MiBAndNeverMoreThan45000() {
+        long mib = 1024L * 1024;
+        assertThat(BlobUploader.blockSize(1)).isEqualTo(8 * mib);
+        assertThat(BlobUploader.blockSize(100L * 1024 * mib)).isEqualTo(8 * mib);
+        long fiveTiB = 5L * 1024 * 1024 * mib;
+        long block = BlobUploader.blockSize(fiveTiB);
+        assertThat((fiveTiB + block - 1) / block).isLessThanOrEqualTo(45_000);
+    }
+
+    private static DumpReady dump(String compression, String encryption) {
+        Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
+        return new DumpReady(1, "e", BACKUP_ID, "acme", requested.plusSeconds(60), Trigger.MANUAL, "main", requested,
+                BACKUP_ID + ".dump.zst", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", compression, encryption,
+                requested, requested.plusSeconds(59));
+    }
+}
