@@ -1,0 +1,128 @@
+package io.backuprelay.standalone;
+
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.dump.DumpWorker;
+import io.backuprelay.dump.DumpWorkerConfig;
+import io.backuprelay.notify.NotifierWorker;
+import io.backuprelay.notify.mail.MailSettings;
+import io.backuprelay.scheduler.Scheduler;
+import io.backuprelay.scheduler.SchedulerConfig;
+import io.backuprelay.upload.UploadWorker;
+import io.backuprelay.upload.UploadWorkerConfig;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service in one JVM. Against {@code KAFKA_BOOTSTRAP_SERVERS} when it is set; otherwise an
+ * embedded single-node broker whose data lives under {@code BACKUPRELAY_DATA_DIR} (default
+ * {@code ./data}), as do staging, the mail outbox, the scheduler's state and, on first start, a
+ * generated master key.
+ */
+public final class Standalone implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private KafkaSettings kafka;
+
+    public static Standalone start(ConfigSource environment) throws Exception {
+        Standalone standalone = new Standalone();
+        try {
+            standalone.startAll(environment);
+            return standalone;
+        } catch (Exception e) {
+            standalone.close();
+            throw e;
+        }
+    }
+
+    private void startAll(ConfigSource environment) throws Exception {
+        Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
+        Files.createDirectories(dataDir);
+        ConfigSource config = withLocalDefaults(environment, dataDir);
+        if (config.optional("KAFKA_BOOTSTRAP_SERVERS").isEmpty()) {
+            EmbeddedKafka broker = EmbeddedKafka.start(dataDir,
+                    config.integer("BACKUPRELAY_KAFKA_PORT", 9092, 1, 65535),
+                    config.integer("BACKUPRELAY_KAFKA_CONTROLLER_PORT", 9093, 1, 65535));
+            running.push(broker);
+            config = config.with(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
+        }
+        kafka = KafkaSettings.from(config);
+        TopicProvisioner.ensureTopics(kafka, config.integer("BACKUPRELAY_TOPIC_PARTITIONS", 6, 1, 1000),
+                (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
+        SecretSealer sealer = SecretSealer.from(config);
+        Clock clock = Clock.systemUTC();
+
+        running.push(new Scheduler(kafka, SchedulerConfig.from(config)).start());
+        running.push(new DumpWorker(kafka, DumpWorkerConfig.from(config), sealer, clock).start());
+        running.push(new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock).start());
+        MailSettings mail = MailSettings.from(config);
+        log.info("Mail: {}", mail);
+        running.push(new NotifierWorker(kafka, mail, clock).start());
+        log.info("backuprelay is running against {} (topics {})", kafka.bootstrapServers(),
+                kafka.topics().prefix().isEmpty() ? "unprefixed" : "prefixed '" + kafka.topics().prefix() + "'");
+    }
+
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public Topics topics() {
+        return kafka.topics();
+    }
+
+    /** Staging, outbox, scheduler state and the master key default to folders of the data directory. */
+    static ConfigSource withLocalDefaults(ConfigSource config, Path dataDir) throws IOException {
+        Map<String, String> defaults = new HashMap<>();
+        putIfUnset(config, defaults, "BACKUPRELAY_STAGING_DIR", dataDir.resolve("staging").toString());
+        putIfUnset(config, defaults, "BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox").toString());
+        putIfUnset(config, defaults, "SCHEDULER_STATE_DIR", dataDir.resolve("scheduler-state").toString());
+        if (config.optional("BACKUPRELAY_MASTER_KEY").isEmpty()) {
+            defaults.put("BACKUPRELAY_MASTER_KEY", localMasterKey(dataDir.resolve("master.key")));
+        }
+        return config.with(defaults);
+    }
+
+    private static void putIfUnset(ConfigSource config, Map<String, String> defaults, String name, String value) {
+        if (config.optional(name).isEmpty()) {
+            defaults.put(name, value);
+        }
+    }
+
+    /** A key of this machine's, made on first start and readable by its owner only. */
+    private static String localMasterKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, SecretSealer.newBase64Key());
+            log.info("Generated a master key in {}", file);
+        }
+        return Files.readString(file).trim();
+    }
+
+    /** Stops the services in the reverse order of their start: workers finish or cancel their jobs first. */
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable service = running.pop();
+            try {
+                service.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", service.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
