@@ -1,0 +1,187 @@
+package io.backuprelay.dump.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.DumpFailedException;
+import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.testkit.ScratchDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pg_dump against the local PostgreSQL server, through a wrapper that records how it was called. */
+class PgDumpRunnerIT {
+
+    private static final String PASSWORD = "Sup3r:S3cret\\pass-" + UUID.randomUUID();
+
+    @TempDir
+    Path tools;
+    @TempDir
+    Path staging;
+    @TempDir
+    Path calls;
+
+    private ScratchDatabase db;
+    private String user;
+
+    @BeforeEach
+    void database() {
+        db = ScratchDatabase.postgres();
+        db.execute("CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO customer (name) SELECT 'Customer ' || g FROM generate_series(1, 500) g");
+        user = "br_user_" + UUID.randomUUID().toString().substring(0, 8);
+        // Members of this role must give their password: .ci/setup-databases puts the rule in pg_hba.conf.
+        db.admin("CREATE ROLE " + user + " LOGIN PASSWORD '" + PASSWORD.replace("'", "''")
+                + "' IN ROLE backuprelay_password_auth");
+        db.admin("GRANT CONNECT ON DATABASE " + db.name() + " TO " + user);
+        db.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + user,
+                "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO " + user);
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+        db.admin("DROP ROLE IF EXISTS " + user);
+    }
+
+    @Test
+    void thePasswordReachesPgDumpThroughAPrivateFileNeverItsArgumentsOrEnvironment() throws Exception {
+        installWrapper("");
+
+        DumpRunner.Dumped dumped = runner().dump(source(), PASSWORD, sink(), "b-1");
+
+        assertThat(dumped.archive().path()).isEqualTo(staging.resolve("b-1.dump.zst"));
+        assertThat(dumped.archive().sizeBytes()).isEqualTo(Files.size(dumped.archive().path())).isPositive();
+        assertThat(dumped.archive().sha256()).isEqualTo(sha256(dumped.archive().path()));
+        assertThat(dumped.serverVersion()).startsWith("15.");
+        String args = Files.readString(calls.resolve("args"));
+        String env = Files.readString(calls.resolve("env"));
+        assertThat(args).contains("--format=custom", "--compress=0", "--username=" + user, "--dbname=" + db.name())
+                .doesNotContain(PASSWORD);
+        assertThat(env).doesNotContain(PASSWORD).doesNotContain("PGPASSWORD").contains("PGPASSFILE=");
+        String passFile = env.lines().filter(l -> l.startsWith("PGPASSFILE=")).findFirst().orElseThrow().substring(11);
+        assertThat(Path.of(passFile)).doesNotExist();
+        assertThat(Files.readString(calls.resolve("passfile-mode"))).contains("-rw-------");
+        assertThat(stagingFiles()).containsExactly("b-1.dump.zst");
+    }
+
+    @Test
+    void aWrongPasswordIsReportedInPlainWordsWithoutThePassword() throws Exception {
+        installWrapper("");
+        String wrong = "wrong-" + PASSWORD;
+
+        assertThatThrownBy(() -> runner().dump(source(), wrong, sink(), "b-2"))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessage("The database server 127.0.0.1:5432 rejected the username '" + user
+                        + "' or its password. Update the database credentials registered for this account.")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong));
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableServerIsReportedInPlainWords() throws Exception {
+        installWrapper("");
+        SourceDatabase nowhere = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 1, db.name(), user, null);
+
+        assertThatThrownBy(() -> runner().dump(nowhere, PASSWORD, sink(), "b-3"))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageStartingWith("Cannot reach the database server 127.0.0.1:1 (connection refused).");
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void aMissingDatabaseIsNamed() throws Exception {
+        installWrapper("");
+        SourceDatabase missing = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "no_such_db", "postgres", null);
+
+        assertThatThrownBy(() -> runner().dump(missing, "", sink(), "b-4"))
+                .hasMessage("The database 'no_such_db' does not exist on 127.0.0.1:5432.");
+    }
+
+    @Test
+    void aDumpToolThatDiesMidWayFailsAndLeavesNoFile() throws Exception {
+        installWrapper("/usr/lib/postgresql/15/bin/pg_dump \"$@\" | head -c 1000; exit 1\n");
+
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), "b-5"))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageStartingWith("pg_dump could not dump 127.0.0.1:5432/" + db.name());
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void cancellingADumpStopsTheToolAndRemovesThePartialFile() throws Exception {
+        installWrapper("echo $$ > " + calls.resolve("pid") + "; printf 'PGDMP partial'; exec sleep 300\n");
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread job = Thread.ofVirtual().start(() -> {
+            try {
+                runner().dump(source(), PASSWORD, sink(), "b-6");
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        awaitFile(calls.resolve("pid"));
+        long pid = Long.parseLong(Files.readString(calls.resolve("pid")).trim());
+
+        job.interrupt();
+
+        assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    private PgDumpRunner runner() {
+        return new PgDumpRunner(new PgDumpTools(tools));
+    }
+
+    private ArchiveSink sink() {
+        return new ArchiveSink(staging, 3);
+    }
+
+    private SourceDatabase source() {
+        return new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), user, null);
+    }
+
+    /** A pg_dump 15 that records its arguments, environment and password file, then runs {@code body} (or the real one). */
+    private void installWrapper(String body) throws IOException {
+        Path bin = Files.createDirectories(tools.resolve("15/bin"));
+        Path script = bin.resolve("pg_dump");
+        String record = "printf '%s\\n' \"$@\" > " + calls.resolve("args") + "\n"
+                + "env > " + calls.resolve("env") + "\n"
+                + "ls -l \"$PGPASSFILE\" > " + calls.resolve("passfile-mode") + "\n";
+        String run = body.isEmpty() ? "exec /usr/lib/postgresql/15/bin/pg_dump \"$@\"\n" : body;
+        Files.writeString(script, "#!/bin/sh\n" + record + run);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private List<String> stagingFiles() throws IOException {
+        try (Stream<Path> files = Files.list(staging)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static void awaitFile(Path file) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Files.exists(file)
+                && !Files.readString(file).isBlank());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
