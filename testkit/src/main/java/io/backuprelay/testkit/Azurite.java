@@ -67,8 +67,8 @@ public final class Azurite {
             Path log = workspace.resolve("azurite.log");
             process = new ProcessBuilder(List.of(executable.toString(),
                     "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
-                    "--location", workspace.toString(),
                     "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose"))
+                    .directory(workspace.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -1,0 +1,308 @@
+package io.backuprelay.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobProperties;
+import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.DeadLetters;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.KafkaProbe;
+import io.backuprelay.testkit.ScratchDatabase;
+import io.backuprelay.testkit.TestKafka;
+import io.backuprelay.testkit.TestSmtp;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backup from request to email, through every service wired as the standalone mode wires them,
+ * against the real broker, PostgreSQL, Azurite and SMTP server.
+ */
+class BackupPipelineIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final String MASTER_KEY = SecretSealer.newBase64Key();
+
+    @TempDir
+    static Path dataDir;
+
+    private static Standalone app;
+    private static Topics topics;
+    private static SecretSealer sealer;
+    private static BlobContainerClient container;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        String prefix = TestKafka.uniquePrefix();
+        app = Standalone.start(new ConfigSource(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
+                "BACKUPRELAY_TOPIC_PREFIX", prefix,
+                "BACKUPRELAY_TOPIC_PARTITIONS", "3",
+                "BACKUPRELAY_DATA_DIR", dataDir.toString(),
+                "BACKUPRELAY_MASTER_KEY", MASTER_KEY,
+                "SMTP_HOST", "127.0.0.1",
+                "SMTP_PORT", Integer.toString(TestSmtp.port()),
+                "SMTP_SECURITY", "NONE",
+                "SMTP_FROM", "backups@platform.example")));
+        topics = app.topics();
+        sealer = SecretSealer.ofBase64("k1", MASTER_KEY);
+        container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .createBlobContainerIfNotExists("db-backups-" + prefix.replace(".", ""));
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void aManualBackupBecomesARestorableBlobOneEmailAndTheLastBackupTime() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase restored = ScratchDatabase.postgres()) {
+            fillWithATypicalSchema(source);
+            String accountId = newAccountId();
+            String admin = accountId + "-admin@tenant.example";
+            register(accountId, admin, source.name(), 5432, "postgres", "");
+            registerConnection(accountId, "main", "backups/companyX");
+
+            BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());
+            publish(request);
+            BackupOutcome outcome = awaitOutcome(request.backupId());
+
+            assertThat(outcome).isInstanceOf(BackupCompleted.class);
+            BackupCompleted completed = (BackupCompleted) outcome;
+            String expectedName = "backups/companyX/" + accountId + "/"
+                    + DateTimeFormatter.ofPattern("yyyy/MM").withZone(ZoneOffset.UTC).format(request.occurredAt()) + "/"
+                    + accountId + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                    .format(request.occurredAt()) + "-" + request.backupId() + ".dump.zst";
+            assertThat(completed.destination().blobName()).isEqualTo(expectedName);
+            assertThat(completed.destination().container()).isEqualTo(container.getBlobContainerName());
+
+            var blob = container.getBlobClient(expectedName);
+            BlobProperties properties = blob.getProperties();
+            assertThat(properties.getBlobSize()).isEqualTo(completed.sizeBytes());
+            assertThat(properties.getMetadata()).containsEntry("backupid", request.backupId())
+                    .containsEntry("accountid", accountId)
+                    .containsEntry("sha256", completed.sha256())
+                    .containsEntry("engine", "POSTGRESQL")
+                    .containsEntry("format", "pg_dump-custom");
+
+            Path archive = dataDir.resolve("downloaded.dump.zst");
+            blob.downloadToFile(archive.toString(), true);
+            Path dump = dataDir.resolve("downloaded.dump");
+            run("zstd", "-d", "-q", "-f", archive.toString(), "-o", dump.toString());
+            run("pg_restore", "--no-owner", "--exit-on-error", "-h", "127.0.0.1", "-U", "postgres",
+                    "-d", restored.name(), dump.toString());
+            assertThat(DatabaseFingerprint.of(restored)).isEqualTo(DatabaseFingerprint.of(source));
+            assertThat(DatabaseFingerprint.of(restored).tables()).hasSize(3);
+
+            await().atMost(PATIENCE).until(() -> TestSmtp.messagesTo(admin).size() == 1);
+            MimeMessage email = TestSmtp.messagesTo(admin).getFirst();
+            assertThat(email.getSubject()).isEqualTo("Database backup completed — Tenant " + accountId);
+            assertThat(email.getContent().toString()).contains(expectedName).contains(container.getBlobContainerName())
+                    .contains(Azurite.ACCOUNT_NAME);
+
+            BackupStatus status = awaitStatus(accountId, s -> s.lastSuccessAt() != null);
+            assertThat(status.lastSuccessAt()).isEqualTo(completed.endedAt());
+            assertThat(status.inFlight()).isNull();
+            await().atMost(PATIENCE).until(() -> stagingFiles().isEmpty());
+            // The outcome is mailed once, even while the services keep running.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> TestSmtp.messagesTo(admin).size() == 1);
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsWithAReasonAndAnEmail() throws Exception {
+        String accountId = newAccountId();
+        String admin = accountId + "-admin@tenant.example";
+        register(accountId, admin, "app_db", 1, "app", "db-password-" + UUID.randomUUID());
+        registerConnection(accountId, "main", "");
+
+        BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());
+        publish(request);
+        BackupFailed failed = (BackupFailed) awaitOutcome(request.backupId());
+
+        assertThat(failed.stage()).isEqualTo(FailureStage.DUMP);
+        assertThat(failed.reason()).isEqualTo("Cannot reach the database server 127.0.0.1:1 (connection refused)."
+                + " Check that it is running and accepts connections from the backup service.");
+        String body = awaitOneEmail(admin);
+        assertThat(body).contains("Database dump").contains(failed.reason());
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordFailsWithAReasonThatNeverShowsThePassword() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres()) {
+            String user = "br_user_" + UUID.randomUUID().toString().substring(0, 8);
+            source.admin("CREATE ROLE " + user + " LOGIN PASSWORD 'the-right-one' IN ROLE backuprelay_password_auth");
+            String wrongPassword = "wrong-" + UUID.randomUUID();
+            String accountId = newAccountId();
+            String admin = accountId + "-admin@tenant.example";
+            register(accountId, admin, source.name(), 5432, user, wrongPassword);
+            registerConnection(accountId, "main", "");
+            try {
+                BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());
+                publish(request);
+                BackupFailed failed = (BackupFailed) awaitOutcome(request.backupId());
+
+                assertThat(failed.stage()).isEqualTo(FailureStage.DUMP);
+                assertThat(failed.reason()).isEqualTo("The database server 127.0.0.1:5432 rejected the username '"
+                        + user + "' or its password. Update the database credentials registered for this account.");
+                String body = awaitOneEmail(admin);
+                assertThat(body).contains(failed.reason()).doesNotContain(wrongPassword);
+                assertThat(eventsOf(request.backupId())).allSatisfy(json -> assertThat(json).doesNotContain(wrongPassword));
+                assertThat(stagingFiles()).isEmpty();
+            } finally {
+                source.admin("DROP ROLE IF EXISTS " + user);
+            }
+        }
+    }
+
+    @Test
+    void aMalformedRequestIsDeadLetteredAndTheNextRequestStillRuns() throws Exception {
+        String accountId = newAccountId();
+        String admin = accountId + "-admin@tenant.example";
+        register(accountId, admin, "app_db", 1, "app", "x");
+        registerConnection(accountId, "main", "");
+
+        KafkaProbe.send(topics.requests(), accountId, "{\"type\":\"backup.requested\",\"backupId\":".getBytes(StandardCharsets.UTF_8));
+        BackupRequested next = BackupRequested.manual(accountId, "main", admin, Instant.now());
+        publish(next);
+
+        assertThat(awaitOutcome(next.backupId())).isInstanceOf(BackupFailed.class);
+        List<ConsumerRecord<String, byte[]>> dead = KafkaProbe.records(topics.deadLetters()).stream()
+                .filter(r -> accountId.equals(r.key())).toList();
+        assertThat(dead).hasSize(1);
+        ConsumerRecord<String, byte[]> letter = dead.getFirst();
+        assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.requests());
+        assertThat(header(letter, DeadLetters.SOURCE_PARTITION)).matches("[0-2]");
+        assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).matches("\\d+");
+        assertThat(header(letter, DeadLetters.ERROR)).startsWith("Not a valid BackupRequested");
+        assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"backup.requested\",\"backupId\":");
+    }
+
+    // ---- what the platform's operators and the super-administrator would have registered ----
+
+    private static String newAccountId() {
+        return "acct-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void register(String accountId, String admin, String database, int port, String user, String password) {
+        Account account = new Account(accountId, "Tenant " + accountId, "en", "Europe/Lisbon", List.of(admin),
+                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", port, database, user, sealer.seal(password)));
+        KafkaProbe.send(topics.accounts(), accountId, Json.encode(account));
+    }
+
+    private static void registerConnection(String accountId, String connectionId, String path) {
+        Connection connection = new Connection(accountId, connectionId, ConnectionType.AZURE_BLOB, "Main backups",
+                Azurite.ACCOUNT_NAME, container.getBlobContainerName(), path, sealer.seal(Azurite.ACCOUNT_KEY), true,
+                Azurite.blobEndpoint());
+        KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
+    }
+
+    private static void publish(BackupRequested request) {
+        KafkaProbe.send(topics.requests(), request.accountId(), Json.encode(request));
+    }
+
+    // ---- what a person would look at ----
+
+    private static BackupOutcome awaitOutcome(String backupId) {
+        return await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.outcomes()).stream()
+                .map(r -> Json.decode(r.value(), BackupOutcome.class))
+                .filter(o -> o.backupId().equals(backupId))
+                .findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    private static BackupStatus awaitStatus(String accountId, java.util.function.Predicate<BackupStatus> condition) {
+        return await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.status()).stream()
+                .filter(r -> accountId.equals(r.key()))
+                .map(r -> Json.decode(r.value(), BackupStatus.class))
+                .reduce((first, second) -> second), s -> s.isPresent() && condition.test(s.get())).orElseThrow();
+    }
+
+    private static String awaitOneEmail(String recipient) throws Exception {
+        await().atMost(PATIENCE).until(() -> TestSmtp.messagesTo(recipient).size() == 1);
+        return TestSmtp.messagesTo(recipient).getFirst().getContent().toString();
+    }
+
+    private static List<String> eventsOf(String backupId) {
+        return Stream.of(topics.requests(), topics.dumps(), topics.outcomes(), topics.status())
+                .flatMap(t -> KafkaProbe.records(t).stream())
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .filter(json -> json.contains(backupId))
+                .toList();
+    }
+
+    private static List<String> stagingFiles() throws IOException {
+        Path staging = dataDir.resolve("staging");
+        if (!Files.isDirectory(staging)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(staging)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void fillWithATypicalSchema(ScratchDatabase db) {
+        db.execute(
+                "CREATE SEQUENCE invoice_number START 1000",
+                "CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL, city text, created_at timestamptz NOT NULL DEFAULT now())",
+                "CREATE TABLE invoice (id bigserial PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('invoice_number'),"
+                        + " customer_id int NOT NULL REFERENCES customer(id), amount numeric(12,2) NOT NULL, note text)",
+                "CREATE TABLE audit_log (id bigserial PRIMARY KEY, payload jsonb NOT NULL)",
+                "CREATE INDEX invoice_by_customer ON invoice (customer_id, amount)",
+                "INSERT INTO customer (name, city) SELECT 'Customer ' || g, (ARRAY['Lisboa','São Paulo','Zürich','東京'])[1 + g % 4]"
+                        + " FROM generate_series(1, 2000) g",
+                "INSERT INTO customer (name, city) VALUES ('Ñandú Ltda — «façade» 🦜', 'Málaga')",
+                "INSERT INTO invoice (customer_id, amount, note) SELECT 1 + g % 2000, (g * 7 % 10000) / 100.0,"
+                        + " CASE WHEN g % 3 = 0 THEN 'paid' END FROM generate_series(1, 5000) g",
+                "INSERT INTO audit_log (payload) SELECT jsonb_build_object('event', 'login', 'n', g) FROM generate_series(1, 1500) g",
+                "CREATE VIEW big_invoices AS SELECT c.name, i.amount FROM invoice i JOIN customer c ON c.id = i.customer_id WHERE i.amount > 90");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+    }
+}
