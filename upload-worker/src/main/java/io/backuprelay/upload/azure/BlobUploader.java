@@ -98,8 +98,14 @@ public final class BlobUploader {
             return account + " rejected the access key. Update the key of the connection '"
                     + connection.connectionId() + "'.";
         }
-        if (code == BlobErrorCode.AUTHORIZATION_PERMISSION_MISMATCH || code == BlobErrorCode.AUTHORIZATION_FAILURE
-                || code == BlobErrorCode.INSUFFICIENT_ACCOUNT_PERMISSIONS) {
+        if (code == BlobErrorCode.AUTHORIZATION_FAILURE) {
+            // Azure's answer to a request it cannot admit: with an account key, a wrong key (as the
+            // emulator reports it) or network rules that keep the backup service out.
+            return account + " refused the access key: the key is wrong, or the account's network rules do not admit"
+                    + " the backup service. Update the key of the connection '" + connection.connectionId()
+                    + "' or the account's firewall settings.";
+        }
+        if (code == BlobErrorCode.AUTHORIZATION_PERMISSION_MISMATCH || code == BlobErrorCode.INSUFFICIENT_ACCOUNT_PERMISSIONS) {
             return account + " does not allow this key to write to the container '" + connection.containerName() + "'.";
         }
         if (code == BlobErrorCode.ACCOUNT_IS_DISABLED) {

@@ -1,0 +1,159 @@
+package io.backuprelay.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobProperties;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.JobContext;
+import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.upload.azure.BlobUploader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The upload step against Azurite: what lands in the container, and what a super-admin is told when it cannot. */
+class UploadHandlerIT {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+
+    @TempDir
+    Path staging;
+
+    private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
+    private final Map<String, Connection> connections = new HashMap<>();
+    private final Topics topics = new Topics("t.");
+    private BlobContainerClient container;
+    private UploadHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .createBlobContainerIfNotExists("uploads-" + UUID.randomUUID().toString().substring(0, 8));
+        handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), sealer,
+                new BlobUploader(4), staging, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void uploadsTheArchiveVerifiesItAndRemovesTheStagedFileOnlyAfterCommit() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady dump = stage(3 * 1024 * 1024 + 17);
+
+        JobResult result = handler.handle(dump, context());
+
+        BackupCompleted completed = (BackupCompleted) outcome(result);
+        assertThat(completed.destination().blobName()).isEqualTo("tenants/acme/2026/11/acme-20261126T095900Z-"
+                + dump.backupId() + ".dump.zst");
+        BlobProperties properties = container.getBlobClient(completed.destination().blobName()).getProperties();
+        assertThat(properties.getBlobSize()).isEqualTo(dump.sizeBytes());
+        assertThat(properties.getMetadata()).containsEntry("sha256", dump.sha256()).containsEntry("writtenby", "backuprelay");
+        assertThat(container.getBlobClient(completed.destination().blobName()).downloadContent().toBytes())
+                .isEqualTo(Files.readAllBytes(staging.resolve(dump.stagingFile())));
+        assertThat(staging.resolve(dump.stagingFile())).exists();
+
+        result.afterCommit().run();
+
+        assertThat(staging.resolve(dump.stagingFile())).doesNotExist();
+    }
+
+    @Test
+    void aRedeliveredDumpOfAStoredBackupCompletesWithoutSendingItAgain() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady dump = stage(100_000);
+        BackupCompleted first = (BackupCompleted) outcome(handler.handle(dump, context()));
+        String etag = container.getBlobClient(first.destination().blobName()).getProperties().getETag();
+        Files.delete(staging.resolve(dump.stagingFile())); // the first attempt's after-commit step ran
+
+        BackupCompleted again = (BackupCompleted) outcome(handler.handle(dump, context()));
+
+        assertThat(again.destination()).isEqualTo(first.destination());
+        assertThat(container.getBlobClient(first.destination().blobName()).getProperties().getETag()).isEqualTo(etag);
+    }
+
+    @Test
+    void aRejectedAccessKeyIsReportedAsSuch() throws Exception {
+        byte[] wrongKey = new byte[64];
+        new Random(1).nextBytes(wrongKey);
+        connect("main", container.getBlobContainerName(), java.util.Base64.getEncoder().encodeToString(wrongKey));
+        DumpReady dump = stage(1000);
+
+        BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
+
+        assertThat(failed.stage()).isEqualTo(FailureStage.UPLOAD);
+        // Azure answers a wrong key with AuthenticationFailed, the emulator with AuthorizationFailure: both name the key.
+        assertThat(failed.reason()).startsWith("Storage account 'devstoreaccount1' refused the access key: the key is wrong")
+                .contains("Update the key of the connection 'main'");
+    }
+
+    @Test
+    void aMissingContainerIsNamed() throws Exception {
+        connect("main", "no-such-container", Azurite.ACCOUNT_KEY);
+        DumpReady dump = stage(1000);
+
+        BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
+
+        assertThat(failed.reason()).isEqualTo("The container 'no-such-container' does not exist in storage account"
+                + " 'devstoreaccount1'. Create it, or correct the connection.");
+    }
+
+    @Test
+    void aDeletedConnectionIsNamed() throws Exception {
+        DumpReady dump = stage(1000);
+
+        BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
+
+        assertThat(failed.reason()).isEqualTo("The connection 'main' of account 'acme' does not exist (it may have been deleted).");
+    }
+
+    private void connect(String connectionId, String containerName, String key) {
+        Connection connection = new Connection("acme", connectionId, ConnectionType.AZURE_BLOB, "test",
+                Azurite.ACCOUNT_NAME, containerName, "/tenants/", sealer.seal(key), true, Azurite.blobEndpoint());
+        connections.put(connection.key(), connection);
+    }
+
+    private DumpReady stage(int bytes) throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        byte[] content = new byte[bytes];
+        new Random(bytes).nextBytes(content);
+        Path file = staging.resolve(backupId + ".dump.zst");
+        Files.write(file, content);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        Instant requested = NOW.minusSeconds(60);
+        return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested, file.getFileName().toString(),
+                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", requested, NOW);
+    }
+
+    private static JobContext context() {
+        return new JobContext("t.backup.dumps", 0, 0, "acme", 1);
+    }
+
+    private BackupOutcome outcome(JobResult result) {
+        assertThat(result.outputs()).hasSize(1);
+        assertThat(result.outputs().getFirst().topic()).isEqualTo(topics.outcomes());
+        return Json.decode(result.outputs().getFirst().value(), BackupOutcome.class);
+    }
+}
