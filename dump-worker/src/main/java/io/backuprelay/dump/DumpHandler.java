@@ -71,7 +71,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     request.accountId(), ended, request.trigger(), request.connectionId(), request.occurredAt(),
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
                     dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format(),
-                    dumped.archive().compression(), "none", started, ended);
+                    dumped.archive().compression(), "none", started, ended, request.attempt());
             return JobResult.of(Output.json(topics.dumps(), request.accountId(), ready));
         } catch (DumpFailedException e) {
             return failed(request, e.getMessage());

@@ -17,4 +17,5 @@ final class JsonSerde {
         Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : Json.decode(bytes, type);
         return Serdes.serdeFrom(serializer, deserializer);
     }
+
 }

@@ -2,19 +2,34 @@ package io.backuprelay.scheduler;
 
 import io.backuprelay.common.kafka.KafkaSettings;
 import java.io.Closeable;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The scheduler service: the Kafka Streams application of {@link SchedulerTopology}. */
+/**
+ * The scheduler service: the Kafka Streams application of {@link SchedulerTopology}. Instances
+ * share the application id and split the accounts by partition; state lives in changelogged
+ * stores, so a lost instance's accounts move to the others with nothing missed or doubled.
+ */
 public final class Scheduler implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
     private final KafkaStreams streams;
 
-    public Scheduler(KafkaSettings kafka, SchedulerConfig config) {
+    public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock) {
+        int partitions = partitionsOf(kafka, kafka.topics().settings());
+        // The budget is kept per partition; together they make the configured rate.
+        int perTask = Math.max(1, (config.maxRequestsPerMinute() + partitions - 1) / partitions);
         Properties props = new Properties();
         props.putAll(kafka.clientOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topics().prefix() + SchedulerConfig.APPLICATION_ID);
@@ -25,9 +40,11 @@ public final class Scheduler implements Closeable {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A malformed event is dead-lettered by the worker that owns its topic; here it is logged and skipped.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        // Status changes should be visible within a second, not at the default 30 s cache flush.
+        // Status changes and requests should be visible within a second, not at the default 30 s cache flush.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics()), props);
+        this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask), props);
+        log.info("Scheduler: {} partitions, at most {} automatic requests a minute each, tick {}, in-flight timeout {}",
+                partitions, perTask, config.tickInterval(), config.inFlightTimeout());
     }
 
     public Scheduler start() {
@@ -39,8 +56,20 @@ public final class Scheduler implements Closeable {
         return streams.state();
     }
 
+    /** Leaves the group on the way out, so the other instances take over its accounts at once. */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+    }
+
+    private static int partitionsOf(KafkaSettings kafka, String topic) {
+        try (Admin admin = Admin.create(kafka.common("backuprelay-scheduler-setup"))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
+        }
     }
 }

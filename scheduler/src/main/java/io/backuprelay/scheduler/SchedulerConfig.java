@@ -2,13 +2,23 @@ package io.backuprelay.scheduler;
 
 import io.backuprelay.common.config.ConfigSource;
 import java.nio.file.Path;
+import java.time.Duration;
 
-/** @param stateDir where Kafka Streams keeps its local state stores (rebuilt from changelogs if lost) */
-public record SchedulerConfig(Path stateDir) {
+/**
+ * @param stateDir              where Kafka Streams keeps its local state stores (rebuilt from changelogs if lost)
+ * @param tickInterval          how often each partition looks for due accounts
+ * @param maxRequestsPerMinute  automatic requests a minute across all instances, so a crowd due at once is spread out
+ * @param inFlightTimeout       a backup with no outcome after this long is declared failed
+ */
+public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout) {
 
     public static final String APPLICATION_ID = "backuprelay-scheduler";
 
     public static SchedulerConfig from(ConfigSource config) {
-        return new SchedulerConfig(config.path("SCHEDULER_STATE_DIR", Path.of("data/scheduler-state")));
+        return new SchedulerConfig(
+                config.path("SCHEDULER_STATE_DIR", Path.of("data/scheduler-state")),
+                config.duration("SCHEDULER_TICK_INTERVAL", Duration.ofSeconds(10)),
+                config.integer("SCHEDULER_MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000),
+                config.duration("SCHEDULER_IN_FLIGHT_TIMEOUT", Duration.ofHours(6)));
     }
 }

@@ -1,48 +1,85 @@
 package io.backuprelay.scheduler;
 
-import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupEvent;
+import io.backuprelay.common.json.Json;
 import io.backuprelay.common.topic.Topics;
-import io.backuprelay.scheduler.status.StatusRules;
+import io.backuprelay.scheduler.schedule.AccountSchedule;
+import io.backuprelay.scheduler.schedule.ScheduleRules;
+import java.time.Clock;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * Keeps {@code backup.status} per account from {@code backup.requests} and {@code backup.outcomes}.
- * Automatic schedules come next, on the same state.
+ * The scheduler: settings, connections' enabled flags, requests and outcomes flow into one
+ * processor per partition that keeps each account's schedule and emits due requests, timeouts and
+ * {@code backup.status}.
  */
 public final class SchedulerTopology {
-
-    public static final String STATUS_STORE = "backup-status";
 
     private SchedulerTopology() {
     }
 
-    public static Topology build(Topics topics) {
+    public static Topology build(Topics topics, SchedulerConfig config, Clock clock, int requestsPerMinutePerTask) {
         Serde<String> keys = Serdes.String();
-        Serde<BackupEvent> events = JsonSerde.of(BackupEvent.class);
-        Serde<BackupStatus> statuses = JsonSerde.of(BackupStatus.class);
-
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, BackupEvent> requests = builder.stream(topics.requests(), Consumed.with(keys, events));
-        KStream<String, BackupEvent> outcomes = builder.stream(topics.outcomes(), Consumed.with(keys, events));
-        requests.merge(outcomes)
-                .filter((accountId, event) -> accountId != null && event != null)
-                .groupByKey()
-                .aggregate(() -> null,
-                        (accountId, event, status) -> StatusRules.apply(
-                                status == null ? BackupStatus.empty(accountId) : status, event),
-                        Materialized.<String, BackupStatus, org.apache.kafka.streams.state.KeyValueStore<
-                                org.apache.kafka.common.utils.Bytes, byte[]>>as(STATUS_STORE)
-                                .withKeySerde(keys).withValueSerde(statuses))
-                .toStream()
-                .to(topics.status(), Produced.with(keys, statuses));
+
+        KStream<String, ScheduleInput> settings = builder
+                .stream(topics.settings(), Consumed.with(keys, JsonSerde.of(BackupSettings.class)))
+                .mapValues(value -> new ScheduleInput.SettingsChanged(value));
+        // Connections are keyed accountId/connectionId: re-key them by account, next to the rest of its state.
+        KStream<String, ScheduleInput> connections = builder
+                .stream(topics.connections(), Consumed.with(keys, JsonSerde.of(Connection.class)))
+                .filter((key, value) -> key != null && key.indexOf('/') > 0)
+                .map((key, value) -> KeyValue.pair(key.substring(0, key.indexOf('/')),
+                        new ConnectionFlag(key.substring(key.indexOf('/') + 1),
+                                value == null ? null : value.enabledForAutomaticBackup())))
+                .repartition(Repartitioned.<String, ConnectionFlag>as("connections-by-account")
+                        .withKeySerde(keys).withValueSerde(JsonSerde.of(ConnectionFlag.class)))
+                .mapValues(flag -> new ScheduleInput.ConnectionChanged(flag.connectionId(), flag.enabled()));
+        KStream<String, ScheduleInput> events = builder
+                .stream(Set.of(topics.requests(), topics.outcomes()), Consumed.with(keys, JsonSerde.of(BackupEvent.class)))
+                .filter((key, value) -> value != null)
+                .mapValues(event -> new ScheduleInput.EventSeen(event));
+
+        ScheduleRules rules = new ScheduleRules(config.inFlightTimeout());
+        ProcessorSupplier<String, ScheduleInput, String, Routed> processor = new ProcessorSupplier<>() {
+            @Override
+            public ScheduleProcessor get() {
+                return new ScheduleProcessor(topics, rules, clock, config.tickInterval(), requestsPerMinutePerTask);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleProcessor.SCHEDULES),
+                                keys, JsonSerde.of(AccountSchedule.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleProcessor.WAKE_INDEX),
+                                Serdes.Bytes(), Serdes.ByteArray()));
+            }
+        };
+        Serializer<Routed> routed = (topic, value) -> Json.encode(value.payload());
+        settings.merge(connections).merge(events)
+                .process(processor)
+                .to((key, value, context) -> value.topic(),
+                        Produced.with(keys, Serdes.serdeFrom(routed, (topic, bytes) -> null)));
         return builder.build();
+    }
+
+    /** A connection's enabled flag on its way to the account's partition; {@code enabled} null = deleted. */
+    record ConnectionFlag(String connectionId, Boolean enabled) {
     }
 }

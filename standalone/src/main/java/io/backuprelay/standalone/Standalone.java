@@ -67,7 +67,7 @@ public final class Standalone implements Closeable {
         SecretSealer sealer = SecretSealer.from(config);
         Clock clock = Clock.systemUTC();
 
-        running.push(new Scheduler(kafka, SchedulerConfig.from(config)).start());
+        running.push(new Scheduler(kafka, SchedulerConfig.from(config), clock).start());
         running.push(new DumpWorker(kafka, DumpWorkerConfig.from(config), sealer, clock).start());
         running.push(new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock).start());
         MailSettings mail = MailSettings.from(config);

@@ -9,10 +9,15 @@ import java.util.Objects;
 /**
  * What is known of an account's backups (topic {@code backup.status}, kept by the scheduler).
  *
- * @param lastSuccessAt  when the last successful backup ended; {@code null} means "Never"
- * @param lastOutcome    how the most recent backup ended, if any has
- * @param inFlight       the backup running now, if any
- * @param recent         the latest outcomes, newest first
+ * @param lastSuccessAt       when the last successful backup ended; {@code null} means "Never"
+ * @param lastOutcome         how the most recent backup ended, if any has
+ * @param inFlight            the backup running now, if any
+ * @param recent              the latest outcomes, newest first
+ * @param backupType          the type the super-administrator chose
+ * @param state               what the backup page shows
+ * @param nextDueAt           when the next automatic backup (or retry) is due; {@code null} when none is
+ * @param consecutiveFailures automatic attempts that failed since the last success
+ * @param pausedReason        why automatic backups are not running although an automatic type is chosen
  */
 public record BackupStatus(
         String accountId,
@@ -20,21 +25,37 @@ public record BackupStatus(
         String lastSuccessBackupId,
         OutcomeSummary lastOutcome,
         InFlight inFlight,
-        List<OutcomeSummary> recent) {
+        List<OutcomeSummary> recent,
+        BackupType backupType,
+        ScheduleState state,
+        Instant nextDueAt,
+        int consecutiveFailures,
+        String pausedReason) {
 
     public static final int RECENT_LIMIT = 20;
 
     public BackupStatus {
         Objects.requireNonNull(accountId, "accountId");
         recent = recent == null ? List.of() : List.copyOf(recent);
+        backupType = backupType == null ? BackupType.MANUAL : backupType;
+        state = state == null ? ScheduleState.MANUAL_ONLY : state;
     }
 
     public static BackupStatus empty(String accountId) {
-        return new BackupStatus(accountId, null, null, null, null, List.of());
+        return new BackupStatus(accountId, null, null, null, null, List.of(), BackupType.MANUAL,
+                ScheduleState.MANUAL_ONLY, null, 0, null);
     }
 
-    /** The backup that is running. */
-    public record InFlight(String backupId, Trigger trigger, Instant requestedAt) {
+    /**
+     * The backup that is running.
+     *
+     * @param attempt which try of its due slot it is
+     */
+    public record InFlight(String backupId, Trigger trigger, Instant requestedAt, int attempt) {
+
+        public InFlight {
+            attempt = attempt == 0 ? 1 : attempt;
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * @param reason      plain words a super-administrator can act on; never a stack trace or a secret
  * @param nextRetryAt when the next automatic try is, if {@code willRetry}
+ * @param attempt     which try of its due slot this was (added in version 1; 1 when absent)
  */
 @JsonTypeName("backup.failed")
 public record BackupFailed(
@@ -22,26 +23,35 @@ public record BackupFailed(
         String reason,
         boolean willRetry,
         Instant nextRetryAt,
-        Instant startedAt) implements BackupOutcome {
+        Instant startedAt,
+        int attempt) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
 
     public BackupFailed {
         version = version == 0 ? CURRENT_VERSION : version;
+        attempt = attempt == 0 ? 1 : attempt;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** A failure of the given request that will not be retried by itself. */
+    /** A failure of the given request; an automatic one says when it will be tried again. */
     public static BackupFailed of(BackupRequested request, FailureStage stage, String reason, Instant now) {
-        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
-                request.trigger(), stage, reason, false, null, request.occurredAt());
+        return of(request.backupId(), request.accountId(), request.trigger(), request.attempt(), request.occurredAt(),
+                stage, reason, now);
     }
 
     /** A failure after the dump, while the archive was on its way to the container. */
     public static BackupFailed of(DumpReady dump, FailureStage stage, String reason, Instant now) {
-        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), dump.backupId(), dump.accountId(), now,
-                dump.trigger(), stage, reason, false, null, dump.requestedAt());
+        return of(dump.backupId(), dump.accountId(), dump.trigger(), dump.attempt(), dump.requestedAt(), stage, reason,
+                now);
+    }
+
+    public static BackupFailed of(String backupId, String accountId, Trigger trigger, int attempt, Instant startedAt,
+                                  FailureStage stage, String reason, Instant now) {
+        Instant nextTry = AutomaticRetry.nextTry(trigger, attempt, now).orElse(null);
+        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), backupId, accountId, now, trigger, stage, reason,
+                nextTry != null, nextTry, startedAt, attempt);
     }
 }

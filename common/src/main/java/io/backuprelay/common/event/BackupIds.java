@@ -24,7 +24,12 @@ public final class BackupIds {
 
     /** The same account and due slot always give the same id, so a duplicate request is the same backup. */
     public static String scheduled(String accountId, Instant dueSlot) {
-        byte[] name = (accountId + "@" + dueSlot).getBytes(StandardCharsets.UTF_8);
-        return UUID.nameUUIDFromBytes(name).toString();
+        return scheduled(accountId, dueSlot, 1);
+    }
+
+    /** Each retry of a due slot is a backup of its own, with an id derived the same way. */
+    public static String scheduled(String accountId, Instant dueSlot, int attempt) {
+        String name = accountId + "@" + dueSlot + (attempt <= 1 ? "" : "#" + attempt);
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -27,6 +27,16 @@ public record BackupRequested(
         Objects.requireNonNull(connectionId, "connectionId");
     }
 
+    /**
+     * An automatic request for the due slot {@code dueSlot}: its backupId derives from the account,
+     * the slot and the attempt, so a repeated request is the same backup.
+     */
+    public static BackupRequested scheduled(String accountId, String connectionId, Instant dueSlot, int attempt,
+                                            Instant now) {
+        return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.scheduled(accountId, dueSlot, attempt),
+                accountId, now, attempt > 1 ? Trigger.RETRY : Trigger.SCHEDULED, attempt, "scheduler", connectionId);
+    }
+
     /** A manual request: a fresh time-ordered backupId. */
     public static BackupRequested manual(String accountId, String connectionId, String requestedBy, Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.newManual(now), accountId, now,

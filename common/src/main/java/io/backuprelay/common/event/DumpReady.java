@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param format      how the dump tool wrote it, e.g. {@code pg_dump-custom}
  * @param compression e.g. {@code zstd}
  * @param encryption  {@code none}, or the scheme the archive is encrypted with
+ * @param attempt     the attempt of the request it was made for (added in version 1; 1 when absent)
  */
 @JsonTypeName("dump.ready")
 public record DumpReady(
@@ -31,13 +32,15 @@ public record DumpReady(
         String compression,
         String encryption,
         Instant dumpStartedAt,
-        Instant dumpEndedAt) implements BackupEvent {
+        Instant dumpEndedAt,
+        int attempt) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
     public DumpReady {
         version = version == 0 ? CURRENT_VERSION : version;
         encryption = encryption == null ? "none" : encryption;
+        attempt = attempt == 0 ? 1 : attempt;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stagingFile, "stagingFile");
         Objects.requireNonNull(sha256, "sha256");

@@ -1,0 +1,151 @@
+package io.backuprelay.scheduler;
+
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.scheduler.schedule.AccountSchedule;
+import io.backuprelay.scheduler.schedule.ScheduleRules;
+import io.backuprelay.scheduler.schedule.Wake;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each account's schedule in a state store, indexes it by wake-up time, and on every tick
+ * requests the backups whose time has come (oldest due first, within the request budget) and
+ * declares timed-out backups failed. One instance of it runs per partition (task).
+ */
+final class ScheduleProcessor implements Processor<String, ScheduleInput, String, Routed> {
+
+    static final String SCHEDULES = "account-schedules";
+    static final String WAKE_INDEX = "wake-index";
+    private static final Logger log = LoggerFactory.getLogger(ScheduleProcessor.class);
+    private static final byte[] PRESENT = new byte[0];
+
+    private final Topics topics;
+    private final ScheduleRules rules;
+    private final Clock clock;
+    private final Duration tickInterval;
+    private final int requestsPerMinute;
+    private ProcessorContext<String, Routed> context;
+    private KeyValueStore<String, AccountSchedule> schedules;
+    private KeyValueStore<Bytes, byte[]> wakeIndex;
+    private RequestBudget budget;
+
+    ScheduleProcessor(Topics topics, ScheduleRules rules, Clock clock, Duration tickInterval, int requestsPerMinute) {
+        this.topics = topics;
+        this.rules = rules;
+        this.clock = clock;
+        this.tickInterval = tickInterval;
+        this.requestsPerMinute = requestsPerMinute;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.schedules = context.getStateStore(SCHEDULES);
+        this.wakeIndex = context.getStateStore(WAKE_INDEX);
+        this.budget = new RequestBudget(requestsPerMinute, clock.instant());
+        context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+    }
+
+    @Override
+    public void process(Record<String, ScheduleInput> record) {
+        String accountId = record.key();
+        if (accountId == null || record.value() == null) {
+            return;
+        }
+        AccountSchedule before = load(accountId);
+        AccountSchedule after = switch (record.value()) {
+            case ScheduleInput.SettingsChanged changed -> changed.settings() == null
+                    ? rules.onSettings(before, null)
+                    : rules.onSettings(before, changed.settings());
+            case ScheduleInput.ConnectionChanged changed -> rules.onConnection(before, changed.connectionId(), changed.enabled());
+            case ScheduleInput.EventSeen seen -> rules.onEvent(before, seen.event());
+        };
+        save(before, after, record.timestamp());
+    }
+
+    /** Looks only at the accounts whose wake-up time has come. */
+    void tick() {
+        Instant now = clock.instant();
+        int allowed = budget.available(now);
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> iterator = wakeIndex.range(WakeIndex.start(), WakeIndex.endOf(now))) {
+            // Timeouts are not limited by the budget, but requests are: read a little past it.
+            while (iterator.hasNext() && due.size() < Math.max(allowed, 0) + 1000) {
+                due.add(iterator.next());
+            }
+        }
+        long timestamp = now.toEpochMilli();
+        for (KeyValue<Bytes, byte[]> entry : due) {
+            String accountId = WakeIndex.accountId(entry.key);
+            AccountSchedule schedule = schedules.get(accountId);
+            if (schedule == null || !WakeIndex.time(entry.key).equals(truncated(schedule.wakeAt()))) {
+                wakeIndex.delete(entry.key); // stale: the schedule changed since
+                continue;
+            }
+            boolean isRequest = schedule.inFlight() == null;
+            if (isRequest && allowed <= 0) {
+                continue; // over budget: it stays due, and is first in line at the next tick
+            }
+            Wake wake = rules.onWake(schedule, now);
+            switch (wake) {
+                case Wake.Request request -> {
+                    allowed--;
+                    budget.spend();
+                    context.forward(new Record<>(accountId, new Routed(topics.requests(), request.request()), timestamp));
+                    log.info("Requested automatic backup {} of account {} (attempt {})", request.request().backupId(),
+                            accountId, request.request().attempt());
+                }
+                case Wake.TimedOut timedOut -> {
+                    context.forward(new Record<>(accountId, new Routed(topics.outcomes(), timedOut.failure()), timestamp));
+                    log.warn("Backup {} of account {} timed out", timedOut.failure().backupId(), accountId);
+                }
+                case Wake.Nothing ignored -> {
+                }
+            }
+            save(schedule, wake.next(), timestamp);
+        }
+    }
+
+    private AccountSchedule load(String accountId) {
+        AccountSchedule schedule = schedules.get(accountId);
+        return schedule == null ? AccountSchedule.empty(accountId) : schedule;
+    }
+
+    private void save(AccountSchedule before, AccountSchedule after, long timestamp) {
+        if (before.equals(after)) {
+            return;
+        }
+        schedules.put(after.accountId(), after);
+        if (!Objects.equals(before.wakeAt(), after.wakeAt())) {
+            if (before.wakeAt() != null) {
+                wakeIndex.delete(WakeIndex.key(before.wakeAt(), before.accountId()));
+            }
+            if (after.wakeAt() != null) {
+                wakeIndex.put(WakeIndex.key(after.wakeAt(), after.accountId()), PRESENT);
+            }
+        }
+        BackupStatus status = rules.status(after);
+        if (!status.equals(rules.status(before))) {
+            context.forward(new Record<>(after.accountId(), new Routed(topics.status(), status), timestamp));
+        }
+    }
+
+    private static Instant truncated(Instant instant) {
+        return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+}

@@ -1,0 +1,213 @@
+package io.backuprelay.scheduler.schedule;
+
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupStatus.InFlight;
+import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
+import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.account.ScheduleState;
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupEvent;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Trigger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The scheduling rules of the product, as plain functions of an account's state and the time:
+ * <ul>
+ *   <li>next due = last successful backup + interval; nothing is due before the first successful
+ *       (manual) backup, with type Manual, without a destination, or when the destination
+ *       connection is disabled or gone;</li>
+ *   <li>nothing is requested while a backup runs; one with no outcome after {@code inFlightTimeout}
+ *       is declared failed (stage TIMEOUT);</li>
+ *   <li>a failed automatic backup is retried per {@link io.backuprelay.common.event.AutomaticRetry}
+ *       until one succeeds;</li>
+ *   <li>a scheduled backupId derives from the account, the due slot and the attempt.</li>
+ * </ul>
+ * Every function returns the new state with its wake-up time recomputed.
+ */
+public final class ScheduleRules {
+
+    private final Duration inFlightTimeout;
+
+    public ScheduleRules(Duration inFlightTimeout) {
+        this.inFlightTimeout = inFlightTimeout;
+    }
+
+    public AccountSchedule onSettings(AccountSchedule schedule, BackupSettings settings) {
+        return rewake(schedule.withSettings(settings));
+    }
+
+    /** @param enabled whether the connection is enabled for automatic backup; {@code null} when it was deleted */
+    public AccountSchedule onConnection(AccountSchedule schedule, String connectionId, Boolean enabled) {
+        Map<String, Boolean> connections = new HashMap<>(schedule.connections());
+        if (enabled == null) {
+            connections.remove(connectionId);
+        } else {
+            connections.put(connectionId, enabled);
+        }
+        return rewake(schedule.withConnections(connections));
+    }
+
+    public AccountSchedule onEvent(AccountSchedule schedule, BackupEvent event) {
+        return rewake(switch (event) {
+            case BackupRequested requested -> requested(schedule, requested);
+            case DumpReady ignored -> schedule;
+            case BackupCompleted completed -> completed(schedule, completed);
+            case BackupFailed failed -> failed(schedule, failed);
+        });
+    }
+
+    /** What to do at {@code now} for an account whose wake-up time has come. */
+    public Wake onWake(AccountSchedule schedule, Instant now) {
+        InFlight inFlight = schedule.inFlight();
+        if (inFlight != null) {
+            if (now.isBefore(inFlight.requestedAt().plus(inFlightTimeout))) {
+                return new Wake.Nothing(rewake(schedule));
+            }
+            BackupFailed timedOut = BackupFailed.of(inFlight.backupId(), schedule.accountId(), inFlight.trigger(),
+                    inFlight.attempt(), inFlight.requestedAt(), FailureStage.TIMEOUT,
+                    "The backup had no outcome " + hours(inFlightTimeout) + " after it was requested, so it was"
+                            + " declared failed.", now);
+            return new Wake.TimedOut(timedOut, onEvent(schedule, timedOut));
+        }
+        Optional<Instant> due = dueAt(schedule);
+        if (due.isEmpty() || now.isBefore(due.get())) {
+            return new Wake.Nothing(rewake(schedule));
+        }
+        int attempt = schedule.consecutiveFailures() + 1;
+        BackupRequested request = BackupRequested.scheduled(schedule.accountId(), schedule.settings().destinationConnectionId(),
+                dueSlot(schedule), attempt, now);
+        return new Wake.Request(request, onEvent(schedule, request));
+    }
+
+    /** When the next automatic backup (or retry) is due, if automatic backups are on. */
+    public Optional<Instant> dueAt(AccountSchedule schedule) {
+        if (pausedReason(schedule).isPresent() || schedule.lastSuccessAt() == null) {
+            return Optional.empty();
+        }
+        if (schedule.consecutiveFailures() > 0 && schedule.retryAt() != null) {
+            return Optional.of(schedule.retryAt());
+        }
+        return Optional.of(dueSlot(schedule));
+    }
+
+    /** What the backup page and the API show. */
+    public BackupStatus status(AccountSchedule schedule) {
+        BackupType type = schedule.settings() == null ? BackupType.MANUAL : schedule.settings().backupType();
+        Optional<String> paused = pausedReason(schedule);
+        ScheduleState state;
+        if (schedule.inFlight() != null) {
+            state = ScheduleState.RUNNING;
+        } else if (paused.isPresent()) {
+            state = ScheduleState.MANUAL_ONLY;
+        } else if (schedule.lastSuccessAt() == null) {
+            state = ScheduleState.AWAITING_FIRST_MANUAL_BACKUP;
+        } else {
+            state = ScheduleState.SCHEDULED;
+        }
+        return new BackupStatus(schedule.accountId(), schedule.lastSuccessAt(), schedule.lastSuccessBackupId(),
+                schedule.lastOutcome(), schedule.inFlight(), schedule.recent(), type, state,
+                dueAt(schedule).orElse(null), schedule.consecutiveFailures(),
+                type == BackupType.MANUAL ? null : paused.orElse(null));
+    }
+
+    /** Why automatic backups are off for this account, if they are. */
+    Optional<String> pausedReason(AccountSchedule schedule) {
+        BackupSettings settings = schedule.settings();
+        if (settings == null || settings.backupType() == BackupType.MANUAL) {
+            return Optional.of("The backup type is Manual.");
+        }
+        String destination = settings.destinationConnectionId();
+        if (destination == null || destination.isBlank()) {
+            return Optional.of("No destination repository is chosen.");
+        }
+        Boolean enabled = schedule.connections().get(destination);
+        if (enabled == null) {
+            return Optional.of("The destination connection '" + destination + "' no longer exists.");
+        }
+        if (!enabled) {
+            return Optional.of("The destination connection '" + destination + "' is not enabled for automatic backup.");
+        }
+        return Optional.empty();
+    }
+
+    private Instant dueSlot(AccountSchedule schedule) {
+        Duration interval = schedule.settings().backupType().interval().orElseThrow();
+        return schedule.lastSuccessAt().plus(interval);
+    }
+
+    private AccountSchedule rewake(AccountSchedule schedule) {
+        Instant wake = schedule.inFlight() != null
+                ? schedule.inFlight().requestedAt().plus(inFlightTimeout)
+                : dueAt(schedule).orElse(null);
+        return schedule.withWakeAt(wake);
+    }
+
+    private static AccountSchedule requested(AccountSchedule schedule, BackupRequested requested) {
+        if (ended(schedule, requested.backupId()).isPresent()) {
+            return schedule; // a redelivered request of a backup that has already ended
+        }
+        return schedule.withInFlight(new InFlight(requested.backupId(), requested.trigger(), requested.occurredAt(),
+                requested.attempt()));
+    }
+
+    private static AccountSchedule completed(AccountSchedule schedule, BackupCompleted completed) {
+        Optional<OutcomeSummary> earlier = ended(schedule, completed.backupId());
+        if (earlier.isPresent() && (earlier.get().succeeded() || earlier.get().failedStage() != FailureStage.TIMEOUT)) {
+            return schedule; // the same outcome twice changes nothing
+        }
+        // A backup declared timed out may still succeed: its success then replaces the timeout.
+        OutcomeSummary summary = new OutcomeSummary(completed.backupId(), true, completed.trigger(), completed.endedAt(),
+                completed.sizeBytes(), completed.destination().blobName(), null, null);
+        boolean newer = schedule.lastSuccessAt() == null || completed.endedAt().isAfter(schedule.lastSuccessAt());
+        return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
+                newer ? completed.endedAt() : schedule.lastSuccessAt(),
+                newer ? completed.backupId() : schedule.lastSuccessBackupId(),
+                summary, endInFlight(schedule, completed.backupId()), record(schedule, summary),
+                newer ? 0 : schedule.consecutiveFailures(), newer ? null : schedule.retryAt(), schedule.wakeAt());
+    }
+
+    private static AccountSchedule failed(AccountSchedule schedule, BackupFailed failed) {
+        if (ended(schedule, failed.backupId()).isPresent()) {
+            return schedule;
+        }
+        OutcomeSummary summary = new OutcomeSummary(failed.backupId(), false, failed.trigger(), failed.occurredAt(),
+                null, null, failed.stage(), failed.reason());
+        boolean automatic = failed.trigger() != Trigger.MANUAL && failed.willRetry() && failed.nextRetryAt() != null;
+        return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
+                schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), summary,
+                endInFlight(schedule, failed.backupId()), record(schedule, summary),
+                automatic ? schedule.consecutiveFailures() + 1 : schedule.consecutiveFailures(),
+                automatic ? failed.nextRetryAt() : schedule.retryAt(), schedule.wakeAt());
+    }
+
+    private static Optional<OutcomeSummary> ended(AccountSchedule schedule, String backupId) {
+        return schedule.recent().stream().filter(o -> o.backupId().equals(backupId)).findFirst();
+    }
+
+    private static InFlight endInFlight(AccountSchedule schedule, String backupId) {
+        InFlight inFlight = schedule.inFlight();
+        return inFlight != null && inFlight.backupId().equals(backupId) ? null : inFlight;
+    }
+
+    private static List<OutcomeSummary> record(AccountSchedule schedule, OutcomeSummary summary) {
+        List<OutcomeSummary> recent = new ArrayList<>(schedule.recent().size() + 1);
+        recent.add(summary);
+        schedule.recent().stream().filter(o -> !o.backupId().equals(summary.backupId())).forEach(recent::add);
+        return recent.size() > BackupStatus.RECENT_LIMIT ? recent.subList(0, BackupStatus.RECENT_LIMIT) : recent;
+    }
+
+    private static String hours(Duration duration) {
+        return duration.toMinutes() % 60 == 0 ? duration.toHours() + " h" : duration.toMinutes() + " min";
+    }
+}
