@@ -58,7 +58,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         this.schedules = context.getStateStore(SCHEDULES);
         this.wakeIndex = context.getStateStore(WAKE_INDEX);
         this.budget = new RequestBudget(requestsPerMinute, clock.instant());
-        context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+        context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
     @Override
@@ -78,8 +78,11 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         save(before, after, record.timestamp());
     }
 
-    /** Looks only at the accounts whose wake-up time has come. */
-    void tick() {
+    /**
+     * Looks only at the accounts whose wake-up time has come. Whether a time has come is decided by
+     * the injected clock; the records it writes carry the wall-clock time, as the broker expects.
+     */
+    void tick(long wallClockTimestamp) {
         Instant now = clock.instant();
         int allowed = budget.available(now);
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
@@ -89,7 +92,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
                 due.add(iterator.next());
             }
         }
-        long timestamp = now.toEpochMilli();
+        long timestamp = wallClockTimestamp;
         for (KeyValue<Bytes, byte[]> entry : due) {
             String accountId = WakeIndex.accountId(entry.key);
             AccountSchedule schedule = schedules.get(accountId);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -42,9 +43,14 @@ public final class Scheduler implements Closeable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // Status changes and requests should be visible within a second, not at the default 30 s cache flush.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        // Static membership: a restart within the session timeout keeps the instance's partitions, and a
+        // stop removes it from the group at once (Kafka Streams leaves the group on close only as a static member).
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+        // A crashed instance's accounts move to the others after this long.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 20_000);
         this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask), props);
-        log.info("Scheduler: {} partitions, at most {} automatic requests a minute each, tick {}, in-flight timeout {}",
-                partitions, perTask, config.tickInterval(), config.inFlightTimeout());
+        log.info("Scheduler {}: {} partitions, at most {} automatic requests a minute each, tick {}, in-flight timeout {}",
+                config.instanceId(), partitions, perTask, config.tickInterval(), config.inFlightTimeout());
     }
 
     public Scheduler start() {

@@ -9,8 +9,21 @@ import java.time.Duration;
  * @param tickInterval          how often each partition looks for due accounts
  * @param maxRequestsPerMinute  automatic requests a minute across all instances, so a crowd due at once is spread out
  * @param inFlightTimeout       a backup with no outcome after this long is declared failed
+ * @param instanceId            this instance's stable name in the group; by default the host and state directory
  */
-public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout) {
+public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout,
+                              String instanceId) {
+
+    public SchedulerConfig {
+        stateDir = stateDir.toAbsolutePath();
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = defaultInstanceId(stateDir);
+        }
+    }
+
+    public SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout) {
+        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null);
+    }
 
     public static final String APPLICATION_ID = "backuprelay-scheduler";
 
@@ -19,6 +32,17 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
                 config.path("SCHEDULER_STATE_DIR", Path.of("data/scheduler-state")),
                 config.duration("SCHEDULER_TICK_INTERVAL", Duration.ofSeconds(10)),
                 config.integer("SCHEDULER_MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000),
-                config.duration("SCHEDULER_IN_FLIGHT_TIMEOUT", Duration.ofHours(6)));
+                config.duration("SCHEDULER_IN_FLIGHT_TIMEOUT", Duration.ofHours(6)),
+                config.string("SCHEDULER_INSTANCE_ID", null));
+    }
+
+    private static String defaultInstanceId(Path stateDir) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + Integer.toHexString(stateDir.toString().hashCode());
     }
 }

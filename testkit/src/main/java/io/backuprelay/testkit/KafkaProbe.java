@@ -38,14 +38,25 @@ public final class KafkaProbe {
     }
 
     public static void send(String topic, String key, byte[] value) {
+        sendAll(List.of(new ProducerRecord<>(topic, key, value)));
+    }
+
+    /** Sends the records in order with one producer, and waits until all are written. */
+    public static void sendAll(List<ProducerRecord<String, byte[]>> records) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<String, byte[]> record : records) {
+                sent.add(producer.send(record));
+            }
+            for (var future : sent) {
+                future.get();
+            }
         } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("Cannot send to " + topic, e);
+            throw new IllegalStateException("Cannot send " + records.size() + " record(s)", e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * One single-node KRaft broker per test JVM, built from Kafka's own server code. Tests share it
@@ -33,6 +34,8 @@ public final class TestKafka {
     private static KafkaClusterTestKit start() {
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
+                    // The test kit defaults to the newest, still unstable, metadata version: test what ships.
+                    .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
