@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,6 +28,7 @@ public final class Scheduler implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
     private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
 
     public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock) {
         int partitions = partitionsOf(kafka, kafka.topics().settings());
@@ -49,6 +52,11 @@ public final class Scheduler implements Closeable {
         // A crashed instance's accounts move to the others after this long.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 20_000);
         this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask), props);
+        streams.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
         log.info("Scheduler {}: {} partitions, at most {} automatic requests a minute each, tick {}, in-flight timeout {}",
                 config.instanceId(), partitions, perTask, config.tickInterval(), config.inFlightTimeout());
     }
@@ -56,6 +64,11 @@ public final class Scheduler implements Closeable {
     public Scheduler start() {
         streams.start();
         return this;
+    }
+
+    /** Waits until the instance has its partitions and has restored their state. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public KafkaStreams.State state() {

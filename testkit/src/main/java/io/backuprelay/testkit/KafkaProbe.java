@@ -47,6 +47,9 @@ public final class KafkaProbe {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        // One request at a time: a retried first batch to a partition created a moment ago can then never
+        // arrive behind later ones (seen as OutOfOrderSequenceException on a fresh broker).
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (ProducerRecord<String, byte[]> record : records) {

@@ -42,9 +42,31 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
+        }
+    }
+
+    /** Services start writing right after this; a partition without a leader yet would only make them retry. */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .flatMap(description -> description.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // metadata not propagated yet: ask again
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The topics " + names + " have no leader after 60 s");
+            }
+            Thread.sleep(100);
         }
     }
 }
