@@ -1,6 +1,12 @@
 package io.backuprelay.scheduler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.backuprelay.common.json.Json;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,6 +16,31 @@ import org.apache.kafka.common.serialization.Serializer;
 final class JsonSerde {
 
     private JsonSerde() {
+    }
+
+    /**
+     * For a state store's own values: timestamps as numbers, which read several times faster than
+     * ISO-8601 text. Only this store reads them; events and status on topics keep the shared format.
+     */
+    static <T> Serde<T> forStore(Class<T> type) {
+        ObjectMapper mapper = Json.mapper().copy().enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ObjectReader reader = mapper.readerFor(type);
+        ObjectWriter writer = mapper.writerFor(type);
+        Serializer<T> serializer = (topic, value) -> {
+            try {
+                return value == null ? null : writer.writeValueAsBytes(value);
+            } catch (JsonProcessingException e) {
+                throw new SerializationException("Cannot encode " + type.getSimpleName(), e);
+            }
+        };
+        Deserializer<T> deserializer = (topic, bytes) -> {
+            try {
+                return bytes == null ? null : reader.readValue(bytes);
+            } catch (java.io.IOException e) {
+                throw new SerializationException("Cannot decode " + type.getSimpleName(), e);
+            }
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 
     static <T> Serde<T> of(Class<T> type) {

@@ -33,18 +33,23 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
     static final String WAKE_INDEX = "wake-index";
     private static final Logger log = LoggerFactory.getLogger(ScheduleProcessor.class);
     private static final byte[] PRESENT = new byte[0];
+    private static final long SLOW_TICK_NANOS = 1_000_000_000L;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final Topics topics;
     private final ScheduleRules rules;
     private final Clock clock;
     private final Duration tickInterval;
     private final int requestsPerMinute;
+    private final TickListener ticks;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, AccountSchedule> schedules;
     private KeyValueStore<Bytes, byte[]> wakeIndex;
     private RequestBudget budget;
 
-    ScheduleProcessor(Topics topics, ScheduleRules rules, Clock clock, Duration tickInterval, int requestsPerMinute) {
+    ScheduleProcessor(Topics topics, ScheduleRules rules, Clock clock, Duration tickInterval, int requestsPerMinute,
+                      TickListener ticks) {
+        this.ticks = ticks;
         this.topics = topics;
         this.rules = rules;
         this.clock = clock;
@@ -83,6 +88,8 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
      * the injected clock; the records it writes carry the wall-clock time, as the broker expects.
      */
     void tick(long wallClockTimestamp) {
+        long started = System.nanoTime();
+        long startedCpu = THREADS.getCurrentThreadCpuTime();
         Instant now = clock.instant();
         int allowed = budget.available(now);
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
@@ -93,6 +100,8 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
             }
         }
         long timestamp = wallClockTimestamp;
+        int requested = 0;
+        int timedOutCount = 0;
         for (KeyValue<Bytes, byte[]> entry : due) {
             String accountId = WakeIndex.accountId(entry.key);
             AccountSchedule schedule = schedules.get(accountId);
@@ -108,12 +117,14 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
             switch (wake) {
                 case Wake.Request request -> {
                     allowed--;
+                    requested++;
                     budget.spend();
                     context.forward(new Record<>(accountId, new Routed(topics.requests(), request.request()), timestamp));
-                    log.info("Requested automatic backup {} of account {} (attempt {})", request.request().backupId(),
+                    log.debug("Requested automatic backup {} of account {} (attempt {})", request.request().backupId(),
                             accountId, request.request().attempt());
                 }
                 case Wake.TimedOut timedOut -> {
+                    timedOutCount++;
                     context.forward(new Record<>(accountId, new Routed(topics.outcomes(), timedOut.failure()), timestamp));
                     log.warn("Backup {} of account {} timed out", timedOut.failure().backupId(), accountId);
                 }
@@ -121,6 +132,17 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
                 }
             }
             save(schedule, wake.next(), timestamp);
+        }
+        long nanos = System.nanoTime() - started;
+        if (requested + timedOutCount > 0) {
+            log.info("Partition {}: requested {} automatic backup(s), declared {} timed out, in {} ms",
+                    context.taskId().partition(), requested, timedOutCount, nanos / 1_000_000);
+        }
+        ticks.onTick(context.taskId().partition(), due.size(), requested, timedOutCount, nanos,
+                THREADS.getCurrentThreadCpuTime() - startedCpu);
+        if (nanos > SLOW_TICK_NANOS) {
+            log.warn("A tick of partition {} took {} ms for {} due account(s)", context.taskId().partition(),
+                    nanos / 1_000_000, due.size());
         }
     }
 

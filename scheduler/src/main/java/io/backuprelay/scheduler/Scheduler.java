@@ -31,6 +31,10 @@ public final class Scheduler implements Closeable {
     private final CountDownLatch running = new CountDownLatch(1);
 
     public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock) {
+        this(kafka, config, clock, TickListener.NONE);
+    }
+
+    public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock, TickListener ticks) {
         int partitions = partitionsOf(kafka, kafka.topics().settings());
         // The budget is kept per partition; together they make the configured rate.
         int perTask = Math.max(1, (config.maxRequestsPerMinute() + partitions - 1) / partitions);
@@ -39,6 +43,7 @@ public final class Scheduler implements Closeable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topics().prefix() + SchedulerConfig.APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
@@ -51,7 +56,7 @@ public final class Scheduler implements Closeable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
         // A crashed instance's accounts move to the others after this long.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 20_000);
-        this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask), props);
+        this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask, ticks), props);
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 running.countDown();

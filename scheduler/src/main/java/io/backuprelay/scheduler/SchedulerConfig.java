@@ -10,19 +10,25 @@ import java.time.Duration;
  * @param maxRequestsPerMinute  automatic requests a minute across all instances, so a crowd due at once is spread out
  * @param inFlightTimeout       a backup with no outcome after this long is declared failed
  * @param instanceId            this instance's stable name in the group; by default the host and state directory
+ * @param streamThreads         threads that process partitions in parallel in this instance
  */
 public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout,
-                              String instanceId) {
+                              String instanceId, int streamThreads) {
 
     public SchedulerConfig {
         stateDir = stateDir.toAbsolutePath();
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = defaultInstanceId(stateDir);
         }
+        streamThreads = Math.max(1, streamThreads);
     }
 
     public SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout) {
-        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null);
+        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null, 1);
+    }
+
+    public SchedulerConfig withStreamThreads(int threads) {
+        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, threads);
     }
 
     public static final String APPLICATION_ID = "backuprelay-scheduler";
@@ -33,7 +39,8 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
                 config.duration("SCHEDULER_TICK_INTERVAL", Duration.ofSeconds(10)),
                 config.integer("SCHEDULER_MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000),
                 config.duration("SCHEDULER_IN_FLIGHT_TIMEOUT", Duration.ofHours(6)),
-                config.string("SCHEDULER_INSTANCE_ID", null));
+                config.string("SCHEDULER_INSTANCE_ID", null),
+                config.integer("SCHEDULER_STREAM_THREADS", 1, 1, 64));
     }
 
     private static String defaultInstanceId(Path stateDir) {

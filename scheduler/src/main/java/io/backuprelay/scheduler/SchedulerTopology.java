@@ -34,6 +34,11 @@ public final class SchedulerTopology {
     }
 
     public static Topology build(Topics topics, SchedulerConfig config, Clock clock, int requestsPerMinutePerTask) {
+        return build(topics, config, clock, requestsPerMinutePerTask, TickListener.NONE);
+    }
+
+    public static Topology build(Topics topics, SchedulerConfig config, Clock clock, int requestsPerMinutePerTask,
+                                 TickListener ticks) {
         Serde<String> keys = Serdes.String();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -59,14 +64,14 @@ public final class SchedulerTopology {
         ProcessorSupplier<String, ScheduleInput, String, Routed> processor = new ProcessorSupplier<>() {
             @Override
             public ScheduleProcessor get() {
-                return new ScheduleProcessor(topics, rules, clock, config.tickInterval(), requestsPerMinutePerTask);
+                return new ScheduleProcessor(topics, rules, clock, config.tickInterval(), requestsPerMinutePerTask, ticks);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleProcessor.SCHEDULES),
-                                keys, JsonSerde.of(AccountSchedule.class)),
+                                keys, JsonSerde.forStore(AccountSchedule.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleProcessor.WAKE_INDEX),
                                 Serdes.Bytes(), Serdes.ByteArray()));
             }
