@@ -3,16 +3,14 @@ package io.backuprelay.upload.azure;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
-import com.azure.storage.common.StorageSharedKeyCredential;
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
+import io.backuprelay.blob.BlobContainers;
+import io.backuprelay.blob.BlobErrors;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.upload.UploadFailedException;
 import java.nio.file.Path;
@@ -55,9 +53,9 @@ public final class BlobUploader {
                     .setMetadata(metadata), null, Context.NONE);
             return new UploadedBlob(blob.getBlobUrl(), blob.getProperties());
         } catch (BlobStorageException e) {
-            throw new UploadFailedException(reason(connection, e));
+            throw new UploadFailedException(BlobErrors.reason(connection, e));
         } catch (RuntimeException e) {
-            throw new UploadFailedException(unreachable(connection, e));
+            throw new UploadFailedException(BlobErrors.unreachable(connection, e));
         }
     }
 
@@ -70,61 +68,16 @@ public final class BlobUploader {
             if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404 && e.getErrorCode() == null) {
                 return Optional.empty();
             }
-            throw new UploadFailedException(reason(connection, e));
+            throw new UploadFailedException(BlobErrors.reason(connection, e));
         } catch (RuntimeException e) {
-            throw new UploadFailedException(unreachable(connection, e));
+            throw new UploadFailedException(BlobErrors.unreachable(connection, e));
         }
     }
 
     private BlobContainerClient container(Connection connection, String accessKey, long blockSize) {
         // Each try gets time to send one block at a slow 1 MiB/s, and never less than a minute.
         int tryTimeoutSeconds = (int) Math.max(60, blockSize / (1024 * 1024));
-        return new BlobServiceClientBuilder()
-                .endpoint(connection.blobEndpoint())
-                .credential(new StorageSharedKeyCredential(connection.storageAccountName(), accessKey))
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, tryTimeoutSeconds, 1000L, 30_000L, null))
-                .buildClient()
-                .getBlobContainerClient(connection.containerName());
-    }
-
-    static String reason(Connection connection, BlobStorageException e) {
-        String account = "Storage account '" + connection.storageAccountName() + "'";
-        BlobErrorCode code = e.getErrorCode();
-        if (code == BlobErrorCode.CONTAINER_NOT_FOUND) {
-            return "The container '" + connection.containerName() + "' does not exist in storage account '"
-                    + connection.storageAccountName() + "'. Create it, or correct the connection.";
-        }
-        if (code == BlobErrorCode.AUTHENTICATION_FAILED || e.getStatusCode() == 403 && code == null) {
-            return account + " rejected the access key. Update the key of the connection '"
-                    + connection.connectionId() + "'.";
-        }
-        if (code == BlobErrorCode.AUTHORIZATION_FAILURE) {
-            // Azure's answer to a request it cannot admit: with an account key, a wrong key (as the
-            // emulator reports it) or network rules that keep the backup service out.
-            return account + " refused the access key: the key is wrong, or the account's network rules do not admit"
-                    + " the backup service. Update the key of the connection '" + connection.connectionId()
-                    + "' or the account's firewall settings.";
-        }
-        if (code == BlobErrorCode.AUTHORIZATION_PERMISSION_MISMATCH || code == BlobErrorCode.INSUFFICIENT_ACCOUNT_PERMISSIONS) {
-            return account + " does not allow this key to write to the container '" + connection.containerName() + "'.";
-        }
-        if (code == BlobErrorCode.ACCOUNT_IS_DISABLED) {
-            return account + " is disabled.";
-        }
-        if (code == BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY || code == BlobErrorCode.CONTAINER_BEING_DELETED) {
-            return account + " refused the write to container '" + connection.containerName() + "' (" + code + ").";
-        }
-        return account + " refused the upload (HTTP " + e.getStatusCode() + (code == null ? "" : ", " + code) + ").";
-    }
-
-    private static String unreachable(Connection connection, RuntimeException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return "Cannot reach the blob endpoint of storage account '" + connection.storageAccountName() + "' ("
-                + connection.blobEndpoint() + "): " + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return BlobContainers.client(connection, accessKey, tryTimeoutSeconds, 4);
     }
 
     /** A blob as Azure reports it after the commit. */

@@ -1,4 +1,4 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,26 +17,26 @@ import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.Test;
 
 /** The reasons for the errors Azure gives that the emulator does not. */
-class BlobUploaderReasonTest {
+class BlobErrorsTest {
 
     private final Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", "acmeblobs",
             "db-backups", "", new SealedSecret("k1", "x"), true, null);
 
     @Test
     void anAuthenticationFailureNamesTheKey() {
-        assertThat(BlobUploader.reason(connection, error(403, "AuthenticationFailed")))
+        assertThat(BlobErrors.reason(connection, error(403, "AuthenticationFailed")))
                 .isEqualTo("Storage account 'acmeblobs' rejected the access key. Update the key of the connection 'main'.");
     }
 
     @Test
     void aDisabledAccountSaysSo() {
-        assertThat(BlobUploader.reason(connection, error(403, "AccountIsDisabled")))
+        assertThat(BlobErrors.reason(connection, error(403, "AccountIsDisabled")))
                 .isEqualTo("Storage account 'acmeblobs' is disabled.");
     }
 
     @Test
     void anImmutableBlobSaysWhatRefusedTheWrite() {
-        assertThat(BlobUploader.reason(connection, error(409, "BlobImmutableDueToPolicy")))
+        assertThat(BlobErrors.reason(connection, error(409, "BlobImmutableDueToPolicy")))
                 .isEqualTo("Storage account 'acmeblobs' refused the write to container 'db-backups' (BlobImmutableDueToPolicy).");
     }
 

@@ -1,0 +1,53 @@
+package io.backuprelay.blob;
+
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobStorageException;
+import io.backuprelay.common.account.Connection;
+
+/** Azure's errors in words a super-administrator can act on. They never contain the key. */
+public final class BlobErrors {
+
+    private BlobErrors() {
+    }
+
+    public static String reason(Connection connection, BlobStorageException e) {
+        String account = "Storage account '" + connection.storageAccountName() + "'";
+        BlobErrorCode code = e.getErrorCode();
+        if (code == BlobErrorCode.CONTAINER_NOT_FOUND) {
+            return "The container '" + connection.containerName() + "' does not exist in storage account '"
+                    + connection.storageAccountName() + "'. Create it, or correct the connection.";
+        }
+        if (code == BlobErrorCode.AUTHENTICATION_FAILED || e.getStatusCode() == 403 && code == null) {
+            return account + " rejected the access key. Update the key of the connection '"
+                    + connection.connectionId() + "'.";
+        }
+        if (code == BlobErrorCode.AUTHORIZATION_FAILURE) {
+            // Azure's answer to a request it cannot admit: with an account key, a wrong key (as the
+            // emulator reports it) or network rules that keep the backup service out.
+            return account + " refused the access key: the key is wrong, or the account's network rules do not admit"
+                    + " the backup service. Update the key of the connection '" + connection.connectionId()
+                    + "' or the account's firewall settings.";
+        }
+        if (code == BlobErrorCode.AUTHORIZATION_PERMISSION_MISMATCH || code == BlobErrorCode.INSUFFICIENT_ACCOUNT_PERMISSIONS) {
+            return account + " does not allow this key to write to the container '" + connection.containerName() + "'.";
+        }
+        if (code == BlobErrorCode.ACCOUNT_IS_DISABLED) {
+            return account + " is disabled.";
+        }
+        if (code == BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY || code == BlobErrorCode.CONTAINER_BEING_DELETED) {
+            return account + " refused the write to container '" + connection.containerName() + "' (" + code + ").";
+        }
+        return account + " refused the request (HTTP " + e.getStatusCode() + (code == null ? "" : ", " + code) + ").";
+    }
+
+    /** A failure that never got an answer from Azure: the host is unknown or unreachable. */
+    public static String unreachable(Connection connection, RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "Cannot reach the blob endpoint of storage account '" + connection.storageAccountName() + "' ("
+                + connection.blobEndpoint() + "): " + root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}
