@@ -1,0 +1,40 @@
+package io.backuprelay.console;
+
+import io.backuprelay.common.config.ConfigException;
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.console.auth.TokenVerifier;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * @param host       the address the console listens on
+ * @param port       its port; 0 picks a free one
+ * @param jwtSecret  HS256 secret (at least 32 bytes), for tokens this platform mints
+ * @param jwksUrl    RS256 keys of an identity provider, instead of the secret
+ * @param jwtIssuer  the issuer tokens must name, if set
+ */
+public record ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
+
+    public static ConsoleConfig from(ConfigSource config) {
+        ConsoleConfig console = new ConsoleConfig(config.string("CONSOLE_HOST", "127.0.0.1"),
+                config.integer("CONSOLE_PORT", 8080, 0, 65535), config.string("CONSOLE_JWT_SECRET", null),
+                config.string("CONSOLE_JWKS_URL", null), config.string("CONSOLE_JWT_ISSUER", null));
+        console.verifier(); // fail fast, naming the variable
+        return console;
+    }
+
+    public TokenVerifier verifier() {
+        if (jwksUrl != null) {
+            return TokenVerifier.jwks(jwksUrl, jwtIssuer);
+        }
+        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            throw new ConfigException("CONSOLE_JWT_SECRET", "must be set to at least 32 characters (or set CONSOLE_JWKS_URL)");
+        }
+        return TokenVerifier.hmac(jwtSecret.getBytes(StandardCharsets.UTF_8), jwtIssuer);
+    }
+
+    @Override
+    public String toString() {
+        return "ConsoleConfig[host=" + host + ", port=" + port + ", jwtSecret=" + (jwtSecret == null ? "none" : "***")
+                + ", jwksUrl=" + jwksUrl + ", jwtIssuer=" + jwtIssuer + "]";
+    }
+}

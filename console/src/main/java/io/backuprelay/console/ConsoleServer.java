@@ -1,0 +1,141 @@
+package io.backuprelay.console;
+
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.console.api.AccountsApi;
+import io.backuprelay.console.api.ApiException;
+import io.backuprelay.console.api.BackupsApi;
+import io.backuprelay.console.api.ConnectionsApi;
+import io.backuprelay.console.api.PendingBackups;
+import io.backuprelay.console.api.Requests;
+import io.backuprelay.console.api.SettingsApi;
+import io.backuprelay.console.auth.InvalidTokenException;
+import io.backuprelay.console.auth.TokenVerifier;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console: the JSON API of the backup page and the operators' registry, the page itself,
+ * health and Prometheus metrics. Every {@code /api} request needs a bearer token.
+ */
+public final class ConsoleServer implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
+    private static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private final ConsoleData data;
+    private final Javalin app;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public ConsoleServer(ConsoleData data, ConsoleConfig config, SecretSealer sealer, Clock clock) {
+        this.data = data;
+        TokenVerifier verifier = config.verifier();
+        PendingBackups pending = new PendingBackups();
+        AccountsApi accounts = new AccountsApi(data, sealer);
+        SettingsApi settings = new SettingsApi(data, pending);
+        ConnectionsApi connections = new ConnectionsApi(data, sealer);
+        BackupsApi backups = new BackupsApi(data, pending, clock);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+
+        app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            javalin.http.maxRequestSize = MAX_BODY_BYTES;
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/console";
+                files.location = Location.CLASSPATH;
+            });
+            javalin.requestLogger.http(this::record);
+        });
+        app.before("/api/*", ctx -> authenticate(ctx, verifier));
+
+        app.put("/api/operator/accounts/{accountId}", accounts::put);
+        app.get("/api/operator/accounts/{accountId}", accounts::get);
+        app.get("/api/accounts/{accountId}/backup-settings", settings::get);
+        app.put("/api/accounts/{accountId}/backup-settings", settings::put);
+        app.get("/api/accounts/{accountId}/connections", connections::list);
+        app.post("/api/accounts/{accountId}/connections", connections::create);
+        app.get("/api/accounts/{accountId}/connections/{connectionId}", connections::get);
+        app.put("/api/accounts/{accountId}/connections/{connectionId}", connections::update);
+        app.delete("/api/accounts/{accountId}/connections/{connectionId}", connections::delete);
+        app.post("/api/accounts/{accountId}/connections/{connectionId}/test", connections::test);
+        app.post("/api/accounts/{accountId}/backups", backups::create);
+        app.get("/api/accounts/{accountId}/backups", backups::list);
+        app.get("/api/accounts/{accountId}/backups/{backupId}", backups::get);
+
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        app.get("/health/ready", ctx -> {
+            boolean ready = data.ready();
+            ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DOWN"));
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer");
+            }
+            ctx.status(e.status()).json(e.body());
+        });
+        app.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
+                .json(new ApiException.ErrorBody("unauthorized", null, e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.endpointHandlerPath(), e);
+            ctx.status(500).json(new ApiException.ErrorBody("internal_error", null,
+                    "The console could not complete the request; see its log"));
+        });
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            if (ctx.path().startsWith("/api/") && (ctx.result() == null || ctx.result().isEmpty())) {
+                ctx.json(new ApiException.ErrorBody("not_found", null, "No such endpoint: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        app.error(HttpStatus.CONTENT_TOO_LARGE, ctx -> ctx.json(new ApiException.ErrorBody("too_large", "body",
+                "body must be at most " + MAX_BODY_BYTES + " bytes")));
+        app.start(config.host(), config.port());
+        log.info("Console listening on http://{}:{}/", config.host(), app.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void authenticate(Context ctx, TokenVerifier verifier) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("A bearer token is required (Authorization: Bearer <JWT>)");
+        }
+        ctx.attribute(Requests.PRINCIPAL, verifier.verify(header.substring(7).strip()));
+    }
+
+    /** One access-log line and one timer sample per request: method, route, status; never a header or body. */
+    private void record(Context ctx, float millis) {
+        String route = ctx.endpointHandlerPath();
+        Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("uri", route)
+                .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
+                .record(Duration.ofNanos((long) (millis * 1_000_000)));
+        if (route.startsWith("/api")) {
+            log.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        data.close();
+    }
+}

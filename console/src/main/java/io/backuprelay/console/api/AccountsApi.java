@@ -1,0 +1,79 @@
+package io.backuprelay.console.api;
+
+import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.console.ConsoleData;
+import io.javalin.http.Context;
+import java.util.List;
+
+/** The operators' account registry: who the account is, who administers it, where its database lives. */
+public final class AccountsApi {
+
+    private final ConsoleData data;
+    private final SecretSealer sealer;
+
+    public AccountsApi(ConsoleData data, SecretSealer sealer) {
+        this.data = data;
+        this.sealer = sealer;
+    }
+
+    public record SourceBody(DatabaseEngine engine, String host, Integer port, String database, String username,
+                             String password) {
+    }
+
+    public record AccountBody(String displayName, String locale, String timeZone, List<String> superadminEmails,
+                              SourceBody source) {
+    }
+
+    public record SourceView(DatabaseEngine engine, String host, int port, String database, String username,
+                             boolean passwordSet) {
+    }
+
+    public record AccountView(String accountId, String displayName, String locale, String timeZone,
+                              List<String> superadminEmails, SourceView source) {
+
+        static AccountView of(Account account) {
+            SourceDatabase s = account.source();
+            return new AccountView(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
+                    account.superadminEmails(), new SourceView(s.engine(), s.host(), s.port(), s.database(),
+                    s.username(), s.password() != null));
+        }
+    }
+
+    public void put(Context ctx) {
+        Requests.operator(ctx);
+        String accountId = Validate.identifier("accountId", ctx.pathParam("accountId"));
+        AccountBody body = Requests.body(ctx, AccountBody.class);
+        SourceBody source = Validate.required("source", body.source());
+        Validate.required("source.engine", source.engine());
+        Validate.host("source.host", source.host());
+        int port = Validate.port("source.port", source.port());
+        Validate.maxLength("source.database", Validate.required("source.database", source.database()), 128);
+        Validate.maxLength("source.username", Validate.required("source.username", source.username()), 128);
+        Validate.maxLength("source.password", source.password(), 1024);
+        Validate.maxLength("displayName", body.displayName(), 200);
+        var existing = data.account(accountId);
+        SealedSecret password = source.password() != null
+                ? sealer.seal(source.password())
+                : existing.map(a -> a.source().password()).orElse(null);
+        Account account = new Account(accountId,
+                body.displayName() == null || body.displayName().isBlank() ? accountId : body.displayName().strip(),
+                Validate.locale("locale", body.locale()), Validate.timeZone("timeZone", body.timeZone()),
+                Validate.emails("superadminEmails", body.superadminEmails(), true),
+                new SourceDatabase(source.engine(), source.host().strip(), port, source.database().strip(),
+                        source.username().strip(), password));
+        data.publish(data.topics().accounts(), accountId, account);
+        ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
+    }
+
+    public void get(Context ctx) {
+        Requests.operator(ctx);
+        String accountId = ctx.pathParam("accountId");
+        Account account = data.account(accountId)
+                .orElseThrow(() -> ApiException.notFound("Account '" + accountId + "' is not registered"));
+        ctx.json(AccountView.of(account));
+    }
+}

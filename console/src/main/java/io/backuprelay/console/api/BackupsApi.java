@@ -1,0 +1,115 @@
+package io.backuprelay.console.api;
+
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.auth.Principal;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** "Create database backup" and the history of recent backups. */
+public final class BackupsApi {
+
+    private final ConsoleData data;
+    private final PendingBackups pending;
+    private final Clock clock;
+
+    public BackupsApi(ConsoleData data, PendingBackups pending, Clock clock) {
+        this.data = data;
+        this.pending = pending;
+        this.clock = clock;
+    }
+
+    public record BackupBody(String connectionId) {
+    }
+
+    public record Accepted(String backupId) {
+    }
+
+    /** @param state REQUESTED, RUNNING, SUCCEEDED or FAILED */
+    public record BackupView(String backupId, String state, Trigger trigger, Instant requestedAt, Instant endedAt,
+                             Long sizeBytes, String blobName, FailureStage failedStage, String failureReason) {
+    }
+
+    public void create(Context ctx) {
+        String accountId = ctx.pathParam("accountId");
+        Principal principal = Requests.superadminOf(ctx, accountId);
+        data.account(accountId).orElseThrow(() -> ApiException.notFound("Account '" + accountId + "' is not registered"));
+        String connectionId = ctx.body().isBlank() ? null : Requests.body(ctx, BackupBody.class).connectionId();
+        Connection connection = destination(accountId, connectionId);
+        synchronized (pending) {
+            BackupStatus status = data.status(accountId).orElse(BackupStatus.empty(accountId));
+            Optional<String> running = status.inFlight() != null
+                    ? Optional.of(status.inFlight().backupId())
+                    : pending.of(accountId, status);
+            if (running.isPresent()) {
+                throw ApiException.conflict("Backup " + running.get() + " of this account is still running");
+            }
+            BackupRequested request = BackupRequested.manual(accountId, connection.connectionId(),
+                    principal.email() != null ? principal.email() : principal.subject(), clock.instant());
+            data.publish(data.topics().requests(), accountId, request);
+            pending.add(accountId, request.backupId(), clock.instant());
+            ctx.status(202).json(new Accepted(request.backupId()));
+        }
+    }
+
+    public void list(Context ctx) {
+        String accountId = ctx.pathParam("accountId");
+        Requests.superadminOf(ctx, accountId);
+        ctx.json(history(accountId));
+    }
+
+    public void get(Context ctx) {
+        String accountId = ctx.pathParam("accountId");
+        Requests.superadminOf(ctx, accountId);
+        String backupId = ctx.pathParam("backupId");
+        ctx.json(history(accountId).stream().filter(b -> b.backupId().equals(backupId)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("Backup '" + backupId + "' is not among the recent backups of"
+                        + " account '" + accountId + "'")));
+    }
+
+    /** Newest first: the one requested or running, then the outcomes. */
+    private List<BackupView> history(String accountId) {
+        BackupStatus status = data.status(accountId).orElse(BackupStatus.empty(accountId));
+        List<BackupView> views = new ArrayList<>();
+        pending.of(accountId, status).ifPresent(backupId -> views.add(new BackupView(backupId, "REQUESTED",
+                Trigger.MANUAL, pending.get(accountId).map(PendingBackups.Pending::requestedAt).orElse(null),
+                null, null, null, null, null)));
+        if (status.inFlight() != null) {
+            var inFlight = status.inFlight();
+            views.add(new BackupView(inFlight.backupId(), "RUNNING", inFlight.trigger(), inFlight.requestedAt(), null,
+                    null, null, null, null));
+        }
+        for (OutcomeSummary outcome : status.recent()) {
+            views.add(new BackupView(outcome.backupId(), outcome.succeeded() ? "SUCCEEDED" : "FAILED", outcome.trigger(),
+                    null, outcome.endedAt(), outcome.sizeBytes(), outcome.blobName(), outcome.failedStage(),
+                    outcome.failureReason()));
+        }
+        return views;
+    }
+
+    private Connection destination(String accountId, String connectionId) {
+        String chosen = connectionId != null ? connectionId
+                : data.settings(accountId).map(BackupSettings::destinationConnectionId).orElse(null);
+        if (chosen == null) {
+            List<Connection> all = data.connections(accountId);
+            if (all.size() == 1) {
+                return all.getFirst();
+            }
+            throw ApiException.invalid("connectionId", all.isEmpty()
+                    ? "is required: the account has no connection yet; add one first"
+                    : "is required: choose which connection the backup goes to");
+        }
+        return data.connection(accountId, chosen).orElseThrow(() -> ApiException.invalid("connectionId",
+                "names no connection of this account: '" + chosen + "'"));
+    }
+}

@@ -1,0 +1,72 @@
+package io.backuprelay.console.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.console.auth.Principal;
+import io.backuprelay.console.auth.Role;
+import io.javalin.http.Context;
+import java.util.stream.Collectors;
+
+/** Reading requests strictly: unknown fields, wrong types and malformed JSON are 400s that name the field. */
+public final class Requests {
+
+    public static final String PRINCIPAL = "principal";
+    private static final ObjectMapper STRICT = Json.mapper().copy()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private Requests() {
+    }
+
+    public static <T> T body(Context ctx, Class<T> type) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw ApiException.invalid("body", "is required: send a JSON object");
+        }
+        try {
+            T value = STRICT.readValue(body, type);
+            if (value == null) {
+                throw ApiException.invalid("body", "must be a JSON object");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.invalid(path(e), "is not a known field");
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            throw ApiException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or an unknown value");
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("body", "is not valid JSON");
+        }
+    }
+
+    /** The caller, when it is the super-administrator of this account; else 403. */
+    public static Principal superadminOf(Context ctx, String accountId) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal == null || principal.role() != Role.SUPERADMIN) {
+            throw ApiException.forbidden("Only the account's superadmin may do this");
+        }
+        if (!principal.accountId().equals(accountId)) {
+            throw ApiException.forbidden("This token is for account '" + principal.accountId() + "', not '" + accountId + "'");
+        }
+        return principal;
+    }
+
+    public static Principal operator(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal == null || principal.role() != Role.OPERATOR) {
+            throw ApiException.forbidden("Only an operator may do this");
+        }
+        return principal;
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

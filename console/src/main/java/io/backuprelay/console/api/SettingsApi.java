@@ -1,0 +1,93 @@
+package io.backuprelay.console.api;
+
+import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.Retention;
+import io.backuprelay.common.account.ScheduleState;
+import io.backuprelay.console.ConsoleData;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.List;
+
+/** The "Database backup" section: type, destination, and where the account stands. */
+public final class SettingsApi {
+
+    private final ConsoleData data;
+    private final PendingBackups pending;
+
+    public SettingsApi(ConsoleData data, PendingBackups pending) {
+        this.data = data;
+        this.pending = pending;
+    }
+
+    public record RetentionBody(Integer keepLast, Integer maxAgeDays) {
+    }
+
+    public record SettingsBody(BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
+                               List<String> encryptionRecipients, RetentionBody retention) {
+    }
+
+    /**
+     * @param lastBackupAt {@code null} means "Never"
+     */
+    public record SettingsView(String accountId, String displayName, String locale, String timeZone,
+                               BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
+                               List<String> encryptionRecipients, Retention retention, Instant lastBackupAt,
+                               Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason) {
+    }
+
+    public void get(Context ctx) {
+        String accountId = ctx.pathParam("accountId");
+        Requests.superadminOf(ctx, accountId);
+        Account account = registered(accountId);
+        BackupSettings settings = data.settings(accountId)
+                .orElse(new BackupSettings(accountId, BackupType.MANUAL, null, null, null, null));
+        BackupStatus status = data.status(accountId).orElse(BackupStatus.empty(accountId));
+        String inFlight = status.inFlight() != null ? status.inFlight().backupId() : pending.of(accountId, status).orElse(null);
+        ScheduleState state = inFlight != null ? ScheduleState.RUNNING : status.state();
+        if (data.status(accountId).isEmpty() && settings.backupType() != BackupType.MANUAL) {
+            state = ScheduleState.AWAITING_FIRST_MANUAL_BACKUP; // the scheduler has not seen this account yet
+        }
+        ctx.json(new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
+                settings.backupType(), settings.destinationConnectionId(), settings.notifyEmails(),
+                settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
+                state, inFlight, status.pausedReason()));
+    }
+
+    public void put(Context ctx) {
+        String accountId = ctx.pathParam("accountId");
+        Requests.superadminOf(ctx, accountId);
+        registered(accountId);
+        SettingsBody body = Requests.body(ctx, SettingsBody.class);
+        BackupType type = Validate.required("backupType", body.backupType());
+        String destination = body.destinationConnectionId() == null || body.destinationConnectionId().isBlank()
+                ? null : body.destinationConnectionId();
+        if (destination != null || type != BackupType.MANUAL) {
+            if (destination == null) {
+                throw ApiException.invalid("destinationConnectionId", "is required for an automatic backup type");
+            }
+            Connection connection = data.connection(accountId, destination).orElseThrow(() -> ApiException.invalid(
+                    "destinationConnectionId", "names no connection of this account: '" + destination + "'"));
+            if (type != BackupType.MANUAL && !connection.enabledForAutomaticBackup()) {
+                throw ApiException.invalid("destinationConnectionId", "names a connection that is not enabled for"
+                        + " automatic backup: '" + destination + "'");
+            }
+        }
+        Retention retention = body.retention() == null ? null : new Retention(
+                Validate.range("retention.keepLast", body.retention().keepLast(), 1, 10_000),
+                Validate.range("retention.maxAgeDays", body.retention().maxAgeDays(), 1, 36_500));
+        BackupSettings settings = new BackupSettings(accountId, type, destination,
+                Validate.emails("notifyEmails", body.notifyEmails(), false),
+                Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention);
+        data.publish(data.topics().settings(), accountId, settings);
+        get(ctx);
+    }
+
+    private Account registered(String accountId) {
+        return data.account(accountId)
+                .orElseThrow(() -> ApiException.notFound("Account '" + accountId + "' is not registered"));
+    }
+}
