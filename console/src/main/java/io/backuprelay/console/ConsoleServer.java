@@ -54,7 +54,9 @@ public final class ConsoleServer implements Closeable {
 
         app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
-            javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            // The API writes every field, null included: "lastBackupAt": null is how it says "Never".
+            javalin.jsonMapper(new JavalinJackson(Json.mapper().copy()
+                    .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS), false));
             javalin.http.maxRequestSize = MAX_BODY_BYTES;
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -95,7 +97,7 @@ public final class ConsoleServer implements Closeable {
         app.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
                 .json(new ApiException.ErrorBody("unauthorized", null, e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
-            log.error("{} {} failed", ctx.method(), ctx.endpointHandlerPath(), e);
+            log.error("{} {} failed", ctx.method(), route(ctx), e);
             ctx.status(500).json(new ApiException.ErrorBody("internal_error", null,
                     "The console could not complete the request; see its log"));
         });
@@ -124,12 +126,21 @@ public final class ConsoleServer implements Closeable {
 
     /** One access-log line and one timer sample per request: method, route, status; never a header or body. */
     private void record(Context ctx, float millis) {
-        String route = ctx.endpointHandlerPath();
+        String route = route(ctx);
         Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("uri", route)
                 .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
                 .record(Duration.ofNanos((long) (millis * 1_000_000)));
         if (route.startsWith("/api")) {
             log.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+        }
+    }
+
+    /** The matched route (bounded, for metrics), or "unmatched" when none was reached. */
+    private static String route(Context ctx) {
+        try {
+            return ctx.endpointHandlerPath();
+        } catch (IllegalStateException e) {
+            return ctx.path().startsWith("/api") ? "/api/unmatched" : "unmatched";
         }
     }
 

@@ -1,0 +1,377 @@
+package io.backuprelay.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.console.auth.Role;
+import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.KafkaProbe;
+import io.backuprelay.testkit.TestKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every endpoint of the console over the real broker, as an outside tool would call it. */
+class ConsoleApiIT {
+
+    private static final String SECRET = "console-test-secret-" + UUID.randomUUID();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static ConsoleServer console;
+    private static Topics topics;
+    private static String container;
+    private static String base;
+    private static final TokenMinter MINTER = new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), null);
+    private static final String OPERATOR = MINTER.mint("ops-1", "ops@platform.example", null, Role.OPERATOR, Duration.ofHours(1));
+
+    @BeforeAll
+    static void start() {
+        topics = new Topics(TestKafka.uniquePrefix());
+        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
+        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
+        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null),
+                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
+        base = "http://127.0.0.1:" + console.port();
+        container = "console-" + UUID.randomUUID().toString().substring(0, 8);
+        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (console != null) {
+            console.close();
+        }
+    }
+
+    // ---- authentication and authorization ----
+
+    @Test
+    void refusesARequestWithoutAValidTokenWith401AndAJsonBody() throws Exception {
+        Response none = call("GET", "/api/accounts/acme/backup-settings", null, null);
+        assertThat(none.status).isEqualTo(401);
+        assertThat(none.json().get("error").asText()).isEqualTo("unauthorized");
+        assertThat(none.headers.firstValue("WWW-Authenticate")).contains("Bearer");
+
+        assertThat(call("GET", "/api/accounts/acme/backup-settings", "not-a-jwt", null).status).isEqualTo(401);
+        String forged = new TokenMinter("another-secret-that-is-long-enough-1234".getBytes(StandardCharsets.UTF_8), null)
+                .mint("x", null, "acme", Role.SUPERADMIN, Duration.ofHours(1));
+        assertThat(call("GET", "/api/accounts/acme/backup-settings", forged, null).status).isEqualTo(401);
+        String expired = MINTER.mint("x", null, "acme", Role.SUPERADMIN, Duration.ofSeconds(-120));
+        Response late = call("GET", "/api/accounts/acme/backup-settings", expired, null);
+        assertThat(late.status).isEqualTo(401);
+        assertThat(late.json().get("message").asText()).contains("xpired");
+    }
+
+    @Test
+    void rolesReachOnlyTheirOwnEndpoints() throws Exception {
+        String account = registerAccount();
+        String superadmin = superadmin(account);
+
+        assertThat(call("GET", "/api/operator/accounts/" + account, superadmin, null).status).isEqualTo(403);
+        Response operatorOnBackups = call("GET", "/api/accounts/" + account + "/backup-settings", OPERATOR, null);
+        assertThat(operatorOnBackups.status).isEqualTo(403);
+        assertThat(operatorOnBackups.json().get("error").asText()).isEqualTo("forbidden");
+    }
+
+    @Test
+    void aSuperadminOfOneAccountCanNeitherReadNorChangeAnother() throws Exception {
+        String a = registerAccount();
+        String b = registerAccount();
+        String connectionOfB = createConnection(b, true);
+        String tokenA = superadmin(a);
+
+        for (String[] request : new String[][] {
+                {"GET", "/api/accounts/" + b + "/backup-settings", null},
+                {"PUT", "/api/accounts/" + b + "/backup-settings", "{\"backupType\":\"MANUAL\"}"},
+                {"GET", "/api/accounts/" + b + "/connections", null},
+                {"POST", "/api/accounts/" + b + "/connections", connectionJson(true)},
+                {"GET", "/api/accounts/" + b + "/connections/" + connectionOfB, null},
+                {"PUT", "/api/accounts/" + b + "/connections/" + connectionOfB, connectionJson(false)},
+                {"DELETE", "/api/accounts/" + b + "/connections/" + connectionOfB, null},
+                {"POST", "/api/accounts/" + b + "/connections/" + connectionOfB + "/test", null},
+                {"POST", "/api/accounts/" + b + "/backups", null},
+                {"GET", "/api/accounts/" + b + "/backups", null},
+                {"GET", "/api/accounts/" + b + "/backups/x", null}}) {
+            Response response = call(request[0], request[1], tokenA, request[2]);
+            assertThat(response.status).as(request[0] + " " + request[1]).isEqualTo(403);
+        }
+        assertThat(call("GET", "/api/accounts/" + b + "/connections/" + connectionOfB, superadmin(b), null).status)
+                .as("B's connection is untouched").isEqualTo(200);
+    }
+
+    // ---- the operators' registry ----
+
+    @Test
+    void anOperatorRegistersAnAccountAndReadsItBackWithoutThePassword() throws Exception {
+        String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        Response created = call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("s3cr3t-db-pass"));
+        assertThat(created.status).isEqualTo(201);
+        Response updated = call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson(null));
+        assertThat(updated.status).isEqualTo(200);
+
+        Response read = call("GET", "/api/operator/accounts/" + account, OPERATOR, null);
+        assertThat(read.status).isEqualTo(200);
+        assertThat(read.json().get("source").get("host").asText()).isEqualTo("db.tenant.internal");
+        assertThat(read.json().get("source").get("passwordSet").asBoolean()).as("kept when not sent again").isTrue();
+        assertThat(read.body).doesNotContain("s3cr3t-db-pass").doesNotContain("\"password\"");
+        assertThat(call("GET", "/api/operator/accounts/nobody-here", OPERATOR, null).status).isEqualTo(404);
+    }
+
+    @Test
+    void aBadAccountIsRefusedNamingTheField() throws Exception {
+        String path = "/api/operator/accounts/acct-bad";
+        assertBadRequest(path, "PUT", accountJson("x").replace("ana@tenant.example", "not-an-email"), "superadminEmails[0]");
+        assertBadRequest(path, "PUT", accountJson("x").replace("5432", "70000"), "source.port");
+        assertBadRequest(path, "PUT", accountJson("x").replace("Europe/Lisbon", "Mars/Olympus"), "timeZone");
+        assertBadRequest(path, "PUT", accountJson("x").replace("\"pt\"", "\"de\""), "locale");
+        assertBadRequest(path, "PUT", accountJson("x").replace("POSTGRESQL", "ORACLE"), "source.engine");
+        assertBadRequest(path, "PUT", accountJson("x").replace("{\"displayName\"", "{\"isAdmin\":true,\"displayName\""), "isAdmin");
+        assertBadRequest(path, "PUT", "{\"displayName\":", "body");
+        assertBadRequest("/api/operator/accounts/bad%20id", "PUT", accountJson("x"), "accountId");
+    }
+
+    @Test
+    void anOversizedBodyIsRefused() throws Exception {
+        String huge = "{\"displayName\":\"" + "x".repeat(100_000) + "\"}";
+        assertThat(call("PUT", "/api/operator/accounts/acct-huge", OPERATOR, huge).status).isEqualTo(413);
+    }
+
+    // ---- connections ----
+
+    @Test
+    void connectionsAreCreatedReadUpdatedTestedAndDeletedWithTheKeyNeverReturned() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        Response created = call("POST", "/api/accounts/" + account + "/connections", token, connectionJson(true));
+        assertThat(created.status).isEqualTo(201);
+        String id = created.json().get("connectionId").asText();
+        assertThat(created.headers.firstValue("Location")).contains("/api/accounts/" + account + "/connections/" + id);
+        assertThat(created.body).doesNotContain(Azurite.ACCOUNT_KEY);
+        assertThat(created.json().get("accessKeyHint").asText()).isEqualTo("••••" + Azurite.ACCOUNT_KEY.substring(84));
+
+        Response list = call("GET", "/api/accounts/" + account + "/connections", token, null);
+        assertThat(list.json()).hasSize(1);
+        assertThat(list.body).doesNotContain(Azurite.ACCOUNT_KEY);
+
+        Response test = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
+        assertThat(test.status).isEqualTo(200);
+        assertThat(test.json().get("ok").asBoolean()).isTrue();
+
+        Response updated = call("PUT", "/api/accounts/" + account + "/connections/" + id, token,
+                connectionJson(false).replace(",\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\"", "")
+                        .replace(container, "no-such-container"));
+        assertThat(updated.status).isEqualTo(200);
+        assertThat(updated.json().get("enabledForAutomaticBackup").asBoolean()).isFalse();
+        Response failing = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
+        assertThat(failing.json().get("ok").asBoolean()).isFalse();
+        assertThat(failing.json().get("reason").asText()).isEqualTo("The container 'no-such-container' does not exist"
+                + " in storage account 'devstoreaccount1'. Create it, or correct the connection.");
+
+        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(204);
+        assertThat(call("GET", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(404);
+        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(404);
+    }
+
+    @Test
+    void aBadConnectionIsRefusedNamingTheField() throws Exception {
+        String account = registerAccount();
+        String path = "/api/accounts/" + account + "/connections";
+        String token = superadmin(account);
+        assertBadRequest(path, "POST", connectionJson(true).replace("devstoreaccount1", "Dev_Store"), "storageAccountName", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace(container, "bad--name"), "containerName", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace(container, "-edge"), "containerName", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("\"path\":\"backups\"", "\"path\":\"a/../b\""), "path", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("\"path\":\"backups\"", "\"path\":\"/abs\""), "path", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\",", ""), "accessKey", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("\"endpoint\":\"", "\"endpoint\":\"ftp://"), "endpoint", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("AZURE_BLOB", "S3"), "type", token);
+    }
+
+    // ---- backup settings and backups ----
+
+    @Test
+    void anAutomaticTypeNeedsAnEnabledDestinationAndTheDestinationCannotBeDeleted() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        String settings = "/api/accounts/" + account + "/backup-settings";
+        Response initial = call("GET", settings, token, null);
+        assertThat(initial.status).isEqualTo(200);
+        assertThat(initial.json().get("state").asText()).isEqualTo("MANUAL_ONLY");
+        assertThat(initial.json().get("lastBackupAt").isNull()).as("Never").isTrue();
+
+        String disabled = createConnection(account, false);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"EVERY_7_DAYS\"}", "destinationConnectionId", token);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"c-none\"}",
+                "destinationConnectionId", token);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"" + disabled + "\"}",
+                "destinationConnectionId", token);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"EVERY_8_DAYS\"}", "backupType", token);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"x\"]}", "notifyEmails[0]", token);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"MANUAL\",\"encryptionRecipients\":[\"age1nope\"]}",
+                "encryptionRecipients[0]", token);
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"MANUAL\",\"retention\":{\"keepLast\":0}}", "retention.keepLast", token);
+
+        String enabled = createConnection(account, true);
+        Response saved = call("PUT", settings, token, "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\""
+                + enabled + "\",\"notifyEmails\":[\"it@tenant.example\"],\"encryptionRecipients\":"
+                + "[\"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\"],\"retention\":{\"keepLast\":10}}");
+        assertThat(saved.status).isEqualTo(200);
+        assertThat(saved.json().get("backupType").asText()).isEqualTo("EVERY_7_DAYS");
+        assertThat(saved.json().get("destinationConnectionId").asText()).isEqualTo(enabled);
+        assertThat(saved.json().get("state").asText()).isEqualTo("AWAITING_FIRST_MANUAL_BACKUP");
+        assertThat(saved.json().get("retention").get("keepLast").asInt()).isEqualTo(10);
+
+        Response conflict = call("DELETE", "/api/accounts/" + account + "/connections/" + enabled, token, null);
+        assertThat(conflict.status).isEqualTo(409);
+        assertThat(conflict.json().get("error").asText()).isEqualTo("conflict");
+        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + disabled, token, null).status).isEqualTo(204);
+    }
+
+    @Test
+    void aManualBackupIsAcceptedOnceWhileItRunsAndShowsInTheHistory() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        String backups = "/api/accounts/" + account + "/backups";
+        assertBadRequest(backups, "POST", "", "connectionId", token);
+        String connection = createConnection(account, true);
+
+        Response accepted = call("POST", backups, token, null);
+        assertThat(accepted.status).isEqualTo(202);
+        String backupId = accepted.json().get("backupId").asText();
+        Response again = call("POST", backups, token, "{\"connectionId\":\"" + connection + "\"}");
+        assertThat(again.status).isEqualTo(409);
+        assertThat(again.json().get("message").asText()).contains(backupId);
+
+        var requests = KafkaProbe.records(topics.requests()).stream()
+                .filter(r -> account.equals(r.key())).toList();
+        assertThat(requests).hasSize(1);
+        assertThat(new String(requests.getFirst().value(), StandardCharsets.UTF_8))
+                .contains(backupId).contains("\"trigger\":\"MANUAL\"").contains(connection);
+
+        Response history = call("GET", backups, token, null);
+        assertThat(history.json().get(0).get("backupId").asText()).isEqualTo(backupId);
+        assertThat(history.json().get(0).get("state").asText()).isIn("REQUESTED", "RUNNING");
+        assertThat(call("GET", backups + "/" + backupId, token, null).status).isEqualTo(200);
+        assertThat(call("GET", backups + "/unknown-backup", token, null).status).isEqualTo(404);
+
+        // The scheduler records the outcome on backup.status; the console reads it from there.
+        Instant ended = Instant.parse("2026-11-26T10:00:00Z");
+        BackupStatus done = new BackupStatus(account, ended, backupId,
+                new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, ended, 4242L, "x/y.dump.zst", null, null),
+                null, java.util.List.of(new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, ended, 4242L,
+                "x/y.dump.zst", null, null)), null, null, null, 0, null);
+        KafkaProbe.send(topics.status(), account, Json.encode(done));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !call("GET", "/api/accounts/" + account + "/backup-settings", token, null).json().get("lastBackupAt").isNull());
+        JsonNode one = call("GET", backups + "/" + backupId, token, null).json();
+        assertThat(one.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(one.get("sizeBytes").asLong()).isEqualTo(4242L);
+        assertThat(one.get("blobName").asText()).isEqualTo("x/y.dump.zst");
+        assertThat(call("POST", backups, token, null).status).as("nothing runs any more").isEqualTo(202);
+    }
+
+    @Test
+    void anUnregisteredAccountIsNotFound() throws Exception {
+        String token = superadmin("acct-unknown");
+        assertThat(call("GET", "/api/accounts/acct-unknown/backup-settings", token, null).status).isEqualTo(404);
+        assertThat(call("POST", "/api/accounts/acct-unknown/backups", token, null).status).isEqualTo(404);
+        Response noRoute = call("GET", "/api/nothing-here", token, null);
+        assertThat(noRoute.status).isEqualTo(404);
+    }
+
+    @Test
+    void healthAndMetricsAnswer() throws Exception {
+        assertThat(call("GET", "/health/live", null, null).status).isEqualTo(200);
+        assertThat(call("GET", "/health/ready", null, null).json().get("status").asText()).isEqualTo("UP");
+        call("GET", "/api/accounts/acme/backup-settings", null, null);
+        Response metrics = call("GET", "/metrics", null, null);
+        assertThat(metrics.status).isEqualTo(200);
+        assertThat(metrics.body).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
+    }
+
+    // ---- helpers ----
+
+    private static String registerAccount() throws Exception {
+        String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("pw")).status).isEqualTo(201);
+        return account;
+    }
+
+    private static String createConnection(String account, boolean enabled) throws Exception {
+        Response created = call("POST", "/api/accounts/" + account + "/connections", superadmin(account), connectionJson(enabled));
+        assertThat(created.status).isEqualTo(201);
+        String id = created.json().get("connectionId").asText();
+        // Another reader (the scheduler) sees it through the topic, as the console does.
+        await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.connections()).stream()
+                .anyMatch(r -> Connection.key(account, id).equals(r.key())));
+        return id;
+    }
+
+    private static String superadmin(String account) {
+        return MINTER.mint("admin-" + account, "admin@" + account + ".example", account, Role.SUPERADMIN, Duration.ofHours(1));
+    }
+
+    private static String accountJson(String password) {
+        return "{\"displayName\":\"Tenant Ltd\",\"locale\":\"pt\",\"timeZone\":\"Europe/Lisbon\","
+                + "\"superadminEmails\":[\"ana@tenant.example\"],\"source\":{\"engine\":\"POSTGRESQL\","
+                + "\"host\":\"db.tenant.internal\",\"port\":5432,\"database\":\"app\",\"username\":\"backup\""
+                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}}";
+    }
+
+    private static String connectionJson(boolean enabled) {
+        return "{\"type\":\"AZURE_BLOB\",\"description\":\"Main\",\"storageAccountName\":\"devstoreaccount1\","
+                + "\"containerName\":\"" + container + "\",\"path\":\"backups\",\"accessKey\":\"" + Azurite.ACCOUNT_KEY
+                + "\",\"enabledForAutomaticBackup\":" + enabled + ",\"endpoint\":\"" + Azurite.blobEndpoint() + "\"}";
+    }
+
+    private static void assertBadRequest(String path, String method, String body, String field) throws Exception {
+        assertBadRequest(path, method, body, field, OPERATOR);
+    }
+
+    private static void assertBadRequest(String path, String method, String body, String field, String token) throws Exception {
+        Response response = call(method, path, token, body);
+        assertThat(response.status).as(method + " " + path + " " + body + " -> " + response.body).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
+        assertThat(response.json().get("field").asText()).isEqualTo(field);
+        assertThat(response.json().get("message").asText()).startsWith(field + " ");
+    }
+
+    private static Response call(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body(), response.headers());
+    }
+
+    private record Response(int status, String body, java.net.http.HttpHeaders headers) {
+
+        JsonNode json() throws IOException {
+            return Json.mapper().readTree(body);
+        }
+    }
+}
