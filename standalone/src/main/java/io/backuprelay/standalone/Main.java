@@ -14,8 +14,10 @@ public final class Main {
         String command = args.length == 0 ? "standalone" : args[0];
         switch (command) {
             case "standalone" -> runStandalone();
+            case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    ConfigSource.fromEnvironment()));
             default -> {
-                System.err.println("Unknown command '" + command + "'. Commands: standalone");
+                System.err.println("Unknown command '" + command + "'. Commands: standalone, token");
                 System.exit(2);
             }
         }

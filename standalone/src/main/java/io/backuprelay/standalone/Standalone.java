@@ -5,6 +5,9 @@ import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.console.ConsoleConfig;
+import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.ConsoleServer;
 import io.backuprelay.dump.DumpWorker;
 import io.backuprelay.dump.DumpWorkerConfig;
 import io.backuprelay.notify.NotifierWorker;
@@ -38,6 +41,7 @@ public final class Standalone implements Closeable {
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private KafkaSettings kafka;
+    private ConsoleServer console;
 
     public static Standalone start(ConfigSource environment) throws Exception {
         Standalone standalone = new Standalone();
@@ -73,6 +77,8 @@ public final class Standalone implements Closeable {
         MailSettings mail = MailSettings.from(config);
         log.info("Mail: {}", mail);
         running.push(new NotifierWorker(kafka, mail, clock).start());
+        console = new ConsoleServer(new ConsoleData(kafka).start(), ConsoleConfig.from(config), sealer, clock);
+        running.push(console);
         log.info("backuprelay is running against {} (topics {})", kafka.bootstrapServers(),
                 kafka.topics().prefix().isEmpty() ? "unprefixed" : "prefixed '" + kafka.topics().prefix() + "'");
     }
@@ -85,6 +91,11 @@ public final class Standalone implements Closeable {
         return kafka.topics();
     }
 
+    /** The port the console listens on. */
+    public int consolePort() {
+        return console.port();
+    }
+
     /** Staging, outbox, scheduler state and the master key default to folders of the data directory. */
     static ConfigSource withLocalDefaults(ConfigSource config, Path dataDir) throws IOException {
         Map<String, String> defaults = new HashMap<>();
@@ -92,7 +103,10 @@ public final class Standalone implements Closeable {
         putIfUnset(config, defaults, "BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox").toString());
         putIfUnset(config, defaults, "SCHEDULER_STATE_DIR", dataDir.resolve("scheduler-state").toString());
         if (config.optional("BACKUPRELAY_MASTER_KEY").isEmpty()) {
-            defaults.put("BACKUPRELAY_MASTER_KEY", localMasterKey(dataDir.resolve("master.key")));
+            defaults.put("BACKUPRELAY_MASTER_KEY", localSecret(dataDir.resolve("master.key")));
+        }
+        if (config.optional("CONSOLE_JWT_SECRET").isEmpty() && config.optional("CONSOLE_JWKS_URL").isEmpty()) {
+            defaults.put("CONSOLE_JWT_SECRET", localSecret(dataDir.resolve("console.secret")));
         }
         return config.with(defaults);
     }
@@ -103,12 +117,12 @@ public final class Standalone implements Closeable {
         }
     }
 
-    /** A key of this machine's, made on first start and readable by its owner only. */
-    private static String localMasterKey(Path file) throws IOException {
+    /** A secret of this machine's, made on first start and readable by its owner only. */
+    static String localSecret(Path file) throws IOException {
         if (!Files.exists(file)) {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, SecretSealer.newBase64Key());
-            log.info("Generated a master key in {}", file);
+            log.info("Generated a secret in {}", file);
         }
         return Files.readString(file).trim();
     }

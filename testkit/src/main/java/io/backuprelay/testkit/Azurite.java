@@ -21,6 +21,14 @@ public final class Azurite {
     public static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /**
+     * A second account whose key is easy to recognise, for tests that look for a leaked secret:
+     * its path-style endpoint is {@link #plantedEndpoint()}.
+     */
+    public static final String PLANTED_ACCOUNT = "brplanted";
+    public static final String PLANTED_KEY = java.util.Base64.getEncoder().encodeToString(
+            "backuprelay-planted-access-key-must-never-leak-0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     private static Process process;
     private static int port;
 
@@ -33,6 +41,11 @@ public final class Azurite {
             start();
         }
         return "http://127.0.0.1:" + port + "/" + ACCOUNT_NAME;
+    }
+
+    public static String plantedEndpoint() {
+        blobEndpoint();
+        return "http://127.0.0.1:" + port + "/" + PLANTED_ACCOUNT;
     }
 
     public static String connectionString() {
@@ -65,9 +78,12 @@ public final class Azurite {
         try {
             Path workspace = Files.createTempDirectory("azurite");
             Path log = workspace.resolve("azurite.log");
-            process = new ProcessBuilder(List.of(executable.toString(),
+            ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString(),
                     "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
-                    "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose"))
+                    "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose"));
+            builder.environment().put("AZURITE_ACCOUNTS",
+                    ACCOUNT_NAME + ":" + ACCOUNT_KEY + ";" + PLANTED_ACCOUNT + ":" + PLANTED_KEY);
+            process = builder
                     .directory(workspace.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())

@@ -72,6 +72,7 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
     public void sync() {
         CompletableFuture<Void> request = new CompletableFuture<>();
         syncRequests.add(request);
+        consumer.wakeup(); // answer now rather than after the current poll times out
         try {
             request.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -91,20 +92,31 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
             Map<TopicPartition, Long> targets = null;
             List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
             while (!closing) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    apply(record);
-                }
-                if (targets == null && !syncRequests.isEmpty()) {
-                    CompletableFuture<Void> request;
-                    while ((request = syncRequests.poll()) != null) {
-                        waiting.add(request);
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        apply(record);
                     }
-                    targets = new HashMap<>(consumer.endOffsets(partitions));
-                }
-                if (targets != null && caughtUp(targets)) {
-                    waiting.forEach(r -> r.complete(null));
-                    waiting.clear();
-                    targets = null;
+                    if (targets == null) {
+                        // Requests taken now are answered once the end offsets read below are reached;
+                        // later ones wait for the next round, with end offsets read after they came.
+                        CompletableFuture<Void> request;
+                        while ((request = syncRequests.poll()) != null) {
+                            waiting.add(request);
+                        }
+                        if (!waiting.isEmpty()) {
+                            targets = new HashMap<>(consumer.endOffsets(partitions));
+                        }
+                    }
+                    if (targets != null && caughtUp(targets)) {
+                        waiting.forEach(r -> r.complete(null));
+                        waiting.clear();
+                        targets = null;
+                    }
+                } catch (WakeupException e) {
+                    if (closing) {
+                        throw e;
+                    }
+                    // a reader asked to catch up: the next round takes its request
                 }
             }
         } catch (WakeupException e) {
@@ -121,11 +133,17 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
 
     private List<TopicPartition> waitForPartitions() {
         while (!closing) {
-            var infos = consumer.partitionsFor(topic);
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            try {
+                var infos = consumer.partitionsFor(topic);
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                }
+                consumer.poll(Duration.ofMillis(200)); // the topic may be created in a moment
+            } catch (WakeupException e) {
+                if (closing) {
+                    throw e;
+                }
             }
-            consumer.poll(Duration.ofMillis(200)); // lets a wake-up through while the topic is created
         }
         throw new WakeupException();
     }

@@ -69,6 +69,8 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     /** A consumer outside any group, for reading compacted topics from the beginning. */
     public Properties reader(String clientId) {
         Properties props = common(clientId);
+        // A reader waits on these small topics to answer a request: do not let a fetch linger.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

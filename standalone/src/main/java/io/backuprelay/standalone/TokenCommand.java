@@ -1,0 +1,48 @@
+package io.backuprelay.standalone;
+
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.console.auth.Role;
+import io.backuprelay.console.auth.TokenMinter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code backuprelay token --account A --role superadmin [--email E] [--subject S] [--hours H]}: a
+ * token for the local console, signed with its secret ({@code CONSOLE_JWT_SECRET}, or the one the
+ * standalone mode keeps in its data directory).
+ */
+final class TokenCommand {
+
+    private TokenCommand() {
+    }
+
+    static String mint(String[] args, ConfigSource environment) throws IOException {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("Usage: token --account A --role superadmin|operator [--email E]"
+                        + " [--subject S] [--hours H]");
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        Role role = Role.parse(options.getOrDefault("role", "superadmin"))
+                .orElseThrow(() -> new IllegalArgumentException("--role must be superadmin or operator"));
+        String account = options.get("account");
+        if (role == Role.SUPERADMIN && account == null) {
+            throw new IllegalArgumentException("--account is required for a superadmin token");
+        }
+        String secret = environment.optional("CONSOLE_JWT_SECRET").orElse(null);
+        if (secret == null) {
+            Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
+            secret = Standalone.localSecret(dataDir.resolve("console.secret"));
+        }
+        String subject = options.getOrDefault("subject", role == Role.OPERATOR ? "operator" : "admin@" + account);
+        return new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), environment.string("CONSOLE_JWT_ISSUER", null))
+                .mint(subject, options.get("email"), role == Role.OPERATOR ? null : account, role,
+                        Duration.ofHours(Long.parseLong(options.getOrDefault("hours", "12"))));
+    }
+}
