@@ -120,6 +120,7 @@ public final class Standalone implements Closeable {
     /** A secret of this machine's, made on first start and readable by its owner only. */
     static String localSecret(Path file) throws IOException {
         if (!Files.exists(file)) {
+            Files.createDirectories(file.getParent());
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, SecretSealer.newBase64Key());
             log.info("Generated a secret in {}", file);
