@@ -1,23 +1,31 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,25 +33,32 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code BackupRequested} → a staged archive and {@code DumpReady}, or {@code BackupFailed} (stage DUMP). */
+/** {@code BackupRequested} → a staged archive with its manifest and {@code DumpReady}, or {@code BackupFailed} (stage DUMP). */
 public final class DumpHandler implements JobHandler<BackupRequested> {
 
     private static final Logger log = LoggerFactory.getLogger(DumpHandler.class);
 
     private final Topics topics;
     private final Function<String, Optional<Account>> accounts;
+    private final Function<String, Optional<BackupSettings>> settings;
     private final Map<DatabaseEngine, DumpRunner> runners;
     private final SecretSealer sealer;
     private final ArchiveSink sink;
+    private final DumpWorkerConfig config;
+    private final OpsPublisher ops;
     private final Clock clock;
 
-    public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts, Map<DatabaseEngine, DumpRunner> runners,
-                       SecretSealer sealer, ArchiveSink sink, Clock clock) {
+    public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
+                       Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
+                       SecretSealer sealer, ArchiveSink sink, DumpWorkerConfig config, OpsPublisher ops, Clock clock) {
         this.topics = topics;
         this.accounts = accounts;
+        this.settings = settings;
         this.runners = Map.copyOf(runners);
         this.sealer = sealer;
         this.sink = sink;
+        this.config = config;
+        this.ops = ops;
         this.clock = clock;
     }
 
@@ -58,20 +73,31 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         if (runner == null) {
             return failed(request, "Backups of " + source.engine() + " databases are not supported by this worker.");
         }
+        List<String> recipients = settings.apply(request.accountId()).map(BackupSettings::encryptionRecipients)
+                .orElse(List.of());
         Instant started = clock.instant();
-        log.info("Dumping backup {} of account {} ({} {})", request.backupId(), request.accountId(), source.engine(),
-                source.describe());
+        log.info("Dumping backup {} of account {} ({} {}{})", request.backupId(), request.accountId(), source.engine(),
+                source.describe(), recipients.isEmpty() ? "" : ", encrypted to " + recipients.size() + " recipient(s)");
+        ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "STARTED", 0L, "dump-worker", started));
         try {
+            checkFreeSpace();
             String password = source.password() == null ? "" : sealer.open(source.password());
-            DumpRunner.Dumped dumped = runner.dump(source, password, sink, request.backupId());
+            DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
+                    new OpsEvent(request.backupId(), request.accountId(), "DUMP", "PROGRESS", bytes, "dump-worker",
+                            clock.instant())));
+            DumpRunner.Dumped dumped = runner.dump(source, password, sink, job);
             Instant ended = clock.instant();
+            String manifest = writeManifest(request, source.engine(), dumped, recipients, started, ended);
             log.info("Dumped backup {} of account {}: {} bytes in {}", request.backupId(), request.accountId(),
                     dumped.archive().sizeBytes(), Duration.between(started, ended));
+            ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "FINISHED",
+                    dumped.archive().sizeBytes(), "dump-worker", ended));
             DumpReady ready = new DumpReady(DumpReady.CURRENT_VERSION, UUID.randomUUID().toString(), request.backupId(),
                     request.accountId(), ended, request.trigger(), request.connectionId(), request.occurredAt(),
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
                     dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format(),
-                    dumped.archive().compression(), "none", started, ended, request.attempt());
+                    dumped.archive().compression(), dumped.archive().encryption(), started, ended, request.attempt(),
+                    manifest);
             return JobResult.of(Output.json(topics.dumps(), request.accountId(), ready));
         } catch (DumpFailedException e) {
             return failed(request, e.getMessage());
@@ -83,8 +109,33 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         }
     }
 
+    private void checkFreeSpace() throws IOException, DumpFailedException {
+        Files.createDirectories(sink.stagingDir());
+        long free = Files.getFileStore(sink.stagingDir()).getUsableSpace();
+        if (free < config.minFreeBytes()) {
+            throw new DumpFailedException("The backup worker's staging area has only " + (free >> 20) + " MB free, and"
+                    + " a dump needs at least " + (config.minFreeBytes() >> 20) + " MB. The operators must free space.");
+        }
+    }
+
+    private String writeManifest(BackupRequested request, DatabaseEngine engine, DumpRunner.Dumped dumped,
+                                 List<String> recipients, Instant started, Instant ended) throws IOException {
+        ArchiveManifest manifest = new ArchiveManifest(request.backupId(), request.accountId(), engine.name(),
+                dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
+                dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
+                started, ended, dumped.tableCount());
+        String name = ArchiveManifest.fileName(request.backupId());
+        Path partial = sink.stagingDir().resolve(name + ".partial");
+        Files.write(partial, Json.encode(manifest));
+        Files.move(partial, sink.stagingDir().resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return name;
+    }
+
     private JobResult failed(BackupRequested request, String reason) {
         log.warn("Backup {} of account {} failed at the dump: {}", request.backupId(), request.accountId(), reason);
+        ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "FAILED", null, "dump-worker",
+                clock.instant()));
         return JobResult.of(Output.json(topics.outcomes(), request.accountId(),
                 BackupFailed.of(request, FailureStage.DUMP, reason, clock.instant())));
     }

@@ -6,21 +6,26 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a dump tool and streams its standard output into a partial archive. The job's thread only
  * waits, so cancelling the job (an interrupt) stops the tool at once: the process is killed and the
- * partial file removed.
+ * partial file removed. A tool that writes nothing for the stall timeout is stopped too.
  */
 public final class DumpProcess {
 
     private static final int STDERR_LINES_KEPT = 20;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private DumpProcess() {
     }
@@ -30,32 +35,66 @@ public final class DumpProcess {
      * @param environment added to the tool's environment (e.g. the path of a private password file)
      * @return the tool's exit code, what it wrote to stderr (last lines), and the archive written
      */
-    public static Outcome run(List<String> command, Map<String, String> environment, ArchiveSink sink, Path partial)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
+                              Path partial, DumpJob job) throws IOException, InterruptedException, DumpFailedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL"));
         builder.environment().putAll(environment);
         Process process = builder.start();
+        AtomicLong dumped = new AtomicLong();
         CompletableFuture<ArchiveSink.WrittenArchive> copy = new CompletableFuture<>();
         CompletableFuture<String> stderr = new CompletableFuture<>();
-        Thread.ofVirtual().name("dump-stdout").start(() -> complete(copy, () -> sink.write(process.getInputStream(), partial)));
+        Thread.ofVirtual().name("dump-stdout").start(() -> complete(copy,
+                () -> sink.write(process.getInputStream(), partial, job.recipients(), dumped)));
         Thread.ofVirtual().name("dump-stderr").start(() -> complete(stderr, () -> tail(process.getErrorStream())));
         try {
-            ArchiveSink.WrittenArchive written = copy.get();
+            ArchiveSink.WrittenArchive written = awaitWithProgress(tool, copy, dumped, job);
             int exit = process.waitFor();
             return new Outcome(exit, stderr.get(), written);
-        } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            awaitQuietly(copy);
+        } catch (InterruptedException | DumpFailedException e) {
+            stop(process, copy);
             Files.deleteIfExists(partial);
             throw e;
         } catch (ExecutionException e) {
-            process.destroyForcibly();
-            process.waitFor();
+            stop(process, copy);
             Files.deleteIfExists(partial);
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause);
+        }
+    }
+
+    /** Waits for the copy, reporting progress and stopping a tool that has gone quiet. */
+    private static ArchiveSink.WrittenArchive awaitWithProgress(String tool, CompletableFuture<ArchiveSink.WrittenArchive> copy,
+                                                                AtomicLong dumped, DumpJob job)
+            throws InterruptedException, ExecutionException, DumpFailedException {
+        long lastBytes = -1;
+        long lastChange = System.nanoTime();
+        Duration tick = job.stallTimeout().compareTo(PROGRESS_EVERY) < 0 ? job.stallTimeout() : PROGRESS_EVERY;
+        while (true) {
+            try {
+                return copy.get(Math.max(10, tick.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                long bytes = dumped.get();
+                if (bytes != lastBytes) {
+                    lastBytes = bytes;
+                    lastChange = System.nanoTime();
+                    job.progress().accept(bytes);
+                } else if (System.nanoTime() - lastChange >= job.stallTimeout().toNanos()) {
+                    throw new DumpFailedException(tool + " wrote nothing for " + human(job.stallTimeout())
+                            + " and was stopped (" + bytes + " bytes dumped until then).");
+                }
+            }
+        }
+    }
+
+    private static void stop(Process process, CompletableFuture<?> copy) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        try {
+            copy.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException ignored) {
+            // the process was killed: the copy ends with an error, which no one needs
         }
     }
 
@@ -89,15 +128,19 @@ public final class DumpProcess {
         }
     }
 
-    private static void awaitQuietly(CompletableFuture<?> future) {
-        try {
-            future.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // the process was killed: the copy ends with an error, which no one needs
-        }
+    static String human(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 && seconds >= 60 ? seconds / 60 + " min" : seconds + " s";
     }
 
-    private static java.io.File nullDevice() {
-        return new java.io.File("/dev/null");
+    /** The last line of stderr that reads like an error, with the password (if any) masked. */
+    public static String failure(Outcome outcome, String password) {
+        String detail = outcome.stderrTail().lines()
+                .filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains("error") || line.contains("FATAL"))
+                .reduce((first, second) -> second)
+                .orElse(outcome.exitCode() > 128 || outcome.exitCode() < 0
+                        ? "it was stopped by a signal"
+                        : "it exited with code " + outcome.exitCode());
+        return password != null && !password.isEmpty() ? detail.replace(password, "***") : detail;
     }
 }

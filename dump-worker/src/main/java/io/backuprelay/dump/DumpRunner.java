@@ -12,10 +12,14 @@ public interface DumpRunner {
      * @throws DumpFailedException  with a reason for the super-administrator; nothing is left in staging
      * @throws InterruptedException when the job is cancelled; the tool is stopped and nothing is left in staging
      */
-    Dumped dump(SourceDatabase source, String password, ArchiveSink sink, String backupId)
+    Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException;
 
-    /** A complete archive, with what it was made from. */
-    record Dumped(ArchiveFile archive, String serverVersion, String format) {
+    /**
+     * A complete archive, with what it was made from.
+     *
+     * @param tableCount tables in what was dumped, for the manifest
+     */
+    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount) {
     }
 }

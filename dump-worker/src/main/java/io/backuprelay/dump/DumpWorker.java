@@ -1,6 +1,7 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
@@ -8,26 +9,38 @@ import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpTools;
 import java.io.Closeable;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /** The dump step: reads {@code backup.requests}, writes {@code backup.dumps} or {@code backup.outcomes}. */
 public final class DumpWorker implements Closeable {
 
     private final CompactedTopicView<Account> accounts;
+    private final CompactedTopicView<BackupSettings> settings;
+    private final OpsPublisher ops;
+    private final StagingSweeper sweeper;
     private final JobWorker<BackupRequested> worker;
 
     public DumpWorker(KafkaSettings kafka, DumpWorkerConfig config, SecretSealer sealer, Clock clock) {
         this.accounts = new CompactedTopicView<>(kafka, "dump-worker-accounts", kafka.topics().accounts(),
                 bytes -> Json.decode(bytes, Account.class));
-        DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get,
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian())),
-                sealer, new ArchiveSink(config.stagingDir(), config.zstdLevel()), clock);
+        this.settings = new CompactedTopicView<>(kafka, "dump-worker-settings", kafka.topics().settings(),
+                bytes -> Json.decode(bytes, BackupSettings.class));
+        this.ops = OpsPublisher.kafka(kafka, "dump-worker-ops");
+        this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock);
+        DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get, settings::get,
+                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian()),
+                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
+                sealer, new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers()),
+                config, ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
                 kafka.topics().requests(), kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
                 kafka, bytes -> Json.decode(bytes, BackupRequested.class), handler);
@@ -35,6 +48,8 @@ public final class DumpWorker implements Closeable {
 
     public DumpWorker start() {
         accounts.start();
+        settings.start();
+        sweeper.start(Duration.ofMinutes(10));
         worker.start();
         return this;
     }
@@ -46,6 +61,9 @@ public final class DumpWorker implements Closeable {
     @Override
     public void close() {
         worker.close();
+        sweeper.close();
+        ops.close();
         accounts.close();
+        settings.close();
     }
 }

@@ -1,24 +1,46 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.dump.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * @param stagingDir        where archives wait for upload; shared with the upload workers
  * @param concurrency       dumps running at once in this instance
+ * @param compression       zstd or gzip (level 1)
  * @param zstdLevel         1 (fastest) to 19; 3 is zstd's own default
+ * @param zstdWorkers       extra zstd threads per dump (0: compress on the copying thread)
  * @param shutdownGrace     how long running dumps may go on after SIGTERM
+ * @param stallTimeout      a dump tool that writes nothing for this long is stopped, and the dump fails
+ * @param minFreeBytes      a dump does not start with less free space than this in staging
+ * @param orphanAge         staging files of no running dump older than this are swept away
  */
-public record DumpWorkerConfig(Path stagingDir, int concurrency, int zstdLevel, Duration shutdownGrace) {
+public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression compression, int zstdLevel,
+                               int zstdWorkers, Duration shutdownGrace, Duration stallTimeout, long minFreeBytes,
+                               Duration orphanAge) {
 
     public static final String GROUP_ID = "backuprelay-dump-worker";
 
     public static DumpWorkerConfig from(ConfigSource config) {
+        String compression = config.string("DUMP_COMPRESSION", "zstd").toUpperCase(Locale.ROOT);
+        Compression parsed;
+        try {
+            parsed = Compression.valueOf(compression);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("DUMP_COMPRESSION", "must be zstd or gzip, is '" + compression.toLowerCase(Locale.ROOT) + "'");
+        }
         return new DumpWorkerConfig(
                 config.path("BACKUPRELAY_STAGING_DIR", Path.of("data/staging")),
                 config.integer("DUMP_WORKER_CONCURRENCY", 2, 1, 64),
+                parsed,
                 config.integer("DUMP_ZSTD_LEVEL", 3, 1, 19),
-                config.duration("DUMP_SHUTDOWN_GRACE", Duration.ofSeconds(30)));
+                config.integer("DUMP_ZSTD_WORKERS", 0, 0, 64),
+                config.duration("DUMP_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
+                config.duration("DUMP_STALL_TIMEOUT", Duration.ofMinutes(10)),
+                config.integer("DUMP_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
+                config.duration("DUMP_ORPHAN_AGE", Duration.ofHours(48)));
     }
 }

@@ -59,11 +59,21 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             throw new io.backuprelay.common.kafka.PoisonMessageException(
                     "stagingFile '" + dump.stagingFile() + "' points outside the staging directory");
         }
-        JobResult result = uploadOrFail(dump, staged);
-        return result.thenAfterCommit(() -> removeStaged(staged));
+        Path manifest = dump.manifestFile() == null ? null : stagingDir.resolve(dump.manifestFile()).normalize();
+        if (manifest != null && !manifest.startsWith(stagingDir.normalize())) {
+            throw new io.backuprelay.common.kafka.PoisonMessageException(
+                    "manifestFile '" + dump.manifestFile() + "' points outside the staging directory");
+        }
+        JobResult result = uploadOrFail(dump, staged, manifest);
+        return result.thenAfterCommit(() -> {
+            removeStaged(staged);
+            if (manifest != null) {
+                removeStaged(manifest);
+            }
+        });
     }
 
-    private JobResult uploadOrFail(DumpReady dump, Path staged) {
+    private JobResult uploadOrFail(DumpReady dump, Path staged, Path manifest) {
         Optional<Connection> found = connections.apply(Connection.key(dump.accountId(), dump.connectionId()));
         if (found.isEmpty()) {
             return failed(dump, "The connection '" + dump.connectionId() + "' of account '" + dump.accountId()
@@ -91,6 +101,9 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 if (!matches(blob, dump)) {
                     return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
                             + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
+                }
+                if (manifest != null && Files.isRegularFile(manifest)) {
+                    uploader.uploadSmall(connection, accessKey, blobName + ".manifest.json", manifest);
                 }
             }
             var completed = new BackupCompleted(BackupCompleted.CURRENT_VERSION, UUID.randomUUID().toString(),

@@ -47,6 +47,6 @@ class BlobNamingTest {
         Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
         return new DumpReady(1, "e", BACKUP_ID, "acme", requested.plusSeconds(60), Trigger.MANUAL, "main", requested,
                 BACKUP_ID + ".dump.zst", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", compression, encryption,
-                requested, requested.plusSeconds(59), 1);
+                requested, requested.plusSeconds(59), 1, null);
     }
 }

@@ -144,7 +144,7 @@ class UploadHandlerIT {
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         Instant requested = NOW.minusSeconds(60);
         return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested, file.getFileName().toString(),
-                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", requested, NOW, 1);
+                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", requested, NOW, 1, null);
     }
 
     private static JobContext context() {

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param compression e.g. {@code zstd}
  * @param encryption  {@code none}, or the scheme the archive is encrypted with
  * @param attempt     the attempt of the request it was made for (added in version 1; 1 when absent)
+ * @param manifestFile the JSON manifest's file name in staging, beside the archive (added in version 1; may be absent)
  */
 @JsonTypeName("dump.ready")
 public record DumpReady(
@@ -33,7 +34,8 @@ public record DumpReady(
         String encryption,
         Instant dumpStartedAt,
         Instant dumpEndedAt,
-        int attempt) implements BackupEvent {
+        int attempt,
+        String manifestFile) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 

@@ -31,7 +31,7 @@ class EventContractTest {
                         Instant.parse("2026-11-26T09:15:00Z"), BACKUP_ID + ".dump.zst", 123456789L,
                         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL", "15.19",
                         "pg_dump-custom", "zstd", "none", Instant.parse("2026-11-26T09:15:01Z"),
-                        Instant.parse("2026-11-26T09:16:39Z"), 1)),
+                        Instant.parse("2026-11-26T09:16:39Z"), 1, BACKUP_ID + ".manifest.json")),
                 Arguments.of("backup.completed.v1.json", new BackupCompleted(1, "0f1e2d3c-4b5a-4697-8877-665544332211",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:18:00Z"), Trigger.MANUAL,
                         new BlobLocation("acmebackups", "db-backups",

@@ -1,39 +1,64 @@
 package io.backuprelay.dump.archive;
 
+import com.exceptionfactory.jagged.RecipientStanzaWriter;
+import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * Streams a dump tool's output through zstd and SHA-256 into a staging file, in constant memory.
- * The file is written under a temporary name and renamed only when complete, so a staging file
- * with a final name is always whole.
+ * Streams a dump tool's output through compression (zstd, or gzip level 1), optional age
+ * encryption to X25519 recipients (chunked, so memory stays constant) and SHA-256 into a staging
+ * file. The file is written under a temporary name and renamed only when complete, so a staging
+ * file with a final name is always whole. Everything it writes opens with the standard tools:
+ * {@code age -d}, {@code zstd -d} or {@code gunzip}.
  */
 public final class ArchiveSink {
 
+    public static final String AGE_ENCRYPTION = "age-x25519";
     private static final int BUFFER_BYTES = 1 << 20;
 
     private final Path stagingDir;
+    private final Compression compression;
     private final int zstdLevel;
+    private final int zstdWorkers;
+
+    public ArchiveSink(Path stagingDir, Compression compression, int zstdLevel, int zstdWorkers) {
+        this.stagingDir = stagingDir;
+        this.compression = compression;
+        this.zstdLevel = zstdLevel;
+        this.zstdWorkers = zstdWorkers;
+    }
 
     public ArchiveSink(Path stagingDir, int zstdLevel) {
-        this.stagingDir = stagingDir;
-        this.zstdLevel = zstdLevel;
+        this(stagingDir, Compression.ZSTD, zstdLevel, 0);
+    }
+
+    public Path stagingDir() {
+        return stagingDir;
     }
 
     /** The final file name of a backup's archive: derived from the backupId, so a redo overwrites it. */
     public static String fileName(String backupId) {
-        return backupId + ".dump.zst";
+        return backupId + ".archive";
     }
 
     /** A temporary file of its own for one attempt; {@link #complete} renames it. */
@@ -43,33 +68,83 @@ public final class ArchiveSink {
     }
 
     /**
-     * Copies {@code dump} to {@code partial}, compressed. Returns the number of uncompressed bytes read.
+     * Copies {@code dump} into {@code partial}, compressed and, with recipients, encrypted.
+     *
+     * @param progress counts the dump's bytes as they are read, for progress reports and stall detection
      */
-    public WrittenArchive write(InputStream dump, Path partial) throws IOException {
+    public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress)
+            throws IOException {
         MessageDigest sha256 = sha256();
-        long rawBytes = 0;
         try (OutputStream file = Files.newOutputStream(partial);
              DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, BUFFER_BYTES), sha256);
-             ZstdOutputStream zstd = new ZstdOutputStream(digest, zstdLevel)) {
+             OutputStream encrypted = recipients.isEmpty() ? nonClosing(digest) : encrypting(digest, recipients);
+             OutputStream compressed = compressing(encrypted)) {
             byte[] buffer = new byte[BUFFER_BYTES];
             int read;
             while ((read = dump.read(buffer)) >= 0) {
-                zstd.write(buffer, 0, read);
-                rawBytes += read;
+                compressed.write(buffer, 0, read);
+                progress.addAndGet(read);
             }
         }
-        return new WrittenArchive(rawBytes, Files.size(partial), HexFormat.of().formatHex(sha256.digest()));
+        return new WrittenArchive(progress.get(), Files.size(partial), HexFormat.of().formatHex(sha256.digest()),
+                compression.label(), recipients.isEmpty() ? "none" : AGE_ENCRYPTION);
     }
 
     /** Gives the partial file its final name. */
     public ArchiveFile complete(Path partial, String backupId, WrittenArchive written) throws IOException {
         Path target = stagingDir.resolve(fileName(backupId));
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return new ArchiveFile(target, written.archiveBytes(), written.sha256(), "zstd");
+        return new ArchiveFile(target, written.archiveBytes(), written.sha256(), written.compression(),
+                written.encryption());
     }
 
     /** What {@link #write} produced. */
-    public record WrittenArchive(long dumpBytes, long archiveBytes, String sha256) {
+    public record WrittenArchive(long dumpBytes, long archiveBytes, String sha256, String compression, String encryption) {
+    }
+
+    private OutputStream compressing(OutputStream out) throws IOException {
+        return switch (compression) {
+            case ZSTD -> {
+                ZstdOutputStream zstd = new ZstdOutputStream(out, zstdLevel);
+                if (zstdWorkers > 0) {
+                    zstd.setWorkers(zstdWorkers);
+                }
+                yield zstd;
+            }
+            case GZIP -> new GZIPOutputStream(out, BUFFER_BYTES) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
+        };
+    }
+
+    private static OutputStream encrypting(OutputStream out, List<String> recipients) throws IOException {
+        try {
+            List<RecipientStanzaWriter> writers = new ArrayList<>();
+            for (String recipient : recipients) {
+                writers.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(recipient));
+            }
+            return Channels.newOutputStream(new StandardEncryptingChannelFactory()
+                    .newEncryptingChannel(Channels.newChannel(nonClosing(out)), writers));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot encrypt to the recipients " + recipients + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The outer try closes the file itself; inner layers must only flush into it. */
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
     }
 
     private static MessageDigest sha256() {

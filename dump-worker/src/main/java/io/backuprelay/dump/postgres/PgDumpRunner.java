@@ -2,8 +2,10 @@ package io.backuprelay.dump.postgres;
 
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.DumpFailedException;
+import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
 import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,45 +31,38 @@ public final class PgDumpRunner implements DumpRunner {
     }
 
     @Override
-    public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, String backupId)
+    public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
         PostgresProbe.ServerVersion server = PostgresProbe.serverVersion(source, password);
         Path pgDump = tools.forServerMajor(server.major());
         Path passFile = writePassFile(source, password);
-        Path partial = sink.newPartialFile(backupId);
+        String toolVersion = ToolVersion.of(pgDump.toString());
+        Path partial = sink.newPartialFile(job.backupId());
         try {
-            List<String> command = List.of(pgDump.toString(),
+            List<String> command = new ArrayList<>(List.of(pgDump.toString(),
                     "--format=custom", "--compress=0", "--no-password",
                     "--host=" + source.host(), "--port=" + source.port(),
-                    "--username=" + source.username(), "--dbname=" + source.database());
-            DumpProcess.Outcome outcome = DumpProcess.run(command,
+                    "--username=" + source.username(), "--dbname=" + source.database()));
+            if (source.schema() != null) {
+                command.add("--schema=" + source.schema());
+            }
+            DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command,
                     Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"),
-                    sink, partial);
+                    sink, partial, job);
             if (outcome.exitCode() != 0) {
-                throw new DumpFailedException(failureReason(source, outcome, password));
+                throw new DumpFailedException("pg_dump could not dump " + source.describe() + ": "
+                        + DumpProcess.failure(outcome, password).replaceFirst("^pg_dump: ", ""));
             }
             if (outcome.archive().dumpBytes() == 0) {
                 throw new DumpFailedException("pg_dump ended without writing anything for " + source.describe() + ".");
             }
-            ArchiveFile archive = sink.complete(partial, backupId, outcome.archive());
-            return new Dumped(archive, server.text(), "pg_dump-custom");
+            ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
+            return new Dumped(archive, server.text(), toolVersion, "pg_dump-custom",
+                    server.tableCount());
         } finally {
             Files.deleteIfExists(partial);
             Files.deleteIfExists(passFile);
         }
-    }
-
-    private static String failureReason(SourceDatabase source, DumpProcess.Outcome outcome, String password) {
-        String detail = outcome.stderrTail().lines()
-                .filter(line -> line.contains("error") || line.contains("FATAL"))
-                .reduce((first, second) -> second)
-                .orElse(outcome.exitCode() > 128 || outcome.exitCode() < 0
-                        ? "it was stopped by a signal"
-                        : "it exited with code " + outcome.exitCode());
-        if (password != null && !password.isEmpty()) {
-            detail = detail.replace(password, "***");
-        }
-        return "pg_dump could not dump " + source.describe() + ": " + detail.replaceFirst("^pg_dump: ", "");
     }
 
     /** The password file format of libpq: host:port:database:username:password, with ':' and '\' escaped. */

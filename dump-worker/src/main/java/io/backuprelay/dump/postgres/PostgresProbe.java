@@ -31,9 +31,12 @@ public final class PostgresProbe {
         String url = "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
         try (Connection connection = DriverManager.getConnection(url, props);
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
+             ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
+                     + " current_setting('server_version'), (SELECT count(*) FROM information_schema.tables"
+                     + " WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+                     + (source.schema() == null ? "" : " AND table_schema = " + literal(source.schema())) + ")")) {
             rs.next();
-            return new ServerVersion(rs.getInt(1) / 10000, rs.getString(2));
+            return new ServerVersion(rs.getInt(1) / 10000, rs.getString(2), rs.getLong(3));
         } catch (SQLException e) {
             throw new DumpFailedException(reason(source, e));
         }
@@ -78,7 +81,14 @@ public final class PostgresProbe {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** @param major e.g. 15 */
-    public record ServerVersion(int major, String text) {
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /**
+     * @param major      e.g. 15
+     * @param tableCount tables that the dump will hold
+     */
+    public record ServerVersion(int major, String text, long tableCount) {
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.DumpFailedException;
+import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpRunner;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.testkit.ScratchDatabase;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -64,9 +66,9 @@ class PgDumpRunnerIT {
     void thePasswordReachesPgDumpThroughAPrivateFileNeverItsArgumentsOrEnvironment() throws Exception {
         installWrapper("");
 
-        DumpRunner.Dumped dumped = runner().dump(source(), PASSWORD, sink(), "b-1");
+        DumpRunner.Dumped dumped = runner().dump(source(), PASSWORD, sink(), job("b-1"));
 
-        assertThat(dumped.archive().path()).isEqualTo(staging.resolve("b-1.dump.zst"));
+        assertThat(dumped.archive().path()).isEqualTo(staging.resolve("b-1.archive"));
         assertThat(dumped.archive().sizeBytes()).isEqualTo(Files.size(dumped.archive().path())).isPositive();
         assertThat(dumped.archive().sha256()).isEqualTo(sha256(dumped.archive().path()));
         assertThat(dumped.serverVersion()).startsWith("15.");
@@ -78,7 +80,7 @@ class PgDumpRunnerIT {
         String passFile = env.lines().filter(l -> l.startsWith("PGPASSFILE=")).findFirst().orElseThrow().substring(11);
         assertThat(Path.of(passFile)).doesNotExist();
         assertThat(Files.readString(calls.resolve("passfile-mode"))).contains("-rw-------");
-        assertThat(stagingFiles()).containsExactly("b-1.dump.zst");
+        assertThat(stagingFiles()).containsExactly("b-1.archive");
     }
 
     @Test
@@ -86,7 +88,7 @@ class PgDumpRunnerIT {
         installWrapper("");
         String wrong = "wrong-" + PASSWORD;
 
-        assertThatThrownBy(() -> runner().dump(source(), wrong, sink(), "b-2"))
+        assertThatThrownBy(() -> runner().dump(source(), wrong, sink(), job("b-2")))
                 .isInstanceOf(DumpFailedException.class)
                 .hasMessage("The database server 127.0.0.1:5432 rejected the username '" + user
                         + "' or its password. Update the database credentials registered for this account.")
@@ -99,7 +101,7 @@ class PgDumpRunnerIT {
         installWrapper("");
         SourceDatabase nowhere = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 1, db.name(), user, null);
 
-        assertThatThrownBy(() -> runner().dump(nowhere, PASSWORD, sink(), "b-3"))
+        assertThatThrownBy(() -> runner().dump(nowhere, PASSWORD, sink(), job("b-3")))
                 .isInstanceOf(DumpFailedException.class)
                 .hasMessageStartingWith("Cannot reach the database server 127.0.0.1:1 (connection refused).");
         assertThat(stagingFiles()).isEmpty();
@@ -110,7 +112,7 @@ class PgDumpRunnerIT {
         installWrapper("");
         SourceDatabase missing = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "no_such_db", "postgres", null);
 
-        assertThatThrownBy(() -> runner().dump(missing, "", sink(), "b-4"))
+        assertThatThrownBy(() -> runner().dump(missing, "", sink(), job("b-4")))
                 .hasMessage("The database 'no_such_db' does not exist on 127.0.0.1:5432.");
     }
 
@@ -118,10 +120,46 @@ class PgDumpRunnerIT {
     void aDumpToolThatDiesMidWayFailsAndLeavesNoFile() throws Exception {
         installWrapper("/usr/lib/postgresql/15/bin/pg_dump \"$@\" | head -c 1000; exit 1\n");
 
-        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), "b-5"))
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), job("b-5")))
                 .isInstanceOf(DumpFailedException.class)
                 .hasMessageStartingWith("pg_dump could not dump 127.0.0.1:5432/" + db.name());
         assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void aDumpToolThatWritesNothingFailsAndLeavesNoFile() throws Exception {
+        installWrapper("exit 0\n");
+
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), job("b-7")))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessage("pg_dump ended without writing anything for 127.0.0.1:5432/" + db.name() + ".");
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void aStalledDumpIsStoppedAndFailsInPlainWords() throws Exception {
+        installWrapper("echo $$ > " + calls.resolve("pid") + "; printf 'PGDMP'; exec sleep 300\n");
+
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), job("b-8", Duration.ofSeconds(2))))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessage("pg_dump wrote nothing for 2 s and was stopped (5 bytes dumped until then).");
+        long pid = Long.parseLong(Files.readString(calls.resolve("pid")).trim());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void aDumpOfOneSchemaHoldsOnlyThatSchema() throws Exception {
+        installWrapper("");
+        db.execute("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.secret_stuff (id int)",
+                "GRANT USAGE ON SCHEMA tenant_b TO " + user, "GRANT SELECT ON ALL TABLES IN SCHEMA tenant_b TO " + user);
+        SourceDatabase onlyPublic = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), user,
+                null, "public");
+
+        DumpRunner.Dumped dumped = runner().dump(onlyPublic, PASSWORD, sink(), job("b-9"));
+
+        assertThat(Files.readString(calls.resolve("args"))).contains("--schema=public");
+        assertThat(dumped.tableCount()).isEqualTo(1);
     }
 
     @Test
@@ -130,7 +168,7 @@ class PgDumpRunnerIT {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread job = Thread.ofVirtual().start(() -> {
             try {
-                runner().dump(source(), PASSWORD, sink(), "b-6");
+                runner().dump(source(), PASSWORD, sink(), job("b-6"));
                 outcome.complete(null);
             } catch (Throwable e) {
                 outcome.complete(e);
@@ -150,6 +188,14 @@ class PgDumpRunnerIT {
         return new PgDumpRunner(new PgDumpTools(tools));
     }
 
+    private static DumpJob job(String backupId) {
+        return new DumpJob(backupId, List.of(), Duration.ofMinutes(1), null);
+    }
+
+    private static DumpJob job(String backupId, Duration stallTimeout) {
+        return new DumpJob(backupId, List.of(), stallTimeout, null);
+    }
+
     private ArchiveSink sink() {
         return new ArchiveSink(staging, 3);
     }
@@ -162,7 +208,8 @@ class PgDumpRunnerIT {
     private void installWrapper(String body) throws IOException {
         Path bin = Files.createDirectories(tools.resolve("15/bin"));
         Path script = bin.resolve("pg_dump");
-        String record = "printf '%s\\n' \"$@\" > " + calls.resolve("args") + "\n"
+        String record = "[ \"$1\" = --version ] && exec /usr/lib/postgresql/15/bin/pg_dump --version\n"
+                + "printf '%s\\n' \"$@\" > " + calls.resolve("args") + "\n"
                 + "env > " + calls.resolve("env") + "\n"
                 + "ls -l \"$PGPASSFILE\" > " + calls.resolve("passfile-mode") + "\n";
         String run = body.isEmpty() ? "exec /usr/lib/postgresql/15/bin/pg_dump \"$@\"\n" : body;

@@ -59,6 +59,18 @@ public final class BlobUploader {
         }
     }
 
+    /** A small file (a manifest) beside the archive, overwriting an earlier attempt's. */
+    public void uploadSmall(Connection connection, String accessKey, String blobName, Path file) throws UploadFailedException {
+        BlobClient blob = container(connection, accessKey, MIN_BLOCK_BYTES).getBlobClient(blobName);
+        try {
+            blob.uploadFromFile(file.toString(), true);
+        } catch (BlobStorageException e) {
+            throw new UploadFailedException(BlobErrors.reason(connection, e));
+        } catch (RuntimeException e) {
+            throw new UploadFailedException(BlobErrors.unreachable(connection, e));
+        }
+    }
+
     /** The blob's properties if it exists, to find a backup that an earlier attempt already stored. */
     public Optional<UploadedBlob> find(Connection connection, String accessKey, String blobName) throws UploadFailedException {
         BlobClient blob = container(connection, accessKey, MIN_BLOCK_BYTES).getBlobClient(blobName);

@@ -1,0 +1,14 @@
+package io.backuprelay.common.ops;
+
+import java.time.Instant;
+
+/**
+ * What operators follow on {@code backup.ops}: a stage of one backup starting, progressing or ending.
+ *
+ * @param stage  DUMP, UPLOAD, …
+ * @param status STARTED, PROGRESS, FINISHED or FAILED
+ * @param bytes  bytes handled so far, when it applies
+ */
+public record OpsEvent(String backupId, String accountId, String stage, String status, Long bytes, String worker,
+                       Instant at) {
+}

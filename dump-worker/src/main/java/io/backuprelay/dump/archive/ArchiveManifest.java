@@ -1,0 +1,26 @@
+package io.backuprelay.dump.archive;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON manifest written beside each archive: what it holds and how to open it. */
+public record ArchiveManifest(
+        String backupId,
+        String accountId,
+        String engine,
+        String serverVersion,
+        String toolVersion,
+        String format,
+        String compression,
+        String encryption,
+        List<String> encryptionRecipients,
+        long sizeBytes,
+        String sha256,
+        Instant startedAt,
+        Instant endedAt,
+        long tableCount) {
+
+    public static String fileName(String backupId) {
+        return backupId + ".manifest.json";
+    }
+}

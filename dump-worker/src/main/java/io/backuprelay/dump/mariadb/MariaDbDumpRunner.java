@@ -1,0 +1,97 @@
+package io.backuprelay.dump.mariadb;
+
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.DumpFailedException;
+import io.backuprelay.dump.DumpJob;
+import io.backuprelay.dump.DumpProcess;
+import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.dump.ToolVersion;
+import io.backuprelay.dump.archive.ArchiveFile;
+import io.backuprelay.dump.archive.ArchiveSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code mariadb-dump} (or {@code mysqldump}) with {@code --single-transaction --quick --routines
+ * --triggers --events}: a consistent SQL dump of one database, streamed. Credentials reach the tool
+ * through a private options file, never its arguments.
+ */
+public final class MariaDbDumpRunner implements DumpRunner {
+
+    private final List<Path> searchPath;
+
+    public MariaDbDumpRunner(List<Path> searchPath) {
+        this.searchPath = List.copyOf(searchPath);
+    }
+
+    public static MariaDbDumpRunner standard() {
+        return new MariaDbDumpRunner(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")));
+    }
+
+    @Override
+    public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
+            throws DumpFailedException, IOException, InterruptedException {
+        MariaDbProbe.Server server = MariaDbProbe.check(source, password);
+        Path tool = tool().orElseThrow(() -> new DumpFailedException(
+                "Neither mariadb-dump nor mysqldump is installed on the backup worker."));
+        Path options = writeOptionsFile(source, password);
+        String toolVersion = ToolVersion.of(tool.toString());
+        Path partial = sink.newPartialFile(job.backupId());
+        try {
+            List<String> command = List.of(tool.toString(), "--defaults-extra-file=" + options,
+                    "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
+                    "--no-tablespaces", "--default-character-set=utf8mb4", source.database());
+            DumpProcess.Outcome outcome = DumpProcess.run(tool.getFileName().toString(), command, Map.of(), sink,
+                    partial, job);
+            String name = tool.getFileName().toString();
+            if (outcome.exitCode() != 0) {
+                throw new DumpFailedException(name + " could not dump " + source.describe() + ": "
+                        + DumpProcess.failure(outcome, password).replaceFirst("^" + name + ": ", ""));
+            }
+            if (outcome.archive().dumpBytes() == 0) {
+                throw new DumpFailedException(name + " ended without writing anything for " + source.describe() + ".");
+            }
+            ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
+            return new Dumped(archive, server.version(), toolVersion, "mariadb-sql",
+                    server.tableCount());
+        } finally {
+            Files.deleteIfExists(partial);
+            Files.deleteIfExists(options);
+        }
+    }
+
+    private Optional<Path> tool() {
+        for (String name : List.of("mariadb-dump", "mysqldump")) {
+            for (Path dir : searchPath) {
+                if (Files.isExecutable(dir.resolve(name))) {
+                    return Optional.of(dir.resolve(name));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The client options file: readable by this user only, removed when the dump ends. */
+    private static Path writeOptionsFile(SourceDatabase source, String password) throws IOException {
+        Path file = Files.createTempFile("backuprelay-", ".cnf",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        String content = "[client]\n"
+                + "host=" + source.host() + "\n"
+                + "port=" + source.port() + "\n"
+                + "user=" + quote(source.username()) + "\n"
+                + "password=" + quote(password == null ? "" : password) + "\n"
+                + "protocol=TCP\n";
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
