@@ -1,0 +1,163 @@
+package io.backuprelay.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.JobContext;
+import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
+import io.backuprelay.dump.postgres.PgDumpRunner;
+import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.testkit.ScratchDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dump step as a job: the events it ends with, the manifest, and what happens when staging is short of space. */
+class DumpHandlerIT {
+
+    private static final String AGE_RECIPIENT = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+
+    @TempDir
+    Path staging;
+
+    private final Topics topics = new Topics("t.");
+    private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
+    private final List<OpsEvent> ops = new CopyOnWriteArrayList<>();
+    private ScratchDatabase db;
+    private Path tmpfs;
+
+    @BeforeEach
+    void database() {
+        db = ScratchDatabase.postgres();
+        // About 3 MB that compresses poorly: more than the small staging disk below can hold.
+        db.execute("CREATE TABLE blob_like (id int PRIMARY KEY, data text)",
+                "INSERT INTO blob_like SELECT g, md5(g::text) || md5((g * 31)::text) || md5((g * 17)::text)"
+                        + " FROM generate_series(1, 30000) g");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        db.close();
+        if (tmpfs != null) {
+            new ProcessBuilder("umount", tmpfs.toString()).start().waitFor();
+        }
+    }
+
+    @Test
+    void aDumpEndsAsDumpReadyWithAManifestBesideTheArchive() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+
+        JobResult result = handler(staging, 0, List.of(AGE_RECIPIENT)).handle(request, context());
+
+        DumpReady ready = Json.decode(result.outputs().getFirst().value(), DumpReady.class);
+        assertThat(result.outputs().getFirst().topic()).isEqualTo(topics.dumps());
+        assertThat(ready.encryption()).isEqualTo("age-x25519");
+        assertThat(ready.format()).isEqualTo("pg_dump-custom");
+        assertThat(staging.resolve(ready.stagingFile())).hasSize(ready.sizeBytes());
+        JsonNode manifest = Json.mapper().readTree(staging.resolve(ready.manifestFile()).toFile());
+        assertThat(manifest.get("backupId").asText()).isEqualTo(request.backupId());
+        assertThat(manifest.get("sha256").asText()).isEqualTo(ready.sha256());
+        assertThat(manifest.get("sizeBytes").asLong()).isEqualTo(ready.sizeBytes());
+        assertThat(manifest.get("tableCount").asLong()).isEqualTo(1);
+        assertThat(manifest.get("encryptionRecipients").get(0).asText()).isEqualTo(AGE_RECIPIENT);
+        assertThat(manifest.get("serverVersion").asText()).startsWith("15.");
+        assertThat(manifest.get("toolVersion").asText()).contains("pg_dump");
+        assertThat(ops).extracting(OpsEvent::status).startsWith("STARTED").endsWith("FINISHED");
+    }
+
+    @Test
+    void aFullStagingDiskFailsTheBackupInPlainWordsAndLeavesNoFile() throws Exception {
+        tmpfs = Files.createDirectories(staging.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", tmpfs.toString())
+                .redirectErrorStream(true).start();
+        assertThat(mount.waitFor()).as("mounting a 256 KB tmpfs as staging (the tests run as root)").isZero();
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
+
+        JobResult result = handler(tmpfs, 0, List.of()).handle(request, context());
+
+        BackupFailed failed = Json.decode(result.outputs().getFirst().value(), BackupFailed.class);
+        assertThat(failed.stage()).isEqualTo(FailureStage.DUMP);
+        assertThat(failed.reason()).startsWith("The backup worker could not write the archive to its staging area")
+                .contains("No space left on device");
+        try (Stream<Path> files = Files.list(tmpfs)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDumpDoesNotStartWithoutTheFreeSpaceItNeeds() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
+
+        JobResult result = handler(staging, Long.MAX_VALUE / 2, List.of()).handle(request, context());
+
+        BackupFailed failed = Json.decode(result.outputs().getFirst().value(), BackupFailed.class);
+        assertThat(failed.reason()).startsWith("The backup worker's staging area has only ").contains(" MB free");
+    }
+
+    @Test
+    void theSweeperRemovesOnlyFilesOfNoLiveBackup() throws Exception {
+        Instant now = Instant.parse("2026-11-26T12:00:00Z");
+        Path abandonedPartial = touch("a.archive.1234.partial", now.minus(Duration.ofHours(2)));
+        Path writingPartial = touch("b.archive.5678.partial", now.minusSeconds(30));
+        Path abandonedArchive = touch("c.archive", now.minus(Duration.ofDays(3)));
+        Path waitingArchive = touch("d.archive", now.minus(Duration.ofHours(5)));
+
+        int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, java.time.ZoneOffset.UTC)).sweep();
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(abandonedPartial).doesNotExist();
+        assertThat(abandonedArchive).doesNotExist();
+        assertThat(writingPartial).exists();
+        assertThat(waitingArchive).exists();
+    }
+
+    private Path touch(String name, Instant modified) throws Exception {
+        Path file = Files.writeString(staging.resolve(name), "x");
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+        return file;
+    }
+
+    private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients) {
+        Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"),
+                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null));
+        BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
+        DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
+                Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48));
+        return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
+                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian()),
+                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
+                sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config, ops::add, Clock.systemUTC());
+    }
+
+    private static JobContext context() {
+        return new JobContext("t.backup.requests", 0, 0, "acme", 1);
+    }
+}
