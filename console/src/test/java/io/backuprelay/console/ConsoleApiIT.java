@@ -146,6 +146,10 @@ class ConsoleApiIT {
         assertBadRequest(path, "PUT", accountJson("x").replace("Europe/Lisbon", "Mars/Olympus"), "timeZone");
         assertBadRequest(path, "PUT", accountJson("x").replace("\"pt\"", "\"de\""), "locale");
         assertBadRequest(path, "PUT", accountJson("x").replace("POSTGRESQL", "ORACLE"), "source.engine");
+        assertBadRequest(path, "PUT", accountJson("x").replace("\"database\":\"app\"", "\"database\":\"app\",\"schema\":\"a b\""),
+                "source.schema");
+        assertBadRequest(path, "PUT", accountJson("x").replace("POSTGRESQL", "MARIADB")
+                .replace("\"database\":\"app\"", "\"database\":\"app\",\"schema\":\"tenant_a\""), "source.schema");
         assertBadRequest(path, "PUT", accountJson("x").replace("{\"displayName\"", "{\"isAdmin\":true,\"displayName\""), "isAdmin");
         assertBadRequest(path, "PUT", "{\"displayName\":", "body");
         assertBadRequest("/api/operator/accounts/bad%20id", "PUT", accountJson("x"), "accountId");

@@ -121,6 +121,12 @@ class BackupPipelineIT {
                     .containsEntry("engine", "POSTGRESQL")
                     .containsEntry("format", "pg_dump-custom");
 
+            var manifest = Json.mapper().readTree(container.getBlobClient(expectedName + ".manifest.json")
+                    .downloadContent().toBytes());
+            assertThat(manifest.get("sha256").asText()).isEqualTo(completed.sha256());
+            assertThat(manifest.get("tableCount").asLong()).isEqualTo(3);
+            assertThat(manifest.get("format").asText()).isEqualTo("pg_dump-custom");
+
             Path archive = dataDir.resolve("downloaded.dump.zst");
             blob.downloadToFile(archive.toString(), true);
             Path dump = dataDir.resolve("downloaded.dump");

@@ -20,8 +20,9 @@ public final class AccountsApi {
         this.sealer = sealer;
     }
 
+    /** @param schema PostgreSQL only: dump just this schema (schema-per-tenant platforms) */
     public record SourceBody(DatabaseEngine engine, String host, Integer port, String database, String username,
-                             String password) {
+                             String password, String schema) {
     }
 
     public record AccountBody(String displayName, String locale, String timeZone, List<String> superadminEmails,
@@ -29,7 +30,7 @@ public final class AccountsApi {
     }
 
     public record SourceView(DatabaseEngine engine, String host, int port, String database, String username,
-                             boolean passwordSet) {
+                             boolean passwordSet, String schema) {
     }
 
     public record AccountView(String accountId, String displayName, String locale, String timeZone,
@@ -39,7 +40,7 @@ public final class AccountsApi {
             SourceDatabase s = account.source();
             return new AccountView(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
                     account.superadminEmails(), new SourceView(s.engine(), s.host(), s.port(), s.database(),
-                    s.username(), s.password() != null));
+                    s.username(), s.password() != null, s.schema()));
         }
     }
 
@@ -55,6 +56,12 @@ public final class AccountsApi {
         Validate.maxLength("source.username", Validate.required("source.username", source.username()), 128);
         Validate.maxLength("source.password", source.password(), 1024);
         Validate.maxLength("displayName", body.displayName(), 200);
+        if (source.schema() != null && !source.schema().isBlank()) {
+            if (source.engine() != DatabaseEngine.POSTGRESQL) {
+                throw ApiException.invalid("source.schema", "applies to PostgreSQL only; a MariaDB database is its own schema");
+            }
+            Validate.identifier("source.schema", source.schema());
+        }
         var existing = data.account(accountId);
         SealedSecret password = source.password() != null
                 ? sealer.seal(source.password())
@@ -64,7 +71,7 @@ public final class AccountsApi {
                 Validate.locale("locale", body.locale()), Validate.timeZone("timeZone", body.timeZone()),
                 Validate.emails("superadminEmails", body.superadminEmails(), true),
                 new SourceDatabase(source.engine(), source.host().strip(), port, source.database().strip(),
-                        source.username().strip(), password));
+                        source.username().strip(), password, source.schema()));
         data.publish(data.topics().accounts(), accountId, account);
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }
