@@ -14,6 +14,8 @@ public final class BlobMetadata {
     public static final String COMPRESSION = "compression";
     public static final String ENCRYPTION = "encryption";
     public static final String WRITTEN_BY = "writtenby";
+    /** When the backup was requested (ISO-8601): retention orders backups by it. */
+    public static final String REQUESTED_AT = "requestedat";
     public static final String WRITER = "backuprelay";
 
     private BlobMetadata() {

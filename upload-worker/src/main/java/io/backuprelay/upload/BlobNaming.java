@@ -24,6 +24,12 @@ public final class BlobNaming {
         return folder.isEmpty() ? name : folder + "/" + name;
     }
 
+    /** The folder holding all of an account's backups: where retention looks, and nowhere else. */
+    public static String accountFolder(String path, String accountId) {
+        String folder = normalize(path);
+        return (folder.isEmpty() ? "" : folder + "/") + accountId + "/";
+    }
+
     /** {@code dump.zst} for a pg_dump custom archive in zstd; {@code .age} is added when encrypted. */
     static String extension(DumpReady dump) {
         String base = switch (dump.format()) {

@@ -1,5 +1,6 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
@@ -10,11 +11,14 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.upload.azure.BlobUploader;
 import io.backuprelay.upload.azure.BlobUploader.UploadedBlob;
+import io.backuprelay.upload.retention.RetentionSweep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,15 +41,20 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     private final Topics topics;
     private final Function<String, Optional<Connection>> connections;
+    private final Function<String, Optional<BackupSettings>> settings;
+    private final OpsPublisher ops;
     private final SecretSealer sealer;
     private final BlobUploader uploader;
     private final Path stagingDir;
     private final Clock clock;
 
-    public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections, SecretSealer sealer,
+    public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
+                         Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
                          BlobUploader uploader, Path stagingDir, Clock clock) {
         this.topics = topics;
         this.connections = connections;
+        this.settings = settings;
+        this.ops = ops;
         this.sealer = sealer;
         this.uploader = uploader;
         this.stagingDir = stagingDir;
@@ -97,7 +106,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 }
                 log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
                         dump.sizeBytes(), connection.containerName(), blobName);
-                blob = uploader.upload(connection, accessKey, blobName, staged, dump.sizeBytes(), metadata(dump));
+                blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
+                        metadata(dump), connection.accessTier());
                 if (!matches(blob, dump)) {
                     return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
                             + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
@@ -110,13 +120,34 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                     dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
                     new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
                     dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant());
-            log.info("Backup {} of account {} completed: {}", dump.backupId(), dump.accountId(), blobName);
+            log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
+                    blob.bytesSent());
+            applyRetention(connection, accessKey, dump);
             return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
         } catch (UploadFailedException e) {
             return failed(dump, e.getMessage());
         } catch (SecretUnavailableException e) {
             return failed(dump, "The upload worker cannot read the stored access key of connection '"
                     + dump.connectionId() + "': " + e.getMessage());
+        }
+    }
+
+    /** After a verified success only: a failed backup never makes room by deleting older ones. */
+    private void applyRetention(Connection connection, String accessKey, DumpReady dump) {
+        var policy = settings.apply(dump.accountId()).map(BackupSettings::retention).orElse(null);
+        if (policy == null) {
+            return;
+        }
+        try {
+            for (String deleted : RetentionSweep.apply(connection, accessKey,
+                    BlobNaming.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
+                    dump.backupId(), clock.instant())) {
+                log.info("Retention of account {} deleted {}", dump.accountId(), deleted);
+                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "RETENTION", "DELETED", null,
+                        "upload-worker", clock.instant(), deleted));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Retention of account {} could not run this time: {}", dump.accountId(), e.toString());
         }
     }
 
@@ -137,6 +168,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 BlobMetadata.FORMAT, dump.format(),
                 BlobMetadata.COMPRESSION, dump.compression(),
                 BlobMetadata.ENCRYPTION, dump.encryption(),
+                BlobMetadata.REQUESTED_AT, dump.requestedAt().toString(),
                 BlobMetadata.WRITTEN_BY, BlobMetadata.WRITER);
     }
 

@@ -1,5 +1,6 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.json.Json;
@@ -7,6 +8,7 @@ import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.upload.azure.BlobUploader;
 import java.io.Closeable;
@@ -16,12 +18,17 @@ import java.time.Clock;
 public final class UploadWorker implements Closeable {
 
     private final CompactedTopicView<Connection> connections;
+    private final CompactedTopicView<BackupSettings> settings;
+    private final OpsPublisher ops;
     private final JobWorker<DumpReady> worker;
 
     public UploadWorker(KafkaSettings kafka, UploadWorkerConfig config, SecretSealer sealer, Clock clock) {
         this.connections = new CompactedTopicView<>(kafka, "upload-worker-connections", kafka.topics().connections(),
                 bytes -> Json.decode(bytes, Connection.class));
-        UploadHandler handler = new UploadHandler(kafka.topics(), connections::get, sealer,
+        this.settings = new CompactedTopicView<>(kafka, "upload-worker-settings", kafka.topics().settings(),
+                bytes -> Json.decode(bytes, BackupSettings.class));
+        this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
+        UploadHandler handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
                 new BlobUploader(config.blockParallelism()), config.stagingDir(), clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
@@ -31,6 +38,7 @@ public final class UploadWorker implements Closeable {
 
     public UploadWorker start() {
         connections.start();
+        settings.start();
         worker.start();
         return this;
     }
@@ -42,6 +50,8 @@ public final class UploadWorker implements Closeable {
     @Override
     public void close() {
         worker.close();
+        ops.close();
         connections.close();
+        settings.close();
     }
 }

@@ -54,7 +54,8 @@ class UploadHandlerIT {
     void setUp() {
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .createBlobContainerIfNotExists("uploads-" + UUID.randomUUID().toString().substring(0, 8));
-        handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), sealer,
+        handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), id -> Optional.empty(),
+                io.backuprelay.common.ops.OpsPublisher.NONE, sealer,
                 new BlobUploader(4), staging, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

@@ -8,8 +8,9 @@ import java.util.Objects;
  * {@code accountId/connectionId}; a tombstone deletes it).
  *
  * @param path     optional folder inside the container, e.g. {@code backups/companyX}
- * @param endpoint optional blob endpoint for sovereign clouds and emulators; by default
- *                 {@code https://{storageAccountName}.blob.core.windows.net}
+ * @param endpoint   optional blob endpoint for sovereign clouds and emulators; by default
+ *                   {@code https://{storageAccountName}.blob.core.windows.net}
+ * @param accessTier optional tier of the backups' blobs: {@code HOT}, {@code COOL} or {@code COLD}; the account's default when absent
  */
 public record Connection(
         String accountId,
@@ -21,7 +22,8 @@ public record Connection(
         String path,
         SealedSecret accessKey,
         boolean enabledForAutomaticBackup,
-        String endpoint) {
+        String endpoint,
+        String accessTier) {
 
     public Connection {
         Objects.requireNonNull(accountId, "accountId");
@@ -31,6 +33,14 @@ public record Connection(
         Objects.requireNonNull(containerName, "containerName");
         path = path == null ? "" : path;
         Objects.requireNonNull(accessKey, "accessKey");
+        accessTier = accessTier == null || accessTier.isBlank() ? null : accessTier;
+    }
+
+    public Connection(String accountId, String connectionId, ConnectionType type, String description,
+                      String storageAccountName, String containerName, String path, SealedSecret accessKey,
+                      boolean enabledForAutomaticBackup, String endpoint) {
+        this(accountId, connectionId, type, description, storageAccountName, containerName, path, accessKey,
+                enabledForAutomaticBackup, endpoint, null);
     }
 
     /** The record key of a connection on {@code backup.connections}. */

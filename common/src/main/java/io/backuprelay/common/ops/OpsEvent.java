@@ -8,7 +8,12 @@ import java.time.Instant;
  * @param stage  DUMP, UPLOAD, …
  * @param status STARTED, PROGRESS, FINISHED or FAILED
  * @param bytes  bytes handled so far, when it applies
+ * @param detail what an operator needs besides, e.g. the blob a retention run deleted
  */
 public record OpsEvent(String backupId, String accountId, String stage, String status, Long bytes, String worker,
-                       Instant at) {
+                       Instant at, String detail) {
+
+    public OpsEvent(String backupId, String accountId, String stage, String status, Long bytes, String worker, Instant at) {
+        this(backupId, accountId, stage, status, bytes, worker, at, null);
+    }
 }

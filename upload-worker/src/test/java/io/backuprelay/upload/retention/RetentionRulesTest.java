@@ -1,0 +1,34 @@
+package io.backuprelay.upload.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprelay.common.account.Retention;
+import io.backuprelay.upload.retention.RetentionRules.StoredBackup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RetentionRulesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+    private final List<StoredBackup> stored = List.of(backup("a", 30), backup("b", 20), backup("c", 10), backup("d", 0));
+
+    @Test
+    void noPolicyDeletesNothing() {
+        assertThat(RetentionRules.toDelete(stored, null, "d", NOW)).isEmpty();
+        assertThat(RetentionRules.toDelete(stored, new Retention(null, null), "d", NOW)).isEmpty();
+    }
+
+    @Test
+    void bothRulesApplyAndTheNewestIsAlwaysKept() {
+        assertThat(RetentionRules.toDelete(stored, new Retention(3, 15), "d", NOW)).extracting(StoredBackup::backupId)
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(RetentionRules.toDelete(stored, new Retention(1, 1), "c", NOW)).extracting(StoredBackup::backupId)
+                .containsExactlyInAnyOrder("a", "b");
+    }
+
+    private static StoredBackup backup(String id, int daysAgo) {
+        return new StoredBackup(id + ".dump.zst", id, NOW.minus(Duration.ofDays(daysAgo)));
+    }
+}
