@@ -73,7 +73,7 @@ public final class BlobUploader {
         this.listener = listener;
     }
 
-    /** Told about each block as it is sent; tests use it to interrupt an upload or corrupt a block. */
+    /** Told about each block as it is sent (its buffer, read afresh for each try); tests use it to interrupt an upload or corrupt a block. */
     interface BlockListener {
         BlockListener NONE = (index, data) -> { };
 
@@ -119,33 +119,39 @@ public final class BlobUploader {
 
     private void sendMissing(BlockBlobClient blocks, Path file, long sizeBytes, long blockSize, List<String> ids,
                              Map<String, Long> staged, AtomicLong sent) {
-        Semaphore buffers = new Semaphore(concurrency);
+        // One buffer per parallel send, reused: the heap holds concurrency × block size, whatever the archive's size.
+        java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.ArrayBlockingQueue<>(concurrency);
+        int missing = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            missing += staged.getOrDefault(ids.get(i), -1L) == Math.min(blockSize, sizeBytes - i * blockSize) ? 0 : 1;
+        }
+        for (int i = 0; i < Math.min(concurrency, missing); i++) {
+            buffers.add(new byte[(int) Math.min(blockSize, sizeBytes)]);
+        }
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
              ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> pending = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
             for (int i = 0; i < ids.size() && !failed.get(); i++) {
                 long offset = i * blockSize;
                 int length = (int) Math.min(blockSize, sizeBytes - offset);
                 if (staged.getOrDefault(ids.get(i), -1L) == length) {
                     continue; // an earlier attempt sent it, and Azure checked its MD5 then
                 }
-                buffers.acquireUninterruptibly();
+                byte[] buffer = buffers.take();
                 if (failed.get()) {
-                    buffers.release();
                     break; // a block failed: stop sending, the next attempt resumes from what Azure has
                 }
                 int index = i;
                 pending.add(senders.submit(() -> {
                     try {
-                        byte[] data = read(channel, offset, length);
-                        stage(blocks, ids.get(index), index, data);
+                        stage(blocks, ids.get(index), index, channel, offset, buffer, length);
                         sent.addAndGet(length);
                     } catch (RuntimeException | IOException e) {
                         failed.set(true);
                         throw e;
                     } finally {
-                        buffers.release();
+                        buffers.add(buffer);
                     }
                     return null;
                 }));
@@ -162,19 +168,23 @@ public final class BlobUploader {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
             throw new IllegalStateException(e.getCause());
         }
     }
 
     /** Sends one block with its MD5; a block Azure finds corrupted is read and sent once more. */
-    private void stage(BlockBlobClient blocks, String id, int index, byte[] data) {
-        byte[] md5 = md5(data);
+    private void stage(BlockBlobClient blocks, String id, int index, FileChannel channel, long offset, byte[] buffer,
+                       int length) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            byte[] payload = data.clone();
-            listener.beforeSend(index, payload);
+            read(channel, offset, buffer, length);
+            byte[] md5 = md5(buffer, length);
+            listener.beforeSend(index, buffer);
             try {
-                blocks.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, BinaryData.fromBytes(payload))
-                        .setContentMd5(md5), null, Context.NONE);
+                blocks.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
+                        BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length))).setContentMd5(md5), null, Context.NONE);
                 return;
             } catch (BlobStorageException e) {
                 if (!corrupted(e) || attempt >= 2) {
@@ -212,14 +222,13 @@ public final class BlobUploader {
         return Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] read(FileChannel channel, long offset, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, offset + buffer.position()) < 0) {
+    private static void read(FileChannel channel, long offset, byte[] buffer, int length) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
+        while (target.hasRemaining()) {
+            if (channel.read(target, offset + target.position()) < 0) {
                 throw new IOException("The staged archive is shorter than announced");
             }
         }
-        return buffer.array();
     }
 
     /** A small file (a manifest) beside the archive, overwriting an earlier attempt's. */
@@ -260,9 +269,11 @@ public final class BlobUploader {
         return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 
-    private static byte[] md5(byte[] data) {
+    private static byte[] md5(byte[] data, int length) {
         try {
-            return MessageDigest.getInstance("MD5").digest(data);
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(data, 0, length);
+            return md5.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,99 @@
+package io.backuprelay.upload.azure;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.testkit.Azurite;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * The upload worker's block upload (8 MiB blocks with MD5, 4 in parallel) against a plain
+ * {@code BlobClient.uploadFromFile} with the SDK's defaults, on the same Azurite, alternating; and
+ * the worker's peak heap. Archives are zstd output, so the test file is random bytes.
+ *
+ * <p>Run: {@code ./backuprelay bench upload SIZE_MB [rounds] [compare]}.
+ */
+public final class UploadBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        long sizeMb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        boolean compare = args.length <= 2 || Boolean.parseBoolean(args[2]);
+        Path file = Files.createTempFile("upload-bench", ".archive");
+        try {
+            write(file, sizeMb << 20);
+            long size = Files.size(file);
+            System.out.printf("Upload benchmark: %,d MB archive, %d blocks in parallel, JVM %s, %d cores, max heap %d MB%n", sizeMb, Integer.getInteger("concurrency", 4),
+                    Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+            BlobContainerClient container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString())
+                    .buildClient().createBlobContainerIfNotExists("bench-" + UUID.randomUUID().toString().substring(0, 8));
+            Connection connection = new Connection("bench", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
+                    container.getBlobContainerName(), "", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint());
+            BlobUploader uploader = new BlobUploader(Integer.getInteger("concurrency", 4));
+            for (int round = 1; round <= rounds; round++) {
+                double sdkSeconds = Double.NaN;
+                if (compare) {
+                    long start = System.nanoTime();
+                    container.getBlobClient("sdk-" + round).uploadFromFile(file.toString(), true);
+                    sdkSeconds = (System.nanoTime() - start) / 1e9;
+                    container.getBlobClient("sdk-" + round).delete();
+                }
+                resetPeaks();
+                long start = System.nanoTime();
+                BlobUploader.UploadedBlob blob = uploader.upload(connection, Azurite.ACCOUNT_KEY, UUID.randomUUID().toString(),
+                        "worker-" + round, file, size, Map.of(), null);
+                double ours = (System.nanoTime() - start) / 1e9;
+                long peak = peakHeap();
+                container.getBlobClient("worker-" + round).delete();
+                System.out.printf("round %d: SDK uploadFromFile (defaults) %s; upload worker %.1f s (%.0f MB/s, %,d bytes,"
+                                + " verified size %,d); worker peak heap %d MB%n", round,
+                        compare ? "%.1f s".formatted(sdkSeconds) : "not run", ours, size / 1e6 / ours, blob.bytesSent(),
+                        blob.size(), peak >> 20);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        System.exit(0);
+    }
+
+    private static void write(Path file, long bytes) throws Exception {
+        SplittableRandom random = new SplittableRandom(1);
+        byte[] chunk = new byte[8 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < bytes; written += chunk.length) {
+                for (int i = 0; i < chunk.length; i += 8) {
+                    long value = random.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        chunk[i + b] = (byte) (value >>> (8 * b));
+                    }
+                }
+                out.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
+            }
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+}
