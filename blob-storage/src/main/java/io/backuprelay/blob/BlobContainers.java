@@ -1,5 +1,6 @@
 package io.backuprelay.blob;
 
+import com.azure.core.credential.AzureSasCredential;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -17,10 +18,15 @@ public final class BlobContainers {
      * @param tryTimeoutSeconds how long one try of one request may take (a block upload needs more than a probe)
      * @param maxTries          tries of a request that fails transiently, with exponential backoff
      */
-    public static BlobContainerClient client(Connection connection, String accessKey, int tryTimeoutSeconds, int maxTries) {
-        return new BlobServiceClientBuilder()
-                .endpoint(connection.blobEndpoint())
-                .credential(new StorageSharedKeyCredential(connection.storageAccountName(), accessKey))
+    public static BlobContainerClient client(Connection connection, BlobCredential credential, int tryTimeoutSeconds,
+                                             int maxTries) {
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(connection.blobEndpoint());
+        if (credential.sasToken() != null) {
+            builder.credential(new AzureSasCredential(credential.sasToken()));
+        } else {
+            builder.credential(new StorageSharedKeyCredential(connection.storageAccountName(), credential.accountKey()));
+        }
+        return builder
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeoutSeconds, 1000L,
                         30_000L, null))
                 .buildClient()

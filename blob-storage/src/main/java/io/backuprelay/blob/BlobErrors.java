@@ -13,6 +13,11 @@ public final class BlobErrors {
     public static String reason(Connection connection, BlobStorageException e) {
         String account = "Storage account '" + connection.storageAccountName() + "'";
         BlobErrorCode code = e.getErrorCode();
+        if (connection.sasToken() != null && (code == BlobErrorCode.AUTHENTICATION_FAILED
+                || code == BlobErrorCode.AUTHORIZATION_FAILURE || e.getStatusCode() == 403 && code == null)) {
+            return account + " rejected the SAS token of the connection '" + connection.connectionId()
+                    + "' (it may have expired, or lack a permission). Replace the token.";
+        }
         if (code == BlobErrorCode.CONTAINER_NOT_FOUND) {
             return "The container '" + connection.containerName() + "' does not exist in storage account '"
                     + connection.storageAccountName() + "'. Create it, or correct the connection.";

@@ -17,9 +17,9 @@ public final class ConnectionProbe {
     private ConnectionProbe() {
     }
 
-    public static Result test(Connection connection, String accessKey) {
+    public static Result test(Connection connection, BlobCredential credential) {
         String folder = connection.path().isBlank() ? "" : connection.path().replaceAll("^/+|/+$", "") + "/";
-        BlobClient blob = BlobContainers.client(connection, accessKey, 20, 2)
+        BlobClient blob = BlobContainers.client(connection, credential, 20, 2)
                 .getBlobClient(folder + ".backuprelay-probe-" + UUID.randomUUID());
         byte[] content = ("backuprelay connection test " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         try {

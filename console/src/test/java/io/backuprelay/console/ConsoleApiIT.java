@@ -198,6 +198,31 @@ class ConsoleApiIT {
     }
 
     @Test
+    void aConnectionMaySignInWithASasTokenWhichIsNeverReturned() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        var containerClient = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .getBlobContainerClient(container);
+        String sas = containerClient.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
+                java.time.OffsetDateTime.now().plusDays(30), new com.azure.storage.blob.sas.BlobContainerSasPermission()
+                .setReadPermission(true).setWritePermission(true).setCreatePermission(true).setDeletePermission(true)));
+        String body = connectionJson(true).replace("\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\"", "\"sasToken\":\"" + sas + "\"");
+
+        Response created = call("POST", "/api/accounts/" + account + "/connections", token, body);
+
+        assertThat(created.status).isEqualTo(201);
+        assertThat(created.json().get("credentialType").asText()).isEqualTo("SAS_TOKEN");
+        assertThat(created.json().get("sasTokenExpiresAt").isNull()).isFalse();
+        assertThat(created.body).doesNotContain(sas).doesNotContain(sas.substring(sas.indexOf("sig=")));
+        String id = created.json().get("connectionId").asText();
+        Response test = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
+        assertThat(test.json().get("ok").asBoolean()).as(test.body).isTrue();
+        assertBadRequest("/api/accounts/" + account + "/connections", "POST",
+                connectionJson(true).replace("\"enabledForAutomaticBackup\"", "\"sasToken\":\"" + sas + "\",\"enabledForAutomaticBackup\""),
+                "sasToken", token);
+    }
+
+    @Test
     void aBadConnectionIsRefusedNamingTheField() throws Exception {
         String account = registerAccount();
         String path = "/api/accounts/" + account + "/connections";

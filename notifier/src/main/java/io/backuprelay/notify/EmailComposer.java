@@ -42,7 +42,11 @@ public final class EmailComposer {
                 """.formatted(account.displayName(), when(event.endedAt(), account), trigger(event.trigger()),
                 size(event.sizeBytes()), duration(event.duration()), event.destination().storageAccount(),
                 event.destination().container(), event.destination().blobName(), event.sha256(), event.backupId());
-        return new Email(recipients, "Database backup completed — " + account.displayName(), text,
+        StringBuilder full = new StringBuilder(text);
+        for (String warning : event.warnings()) {
+            full.append("\nWarning: ").append(warning).append('\n');
+        }
+        return new Email(recipients, "Database backup completed — " + account.displayName(), full.toString(),
                 messageId(event));
     }
 

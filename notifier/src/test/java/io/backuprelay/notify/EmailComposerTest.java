@@ -46,6 +46,16 @@ class EmailComposerTest {
     }
 
     @Test
+    void aSuccessEmailCarriesTheWarningsOfTheBackup() {
+        BackupCompleted completed = new BackupCompleted(1, "e1", "b-3", "acme", START, Trigger.SCHEDULED,
+                new BlobLocation("acmeblobs", "db-backups", "x.dump.zst", "https://x"), 10L, "f00d", "POSTGRESQL", START,
+                START, List.of("The SAS token of the connection 'main' expires on 2026-12-01T00:00:00Z."));
+
+        assertThat(composer.compose(completed, account, account.superadminEmails()).text())
+                .contains("Warning: The SAS token of the connection 'main' expires on 2026-12-01T00:00:00Z.");
+    }
+
+    @Test
     void aFailureEmailSaysWhichStepFailedWhyAndWhatToDo() {
         BackupRequested request = new BackupRequested(1, "e", "b-2", "acme", START, Trigger.SCHEDULED, 1, "scheduler", "main");
         BackupFailed failed = BackupFailed.of(request, FailureStage.UPLOAD,

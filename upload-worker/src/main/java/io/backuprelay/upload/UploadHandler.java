@@ -1,5 +1,6 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupCompleted;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class UploadHandler implements JobHandler<DumpReady> {
 
     private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
+    private static final java.time.Duration SAS_WARNING = java.time.Duration.ofDays(14);
 
     private final Topics topics;
     private final Function<String, Optional<Connection>> connections;
@@ -91,7 +94,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         Connection connection = found.get();
         String blobName = BlobNaming.blobName(connection.path(), dump);
         try {
-            String accessKey = sealer.open(connection.accessKey());
+            BlobCredential accessKey = BlobCredential.of(connection, sealer);
             Optional<UploadedBlob> earlier = uploader.find(connection, accessKey, blobName)
                     .filter(blob -> matches(blob, dump));
             UploadedBlob blob;
@@ -119,7 +122,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             var completed = new BackupCompleted(BackupCompleted.CURRENT_VERSION, UUID.randomUUID().toString(),
                     dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
                     new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
-                    dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant());
+                    dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
+                    warnings(connection, accessKey, dump));
             log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
                     blob.bytesSent());
             applyRetention(connection, accessKey, dump);
@@ -127,13 +131,26 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         } catch (UploadFailedException e) {
             return failed(dump, e.getMessage());
         } catch (SecretUnavailableException e) {
-            return failed(dump, "The upload worker cannot read the stored access key of connection '"
+            return failed(dump, "The upload worker cannot read the stored credential of connection '"
                     + dump.connectionId() + "': " + e.getMessage());
         }
     }
 
+    /** A SAS token that stops working within 14 days is worth an email now, while backups still succeed. */
+    private List<String> warnings(Connection connection, BlobCredential credential, DumpReady dump) {
+        return credential.sasExpiry()
+                .filter(expiry -> expiry.isBefore(clock.instant().plus(SAS_WARNING)))
+                .map(expiry -> {
+                    ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "UPLOAD", "CREDENTIAL_EXPIRING", null,
+                            "upload-worker", clock.instant(), connection.connectionId() + " " + expiry));
+                    return List.of("The SAS token of the connection '" + connection.connectionId() + "' expires on "
+                            + expiry + ". Replace it before then, or backups to this connection will fail.");
+                })
+                .orElse(List.of());
+    }
+
     /** After a verified success only: a failed backup never makes room by deleting older ones. */
-    private void applyRetention(Connection connection, String accessKey, DumpReady dump) {
+    private void applyRetention(Connection connection, BlobCredential accessKey, DumpReady dump) {
         var policy = settings.apply(dump.accountId()).map(BackupSettings::retention).orElse(null);
         if (policy == null) {
             return;

@@ -122,6 +122,46 @@ class UploadHandlerIT {
     }
 
     @Test
+    void aSasTokenWorksInsteadOfTheKeyAndASoonExpiringOneIsWarnedAbout() throws Exception {
+        String sas = sas(java.time.OffsetDateTime.now().plusDays(5));
+        connectWithSas(sas);
+        DumpReady dump = stage(2000);
+
+        BackupCompleted completed = (BackupCompleted) outcome(handler.handle(dump, context()));
+
+        assertThat(container.getBlobClient(completed.destination().blobName()).exists()).isTrue();
+        assertThat(completed.warnings()).singleElement().asString()
+                .startsWith("The SAS token of the connection 'main' expires on ")
+                .endsWith("Replace it before then, or backups to this connection will fail.")
+                .doesNotContain(sas);
+    }
+
+    @Test
+    void anExpiredSasTokenFailsTheUploadNamingTheToken() throws Exception {
+        connectWithSas(sas(java.time.OffsetDateTime.now().minusHours(1)));
+        DumpReady dump = stage(2000);
+
+        BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
+
+        assertThat(failed.reason()).isEqualTo("Storage account 'devstoreaccount1' rejected the SAS token of the"
+                + " connection 'main' (it may have expired, or lack a permission). Replace the token.");
+    }
+
+    private String sas(java.time.OffsetDateTime expiry) {
+        var permissions = new com.azure.storage.blob.sas.BlobContainerSasPermission().setReadPermission(true)
+                .setWritePermission(true).setCreatePermission(true).setAddPermission(true).setListPermission(true)
+                .setDeletePermission(true);
+        return container.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(expiry, permissions)
+                .setStartTime(java.time.OffsetDateTime.now().minusHours(2)));
+    }
+
+    private void connectWithSas(String sas) {
+        Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
+                container.getBlobContainerName(), "/tenants/", null, true, Azurite.blobEndpoint(), null, sealer.seal(sas));
+        connections.put(connection.key(), connection);
+    }
+
+    @Test
     void aDeletedConnectionIsNamed() throws Exception {
         DumpReady dump = stage(1000);
 

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param endpoint   optional blob endpoint for sovereign clouds and emulators; by default
  *                   {@code https://{storageAccountName}.blob.core.windows.net}
  * @param accessTier optional tier of the backups' blobs: {@code HOT}, {@code COOL} or {@code COLD}; the account's default when absent
+ * @param sasToken   a container-scoped SAS token, instead of the access key
  */
 public record Connection(
         String accountId,
@@ -23,7 +24,8 @@ public record Connection(
         SealedSecret accessKey,
         boolean enabledForAutomaticBackup,
         String endpoint,
-        String accessTier) {
+        String accessTier,
+        SealedSecret sasToken) {
 
     public Connection {
         Objects.requireNonNull(accountId, "accountId");
@@ -32,8 +34,17 @@ public record Connection(
         Objects.requireNonNull(storageAccountName, "storageAccountName");
         Objects.requireNonNull(containerName, "containerName");
         path = path == null ? "" : path;
-        Objects.requireNonNull(accessKey, "accessKey");
+        if (accessKey == null && sasToken == null) {
+            throw new NullPointerException("accessKey or sasToken");
+        }
         accessTier = accessTier == null || accessTier.isBlank() ? null : accessTier;
+    }
+
+    public Connection(String accountId, String connectionId, ConnectionType type, String description,
+                      String storageAccountName, String containerName, String path, SealedSecret accessKey,
+                      boolean enabledForAutomaticBackup, String endpoint, String accessTier) {
+        this(accountId, connectionId, type, description, storageAccountName, containerName, path, accessKey,
+                enabledForAutomaticBackup, endpoint, accessTier, null);
     }
 
     public Connection(String accountId, String connectionId, ConnectionType type, String description,

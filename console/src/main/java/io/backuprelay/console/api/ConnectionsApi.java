@@ -1,5 +1,6 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.ConnectionProbe;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
@@ -21,14 +22,22 @@ public final class ConnectionsApi {
         this.sealer = sealer;
     }
 
+    /**
+     * @param accessKey  the storage account's key (the product's form), or instead:
+     * @param sasToken   a container-scoped SAS token
+     * @param accessTier HOT, COOL or COLD; the account's default when absent
+     */
     public record ConnectionBody(ConnectionType type, String description, String storageAccountName,
                                  String containerName, String path, String accessKey,
-                                 Boolean enabledForAutomaticBackup, String endpoint) {
+                                 Boolean enabledForAutomaticBackup, String endpoint, String sasToken,
+                                 String accessTier) {
     }
 
+    /** @param sasTokenExpiresAt when a SAS token stops working, if the connection uses one */
     public record ConnectionView(String connectionId, ConnectionType type, String description,
                                  String storageAccountName, String containerName, String path, String accessKeyHint,
-                                 boolean enabledForAutomaticBackup, String endpoint) {
+                                 boolean enabledForAutomaticBackup, String endpoint, String credentialType,
+                                 java.time.Instant sasTokenExpiresAt, String accessTier) {
     }
 
     public record TestResult(boolean ok, String reason) {
@@ -47,9 +56,16 @@ public final class ConnectionsApi {
     public void create(Context ctx) {
         String accountId = accountOf(ctx);
         ConnectionBody body = Requests.body(ctx, ConnectionBody.class);
-        String key = Validate.maxLength("accessKey", Validate.required("accessKey", body.accessKey()), 512);
+        boolean hasKey = body.accessKey() != null && !body.accessKey().isEmpty();
+        boolean hasSas = body.sasToken() != null && !body.sasToken().isEmpty();
+        if (hasKey == hasSas) {
+            throw ApiException.invalid(hasKey ? "sasToken" : "accessKey",
+                    hasKey ? "cannot be given together with an access key" : "is required (or a sasToken instead)");
+        }
         String connectionId = "c-" + UUID.randomUUID().toString().substring(0, 8);
-        Connection connection = build(accountId, connectionId, body, sealer.seal(key));
+        Connection connection = hasKey
+                ? build(accountId, connectionId, body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512)), null)
+                : build(accountId, connectionId, body, null, sealer.seal(sasToken(body.sasToken())));
         data.publish(data.topics().connections(), connection.key(), connection);
         ctx.status(201).header("Location", ctx.path() + "/" + connectionId).json(view(connection));
     }
@@ -58,10 +74,16 @@ public final class ConnectionsApi {
         String accountId = accountOf(ctx);
         Connection existing = find(accountId, ctx.pathParam("connectionId"));
         ConnectionBody body = Requests.body(ctx, ConnectionBody.class);
-        SealedSecret key = body.accessKey() == null || body.accessKey().isEmpty()
-                ? existing.accessKey()
-                : sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512));
-        Connection connection = build(accountId, existing.connectionId(), body, key);
+        boolean newKey = body.accessKey() != null && !body.accessKey().isEmpty();
+        boolean newSas = body.sasToken() != null && !body.sasToken().isEmpty();
+        if (newKey && newSas) {
+            throw ApiException.invalid("sasToken", "cannot be given together with an access key");
+        }
+        Connection connection = newKey
+                ? build(accountId, existing.connectionId(), body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512)), null)
+                : newSas
+                ? build(accountId, existing.connectionId(), body, null, sealer.seal(sasToken(body.sasToken())))
+                : build(accountId, existing.connectionId(), body, existing.accessKey(), existing.sasToken());
         data.publish(data.topics().connections(), connection.key(), connection);
         ctx.json(view(connection));
     }
@@ -83,11 +105,20 @@ public final class ConnectionsApi {
     public void test(Context ctx) {
         String accountId = accountOf(ctx);
         Connection connection = find(accountId, ctx.pathParam("connectionId"));
-        ConnectionProbe.Result result = ConnectionProbe.test(connection, sealer.open(connection.accessKey()));
+        ConnectionProbe.Result result = ConnectionProbe.test(connection, BlobCredential.of(connection, sealer));
         ctx.json(new TestResult(result.ok(), result.reason()));
     }
 
-    private Connection build(String accountId, String connectionId, ConnectionBody body, SealedSecret key) {
+    private static String sasToken(String token) {
+        Validate.maxLength("sasToken", token, 2048);
+        if (!token.replaceFirst("^\\?", "").contains("sig=")) {
+            throw ApiException.invalid("sasToken", "is not a SAS token (it has no sig= part)");
+        }
+        return token.replaceFirst("^\\?", "");
+    }
+
+    private Connection build(String accountId, String connectionId, ConnectionBody body, SealedSecret key,
+                             SealedSecret sas) {
         if (body.type() != null && body.type() != ConnectionType.AZURE_BLOB) {
             throw ApiException.invalid("type", "must be AZURE_BLOB");
         }
@@ -97,7 +128,7 @@ public final class ConnectionsApi {
                 Validate.containerName("containerName", body.containerName()),
                 Validate.blobPath("path", body.path()), key,
                 body.enabledForAutomaticBackup() != null && body.enabledForAutomaticBackup(),
-                Validate.endpoint("endpoint", body.endpoint()));
+                Validate.endpoint("endpoint", body.endpoint()), accessTier(body.accessTier()), sas);
     }
 
     private Connection find(String accountId, String connectionId) {
@@ -111,10 +142,23 @@ public final class ConnectionsApi {
         return accountId;
     }
 
+    private static String accessTier(String tier) {
+        if (tier == null || tier.isBlank()) {
+            return null;
+        }
+        String upper = tier.toUpperCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("HOT", "COOL", "COLD").contains(upper)) {
+            throw ApiException.invalid("accessTier", "must be HOT, COOL or COLD, is '" + tier + "'");
+        }
+        return upper;
+    }
+
     private ConnectionView view(Connection c) {
+        BlobCredential credential = BlobCredential.of(c, sealer);
         return new ConnectionView(c.connectionId(), c.type(), c.description(), c.storageAccountName(),
-                c.containerName(), c.path(), hint(sealer.open(c.accessKey())), c.enabledForAutomaticBackup(),
-                c.endpoint());
+                c.containerName(), c.path(), credential.accountKey() == null ? null : hint(credential.accountKey()),
+                c.enabledForAutomaticBackup(), c.endpoint(), credential.sasToken() == null ? "ACCESS_KEY" : "SAS_TOKEN",
+                credential.sasExpiry().orElse(null), c.accessTier());
     }
 
     /** Enough to recognise which key is stored, never enough to use it. */

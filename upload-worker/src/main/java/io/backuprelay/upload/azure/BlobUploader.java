@@ -15,6 +15,7 @@ import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.backuprelay.blob.BlobContainers;
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobErrors;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.upload.UploadFailedException;
@@ -89,10 +90,10 @@ public final class BlobUploader {
      * @param accessTier {@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the account's default
      * @return the committed blob and how many bytes this attempt sent
      */
-    public UploadedBlob upload(Connection connection, String accessKey, String backupId, String blobName, Path file,
+    public UploadedBlob upload(Connection connection, BlobCredential credential, String backupId, String blobName, Path file,
                                long sizeBytes, Map<String, String> metadata, String accessTier) throws UploadFailedException {
         long blockSize = blockSize(sizeBytes);
-        BlobClient blob = container(connection, accessKey, blockSize).getBlobClient(blobName);
+        BlobClient blob = container(connection, credential, blockSize).getBlobClient(blobName);
         BlockBlobClient blocks = blob.getBlockBlobClient();
         int count = (int) ((sizeBytes + blockSize - 1) / blockSize);
         List<String> ids = new ArrayList<>(count);
@@ -232,8 +233,8 @@ public final class BlobUploader {
     }
 
     /** A small file (a manifest) beside the archive, overwriting an earlier attempt's. */
-    public void uploadSmall(Connection connection, String accessKey, String blobName, Path file) throws UploadFailedException {
-        BlobClient blob = container(connection, accessKey, MIN_BLOCK_BYTES).getBlobClient(blobName);
+    public void uploadSmall(Connection connection, BlobCredential credential, String blobName, Path file) throws UploadFailedException {
+        BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
         try {
             blob.uploadFromFile(file.toString(), true);
         } catch (BlobStorageException e) {
@@ -244,8 +245,8 @@ public final class BlobUploader {
     }
 
     /** The blob's properties if it exists, to find a backup that an earlier attempt already stored. */
-    public Optional<UploadedBlob> find(Connection connection, String accessKey, String blobName) throws UploadFailedException {
-        BlobClient blob = container(connection, accessKey, MIN_BLOCK_BYTES).getBlobClient(blobName);
+    public Optional<UploadedBlob> find(Connection connection, BlobCredential credential, String blobName) throws UploadFailedException {
+        BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
         try {
             return Optional.of(new UploadedBlob(blob.getBlobUrl(), blob.getProperties(), 0));
         } catch (BlobStorageException e) {
@@ -258,10 +259,10 @@ public final class BlobUploader {
         }
     }
 
-    private static BlobContainerClient container(Connection connection, String accessKey, long blockSize) {
+    private static BlobContainerClient container(Connection connection, BlobCredential credential, long blockSize) {
         // Each try gets time to send one block at a slow 1 MiB/s, and never less than a minute.
         int tryTimeoutSeconds = (int) Math.max(60, blockSize / (1024 * 1024));
-        return BlobContainers.client(connection, accessKey, tryTimeoutSeconds, 4);
+        return BlobContainers.client(connection, credential, tryTimeoutSeconds, 4);
     }
 
     private static String capitalized(String tier) {

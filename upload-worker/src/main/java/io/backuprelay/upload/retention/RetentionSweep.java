@@ -5,6 +5,7 @@ import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import io.backuprelay.blob.BlobContainers;
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.upload.BlobMetadata;
@@ -24,12 +25,12 @@ public final class RetentionSweep {
     }
 
     /** @return the blob names it deleted */
-    public static List<String> apply(Connection connection, String accessKey, String accountFolder, String accountId,
+    public static List<String> apply(Connection connection, BlobCredential credential, String accountFolder, String accountId,
                                      Retention policy, String newestBackupId, Instant now) {
         if (policy == null) {
             return List.of();
         }
-        BlobContainerClient container = BlobContainers.client(connection, accessKey, 60, 4);
+        BlobContainerClient container = BlobContainers.client(connection, credential, 60, 4);
         List<RetentionRules.StoredBackup> stored = new ArrayList<>();
         ListBlobsOptions options = new ListBlobsOptions().setPrefix(accountFolder)
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Block uploads against Azurite: resuming after a crash, a corrupted block, the access tier. */
 class BlockUploadIT {
 
+    private static final io.backuprelay.blob.BlobCredential KEY =
+            io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+
     private static final long BLOCK = BlobUploader.MIN_BLOCK_BYTES;
     private static final long SIZE = 4 * BLOCK + 123_457; // five blocks, the last one short
 
@@ -56,11 +59,11 @@ class BlockUploadIT {
                 throw new IllegalStateException("worker killed");
             }
         });
-        assertThatThrownBy(() -> crashing.upload(connection, Azurite.ACCOUNT_KEY, backupId, "b/x.dump.zst", archive, SIZE,
+        assertThatThrownBy(() -> crashing.upload(connection, KEY, backupId, "b/x.dump.zst", archive, SIZE,
                 Map.of(), null)).isInstanceOf(UploadFailedException.class);
         assertThat(container.getBlobClient("b/x.dump.zst").exists()).as("nothing committed yet").isFalse();
 
-        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, Azurite.ACCOUNT_KEY, backupId,
+        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId,
                 "b/x.dump.zst", archive, SIZE, Map.of("backupid", backupId), null);
 
         assertThat(blob.bytesSent()).isEqualTo(SIZE - 3 * BLOCK).isLessThan(SIZE);
@@ -79,7 +82,7 @@ class BlockUploadIT {
             }
         });
 
-        BlobUploader.UploadedBlob blob = flipping.upload(connection, Azurite.ACCOUNT_KEY, UUID.randomUUID().toString(),
+        BlobUploader.UploadedBlob blob = flipping.upload(connection, KEY, UUID.randomUUID().toString(),
                 "flip.dump.zst", archive, SIZE, Map.of(), null);
 
         assertThat(sends.stream().filter(i -> i == 1).count()).as("block 1 was refused once, then sent again").isEqualTo(2);
@@ -90,7 +93,7 @@ class BlockUploadIT {
 
     @Test
     void theBlobGetsTheAccessTierOfTheConnection() throws Exception {
-        new BlobUploader(4).upload(connection("COOL"), Azurite.ACCOUNT_KEY, UUID.randomUUID().toString(), "cool.dump.zst",
+        new BlobUploader(4).upload(connection("COOL"), KEY, UUID.randomUUID().toString(), "cool.dump.zst",
                 archive, SIZE, Map.of(), "COOL");
 
         assertThat(container.getBlobClient("cool.dump.zst").getProperties().getAccessTier()).isEqualTo(AccessTier.COOL);

@@ -25,6 +25,9 @@ import java.util.UUID;
  */
 public final class UploadBenchmark {
 
+    private static final io.backuprelay.blob.BlobCredential KEY =
+            io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+
     public static void main(String[] args) throws Exception {
         long sizeMb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -50,7 +53,7 @@ public final class UploadBenchmark {
                 }
                 resetPeaks();
                 long start = System.nanoTime();
-                BlobUploader.UploadedBlob blob = uploader.upload(connection, Azurite.ACCOUNT_KEY, UUID.randomUUID().toString(),
+                BlobUploader.UploadedBlob blob = uploader.upload(connection, KEY, UUID.randomUUID().toString(),
                         "worker-" + round, file, size, Map.of(), null);
                 double ours = (System.nanoTime() - start) / 1e9;
                 long peak = peakHeap();

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 /** Retention on a container that also holds blobs of other systems and other accounts. */
 class RetentionIT {
 
+    private static final io.backuprelay.blob.BlobCredential KEY =
+            io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+
     private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
 
     private BlobContainerClient container;
@@ -47,7 +50,7 @@ class RetentionIT {
 
     @Test
     void keepLastKeepsExactlyTheNewestOfOurOwnAndNothingElseIsTouched() {
-        List<String> deleted = RetentionSweep.apply(connection, Azurite.ACCOUNT_KEY, "backups/acme/", "acme",
+        List<String> deleted = RetentionSweep.apply(connection, KEY, "backups/acme/", "acme",
                 new Retention(2, null), "b-now", NOW);
 
         assertThat(deleted).hasSize(3);
@@ -62,7 +65,7 @@ class RetentionIT {
 
     @Test
     void maxAgeDeletesOnlyWhatIsOlderThanItsDays() {
-        List<String> deleted = RetentionSweep.apply(connection, Azurite.ACCOUNT_KEY, "backups/acme/", "acme",
+        List<String> deleted = RetentionSweep.apply(connection, KEY, "backups/acme/", "acme",
                 new Retention(null, 7), "b-now", NOW);
 
         assertThat(deleted).containsExactlyInAnyOrder("backups/acme/b-40d.dump.zst", "backups/acme/b-10d.dump.zst");
@@ -72,7 +75,7 @@ class RetentionIT {
 
     @Test
     void theNewestSuccessfulBackupIsNeverDeletedWhateverThePolicy() {
-        List<String> deleted = RetentionSweep.apply(connection, Azurite.ACCOUNT_KEY, "backups/acme/", "acme",
+        List<String> deleted = RetentionSweep.apply(connection, KEY, "backups/acme/", "acme",
                 new Retention(1, 1), "b-1d", NOW.plus(Duration.ofDays(30)));
 
         assertThat(deleted).doesNotContain("backups/acme/b-1d.dump.zst");

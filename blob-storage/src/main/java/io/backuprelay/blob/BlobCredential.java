@@ -1,0 +1,61 @@
+package io.backuprelay.blob;
+
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.secret.SecretSealer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * How a connection signs in to Azure: the storage account's access key (the product's form), or a
+ * container-scoped SAS token. Opened from the sealed form only where a request is made.
+ */
+public record BlobCredential(String accountKey, String sasToken) {
+
+    public static BlobCredential of(Connection connection, SecretSealer sealer) {
+        return connection.sasToken() != null
+                ? new BlobCredential(null, sealer.open(connection.sasToken()))
+                : new BlobCredential(sealer.open(connection.accessKey()), null);
+    }
+
+    public static BlobCredential accountKey(String key) {
+        return new BlobCredential(key, null);
+    }
+
+    public static BlobCredential sas(String token) {
+        return new BlobCredential(null, token);
+    }
+
+    /** When a SAS token stops working ({@code se=}), if this is one. */
+    public Optional<Instant> sasExpiry() {
+        return expiryOf(sasToken);
+    }
+
+    public static Optional<Instant> expiryOf(String sasToken) {
+        if (sasToken == null) {
+            return Optional.empty();
+        }
+        for (String part : sasToken.replaceFirst("^\\?", "").split("&")) {
+            if (part.startsWith("se=")) {
+                String value = URLDecoder.decode(part.substring(3), StandardCharsets.UTF_8);
+                try {
+                    return Optional.of(Instant.parse(value));
+                } catch (DateTimeParseException e) {
+                    try {
+                        return Optional.of(Instant.parse(value + "T00:00:00Z"));
+                    } catch (DateTimeParseException ignored) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return sasToken != null ? "BlobCredential[SAS token]" : "BlobCredential[access key]";
+    }
+}
