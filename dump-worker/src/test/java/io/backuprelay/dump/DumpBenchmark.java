@@ -1,14 +1,12 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.testkit.HeapMeter;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpTools;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,32 +43,17 @@ public final class DumpBenchmark {
             long shellBytes = Files.size(shellOut);
             Files.delete(shellOut);
 
-            resetPeaks();
+            HeapMeter.resetPeaks();
             start = System.nanoTime();
             DumpRunner.Dumped dumped = runner.dump(source, "", sink, new DumpJob("bench-" + round, List.of(),
                     Duration.ofMinutes(10), null));
             double workerSeconds = (System.nanoTime() - start) / 1e9;
-            long peak = peakHeap();
+            long peak = HeapMeter.peakHeap();
             Files.delete(dumped.archive().path());
             System.out.printf("round %d: shell pipeline %.1f s (%,d bytes); dump worker %.1f s (%,d bytes, SHA-256 %s…);"
                             + " ratio %.2f; worker peak heap %d MB%n", round, shellSeconds, shellBytes, workerSeconds,
                     dumped.archive().sizeBytes(), dumped.archive().sha256().substring(0, 12), workerSeconds / shellSeconds,
                     peak >> 20);
         }
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 }

@@ -1,5 +1,6 @@
 package io.backuprelay.scheduler;
 
+import io.backuprelay.testkit.HeapMeter;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupType;
 import io.backuprelay.common.kafka.KafkaSettings;
@@ -7,7 +8,6 @@ import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.scheduler.schedule.AccountSchedule;
 import io.backuprelay.testkit.TestKafka;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,10 +101,9 @@ public final class SchedulerBenchmark {
                 }
             }
 
-            System.gc();
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long heap = HeapMeter.usedAfterGc();
             System.out.printf("heap after GC: %d MB (scheduler and test broker in one JVM); process RSS %d MB%n",
-                    heap >> 20, rss() >> 20);
+                    heap >> 20, HeapMeter.rss() >> 20);
         }
         System.exit(0);
     }
@@ -196,18 +195,5 @@ public final class SchedulerBenchmark {
         return new AccountSchedule(accountId,
                 new BackupSettings(accountId, BackupType.EVERY_7_DAYS, "main", null, null, null), Map.of("main", true),
                 wakeAt.minus(Duration.ofDays(7)), "b-" + i, null, null, List.of(), 0, null, wakeAt);
-    }
-
-    private static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (java.io.IOException ignored) {
-            // not Linux
-        }
-        return -1;
     }
 }

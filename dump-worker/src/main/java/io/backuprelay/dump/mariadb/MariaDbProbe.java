@@ -1,6 +1,7 @@
 package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.ConnectionProblems;
 import io.backuprelay.dump.DumpFailedException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,31 +46,9 @@ public final class MariaDbProbe {
                     + source.database() + "'.";
             default -> state.startsWith("08") || e.getMessage() != null && e.getMessage().contains("connect")
                     ? "Cannot reach the database server " + source.host() + ":" + source.port() + " ("
-                      + problem(e) + "). Check that it is running and accepts connections from the backup service."
-                    : server + " refused the backup: " + firstLine(e.getMessage());
+                      + ConnectionProblems.describe(e, 15) + "). Check that it is running and accepts connections from the backup service."
+                    : server + " refused the backup: " + ConnectionProblems.firstLine(e.getMessage());
         };
-    }
-
-    private static String problem(SQLException e) {
-        String text = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause());
-        if (text.contains("Connection refused")) {
-            return "connection refused";
-        }
-        if (text.contains("UnknownHost")) {
-            return "unknown host";
-        }
-        if (text.contains("timed out") || text.contains("timeout")) {
-            return "no answer within 15 seconds";
-        }
-        return firstLine(e.getMessage());
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** @param tableCount tables of the database */

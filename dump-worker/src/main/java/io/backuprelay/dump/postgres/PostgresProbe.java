@@ -1,6 +1,7 @@
 package io.backuprelay.dump.postgres;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.ConnectionProblems;
 import io.backuprelay.dump.DumpFailedException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,34 +52,11 @@ public final class PostgresProbe {
             case "3D000" -> "The database '" + source.database() + "' does not exist on " + source.host() + ":"
                     + source.port() + ".";
             case "08001", "08004", "08006" -> "Cannot reach the database server " + source.host() + ":" + source.port()
-                    + " (" + connectionProblem(e) + "). Check that it is running and accepts connections from the backup service.";
+                    + " (" + ConnectionProblems.describe(e, CONNECT_TIMEOUT_SECONDS) + "). Check that it is running and accepts connections from the backup service.";
             case "42501" -> server + " does not allow the user '" + source.username() + "' to read the database '"
                     + source.database() + "'.";
-            default -> server + " refused the backup: " + firstLine(e.getMessage());
+            default -> server + " refused the backup: " + ConnectionProblems.firstLine(e.getMessage());
         };
-    }
-
-    private static String connectionProblem(SQLException e) {
-        Throwable cause = e.getCause();
-        String text = cause == null ? String.valueOf(e.getMessage()) : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        if (text.contains("Connection refused")) {
-            return "connection refused";
-        }
-        if (text.contains("UnknownHost")) {
-            return "unknown host";
-        }
-        if (text.contains("timed out") || text.contains("Timeout")) {
-            return "no answer within " + CONNECT_TIMEOUT_SECONDS + " seconds";
-        }
-        return firstLine(text);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static String literal(String value) {

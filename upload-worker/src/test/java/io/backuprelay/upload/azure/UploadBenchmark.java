@@ -1,5 +1,6 @@
 package io.backuprelay.upload.azure;
 
+import io.backuprelay.testkit.HeapMeter;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.common.account.Connection;
@@ -7,9 +8,6 @@ import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.testkit.Azurite;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,12 +49,12 @@ public final class UploadBenchmark {
                     sdkSeconds = (System.nanoTime() - start) / 1e9;
                     container.getBlobClient("sdk-" + round).delete();
                 }
-                resetPeaks();
+                HeapMeter.resetPeaks();
                 long start = System.nanoTime();
                 BlobUploader.UploadedBlob blob = uploader.upload(connection, KEY, UUID.randomUUID().toString(),
                         "worker-" + round, file, size, Map.of(), null);
                 double ours = (System.nanoTime() - start) / 1e9;
-                long peak = peakHeap();
+                long peak = HeapMeter.peakHeap();
                 container.getBlobClient("worker-" + round).delete();
                 System.out.printf("round %d: SDK uploadFromFile (defaults) %s; upload worker %.1f s (%.0f MB/s, %,d bytes,"
                                 + " verified size %,d); worker peak heap %d MB%n", round,
@@ -83,20 +81,5 @@ public final class UploadBenchmark {
                 out.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
             }
         }
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 }

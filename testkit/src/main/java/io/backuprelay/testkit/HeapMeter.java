@@ -1,0 +1,51 @@
+package io.backuprelay.testkit;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What the benchmarks report of memory: the JVM's heap, its peak since a reset, and the process's RSS. */
+public final class HeapMeter {
+
+    private HeapMeter() {
+    }
+
+    /** Collects garbage and forgets the peaks measured so far. */
+    public static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    /** The highest heap use since the last reset, all heap pools together. */
+    public static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    /** The heap in use after a garbage collection. */
+    public static long usedAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** The process's resident set, from /proc; -1 where there is none. */
+    public static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+}
