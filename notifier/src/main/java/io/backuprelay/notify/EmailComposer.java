@@ -4,77 +4,116 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOutcome;
-import io.backuprelay.common.event.FailureStage;
-import io.backuprelay.common.event.Trigger;
+import java.text.MessageFormat;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.ResourceBundle;
 
-/** What the email of an outcome says: plain words, dates in the account's time zone, no secret. */
+/**
+ * What the email of an outcome says, in the account's language (en, es, fr, pt; texts in
+ * {@code notify/messages_*.properties}): plain words, dates in the account's time zone, every
+ * value HTML-escaped, no secret.
+ */
 public final class EmailComposer {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss", Locale.ENGLISH);
+    /**
+     * What the email adds beyond the event.
+     *
+     * @param nextBackupAt the next automatic backup, if the account has a schedule
+     * @param downloadUrl  a read-only link to the blob, for a manual backup whose connection can sign one
+     */
+    public record Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl) {
+
+        public static Extras none() {
+            return new Extras(Optional.empty(), Optional.empty());
+        }
+    }
+
+    private record Row(String label, String value, boolean link) {
+    }
 
     public Email compose(BackupOutcome outcome, Account account, List<String> recipients) {
+        return compose(outcome, account, recipients, Extras.none());
+    }
+
+    public Email compose(BackupOutcome outcome, Account account, List<String> recipients, Extras extras) {
+        Locale locale = locale(account);
+        ResourceBundle texts = ResourceBundle.getBundle("notify/messages", locale);
+        ZoneId zone = zone(account);
+        DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM)
+                .withLocale(locale).withZone(zone);
         return switch (outcome) {
-            case BackupCompleted completed -> completed(completed, account, recipients);
-            case BackupFailed failed -> failed(failed, account, recipients);
+            case BackupCompleted completed -> completed(completed, account, recipients, extras, texts, dates, zone);
+            case BackupFailed failed -> failed(failed, account, recipients, texts, dates, zone);
         };
     }
 
-    private Email completed(BackupCompleted event, Account account, List<String> recipients) {
-        String text = """
-                The database backup of %s completed.
-
-                When:             %s
-                Type:             %s
-                Size:             %s
-                Duration:         %s
-                Storage account:  %s
-                Container:        %s
-                Blob:             %s
-                SHA-256:          %s
-                Backup ID:        %s
-                """.formatted(account.displayName(), when(event.endedAt(), account), trigger(event.trigger()),
-                size(event.sizeBytes()), duration(event.duration()), event.destination().storageAccount(),
-                event.destination().container(), event.destination().blobName(), event.sha256(), event.backupId());
-        StringBuilder full = new StringBuilder(text);
-        for (String warning : event.warnings()) {
-            full.append("\nWarning: ").append(warning).append('\n');
-        }
-        return new Email(recipients, "Database backup completed — " + account.displayName(), full.toString(),
-                messageId(event));
+    private Email completed(BackupCompleted event, Account account, List<String> recipients, Extras extras,
+                            ResourceBundle texts, DateTimeFormatter dates, ZoneId zone) {
+        List<Row> rows = new ArrayList<>(List.of(
+                row(texts, "label.when", when(dates, zone, event.endedAt())),
+                row(texts, "label.type", texts.getString("trigger." + event.trigger())),
+                row(texts, "label.size", size(event.sizeBytes())),
+                row(texts, "label.duration", duration(event.duration())),
+                row(texts, "label.storageAccount", event.destination().storageAccount()),
+                row(texts, "label.container", event.destination().container()),
+                row(texts, "label.blob", event.destination().blobName()),
+                row(texts, "label.sha256", event.sha256()),
+                row(texts, "label.backupId", event.backupId())));
+        extras.nextBackupAt().ifPresent(next -> rows.add(row(texts, "label.nextBackup", when(dates, zone, next))));
+        extras.downloadUrl().ifPresent(url -> rows.add(new Row(texts.getString("label.download"), url, true)));
+        event.warnings().forEach(warning -> rows.add(row(texts, "label.warning", warning)));
+        return email(recipients, format(texts, "completed.subject", account.displayName()),
+                format(texts, "completed.intro", account.displayName()), rows, null, texts, messageId(event));
     }
 
-    private Email failed(BackupFailed event, Account account, List<String> recipients) {
-        StringBuilder text = new StringBuilder();
-        text.append("The database backup of ").append(account.displayName()).append(" failed.\n\n");
-        text.append("Failed step:      ").append(event.stage().description()).append('\n');
-        text.append("Reason:           ").append(event.reason()).append('\n');
-        text.append("When:             ").append(when(event.occurredAt(), account)).append('\n');
-        text.append("Type:             ").append(trigger(event.trigger())).append('\n');
-        text.append("Backup ID:        ").append(event.backupId()).append('\n');
+    private Email failed(BackupFailed event, Account account, List<String> recipients, ResourceBundle texts,
+                         DateTimeFormatter dates, ZoneId zone) {
+        List<Row> rows = new ArrayList<>(List.of(
+                row(texts, "label.failedStep", texts.getString("stage." + event.stage())),
+                row(texts, "label.reason", event.reason()),
+                row(texts, "label.when", when(dates, zone, event.occurredAt())),
+                row(texts, "label.type", texts.getString("trigger." + event.trigger())),
+                row(texts, "label.backupId", event.backupId())));
         if (event.willRetry() && event.nextRetryAt() != null) {
-            text.append("Next try:         ").append(when(event.nextRetryAt(), account)).append('\n');
+            rows.add(row(texts, "label.nextTry", when(dates, zone, event.nextRetryAt())));
         }
-        text.append('\n').append(advice(event.stage())).append('\n');
-        return new Email(recipients, "Database backup failed — " + account.displayName(), text.toString(),
-                messageId(event));
+        return email(recipients, format(texts, "failed.subject", account.displayName()),
+                format(texts, "failed.intro", account.displayName()), rows,
+                texts.getString("advice." + event.stage()), texts, messageId(event));
     }
 
-    private static String advice(FailureStage stage) {
-        return switch (stage) {
-            case DUMP -> "What you can do: check that the database is reachable and that its registered credentials "
-                    + "are current, then press \"Create database backup\" to try again.";
-            case UPLOAD -> "What you can do: check the storage connection (storage account, container, access key) "
-                    + "in Settings → Auxiliary catalogs → Connections, then press \"Create database backup\" to try again.";
-            case TIMEOUT -> "What you can do: press \"Create database backup\" to try again; if it happens again, "
-                    + "contact your platform's support.";
-        };
+    private static Email email(List<String> recipients, String subject, String intro, List<Row> rows, String advice,
+                               ResourceBundle texts, String messageId) {
+        StringBuilder text = new StringBuilder(intro).append("\n\n");
+        int width = rows.stream().mapToInt(r -> r.label().length()).max().orElse(0) + 2;
+        for (Row row : rows) {
+            text.append(String.format("%-" + width + "s", row.label() + ":")).append(row.value()).append('\n');
+        }
+        StringBuilder html = new StringBuilder("<!doctype html><html><body style=\"font-family:sans-serif;color:#1d2433\">")
+                .append("<p>").append(escape(intro)).append("</p><table cellpadding=\"4\" style=\"border-collapse:collapse\">");
+        for (Row row : rows) {
+            String value = escape(row.value());
+            html.append("<tr><th align=\"left\" style=\"color:#5a6478\">").append(escape(row.label())).append("</th><td>")
+                    .append(row.link() ? "<a href=\"" + value + "\">" + value + "</a>" : value).append("</td></tr>");
+        }
+        html.append("</table>");
+        if (advice != null) {
+            text.append('\n').append(advice).append('\n');
+            html.append("<p>").append(escape(advice)).append("</p>");
+        }
+        text.append('\n').append(texts.getString("footer")).append('\n');
+        html.append("<p style=\"color:#5a6478;font-size:smaller\">").append(escape(texts.getString("footer")))
+                .append("</p></body></html>");
+        return new Email(recipients, subject, text.toString(), html.toString(), messageId);
     }
 
     static String messageId(BackupOutcome outcome) {
@@ -82,22 +121,46 @@ public final class EmailComposer {
                 + "@backuprelay>";
     }
 
-    private static String when(Instant instant, Account account) {
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(account.timeZone());
-        } catch (DateTimeException e) {
-            zone = ZoneId.of("UTC");
+    /** Escapes what HTML gives a meaning to, so a value can never become markup. */
+    static String escape(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
         }
-        return WHEN.withZone(zone).format(instant) + " (" + zone.getId() + ")";
+        return out.toString();
     }
 
-    private static String trigger(Trigger trigger) {
-        return switch (trigger) {
-            case MANUAL -> "Manual";
-            case SCHEDULED -> "Automatic";
-            case RETRY -> "Automatic (retry)";
-        };
+    private static Row row(ResourceBundle texts, String key, String value) {
+        return new Row(texts.getString(key), value, false);
+    }
+
+    private static String format(ResourceBundle texts, String key, String value) {
+        return new MessageFormat(texts.getString(key).replace("'", "''"), texts.getLocale()).format(new Object[] {value});
+    }
+
+    private static String when(DateTimeFormatter dates, ZoneId zone, Instant instant) {
+        return dates.format(instant) + " (" + zone.getId() + ")";
+    }
+
+    private static Locale locale(Account account) {
+        String language = account.locale() == null ? "en" : account.locale().replace('_', '-');
+        Locale locale = Locale.forLanguageTag(language);
+        return List.of("en", "es", "fr", "pt").contains(locale.getLanguage()) ? locale : Locale.ENGLISH;
+    }
+
+    private static ZoneId zone(Account account) {
+        try {
+            return ZoneId.of(account.timeZone());
+        } catch (DateTimeException e) {
+            return ZoneId.of("UTC");
+        }
     }
 
     static String size(long bytes) {

@@ -1,14 +1,27 @@
 package io.backuprelay.notify;
 
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobLinks;
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.notify.mail.MailSender;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,54 +29,100 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An outcome → one email to the account's super-administrators, recorded on
- * {@code backup.notifications} so that a redelivered outcome is not mailed twice. A failed send
- * throws, and the job runtime retries it with backoff before dead-lettering the outcome.
+ * An outcome → one email to the account's super-administrators (and the extra recipients of its
+ * settings), recorded on {@code backup.notifications} so that a redelivered outcome is not mailed
+ * twice. A failed send throws: the job runtime retries it with backoff, and on the last attempt an
+ * ops event says the outcome goes to the dead-letter topic.
  */
 public final class NotifyHandler implements JobHandler<BackupOutcome> {
 
     private static final Logger log = LoggerFactory.getLogger(NotifyHandler.class);
+    private static final Duration LINK_VALIDITY = Duration.ofDays(7);
+
+    /** Where the handler looks things up: each a view of a compacted topic. */
+    public record Lookups(Function<String, Optional<Account>> accounts,
+                          Function<String, Optional<BackupSettings>> settings,
+                          Function<String, Optional<Connection>> connections,
+                          Function<String, Optional<SentNotification>> sent) {
+    }
 
     private final Topics topics;
-    private final Function<String, Optional<Account>> accounts;
-    private final Function<String, Optional<SentNotification>> sent;
+    private final Lookups lookups;
+    private final SecretSealer sealer;
     private final EmailComposer composer;
     private final MailSender sender;
+    private final OpsPublisher ops;
     private final Clock clock;
 
-    public NotifyHandler(Topics topics, Function<String, Optional<Account>> accounts,
-                         Function<String, Optional<SentNotification>> sent, EmailComposer composer, MailSender sender,
-                         Clock clock) {
+    public NotifyHandler(Topics topics, Lookups lookups, SecretSealer sealer, EmailComposer composer, MailSender sender,
+                         OpsPublisher ops, Clock clock) {
         this.topics = topics;
-        this.accounts = accounts;
-        this.sent = sent;
+        this.lookups = lookups;
+        this.sealer = sealer;
         this.composer = composer;
         this.sender = sender;
+        this.ops = ops;
         this.clock = clock;
     }
 
     @Override
     public JobResult handle(BackupOutcome outcome, JobContext context) throws Exception {
         String messageId = EmailComposer.messageId(outcome);
-        Optional<SentNotification> earlier = sent.apply(outcome.backupId());
+        Optional<SentNotification> earlier = lookups.sent().apply(outcome.backupId());
         if (earlier.isPresent() && earlier.get().messageId().equals(messageId)) {
             log.info("The email for backup {} was already sent at {}; not sending it again", outcome.backupId(),
                     earlier.get().sentAt());
             return JobResult.of();
         }
-        Optional<Account> account = accounts.apply(outcome.accountId());
+        Optional<Account> account = lookups.accounts().apply(outcome.accountId());
         if (account.isEmpty() || account.get().superadminEmails().isEmpty()) {
             log.warn("No one to tell about backup {}: account {} is {}", outcome.backupId(), outcome.accountId(),
                     account.isEmpty() ? "not registered" : "without super-administrator emails");
             return JobResult.of();
         }
-        List<String> recipients = account.get().superadminEmails();
-        Email email = composer.compose(outcome, account.get(), recipients);
-        String where = sender.send(email);
+        Optional<BackupSettings> settings = lookups.settings().apply(outcome.accountId());
+        LinkedHashSet<String> recipients = new LinkedHashSet<>(account.get().superadminEmails());
+        settings.ifPresent(s -> recipients.addAll(s.notifyEmails()));
+        Email email = composer.compose(outcome, account.get(), List.copyOf(recipients), extras(outcome, settings));
+        String where;
+        try {
+            where = sender.send(email);
+        } catch (Exception e) {
+            if (context.lastAttempt()) {
+                ops.publish(new OpsEvent(outcome.backupId(), outcome.accountId(), "NOTIFY", "DEAD_LETTERED", null,
+                        "notifier", clock.instant(), "mail could not be delivered: " + e.getMessage()));
+            }
+            throw e;
+        }
         log.info("Mailed the outcome of backup {} of account {} to {} recipient(s) via {}", outcome.backupId(),
                 outcome.accountId(), recipients.size(), where);
         var record = new SentNotification(outcome.backupId(), outcome.accountId(),
-                outcome.getClass().getSimpleName(), messageId, recipients, clock.instant());
+                outcome.getClass().getSimpleName(), messageId, List.copyOf(recipients), clock.instant());
         return JobResult.of(Output.json(topics.notifications(), outcome.backupId(), record));
+    }
+
+    private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings) {
+        if (!(outcome instanceof BackupCompleted completed)) {
+            return EmailComposer.Extras.none();
+        }
+        Optional<Instant> next = settings.filter(s -> s.backupType() != BackupType.MANUAL && s.destinationConnectionId() != null)
+                .flatMap(s -> s.backupType().interval())
+                .map(interval -> completed.endedAt().plus(interval));
+        Optional<String> link = Optional.empty();
+        if (completed.trigger() == Trigger.MANUAL && completed.connectionId() != null) {
+            link = lookups.connections().apply(Connection.key(completed.accountId(), completed.connectionId()))
+                    .flatMap(connection -> downloadLink(connection, completed));
+        }
+        return new EmailComposer.Extras(next, link);
+    }
+
+    private Optional<String> downloadLink(Connection connection, BackupCompleted completed) {
+        try {
+            return BlobLinks.readOnly(connection, BlobCredential.of(connection, sealer),
+                    completed.destination().blobName(), LINK_VALIDITY);
+        } catch (RuntimeException e) {
+            log.warn("No download link for backup {}: {}", completed.backupId(), e.toString());
+            return Optional.empty();
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.backuprelay.console.ConsoleData;
 import io.backuprelay.console.ConsoleServer;
 import io.backuprelay.dump.DumpWorker;
 import io.backuprelay.dump.DumpWorkerConfig;
+import io.backuprelay.notify.NotifierConfig;
 import io.backuprelay.notify.NotifierWorker;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.scheduler.Scheduler;
@@ -76,7 +77,7 @@ public final class Standalone implements Closeable {
         running.push(new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock).start());
         MailSettings mail = MailSettings.from(config);
         log.info("Mail: {}", mail);
-        running.push(new NotifierWorker(kafka, mail, clock).start());
+        running.push(new NotifierWorker(kafka, mail, NotifierConfig.from(config), sealer, clock).start());
         console = new ConsoleServer(new ConsoleData(kafka).start(), ConsoleConfig.from(config), sealer, clock);
         running.push(console);
         log.info("backuprelay is running against {} (topics {})", kafka.bootstrapServers(),

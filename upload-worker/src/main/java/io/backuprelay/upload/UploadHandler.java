@@ -123,7 +123,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                     dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
                     new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
                     dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
-                    warnings(connection, accessKey, dump));
+                    warnings(connection, accessKey, dump), connection.connectionId());
             log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
                     blob.bytesSent());
             applyRetention(connection, accessKey, dump);

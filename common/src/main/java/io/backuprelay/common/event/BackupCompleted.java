@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param warnings what the super-administrator should act on although this backup succeeded, e.g. a
  *                 SAS token that expires soon (added in version 1; empty when absent)
+ * @param connectionId the connection the backup went to (added in version 1; may be absent)
  */
 @JsonTypeName("backup.completed")
 public record BackupCompleted(
@@ -25,7 +26,8 @@ public record BackupCompleted(
         String engine,
         Instant startedAt,
         Instant endedAt,
-        java.util.List<String> warnings) implements BackupOutcome {
+        java.util.List<String> warnings,
+        String connectionId) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -42,7 +44,7 @@ public record BackupCompleted(
                            Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
                            Instant startedAt, Instant endedAt) {
         this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, java.util.List.of());
+                startedAt, endedAt, java.util.List.of(), null);
     }
 
     /** From the request to the verified blob. */

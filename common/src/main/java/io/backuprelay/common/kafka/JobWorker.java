@@ -226,7 +226,8 @@ public final class JobWorker<I> implements Runnable, Closeable {
                 return;
             }
             for (int attempt = 1; ; attempt++) {
-                var context = new JobContext(record.topic(), record.partition(), record.offset(), record.key(), attempt);
+                var context = new JobContext(record.topic(), record.partition(), record.offset(), record.key(), attempt,
+                        attempt >= config.retry().maxAttempts());
                 try {
                     JobResult result = handler.handle(input, context);
                     finished.add(new Finished(job, toRecords(result.outputs()), result.afterCommit()));

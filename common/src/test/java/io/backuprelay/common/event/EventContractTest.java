@@ -10,6 +10,7 @@ import io.backuprelay.common.json.MalformedJsonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,7 +40,8 @@ class EventContractTest {
                                 "https://acmebackups.blob.core.windows.net/db-backups/backups/acme/2026/11/acme-20261126T091500Z-"
                                         + BACKUP_ID + ".dump.zst"),
                         123456789L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL",
-                        Instant.parse("2026-11-26T09:15:00Z"), Instant.parse("2026-11-26T09:18:00Z"))),
+                        Instant.parse("2026-11-26T09:15:00Z"), Instant.parse("2026-11-26T09:18:00Z"), List.of(),
+                        "main-azure")),
                 Arguments.of("backup.failed.v1.json", new BackupFailed(1, "aa11bb22-cc33-4d44-8e55-ff6677889900",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:05Z"), Trigger.SCHEDULED, FailureStage.DUMP,
                         "The database server db.acme.internal:5432 refused the connection.", true,
