@@ -4,6 +4,7 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.BackupOverdue;
 import java.text.MessageFormat;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -114,6 +115,28 @@ public final class EmailComposer {
         html.append("<p style=\"color:#5a6478;font-size:smaller\">").append(escape(texts.getString("footer")))
                 .append("</p></body></html>");
         return new Email(recipients, subject, text.toString(), html.toString(), messageId);
+    }
+
+    /** The reminder that an account's automatic backups have not succeeded for too long. */
+    public Email overdue(BackupOverdue alert, Account account, List<String> recipients) {
+        Locale locale = locale(account);
+        ResourceBundle texts = ResourceBundle.getBundle("notify/messages", locale);
+        ZoneId zone = zone(account);
+        DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM)
+                .withLocale(locale).withZone(zone);
+        List<Row> rows = List.of(
+                row(texts, "label.lastSuccess", when(dates, zone, alert.lastSuccessAt())),
+                row(texts, "label.schedule", texts.getString("type." + alert.backupType())),
+                row(texts, "label.failures", Integer.toString(alert.consecutiveFailures())));
+        return email(recipients, format(texts, "overdue.subject", account.displayName()),
+                format(texts, "overdue.intro", account.displayName()), rows, texts.getString("advice.OVERDUE"), texts,
+                overdueMessageId(alert));
+    }
+
+    /** One reminder a day an account: the Message-ID names both. */
+    static String overdueMessageId(BackupOverdue alert) {
+        return "<overdue." + alert.accountId() + "." + alert.occurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate()
+                + "@backuprelay>";
     }
 
     static String messageId(BackupOutcome outcome) {

@@ -3,7 +3,7 @@ package io.backuprelay.notify;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
-import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
@@ -25,7 +25,7 @@ public final class NotifierWorker implements Closeable {
 
     private final List<CompactedTopicView<?>> views;
     private final OpsPublisher ops;
-    private final JobWorker<BackupOutcome> worker;
+    private final JobWorker<BackupEvent> worker;
 
     public NotifierWorker(KafkaSettings kafka, MailSettings mail, NotifierConfig config, SecretSealer sealer, Clock clock) {
         this(kafka, mail.host().isPresent()
@@ -49,7 +49,7 @@ public final class NotifierWorker implements Closeable {
                 new EmailComposer(), sender, ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("notifier", kafka.topics().prefix() + NotifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), 4, Duration.ofSeconds(10), config.retry()),
-                kafka, bytes -> Json.decode(bytes, BackupOutcome.class), handler);
+                kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
     }
 
     public NotifierWorker start() {
@@ -58,7 +58,7 @@ public final class NotifierWorker implements Closeable {
         return this;
     }
 
-    public JobWorker<BackupOutcome> jobs() {
+    public JobWorker<BackupEvent> jobs() {
         return worker;
     }
 

@@ -7,7 +7,11 @@ import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.BackupOverdue;
+import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * twice. A failed send throws: the job runtime retries it with backoff, and on the last attempt an
  * ops event says the outcome goes to the dead-letter topic.
  */
-public final class NotifyHandler implements JobHandler<BackupOutcome> {
+public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(NotifyHandler.class);
     private static final Duration LINK_VALIDITY = Duration.ofDays(7);
@@ -66,7 +70,35 @@ public final class NotifyHandler implements JobHandler<BackupOutcome> {
     }
 
     @Override
-    public JobResult handle(BackupOutcome outcome, JobContext context) throws Exception {
+    public JobResult handle(BackupEvent event, JobContext context) throws Exception {
+        return switch (event) {
+            case BackupOutcome outcome -> outcome(outcome, context);
+            case BackupOverdue alert -> overdue(alert, context);
+            case BackupRequested ignored -> JobResult.of();
+            case DumpReady ignored -> JobResult.of();
+        };
+    }
+
+    /** At most one reminder a day an account, recorded under the account and the day. */
+    private JobResult overdue(BackupOverdue alert, JobContext context) throws Exception {
+        String key = "overdue/" + alert.accountId() + "/" + alert.occurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        if (lookups.sent().apply(key).isPresent()) {
+            return JobResult.of();
+        }
+        Optional<Account> account = lookups.accounts().apply(alert.accountId());
+        if (account.isEmpty() || account.get().superadminEmails().isEmpty()) {
+            return JobResult.of();
+        }
+        List<String> recipients = recipients(account.get(), lookups.settings().apply(alert.accountId()));
+        Email email = composer.overdue(alert, account.get(), recipients);
+        deliver(email, alert.backupId(), alert.accountId(), context);
+        ops.publish(new OpsEvent(alert.backupId(), alert.accountId(), "SCHEDULE", "OVERDUE_MAILED", null, "notifier",
+                clock.instant(), "last success " + alert.lastSuccessAt()));
+        return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, alert.accountId(),
+                "BackupOverdue", email.messageId(), recipients, clock.instant())));
+    }
+
+    private JobResult outcome(BackupOutcome outcome, JobContext context) throws Exception {
         String messageId = EmailComposer.messageId(outcome);
         Optional<SentNotification> earlier = lookups.sent().apply(outcome.backupId());
         if (earlier.isPresent() && earlier.get().messageId().equals(messageId)) {
@@ -81,24 +113,34 @@ public final class NotifyHandler implements JobHandler<BackupOutcome> {
             return JobResult.of();
         }
         Optional<BackupSettings> settings = lookups.settings().apply(outcome.accountId());
-        LinkedHashSet<String> recipients = new LinkedHashSet<>(account.get().superadminEmails());
+        List<String> recipients = recipients(account.get(), settings);
+        Email email = composer.compose(outcome, account.get(), recipients, extras(outcome, settings));
+        deliver(email, outcome.backupId(), outcome.accountId(), context);
+        var record = new SentNotification(outcome.backupId(), outcome.accountId(),
+                outcome.getClass().getSimpleName(), messageId, recipients, clock.instant());
+        return JobResult.of(Output.json(topics.notifications(), outcome.backupId(), record));
+    }
+
+    private static List<String> recipients(Account account, Optional<BackupSettings> settings) {
+        LinkedHashSet<String> recipients = new LinkedHashSet<>(account.superadminEmails());
         settings.ifPresent(s -> recipients.addAll(s.notifyEmails()));
-        Email email = composer.compose(outcome, account.get(), List.copyOf(recipients), extras(outcome, settings));
+        return List.copyOf(recipients);
+    }
+
+    /** Sends, or throws for the runtime to retry; on the last attempt an ops event says the message goes to the DLQ. */
+    private void deliver(Email email, String backupId, String accountId, JobContext context) throws Exception {
         String where;
         try {
             where = sender.send(email);
         } catch (Exception e) {
             if (context.lastAttempt()) {
-                ops.publish(new OpsEvent(outcome.backupId(), outcome.accountId(), "NOTIFY", "DEAD_LETTERED", null,
-                        "notifier", clock.instant(), "mail could not be delivered: " + e.getMessage()));
+                ops.publish(new OpsEvent(backupId, accountId, "NOTIFY", "DEAD_LETTERED", null, "notifier",
+                        clock.instant(), "mail could not be delivered: " + e.getMessage()));
             }
             throw e;
         }
-        log.info("Mailed the outcome of backup {} of account {} to {} recipient(s) via {}", outcome.backupId(),
-                outcome.accountId(), recipients.size(), where);
-        var record = new SentNotification(outcome.backupId(), outcome.accountId(),
-                outcome.getClass().getSimpleName(), messageId, List.copyOf(recipients), clock.instant());
-        return JobResult.of(Output.json(topics.notifications(), outcome.backupId(), record));
+        log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(), backupId,
+                accountId, email.to().size(), where);
     }
 
     private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings) {

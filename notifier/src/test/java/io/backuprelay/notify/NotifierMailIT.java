@@ -17,7 +17,8 @@ import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
-import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.BackupEvent;
+import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.FailureStage;
@@ -136,6 +137,23 @@ class NotifierMailIT {
     }
 
     @Test
+    void anOverdueReminderIsMailedAtMostOnceADay() throws Exception {
+        String account = register("es", "Atrasada", BackupType.EVERY_7_DAYS);
+        Instant now = Instant.parse("2026-11-26T08:00:00Z");
+        publish(BackupOverdue.of(account, "b-last", BackupType.EVERY_7_DAYS, ENDED.minus(Duration.ofDays(11)), 4, now));
+
+        MimeMessage email = awaitOneEmail(account);
+        assertThat(email.getSubject()).isEqualTo("Las copias de seguridad están atrasadas — Atrasada " + account);
+        assertThat(part(email, "text/plain")).contains("Última copia correcta").contains("15 de noviembre de 2026")
+                .contains("Cada 7 días").contains("4");
+
+        publish(BackupOverdue.of(account, "b-last", BackupType.EVERY_7_DAYS, ENDED.minus(Duration.ofDays(11)), 5,
+                now.plus(Duration.ofHours(3))));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> TestSmtp.messagesTo(account).size() == 1);
+    }
+
+    @Test
     void aHostileAccountNameIsEscapedInTheHtml() throws Exception {
         String account = register("en", "<img src=x onerror=alert(1)>", BackupType.MANUAL);
         publish(completed(account, "x.dump.zst"));
@@ -224,8 +242,8 @@ class NotifierMailIT {
                 "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ENDED.minusSeconds(100), ENDED, List.of(), "main");
     }
 
-    private static void publish(BackupOutcome outcome) {
-        KafkaProbe.send(topics.outcomes(), outcome.accountId(), Json.encode(outcome));
+    private static void publish(BackupEvent event) {
+        KafkaProbe.send(topics.outcomes(), event.accountId(), Json.encode(event));
     }
 
     private static MimeMessage awaitOneEmail(String account) {

@@ -109,7 +109,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
                 wakeIndex.delete(entry.key); // stale: the schedule changed since
                 continue;
             }
-            boolean isRequest = schedule.inFlight() == null;
+            boolean isRequest = schedule.inFlight() == null && rules.dueAt(schedule).filter(d -> !now.isBefore(d)).isPresent();
             if (isRequest && allowed <= 0) {
                 continue; // over budget: it stays due, and is first in line at the next tick
             }
@@ -132,6 +132,13 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
                 }
             }
             save(schedule, wake.next(), timestamp);
+            var overdue = rules.overdue(wake.next(), now);
+            if (overdue.isPresent()) {
+                context.forward(new Record<>(accountId, new Routed(topics.outcomes(), overdue.get().alert()), timestamp));
+                log.warn("Backups of account {} are overdue: the last success was {}", accountId,
+                        overdue.get().alert().lastSuccessAt());
+                save(wake.next(), overdue.get().next(), timestamp);
+            }
         }
         long nanos = System.nanoTime() - started;
         if (requested + timedOutCount > 0) {

@@ -12,6 +12,7 @@ import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupIds;
+import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.FailureStage;
@@ -380,6 +381,45 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void overdueBackupsAreReportedAtOneAndAHalfIntervalsAtMostOnceADayUntilOneSucceeds() {
+        start(1000);
+        automatic("acme", BackupType.EVERY_7_DAYS);
+        BackupRequested first = manualBackup("acme", T0);
+        complete(first, T0);
+
+        advanceTo(T0.plus(Duration.ofDays(10)));
+        assertThat(overdueAlerts()).isEmpty();
+        advanceTo(T0.plus(Duration.ofHours(252))); // 10.5 days: 1.5 × 7 days without a success
+        List<BackupOverdue> alerts = overdueAlerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.getFirst().accountId()).isEqualTo("acme");
+        assertThat(alerts.getFirst().lastSuccessAt()).isEqualTo(T0);
+        assertThat(alerts.getFirst().backupId()).isEqualTo(first.backupId());
+
+        advanceTo(T0.plus(Duration.ofHours(252 + 23)));
+        assertThat(overdueAlerts()).as("not twice the same day").isEmpty();
+        advanceTo(T0.plus(Duration.ofHours(252 + 24)));
+        assertThat(overdueAlerts()).hasSize(1);
+
+        drainRequests().forEach(r -> complete(r, clock.instant()));
+        BackupRequested manual = manualBackup("acme", clock.instant());
+        complete(manual, clock.instant());
+        advanceTo(clock.instant().plus(Duration.ofDays(3)));
+        assertThat(overdueAlerts()).as("a success ends the reminders").isEmpty();
+    }
+
+    @Test
+    void anAccountWithoutAutomaticBackupsIsNeverOverdue() {
+        start(1000);
+        send(settings, "acme", new BackupSettings("acme", BackupType.MANUAL, null, null, null, null));
+        complete(manualBackup("acme", T0), T0);
+
+        advanceTo(T0.plus(Duration.ofDays(90)));
+
+        assertThat(overdueAlerts()).isEmpty();
+    }
+
+    @Test
     void aScheduledBackupIdDerivesFromTheAccountAndTheDueSlot() {
         start(1000);
         automatic("acme", BackupType.EVERY_15_DAYS);
@@ -466,10 +506,24 @@ class SchedulerTopologyTest {
         return out;
     }
 
+    private final List<BackupEvent> emitted = new ArrayList<>();
+
     private List<BackupFailed> drainOutcomes() {
-        List<BackupFailed> out = new ArrayList<>();
-        outcomesOut.readValuesToList().forEach(v -> out.add(Json.decode(v, BackupFailed.class)));
+        drainEmitted();
+        List<BackupFailed> out = emitted.stream().filter(BackupFailed.class::isInstance).map(BackupFailed.class::cast).toList();
+        emitted.removeIf(BackupFailed.class::isInstance);
         return out;
+    }
+
+    private List<BackupOverdue> overdueAlerts() {
+        drainEmitted();
+        List<BackupOverdue> out = emitted.stream().filter(BackupOverdue.class::isInstance).map(BackupOverdue.class::cast).toList();
+        emitted.removeIf(BackupOverdue.class::isInstance);
+        return out;
+    }
+
+    private void drainEmitted() {
+        outcomesOut.readValuesToList().forEach(v -> emitted.add(Json.decode(v, BackupEvent.class)));
     }
 
     private BackupStatus status(String accountId) {

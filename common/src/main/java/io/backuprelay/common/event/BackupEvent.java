@@ -14,9 +14,10 @@ import java.time.Instant;
     @JsonSubTypes.Type(BackupRequested.class),
     @JsonSubTypes.Type(DumpReady.class),
     @JsonSubTypes.Type(BackupCompleted.class),
-    @JsonSubTypes.Type(BackupFailed.class)
+    @JsonSubTypes.Type(BackupFailed.class),
+    @JsonSubTypes.Type(BackupOverdue.class)
 })
-public sealed interface BackupEvent permits BackupRequested, DumpReady, BackupOutcome {
+public sealed interface BackupEvent permits BackupRequested, DumpReady, BackupOutcome, BackupOverdue {
 
     int version();
 

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param consecutiveFailures automatic attempts that failed since the last success
  * @param retryAt             when the next automatic retry is due, while {@code consecutiveFailures > 0}
  * @param wakeAt              when the scheduler must look at this account again (indexed by time)
+ * @param lastOverdueAlertAt  when the scheduler last said this account's backups are overdue
  */
 public record AccountSchedule(
         String accountId,
@@ -28,7 +29,8 @@ public record AccountSchedule(
         List<OutcomeSummary> recent,
         int consecutiveFailures,
         Instant retryAt,
-        Instant wakeAt) {
+        Instant wakeAt,
+        Instant lastOverdueAlertAt) {
 
     public AccountSchedule {
         Objects.requireNonNull(accountId, "accountId");
@@ -37,26 +39,31 @@ public record AccountSchedule(
     }
 
     public static AccountSchedule empty(String accountId) {
-        return new AccountSchedule(accountId, null, Map.of(), null, null, null, null, List.of(), 0, null, null);
+        return new AccountSchedule(accountId, null, Map.of(), null, null, null, null, List.of(), 0, null, null, null);
     }
 
     AccountSchedule withSettings(BackupSettings newSettings) {
         return new AccountSchedule(accountId, newSettings, connections, lastSuccessAt, lastSuccessBackupId, lastOutcome,
-                inFlight, recent, consecutiveFailures, retryAt, wakeAt);
+                inFlight, recent, consecutiveFailures, retryAt, wakeAt, lastOverdueAlertAt);
     }
 
     AccountSchedule withConnections(Map<String, Boolean> newConnections) {
         return new AccountSchedule(accountId, settings, newConnections, lastSuccessAt, lastSuccessBackupId, lastOutcome,
-                inFlight, recent, consecutiveFailures, retryAt, wakeAt);
+                inFlight, recent, consecutiveFailures, retryAt, wakeAt, lastOverdueAlertAt);
     }
 
     AccountSchedule withInFlight(InFlight newInFlight) {
         return new AccountSchedule(accountId, settings, connections, lastSuccessAt, lastSuccessBackupId, lastOutcome,
-                newInFlight, recent, consecutiveFailures, retryAt, wakeAt);
+                newInFlight, recent, consecutiveFailures, retryAt, wakeAt, lastOverdueAlertAt);
     }
 
     AccountSchedule withWakeAt(Instant newWakeAt) {
         return new AccountSchedule(accountId, settings, connections, lastSuccessAt, lastSuccessBackupId, lastOutcome,
-                inFlight, recent, consecutiveFailures, retryAt, newWakeAt);
+                inFlight, recent, consecutiveFailures, retryAt, newWakeAt, lastOverdueAlertAt);
+    }
+
+    AccountSchedule withOverdueAlertAt(Instant alertedAt) {
+        return new AccountSchedule(accountId, settings, connections, lastSuccessAt, lastSuccessBackupId, lastOutcome,
+                inFlight, recent, consecutiveFailures, retryAt, wakeAt, alertedAt);
     }
 }

@@ -9,6 +9,7 @@ import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.FailureStage;
@@ -62,6 +63,7 @@ public final class ScheduleRules {
         return rewake(switch (event) {
             case BackupRequested requested -> requested(schedule, requested);
             case DumpReady ignored -> schedule;
+            case BackupOverdue ignored -> schedule;
             case BackupCompleted completed -> completed(schedule, completed);
             case BackupFailed failed -> failed(schedule, failed);
         });
@@ -150,7 +152,43 @@ public final class ScheduleRules {
         Instant wake = schedule.inFlight() != null
                 ? schedule.inFlight().requestedAt().plus(inFlightTimeout)
                 : dueAt(schedule).orElse(null);
+        Optional<Instant> alert = nextOverdueAlert(schedule);
+        if (alert.isPresent() && (wake == null || alert.get().isBefore(wake))) {
+            wake = alert.get();
+        }
         return schedule.withWakeAt(wake);
+    }
+
+    /**
+     * When the account's backups become overdue — no success for 1.5 times the interval — or, once
+     * told, a day after the last alert; empty when automatic backups are off or there was never a success.
+     */
+    Optional<Instant> nextOverdueAlert(AccountSchedule schedule) {
+        if (pausedReason(schedule).isPresent() || schedule.lastSuccessAt() == null) {
+            return Optional.empty();
+        }
+        Duration interval = schedule.settings().backupType().interval().orElseThrow();
+        Instant overdue = schedule.lastSuccessAt().plus(interval.multipliedBy(3).dividedBy(2));
+        Instant last = schedule.lastOverdueAlertAt();
+        if (last == null || last.isBefore(overdue)) {
+            return Optional.of(overdue);
+        }
+        return Optional.of(last.plus(Duration.ofDays(1)));
+    }
+
+    /** The alert to send at {@code now}, if the account's backups are overdue and it was not told today. */
+    public Optional<Overdue> overdue(AccountSchedule schedule, Instant now) {
+        Optional<Instant> alertAt = nextOverdueAlert(schedule);
+        if (alertAt.isEmpty() || now.isBefore(alertAt.get())) {
+            return Optional.empty();
+        }
+        BackupOverdue alert = BackupOverdue.of(schedule.accountId(), schedule.lastSuccessBackupId(),
+                schedule.settings().backupType(), schedule.lastSuccessAt(), schedule.consecutiveFailures(), now);
+        return Optional.of(new Overdue(alert, rewake(schedule.withOverdueAlertAt(now))));
+    }
+
+    /** An overdue alert to publish, and the account's state once it is. */
+    public record Overdue(BackupOverdue alert, AccountSchedule next) {
     }
 
     private static AccountSchedule requested(AccountSchedule schedule, BackupRequested requested) {
@@ -174,7 +212,8 @@ public final class ScheduleRules {
                 newer ? completed.endedAt() : schedule.lastSuccessAt(),
                 newer ? completed.backupId() : schedule.lastSuccessBackupId(),
                 summary, endInFlight(schedule, completed.backupId()), record(schedule, summary),
-                newer ? 0 : schedule.consecutiveFailures(), newer ? null : schedule.retryAt(), schedule.wakeAt());
+                newer ? 0 : schedule.consecutiveFailures(), newer ? null : schedule.retryAt(), schedule.wakeAt(),
+                newer ? null : schedule.lastOverdueAlertAt());
     }
 
     private static AccountSchedule failed(AccountSchedule schedule, BackupFailed failed) {
@@ -188,7 +227,7 @@ public final class ScheduleRules {
                 schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), summary,
                 endInFlight(schedule, failed.backupId()), record(schedule, summary),
                 automatic ? schedule.consecutiveFailures() + 1 : schedule.consecutiveFailures(),
-                automatic ? failed.nextRetryAt() : schedule.retryAt(), schedule.wakeAt());
+                automatic ? failed.nextRetryAt() : schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
     }
 
     private static Optional<OutcomeSummary> ended(AccountSchedule schedule, String backupId) {
