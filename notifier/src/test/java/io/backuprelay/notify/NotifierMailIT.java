@@ -136,16 +136,21 @@ class NotifierMailIT {
                 .contains(nextTry).contains("10:32:00").contains(advice);
     }
 
-    @Test
-    void anOverdueReminderIsMailedAtMostOnceADay() throws Exception {
-        String account = register("es", "Atrasada", BackupType.EVERY_7_DAYS);
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "en|Database backups are overdue — Late|Last successful backup|November 15, 2026|Every 7 days",
+            "es|Las copias de seguridad están atrasadas — Late|Última copia correcta|15 de noviembre de 2026|Cada 7 días",
+            "fr|Les sauvegardes sont en retard — Late|Dernière sauvegarde réussie|15 novembre 2026|Tous les 7 jours",
+            "pt|As cópias de segurança estão em atraso — Late|Última cópia bem-sucedida|15 de novembro de 2026|A cada 7 dias"})
+    void anOverdueReminderIsMailedAtMostOnceADay(String locale, String subject, String label, String date, String type)
+            throws Exception {
+        String account = register(locale, "Late", BackupType.EVERY_7_DAYS);
         Instant now = Instant.parse("2026-11-26T08:00:00Z");
         publish(BackupOverdue.of(account, "b-last", BackupType.EVERY_7_DAYS, ENDED.minus(Duration.ofDays(11)), 4, now));
 
         MimeMessage email = awaitOneEmail(account);
-        assertThat(email.getSubject()).isEqualTo("Las copias de seguridad están atrasadas — Atrasada " + account);
-        assertThat(part(email, "text/plain")).contains("Última copia correcta").contains("15 de noviembre de 2026")
-                .contains("Cada 7 días").contains("4");
+        assertThat(email.getSubject()).isEqualTo(subject + " " + account);
+        assertThat(part(email, "text/plain")).contains(label).contains(date).contains("10:16:40").contains(type);
 
         publish(BackupOverdue.of(account, "b-last", BackupType.EVERY_7_DAYS, ENDED.minus(Duration.ofDays(11)), 5,
                 now.plus(Duration.ofHours(3))));

@@ -1,6 +1,7 @@
 package io.backuprelay.scheduler;
 
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.scheduler.schedule.AccountSchedule;
 import io.backuprelay.scheduler.schedule.ScheduleRules;
@@ -135,6 +136,9 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
             var overdue = rules.overdue(wake.next(), now);
             if (overdue.isPresent()) {
                 context.forward(new Record<>(accountId, new Routed(topics.outcomes(), overdue.get().alert()), timestamp));
+                context.forward(new Record<>(accountId, new Routed(topics.ops(), new OpsEvent(overdue.get().alert().backupId(),
+                        accountId, "SCHEDULE", "OVERDUE", null, "scheduler", now,
+                        "no success since " + overdue.get().alert().lastSuccessAt())), timestamp));
                 log.warn("Backups of account {} are overdue: the last success was {}", accountId,
                         overdue.get().alert().lastSuccessAt());
                 save(wake.next(), overdue.get().next(), timestamp);
