@@ -36,9 +36,7 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
-import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -256,14 +254,7 @@ class NotifierMailIT {
         return TestSmtp.messagesTo(account).getFirst();
     }
 
-    private static String part(MimeMessage message, String type) throws Exception {
-        MimeMultipart multipart = (MimeMultipart) message.getContent();
-        for (int i = 0; i < multipart.getCount(); i++) {
-            BodyPart part = multipart.getBodyPart(i);
-            if (part.isMimeType(type)) {
-                return part.getContent().toString();
-            }
-        }
-        throw new AssertionError("no " + type + " part");
+    private static String part(MimeMessage message, String type) {
+        return TestSmtp.part(message, type);
     }
 }

@@ -139,7 +139,7 @@ class BackupPipelineIT {
             await().atMost(PATIENCE).until(() -> TestSmtp.messagesTo(admin).size() == 1);
             MimeMessage email = TestSmtp.messagesTo(admin).getFirst();
             assertThat(email.getSubject()).isEqualTo("Database backup completed — Tenant " + accountId);
-            assertThat(email.getContent().toString()).contains(expectedName).contains(container.getBlobContainerName())
+            assertThat(TestSmtp.text(email)).contains(expectedName).contains(container.getBlobContainerName())
                     .contains(Azurite.ACCOUNT_NAME);
 
             BackupStatus status = awaitStatus(accountId, s -> s.lastSuccessAt() != null);
@@ -263,7 +263,7 @@ class BackupPipelineIT {
 
     private static String awaitOneEmail(String recipient) throws Exception {
         await().atMost(PATIENCE).until(() -> TestSmtp.messagesTo(recipient).size() == 1);
-        return TestSmtp.messagesTo(recipient).getFirst().getContent().toString();
+        return TestSmtp.text(TestSmtp.messagesTo(recipient).getFirst());
     }
 
     private static List<String> eventsOf(String backupId) {

@@ -27,6 +27,33 @@ public final class TestSmtp {
         return server().getSmtp().getPort();
     }
 
+    /** The part of a message of the given MIME type (text/plain, text/html), as a person's mail client shows it. */
+    public static String part(MimeMessage message, String type) {
+        try {
+            Object content = message.getContent();
+            if (!(content instanceof jakarta.mail.internet.MimeMultipart multipart)) {
+                if (message.isMimeType(type)) {
+                    return content.toString();
+                }
+                throw new AssertionError("the message has no " + type + " part");
+            }
+            for (int i = 0; i < multipart.getCount(); i++) {
+                jakarta.mail.BodyPart part = multipart.getBodyPart(i);
+                if (part.isMimeType(type)) {
+                    return part.getContent().toString();
+                }
+            }
+            throw new AssertionError("the message has no " + type + " part");
+        } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+            throw new IllegalStateException("Cannot read the message", e);
+        }
+    }
+
+    /** The plain-text part of a message. */
+    public static String text(MimeMessage message) {
+        return part(message, "text/plain");
+    }
+
     /** Every message received so far that was addressed to {@code recipient}. */
     public static List<MimeMessage> messagesTo(String recipient) {
         return Arrays.stream(server().getReceivedMessages())
