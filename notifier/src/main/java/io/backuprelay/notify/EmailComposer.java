@@ -46,15 +46,24 @@ public final class EmailComposer {
     }
 
     public Email compose(BackupOutcome outcome, Account account, List<String> recipients, Extras extras) {
-        Locale locale = locale(account);
-        ResourceBundle texts = ResourceBundle.getBundle("notify/messages", locale);
-        ZoneId zone = zone(account);
-        DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM)
-                .withLocale(locale).withZone(zone);
+        Style style = Style.of(account);
         return switch (outcome) {
-            case BackupCompleted completed -> completed(completed, account, recipients, extras, texts, dates, zone);
-            case BackupFailed failed -> failed(failed, account, recipients, texts, dates, zone);
+            case BackupCompleted completed -> completed(completed, account, recipients, extras, style.texts(),
+                    style.dates(), style.zone());
+            case BackupFailed failed -> failed(failed, account, recipients, style.texts(), style.dates(), style.zone());
         };
+    }
+
+    /** The account's language and time zone, as texts and a date format. */
+    private record Style(ResourceBundle texts, DateTimeFormatter dates, ZoneId zone) {
+
+        static Style of(Account account) {
+            Locale locale = locale(account);
+            ZoneId zone = zone(account);
+            return new Style(ResourceBundle.getBundle("notify/messages", locale),
+                    DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM).withLocale(locale)
+                            .withZone(zone), zone);
+        }
     }
 
     private Email completed(BackupCompleted event, Account account, List<String> recipients, Extras extras,
@@ -119,11 +128,10 @@ public final class EmailComposer {
 
     /** The reminder that an account's automatic backups have not succeeded for too long. */
     public Email overdue(BackupOverdue alert, Account account, List<String> recipients) {
-        Locale locale = locale(account);
-        ResourceBundle texts = ResourceBundle.getBundle("notify/messages", locale);
-        ZoneId zone = zone(account);
-        DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM)
-                .withLocale(locale).withZone(zone);
+        Style style = Style.of(account);
+        ResourceBundle texts = style.texts();
+        DateTimeFormatter dates = style.dates();
+        ZoneId zone = style.zone();
         List<Row> rows = List.of(
                 row(texts, "label.lastSuccess", when(dates, zone, alert.lastSuccessAt())),
                 row(texts, "label.schedule", texts.getString("type." + alert.backupType())),
