@@ -58,8 +58,8 @@ public final class EmailComposer {
     private record Style(ResourceBundle texts, DateTimeFormatter dates, ZoneId zone) {
 
         static Style of(Account account) {
-            Locale locale = locale(account);
-            ZoneId zone = zone(account);
+            Locale locale = EmailComposer.locale(account);
+            ZoneId zone = EmailComposer.zone(account);
             return new Style(ResourceBundle.getBundle("notify/messages", locale),
                     DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM).withLocale(locale)
                             .withZone(zone), zone);
