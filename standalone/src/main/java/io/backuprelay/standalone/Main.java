@@ -14,13 +14,24 @@ public final class Main {
         String command = args.length == 0 ? "standalone" : args[0];
         switch (command) {
             case "standalone" -> runStandalone();
+            case "demo" -> runDemo();
             case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
             default -> {
-                System.err.println("Unknown command '" + command + "'. Commands: standalone, token");
+                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, token");
                 System.exit(2);
             }
         }
+    }
+
+    private static void runDemo() throws Exception {
+        Demo demo = Demo.start(ConfigSource.fromEnvironment());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.close();
+            stopped.countDown();
+        }, "backuprelay-demo-shutdown"));
+        stopped.await();
     }
 
     private static void runStandalone() throws Exception {

@@ -1,0 +1,170 @@
+package io.backuprelay.standalone;
+
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.azurite.AzuriteProcess;
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.console.auth.Role;
+import io.backuprelay.console.auth.TokenMinter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code backuprelay demo}: the standalone stack with Azurite beside it, a sample PostgreSQL
+ * database on the local server, a demo account with a connection to Azurite, and one manual backup,
+ * all through the console's API as a platform and its super-administrator would do it. It prints
+ * where everything is, and runs until Ctrl-C.
+ */
+final class Demo implements Closeable {
+
+    private static final String ACCOUNT = "demo";
+    private static final String DATABASE = "backuprelay_demo";
+    private static final String CONTAINER = "demo-backups";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private AzuriteProcess azurite;
+    private Standalone stack;
+    private String consoleUrl;
+
+    static Demo start(ConfigSource environment) throws Exception {
+        Demo demo = new Demo();
+        try {
+            demo.run(environment);
+            return demo;
+        } catch (Exception e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void run(ConfigSource environment) throws Exception {
+        Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
+        int azuritePort = environment.integer("DEMO_AZURITE_PORT", 10000, 1, 65535);
+        azurite = AzuriteProcess.start(AzuriteProcess.home(), azuritePort, Map.of());
+        new BlobServiceClientBuilder().connectionString("DefaultEndpointsProtocol=http;AccountName="
+                        + AzuriteProcess.ACCOUNT_NAME + ";AccountKey=" + AzuriteProcess.ACCOUNT_KEY + ";BlobEndpoint="
+                        + azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME) + ";")
+                .buildClient().createBlobContainerIfNotExists(CONTAINER);
+        String pgHost = environment.string("DEMO_PG_HOST", "127.0.0.1");
+        int pgPort = environment.integer("DEMO_PG_PORT", 5432, 1, 65535);
+        String pgUser = environment.string("DEMO_PG_USER", "postgres");
+        createSampleDatabase(pgHost, pgPort, pgUser);
+
+        Map<String, String> defaults = new HashMap<>();
+        defaults.put("CONSOLE_PORT", environment.string("CONSOLE_PORT", "8080"));
+        defaults.put("SCHEDULER_TICK_INTERVAL", environment.string("SCHEDULER_TICK_INTERVAL", "PT2S"));
+        stack = Standalone.start(environment.with(defaults));
+        consoleUrl = "http://127.0.0.1:" + stack.consolePort() + "/";
+
+        String secret = environment.optional("CONSOLE_JWT_SECRET")
+                .orElse(Standalone.localSecret(dataDir.resolve("console.secret")));
+        TokenMinter minter = new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), environment.string("CONSOLE_JWT_ISSUER", null));
+        String operator = minter.mint("demo-operator", null, null, Role.OPERATOR, Duration.ofHours(12));
+        String superadmin = minter.mint("demo-admin", "admin@demo.example", ACCOUNT, Role.SUPERADMIN, Duration.ofHours(12));
+        api("PUT", "/api/operator/accounts/" + ACCOUNT, operator, Map.of("displayName", "Demo Company", "locale", "en",
+                "timeZone", "UTC", "superadminEmails", java.util.List.of("admin@demo.example"), "source",
+                Map.of("engine", "POSTGRESQL", "host", pgHost, "port", pgPort, "database", DATABASE, "username", pgUser,
+                        "password", "")));
+        var connection = api("POST", "/api/accounts/" + ACCOUNT + "/connections", superadmin, Map.of("type", "AZURE_BLOB",
+                "description", "Local Azurite", "storageAccountName", AzuriteProcess.ACCOUNT_NAME, "containerName", CONTAINER,
+                "path", "backups", "accessKey", AzuriteProcess.ACCOUNT_KEY, "enabledForAutomaticBackup", true,
+                "endpoint", azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME)));
+        String connectionId = connection.get("connectionId").asText();
+        api("PUT", "/api/accounts/" + ACCOUNT + "/backup-settings", superadmin,
+                Map.of("backupType", "EVERY_7_DAYS", "destinationConnectionId", connectionId));
+        String backupId = api("POST", "/api/accounts/" + ACCOUNT + "/backups", superadmin, Map.of()).get("backupId").asText();
+        var backup = awaitOutcome(superadmin, backupId);
+        if (!"SUCCEEDED".equals(backup.get("state").asText())) {
+            throw new IllegalStateException("The demo backup failed: " + backup.get("failureReason").asText());
+        }
+        Path email = environment.path("BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox"))
+                .resolve(backupId + ".completedbackuprelay.eml");
+        System.out.println();
+        System.out.println("backuprelay demo is running.");
+        System.out.println("  blob:        " + CONTAINER + "/" + backup.get("blobName").asText());
+        System.out.println("  azurite:     " + azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME));
+        System.out.println("  email:       " + email);
+        System.out.println("  token:       " + superadmin);
+        System.out.println("  console:     " + consoleUrl + "#token=" + superadmin);
+        System.out.println("Press Ctrl-C to stop.");
+        System.out.flush();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode awaitOutcome(String token, String backupId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (Instant.now().isBefore(deadline)) {
+            var response = send("GET", "/api/accounts/" + ACCOUNT + "/backups/" + backupId, token, null);
+            if (response.statusCode() == 200) {
+                var backup = Json.mapper().readTree(response.body());
+                String state = backup.get("state").asText();
+                if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
+                    return backup;
+                }
+            }
+            Thread.sleep(500); // polling the API as its users do; the demo has nothing else to wait on
+        }
+        throw new IllegalStateException("The demo backup did not end within 3 minutes");
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode api(String method, String path, String token, Object body) throws Exception {
+        HttpResponse<String> response = send(method, path, token, body);
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.mapper().readTree(response.body().isEmpty() ? "{}" : response.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(consoleUrl.replaceAll("/$", "") + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(Json.encodeToString(body)))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A small shop's database: customers, orders, an index, a view, a sequence and some non-ASCII text. */
+    private static void createSampleDatabase(String host, int port, String user) throws SQLException {
+        String server = "jdbc:postgresql://" + host + ":" + port + "/";
+        try (Connection admin = DriverManager.getConnection(server + "postgres", user, "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8' TEMPLATE template0");
+        }
+        try (Connection db = DriverManager.getConnection(server + DATABASE, user, "");
+             Statement statement = db.createStatement()) {
+            statement.execute("CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL, city text)");
+            statement.execute("CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int REFERENCES customer(id),"
+                    + " total numeric(10,2), placed_at timestamptz DEFAULT now())");
+            statement.execute("CREATE INDEX orders_by_customer ON orders (customer_id)");
+            statement.execute("INSERT INTO customer (name, city) SELECT 'Customer ' || g,"
+                    + " (ARRAY['Lisboa','São Paulo','Zürich','Málaga'])[1 + g % 4] FROM generate_series(1, 1000) g");
+            statement.execute("INSERT INTO orders (customer_id, total) SELECT 1 + g % 1000, g * 1.25 FROM generate_series(1, 5000) g");
+            statement.execute("CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 5000");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (azurite != null) {
+            azurite.close();
+        }
+    }
+}
