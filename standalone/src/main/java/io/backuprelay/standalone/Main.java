@@ -15,13 +15,25 @@ public final class Main {
         switch (command) {
             case "standalone" -> runStandalone();
             case "demo" -> runDemo();
+            case "monitor" -> runMonitor(java.util.Arrays.asList(args).contains("--from-beginning"));
             case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
             default -> {
-                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, token");
+                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, token");
                 System.exit(2);
             }
         }
+    }
+
+    /** Against KAFKA_BOOTSTRAP_SERVERS, or the local standalone broker on its default port. */
+    private static void runMonitor(boolean fromBeginning) {
+        ConfigSource environment = ConfigSource.fromEnvironment();
+        ConfigSource config = environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS",
+                environment.string("KAFKA_BOOTSTRAP_SERVERS",
+                        "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT", 9092, 1, 65535))));
+        Monitor monitor = new Monitor(io.backuprelay.common.kafka.KafkaSettings.from(config), fromBeginning, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "backuprelay-monitor-shutdown"));
+        monitor.run();
     }
 
     private static void runDemo() throws Exception {
