@@ -81,6 +81,8 @@ public final class JobWorker<I> implements Runnable, Closeable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong rebalances = new AtomicLong();
     private final AtomicLong committedJobs = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile io.micrometer.core.instrument.Timer jobTimer;
     private volatile State state = State.NEW;
     private volatile Throwable failure;
 
@@ -99,6 +101,24 @@ public final class JobWorker<I> implements Runnable, Closeable {
         this.consumer = consumer;
         this.producer = producer;
         this.jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-job-", 0).factory());
+    }
+
+    /**
+     * Publishes the worker's meters: jobs in flight, jobs committed and dead-lettered, job durations,
+     * and the Kafka clients' own metrics (consumer lag among them).
+     */
+    public JobWorker<I> withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("backuprelay.jobs.in.flight", running, Map::size)
+                .tag("worker", config.name()).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("backuprelay.jobs.committed", committedJobs, AtomicLong::get)
+                .tag("worker", config.name()).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("backuprelay.jobs.dead.lettered", deadLettered, AtomicLong::get)
+                .tag("worker", config.name()).register(registry);
+        jobTimer = io.micrometer.core.instrument.Timer.builder("backuprelay.job.duration").tag("worker", config.name())
+                .register(registry);
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer).bindTo(registry);
+        return this;
     }
 
     /** Runs the loop on a thread of its own. */
@@ -175,6 +195,11 @@ public final class JobWorker<I> implements Runnable, Closeable {
         return committedJobs.get();
     }
 
+    /** Whether the worker is consuming: for readiness. */
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -217,6 +242,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
 
     private void runJob(RunningJob job) {
         ConsumerRecord<String, byte[]> record = job.record;
+        long started = System.nanoTime();
         try {
             I input;
             try {
@@ -257,11 +283,15 @@ public final class JobWorker<I> implements Runnable, Closeable {
         } catch (RuntimeException | Error e) {
             log.error("{} job for {}@{} crashed", config.name(), job.partition, record.offset(), e);
         } finally {
+            if (jobTimer != null) {
+                jobTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
             job.done.countDown();
         }
     }
 
     private void deadLetter(RunningJob job, Exception error) {
+        deadLettered.incrementAndGet();
         log.warn("{} sends {}@{} (key {}) to {}: {}", config.name(), job.partition, job.record.offset(),
                 job.record.key(), config.deadLetterTopic(), error.getMessage());
         finished.add(new Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)), () -> { }));

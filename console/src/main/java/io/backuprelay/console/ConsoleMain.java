@@ -1,0 +1,34 @@
+package io.backuprelay.console;
+
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceMain;
+import java.time.Clock;
+
+/**
+ * The console on its own: {@code java -jar backuprelay-console.jar}. The API and page listen on
+ * {@code CONSOLE_PORT}; health and metrics are also served there.
+ */
+public final class ConsoleMain {
+
+    private ConsoleMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServiceMain.run("console", (config, kafka, metrics) -> {
+            ConsoleData data = new ConsoleData(kafka).start();
+            ConsoleServer server = new ConsoleServer(data, ConsoleConfig.from(config), SecretSealer.from(config),
+                    Clock.systemUTC());
+            return new ServiceMain.Running() {
+                @Override
+                public boolean ready() {
+                    return data.ready();
+                }
+
+                @Override
+                public void close() {
+                    server.close();
+                }
+            };
+        });
+    }
+}

@@ -1,0 +1,32 @@
+package io.backuprelay.dump;
+
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceMain;
+import java.time.Clock;
+
+/** The dump worker on its own: {@code java -jar backuprelay-dump-worker.jar}. */
+public final class DumpWorkerMain {
+
+    private DumpWorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServiceMain.run("dump-worker", (config, kafka, metrics) -> {
+            DumpWorker worker = new DumpWorker(kafka, DumpWorkerConfig.from(config), SecretSealer.from(config),
+                    Clock.systemUTC());
+            worker.jobs().withMetrics(metrics);
+            worker.start();
+            return new ServiceMain.Running() {
+                @Override
+                public boolean ready() {
+                    return worker.jobs().isRunning();
+                }
+
+                @Override
+                public void close() {
+                    worker.close();
+                }
+            };
+        });
+    }
+}

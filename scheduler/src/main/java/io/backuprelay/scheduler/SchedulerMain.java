@@ -1,0 +1,29 @@
+package io.backuprelay.scheduler;
+
+import io.backuprelay.common.service.ServiceMain;
+import java.time.Clock;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** The scheduler on its own: {@code java -jar backuprelay-scheduler.jar}; run several for scale and failover. */
+public final class SchedulerMain {
+
+    private SchedulerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServiceMain.run("scheduler", (config, kafka, metrics) -> {
+            Scheduler scheduler = new Scheduler(kafka, SchedulerConfig.from(config), Clock.systemUTC()).start();
+            return new ServiceMain.Running() {
+                @Override
+                public boolean ready() {
+                    return scheduler.state() == KafkaStreams.State.RUNNING;
+                }
+
+                @Override
+                public void close() {
+                    scheduler.close();
+                }
+            };
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package io.backuprelay.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.backuprelay.azurite.AzuriteProcess;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.testkit.TestKafka;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each service starts from its runnable jar alone, as its container image runs it, and says it is ready. */
+class ServiceJarsIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    void startsFromItsJarAndAnswersReady(String module) throws Exception {
+        Path root = AzuriteProcess.home().getParent().getParent();
+        Path jar;
+        try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
+            jar = files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
+        }
+        int servicePort = freePort();
+        int consolePort = freePort();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
+                "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
+                "BACKUPRELAY_TOPIC_PARTITIONS", "2",
+                "BACKUPRELAY_MASTER_KEY", SecretSealer.newBase64Key(),
+                "BACKUPRELAY_STAGING_DIR", work.resolve("staging").toString(),
+                "BACKUPRELAY_OUTBOX_DIR", work.resolve("outbox").toString(),
+                "SCHEDULER_STATE_DIR", work.resolve("state").toString(),
+                "SERVICE_HOST", "127.0.0.1",
+                "SERVICE_PORT", Integer.toString(servicePort)));
+        env.put("CONSOLE_PORT", Integer.toString(consolePort));
+        env.put("CONSOLE_JWT_SECRET", "a-console-secret-of-at-least-32-characters");
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString())).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile());
+        builder.environment().putAll(env);
+        Process service = builder.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> ready(servicePort));
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + servicePort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("service=\"" + module + "\"");
+        } finally {
+            service.destroy();
+            assertThat(service.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        }
+        assertThat(Files.readString(work.resolve("service.log"))).contains(module + " is running against");
+    }
+
+    private static boolean ready(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.backuprelay.upload;
+
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceMain;
+import java.time.Clock;
+
+/** The upload worker on its own: {@code java -jar backuprelay-upload-worker.jar}. */
+public final class UploadWorkerMain {
+
+    private UploadWorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServiceMain.run("upload-worker", (config, kafka, metrics) -> {
+            UploadWorker worker = new UploadWorker(kafka, UploadWorkerConfig.from(config), SecretSealer.from(config),
+                    Clock.systemUTC());
+            worker.jobs().withMetrics(metrics);
+            worker.start();
+            return new ServiceMain.Running() {
+                @Override
+                public boolean ready() {
+                    return worker.jobs().isRunning();
+                }
+
+                @Override
+                public void close() {
+                    worker.close();
+                }
+            };
+        });
+    }
+}
