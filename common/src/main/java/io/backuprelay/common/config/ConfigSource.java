@@ -13,9 +13,15 @@ import java.util.Optional;
 public final class ConfigSource {
 
     private final Map<String, String> values;
+    private final java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ConfigSource(Map<String, String> values) {
         this.values = Map.copyOf(values);
+    }
+
+    /** Every variable a service has asked this source for: what it reads, for documentation and checks. */
+    public java.util.Set<String> asked() {
+        return java.util.Set.copyOf(asked);
     }
 
     public static ConfigSource fromEnvironment() {
@@ -30,6 +36,7 @@ public final class ConfigSource {
     }
 
     public Optional<String> optional(String name) {
+        asked.add(name);
         String value = values.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }

@@ -1,0 +1,118 @@
+package io.backuprelay.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.console.ConsoleConfig;
+import io.backuprelay.dump.DumpWorkerConfig;
+import io.backuprelay.notify.NotifierConfig;
+import io.backuprelay.notify.mail.MailSettings;
+import io.backuprelay.scheduler.SchedulerConfig;
+import io.backuprelay.upload.UploadWorkerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * docker-compose.yml against the configuration the services actually read: every variable it sets
+ * is one its service reads, the service starts with it, it is built as that service, and the
+ * workers that share staging mount the same volume where they look for it.
+ */
+class DeploymentFilesTest {
+
+    /** What each service reads at start, as its main reads it. */
+    private static final Map<String, Consumer<ConfigSource>> READERS = Map.of(
+            "scheduler", SchedulerConfig::from,
+            "dump-worker", config -> {
+                DumpWorkerConfig.from(config);
+                SecretSealer.from(config);
+            },
+            "upload-worker", config -> {
+                UploadWorkerConfig.from(config);
+                SecretSealer.from(config);
+            },
+            "notifier", config -> {
+                MailSettings.from(config);
+                NotifierConfig.from(config);
+                SecretSealer.from(config);
+            },
+            "console", config -> {
+                ConsoleConfig.from(config);
+                SecretSealer.from(config);
+            });
+
+    /** What every service reads (ServiceMain). */
+    private static final Set<String> COMMON = Set.of("KAFKA_BOOTSTRAP_SERVERS", "BACKUPRELAY_TOPIC_PREFIX",
+            "BACKUPRELAY_TOPIC_PARTITIONS", "BACKUPRELAY_TOPIC_REPLICATION", "SERVICE_HOST", "SERVICE_PORT");
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    void composeConfiguresEachServiceWithWhatItReads(String name) throws Exception {
+        JsonNode service = compose().get("services").get(name);
+        assertThat(service).as(name + " in docker-compose.yml").isNotNull();
+        assertThat(service.get("build").get("args").get("SERVICE").asText()).isEqualTo(name);
+        assertThat(service.get("image").asText()).isEqualTo("backuprelay/" + name);
+
+        Map<String, String> environment = new HashMap<>();
+        service.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), resolved(e.getValue().asText())));
+        ConfigSource config = new ConfigSource(environment);
+        KafkaSettings.from(config);
+        READERS.get(name).accept(config); // throws, naming the variable, if one is missing or wrong
+
+        Set<String> read = new java.util.HashSet<>(config.asked());
+        read.addAll(COMMON);
+        assertThat(environment.keySet()).as("every variable compose sets for " + name + " is one it reads")
+                .allMatch(read::contains);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dump-worker", "upload-worker"})
+    void theWorkersShareStagingOnOneVolumeWhereTheyLookForIt(String name) throws Exception {
+        JsonNode service = compose().get("services").get(name);
+        String staging = service.get("environment").get("BACKUPRELAY_STAGING_DIR").asText();
+        List<String> volumes = java.util.stream.StreamSupport.stream(service.get("volumes").spliterator(), false)
+                .map(JsonNode::asText).toList();
+        assertThat(volumes).contains("staging:" + staging);
+        assertThat(compose().get("volumes").has("staging")).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    void theDockerfileBuildsTheRunnableJarOfEachService(String name) throws Exception {
+        String dockerfile = Files.readString(root().resolve("Dockerfile"));
+        assertThat(dockerfile).contains("FROM eclipse-temurin:21-jre").contains("ARG SERVICE")
+                .contains("COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar")
+                .contains("postgresql-client").contains("mariadb-client");
+        assertThat(root().resolve(name).resolve("pom.xml")).content().contains("<classifier>runnable</classifier>");
+    }
+
+    private static String resolved(String value) {
+        // ${VAR:?message} is the operator's to give; a valid value stands in for it here.
+        if (value.startsWith("${BACKUPRELAY_MASTER_KEY")) {
+            return SecretSealer.newBase64Key();
+        }
+        if (value.startsWith("${CONSOLE_JWT_SECRET")) {
+            return "a-console-secret-of-at-least-32-characters";
+        }
+        return value;
+    }
+
+    private static JsonNode compose() throws Exception {
+        return new ObjectMapper(new YAMLFactory()).readTree(root().resolve("docker-compose.yml").toFile());
+    }
+
+    private static Path root() {
+        return io.backuprelay.azurite.AzuriteProcess.home().getParent().getParent();
+    }
+}
