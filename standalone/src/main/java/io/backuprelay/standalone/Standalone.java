@@ -4,6 +4,8 @@ import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceEndpoints;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleConfig;
 import io.backuprelay.console.ConsoleData;
@@ -72,12 +74,27 @@ public final class Standalone implements Closeable {
         SecretSealer sealer = SecretSealer.from(config);
         Clock clock = Clock.systemUTC();
 
-        running.push(new Scheduler(kafka, SchedulerConfig.from(config), clock).start());
-        running.push(new DumpWorker(kafka, DumpWorkerConfig.from(config), sealer, clock).start());
-        running.push(new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock).start());
+        PrometheusMeterRegistry metrics = ServiceEndpoints.newRegistry();
+        Scheduler scheduler = new Scheduler(kafka, SchedulerConfig.from(config), clock).start();
+        running.push(scheduler);
+        DumpWorker dump = new DumpWorker(kafka, DumpWorkerConfig.from(config), sealer, clock);
+        dump.jobs().withMetrics(metrics);
+        running.push(dump.start());
+        UploadWorker upload = new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock);
+        upload.jobs().withMetrics(metrics);
+        running.push(upload.start());
         MailSettings mail = MailSettings.from(config);
         log.info("Mail: {}", mail);
-        running.push(new NotifierWorker(kafka, mail, NotifierConfig.from(config), sealer, clock).start());
+        NotifierWorker notifier = new NotifierWorker(kafka, mail, NotifierConfig.from(config), sealer, clock);
+        notifier.jobs().withMetrics(metrics);
+        running.push(notifier.start());
+        ServiceEndpoints endpoints = ServiceEndpoints.start(config.string("SERVICE_HOST", "127.0.0.1"),
+                config.integer("SERVICE_PORT", 8081, 0, 65535), metrics,
+                () -> dump.jobs().isRunning() && upload.jobs().isRunning() && notifier.jobs().isRunning()
+                        && scheduler.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+        running.push(endpoints);
+        log.info("Workers' health and metrics on http://{}:{}/health/ready and /metrics",
+                config.string("SERVICE_HOST", "127.0.0.1"), endpoints.port());
         console = new ConsoleServer(new ConsoleData(kafka).start(), ConsoleConfig.from(config), sealer, clock);
         running.push(console);
         log.info("backuprelay is running against {} (topics {})", kafka.bootstrapServers(),

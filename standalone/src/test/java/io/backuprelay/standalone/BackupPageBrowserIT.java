@@ -85,6 +85,7 @@ class BackupPageBrowserIT {
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()),
                 Map.entry("BACKUPRELAY_TOPIC_PREFIX", prefix),
                 Map.entry("BACKUPRELAY_TOPIC_PARTITIONS", "3"),
+                Map.entry("SERVICE_PORT", "0"),
                 Map.entry("BACKUPRELAY_DATA_DIR", dataDir.toString()),
                 Map.entry("BACKUPRELAY_MASTER_KEY", SecretSealer.newBase64Key()),
                 Map.entry("SMTP_HOST", "127.0.0.1"),

@@ -71,6 +71,7 @@ class BackupPipelineIT {
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", prefix,
                 "BACKUPRELAY_TOPIC_PARTITIONS", "3",
+                "SERVICE_PORT", "0",
                 "BACKUPRELAY_DATA_DIR", dataDir.toString(),
                 "BACKUPRELAY_MASTER_KEY", MASTER_KEY,
                 "SMTP_HOST", "127.0.0.1",

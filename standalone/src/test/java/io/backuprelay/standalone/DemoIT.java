@@ -35,7 +35,8 @@ class DemoIT {
                 "BACKUPRELAY_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
                 "BACKUPRELAY_TOPIC_PARTITIONS", "3",
                 "CONSOLE_PORT", Integer.toString(freePort()),
-                "DEMO_AZURITE_PORT", Integer.toString(freePort())));
+                "DEMO_AZURITE_PORT", Integer.toString(freePort()),
+                "SERVICE_PORT", Integer.toString(freePort())));
         Process demo = builder.start();
         try {
             Map<String, String> printed = readUntilReady(demo);

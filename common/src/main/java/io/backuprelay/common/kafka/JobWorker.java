@@ -83,6 +83,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
     private final AtomicLong committedJobs = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile io.micrometer.core.instrument.Timer jobTimer;
+    private volatile java.util.function.Consumer<byte[]> committedValues = value -> { };
     private volatile State state = State.NEW;
     private volatile Throwable failure;
 
@@ -118,6 +119,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
                 .register(registry);
         new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
         new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer).bindTo(registry);
+        committedValues = new io.backuprelay.common.service.BackupMeters(registry);
         return this;
     }
 
@@ -343,6 +345,9 @@ public final class JobWorker<I> implements Runnable, Closeable {
             return;
         }
         committedJobs.incrementAndGet();
+        for (ProducerRecord<String, byte[]> record : done.records) {
+            committedValues.accept(record.value());
+        }
         try {
             done.afterCommit.run();
         } catch (RuntimeException e) {

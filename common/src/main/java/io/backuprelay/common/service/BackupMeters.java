@@ -1,0 +1,63 @@
+package io.backuprelay.common.service;
+
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupEvent;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupOverdue;
+import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.json.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Backup meters from what a step committed: backups requested, dumped, completed and failed (per
+ * stage), the bytes of archives, and how long dumps and whole backups took. A step's worker feeds
+ * it every event it publishes, after the commit.
+ */
+public final class BackupMeters implements Consumer<byte[]> {
+
+    private final MeterRegistry registry;
+
+    public BackupMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void accept(byte[] value) {
+        if (value == null) {
+            return;
+        }
+        BackupEvent event;
+        try {
+            event = Json.decode(value, BackupEvent.class);
+        } catch (RuntimeException notAnEvent) {
+            return; // status records, notifications, dead letters: not backup events
+        }
+        switch (event) {
+            case BackupRequested requested -> Counter.builder("backuprelay.backups.requested")
+                    .tag("trigger", requested.trigger().name()).register(registry).increment();
+            case DumpReady dump -> {
+                Counter.builder("backuprelay.backups.dumped").tag("engine", dump.engine()).register(registry).increment();
+                DistributionSummary.builder("backuprelay.archive.bytes").baseUnit("bytes").tag("step", "dump")
+                        .register(registry).record(dump.sizeBytes());
+                Timer.builder("backuprelay.dump.duration").register(registry)
+                        .record(Duration.between(dump.dumpStartedAt(), dump.dumpEndedAt()));
+            }
+            case BackupCompleted completed -> {
+                Counter.builder("backuprelay.backups.completed").tag("trigger", completed.trigger().name())
+                        .register(registry).increment();
+                DistributionSummary.builder("backuprelay.archive.bytes").baseUnit("bytes").tag("step", "upload")
+                        .register(registry).record(completed.sizeBytes());
+                Timer.builder("backuprelay.backup.duration").register(registry).record(completed.duration());
+            }
+            case BackupFailed failed -> Counter.builder("backuprelay.backups.failed")
+                    .tag("stage", failed.stage().name()).register(registry).increment();
+            case BackupOverdue ignored -> Counter.builder("backuprelay.backups.overdue").register(registry).increment();
+        }
+    }
+}
