@@ -277,7 +277,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
                     Duration delay = config.retry().delayBefore(attempt + 1);
                     log.warn("{} job for {}@{} failed (attempt {}), retrying in {}: {}", config.name(),
                             job.partition, record.offset(), attempt, delay, e.toString());
-                    Thread.sleep(delay);
+                    Thread.sleep(delay); // the backoff; an interrupt (stop) ends it at once
                 }
             }
         } catch (InterruptedException e) {

@@ -66,7 +66,7 @@ public final class TopicProvisioner {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("The topics " + names + " have no leader after 60 s");
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // the cluster has no call that waits for leaders: ask again shortly
         }
     }
 }

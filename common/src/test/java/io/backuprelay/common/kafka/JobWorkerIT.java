@@ -73,7 +73,7 @@ class JobWorkerIT {
         worker = new JobWorker<>(new JobWorkerConfig("test-worker", group, prefix + "single", dlq, 4,
                 Duration.ofSeconds(5), null), kafka, JobWorkerIT::text, (in, ctx) -> {
                     maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-                    Thread.sleep(200);
+                    Thread.sleep(200); // the job takes a while, so a second job of the partition would overlap it
                     concurrent.decrementAndGet();
                     return JobResult.of(new Output(output, ctx.key(), utf8(in)));
                 }).start();
