@@ -18,17 +18,7 @@ public final class ConsoleMain {
             ConsoleData data = new ConsoleData(kafka).start();
             ConsoleServer server = new ConsoleServer(data, ConsoleConfig.from(config), SecretSealer.from(config),
                     Clock.systemUTC());
-            return new ServiceMain.Running() {
-                @Override
-                public boolean ready() {
-                    return data.ready();
-                }
-
-                @Override
-                public void close() {
-                    server.close();
-                }
-            };
+            return ServiceMain.Running.of(() -> data.ready(), server::close);
         });
     }
 }

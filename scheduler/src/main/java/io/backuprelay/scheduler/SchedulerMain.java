@@ -13,17 +13,7 @@ public final class SchedulerMain {
     public static void main(String[] args) throws Exception {
         ServiceMain.run("scheduler", (config, kafka, metrics) -> {
             Scheduler scheduler = new Scheduler(kafka, SchedulerConfig.from(config), Clock.systemUTC()).start();
-            return new ServiceMain.Running() {
-                @Override
-                public boolean ready() {
-                    return scheduler.state() == KafkaStreams.State.RUNNING;
-                }
-
-                @Override
-                public void close() {
-                    scheduler.close();
-                }
-            };
+            return ServiceMain.Running.of(() -> scheduler.state() == KafkaStreams.State.RUNNING, scheduler::close);
         });
     }
 }

@@ -16,17 +16,7 @@ public final class UploadWorkerMain {
                     Clock.systemUTC());
             worker.jobs().withMetrics(metrics);
             worker.start();
-            return new ServiceMain.Running() {
-                @Override
-                public boolean ready() {
-                    return worker.jobs().isRunning();
-                }
-
-                @Override
-                public void close() {
-                    worker.close();
-                }
-            };
+            return ServiceMain.Running.of(() -> worker.jobs().isRunning(), worker::close);
         });
     }
 }

@@ -27,6 +27,21 @@ public final class ServiceMain {
 
         @Override
         void close();
+
+        /** A service that is ready while {@code ready} says so, and stops with {@code close}. */
+        static Running of(java.util.function.BooleanSupplier ready, Runnable close) {
+            return new Running() {
+                @Override
+                public boolean ready() {
+                    return ready.getAsBoolean();
+                }
+
+                @Override
+                public void close() {
+                    close.run();
+                }
+            };
+        }
     }
 
     /** Starts the service from its configuration, registering its meters. */
