@@ -36,11 +36,14 @@ public final class TestKafka {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     // The test kit defaults to the newest, still unstable, metadata version: test what ships.
                     .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
+                    // A folder of our own: the kit's default one is deleted by a shutdown hook of its own, which
+                    // can race the broker's shutdown and make it halt the JVM. Ours is deleted after the close.
+                    .setBaseDirectory(java.nio.file.Files.createTempDirectory("test-kafka"))
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
             brokerSettings().forEach(builder::setConfigProp);
             KafkaClusterTestKit kit = builder.build();
             kit.format();
