@@ -136,7 +136,7 @@ class BackupPageBrowserIT {
         String superadmin = minter.mint("admin-1", admin, account, Role.SUPERADMIN, Duration.ofHours(1));
 
         browser = chromium();
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + app.consolePort() + "/#token=" + superadmin);
         wait.until(d -> d.findElement(By.id("lastBackup")).getText().equals("Never"));
         assertThat(browser.findElement(By.id("accountName")).getText()).isEqualTo("Tenant Page Ltd");
@@ -171,14 +171,15 @@ class BackupPageBrowserIT {
         browser.findElement(By.id("createBackup")).click();
         wait.until(d -> d.findElement(By.id("message")).getText().contains("You will receive the details by email"));
         screenshot("backup-requested");
-        new WebDriverWait(browser, Duration.ofSeconds(120))
-                .until(d -> !d.findElement(By.id("lastBackup")).getText().equals("Never"));
+        waitUpTo(Duration.ofSeconds(120)).until(d -> !d.findElement(By.id("lastBackup")).getText().equals("Never"));
         String lastBackup = browser.findElement(By.id("lastBackup")).getText();
         assertThat(lastBackup).contains(Year.now().toString());
         wait.until(d -> d.findElement(By.id("state")).getText().equals("Scheduled"));
-        wait.until(d -> d.findElement(By.cssSelector("#history tbody tr")).getText().contains("Completed"));
-        assertThat(browser.findElement(By.cssSelector("#history tbody tr")).getText()).contains("Manual")
-                .contains("backups/companyX/" + account);
+        // The page redraws the history every few seconds: read the row within the wait, which retries a redrawn one.
+        wait.until(d -> {
+            String row = d.findElement(By.cssSelector("#history tbody tr")).getText();
+            return row.contains("Completed") && row.contains("Manual") && row.contains("backups/companyX/" + account);
+        });
         screenshot("backup-completed");
 
         await().atMost(Duration.ofSeconds(60)).until(() -> TestSmtp.messagesTo(admin).size() == 1);
@@ -212,6 +213,13 @@ class BackupPageBrowserIT {
         assertThat(places).as("places looked at").hasSizeGreaterThan(50);
         assertThat(places).noneMatch(place -> place.contains(Azurite.PLANTED_KEY));
         assertThat(places).noneMatch(place -> place.contains(DB_PASSWORD));
+    }
+
+    /** A wait that looks again when the page redrew what it was reading (the page refreshes every 3 s). */
+    private WebDriverWait waitUpTo(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(browser, timeout);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     private WebDriver chromium() {
