@@ -177,8 +177,8 @@ class BackupPageBrowserIT {
         wait.until(d -> d.findElement(By.id("state")).getText().equals("Scheduled"));
         // The page redraws the history every few seconds: read the row within the wait, which retries a redrawn one.
         wait.until(d -> {
-            String row = d.findElement(By.cssSelector("#history tbody tr")).getText();
-            return row.contains("Completed") && row.contains("Manual") && row.contains("backups/companyX/" + account);
+            String latest = d.findElement(By.cssSelector("#history tbody tr")).getText();
+            return latest.contains("Completed") && latest.contains("Manual") && latest.contains("backups/companyX/" + account);
         });
         screenshot("backup-completed");
 
