@@ -45,10 +45,11 @@ public final class SettingsApi {
         Account account = registered(accountId);
         BackupSettings settings = data.settings(accountId)
                 .orElse(new BackupSettings(accountId, BackupType.MANUAL, null, null, null, null));
-        BackupStatus status = data.status(accountId).orElse(BackupStatus.empty(accountId));
+        java.util.Optional<BackupStatus> known = data.status(accountId);
+        BackupStatus status = known.orElse(BackupStatus.empty(accountId));
         String inFlight = status.inFlight() != null ? status.inFlight().backupId() : pending.of(accountId, status).orElse(null);
         ScheduleState state = inFlight != null ? ScheduleState.RUNNING : status.state();
-        if (data.status(accountId).isEmpty() && settings.backupType() != BackupType.MANUAL) {
+        if (known.isEmpty() && settings.backupType() != BackupType.MANUAL) {
             state = ScheduleState.AWAITING_FIRST_MANUAL_BACKUP; // the scheduler has not seen this account yet
         }
         ctx.json(new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
