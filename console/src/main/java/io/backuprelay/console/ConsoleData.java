@@ -53,17 +53,14 @@ public final class ConsoleData implements Closeable {
         return this;
     }
 
-    /** True once every view has read its topic to the end. */
+    /** The views, for the health endpoints: each is ready once it has read its topic to the end. */
+    public List<io.backuprelay.common.service.HealthCheck> components() {
+        return List.of(accounts, settings, connections, statuses);
+    }
+
+    /** True while every view is alive and caught up. */
     public boolean ready() {
-        try {
-            accounts.sync();
-            settings.sync();
-            connections.sync();
-            statuses.sync();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
+        return components().stream().allMatch(c -> c.health().ready());
     }
 
     public Topics topics() {

@@ -14,11 +14,11 @@ public final class ConsoleMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run("console", (config, kafka, metrics) -> {
+        ServiceMain.run("console", (config, kafka, shell) -> {
             ConsoleData data = new ConsoleData(kafka).start();
-            ConsoleServer server = new ConsoleServer(data, ConsoleConfig.from(config), SecretSealer.from(config),
-                    Clock.systemUTC());
-            return ServiceMain.Running.of(() -> data.ready(), server::close);
+            data.components().forEach(shell::add);
+            return new ConsoleServer(data, ConsoleConfig.from(config), SecretSealer.from(config), Clock.systemUTC(),
+                    shell);
         });
     }
 }

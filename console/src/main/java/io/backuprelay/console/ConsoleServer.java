@@ -17,9 +17,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.backuprelay.common.service.ServiceShell;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
 import java.time.Clock;
@@ -39,18 +37,25 @@ public final class ConsoleServer implements Closeable {
 
     private final ConsoleData data;
     private final Javalin app;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics;
+    private final ServiceShell shell;
 
+    /** A console with a shell of its own, holding the data's views (for tests and tools). */
     public ConsoleServer(ConsoleData data, ConsoleConfig config, SecretSealer sealer, Clock clock) {
+        this(data, config, sealer, clock, ownShell(data));
+    }
+
+    /** @param shell the process's shell: the console serves its health and metrics on the console port too */
+    public ConsoleServer(ConsoleData data, ConsoleConfig config, SecretSealer sealer, Clock clock, ServiceShell shell) {
         this.data = data;
+        this.shell = shell;
+        this.metrics = shell.metrics();
         TokenVerifier verifier = config.verifier();
         PendingBackups pending = new PendingBackups();
         AccountsApi accounts = new AccountsApi(data, sealer);
         SettingsApi settings = new SettingsApi(data, pending);
         ConnectionsApi connections = new ConnectionsApi(data, sealer);
         BackupsApi backups = new BackupsApi(data, pending, clock);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
 
         app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -81,11 +86,8 @@ public final class ConsoleServer implements Closeable {
         app.get("/api/accounts/{accountId}/backups", backups::list);
         app.get("/api/accounts/{accountId}/backups/{backupId}", backups::get);
 
-        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        app.get("/health/ready", ctx -> {
-            boolean ready = data.ready();
-            ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DOWN"));
-        });
+        app.get("/health/live", ctx -> health(ctx, shell.live()));
+        app.get("/health/ready", ctx -> health(ctx, shell.ready()));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
         app.exception(ApiException.class, (e, ctx) -> {
@@ -114,6 +116,19 @@ public final class ConsoleServer implements Closeable {
 
     public int port() {
         return app.port();
+    }
+
+    private static ServiceShell ownShell(ConsoleData data) {
+        ServiceShell shell = new ServiceShell("console", code -> log.error("The console would exit with code {}", code));
+        data.components().forEach(shell::add);
+        return shell;
+    }
+
+    private void health(Context ctx, boolean up) {
+        Map<String, Object> components = new java.util.LinkedHashMap<>();
+        shell.health().forEach(c -> components.put(c.name(), Map.of("live", c.live(), "ready", c.ready(),
+                "detail", String.valueOf(c.detail()))));
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "components", components));
     }
 
     private static void authenticate(Context ctx, TokenVerifier verifier) {

@@ -54,6 +54,11 @@ public final class DumpWorker implements Closeable {
         return this;
     }
 
+    /** The loop and the views, for the health endpoints. */
+    public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
+        return java.util.List.of(worker, accounts, settings);
+    }
+
     public JobWorker<BackupRequested> jobs() {
         return worker;
     }

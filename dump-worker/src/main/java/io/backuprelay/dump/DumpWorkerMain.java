@@ -11,12 +11,12 @@ public final class DumpWorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run("dump-worker", (config, kafka, metrics) -> {
+        ServiceMain.run("dump-worker", (config, kafka, shell) -> {
             DumpWorker worker = new DumpWorker(kafka, DumpWorkerConfig.from(config), SecretSealer.from(config),
                     Clock.systemUTC());
-            worker.jobs().withMetrics(metrics);
-            worker.start();
-            return ServiceMain.Running.of(() -> worker.jobs().isRunning(), worker::close);
+            worker.jobs().withMetrics(shell.metrics());
+            worker.components().forEach(shell::add);
+            return worker.start();
         });
     }
 }

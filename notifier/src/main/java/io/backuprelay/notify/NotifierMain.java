@@ -12,12 +12,12 @@ public final class NotifierMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run("notifier", (config, kafka, metrics) -> {
+        ServiceMain.run("notifier", (config, kafka, shell) -> {
             NotifierWorker worker = new NotifierWorker(kafka, MailSettings.from(config), NotifierConfig.from(config),
                     SecretSealer.from(config), Clock.systemUTC());
-            worker.jobs().withMetrics(metrics);
-            worker.start();
-            return ServiceMain.Running.of(() -> worker.jobs().isRunning(), worker::close);
+            worker.jobs().withMetrics(shell.metrics());
+            worker.components().forEach(shell::add);
+            return worker.start();
         });
     }
 }

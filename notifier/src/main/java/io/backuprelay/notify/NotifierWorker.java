@@ -58,6 +58,13 @@ public final class NotifierWorker implements Closeable {
         return this;
     }
 
+    /** The loop and the views, for the health endpoints. */
+    public List<io.backuprelay.common.service.HealthCheck> components() {
+        List<io.backuprelay.common.service.HealthCheck> components = new java.util.ArrayList<>(views);
+        components.add(0, worker);
+        return components;
+    }
+
     public JobWorker<BackupEvent> jobs() {
         return worker;
     }

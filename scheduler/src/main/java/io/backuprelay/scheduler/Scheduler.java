@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * share the application id and split the accounts by partition; state lives in changelogged
  * stores, so a lost instance's accounts move to the others with nothing missed or doubled.
  */
-public final class Scheduler implements Closeable {
+public final class Scheduler implements Closeable, io.backuprelay.common.service.HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
+    private volatile boolean closed;
 
     public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock) {
         this(kafka, config, clock, TickListener.NONE);
@@ -57,6 +58,17 @@ public final class Scheduler implements Closeable {
         // A crashed instance's accounts move to the others after this long.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 20_000);
         this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask, ticks), props);
+        // A stream thread that dies of an unexpected error is replaced; the client goes on. Fatal
+        // conditions (fenced, unauthorized) put the client in ERROR, which health reports as dead.
+        streams.setUncaughtExceptionHandler(error -> {
+            if (error instanceof Error || io.backuprelay.common.kafka.KafkaErrors.isFatal(error)
+                    || error.getCause() != null && io.backuprelay.common.kafka.KafkaErrors.isFatal(error.getCause())) {
+                log.error("Scheduler stream thread stopped on a fatal error", error);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            log.error("Scheduler stream thread failed; replacing it", error);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 running.countDown();
@@ -80,9 +92,24 @@ public final class Scheduler implements Closeable {
         return streams.state();
     }
 
+    /** Dead once the Streams client has stopped on its own (ERROR, or NOT_RUNNING without a close); ready while RUNNING. */
+    @Override
+    public io.backuprelay.common.service.ComponentHealth health() {
+        KafkaStreams.State state = streams.state();
+        return switch (state) {
+            case RUNNING -> io.backuprelay.common.service.ComponentHealth.up("scheduler", "RUNNING");
+            case ERROR, PENDING_ERROR -> io.backuprelay.common.service.ComponentHealth.dead("scheduler", state.name());
+            case NOT_RUNNING, PENDING_SHUTDOWN -> closed
+                    ? io.backuprelay.common.service.ComponentHealth.notReady("scheduler", "stopping")
+                    : io.backuprelay.common.service.ComponentHealth.dead("scheduler", state.name());
+            default -> io.backuprelay.common.service.ComponentHealth.notReady("scheduler", state.name());
+        };
+    }
+
     /** Leaves the group on the way out, so the other instances take over its accounts at once. */
     @Override
     public void close() {
+        closed = true;
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
     }
 

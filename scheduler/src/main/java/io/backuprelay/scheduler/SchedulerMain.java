@@ -2,7 +2,6 @@ package io.backuprelay.scheduler;
 
 import io.backuprelay.common.service.ServiceMain;
 import java.time.Clock;
-import org.apache.kafka.streams.KafkaStreams;
 
 /** The scheduler on its own: {@code java -jar backuprelay-scheduler.jar}; run several for scale and failover. */
 public final class SchedulerMain {
@@ -11,9 +10,7 @@ public final class SchedulerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run("scheduler", (config, kafka, metrics) -> {
-            Scheduler scheduler = new Scheduler(kafka, SchedulerConfig.from(config), Clock.systemUTC()).start();
-            return ServiceMain.Running.of(() -> scheduler.state() == KafkaStreams.State.RUNNING, scheduler::close);
-        });
+        ServiceMain.run("scheduler", (config, kafka, shell) ->
+                shell.add(new Scheduler(kafka, SchedulerConfig.from(config), Clock.systemUTC()).start()));
     }
 }

@@ -49,7 +49,7 @@ public final class Main {
     private static void runStandalone() throws Exception {
         Standalone standalone;
         try {
-            standalone = Standalone.start(ConfigSource.fromEnvironment());
+            standalone = Standalone.start(ConfigSource.fromEnvironment(), System::exit);
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             System.exit(2);

@@ -4,8 +4,8 @@ import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.common.service.ServiceEndpoints;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.backuprelay.common.service.BrokerProbe;
+import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleConfig;
 import io.backuprelay.console.ConsoleData;
@@ -43,11 +43,18 @@ public final class Standalone implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final ServiceShell shell;
     private KafkaSettings kafka;
     private ConsoleServer console;
 
+    /** Started in this JVM, as in tests: a fatal error is logged, and the JVM is left to its owner. */
     public static Standalone start(ConfigSource environment) throws Exception {
-        Standalone standalone = new Standalone();
+        return start(environment, code -> log.error("backuprelay would exit with code {} now", code));
+    }
+
+    /** @param exit how the process ends on a fatal error ({@code System::exit} from the command line) */
+    public static Standalone start(ConfigSource environment, java.util.function.IntConsumer exit) throws Exception {
+        Standalone standalone = new Standalone(exit);
         try {
             standalone.startAll(environment);
             return standalone;
@@ -55,6 +62,10 @@ public final class Standalone implements Closeable {
             standalone.close();
             throw e;
         }
+    }
+
+    private Standalone(java.util.function.IntConsumer exit) {
+        this.shell = new ServiceShell("standalone", exit);
     }
 
     private void startAll(ConfigSource environment) throws Exception {
@@ -74,31 +85,42 @@ public final class Standalone implements Closeable {
         SecretSealer sealer = SecretSealer.from(config);
         Clock clock = Clock.systemUTC();
 
-        PrometheusMeterRegistry metrics = ServiceEndpoints.newRegistry();
-        Scheduler scheduler = new Scheduler(kafka, SchedulerConfig.from(config), clock).start();
+        running.push(shell);
+        running.push(shell.add(new BrokerProbe(kafka).start()));
+        Scheduler scheduler = shell.add(new Scheduler(kafka, SchedulerConfig.from(config), clock).start());
         running.push(scheduler);
         DumpWorker dump = new DumpWorker(kafka, DumpWorkerConfig.from(config), sealer, clock);
-        dump.jobs().withMetrics(metrics);
-        running.push(dump.start());
+        running.push(startWorker(dump.jobs(), dump.components(), dump::start));
         UploadWorker upload = new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock);
-        upload.jobs().withMetrics(metrics);
-        running.push(upload.start());
+        running.push(startWorker(upload.jobs(), upload.components(), upload::start));
         MailSettings mail = MailSettings.from(config);
         log.info("Mail: {}", mail);
         NotifierWorker notifier = new NotifierWorker(kafka, mail, NotifierConfig.from(config), sealer, clock);
-        notifier.jobs().withMetrics(metrics);
-        running.push(notifier.start());
-        ServiceEndpoints endpoints = ServiceEndpoints.start(config.string("SERVICE_HOST", "127.0.0.1"),
-                config.integer("SERVICE_PORT", 8081, 0, 65535), metrics,
-                () -> dump.jobs().isRunning() && upload.jobs().isRunning() && notifier.jobs().isRunning()
-                        && scheduler.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
-        running.push(endpoints);
-        log.info("Workers' health and metrics on http://{}:{}/health/ready and /metrics",
-                config.string("SERVICE_HOST", "127.0.0.1"), endpoints.port());
-        console = new ConsoleServer(new ConsoleData(kafka).start(), ConsoleConfig.from(config), sealer, clock);
+        running.push(startWorker(notifier.jobs(), notifier.components(), notifier::start));
+        String host = config.string("SERVICE_HOST", "127.0.0.1");
+        shell.serve(host, config.integer("SERVICE_PORT", 8081, 0, 65535));
+        log.info("Health and metrics on http://{}:{}/health/ready and /metrics", host, shell.port());
+        ConsoleData data = new ConsoleData(kafka).start();
+        data.components().forEach(shell::add);
+        console = new ConsoleServer(data, ConsoleConfig.from(config), sealer, clock, shell);
         running.push(console);
-        log.info("backuprelay is running against {} (topics {})", kafka.bootstrapServers(),
-                kafka.topics().prefix().isEmpty() ? "unprefixed" : "prefixed '" + kafka.topics().prefix() + "'");
+        shell.watch();
+        log.info("backuprelay is running against {} (topics {}, instance {})", kafka.bootstrapServers(),
+                kafka.topics().prefix().isEmpty() ? "unprefixed" : "prefixed '" + kafka.topics().prefix() + "'",
+                kafka.instanceId());
+    }
+
+    private AutoCloseable startWorker(io.backuprelay.common.kafka.JobWorker<?> jobs,
+                                      java.util.List<io.backuprelay.common.service.HealthCheck> components,
+                                      java.util.concurrent.Callable<? extends AutoCloseable> start) throws Exception {
+        jobs.withMetrics(shell.metrics());
+        components.forEach(shell::add);
+        return start.call();
+    }
+
+    /** The health of every component, as the endpoints report it. */
+    public ServiceShell shell() {
+        return shell;
     }
 
     public KafkaSettings kafka() {
@@ -149,6 +171,7 @@ public final class Standalone implements Closeable {
     /** Stops the services in the reverse order of their start: workers finish or cancel their jobs first. */
     @Override
     public void close() {
+        shell.stopWatching();
         while (!running.isEmpty()) {
             AutoCloseable service = running.pop();
             try {

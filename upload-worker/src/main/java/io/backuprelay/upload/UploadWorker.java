@@ -43,6 +43,11 @@ public final class UploadWorker implements Closeable {
         return this;
     }
 
+    /** The loop and the views, for the health endpoints. */
+    public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
+        return java.util.List.of(worker, connections, settings);
+    }
+
     public JobWorker<DumpReady> jobs() {
         return worker;
     }

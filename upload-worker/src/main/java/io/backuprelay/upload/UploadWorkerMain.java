@@ -11,12 +11,12 @@ public final class UploadWorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run("upload-worker", (config, kafka, metrics) -> {
+        ServiceMain.run("upload-worker", (config, kafka, shell) -> {
             UploadWorker worker = new UploadWorker(kafka, UploadWorkerConfig.from(config), SecretSealer.from(config),
                     Clock.systemUTC());
-            worker.jobs().withMetrics(metrics);
-            worker.start();
-            return ServiceMain.Running.of(() -> worker.jobs().isRunning(), worker::close);
+            worker.jobs().withMetrics(shell.metrics());
+            worker.components().forEach(shell::add);
+            return worker.start();
         });
     }
 }

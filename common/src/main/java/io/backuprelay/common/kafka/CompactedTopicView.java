@@ -16,6 +16,9 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.backuprelay.common.service.ComponentHealth;
+import io.backuprelay.common.service.HealthCheck;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -25,11 +28,14 @@ import org.slf4j.LoggerFactory;
  * An in-memory copy of a compacted topic (accounts, settings, connections), read from the
  * beginning by a consumer of its own and kept current. {@link #get} first catches up with what
  * was written before the call, so a worker always sees a connection registered just before the
- * request that names it.
+ * request that names it. An unreachable broker is waited out: the view never stops for it.
  */
-public final class CompactedTopicView<V> implements Runnable, Closeable {
+public final class CompactedTopicView<V> implements Runnable, Closeable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
+    private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(3);
+    private static final Duration STALE_AFTER = Duration.ofSeconds(15);
 
     private final String topic;
     private final Function<byte[], V> decoder;
@@ -38,6 +44,9 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     private final Duration syncTimeout;
     private volatile boolean closing;
+    private volatile long caughtUpNanos;
+    private volatile String lastProblem;
+    private volatile Throwable death;
     private Thread thread;
 
     public CompactedTopicView(KafkaSettings kafka, String clientId, String topic, Function<byte[], V> decoder) {
@@ -68,7 +77,11 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
         return Map.copyOf(values);
     }
 
-    /** Waits until every record written to the topic before this call has been read. */
+    /**
+     * Waits until every record written to the topic before this call has been read.
+     *
+     * @throws ViewUnavailableException when that takes longer than the sync timeout (the broker is away)
+     */
     public void sync() {
         CompletableFuture<Void> request = new CompletableFuture<>();
         syncRequests.add(request);
@@ -77,10 +90,25 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
             request.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while reading " + topic, e);
+            throw new ViewUnavailableException("Interrupted while reading " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not catch up with " + topic + " within " + syncTimeout, e);
+            throw new ViewUnavailableException("Could not catch up with " + topic + " within " + syncTimeout, e);
         }
+    }
+
+    /** Alive while its thread reads; ready once it has caught up with the topic in the last few seconds. */
+    @Override
+    public ComponentHealth health() {
+        String name = "view-" + topic;
+        if (death != null) {
+            return ComponentHealth.dead(name, "stopped: " + death);
+        }
+        long since = System.nanoTime() - caughtUpNanos;
+        if (caughtUpNanos == 0 || since > STALE_AFTER.toNanos()) {
+            return ComponentHealth.notReady(name, caughtUpNanos == 0 ? "loading" : "not caught up for "
+                    + since / 1_000_000_000 + " s" + (lastProblem == null ? "" : ": " + lastProblem));
+        }
+        return ComponentHealth.up(name, values.size() + " keys");
     }
 
     @Override
@@ -91,6 +119,7 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> targets = null;
             List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
+            long nextCheck = System.nanoTime();
             while (!closing) {
                 try {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
@@ -103,38 +132,56 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
                         while ((request = syncRequests.poll()) != null) {
                             waiting.add(request);
                         }
-                        if (!waiting.isEmpty()) {
-                            targets = new HashMap<>(consumer.endOffsets(partitions));
+                        if (!waiting.isEmpty() || System.nanoTime() - nextCheck > 0) {
+                            targets = new HashMap<>(consumer.endOffsets(partitions, END_OFFSETS_TIMEOUT));
                         }
                     }
                     if (targets != null && caughtUp(targets)) {
                         waiting.forEach(r -> r.complete(null));
                         waiting.clear();
                         targets = null;
+                        caughtUpNanos = System.nanoTime();
+                        nextCheck = caughtUpNanos + CHECK_EVERY.toNanos();
+                        lastProblem = null;
                     }
                 } catch (WakeupException e) {
                     if (closing) {
                         throw e;
                     }
                     // a reader asked to catch up: the next round takes its request
+                } catch (KafkaException e) {
+                    if (KafkaErrors.isFatal(e)) {
+                        throw e;
+                    }
+                    // The broker is away or slow: readers wait (and time out by themselves); try again.
+                    if (lastProblem == null) {
+                        log.warn("View of {} cannot reach the broker: {}; retrying", topic, e.toString());
+                    }
+                    lastProblem = e.toString();
+                    targets = null;
                 }
             }
         } catch (WakeupException e) {
             if (!closing) {
-                log.error("View of {} stopped", topic, e);
+                die(e);
             }
-        } catch (RuntimeException e) {
-            log.error("View of {} stopped", topic, e);
-            syncRequests.forEach(r -> r.completeExceptionally(e));
+        } catch (RuntimeException | Error e) {
+            die(e);
         } finally {
             consumer.close();
         }
     }
 
+    private void die(Throwable e) {
+        death = e;
+        log.error("View of {} stopped", topic, e);
+        syncRequests.forEach(r -> r.completeExceptionally(e));
+    }
+
     private List<TopicPartition> waitForPartitions() {
         while (!closing) {
             try {
-                var infos = consumer.partitionsFor(topic);
+                var infos = consumer.partitionsFor(topic, END_OFFSETS_TIMEOUT);
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
                 }
@@ -143,6 +190,11 @@ public final class CompactedTopicView<V> implements Runnable, Closeable {
                 if (closing) {
                     throw e;
                 }
+            } catch (KafkaException e) {
+                if (KafkaErrors.isFatal(e)) {
+                    throw e;
+                }
+                lastProblem = e.toString();
             }
         }
         throw new WakeupException();

@@ -14,8 +14,15 @@ public final class DeadLetters {
     public static final String SOURCE_OFFSET = "dlq.source.offset";
     public static final String ERROR = "dlq.error";
     public static final String ERROR_CLASS = "dlq.error.class";
+    /** Present when the value was cut to fit: the original value's length in bytes. */
+    public static final String VALUE_TRUNCATED = "dlq.value.truncated.from.bytes";
 
     private static final int MAX_ERROR_CHARS = 2000;
+    /**
+     * A record near the producer's and the broker's 1 MB limit would not fit with the headers added;
+     * its value is cut to this, and a header says so, rather than the record looping forever.
+     */
+    static final int MAX_VALUE_BYTES = 512 * 1024;
 
     private DeadLetters() {
     }
@@ -30,7 +37,12 @@ public final class DeadLetters {
         headers.add(SOURCE_OFFSET, utf8(Long.toString(source.offset())));
         headers.add(ERROR, utf8(truncate(String.valueOf(error.getMessage()))));
         headers.add(ERROR_CLASS, utf8(error.getClass().getName()));
-        return new ProducerRecord<>(dlqTopic, null, source.key(), source.value(), headers);
+        byte[] value = source.value();
+        if (value != null && value.length > MAX_VALUE_BYTES) {
+            headers.add(VALUE_TRUNCATED, utf8(Integer.toString(value.length)));
+            value = java.util.Arrays.copyOf(value, MAX_VALUE_BYTES);
+        }
+        return new ProducerRecord<>(dlqTopic, null, source.key(), value, headers);
     }
 
     private static byte[] utf8(String value) {

@@ -1,18 +1,21 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.service.ComponentHealth;
+import io.backuprelay.common.service.FatalErrors;
+import io.backuprelay.common.service.HealthCheck;
 import java.io.Closeable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,20 +25,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +46,17 @@ import org.slf4j.LoggerFactory;
  *   <li>At most one job per partition at a time, so one account never has two backups running;
  *       the partition is paused while its job runs and the loop keeps polling, so the group never
  *       evicts this instance however long the job takes.</li>
+ *   <li>Membership is static ({@code group.instance.id} from the instance id) and rebalancing
+ *       cooperative, with {@link BusyPartitionsAssignor}: a partition whose job runs never moves, so
+ *       an instance joining or leaving cancels nothing. A partition lost in an outage keeps its job
+ *       if it comes back to this instance.</li>
  *   <li>When a job ends, its output records and its input offset are committed in one Kafka
- *       transaction: a crash either redoes the job or not at all.</li>
+ *       transaction ({@link TransactionalCommitter}, with a {@code transactional.id} stable per
+ *       instance, so a restart fences its predecessor); an outage only delays the commit.</li>
  *   <li>An input that cannot be decoded, or whose handler gives up, goes to the dead-letter topic
- *       (in the same transaction as its offset) with headers naming its source and the error; the
- *       worker goes on.</li>
+ *       (in the same transaction as its offset) with headers naming its source and the error.</li>
+ *   <li>A fatal error (fenced, refused by the cluster, an {@link Error} in a job) stops the worker
+ *       and is reported to {@link FatalErrors}, which ends the process.</li>
  *   <li>{@link #close()} stops taking jobs, lets running ones finish within the grace period, then
  *       cancels the rest (their handlers clean up) and exits without committing their offsets.</li>
  * </ul>
@@ -59,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>One thread owns the consumer and the producer; jobs run on virtual threads and hand their
  * results back to it.
  */
-public final class JobWorker<I> implements Runnable, Closeable {
+public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     public enum State { NEW, RUNNING, DRAINING, STOPPED, FAILED }
 
@@ -71,55 +76,65 @@ public final class JobWorker<I> implements Runnable, Closeable {
     private final Function<byte[], I> decoder;
     private final JobHandler<I> handler;
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
+    private final TransactionalCommitter committer;
     private final ExecutorService jobThreads;
+    private final FatalErrors fatalErrors;
 
-    /** Jobs by partition; touched by the loop thread only. */
-    private final Map<TopicPartition, RunningJob> running = new HashMap<>();
+    /** Jobs by partition, from their start until their commit; changed by the loop thread only. */
+    private final Map<TopicPartition, RunningJob> running = new ConcurrentHashMap<>();
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    /** Finished jobs waiting for their commit, in the order they finished; loop thread only. */
+    private final Deque<Finished> toCommit = new ArrayDeque<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final AtomicLong rebalances = new AtomicLong();
-    private final AtomicLong committedJobs = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
-    private volatile io.micrometer.core.instrument.Timer jobTimer;
-    private volatile java.util.function.Consumer<byte[]> committedValues = value -> { };
+    final AtomicLong rebalances = new AtomicLong();
+    final AtomicLong committedJobs = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
+    private volatile JobMetrics metrics = JobMetrics.NONE;
     private volatile State state = State.NEW;
     private volatile Throwable failure;
 
     public JobWorker(JobWorkerConfig config, KafkaSettings kafka, Function<byte[], I> decoder, JobHandler<I> handler) {
-        this(config, decoder, handler,
-                new KafkaConsumer<>(kafka.consumer(config.name(), config.groupId())),
-                new KafkaProducer<>(kafka.producer(config.name(),
-                        config.groupId() + "-" + UUID.randomUUID())));
+        this(config, kafka, decoder, handler, FatalErrors.LOG_ONLY);
     }
 
-    JobWorker(JobWorkerConfig config, Function<byte[], I> decoder, JobHandler<I> handler,
-              Consumer<String, byte[]> consumer, Producer<String, byte[]> producer) {
+    public JobWorker(JobWorkerConfig config, KafkaSettings kafka, Function<byte[], I> decoder, JobHandler<I> handler,
+                     FatalErrors fatalErrors) {
         this.config = config;
         this.decoder = decoder;
-        this.handler = handler;
-        this.consumer = consumer;
-        this.producer = producer;
+        this.handler = new RetryingHandler<>(handler, config.retry(), RetryingHandler.Sleeper.REAL);
+        this.fatalErrors = fatalErrors;
+        this.consumer = new KafkaConsumer<>(consumerProperties(config, kafka));
+        this.committer = new TransactionalCommitter(config.name(),
+                () -> new KafkaProducer<>(producerProperties(config, kafka)));
         this.jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-job-", 0).factory());
     }
 
-    /**
-     * Publishes the worker's meters: jobs in flight, jobs committed and dead-lettered, job durations,
-     * and the Kafka clients' own metrics (consumer lag among them).
-     */
+    private java.util.Properties consumerProperties(JobWorkerConfig config, KafkaSettings kafka) {
+        var props = kafka.consumer(config.name() + "-" + kafka.instanceId(), config.groupId());
+        // Static membership: a restart within the session timeout gets its partitions back with no rebalance.
+        props.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, kafka.instanceId());
+        // Cooperative and sticky, and a running job's partition never moves.
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(BusyPartitionsAssignor.class));
+        props.put(BusyPartitionsAssignor.BUSY_PARTITIONS, (java.util.function.Supplier<Set<TopicPartition>>)
+                () -> Set.copyOf(running.keySet()));
+        return props;
+    }
+
+    private static java.util.Properties producerProperties(JobWorkerConfig config, KafkaSettings kafka) {
+        var props = kafka.producer(config.name() + "-" + kafka.instanceId() + "-tx",
+                config.groupId() + "." + kafka.instanceId());
+        // A broker frozen for minutes must not make the coordinator abort a commit in flight
+        // (the broker's transaction.max.timeout.ms is 15 minutes by default).
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
+        // A commit waiting on an unreachable broker gives the loop back soon, and is finished later.
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        return props;
+    }
+
+    /** Publishes the worker's meters (see {@link JobMetrics}). */
     public JobWorker<I> withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        io.micrometer.core.instrument.Gauge.builder("backuprelay.jobs.in.flight", running, Map::size)
-                .tag("worker", config.name()).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("backuprelay.jobs.committed", committedJobs, AtomicLong::get)
-                .tag("worker", config.name()).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("backuprelay.jobs.dead.lettered", deadLettered, AtomicLong::get)
-                .tag("worker", config.name()).register(registry);
-        jobTimer = io.micrometer.core.instrument.Timer.builder("backuprelay.job.duration").tag("worker", config.name())
-                .register(registry);
-        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
-        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer).bindTo(registry);
-        committedValues = new io.backuprelay.common.service.BackupMeters(registry);
+        metrics = JobMetrics.bind(this, config.name(), consumer, registry);
         return this;
     }
 
@@ -133,10 +148,9 @@ public final class JobWorker<I> implements Runnable, Closeable {
     public void run() {
         state = State.RUNNING;
         try {
-            producer.initTransactions();
             consumer.subscribe(List.of(config.inputTopic()), new Rebalancing());
             log.info("{} consuming {} as group {}", config.name(), config.inputTopic(), config.groupId());
-            while (!closing.get()) {
+            while (!closing.get() && failure == null) {
                 pollOnce();
             }
         } catch (WakeupException e) {
@@ -147,20 +161,18 @@ public final class JobWorker<I> implements Runnable, Closeable {
             fail(e);
         }
         try {
-            if (state != State.FAILED) {
+            if (failure == null) {
                 drain();
             } else {
-                cancelAll(running.values());
+                cancel(List.copyOf(running.values()));
             }
         } catch (RuntimeException e) {
             fail(e);
         } finally {
             jobThreads.shutdownNow();
             closeQuietly(consumer::close);
-            closeQuietly(producer::close);
-            if (state != State.FAILED) {
-                state = State.STOPPED;
-            }
+            closeQuietly(committer::close);
+            state = failure == null ? State.STOPPED : State.FAILED;
             log.info("{} stopped ({})", config.name(), state);
             stopped.countDown();
         }
@@ -187,7 +199,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
         return Optional.ofNullable(failure);
     }
 
-    /** How many times this instance lost partitions to a rebalance. */
+    /** How many times this instance lost or gave up partitions in a rebalance. */
     public long rebalances() {
         return rebalances.get();
     }
@@ -197,9 +209,28 @@ public final class JobWorker<I> implements Runnable, Closeable {
         return committedJobs.get();
     }
 
-    /** Whether the worker is consuming: for readiness. */
+    /** Jobs started and not yet committed. */
+    public int jobsInFlight() {
+        return running.size();
+    }
+
+    /** Whether the worker is consuming. */
     public boolean isRunning() {
         return state == State.RUNNING;
+    }
+
+    /** Alive unless failed; ready while consuming with its transactions registered and no commit waiting out a failure. */
+    @Override
+    public ComponentHealth health() {
+        String detail = state + ", " + running.size() + " job(s)";
+        return switch (state) {
+            case FAILED -> ComponentHealth.dead(config.name(), "failed: " + failure);
+            case STOPPED -> ComponentHealth.dead(config.name(), "stopped");
+            case NEW, DRAINING -> ComponentHealth.notReady(config.name(), detail);
+            case RUNNING -> committer.backingOff()
+                    ? ComponentHealth.notReady(config.name(), detail + ", a commit waits for the broker")
+                    : ComponentHealth.up(config.name(), detail);
+        };
     }
 
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
@@ -207,6 +238,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
     }
 
     private void pollOnce() {
+        committer.initialize();
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
@@ -253,50 +285,33 @@ public final class JobWorker<I> implements Runnable, Closeable {
                 deadLetter(job, e);
                 return;
             }
-            for (int attempt = 1; ; attempt++) {
-                var context = new JobContext(record.topic(), record.partition(), record.offset(), record.key(), attempt,
-                        attempt >= config.retry().maxAttempts());
-                try {
-                    JobResult result = handler.handle(input, context);
-                    finished.add(new Finished(job, toRecords(result.outputs()), result.afterCommit()));
-                    return;
-                } catch (PoisonMessageException e) {
-                    deadLetter(job, e);
-                    return;
-                } catch (Exception e) {
-                    if (job.cancelled || Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
-                        log.info("{} job for {}@{} stopped before it ended", config.name(), job.partition, record.offset());
-                        return;
-                    }
-                    if (attempt >= config.retry().maxAttempts()) {
-                        log.error("{} job for {}@{} failed {} times, dead-lettering it", config.name(),
-                                job.partition, record.offset(), attempt, e);
-                        deadLetter(job, e);
-                        return;
-                    }
-                    Duration delay = config.retry().delayBefore(attempt + 1);
-                    log.warn("{} job for {}@{} failed (attempt {}), retrying in {}: {}", config.name(),
-                            job.partition, record.offset(), attempt, delay, e.toString());
-                    Thread.sleep(delay); // the backoff; an interrupt (stop) ends it at once
-                }
-            }
+            JobResult result = handler.handle(input,
+                    new JobContext(record.topic(), record.partition(), record.offset(), record.key(), 1));
+            finished.add(new Finished(job, toRecords(result.outputs()), result.afterCommit()));
         } catch (InterruptedException e) {
-            log.info("{} job for {}@{} interrupted while waiting to retry", config.name(), job.partition, record.offset());
-        } catch (RuntimeException | Error e) {
-            log.error("{} job for {}@{} crashed", config.name(), job.partition, record.offset(), e);
-        } finally {
-            if (jobTimer != null) {
-                jobTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            log.info("{} job for {}@{} stopped before it ended", config.name(), job.partition, record.offset());
+        } catch (Exception e) {
+            if (job.cancelled || Thread.currentThread().isInterrupted()) {
+                log.info("{} job for {}@{} stopped before it ended", config.name(), job.partition, record.offset());
+            } else {
+                log.error("{} job for {}@{} gave up, dead-lettering it", config.name(), job.partition, record.offset(), e);
+                deadLetter(job, e);
             }
+        } catch (Error e) {
+            // The JVM may be out of memory or broken: nothing here can be trusted to go on.
+            failure = e;
+            consumer.wakeup();
+            fatalErrors.fatal(config.name(), e);
+        } finally {
+            metrics.jobEnded(System.nanoTime() - started);
             job.done.countDown();
         }
     }
 
     private void deadLetter(RunningJob job, Exception error) {
-        deadLettered.incrementAndGet();
         log.warn("{} sends {}@{} (key {}) to {}: {}", config.name(), job.partition, job.record.offset(),
                 job.record.key(), config.deadLetterTopic(), error.getMessage());
-        finished.add(new Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)), () -> { }));
+        finished.add(new Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)), null, true));
     }
 
     private static List<ProducerRecord<String, byte[]>> toRecords(List<Output> outputs) {
@@ -309,49 +324,42 @@ public final class JobWorker<I> implements Runnable, Closeable {
 
     // ---- on the loop thread ----
 
+    /** Commits what finished, in order; what cannot be committed now is tried again on the next round. */
     private void commitFinished() {
-        Finished done;
-        while ((done = finished.poll()) != null) {
+        finished.drainTo(toCommit);
+        for (var iterator = toCommit.iterator(); iterator.hasNext(); ) {
+            Finished done = iterator.next();
             RunningJob job = done.job;
             if (running.get(job.partition) != job) {
-                continue; // its partition was revoked or it was cancelled: the next owner redoes it
+                committer.abandon(job); // its partition moved away: the next owner redoes it
+                iterator.remove();
+                continue;
             }
+            if (job.orphaned) {
+                continue; // lost in an outage: committed once the partition is ours again
+            }
+            try {
+                if (!committer.commit(job, done.records, job.partition, job.record.offset() + 1,
+                        consumer.groupMetadata())) {
+                    return; // waiting out a failure; commits stay in order
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            iterator.remove();
             running.remove(job.partition);
-            commit(job, done);
-        }
-    }
-
-    private void commit(RunningJob job, Finished done) {
-        TopicPartition partition = job.partition;
-        long offset = job.record.offset();
-        try {
-            producer.beginTransaction();
-            for (ProducerRecord<String, byte[]> record : done.records) {
-                producer.send(record);
+            committedJobs.incrementAndGet();
+            if (done.deadLetter) {
+                deadLettered.incrementAndGet();
             }
-            producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(offset + 1)),
-                    consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-                 | UnsupportedVersionException e) {
-            throw e; // fatal: another instance took over, or the cluster refuses us
-        } catch (KafkaException e) {
-            log.warn("{} could not commit the job for {}@{}, it will run again: {}", config.name(), partition, offset,
-                    e.toString());
-            producer.abortTransaction();
-            if (consumer.assignment().contains(partition)) {
-                consumer.seek(partition, offset);
+            done.records.forEach(record -> metrics.committed(record.value()));
+            try {
+                done.afterCommit.run();
+            } catch (RuntimeException e) {
+                log.warn("{} after-commit step of {}@{} failed: {}", config.name(), job.partition, job.record.offset(),
+                        e.toString());
             }
-            return;
-        }
-        committedJobs.incrementAndGet();
-        for (ProducerRecord<String, byte[]> record : done.records) {
-            committedValues.accept(record.value());
-        }
-        try {
-            done.afterCommit.run();
-        } catch (RuntimeException e) {
-            log.warn("{} after-commit step of {}@{} failed: {}", config.name(), partition, offset, e.toString());
         }
     }
 
@@ -362,7 +370,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
             log.info("{} stopping: waiting up to {} for {} running job(s)", config.name(), config.shutdownGrace(),
                     running.size());
         }
-        while (!running.isEmpty() && Instant.now().isBefore(deadline)) {
+        while (!running.isEmpty() && Instant.now().isBefore(deadline) && failure == null) {
             adjustPauses();
             try {
                 consumer.poll(POLL_TIMEOUT);
@@ -371,22 +379,22 @@ public final class JobWorker<I> implements Runnable, Closeable {
             }
             commitFinished();
         }
-        commitFinished();
         if (!running.isEmpty()) {
-            log.warn("{} cancels {} job(s) still running after the grace period; their inputs stay uncommitted",
+            log.warn("{} cancels {} job(s) not committed within the grace period; their inputs stay uncommitted",
                     config.name(), running.size());
-            cancelAll(new ArrayList<>(running.values()));
+            cancel(List.copyOf(running.values()));
         }
     }
 
     /** Interrupts the jobs, waits for them to clean up, and forgets them without committing. */
-    private void cancelAll(Collection<RunningJob> jobs) {
+    private void cancel(Collection<RunningJob> jobs) {
         for (RunningJob job : jobs) {
             job.cancelled = true;
             if (job.thread != null) {
                 job.thread.cancel(true);
             }
-            running.remove(job.partition);
+            running.remove(job.partition, job);
+            committer.abandon(job);
         }
         for (RunningJob job : jobs) {
             try {
@@ -401,9 +409,11 @@ public final class JobWorker<I> implements Runnable, Closeable {
     }
 
     private void fail(Throwable e) {
-        failure = e;
+        if (failure == null) {
+            failure = e;
+        }
         state = State.FAILED;
-        log.error("{} stops on a fatal error", config.name(), e);
+        fatalErrors.fatal(config.name(), e);
     }
 
     private static void closeQuietly(Runnable close) {
@@ -416,6 +426,7 @@ public final class JobWorker<I> implements Runnable, Closeable {
 
     private final class Rebalancing implements ConsumerRebalanceListener {
 
+        /** Cooperative: only partitions that move to another member; a busy one never does unless its member was gone. */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) {
@@ -423,30 +434,49 @@ public final class JobWorker<I> implements Runnable, Closeable {
             }
             rebalances.incrementAndGet();
             commitFinished();
-            giveUp(partitions);
+            List<RunningJob> jobs = jobsOn(partitions);
+            if (!jobs.isEmpty()) {
+                log.info("{} gives up {}, whose jobs are cancelled for the next owner", config.name(), partitions);
+                cancel(jobs);
+            }
         }
 
+        /** The group went on without us (an outage longer than the session): keep the jobs until we know where their partitions go. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) {
                 return;
             }
             rebalances.incrementAndGet();
-            giveUp(partitions);
+            List<RunningJob> jobs = jobsOn(partitions);
+            jobs.forEach(job -> job.orphaned = true);
+            if (!jobs.isEmpty()) {
+                log.info("{} lost {} with {} running job(s); they go on if the partitions come back", config.name(),
+                        partitions, jobs.size());
+            }
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.info("{} assigned {}", config.name(), partitions);
+            List<RunningJob> orphans = running.values().stream().filter(job -> job.orphaned).toList();
+            List<RunningJob> gone = new ArrayList<>();
+            for (RunningJob job : orphans) {
+                if (partitions.contains(job.partition)) {
+                    job.orphaned = false;
+                    log.info("{} got {} back; its running job goes on", config.name(), job.partition);
+                } else {
+                    gone.add(job);
+                }
+            }
+            if (!gone.isEmpty()) {
+                log.info("{} cancels {} job(s) whose partitions went elsewhere", config.name(), gone.size());
+                cancel(gone);
+            }
         }
 
-        private void giveUp(Collection<TopicPartition> partitions) {
-            Set<TopicPartition> lost = new HashSet<>(partitions);
-            List<RunningJob> jobs = running.values().stream().filter(job -> lost.contains(job.partition)).toList();
-            if (!jobs.isEmpty()) {
-                log.info("{} lost {} with running jobs; cancelling them for the next owner", config.name(), lost);
-                cancelAll(jobs);
-            }
+        private List<RunningJob> jobsOn(Collection<TopicPartition> partitions) {
+            return running.values().stream().filter(job -> partitions.contains(job.partition)).toList();
         }
     }
 
@@ -456,6 +486,8 @@ public final class JobWorker<I> implements Runnable, Closeable {
         final CountDownLatch done = new CountDownLatch(1);
         volatile java.util.concurrent.Future<?> thread;
         volatile boolean cancelled;
+        /** Its partition was lost in an outage and not (yet) given back. */
+        volatile boolean orphaned;
 
         RunningJob(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
             this.partition = partition;
@@ -463,6 +495,15 @@ public final class JobWorker<I> implements Runnable, Closeable {
         }
     }
 
-    private record Finished(RunningJob job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit) {
+    private record Finished(RunningJob job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit,
+                            boolean deadLetter) {
+
+        Finished(RunningJob job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit) {
+            this(job, records, afterCommit, false);
+        }
+
+        Finished {
+            afterCommit = afterCommit == null ? () -> { } : afterCommit;
+        }
     }
 }

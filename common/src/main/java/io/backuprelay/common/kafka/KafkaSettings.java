@@ -16,29 +16,64 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Where the cluster is and how the backup topics are named, plus any extra client properties
  * (security settings of a real cluster, or test tuning) applied to every client.
+ *
+ * @param instanceId this process's stable name among the instances of its service: it gives the
+ *                   workers' static group membership ({@code group.instance.id}) and their
+ *                   {@code transactional.id}, so a restarted instance fences its predecessor and gets
+ *                   its partitions back without a rebalance
  */
-public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, Object> clientOverrides) {
+public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, Object> clientOverrides,
+                            String instanceId) {
 
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
         clientOverrides = clientOverrides == null ? Map.of() : Map.copyOf(clientOverrides);
+        instanceId = instanceId == null || instanceId.isBlank()
+                ? "instance-" + java.util.UUID.randomUUID().toString().substring(0, 8) : instanceId;
     }
 
+    /** With a random instance id: for tests and tools whose instances need not outlive a restart. */
     public KafkaSettings(String bootstrapServers, Topics topics) {
-        this(bootstrapServers, topics, Map.of());
+        this(bootstrapServers, topics, Map.of(), null);
     }
 
-    /** {@code KAFKA_BOOTSTRAP_SERVERS} (required) and {@code BACKUPRELAY_TOPIC_PREFIX}. */
+    public KafkaSettings(String bootstrapServers, Topics topics, Map<String, Object> clientOverrides) {
+        this(bootstrapServers, topics, clientOverrides, null);
+    }
+
+    /**
+     * {@code KAFKA_BOOTSTRAP_SERVERS} (required), {@code BACKUPRELAY_TOPIC_PREFIX} and
+     * {@code BACKUPRELAY_INSTANCE_ID} (default: the host name and {@code SERVICE_PORT}, which differ
+     * between instances on one host, and stay the same across a restart).
+     */
     public static KafkaSettings from(ConfigSource config) {
+        String instanceId = config.optional("BACKUPRELAY_INSTANCE_ID")
+                .orElseGet(() -> hostName() + "-" + config.string("SERVICE_PORT", "8081"));
+        if (!instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_INSTANCE_ID",
+                    "must be 1 to 100 letters, digits, '.', '_' or '-', is '" + instanceId + "'");
+        }
         return new KafkaSettings(config.required("KAFKA_BOOTSTRAP_SERVERS"),
-                new Topics(config.string("BACKUPRELAY_TOPIC_PREFIX", "")));
+                new Topics(config.string("BACKUPRELAY_TOPIC_PREFIX", "")), Map.of(), instanceId);
     }
 
     public KafkaSettings withOverrides(Map<String, Object> overrides) {
         var merged = new java.util.HashMap<>(clientOverrides);
         merged.putAll(overrides);
-        return new KafkaSettings(bootstrapServers, topics, merged);
+        return new KafkaSettings(bootstrapServers, topics, merged, instanceId);
+    }
+
+    public KafkaSettings withInstanceId(String id) {
+        return new KafkaSettings(bootstrapServers, topics, clientOverrides, id);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     public Properties common(String clientId) {

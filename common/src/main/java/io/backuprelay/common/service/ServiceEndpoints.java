@@ -2,9 +2,6 @@ package io.backuprelay.common.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
@@ -12,11 +9,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * The operational endpoints of a worker service: {@code /health/live}, {@code /health/ready}
- * (503 until the service says it is ready) and {@code /metrics} in the Prometheus format.
+ * The operational endpoints of a service: {@code /health/live} (503 when a component is dead),
+ * {@code /health/ready} (503 while a component cannot work), each naming every component and its
+ * state in the body, and {@code /metrics} in the Prometheus format.
  */
 public final class ServiceEndpoints implements Closeable {
 
@@ -29,17 +31,11 @@ public final class ServiceEndpoints implements Closeable {
     }
 
     /** @param port 0 picks a free one */
-    public static ServiceEndpoints start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
-            throws IOException {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+    public static ServiceEndpoints start(String host, int port, PrometheusMeterRegistry registry,
+                                         Supplier<List<ComponentHealth>> components) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext("/health/live", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}"));
-        server.createContext("/health/ready", exchange -> {
-            boolean up = ready.getAsBoolean();
-            respond(exchange, up ? 200 : 503, "application/json", "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
-        });
+        server.createContext("/health/live", exchange -> health(exchange, components.get(), ComponentHealth::live));
+        server.createContext("/health/ready", exchange -> health(exchange, components.get(), ComponentHealth::ready));
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape()));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -49,6 +45,20 @@ public final class ServiceEndpoints implements Closeable {
 
     public static PrometheusMeterRegistry newRegistry() {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    private static void health(HttpExchange exchange, List<ComponentHealth> components,
+                               Predicate<ComponentHealth> up) throws IOException {
+        boolean all = components.stream().allMatch(up);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", all ? "UP" : "DOWN");
+        Map<String, Object> parts = new LinkedHashMap<>();
+        for (ComponentHealth component : components) {
+            parts.put(component.name(), Map.of("status", up.test(component) ? "UP" : "DOWN", "detail",
+                    String.valueOf(component.detail())));
+        }
+        body.put("components", parts);
+        respond(exchange, all ? 200 : 503, "application/json", io.backuprelay.common.json.Json.mapper().writeValueAsString(body));
     }
 
     public int port() {

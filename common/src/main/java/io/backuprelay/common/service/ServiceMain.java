@@ -4,7 +4,6 @@ import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -13,41 +12,17 @@ import org.slf4j.LoggerFactory;
 /**
  * How each service runs on its own ({@code java -jar}, one per container): configuration from the
  * environment (a wrong value stops it with exit code 2, naming the variable), the backup topics made
- * sure of, the service started, {@code /health/*} and {@code /metrics} on {@code SERVICE_PORT}, and
- * a clean stop on SIGTERM.
+ * sure of, the service started inside a {@link ServiceShell} (health, metrics, exit code 1 on a
+ * fatal error) with the broker probe among its components, and a clean stop on SIGTERM.
  */
 public final class ServiceMain {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
 
-    /** A started service. */
-    public interface Running extends Closeable {
-
-        boolean ready();
-
-        @Override
-        void close();
-
-        /** A service that is ready while {@code ready} says so, and stops with {@code close}. */
-        static Running of(java.util.function.BooleanSupplier ready, Runnable close) {
-            return new Running() {
-                @Override
-                public boolean ready() {
-                    return ready.getAsBoolean();
-                }
-
-                @Override
-                public void close() {
-                    close.run();
-                }
-            };
-        }
-    }
-
-    /** Starts the service from its configuration, registering its meters. */
+    /** Starts the service from its configuration, adding its components to the shell. */
     @FunctionalInterface
     public interface Starter {
-        Running start(ConfigSource config, KafkaSettings kafka, PrometheusMeterRegistry metrics) throws Exception;
+        Closeable start(ConfigSource config, KafkaSettings kafka, ServiceShell shell) throws Exception;
     }
 
     private ServiceMain() {
@@ -55,30 +30,35 @@ public final class ServiceMain {
 
     public static void run(String name, Starter starter) throws Exception {
         ConfigSource config = ConfigSource.fromEnvironment();
-        Running service;
-        ServiceEndpoints endpoints;
+        ServiceShell shell = new ServiceShell(name, System::exit);
+        Closeable service;
+        BrokerProbe probe;
         try {
             KafkaSettings kafka = KafkaSettings.from(config);
             TopicProvisioner.ensureTopics(kafka, config.integer("BACKUPRELAY_TOPIC_PARTITIONS", 6, 1, 1000),
                     (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
-            PrometheusMeterRegistry metrics = ServiceEndpoints.newRegistry();
-            metrics.config().commonTags("service", name);
-            service = starter.start(config, kafka, metrics);
-            endpoints = ServiceEndpoints.start(config.string("SERVICE_HOST", "0.0.0.0"),
-                    config.integer("SERVICE_PORT", 8081, 0, 65535), metrics, service::ready);
-            log.info("{} is running against {}; health and metrics on port {}", name, kafka.bootstrapServers(),
-                    endpoints.port());
+            probe = shell.add(new BrokerProbe(kafka).start());
+            service = starter.start(config, kafka, shell);
+            shell.serve(config.string("SERVICE_HOST", "0.0.0.0"), config.integer("SERVICE_PORT", 8081, 0, 65535)).watch();
+            log.info("{} (instance {}) is running against {}; health and metrics on port {}", name, kafka.instanceId(),
+                    kafka.bootstrapServers(), shell.port());
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Running started = service;
-        ServiceEndpoints open = endpoints;
+        Closeable started = service;
+        BrokerProbe startedProbe = probe;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            started.close();
-            open.close();
+            shell.stopWatching();
+            try {
+                started.close();
+            } catch (Exception e) {
+                log.warn("{} did not stop cleanly: {}", name, e.toString());
+            }
+            startedProbe.close();
+            shell.close();
             stopped.countDown();
         }, name + "-shutdown"));
         stopped.await();

@@ -1,0 +1,8 @@
+package io.backuprelay.common.service;
+
+/** A part of a process that can say whether it is alive and ready; see {@link ComponentHealth}. */
+@FunctionalInterface
+public interface HealthCheck {
+
+    ComponentHealth health();
+}

@@ -1,0 +1,117 @@
+package io.backuprelay.common.service;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every process of backuprelay has once, whatever it runs (one worker, the console, or all of
+ * them in the standalone mode): one meter registry, the health of each component it was given,
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics}, a gauge per component state,
+ * and the exit on a fatal error.
+ */
+public final class ServiceShell implements FatalErrors, Closeable {
+
+    /** The exit code of a process stopped by a fatal error. */
+    public static final int FATAL_EXIT = 1;
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceShell.class);
+
+    private final PrometheusMeterRegistry registry;
+    private final List<HealthCheck> components = new CopyOnWriteArrayList<>();
+    private final IntConsumer exit;
+    private final AtomicBoolean exiting = new AtomicBoolean();
+    private volatile ServiceEndpoints endpoints;
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("health-watchdog").factory());
+
+    /** @param exit how the process ends on a fatal error ({@code System::exit} in a real process) */
+    public ServiceShell(String service, IntConsumer exit) {
+        this.registry = ServiceEndpoints.newRegistry();
+        this.registry.config().commonTags("service", service);
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        this.exit = exit;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return registry;
+    }
+
+    /** Adds a component to the health endpoints, with the gauges {@code backuprelay.component.live/ready}. */
+    public <T extends HealthCheck> T add(T component) {
+        components.add(component);
+        String name = component.health().name();
+        Gauge.builder("backuprelay.component.live", component, c -> c.health().live() ? 1 : 0)
+                .tag("component", name).description("1 while the component is alive").register(registry);
+        Gauge.builder("backuprelay.component.ready", component, c -> c.health().ready() ? 1 : 0)
+                .tag("component", name).description("1 while the component can do its work").register(registry);
+        return component;
+    }
+
+    public List<ComponentHealth> health() {
+        return components.stream().map(HealthCheck::health).toList();
+    }
+
+    public boolean live() {
+        return health().stream().allMatch(ComponentHealth::live);
+    }
+
+    public boolean ready() {
+        return health().stream().allMatch(ComponentHealth::ready);
+    }
+
+    /** Serves the health and metrics endpoints; port 0 picks a free one. */
+    public ServiceShell serve(String host, int port) throws IOException {
+        endpoints = ServiceEndpoints.start(host, port, registry, this::health);
+        return this;
+    }
+
+    public int port() {
+        return endpoints.port();
+    }
+
+    /**
+     * Checks every few seconds that each component is alive; a dead one (a worker loop, a view, the
+     * Streams client) is fatal, since nothing in the process can bring it back.
+     */
+    public ServiceShell watch() {
+        watchdog.scheduleWithFixedDelay(() -> health().stream().filter(c -> !c.live()).findFirst()
+                .ifPresent(dead -> fatal(dead.name(), new IllegalStateException(dead.name() + " is dead: " + dead.detail()))),
+                2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** Stops watching, before the components are stopped on purpose. */
+    public void stopWatching() {
+        watchdog.shutdownNow();
+    }
+
+    /** Logs the error and ends the process with {@link #FATAL_EXIT}, once, from a thread of its own. */
+    @Override
+    public void fatal(String component, Throwable error) {
+        log.error("{} cannot go on; the process exits with code {} so that it is restarted", component, FATAL_EXIT,
+                error);
+        if (exiting.compareAndSet(false, true)) {
+            // Not on the failing thread: exiting runs the shutdown hooks, which wait for that thread.
+            Thread.ofPlatform().name("fatal-exit").start(() -> exit.accept(FATAL_EXIT));
+        }
+    }
+
+    @Override
+    public void close() {
+        stopWatching();
+        if (endpoints != null) {
+            endpoints.close();
+        }
+    }
+}
