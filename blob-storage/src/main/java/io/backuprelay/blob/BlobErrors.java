@@ -10,6 +10,20 @@ public final class BlobErrors {
     private BlobErrors() {
     }
 
+    /**
+     * Whether trying again may help: request timeouts, throttling and server errors (Azure's
+     * {@code ServerBusy}, {@code OperationTimedOut}, {@code InternalError} among them). Everything
+     * else Azure answers (a rejected key, a missing container, an immutability policy, a disabled
+     * account) stays as it is until a person acts.
+     */
+    public static boolean isTransient(BlobStorageException e) {
+        int status = e.getStatusCode();
+        BlobErrorCode code = e.getErrorCode();
+        return status == 408 || status == 429 || status >= 500
+                || code == BlobErrorCode.SERVER_BUSY || code == BlobErrorCode.OPERATION_TIMED_OUT
+                || code == BlobErrorCode.INTERNAL_ERROR;
+    }
+
     public static String reason(Connection connection, BlobStorageException e) {
         String account = "Storage account '" + connection.storageAccountName() + "'";
         BlobErrorCode code = e.getErrorCode();

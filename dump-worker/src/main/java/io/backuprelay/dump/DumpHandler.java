@@ -4,7 +4,10 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.BackupStarted;
+import io.backuprelay.common.kafka.EventPublisher;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.json.Json;
@@ -47,10 +50,29 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final DumpWorkerConfig config;
     private final OpsPublisher ops;
     private final Clock clock;
+    private final Function<String, Optional<BackupStatus>> statuses;
+    private final EventPublisher events;
+    private final String instanceId;
 
     public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
                        Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
                        SecretSealer sealer, ArchiveSink sink, DumpWorkerConfig config, OpsPublisher ops, Clock clock) {
+        this(topics, accounts, settings, runners, sealer, sink, config, ops, clock, id -> Optional.empty(),
+                EventPublisher.NONE, "dump-worker");
+    }
+
+    /**
+     * @param statuses   each account's {@code BackupStatus}: a request whose backup already succeeded is acknowledged without a dump
+     * @param events     where {@code BackupStarted} goes at the start of each dump
+     * @param instanceId this worker instance, named in {@code BackupStarted}
+     */
+    public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
+                       Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
+                       SecretSealer sealer, ArchiveSink sink, DumpWorkerConfig config, OpsPublisher ops, Clock clock,
+                       Function<String, Optional<BackupStatus>> statuses, EventPublisher events, String instanceId) {
+        this.statuses = statuses;
+        this.events = events;
+        this.instanceId = instanceId;
         this.topics = topics;
         this.accounts = accounts;
         this.settings = settings;
@@ -64,6 +86,11 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     @Override
     public JobResult handle(BackupRequested request, JobContext context) throws InterruptedException {
+        if (alreadySucceeded(request)) {
+            log.info("Backup {} of account {} already completed; the request is acknowledged without a dump",
+                    request.backupId(), request.accountId());
+            return JobResult.of();
+        }
         Optional<Account> account = accounts.apply(request.accountId());
         if (account.isEmpty()) {
             return failed(request, "The account '" + request.accountId() + "' is not registered with the backup service.");
@@ -79,6 +106,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         log.info("Dumping backup {} of account {} ({} {}{})", request.backupId(), request.accountId(), source.engine(),
                 source.describe(), recipients.isEmpty() ? "" : ", encrypted to " + recipients.size() + " recipient(s)");
         ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "STARTED", 0L, "dump-worker", started));
+        events.publish(topics.outcomes(), request.accountId(), BackupStarted.of(request, instanceId, started));
         try {
             checkFreeSpace();
             String password = source.password() == null ? "" : sealer.open(source.password());
@@ -97,7 +125,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
                     dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format(),
                     dumped.archive().compression(), dumped.archive().encryption(), started, ended, request.attempt(),
-                    manifest);
+                    manifest, request.slotAt());
             return JobResult.of(Output.json(topics.dumps(), request.accountId(), ready));
         } catch (DumpFailedException e) {
             return failed(request, e.getMessage());
@@ -107,6 +135,13 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
             return failed(request, "The backup worker could not write the archive to its staging area ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ").");
         }
+    }
+
+    private boolean alreadySucceeded(BackupRequested request) {
+        return statuses.apply(request.accountId())
+                .map(status -> status.recent().stream()
+                        .anyMatch(o -> o.succeeded() && o.backupId().equals(request.backupId())))
+                .orElse(false);
     }
 
     private void checkFreeSpace() throws IOException, DumpFailedException {
@@ -124,7 +159,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
                 started, ended, dumped.tableCount());
-        String name = ArchiveManifest.fileName(request.backupId());
+        String name = ArchiveManifest.fileName(dumped.archive().path().getFileName().toString());
         Path partial = sink.stagingDir().resolve(name + ".partial");
         Files.write(partial, Json.encode(manifest));
         Files.move(partial, sink.stagingDir().resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,

@@ -2,7 +2,9 @@ package io.backuprelay.dump;
 
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.common.kafka.EventPublisher;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
@@ -25,6 +27,8 @@ public final class DumpWorker implements Closeable {
 
     private final CompactedTopicView<Account> accounts;
     private final CompactedTopicView<BackupSettings> settings;
+    private final CompactedTopicView<BackupStatus> statuses;
+    private final EventPublisher events;
     private final OpsPublisher ops;
     private final StagingSweeper sweeper;
     private final JobWorker<BackupRequested> worker;
@@ -34,13 +38,16 @@ public final class DumpWorker implements Closeable {
                 bytes -> Json.decode(bytes, Account.class));
         this.settings = new CompactedTopicView<>(kafka, "dump-worker-settings", kafka.topics().settings(),
                 bytes -> Json.decode(bytes, BackupSettings.class));
+        this.statuses = new CompactedTopicView<>(kafka, "dump-worker-status", kafka.topics().status(),
+                bytes -> Json.decode(bytes, BackupStatus.class));
         this.ops = OpsPublisher.kafka(kafka, "dump-worker-ops");
+        this.events = EventPublisher.kafka(kafka, "dump-worker-events");
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock);
         DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get, settings::get,
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
                 sealer, new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers()),
-                config, ops, clock);
+                config, ops, clock, statuses::get, events, kafka.instanceId());
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
                 kafka.topics().requests(), kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
                 kafka, bytes -> Json.decode(bytes, BackupRequested.class), handler);
@@ -49,6 +56,7 @@ public final class DumpWorker implements Closeable {
     public DumpWorker start() {
         accounts.start();
         settings.start();
+        statuses.start();
         sweeper.start(Duration.ofMinutes(10));
         worker.start();
         return this;
@@ -56,7 +64,7 @@ public final class DumpWorker implements Closeable {
 
     /** The loop and the views, for the health endpoints. */
     public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
-        return java.util.List.of(worker, accounts, settings);
+        return java.util.List.of(worker, accounts, settings, statuses);
     }
 
     public JobWorker<BackupRequested> jobs() {
@@ -68,7 +76,9 @@ public final class DumpWorker implements Closeable {
         worker.close();
         sweeper.close();
         ops.close();
+        events.close();
         accounts.close();
         settings.close();
+        statuses.close();
     }
 }

@@ -76,6 +76,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             case BackupOverdue alert -> overdue(alert, context);
             case BackupRequested ignored -> JobResult.of();
             case DumpReady ignored -> JobResult.of();
+            case io.backuprelay.common.event.BackupStarted ignored -> JobResult.of();
         };
     }
 

@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * Where a backup goes inside the container:
  * {@code {path}/{accountId}/{yyyy}/{MM}/{accountId}-{UTC timestamp}-{backupId}.{ext}}. The name
- * derives from the backup alone, so redoing an upload writes the same blob.
+ * derives from the backup alone (its id and the slot it stands for, never when a request was emitted),
+ * so a repeated request, a redone dump or a redone upload all write the same blob.
  */
 public final class BlobNaming {
 
@@ -19,8 +20,8 @@ public final class BlobNaming {
 
     public static String blobName(String path, DumpReady dump) {
         String folder = normalize(path);
-        String name = dump.accountId() + "/" + MONTH.format(dump.requestedAt()) + "/" + dump.accountId() + "-"
-                + STAMP.format(dump.requestedAt()) + "-" + dump.backupId() + "." + extension(dump);
+        String name = dump.accountId() + "/" + MONTH.format(dump.slotAt()) + "/" + dump.accountId() + "-"
+                + STAMP.format(dump.slotAt()) + "-" + dump.backupId() + "." + extension(dump);
         return folder.isEmpty() ? name : folder + "/" + name;
     }
 

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,10 +51,19 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     private final BlobUploader uploader;
     private final Path stagingDir;
     private final Clock clock;
+    private final StorageRetry retry;
 
     public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
                          Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
                          BlobUploader uploader, Path stagingDir, Clock clock) {
+        this(topics, connections, settings, ops, sealer, uploader, stagingDir, clock, StorageRetry.defaults());
+    }
+
+    /** @param retry how long, and how far apart, transient storage faults are tried again */
+    public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
+                         Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
+                         BlobUploader uploader, Path stagingDir, Clock clock, StorageRetry retry) {
+        this.retry = retry;
         this.topics = topics;
         this.connections = connections;
         this.settings = settings;
@@ -65,7 +75,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     }
 
     @Override
-    public JobResult handle(DumpReady dump, JobContext context) {
+    public JobResult handle(DumpReady dump, JobContext context) throws InterruptedException {
         Path staged = stagingDir.resolve(dump.stagingFile()).normalize();
         if (!staged.startsWith(stagingDir.normalize())) {
             throw new io.backuprelay.common.kafka.PoisonMessageException(
@@ -76,7 +86,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             throw new io.backuprelay.common.kafka.PoisonMessageException(
                     "manifestFile '" + dump.manifestFile() + "' points outside the staging directory");
         }
-        JobResult result = uploadOrFail(dump, staged, manifest);
+        JobResult result = uploadRetryingTransientFaults(dump, staged, manifest);
+        // Only now is the backup done or given up: until then the staged archive stays for the next try.
         return result.thenAfterCommit(() -> {
             removeStaged(staged);
             if (manifest != null) {
@@ -85,7 +96,36 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         });
     }
 
-    private JobResult uploadOrFail(DumpReady dump, Path staged, Path manifest) {
+    /**
+     * Transient storage faults (timeouts, 5xx, throttling, resets) are tried again from the staged
+     * archive, resuming from the blocks Azure already holds, for the retry budget; a permanent one
+     * (a rejected key, a missing container) fails at once.
+     */
+    private JobResult uploadRetryingTransientFaults(DumpReady dump, Path staged, Path manifest) throws InterruptedException {
+        long started = System.nanoTime();
+        for (int tries = 1; ; tries++) {
+            try {
+                return upload(dump, staged, manifest);
+            } catch (UploadFailedException e) {
+                Duration spent = Duration.ofNanos(System.nanoTime() - started);
+                if (!e.isTransient()) {
+                    return failed(dump, e.getMessage());
+                }
+                if (spent.compareTo(retry.budget()) >= 0) {
+                    return failed(dump, e.getMessage() + " The upload was tried " + tries + " times over "
+                            + minutes(spent) + " and gave up.");
+                }
+                Duration delay = retry.delayAfter(tries);
+                log.warn("Upload of backup {} of account {} hit a transient storage fault (try {}), trying again in {}: {}",
+                        dump.backupId(), dump.accountId(), tries, delay, e.getMessage());
+                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "UPLOAD", "RETRIED", null, "upload-worker",
+                        clock.instant(), e.getMessage()));
+                retry.sleeper().sleep(delay);
+            }
+        }
+    }
+
+    private JobResult upload(DumpReady dump, Path staged, Path manifest) throws UploadFailedException {
         Optional<Connection> found = connections.apply(Connection.key(dump.accountId(), dump.connectionId()));
         if (found.isEmpty()) {
             return failed(dump, "The connection '" + dump.connectionId() + "' of account '" + dump.accountId()
@@ -93,47 +133,71 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         }
         Connection connection = found.get();
         String blobName = BlobNaming.blobName(connection.path(), dump);
+        BlobCredential accessKey;
         try {
-            BlobCredential accessKey = BlobCredential.of(connection, sealer);
-            Optional<UploadedBlob> earlier = uploader.find(connection, accessKey, blobName)
-                    .filter(blob -> matches(blob, dump));
-            UploadedBlob blob;
-            if (earlier.isPresent()) {
-                log.info("Backup {} of account {} is already stored as {}; not sending it again", dump.backupId(),
-                        dump.accountId(), blobName);
-                blob = earlier.get();
-            } else {
-                if (!Files.isRegularFile(staged)) {
-                    return failed(dump, "The archive of backup " + dump.backupId()
-                            + " is no longer in the staging area of the upload worker.");
-                }
-                log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
-                        dump.sizeBytes(), connection.containerName(), blobName);
-                blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
-                        metadata(dump), connection.accessTier());
-                if (!matches(blob, dump)) {
-                    return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
-                            + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
-                }
-                if (manifest != null && Files.isRegularFile(manifest)) {
-                    uploader.uploadSmall(connection, accessKey, blobName + ".manifest.json", manifest);
-                }
-            }
-            var completed = new BackupCompleted(BackupCompleted.CURRENT_VERSION, UUID.randomUUID().toString(),
-                    dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
-                    new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
-                    dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
-                    warnings(connection, accessKey, dump), connection.connectionId());
-            log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
-                    blob.bytesSent());
-            applyRetention(connection, accessKey, dump);
-            return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
-        } catch (UploadFailedException e) {
-            return failed(dump, e.getMessage());
+            accessKey = BlobCredential.of(connection, sealer);
         } catch (SecretUnavailableException e) {
             return failed(dump, "The upload worker cannot read the stored credential of connection '"
                     + dump.connectionId() + "': " + e.getMessage());
         }
+        Optional<UploadedBlob> earlier = uploader.find(connection, accessKey, blobName).filter(blob -> matches(blob, dump));
+        UploadedBlob blob;
+        if (earlier.isPresent()) {
+            log.info("Backup {} of account {} is already stored as {}; not sending it again", dump.backupId(),
+                    dump.accountId(), blobName);
+            blob = earlier.get();
+        } else {
+            if (!Files.isRegularFile(staged)) {
+                return failed(dump, "The archive of backup " + dump.backupId()
+                        + " is no longer in the staging area of the upload worker.");
+            }
+            log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
+                    dump.sizeBytes(), connection.containerName(), blobName);
+            blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
+                    metadata(dump), connection.accessTier());
+            if (!matches(blob, dump)) {
+                return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
+                        + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
+            }
+        }
+        // From here the backup is stored and verified: nothing below may turn it into a failure.
+        List<String> warnings = new java.util.ArrayList<>(warnings(connection, accessKey, dump));
+        storeManifest(connection, accessKey, blobName, manifest).ifPresent(warnings::add);
+        var completed = new BackupCompleted(BackupCompleted.CURRENT_VERSION, UUID.randomUUID().toString(),
+                dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
+                new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
+                dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
+                warnings, connection.connectionId());
+        log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
+                blob.bytesSent());
+        applyRetention(connection, accessKey, dump);
+        return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
+    }
+
+    /**
+     * The manifest beside the blob. A transient fault is retried with the rest (the blob is found
+     * stored and is not sent again); a permanent one leaves the backup complete, with a warning.
+     */
+    private Optional<String> storeManifest(Connection connection, BlobCredential credential, String blobName,
+                                           Path manifest) throws UploadFailedException {
+        if (manifest == null || !Files.isRegularFile(manifest)) {
+            return Optional.empty();
+        }
+        try {
+            uploader.uploadSmall(connection, credential, blobName + ".manifest.json", manifest);
+            return Optional.empty();
+        } catch (UploadFailedException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.warn("The manifest of {} could not be stored: {}", blobName, e.getMessage());
+            return Optional.of("The backup is stored and verified, but its manifest could not be stored beside it: "
+                    + e.getMessage());
+        }
+    }
+
+    private static String minutes(Duration duration) {
+        return duration.toMinutes() > 0 ? duration.toMinutes() + " min" : duration.toSeconds() + " s";
     }
 
     /** A SAS token that stops working within 14 days is worth an email now, while backups still succeed. */

@@ -12,7 +12,9 @@ import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.upload.azure.BlobUploader;
 import java.io.Closeable;
+import io.backuprelay.common.kafka.RetryingHandler;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The upload step: reads {@code backup.dumps}, writes {@code backup.outcomes}. */
 public final class UploadWorker implements Closeable {
@@ -29,7 +31,8 @@ public final class UploadWorker implements Closeable {
                 bytes -> Json.decode(bytes, BackupSettings.class));
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         UploadHandler handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
-                new BlobUploader(config.blockParallelism()), config.stagingDir(), clock);
+                new BlobUploader(config.blockParallelism()), config.stagingDir(), clock,
+                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL));
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
                 kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),

@@ -47,14 +47,23 @@ public record BackupStatus(
     }
 
     /**
-     * The backup that is running.
+     * The backup that is running, or waiting for a worker.
      *
-     * @param attempt which try of its due slot it is
+     * @param attempt   which try of its due slot it is
+     * @param startedAt when a dump worker started it; {@code null} while it waits in the queue
      */
-    public record InFlight(String backupId, Trigger trigger, Instant requestedAt, int attempt) {
+    public record InFlight(String backupId, Trigger trigger, Instant requestedAt, int attempt, Instant startedAt) {
 
         public InFlight {
             attempt = attempt == 0 ? 1 : attempt;
+        }
+
+        public InFlight(String backupId, Trigger trigger, Instant requestedAt, int attempt) {
+            this(backupId, trigger, requestedAt, attempt, null);
+        }
+
+        public InFlight started(Instant at) {
+            return new InFlight(backupId, trigger, requestedAt, attempt, at);
         }
     }
 

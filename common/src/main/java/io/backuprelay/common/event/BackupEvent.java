@@ -12,12 +12,13 @@ import java.time.Instant;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(BackupRequested.class),
+    @JsonSubTypes.Type(BackupStarted.class),
     @JsonSubTypes.Type(DumpReady.class),
     @JsonSubTypes.Type(BackupCompleted.class),
     @JsonSubTypes.Type(BackupFailed.class),
     @JsonSubTypes.Type(BackupOverdue.class)
 })
-public sealed interface BackupEvent permits BackupRequested, DumpReady, BackupOutcome, BackupOverdue {
+public sealed interface BackupEvent permits BackupRequested, BackupStarted, DumpReady, BackupOutcome, BackupOverdue {
 
     int version();
 

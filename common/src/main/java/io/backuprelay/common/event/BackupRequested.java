@@ -4,7 +4,14 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
 import java.util.Objects;
 
-/** Asks the dump worker for one full backup of an account's database. */
+/**
+ * Asks the dump worker for one full backup of an account's database.
+ *
+ * @param slotAt the time the backup stands for: the due slot of an automatic one, the moment of the
+ *               click for a manual one. The blob's name derives from it and the backupId, never from
+ *               when this event was emitted, so a request emitted twice names one blob (added in
+ *               version 1; {@code occurredAt} when absent)
+ */
 @JsonTypeName("backup.requested")
 public record BackupRequested(
         int version,
@@ -15,7 +22,8 @@ public record BackupRequested(
         Trigger trigger,
         int attempt,
         String requestedBy,
-        String connectionId) implements BackupEvent {
+        String connectionId,
+        Instant slotAt) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -25,6 +33,13 @@ public record BackupRequested(
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(connectionId, "connectionId");
+        slotAt = slotAt == null ? occurredAt : slotAt;
+    }
+
+    /** A request as version 1 wrote it before {@code slotAt}: the slot is when it was emitted. */
+    public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                           Trigger trigger, int attempt, String requestedBy, String connectionId) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, null);
     }
 
     /**
@@ -34,12 +49,13 @@ public record BackupRequested(
     public static BackupRequested scheduled(String accountId, String connectionId, Instant dueSlot, int attempt,
                                             Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.scheduled(accountId, dueSlot, attempt),
-                accountId, now, attempt > 1 ? Trigger.RETRY : Trigger.SCHEDULED, attempt, "scheduler", connectionId);
+                accountId, now, attempt > 1 ? Trigger.RETRY : Trigger.SCHEDULED, attempt, "scheduler", connectionId,
+                dueSlot);
     }
 
     /** A manual request: a fresh time-ordered backupId. */
     public static BackupRequested manual(String accountId, String connectionId, String requestedBy, Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.newManual(now), accountId, now,
-                Trigger.MANUAL, 1, requestedBy, connectionId);
+                Trigger.MANUAL, 1, requestedBy, connectionId, now);
     }
 }

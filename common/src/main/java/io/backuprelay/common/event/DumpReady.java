@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param encryption  {@code none}, or the scheme the archive is encrypted with
  * @param attempt     the attempt of the request it was made for (added in version 1; 1 when absent)
  * @param manifestFile the JSON manifest's file name in staging, beside the archive (added in version 1; may be absent)
+ * @param slotAt      the request's slot, which names the blob (added in version 1; {@code requestedAt} when absent)
  */
 @JsonTypeName("dump.ready")
 public record DumpReady(
@@ -35,7 +36,8 @@ public record DumpReady(
         Instant dumpStartedAt,
         Instant dumpEndedAt,
         int attempt,
-        String manifestFile) implements BackupEvent {
+        String manifestFile,
+        Instant slotAt) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -46,5 +48,16 @@ public record DumpReady(
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stagingFile, "stagingFile");
         Objects.requireNonNull(sha256, "sha256");
+        slotAt = slotAt == null ? requestedAt : slotAt;
+    }
+
+    /** As version 1 wrote it before {@code slotAt}. */
+    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
+                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
+                     String engine, String serverVersion, String format, String compression, String encryption,
+                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
+                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
+                manifestFile, null);
     }
 }

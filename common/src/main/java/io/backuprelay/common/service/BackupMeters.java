@@ -5,6 +5,7 @@ import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.json.Json;
 import io.micrometer.core.instrument.Counter;
@@ -57,6 +58,7 @@ public final class BackupMeters implements Consumer<byte[]> {
             }
             case BackupFailed failed -> Counter.builder("backuprelay.backups.failed")
                     .tag("stage", failed.stage().name()).register(registry).increment();
+            case BackupStarted ignored -> Counter.builder("backuprelay.backups.started").register(registry).increment();
             case BackupOverdue ignored -> Counter.builder("backuprelay.backups.overdue").register(registry).increment();
         }
     }

@@ -27,6 +27,8 @@ class EventContractTest {
                 Arguments.of("backup.requested.v1.json", new BackupRequested(1, "5b0d7a51-4f59-4a7b-9c9a-1f0f8f1f3c11",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:00Z"), Trigger.MANUAL, 1,
                         "ana@acme.example", "main-azure")),
+                Arguments.of("backup.started.v1.json", new BackupStarted(1, "3c2b1a09-8f7e-4d6c-9b5a-493827160504",
+                        BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:01Z"), Trigger.MANUAL, 1, "dump-1")),
                 Arguments.of("dump.ready.v1.json", new DumpReady(1, "8c3e2f10-1d4b-4a53-9f0e-2b7c6d5e4f31", BACKUP_ID,
                         "acme", Instant.parse("2026-11-26T09:16:40Z"), Trigger.MANUAL, "main-azure",
                         Instant.parse("2026-11-26T09:15:00Z"), BACKUP_ID + ".dump.zst", 123456789L,
@@ -81,6 +83,17 @@ class EventContractTest {
         BackupRequested read = Json.decode(Json.encode(old), BackupRequested.class);
         assertThat(read.version()).isEqualTo(1);
         assertThat(read.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void readsTheSlotOfARequestWrittenBeforeItHadOneAsItsEmissionTime() throws IOException {
+        ObjectNode old = (ObjectNode) Json.mapper().readTree(golden("backup.requested.v1.json"));
+        old.remove("slotAt");
+        BackupRequested read = Json.decode(Json.encode(old), BackupRequested.class);
+        assertThat(read.slotAt()).isEqualTo(read.occurredAt());
+        ObjectNode oldDump = (ObjectNode) Json.mapper().readTree(golden("dump.ready.v1.json"));
+        oldDump.remove("slotAt");
+        assertThat(Json.decode(Json.encode(oldDump), DumpReady.class).slotAt()).isEqualTo(Instant.parse("2026-11-26T09:15:00Z"));
     }
 
     @Test

@@ -20,7 +20,8 @@ public record ArchiveManifest(
         Instant endedAt,
         long tableCount) {
 
-    public static String fileName(String backupId) {
-        return backupId + ".manifest.json";
+    /** Beside the attempt's archive {@code {backupId}.{token}.archive}: {@code {backupId}.{token}.manifest.json}. */
+    public static String fileName(String archiveFileName) {
+        return archiveFileName.replaceFirst("\\.archive$", "") + ".manifest.json";
     }
 }

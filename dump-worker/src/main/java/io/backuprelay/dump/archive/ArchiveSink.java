@@ -56,15 +56,14 @@ public final class ArchiveSink {
         return stagingDir;
     }
 
-    /** The final file name of a backup's archive: derived from the backupId, so a redo overwrites it. */
-    public static String fileName(String backupId) {
-        return backupId + ".archive";
-    }
-
-    /** A temporary file of its own for one attempt; {@link #complete} renames it. */
+    /**
+     * A temporary file of its own for one attempt, {@code {backupId}.{attempt token}.archive.partial};
+     * {@link #complete} renames it to {@code {backupId}.{attempt token}.archive}. Each attempt of a
+     * backup has its own final file too, so a re-dump never touches an archive an upload may be reading.
+     */
     public Path newPartialFile(String backupId) throws IOException {
         Files.createDirectories(stagingDir);
-        return stagingDir.resolve(fileName(backupId) + "." + UUID.randomUUID().toString().substring(0, 8) + ".partial");
+        return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8) + ".archive.partial");
     }
 
     /**
@@ -92,8 +91,9 @@ public final class ArchiveSink {
 
     /** Gives the partial file its final name. */
     public ArchiveFile complete(Path partial, String backupId, WrittenArchive written) throws IOException {
-        Path target = stagingDir.resolve(fileName(backupId));
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        String name = partial.getFileName().toString();
+        Path target = stagingDir.resolve(name.substring(0, name.length() - ".partial".length()));
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         return new ArchiveFile(target, written.archiveBytes(), written.sha256(), written.compression(),
                 written.encryption());
     }

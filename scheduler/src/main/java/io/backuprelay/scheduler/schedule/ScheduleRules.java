@@ -10,7 +10,9 @@ import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOverdue;
+import io.backuprelay.common.event.AutomaticRetry;
 import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
@@ -62,6 +64,7 @@ public final class ScheduleRules {
     public AccountSchedule onEvent(AccountSchedule schedule, BackupEvent event) {
         return rewake(switch (event) {
             case BackupRequested requested -> requested(schedule, requested);
+            case BackupStarted started -> started(schedule, started);
             case DumpReady ignored -> schedule;
             case BackupOverdue ignored -> schedule;
             case BackupCompleted completed -> completed(schedule, completed);
@@ -73,12 +76,13 @@ public final class ScheduleRules {
     public Wake onWake(AccountSchedule schedule, Instant now) {
         InFlight inFlight = schedule.inFlight();
         if (inFlight != null) {
-            if (now.isBefore(inFlight.requestedAt().plus(inFlightTimeout))) {
+            // A backup still waiting for a worker is never timed out: it would be requested twice.
+            if (inFlight.startedAt() == null || now.isBefore(inFlight.startedAt().plus(inFlightTimeout))) {
                 return new Wake.Nothing(rewake(schedule));
             }
             BackupFailed timedOut = BackupFailed.of(inFlight.backupId(), schedule.accountId(), inFlight.trigger(),
                     inFlight.attempt(), inFlight.requestedAt(), FailureStage.TIMEOUT,
-                    "The backup had no outcome " + hours(inFlightTimeout) + " after it was requested, so it was"
+                    "The backup had no outcome " + hours(inFlightTimeout) + " after a worker started it, so it was"
                             + " declared failed.", now);
             return new Wake.TimedOut(timedOut, onEvent(schedule, timedOut));
         }
@@ -149,8 +153,9 @@ public final class ScheduleRules {
     }
 
     private AccountSchedule rewake(AccountSchedule schedule) {
-        Instant wake = schedule.inFlight() != null
-                ? schedule.inFlight().requestedAt().plus(inFlightTimeout)
+        InFlight inFlight = schedule.inFlight();
+        Instant wake = inFlight != null
+                ? (inFlight.startedAt() == null ? null : inFlight.startedAt().plus(inFlightTimeout))
                 : dueAt(schedule).orElse(null);
         Optional<Instant> alert = nextOverdueAlert(schedule);
         if (alert.isPresent() && (wake == null || alert.get().isBefore(wake))) {
@@ -199,6 +204,15 @@ public final class ScheduleRules {
                 requested.attempt()));
     }
 
+    /** The in-flight timeout counts from here; a redelivered request started again restarts it. */
+    private static AccountSchedule started(AccountSchedule schedule, BackupStarted started) {
+        InFlight inFlight = schedule.inFlight();
+        if (inFlight == null || !inFlight.backupId().equals(started.backupId())) {
+            return schedule;
+        }
+        return schedule.withInFlight(inFlight.started(started.occurredAt()));
+    }
+
     private static AccountSchedule completed(AccountSchedule schedule, BackupCompleted completed) {
         Optional<OutcomeSummary> earlier = ended(schedule, completed.backupId());
         if (earlier.isPresent() && (earlier.get().succeeded() || earlier.get().failedStage() != FailureStage.TIMEOUT)) {
@@ -222,12 +236,14 @@ public final class ScheduleRules {
         }
         OutcomeSummary summary = new OutcomeSummary(failed.backupId(), false, failed.trigger(), failed.occurredAt(),
                 null, null, failed.stage(), failed.reason());
-        boolean automatic = failed.trigger() != Trigger.MANUAL && failed.willRetry() && failed.nextRetryAt() != null;
+        // The scheduler alone decides when a failed automatic backup is tried again, whatever the event says.
+        boolean automatic = failed.trigger() != Trigger.MANUAL;
+        Instant retryAt = AutomaticRetry.nextTry(failed.trigger(), failed.attempt(), failed.occurredAt()).orElse(null);
         return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
                 schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), summary,
                 endInFlight(schedule, failed.backupId()), record(schedule, summary),
                 automatic ? schedule.consecutiveFailures() + 1 : schedule.consecutiveFailures(),
-                automatic ? failed.nextRetryAt() : schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
+                automatic ? retryAt : schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
     }
 
     private static Optional<OutcomeSummary> ended(AccountSchedule schedule, String backupId) {

@@ -110,11 +110,11 @@ public final class BlobUploader {
                     .setTier(accessTier == null ? null : AccessTier.fromString(capitalized(accessTier))), null, Context.NONE);
             return new UploadedBlob(blob.getBlobUrl(), blob.getProperties(), sent.get());
         } catch (BlobStorageException e) {
-            throw new UploadFailedException(BlobErrors.reason(connection, e));
+            throw failure(connection, e);
         } catch (UncheckedIOException e) {
             throw new UploadFailedException("The upload worker could not read the staged archive: " + e.getCause().getMessage());
         } catch (RuntimeException e) {
-            throw new UploadFailedException(BlobErrors.unreachable(connection, e));
+            throw unreachable(connection, e);
         }
     }
 
@@ -238,9 +238,9 @@ public final class BlobUploader {
         try {
             blob.uploadFromFile(file.toString(), true);
         } catch (BlobStorageException e) {
-            throw new UploadFailedException(BlobErrors.reason(connection, e));
+            throw failure(connection, e);
         } catch (RuntimeException e) {
-            throw new UploadFailedException(BlobErrors.unreachable(connection, e));
+            throw unreachable(connection, e);
         }
     }
 
@@ -253,10 +253,22 @@ public final class BlobUploader {
             if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404) {
                 return Optional.empty();
             }
-            throw new UploadFailedException(BlobErrors.reason(connection, e));
+            throw failure(connection, e);
         } catch (RuntimeException e) {
-            throw new UploadFailedException(BlobErrors.unreachable(connection, e));
+            throw unreachable(connection, e);
         }
+    }
+
+    private static UploadFailedException failure(Connection connection, BlobStorageException e) {
+        return new UploadFailedException(BlobErrors.reason(connection, e), BlobErrors.isTransient(e));
+    }
+
+    /** No answer from Azure (a timeout, a reset, a name that did not resolve): worth trying again. */
+    private static UploadFailedException unreachable(Connection connection, RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw e; // the worker stops: not a storage fault
+        }
+        return new UploadFailedException(BlobErrors.unreachable(connection, e), true);
     }
 
     private static BlobContainerClient container(Connection connection, BlobCredential credential, long blockSize) {
