@@ -37,7 +37,7 @@ public final class DumpProcess {
      */
     public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
                               Path partial, DumpJob job) throws IOException, InterruptedException, DumpFailedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(guarded(command));
         builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL"));
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -50,6 +50,7 @@ public final class DumpProcess {
         try {
             ArchiveSink.WrittenArchive written = awaitWithProgress(tool, copy, dumped, job);
             int exit = process.waitFor();
+            process.getOutputStream().close(); // the guard's lifeline: its watcher ends
             return new Outcome(exit, stderr.get(), written);
         } catch (InterruptedException | DumpFailedException e) {
             stop(process, copy);
@@ -96,6 +97,27 @@ public final class DumpProcess {
         } catch (ExecutionException | TimeoutException ignored) {
             // the process was killed: the copy ends with an error, which no one needs
         }
+    }
+
+    /**
+     * The tool under a small guard that keeps a pipe from this JVM open: when the JVM dies (even by
+     * kill -9) the pipe closes, and the guard stops the tool (TERM, then KILL after 5 s), so no dump
+     * outlives its worker and keeps its locks on the tenant's database. The tool's arguments are
+     * unchanged; its stdin is {@code /dev/null}.
+     */
+    static List<String> guarded(List<String> command) {
+        String guard = "exec 3<&0\n"
+                + "\"$@\" </dev/null 3<&- &\n"
+                + "child=$!\n"
+                + "( cat <&3 >/dev/null; kill -TERM \"$child\" 2>/dev/null; sleep 5; kill -KILL \"$child\" 2>/dev/null ) >/dev/null 2>&1 &\n"
+                + "watcher=$!\n"
+                + "exec 3<&-\n"
+                + "wait \"$child\"; rc=$?\n"
+                + "kill \"$watcher\" 2>/dev/null\n"
+                + "exit $rc\n";
+        List<String> guarded = new java.util.ArrayList<>(List.of("/bin/sh", "-c", guard, "backuprelay-dump-guard"));
+        guarded.addAll(command);
+        return guarded;
     }
 
     /** What the tool did. */

@@ -31,6 +31,7 @@ public final class DumpWorker implements Closeable {
     private final EventPublisher events;
     private final OpsPublisher ops;
     private final StagingSweeper sweeper;
+    private final CredentialFiles credentials;
     private final JobWorker<BackupRequested> worker;
 
     public DumpWorker(KafkaSettings kafka, DumpWorkerConfig config, SecretSealer sealer, Clock clock) {
@@ -43,9 +44,10 @@ public final class DumpWorker implements Closeable {
         this.ops = OpsPublisher.kafka(kafka, "dump-worker-ops");
         this.events = EventPublisher.kafka(kafka, "dump-worker-events");
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock);
+        this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get, settings::get,
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian()),
-                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
+                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian(), credentials),
+                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard(credentials)),
                 sealer, new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers()),
                 config, ops, clock, statuses::get, events, kafka.instanceId());
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
@@ -54,6 +56,11 @@ public final class DumpWorker implements Closeable {
     }
 
     public DumpWorker start() {
+        try {
+            credentials.sweep();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot sweep the credential directory " + credentials.dir(), e);
+        }
         accounts.start();
         settings.start();
         statuses.start();

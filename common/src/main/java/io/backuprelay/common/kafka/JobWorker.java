@@ -92,6 +92,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     final AtomicLong deadLettered = new AtomicLong();
     private volatile JobMetrics metrics = JobMetrics.NONE;
     private volatile State state = State.NEW;
+    private volatile Set<TopicPartition> assigned = Set.of();
     private volatile Throwable failure;
 
     public JobWorker(JobWorkerConfig config, KafkaSettings kafka, Function<byte[], I> decoder, JobHandler<I> handler) {
@@ -207,6 +208,11 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     /** How many jobs' results and offsets this instance committed. */
     public long committedJobs() {
         return committedJobs.get();
+    }
+
+    /** The partitions this instance holds now. */
+    public Set<TopicPartition> assignedPartitions() {
+        return assigned;
     }
 
     /** Jobs started and not yet committed. */
@@ -380,7 +386,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             commitFinished();
         }
         if (!running.isEmpty()) {
-            log.warn("{} cancels {} job(s) not committed within the grace period; their inputs stay uncommitted",
+            log.warn("{} cancels {} job(s) still running after the grace period; their inputs stay uncommitted",
                     config.name(), running.size());
             cancel(List.copyOf(running.values()));
         }
@@ -434,6 +440,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             }
             rebalances.incrementAndGet();
             commitFinished();
+            assigned = Set.copyOf(consumer.assignment().stream().filter(p -> !partitions.contains(p)).toList());
             List<RunningJob> jobs = jobsOn(partitions);
             if (!jobs.isEmpty()) {
                 log.info("{} gives up {}, whose jobs are cancelled for the next owner", config.name(), partitions);
@@ -448,6 +455,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
                 return;
             }
             rebalances.incrementAndGet();
+            assigned = Set.of();
             List<RunningJob> jobs = jobsOn(partitions);
             jobs.forEach(job -> job.orphaned = true);
             if (!jobs.isEmpty()) {
@@ -459,6 +467,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.info("{} assigned {}", config.name(), partitions);
+            assigned = Set.copyOf(consumer.assignment());
             List<RunningJob> orphans = running.values().stream().filter(job -> job.orphaned).toList();
             List<RunningJob> gone = new ArrayList<>();
             for (RunningJob job : orphans) {

@@ -1,6 +1,7 @@
 package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.CredentialFiles;
 import io.backuprelay.dump.DumpFailedException;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
@@ -25,13 +26,23 @@ import java.util.Optional;
 public final class MariaDbDumpRunner implements DumpRunner {
 
     private final List<Path> searchPath;
+    private final CredentialFiles credentials;
 
     public MariaDbDumpRunner(List<Path> searchPath) {
+        this(searchPath, CredentialFiles.forInstance("shared"));
+    }
+
+    public MariaDbDumpRunner(List<Path> searchPath, CredentialFiles credentials) {
         this.searchPath = List.copyOf(searchPath);
+        this.credentials = credentials;
     }
 
     public static MariaDbDumpRunner standard() {
-        return new MariaDbDumpRunner(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")));
+        return standard(CredentialFiles.forInstance("shared"));
+    }
+
+    public static MariaDbDumpRunner standard(CredentialFiles credentials) {
+        return new MariaDbDumpRunner(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")), credentials);
     }
 
     @Override
@@ -78,17 +89,14 @@ public final class MariaDbDumpRunner implements DumpRunner {
     }
 
     /** The client options file: readable by this user only, removed when the dump ends. */
-    private static Path writeOptionsFile(SourceDatabase source, String password) throws IOException {
-        Path file = Files.createTempFile("backuprelay-", ".cnf",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    private Path writeOptionsFile(SourceDatabase source, String password) throws IOException {
         String content = "[client]\n"
                 + "host=" + source.host() + "\n"
                 + "port=" + source.port() + "\n"
                 + "user=" + quote(source.username()) + "\n"
                 + "password=" + quote(password == null ? "" : password) + "\n"
                 + "protocol=TCP\n";
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
+        return credentials.write(".cnf", content);
     }
 
     private static String quote(String value) {

@@ -1,6 +1,7 @@
 package io.backuprelay.dump.postgres;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.CredentialFiles;
 import io.backuprelay.dump.DumpFailedException;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
@@ -25,9 +26,15 @@ import java.util.Map;
 public final class PgDumpRunner implements DumpRunner {
 
     private final PgDumpTools tools;
+    private final CredentialFiles credentials;
 
     public PgDumpRunner(PgDumpTools tools) {
+        this(tools, CredentialFiles.forInstance("shared"));
+    }
+
+    public PgDumpRunner(PgDumpTools tools, CredentialFiles credentials) {
         this.tools = tools;
+        this.credentials = credentials;
     }
 
     @Override
@@ -66,13 +73,10 @@ public final class PgDumpRunner implements DumpRunner {
     }
 
     /** The password file format of libpq: host:port:database:username:password, with ':' and '\' escaped. */
-    private static Path writePassFile(SourceDatabase source, String password) throws IOException {
-        Path file = Files.createTempFile("backuprelay-", ".pgpass",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    private Path writePassFile(SourceDatabase source, String password) throws IOException {
         String line = String.join(":", escape(source.host()), Integer.toString(source.port()),
                 escape(source.database()), escape(source.username()), escape(password == null ? "" : password));
-        Files.writeString(file, line + "\n", StandardCharsets.UTF_8);
-        return file;
+        return credentials.write(".pgpass", line + "\n");
     }
 
     private static String escape(String field) {

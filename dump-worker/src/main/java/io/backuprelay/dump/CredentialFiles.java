@@ -1,0 +1,64 @@
+package io.backuprelay.dump;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the dump tools' password and option files live while a dump runs: a directory readable by
+ * this user only, one per worker instance, emptied when the instance starts, so the files of a
+ * worker that was killed mid-dump do not outlive its restart.
+ */
+public final class CredentialFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(CredentialFiles.class);
+
+    private final Path dir;
+
+    public CredentialFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A directory of this instance's under the system's temporary directory. */
+    public static CredentialFiles forInstance(String instanceId) {
+        return new CredentialFiles(Path.of(System.getProperty("java.io.tmpdir"), "backuprelay-credentials", instanceId));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Removes what an earlier run of this instance left; call once at start, before any dump. */
+    public int sweep() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            log.info("Removed {} credential file(s) left by an earlier run in {}", removed, dir);
+        }
+        return removed;
+    }
+
+    /** A new file readable by this user only, holding {@code content}; the caller deletes it. */
+    public Path write(String suffix, String content) throws IOException {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path file = Files.createTempFile(dir, "backuprelay-", suffix,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+}

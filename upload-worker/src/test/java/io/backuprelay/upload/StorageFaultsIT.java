@@ -1,0 +1,141 @@
+package io.backuprelay.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.JobContext;
+import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.kafka.RetryingHandler;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.FaultProxy;
+import io.backuprelay.upload.azure.BlobUploader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Storage faults injected between the upload worker and Azurite by an HTTP proxy. */
+class StorageFaultsIT {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+
+    @TempDir
+    Path staging;
+
+    private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
+    private final Topics topics = new Topics("t.");
+    private final ConcurrentLinkedQueue<OpsEvent> ops = new ConcurrentLinkedQueue<>();
+    private FaultProxy proxy;
+    private BlobContainerClient container;
+    private Connection connection;
+
+    @BeforeEach
+    void setUp() {
+        container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .createBlobContainerIfNotExists("faults-" + UUID.randomUUID().toString().substring(0, 8));
+        proxy = FaultProxy.start(Azurite.blobEndpoint());
+        connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
+                container.getBlobContainerName(), "tenants", sealer.seal(Azurite.ACCOUNT_KEY), true,
+                proxy.endpointFor(Azurite.blobEndpoint()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        proxy.close();
+    }
+
+    @Test
+    void aMinuteOfServerBusyIsWaitedOutFromTheStagedArchiveWithoutASecondDump() throws Exception {
+        DumpReady dump = stage(9 * 1024 * 1024 + 5);
+        proxy.failFor(Duration.ofSeconds(60), 503, "ServerBusy");
+        long started = System.nanoTime();
+
+        JobResult result = handler(Duration.ofMinutes(5)).handle(dump, context());
+
+        BackupCompleted completed = (BackupCompleted) outcome(result);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+        assertThat(proxy.faultedRequests()).isPositive();
+        assertThat(container.getBlobClient(completed.destination().blobName()).downloadContent().toBytes())
+                .isEqualTo(Files.readAllBytes(staging.resolve(dump.stagingFile())));
+        assertThat(container.listBlobs().stream().filter(b -> !b.getName().endsWith(".manifest.json")).count())
+                .as("one backup, one blob").isEqualTo(1);
+        assertThat(ops).anyMatch(e -> "RETRIED".equals(e.status()));
+        assertThat(staging.resolve(dump.stagingFile())).as("kept until the outcome is committed").exists();
+        result.afterCommit().run();
+        assertThat(staging.resolve(dump.stagingFile())).doesNotExist();
+    }
+
+    @Test
+    void aRejectedKeyFailsAtOnceWithTheReason() throws Exception {
+        DumpReady dump = stage(1000);
+        proxy.failFor(Duration.ofMinutes(10), 403, "AuthenticationFailed");
+        long started = System.nanoTime();
+
+        JobResult result = handler(Duration.ofMinutes(5)).handle(dump, context());
+
+        BackupFailed failed = (BackupFailed) outcome(result);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+        assertThat(failed.reason()).contains("rejected the access key").contains("'main'");
+        assertThat(ops).noneMatch(e -> "RETRIED".equals(e.status()));
+        assertThat(proxy.faultedRequests()).as("a permanent fault is not retried").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aTransientFaultThatOutlastsTheBudgetFailsSayingSo() throws Exception {
+        DumpReady dump = stage(1000);
+        proxy.failFor(Duration.ofMinutes(10), 500, "InternalError");
+
+        BackupFailed failed = (BackupFailed) outcome(handler(Duration.ofSeconds(3)).handle(dump, context()));
+
+        assertThat(failed.reason()).contains("HTTP 500").contains("gave up");
+    }
+
+    private UploadHandler handler(Duration budget) {
+        return new UploadHandler(topics, key -> Optional.of(connection), id -> Optional.empty(), ops::add, sealer,
+                new BlobUploader(2), staging, Clock.systemUTC(),
+                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL));
+    }
+
+    private DumpReady stage(int bytes) throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        byte[] content = new byte[bytes];
+        new Random(bytes).nextBytes(content);
+        Path file = staging.resolve(backupId + ".abcd1234.archive");
+        Files.write(file, content);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", NOW, file.getFileName().toString(),
+                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", NOW, NOW, 1, null);
+    }
+
+    private static JobContext context() {
+        return new JobContext("t.backup.dumps", 0, 0, "acme", 1);
+    }
+
+    private BackupOutcome outcome(JobResult result) {
+        assertThat(result.outputs()).hasSize(1);
+        return Json.decode(result.outputs().getFirst().value(), BackupOutcome.class);
+    }
+}
