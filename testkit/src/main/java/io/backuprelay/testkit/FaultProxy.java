@@ -1,56 +1,53 @@
 package io.backuprelay.testkit;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP proxy on loopback in front of Azurite that injects storage faults: for a while, every
- * request gets the given status and Azure error code instead of reaching the emulator. Requests keep
- * their path, query and headers, so Shared Key signatures stay valid through it.
+ * A TCP proxy on loopback in front of Azurite that injects storage faults. Outside a fault it
+ * passes bytes through untouched. During a fault, every connection's request is read and answered
+ * with the given HTTP status and Azure error code, and the connection closed; connections that were
+ * open when the fault began are cut, as a network fault would.
  */
 public final class FaultProxy implements Closeable {
 
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect", "upgrade",
-            "transfer-encoding", "keep-alive");
-
-    private final HttpServer server;
+    private final ServerSocket server;
     private final URI target;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger faulted = new AtomicInteger();
     private volatile Fault fault;
 
     private record Fault(int status, String errorCode, long untilNanos) {
+
+        boolean active() {
+            return System.nanoTime() < untilNanos;
+        }
     }
 
     private FaultProxy(URI target) throws IOException {
         this.target = target;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("fault-proxy-accept").start(this::accept);
     }
 
     /** @param blobEndpoint where to forward, e.g. Azurite's {@code http://127.0.0.1:10000/devstoreaccount1} */
     public static FaultProxy start(String blobEndpoint) {
         try {
-            URI uri = URI.create(blobEndpoint);
-            return new FaultProxy(URI.create(uri.getScheme() + "://" + uri.getAuthority()));
+            return new FaultProxy(URI.create(blobEndpoint));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the fault proxy", e);
         }
@@ -58,20 +55,18 @@ public final class FaultProxy implements Closeable {
 
     /** The blob endpoint to give a connection: the proxy's address with the target endpoint's path. */
     public String endpointFor(String blobEndpoint) {
-        URI uri = URI.create(blobEndpoint);
-        return "http://127.0.0.1:" + server.getAddress().getPort() + uri.getRawPath();
+        return "http://127.0.0.1:" + server.getLocalPort() + URI.create(blobEndpoint).getRawPath();
     }
 
-    /** Every request, for {@code duration}, gets {@code status} with {@code x-ms-error-code: errorCode}. */
+    /** For {@code duration}, every request gets {@code status} with {@code x-ms-error-code: errorCode}. */
     public void failFor(Duration duration, int status, String errorCode) {
         fault = new Fault(status, errorCode, System.nanoTime() + duration.toNanos());
+        for (Socket socket : open) {
+            closeQuietly(socket);
+        }
     }
 
-    public void heal() {
-        fault = null;
-    }
-
-    public int forwardedRequests() {
+    public int forwardedConnections() {
         return forwarded.get();
     }
 
@@ -79,72 +74,113 @@ public final class FaultProxy implements Closeable {
         return faulted.get();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            Fault now = fault;
-            if (now != null && System.nanoTime() < now.untilNanos()) {
-                faulted.incrementAndGet();
-                exchange.getResponseHeaders().add("x-ms-error-code", now.errorCode());
-                byte[] error = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + now.errorCode()
-                        + "</Code><Message>injected by the fault proxy</Message></Error>").getBytes();
-                exchange.getResponseHeaders().add("Content-Type", "application/xml");
-                if ("HEAD".equals(exchange.getRequestMethod())) {
-                    exchange.sendResponseHeaders(now.status(), -1);
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Fault now = fault;
+                if (now != null && now.active()) {
+                    Thread.ofVirtual().start(() -> answerWithFault(client, now));
                 } else {
-                    exchange.sendResponseHeaders(now.status(), error.length);
-                    exchange.getResponseBody().write(error);
+                    Thread.ofVirtual().start(() -> pass(client));
                 }
-                return;
+            } catch (IOException e) {
+                return; // closed
             }
-            forward(exchange, body);
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body) throws IOException {
+    private void pass(Socket client) {
         forwarded.incrementAndGet();
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
-                .timeout(Duration.ofSeconds(60))
-                .method(exchange.getRequestMethod(), body.length == 0 && !"PUT".equals(exchange.getRequestMethod())
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+        try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
+            open.add(client);
+            open.add(upstream);
+            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client));
+            copy(client, upstream);
+            back.join();
+        } catch (IOException | InterruptedException e) {
+            // a side closed: the connection ends
+        } finally {
+            open.remove(client);
         }
-        response.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!lower.equals("transfer-encoding") && !lower.equals("connection")
-                    && !(lower.equals("content-length") && !"HEAD".equals(exchange.getRequestMethod()))) {
-                values.forEach(value -> exchange.getResponseHeaders().add(name, value));
+    }
+
+    private static void copy(Socket from, Socket to) {
+        try {
+            from.getInputStream().transferTo(to.getOutputStream());
+        } catch (IOException e) {
+            // a side closed
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    private void answerWithFault(Socket client, Fault now) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            String head = readHead(in);
+            long length = contentLength(head);
+            in.skipNBytes(length);
+            faulted.incrementAndGet();
+            boolean headRequest = head.startsWith("HEAD ");
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + now.errorCode()
+                    + "</Code><Message>injected by the fault proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
+            String response = "HTTP/1.1 " + now.status() + " Injected\r\n"
+                    + "x-ms-error-code: " + now.errorCode() + "\r\n"
+                    + "Content-Type: application/xml\r\n"
+                    + "Content-Length: " + (headRequest ? 0 : body.length) + "\r\n"
+                    + "Connection: close\r\n\r\n";
+            OutputStream out = client.getOutputStream();
+            out.write(response.getBytes(StandardCharsets.US_ASCII));
+            if (!headRequest) {
+                out.write(body);
             }
-        });
-        byte[] payload = response.body();
-        boolean noBody = "HEAD".equals(exchange.getRequestMethod()) || payload.length == 0;
-        exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : payload.length);
-        if (!noBody) {
-            exchange.getResponseBody().write(payload);
+            out.flush();
+        } catch (IOException e) {
+            // the client gave up
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed before the request ended");
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static long contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Long.parseLong(line.substring("content-length:".length()).trim());
+            }
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        client.close();
-    }
-
-    /** The header names the proxy does not pass on (hop-by-hop, or set by the HTTP client itself). */
-    static List<String> notForwarded() {
-        return List.copyOf(NOT_FORWARDED);
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        open.forEach(FaultProxy::closeQuietly);
     }
 }

@@ -56,7 +56,7 @@ public final class TestKafka {
     }
 
     /** What a single broker needs: internal topics with one replica, and no wait for more members. */
-    static Map<String, String> brokerSettings() {
+    public static Map<String, String> brokerSettings() {
         return Map.of(
                 "offsets.topic.replication.factor", "1",
                 "offsets.topic.num.partitions", "3",

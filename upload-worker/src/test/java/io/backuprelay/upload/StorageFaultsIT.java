@@ -64,7 +64,9 @@ class StorageFaultsIT {
 
     @AfterEach
     void tearDown() {
-        proxy.close();
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     @Test
