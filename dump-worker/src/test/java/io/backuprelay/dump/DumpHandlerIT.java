@@ -94,6 +94,57 @@ class DumpHandlerIT {
     }
 
     @Test
+    void aSecondDumpOfTheSameBackupWritesItsOwnFileAndNeverTouchesTheFirst() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        DumpHandler handler = handler(staging, 0, List.of());
+
+        DumpReady first = Json.decode(handler.handle(request, context()).outputs().getFirst().value(), DumpReady.class);
+        byte[] firstBytes = Files.readAllBytes(staging.resolve(first.stagingFile()));
+        DumpReady second = Json.decode(handler.handle(request, context()).outputs().getFirst().value(), DumpReady.class);
+
+        assertThat(second.stagingFile()).isNotEqualTo(first.stagingFile()).startsWith(request.backupId() + ".");
+        assertThat(second.manifestFile()).isNotEqualTo(first.manifestFile());
+        assertThat(staging.resolve(first.stagingFile())).as("an upload reading the first is undisturbed").hasBinaryContent(firstBytes);
+        assertThat(second.slotAt()).isEqualTo(request.slotAt());
+    }
+
+    @Test
+    void aRequestWhoseBackupAlreadySucceededIsAcknowledgedWithoutADump() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(request.backupId(), true,
+                io.backuprelay.common.event.Trigger.MANUAL, Instant.parse("2026-11-26T09:05:00Z"), 10L, "blob", null, null);
+        var status = new io.backuprelay.common.account.BackupStatus("acme", done.endedAt(), request.backupId(), done, null,
+                List.of(done), BackupType.MANUAL, null, null, 0, null);
+        List<Object> started = new CopyOnWriteArrayList<>();
+        DumpHandler handler = handler(staging, 0, List.of(), id -> Optional.of(status),
+                (topic, key, value) -> started.add(value));
+
+        JobResult result = handler.handle(request, context());
+
+        assertThat(result.outputs()).as("no DumpReady, no failure: acknowledged").isEmpty();
+        assertThat(ops).as("no dump started").isEmpty();
+        assertThat(started).isEmpty();
+        try (Stream<Path> files = Files.list(staging)) {
+            assertThat(files).as("nothing staged").isEmpty();
+        }
+    }
+
+    @Test
+    void aDumpTellsTheSchedulerItStarted() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        List<Object> started = new CopyOnWriteArrayList<>();
+
+        handler(staging, 0, List.of(), id -> Optional.empty(), (topic, key, value) -> started.add(value))
+                .handle(request, context());
+
+        assertThat(started).singleElement().isInstanceOfSatisfying(io.backuprelay.common.event.BackupStarted.class,
+                event -> {
+                    assertThat(event.backupId()).isEqualTo(request.backupId());
+                    assertThat(event.worker()).isEqualTo("dump-test");
+                });
+    }
+
+    @Test
     void aFullStagingDiskFailsTheBackupInPlainWordsAndLeavesNoFile() throws Exception {
         tmpfs = Files.createDirectories(staging.resolve("small-disk"));
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", tmpfs.toString())
@@ -146,6 +197,13 @@ class DumpHandlerIT {
     }
 
     private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients) {
+        return handler(stagingDir, minFreeBytes, recipients, id -> Optional.empty(),
+                io.backuprelay.common.kafka.EventPublisher.NONE);
+    }
+
+    private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients,
+                                java.util.function.Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses,
+                                io.backuprelay.common.kafka.EventPublisher events) {
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"),
                 new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null));
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
@@ -154,7 +212,8 @@ class DumpHandlerIT {
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
-                sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config, ops::add, Clock.systemUTC());
+                sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config, ops::add, Clock.systemUTC(),
+                statuses, events, "dump-test");
     }
 
     private static JobContext context() {

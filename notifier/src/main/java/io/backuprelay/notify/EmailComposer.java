@@ -28,7 +28,8 @@ public final class EmailComposer {
     /**
      * What the email adds beyond the event.
      *
-     * @param nextBackupAt the next automatic backup, if the account has a schedule
+     * @param nextBackupAt after a success, the next automatic backup; after a failure, the next try
+     *                     (both as the scheduler decided them, read from {@code BackupStatus})
      * @param downloadUrl  a read-only link to the blob, for a manual backup whose connection can sign one
      */
     public record Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl) {
@@ -50,7 +51,7 @@ public final class EmailComposer {
         return switch (outcome) {
             case BackupCompleted completed -> completed(completed, account, recipients, extras, style.texts(),
                     style.dates(), style.zone());
-            case BackupFailed failed -> failed(failed, account, recipients, style.texts(), style.dates(), style.zone());
+            case BackupFailed failed -> failed(failed, account, recipients, extras, style.texts(), style.dates(), style.zone());
         };
     }
 
@@ -85,7 +86,7 @@ public final class EmailComposer {
                 format(texts, "completed.intro", account.displayName()), rows, null, texts, messageId(event));
     }
 
-    private Email failed(BackupFailed event, Account account, List<String> recipients, ResourceBundle texts,
+    private Email failed(BackupFailed event, Account account, List<String> recipients, Extras extras, ResourceBundle texts,
                          DateTimeFormatter dates, ZoneId zone) {
         List<Row> rows = new ArrayList<>(List.of(
                 row(texts, "label.failedStep", texts.getString("stage." + event.stage())),
@@ -93,9 +94,7 @@ public final class EmailComposer {
                 row(texts, "label.when", when(dates, zone, event.occurredAt())),
                 row(texts, "label.type", texts.getString("trigger." + event.trigger())),
                 row(texts, "label.backupId", event.backupId())));
-        if (event.willRetry() && event.nextRetryAt() != null) {
-            rows.add(row(texts, "label.nextTry", when(dates, zone, event.nextRetryAt())));
-        }
+        extras.nextBackupAt().ifPresent(next -> rows.add(row(texts, "label.nextTry", when(dates, zone, next))));
         return email(recipients, format(texts, "failed.subject", account.displayName()),
                 format(texts, "failed.intro", account.displayName()), rows,
                 texts.getString("advice." + event.stage()), texts, messageId(event));

@@ -42,10 +42,12 @@ public final class NotifierWorker implements Closeable {
                 bytes -> Json.decode(bytes, Connection.class));
         var sent = new CompactedTopicView<>(kafka, "notifier-sent", kafka.topics().notifications(),
                 bytes -> Json.decode(bytes, SentNotification.class));
-        this.views = List.of(accounts, settings, connections, sent);
+        var statuses = new CompactedTopicView<>(kafka, "notifier-status", kafka.topics().status(),
+                bytes -> Json.decode(bytes, io.backuprelay.common.account.BackupStatus.class));
+        this.views = List.of(accounts, settings, connections, sent, statuses);
         this.ops = OpsPublisher.kafka(kafka, "notifier-ops");
         NotifyHandler handler = new NotifyHandler(kafka.topics(),
-                new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, sent::get), sealer,
+                new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, sent::get, statuses::get), sealer,
                 new EmailComposer(), sender, ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("notifier", kafka.topics().prefix() + NotifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), 4, Duration.ofSeconds(10), config.retry()),

@@ -1,5 +1,7 @@
 package io.backuprelay.notify;
 
+import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobLinks;
 import io.backuprelay.common.account.Account;
@@ -44,11 +46,20 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private static final Duration LINK_VALIDITY = Duration.ofDays(7);
 
     /** Where the handler looks things up: each a view of a compacted topic. */
+    /**
+     * @param statuses each account's {@code BackupStatus}, as the scheduler publishes it: the only
+     *                 source of the next automatic backup and the next retry
+     */
     public record Lookups(Function<String, Optional<Account>> accounts,
                           Function<String, Optional<BackupSettings>> settings,
                           Function<String, Optional<Connection>> connections,
-                          Function<String, Optional<SentNotification>> sent) {
+                          Function<String, Optional<SentNotification>> sent,
+                          Function<String, Optional<BackupStatus>> statuses) {
     }
+
+    /** How long an email waits for the scheduler to record the outcome, to say what comes next. */
+    static final Duration STATUS_WAIT = Duration.ofSeconds(10);
+    private static final Duration STATUS_POLL = Duration.ofMillis(250);
 
     private final Topics topics;
     private final Lookups lookups;
@@ -144,19 +155,39 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                 accountId, email.to().size(), where);
     }
 
-    private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings) {
+    private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings) throws InterruptedException {
+        Optional<Instant> next = nextFromTheScheduler(outcome);
         if (!(outcome instanceof BackupCompleted completed)) {
-            return EmailComposer.Extras.none();
+            boolean manual = outcome instanceof BackupFailed failed && failed.trigger() == Trigger.MANUAL;
+            return new EmailComposer.Extras(manual ? Optional.empty() : next, Optional.empty());
         }
-        Optional<Instant> next = settings.filter(s -> s.backupType() != BackupType.MANUAL && s.destinationConnectionId() != null)
-                .flatMap(s -> s.backupType().interval())
-                .map(interval -> completed.endedAt().plus(interval));
         Optional<String> link = Optional.empty();
         if (completed.trigger() == Trigger.MANUAL && completed.connectionId() != null) {
             link = lookups.connections().apply(Connection.key(completed.accountId(), completed.connectionId()))
                     .flatMap(connection -> downloadLink(connection, completed));
         }
         return new EmailComposer.Extras(next, link);
+    }
+
+    /**
+     * The next automatic backup (after a success) or retry (after a failure), as the scheduler
+     * decided it once it recorded this outcome; empty when automatic backups are off or paused, or
+     * when the scheduler has not recorded the outcome within {@link #STATUS_WAIT}.
+     */
+    private Optional<Instant> nextFromTheScheduler(BackupOutcome outcome) throws InterruptedException {
+        long deadline = System.nanoTime() + STATUS_WAIT.toNanos();
+        while (true) {
+            Optional<BackupStatus> status = lookups.statuses().apply(outcome.accountId());
+            if (status.isPresent() && status.get().recent().stream().anyMatch(o -> o.backupId().equals(outcome.backupId()))) {
+                return Optional.ofNullable(status.get().nextDueAt());
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("The scheduler has not recorded backup {} of account {} yet; the email says nothing of the next one",
+                        outcome.backupId(), outcome.accountId());
+                return Optional.empty();
+            }
+            Thread.sleep(STATUS_POLL.toMillis()); // the scheduler records an outcome within a second or so
+        }
     }
 
     private Optional<String> downloadLink(Connection connection, BackupCompleted completed) {

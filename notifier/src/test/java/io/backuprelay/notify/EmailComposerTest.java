@@ -57,7 +57,8 @@ class EmailComposerTest {
         BackupFailed failed = BackupFailed.of(request, FailureStage.UPLOAD,
                 "Storage account 'acmeblobs' rejected the access key.", START.plus(Duration.ofMinutes(3)));
 
-        Email email = composer.compose(failed, account("Acme Ltd", locale), List.of("ana@acme.example"));
+        Email email = composer.compose(failed, account("Acme Ltd", locale), List.of("ana@acme.example"),
+                new EmailComposer.Extras(Optional.of(START.plus(Duration.ofMinutes(18))), Optional.empty()));
 
         assertThat(email.subject()).isEqualTo(subject);
         assertThat(email.text()).contains(step).contains("Storage account 'acmeblobs' rejected the access key.")

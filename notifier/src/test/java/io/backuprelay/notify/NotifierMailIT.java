@@ -94,7 +94,7 @@ class NotifierMailIT {
         String account = register(locale, "Tenant", BackupType.EVERY_7_DAYS);
         String blobName = "backups/" + account + "/2026/11/" + account + ".dump.zst";
         container.getBlobClient(blobName).upload(BinaryData.fromString("the archive of " + account));
-        publish(completed(account, blobName));
+        publish(completed(account, blobName), ENDED.plus(Duration.ofDays(7)));
 
         MimeMessage email = awaitOneEmail(account);
 
@@ -124,7 +124,7 @@ class NotifierMailIT {
         BackupRequested request = new BackupRequested(1, "e", UUID.randomUUID().toString(), account, ENDED,
                 Trigger.SCHEDULED, 1, "scheduler", "main");
         publish(BackupFailed.of(request, FailureStage.DUMP, "Cannot reach the database server db:5432 (connection refused).",
-                ENDED.plusSeconds(20)));
+                ENDED.plusSeconds(20)), ENDED.plusSeconds(20).plus(Duration.ofMinutes(15)));
 
         MimeMessage email = awaitOneEmail(account);
 
@@ -246,6 +246,18 @@ class NotifierMailIT {
     }
 
     private static void publish(BackupEvent event) {
+        publish(event, null);
+    }
+
+    /** As the pipeline would: the scheduler records an outcome (with what comes next) as the notifier reads it. */
+    private static void publish(BackupEvent event, Instant next) {
+        if (event instanceof io.backuprelay.common.event.BackupOutcome outcome) {
+            var summary = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(outcome.backupId(),
+                    outcome instanceof BackupCompleted, outcome.trigger(), outcome.occurredAt(), null, null, null, null);
+            KafkaProbe.send(topics.status(), event.accountId(), Json.encode(new io.backuprelay.common.account.BackupStatus(
+                    event.accountId(), null, null, summary, null, List.of(summary), BackupType.EVERY_7_DAYS,
+                    io.backuprelay.common.account.ScheduleState.SCHEDULED, next, 0, null)));
+        }
         KafkaProbe.send(topics.outcomes(), event.accountId(), Json.encode(event));
     }
 

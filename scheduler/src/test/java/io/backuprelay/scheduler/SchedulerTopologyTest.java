@@ -285,20 +285,45 @@ class SchedulerTopologyTest {
     void aBackupWithNoOutcomeAfterTheTimeoutIsDeclaredFailedSoTheAccountIsNeverBlocked() {
         start(1000);
         BackupRequested manual = manualBackup("acme", T0);
+        Instant startedAt = T0.plus(Duration.ofHours(1));
+        started(manual, startedAt);
 
-        advanceTo(T0.plus(Duration.ofHours(6)).minusSeconds(1));
-        assertThat(drainOutcomes()).isEmpty();
-        advanceTo(T0.plus(Duration.ofHours(6)));
+        advanceTo(startedAt.plus(Duration.ofHours(6)).minusSeconds(1));
+        assertThat(drainOutcomes()).as("the timeout counts from the start, not the request").isEmpty();
+        advanceTo(startedAt.plus(Duration.ofHours(6)));
         List<BackupFailed> failures = drainOutcomes();
 
         assertThat(failures).hasSize(1);
         BackupFailed timeout = failures.getFirst();
         assertThat(timeout.backupId()).isEqualTo(manual.backupId());
         assertThat(timeout.stage()).isEqualTo(FailureStage.TIMEOUT);
-        assertThat(timeout.reason()).isEqualTo("The backup had no outcome 6 h after it was requested, so it was declared failed.");
+        assertThat(timeout.reason()).isEqualTo("The backup had no outcome 6 h after a worker started it, so it was declared failed.");
         assertThat(timeout.willRetry()).isFalse();
         assertThat(status("acme").state()).isNotEqualTo(ScheduleState.RUNNING);
         assertThat(status("acme").lastOutcome().failedStage()).isEqualTo(FailureStage.TIMEOUT);
+    }
+
+    @Test
+    void aBackupWaitingForAWorkerIsNeverTimedOutNorRequestedTwice() {
+        start(1000);
+        automatic("acme", BackupType.EVERY_7_DAYS);
+        complete(manualBackup("acme", T0), T0);
+        Instant due = T0.plus(Duration.ofDays(7));
+        advanceTo(due);
+        BackupRequested scheduled = drainRequests().getFirst();
+
+        advanceTo(due.plus(Duration.ofHours(7)));
+        advanceTo(due.plus(Duration.ofDays(2)));
+        assertThat(drainOutcomes()).as("a queued backup is not timed out").isEmpty();
+        assertThat(drainRequests()).as("nor requested again").isEmpty();
+        assertThat(status("acme").state()).isEqualTo(ScheduleState.RUNNING);
+        assertThat(status("acme").inFlight().startedAt()).isNull();
+
+        Instant startedAt = due.plus(Duration.ofDays(2)).plusSeconds(5);
+        started(scheduled, startedAt);
+        assertThat(status("acme").inFlight().startedAt()).isEqualTo(startedAt);
+        advanceTo(startedAt.plus(Duration.ofHours(6)));
+        assertThat(drainOutcomes()).extracting(BackupFailed::stage).containsExactly(FailureStage.TIMEOUT);
     }
 
     @Test
@@ -309,11 +334,13 @@ class SchedulerTopologyTest {
         Instant due = T0.plus(Duration.ofDays(7));
         advanceTo(due);
         BackupRequested scheduled = drainRequests().getFirst();
+        started(scheduled, due);
 
         advanceTo(due.plus(Duration.ofHours(6)));
         BackupFailed timeout = drainOutcomes().getFirst();
         assertThat(timeout.willRetry()).isTrue();
         assertThat(timeout.nextRetryAt()).isEqualTo(due.plus(Duration.ofHours(6)).plus(Duration.ofMinutes(15)));
+        assertThat(status("acme").nextDueAt()).isEqualTo(timeout.nextRetryAt());
 
         complete(scheduled, due.plus(Duration.ofHours(7)));
         assertThat(status("acme").lastSuccessAt()).isEqualTo(due.plus(Duration.ofHours(7)));
@@ -335,8 +362,8 @@ class SchedulerTopologyTest {
             BackupFailed failed = BackupFailed.of(attempt, FailureStage.UPLOAD, "Storage account refused", failedAt);
             send(outcomesIn, failed);
             Instant retryAt = failedAt.plus(expectedWaits.get(i));
-            assertThat(failed.nextRetryAt()).as("the failure says when the next try is").isEqualTo(retryAt);
-            assertThat(status("acme").nextDueAt()).isEqualTo(retryAt);
+            assertThat(failed.willRetry()).as("a worker does not decide retries").isFalse();
+            assertThat(status("acme").nextDueAt()).as("the scheduler does, on the status").isEqualTo(retryAt);
             assertThat(status("acme").consecutiveFailures()).isEqualTo(i + 1);
 
             advanceTo(retryAt.minusSeconds(1));
@@ -469,6 +496,11 @@ class SchedulerTopologyTest {
         BackupRequested request = BackupRequested.manual(account, "main", "admin", at);
         send(requestsIn, request);
         return request;
+    }
+
+    private void started(BackupRequested request, Instant at) {
+        send(outcomesIn, new io.backuprelay.common.event.BackupStarted(1, "s-" + request.backupId(), request.backupId(),
+                request.accountId(), at, request.trigger(), request.attempt(), "dump-1"));
     }
 
     private void complete(BackupRequested request, Instant at) {

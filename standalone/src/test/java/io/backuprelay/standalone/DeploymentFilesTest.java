@@ -77,6 +77,22 @@ class DeploymentFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    void dockerWaitsForTheGraceOfRunningJobsAndChecksLivenessWithTheServicesOwnJar(String name) throws Exception {
+        JsonNode service = compose().get("services").get(name);
+        java.time.Duration grace = java.time.Duration.parse("PT" + service.get("stop_grace_period").asText().toUpperCase());
+        ConfigSource defaults = new ConfigSource(Map.of());
+        assertThat(grace).as("Docker's stop grace exceeds the service's own, plus its cleanup")
+                .isGreaterThan(DumpWorkerConfig.from(defaults).shutdownGrace().plusSeconds(30))
+                .isGreaterThan(UploadWorkerConfig.from(defaults).shutdownGrace().plusSeconds(30));
+        List<String> test = java.util.stream.StreamSupport.stream(service.get("healthcheck").get("test").spliterator(), false)
+                .map(JsonNode::asText).toList();
+        assertThat(test).containsSubsequence("CMD", "java", "-cp", "app.jar",
+                io.backuprelay.common.service.HealthCommand.class.getName(), "http://127.0.0.1:8081/health/live");
+        assertThat(service.get("environment").has("SERVICE_PORT")).as("health is served on the default port 8081").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dump-worker", "upload-worker"})
     void theWorkersShareStagingOnOneVolumeWhereTheyLookForIt(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);

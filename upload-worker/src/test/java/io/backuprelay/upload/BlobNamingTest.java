@@ -28,6 +28,16 @@ class BlobNamingTest {
     }
 
     @Test
+    void theNameDerivesFromTheSlotNeverFromWhenARequestWasEmitted() {
+        Instant slot = Instant.parse("2026-11-26T09:15:00Z");
+        DumpReady first = dumpOf(slot, slot.plusSeconds(3));
+        DumpReady emittedAgainAnHourLater = dumpOf(slot, slot.plusSeconds(3600));
+
+        assertThat(BlobNaming.blobName("b", emittedAgainAnHourLater)).isEqualTo(BlobNaming.blobName("b", first))
+                .isEqualTo("b/acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst");
+    }
+
+    @Test
     void theExtensionSaysHowToOpenTheArchive() {
         assertThat(BlobNaming.blobName("", dump("gzip", "none"))).endsWith(".dump.gz");
         assertThat(BlobNaming.blobName("", dump("zstd", "age-x25519"))).endsWith(".dump.zst.age");
@@ -41,6 +51,12 @@ class BlobNamingTest {
         long fiveTiB = 5L * 1024 * 1024 * mib;
         long block = BlobUploader.blockSize(fiveTiB);
         assertThat((fiveTiB + block - 1) / block).isLessThanOrEqualTo(45_000);
+    }
+
+    private static DumpReady dumpOf(Instant slot, Instant requestEmittedAt) {
+        return new DumpReady(1, "e", BACKUP_ID, "acme", requestEmittedAt.plusSeconds(60), Trigger.SCHEDULED, "main",
+                requestEmittedAt, BACKUP_ID + ".x.archive", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", "zstd",
+                "none", requestEmittedAt, requestEmittedAt.plusSeconds(59), 1, null, slot);
     }
 
     private static DumpReady dump(String compression, String encryption) {

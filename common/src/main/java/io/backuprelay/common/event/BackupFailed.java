@@ -8,6 +8,9 @@ import java.util.Objects;
  * A backup ended without a verified blob.
  *
  * @param reason      plain words a super-administrator can act on; never a stack trace or a secret
+ * @param willRetry   whether the scheduler will try again: set only on the failures the scheduler
+ *                    itself declares (timeouts); a worker cannot know, and leaves it false. The
+ *                    scheduler's decision for every failure is on {@code BackupStatus.nextDueAt}
  * @param nextRetryAt when the next automatic try is, if {@code willRetry}
  * @param attempt     which try of its due slot this was (added in version 1; 1 when absent)
  */
@@ -36,7 +39,7 @@ public record BackupFailed(
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** A failure of the given request; an automatic one says when it will be tried again. */
+    /** A failure of the given request, as a worker reports it. */
     public static BackupFailed of(BackupRequested request, FailureStage stage, String reason, Instant now) {
         return of(request.backupId(), request.accountId(), request.trigger(), request.attempt(), request.occurredAt(),
                 stage, reason, now);
@@ -50,8 +53,13 @@ public record BackupFailed(
 
     public static BackupFailed of(String backupId, String accountId, Trigger trigger, int attempt, Instant startedAt,
                                   FailureStage stage, String reason, Instant now) {
-        Instant nextTry = AutomaticRetry.nextTry(trigger, attempt, now).orElse(null);
         return new BackupFailed(CURRENT_VERSION, Events.newEventId(), backupId, accountId, now, trigger, stage, reason,
-                nextTry != null, nextTry, startedAt, attempt);
+                false, null, startedAt, attempt);
+    }
+
+    /** The same failure, saying when the scheduler will try again ({@code null}: it will not). */
+    public BackupFailed withNextTry(Instant nextTry) {
+        return new BackupFailed(version, eventId, backupId, accountId, occurredAt, trigger, stage, reason, nextTry != null,
+                nextTry, startedAt, attempt);
     }
 }

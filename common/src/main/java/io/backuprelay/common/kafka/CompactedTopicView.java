@@ -43,6 +43,8 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
     private final Map<String, V> values = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     private final Duration syncTimeout;
+    /** The component's name in health: its client id, unique in the process (several views may read one topic). */
+    private final String name;
     private volatile boolean closing;
     private volatile long caughtUpNanos;
     private volatile String lastProblem;
@@ -50,10 +52,12 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
     private Thread thread;
 
     public CompactedTopicView(KafkaSettings kafka, String clientId, String topic, Function<byte[], V> decoder) {
-        this(new KafkaConsumer<>(kafka.reader(clientId)), topic, decoder, Duration.ofSeconds(30));
+        this(new KafkaConsumer<>(kafka.reader(clientId)), "view-" + clientId, topic, decoder, Duration.ofSeconds(30));
     }
 
-    CompactedTopicView(Consumer<String, byte[]> consumer, String topic, Function<byte[], V> decoder, Duration syncTimeout) {
+    CompactedTopicView(Consumer<String, byte[]> consumer, String name, String topic, Function<byte[], V> decoder,
+                       Duration syncTimeout) {
+        this.name = name;
         this.consumer = consumer;
         this.topic = topic;
         this.decoder = decoder;
@@ -99,7 +103,6 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
     /** Alive while its thread reads; ready once it has caught up with the topic in the last few seconds. */
     @Override
     public ComponentHealth health() {
-        String name = "view-" + topic;
         if (death != null) {
             return ComponentHealth.dead(name, "stopped: " + death);
         }

@@ -171,7 +171,13 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             fail(e);
         } finally {
             jobThreads.shutdownNow();
-            closeQuietly(consumer::close);
+            // A stop asked for leaves the group, so the others take the partitions at once; a failed
+            // (fenced) instance stays, as a crashed one does, for its restart to take them back.
+            closeQuietly(() -> consumer.close(org.apache.kafka.clients.consumer.CloseOptions
+                    .groupMembershipOperation(failure == null
+                            ? org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                            : org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                    .withTimeout(Duration.ofSeconds(10))));
             closeQuietly(committer::close);
             state = failure == null ? State.STOPPED : State.FAILED;
             log.info("{} stopped ({})", config.name(), state);
@@ -355,6 +361,11 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             }
             iterator.remove();
             running.remove(job.partition);
+            // The next record is the one after the job's: a fetch made while the job ran (after the
+            // partition came back in a rebalance) may have rewound the position to the job's own.
+            if (consumer.assignment().contains(job.partition)) {
+                consumer.seek(job.partition, job.record.offset() + 1);
+            }
             committedJobs.incrementAndGet();
             if (done.deadLetter) {
                 deadLettered.incrementAndGet();

@@ -48,9 +48,11 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
      * between instances on one host, and stay the same across a restart).
      */
     public static KafkaSettings from(ConfigSource config) {
+        String port = config.string("SERVICE_PORT", "8081");
+        // Port 0 picks a free port at each start, so it cannot tell instances apart: then the id is random.
         String instanceId = config.optional("BACKUPRELAY_INSTANCE_ID")
-                .orElseGet(() -> hostName() + "-" + config.string("SERVICE_PORT", "8081"));
-        if (!instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+                .orElseGet(() -> "0".equals(port) ? null : hostName() + "-" + port);
+        if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_INSTANCE_ID",
                     "must be 1 to 100 letters, digits, '.', '_' or '-', is '" + instanceId + "'");
         }

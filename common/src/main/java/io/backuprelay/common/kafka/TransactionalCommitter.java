@@ -36,7 +36,7 @@ final class TransactionalCommitter implements Closeable {
     private boolean initialized;
     /** The job whose transaction is begun but not yet committed, if any. */
     private Object open;
-    private long notBeforeNanos;
+    private volatile long notBeforeNanos;
     private int failures;
 
     TransactionalCommitter(String name, Supplier<Producer<String, byte[]>> factory) {
@@ -107,7 +107,8 @@ final class TransactionalCommitter implements Closeable {
                 throw e;
             }
             backOff("the commit of " + partition + "@" + (nextOffset - 1) + " failed; it is tried again", e);
-            abortOpen();
+            // Whatever state the failure left (a begun transaction, an abortable error), abort it.
+            abortOrReplace();
             return false;
         }
     }
@@ -125,9 +126,12 @@ final class TransactionalCommitter implements Closeable {
     }
 
     private void abortOpen() {
-        if (open == null) {
-            return;
+        if (open != null) {
+            abortOrReplace();
         }
+    }
+
+    private void abortOrReplace() {
         open = null;
         try {
             producer.abortTransaction();

@@ -10,7 +10,6 @@ import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOverdue;
-import io.backuprelay.common.event.AutomaticRetry;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.DumpReady;
@@ -32,7 +31,7 @@ import java.util.Optional;
  *       connection is disabled or gone;</li>
  *   <li>nothing is requested while a backup runs; one with no outcome after {@code inFlightTimeout}
  *       is declared failed (stage TIMEOUT);</li>
- *   <li>a failed automatic backup is retried per {@link io.backuprelay.common.event.AutomaticRetry}
+ *   <li>a failed automatic backup is retried per {@link AutomaticRetry}
  *       until one succeeds;</li>
  *   <li>a scheduled backupId derives from the account, the due slot and the attempt.</li>
  * </ul>
@@ -83,7 +82,8 @@ public final class ScheduleRules {
             BackupFailed timedOut = BackupFailed.of(inFlight.backupId(), schedule.accountId(), inFlight.trigger(),
                     inFlight.attempt(), inFlight.requestedAt(), FailureStage.TIMEOUT,
                     "The backup had no outcome " + hours(inFlightTimeout) + " after a worker started it, so it was"
-                            + " declared failed.", now);
+                            + " declared failed.", now)
+                    .withNextTry(AutomaticRetry.nextTry(inFlight.trigger(), inFlight.attempt(), now).orElse(null));
             return new Wake.TimedOut(timedOut, onEvent(schedule, timedOut));
         }
         Optional<Instant> due = dueAt(schedule);

@@ -1,4 +1,6 @@
-package io.backuprelay.common.event;
+package io.backuprelay.scheduler.schedule;
+
+import io.backuprelay.common.event.Trigger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,8 +9,8 @@ import java.util.Optional;
 
 /**
  * When a failed automatic backup is tried again: 15 minutes after the first failure, then 1 hour,
- * 4 hours, and then daily until one succeeds. The workers use it to say in {@code BackupFailed}
- * when the next try is; the scheduler uses the same rule to make that try.
+ * 4 hours, and then daily until one succeeds. Only the scheduler decides this; the next try is
+ * published on {@code BackupStatus.nextDueAt}, where the notifier and the console read it.
  */
 public final class AutomaticRetry {
 

@@ -1,0 +1,73 @@
+package io.backuprelay.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.backuprelay.testkit.ScratchDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker killed with SIGKILL while pg_dump runs: the tool must not outlive it and keep its locks
+ * on the tenant's database, and its password file must not outlive the worker's restart.
+ */
+class DumpToolsDieWithTheirWorkerIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pgDumpEndsWhenItsWorkerIsKilledAndTheRestartSweepsItsPasswordFile() throws Exception {
+        Path staging = Files.createDirectories(dir.resolve("staging"));
+        Path credentials = dir.resolve("credentials");
+        try (ScratchDatabase db = ScratchDatabase.postgres(); Connection lock = db.connect()) {
+            db.execute("CREATE TABLE invoice (id serial PRIMARY KEY, total numeric)");
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                // pg_dump waits on this lock, holding its own on the rest of the database, until it is stopped.
+                statement.execute("LOCK TABLE invoice IN ACCESS EXCLUSIVE MODE");
+            }
+            Process worker = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), KilledWorkerDumpMain.class.getName(), db.name(),
+                    staging.toString(), credentials.toString()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> dumpSessions(db) > 0);
+                assertThat(credentials).isDirectoryContaining(p -> p.toString().endsWith(".pgpass"));
+
+                worker.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup in the JVM
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> dumpSessions(db) == 0);
+                assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains("pg_dump")
+                                && p.info().commandLine().orElse("").contains(db.name())))
+                        .as("no pg_dump of this database is left").isEmpty();
+            } finally {
+                worker.destroyForcibly();
+            }
+            lock.rollback();
+        }
+        assertThat(new CredentialFiles(credentials).sweep()).as("the restarted worker sweeps the password file").isEqualTo(1);
+        try (var left = Files.list(credentials)) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(Files.getPosixFilePermissions(credentials)).containsOnly(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+                java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+    }
+
+    private static int dumpSessions(ScratchDatabase db) throws Exception {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.name()
+                     + "' AND application_name = 'backuprelay'")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+}
