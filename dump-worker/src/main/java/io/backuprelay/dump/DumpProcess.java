@@ -88,10 +88,16 @@ public final class DumpProcess {
         }
     }
 
+    /**
+     * Kills the tool and the guard's watcher first, so the guard (their parent) reaps them and exits
+     * with the tool's status; the guard itself only if it does not.
+     */
     private static void stop(Process process, CompletableFuture<?> copy) throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
         try {
             copy.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException ignored) {
@@ -106,10 +112,11 @@ public final class DumpProcess {
      * unchanged; its stdin is {@code /dev/null}.
      */
     static List<String> guarded(List<String> command) {
+        // The watcher waits with the shell's own read (no extra process) until the pipe closes.
         String guard = "exec 3<&0\n"
                 + "\"$@\" </dev/null 3<&- &\n"
                 + "child=$!\n"
-                + "( cat <&3 >/dev/null; kill -TERM \"$child\" 2>/dev/null; sleep 5; kill -KILL \"$child\" 2>/dev/null ) >/dev/null 2>&1 &\n"
+                + "( read -r _ <&3; kill -TERM \"$child\" 2>/dev/null; sleep 5; kill -KILL \"$child\" 2>/dev/null ) >/dev/null 2>&1 &\n"
                 + "watcher=$!\n"
                 + "exec 3<&-\n"
                 + "wait \"$child\"; rc=$?\n"

@@ -38,7 +38,7 @@ class DumpToolsDieWithTheirWorkerIT {
                     staging.toString(), credentials.toString()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> dumpSessions(db) > 0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> dumpSessionsWaitingOnTheLock(db) > 0);
                 assertThat(credentials).isDirectoryContaining(p -> p.toString().endsWith(".pgpass"));
 
                 worker.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup in the JVM
@@ -63,9 +63,17 @@ class DumpToolsDieWithTheirWorkerIT {
     }
 
     private static int dumpSessions(ScratchDatabase db) throws Exception {
+        return count(db, "");
+    }
+
+    private static int dumpSessionsWaitingOnTheLock(ScratchDatabase db) throws Exception {
+        return count(db, " AND wait_event_type = 'Lock'");
+    }
+
+    private static int count(ScratchDatabase db, String condition) throws Exception {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.name()
-                     + "' AND application_name = 'backuprelay'")) {
+                     + "' AND application_name = 'backuprelay'" + condition)) {
             rows.next();
             return rows.getInt(1);
         }

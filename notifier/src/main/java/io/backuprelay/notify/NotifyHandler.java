@@ -126,7 +126,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         }
         Optional<BackupSettings> settings = lookups.settings().apply(outcome.accountId());
         List<String> recipients = recipients(account.get(), settings);
-        Email email = composer.compose(outcome, account.get(), recipients, extras(outcome, settings));
+        Email email = composer.compose(outcome, account.get(), recipients, extras(outcome, settings, context));
         deliver(email, outcome.backupId(), outcome.accountId(), context);
         var record = new SentNotification(outcome.backupId(), outcome.accountId(),
                 outcome.getClass().getSimpleName(), messageId, recipients, clock.instant());
@@ -155,8 +155,10 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                 accountId, email.to().size(), where);
     }
 
-    private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings) throws InterruptedException {
-        Optional<Instant> next = nextFromTheScheduler(outcome);
+    private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings, JobContext context)
+            throws InterruptedException {
+        // Only the first try waits for the scheduler; a retry (the mail server was away) looks once.
+        Optional<Instant> next = nextFromTheScheduler(outcome, context.attempt() == 1 ? STATUS_WAIT : Duration.ZERO);
         if (!(outcome instanceof BackupCompleted completed)) {
             boolean manual = outcome instanceof BackupFailed failed && failed.trigger() == Trigger.MANUAL;
             return new EmailComposer.Extras(manual ? Optional.empty() : next, Optional.empty());
@@ -172,10 +174,10 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     /**
      * The next automatic backup (after a success) or retry (after a failure), as the scheduler
      * decided it once it recorded this outcome; empty when automatic backups are off or paused, or
-     * when the scheduler has not recorded the outcome within {@link #STATUS_WAIT}.
+     * when the scheduler has not recorded the outcome within {@code wait}.
      */
-    private Optional<Instant> nextFromTheScheduler(BackupOutcome outcome) throws InterruptedException {
-        long deadline = System.nanoTime() + STATUS_WAIT.toNanos();
+    private Optional<Instant> nextFromTheScheduler(BackupOutcome outcome, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             Optional<BackupStatus> status = lookups.statuses().apply(outcome.accountId());
             if (status.isPresent() && status.get().recent().stream().anyMatch(o -> o.backupId().equals(outcome.backupId()))) {

@@ -67,7 +67,7 @@ final class Demo implements Closeable {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("CONSOLE_PORT", environment.string("CONSOLE_PORT", "8080"));
         defaults.put("SCHEDULER_TICK_INTERVAL", environment.string("SCHEDULER_TICK_INTERVAL", "PT2S"));
-        stack = Standalone.start(environment.with(defaults));
+        stack = Standalone.start(environment.with(defaults), System::exit);
         consoleUrl = "http://127.0.0.1:" + stack.consolePort() + "/";
 
         String secret = environment.optional("CONSOLE_JWT_SECRET")

@@ -37,7 +37,7 @@ interface JobMetrics {
                 .tag("worker", name).register(registry);
         FunctionCounter.builder("backuprelay.jobs.dead.lettered", worker.deadLettered, AtomicLong::get)
                 .tag("worker", name).register(registry);
-        FunctionCounter.builder("backuprelay.jobs.rebalances", worker.rebalances, AtomicLong::get)
+        FunctionCounter.builder("backuprelay.jobs.rebalances", worker.rebalanceCounter(), AtomicLong::get)
                 .tag("worker", name).register(registry);
         Timer timer = Timer.builder("backuprelay.job.duration").tag("worker", name).register(registry);
         new KafkaClientMetrics(consumer).bindTo(registry);

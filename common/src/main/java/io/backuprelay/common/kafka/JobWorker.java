@@ -8,14 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,15 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -70,24 +64,22 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final JobWorkerConfig config;
     private final Function<byte[], I> decoder;
     private final JobHandler<I> handler;
+    private final RunningJobs running;
     private final Consumer<String, byte[]> consumer;
     private final TransactionalCommitter committer;
+    private final JobRebalanceListener rebalancing;
     private final ExecutorService jobThreads;
     private final FatalErrors fatalErrors;
 
-    /** Jobs by partition, from their start until their commit; changed by the loop thread only. */
-    private final Map<TopicPartition, RunningJob> running = new ConcurrentHashMap<>();
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     /** Finished jobs waiting for their commit, in the order they finished; loop thread only. */
     private final Deque<Finished> toCommit = new ArrayDeque<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    final AtomicLong rebalances = new AtomicLong();
     final AtomicLong committedJobs = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
     private volatile JobMetrics metrics = JobMetrics.NONE;
@@ -105,32 +97,13 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         this.decoder = decoder;
         this.handler = new RetryingHandler<>(handler, config.retry(), RetryingHandler.Sleeper.REAL);
         this.fatalErrors = fatalErrors;
-        this.consumer = new KafkaConsumer<>(consumerProperties(config, kafka));
+        this.running = new RunningJobs(config.name());
+        this.consumer = new KafkaConsumer<>(JobClients.consumer(config, kafka, running::partitions));
         this.committer = new TransactionalCommitter(config.name(),
-                () -> new KafkaProducer<>(producerProperties(config, kafka)));
+                () -> new KafkaProducer<>(JobClients.producer(config, kafka)));
+        this.rebalancing = new JobRebalanceListener(config.name(), running, this::commitFinished,
+                partitions -> assigned = partitions, consumer::assignment);
         this.jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-job-", 0).factory());
-    }
-
-    private java.util.Properties consumerProperties(JobWorkerConfig config, KafkaSettings kafka) {
-        var props = kafka.consumer(config.name() + "-" + kafka.instanceId(), config.groupId());
-        // Static membership: a restart within the session timeout gets its partitions back with no rebalance.
-        props.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, kafka.instanceId());
-        // Cooperative and sticky, and a running job's partition never moves.
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(BusyPartitionsAssignor.class));
-        props.put(BusyPartitionsAssignor.BUSY_PARTITIONS, (java.util.function.Supplier<Set<TopicPartition>>)
-                () -> Set.copyOf(running.keySet()));
-        return props;
-    }
-
-    private static java.util.Properties producerProperties(JobWorkerConfig config, KafkaSettings kafka) {
-        var props = kafka.producer(config.name() + "-" + kafka.instanceId() + "-tx",
-                config.groupId() + "." + kafka.instanceId());
-        // A broker frozen for minutes must not make the coordinator abort a commit in flight
-        // (the broker's transaction.max.timeout.ms is 15 minutes by default).
-        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
-        // A commit waiting on an unreachable broker gives the loop back soon, and is finished later.
-        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        return props;
     }
 
     /** Publishes the worker's meters (see {@link JobMetrics}). */
@@ -149,7 +122,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     public void run() {
         state = State.RUNNING;
         try {
-            consumer.subscribe(List.of(config.inputTopic()), new Rebalancing());
+            consumer.subscribe(List.of(config.inputTopic()), rebalancing);
             log.info("{} consuming {} as group {}", config.name(), config.inputTopic(), config.groupId());
             while (!closing.get() && failure == null) {
                 pollOnce();
@@ -165,7 +138,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             if (failure == null) {
                 drain();
             } else {
-                cancel(List.copyOf(running.values()));
+                running.cancel(running.all());
             }
         } catch (RuntimeException e) {
             fail(e);
@@ -173,11 +146,9 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             jobThreads.shutdownNow();
             // A stop asked for leaves the group, so the others take the partitions at once; a failed
             // (fenced) instance stays, as a crashed one does, for its restart to take them back.
-            closeQuietly(() -> consumer.close(org.apache.kafka.clients.consumer.CloseOptions
-                    .groupMembershipOperation(failure == null
-                            ? org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                            : org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-                    .withTimeout(Duration.ofSeconds(10))));
+            closeQuietly(() -> consumer.close(CloseOptions.groupMembershipOperation(failure == null
+                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                    : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(10))));
             closeQuietly(committer::close);
             state = failure == null ? State.STOPPED : State.FAILED;
             log.info("{} stopped ({})", config.name(), state);
@@ -191,7 +162,8 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         closing.set(true);
         consumer.wakeup();
         try {
-            stopped.await(config.shutdownGrace().plus(CLEANUP_TIMEOUT).plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            stopped.await(config.shutdownGrace().plus(RunningJobs.CLEANUP_TIMEOUT).plusSeconds(10).toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -208,7 +180,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     /** How many times this instance lost or gave up partitions in a rebalance. */
     public long rebalances() {
-        return rebalances.get();
+        return rebalancing.rebalances.get();
     }
 
     /** How many jobs' results and offsets this instance committed. */
@@ -231,7 +203,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         return state == State.RUNNING;
     }
 
-    /** Alive unless failed; ready while consuming with its transactions registered and no commit waiting out a failure. */
+    /** Alive unless failed or stopped; ready while consuming with no commit waiting out a failure. */
     @Override
     public ComponentHealth health() {
         String detail = state + ", " + running.size() + " job(s)";
@@ -249,12 +221,16 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    AtomicLong rebalanceCounter() {
+        return rebalancing.rebalances;
+    }
+
     private void pollOnce() {
         committer.initialize();
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
-            if (running.containsKey(partition) || running.size() >= config.maxConcurrentJobs() || closing.get()) {
+            if (running.has(partition) || running.size() >= config.maxConcurrentJobs() || closing.get()) {
                 consumer.seek(partition, batch.getFirst().offset());
                 continue;
             }
@@ -269,24 +245,23 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     }
 
     private void startJob(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
-        RunningJob job = new RunningJob(partition, record);
-        running.put(partition, job);
+        RunningJobs.Job job = running.start(partition, record);
         consumer.pause(List.of(partition));
         job.thread = jobThreads.submit(() -> runJob(job));
     }
 
     private void adjustPauses() {
-        Set<TopicPartition> assigned = consumer.assignment();
+        Set<TopicPartition> assignment = consumer.assignment();
         Set<TopicPartition> paused = running.size() >= config.maxConcurrentJobs() || closing.get()
-                ? assigned
-                : running.keySet();
-        consumer.pause(paused.stream().filter(assigned::contains).toList());
-        consumer.resume(assigned.stream().filter(p -> !paused.contains(p)).toList());
+                ? assignment
+                : running.partitions();
+        consumer.pause(paused.stream().filter(assignment::contains).toList());
+        consumer.resume(assignment.stream().filter(p -> !paused.contains(p)).toList());
     }
 
     // ---- on a job thread ----
 
-    private void runJob(RunningJob job) {
+    private void runJob(RunningJobs.Job job) {
         ConsumerRecord<String, byte[]> record = job.record;
         long started = System.nanoTime();
         try {
@@ -299,7 +274,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             }
             JobResult result = handler.handle(input,
                     new JobContext(record.topic(), record.partition(), record.offset(), record.key(), 1));
-            finished.add(new Finished(job, toRecords(result.outputs()), result.afterCommit()));
+            finished.add(new Finished(job, toRecords(result.outputs()), result.afterCommit(), false));
         } catch (InterruptedException e) {
             log.info("{} job for {}@{} stopped before it ended", config.name(), job.partition, record.offset());
         } catch (Exception e) {
@@ -320,7 +295,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         }
     }
 
-    private void deadLetter(RunningJob job, Exception error) {
+    private void deadLetter(RunningJobs.Job job, Exception error) {
         log.warn("{} sends {}@{} (key {}) to {}: {}", config.name(), job.partition, job.record.offset(),
                 job.record.key(), config.deadLetterTopic(), error.getMessage());
         finished.add(new Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)), null, true));
@@ -341,8 +316,8 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         finished.drainTo(toCommit);
         for (var iterator = toCommit.iterator(); iterator.hasNext(); ) {
             Finished done = iterator.next();
-            RunningJob job = done.job;
-            if (running.get(job.partition) != job) {
+            RunningJobs.Job job = done.job;
+            if (!running.current(job)) {
                 committer.abandon(job); // its partition moved away: the next owner redoes it
                 iterator.remove();
                 continue;
@@ -360,23 +335,28 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
                 return;
             }
             iterator.remove();
-            running.remove(job.partition);
-            // The next record is the one after the job's: a fetch made while the job ran (after the
-            // partition came back in a rebalance) may have rewound the position to the job's own.
-            if (consumer.assignment().contains(job.partition)) {
-                consumer.seek(job.partition, job.record.offset() + 1);
-            }
-            committedJobs.incrementAndGet();
-            if (done.deadLetter) {
-                deadLettered.incrementAndGet();
-            }
-            done.records.forEach(record -> metrics.committed(record.value()));
-            try {
-                done.afterCommit.run();
-            } catch (RuntimeException e) {
-                log.warn("{} after-commit step of {}@{} failed: {}", config.name(), job.partition, job.record.offset(),
-                        e.toString());
-            }
+            committed(done);
+        }
+    }
+
+    private void committed(Finished done) {
+        RunningJobs.Job job = done.job;
+        running.committed(job);
+        // The next record is the one after the job's: a fetch made while the job ran (after the
+        // partition came back in a rebalance) may have rewound the position to the job's own.
+        if (consumer.assignment().contains(job.partition)) {
+            consumer.seek(job.partition, job.record.offset() + 1);
+        }
+        committedJobs.incrementAndGet();
+        if (done.deadLetter) {
+            deadLettered.incrementAndGet();
+        }
+        done.records.forEach(record -> metrics.committed(record.value()));
+        try {
+            done.afterCommit.run();
+        } catch (RuntimeException e) {
+            log.warn("{} after-commit step of {}@{} failed: {}", config.name(), job.partition, job.record.offset(),
+                    e.toString());
         }
     }
 
@@ -399,29 +379,8 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         if (!running.isEmpty()) {
             log.warn("{} cancels {} job(s) still running after the grace period; their inputs stay uncommitted",
                     config.name(), running.size());
-            cancel(List.copyOf(running.values()));
-        }
-    }
-
-    /** Interrupts the jobs, waits for them to clean up, and forgets them without committing. */
-    private void cancel(Collection<RunningJob> jobs) {
-        for (RunningJob job : jobs) {
-            job.cancelled = true;
-            if (job.thread != null) {
-                job.thread.cancel(true);
-            }
-            running.remove(job.partition, job);
-            committer.abandon(job);
-        }
-        for (RunningJob job : jobs) {
-            try {
-                if (!job.done.await(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("{} job for {} did not stop within {}", config.name(), job.partition, CLEANUP_TIMEOUT);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            running.all().forEach(committer::abandon);
+            running.cancel(running.all());
         }
     }
 
@@ -441,86 +400,8 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         }
     }
 
-    private final class Rebalancing implements ConsumerRebalanceListener {
-
-        /** Cooperative: only partitions that move to another member; a busy one never does unless its member was gone. */
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            rebalances.incrementAndGet();
-            commitFinished();
-            assigned = Set.copyOf(consumer.assignment().stream().filter(p -> !partitions.contains(p)).toList());
-            List<RunningJob> jobs = jobsOn(partitions);
-            if (!jobs.isEmpty()) {
-                log.info("{} gives up {}, whose jobs are cancelled for the next owner", config.name(), partitions);
-                cancel(jobs);
-            }
-        }
-
-        /** The group went on without us (an outage longer than the session): keep the jobs until we know where their partitions go. */
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            rebalances.incrementAndGet();
-            assigned = Set.of();
-            List<RunningJob> jobs = jobsOn(partitions);
-            jobs.forEach(job -> job.orphaned = true);
-            if (!jobs.isEmpty()) {
-                log.info("{} lost {} with {} running job(s); they go on if the partitions come back", config.name(),
-                        partitions, jobs.size());
-            }
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            log.info("{} assigned {}", config.name(), partitions);
-            assigned = Set.copyOf(consumer.assignment());
-            List<RunningJob> orphans = running.values().stream().filter(job -> job.orphaned).toList();
-            List<RunningJob> gone = new ArrayList<>();
-            for (RunningJob job : orphans) {
-                if (partitions.contains(job.partition)) {
-                    job.orphaned = false;
-                    log.info("{} got {} back; its running job goes on", config.name(), job.partition);
-                } else {
-                    gone.add(job);
-                }
-            }
-            if (!gone.isEmpty()) {
-                log.info("{} cancels {} job(s) whose partitions went elsewhere", config.name(), gone.size());
-                cancel(gone);
-            }
-        }
-
-        private List<RunningJob> jobsOn(Collection<TopicPartition> partitions) {
-            return running.values().stream().filter(job -> partitions.contains(job.partition)).toList();
-        }
-    }
-
-    private static final class RunningJob {
-        final TopicPartition partition;
-        final ConsumerRecord<String, byte[]> record;
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile java.util.concurrent.Future<?> thread;
-        volatile boolean cancelled;
-        /** Its partition was lost in an outage and not (yet) given back. */
-        volatile boolean orphaned;
-
-        RunningJob(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
-            this.partition = partition;
-            this.record = record;
-        }
-    }
-
-    private record Finished(RunningJob job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit,
+    private record Finished(RunningJobs.Job job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit,
                             boolean deadLetter) {
-
-        Finished(RunningJob job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit) {
-            this(job, records, afterCommit, false);
-        }
 
         Finished {
             afterCommit = afterCommit == null ? () -> { } : afterCommit;
