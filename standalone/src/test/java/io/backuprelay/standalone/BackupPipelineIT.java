@@ -250,7 +250,9 @@ class BackupPipelineIT {
 
     private static BackupOutcome awaitOutcome(String backupId) {
         return await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.outcomes()).stream()
-                .map(r -> Json.decode(r.value(), BackupOutcome.class))
+                .map(r -> Json.decode(r.value(), io.backuprelay.common.event.BackupEvent.class))
+                .filter(BackupOutcome.class::isInstance)
+                .map(BackupOutcome.class::cast)
                 .filter(o -> o.backupId().equals(backupId))
                 .findFirst(), Optional::isPresent).orElseThrow();
     }

@@ -68,6 +68,55 @@ class ServiceJarsIT {
         assertThat(Files.readString(work.resolve("service.log"))).contains(module + " is running against");
     }
 
+    /**
+     * Two upload workers started with the same {@code BACKUPRELAY_INSTANCE_ID}: the second fences the
+     * first, whose process exits with code 1 (for its orchestrator to restart it) while the second runs on.
+     */
+    @org.junit.jupiter.api.Test
+    void aFencedInstanceExitsWithCodeOneAndItsSuccessorRunsOn() throws Exception {
+        Path root = AzuriteProcess.home().getParent().getParent();
+        Path jar;
+        try (Stream<Path> files = Files.list(root.resolve("upload-worker").resolve("target"))) {
+            jar = files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
+        }
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
+                "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
+                "BACKUPRELAY_TOPIC_PARTITIONS", "2",
+                "BACKUPRELAY_MASTER_KEY", SecretSealer.newBase64Key(),
+                "BACKUPRELAY_STAGING_DIR", work.resolve("staging").toString(),
+                "BACKUPRELAY_INSTANCE_ID", "upload-1",
+                "SERVICE_HOST", "127.0.0.1"));
+        int firstPort = freePort();
+        Process first = start(jar, env, firstPort, "first.log");
+        Process second = null;
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> ready(firstPort));
+            int secondPort = freePort();
+            second = start(jar, env, secondPort, "second.log");
+
+            assertThat(first.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the fenced instance exits").isTrue();
+            assertThat(first.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(work.resolve("first.log"))).contains("cannot go on").contains("Fenced");
+            await().atMost(Duration.ofSeconds(90)).until(() -> ready(secondPort));
+            assertThat(second.isAlive()).isTrue();
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroy();
+                second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Process start(Path jar, Map<String, String> env, int port, String log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString())).redirectErrorStream(true).redirectOutput(work.resolve(log).toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("SERVICE_PORT", Integer.toString(port));
+        return builder.start();
+    }
+
     private static boolean ready(int port) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),

@@ -40,8 +40,8 @@ public final class ServiceMain {
             probe = shell.add(new BrokerProbe(kafka).start());
             service = starter.start(config, kafka, shell);
             shell.serve(config.string("SERVICE_HOST", "0.0.0.0"), config.integer("SERVICE_PORT", 8081, 0, 65535)).watch();
-            log.info("{} (instance {}) is running against {}; health and metrics on port {}", name, kafka.instanceId(),
-                    kafka.bootstrapServers(), shell.port());
+            log.info("{} is running against {} as instance {}; health and metrics on port {}", name,
+                    kafka.bootstrapServers(), kafka.instanceId(), shell.port());
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             System.exit(2);

@@ -112,7 +112,9 @@ class JobWorkerResilienceIT {
                 .allMatch(KafkaErrors::isFatal);
         assertThat(zombie.health().live()).isFalse();
         assertThat(successor.health().live()).isTrue();
-        Thread.sleep(2000); // a commit the zombie might still make would be visible by now
+        // A commit the zombie might still make would be visible within this time.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> KafkaProbe.records(output).size() == 1);
         assertThat(KafkaProbe.records(output)).as("read_committed sees the successor's output only")
                 .extracting(r -> new String(r.value(), UTF_8)).containsExactly("successor:job");
     }
