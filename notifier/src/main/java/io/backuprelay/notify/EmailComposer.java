@@ -79,6 +79,11 @@ public final class EmailComposer {
                 row(texts, "label.blob", event.destination().blobName()),
                 row(texts, "label.sha256", event.sha256()),
                 row(texts, "label.backupId", event.backupId())));
+        if (!event.checks().isEmpty()) {
+            rows.add(row(texts, "label.checks", String.join("; ", event.checks().stream()
+                    .map(check -> texts.containsKey("check." + check) ? texts.getString("check." + check) : check)
+                    .toList())));
+        }
         extras.nextBackupAt().ifPresent(next -> rows.add(row(texts, "label.nextBackup", when(dates, zone, next))));
         extras.downloadUrl().ifPresent(url -> rows.add(new Row(texts.getString("label.download"), url, true)));
         event.warnings().forEach(warning -> rows.add(row(texts, "label.warning", warning)));

@@ -66,6 +66,30 @@ class EmailComposerTest {
         assertThat(email.html()).contains("Storage account &#39;acmeblobs&#39; rejected the access key.");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "en|Checks passed|the SHA-256 of the bytes sent equals the dump's|the stored blob was read back",
+            "es|Comprobaciones superadas|el SHA-256 de los bytes enviados|se volvió a leer",
+            "fr|Vérifications réussies|le SHA-256 des octets envoyés|a été relu",
+            "pt|Verificações aprovadas|o SHA-256 dos bytes enviados|foi lido de novo"})
+    void aSuccessEmailSaysWhichChecksTheBackupPassed(String locale, String label, String sent, String readBack) {
+        BackupCompleted checked = new BackupCompleted(1, "e1", "b-1", "acme", START.plusSeconds(100), Trigger.MANUAL,
+                new BlobLocation("acmeblobs", "db-backups", "backups/acme/2026/11/acme-x.dump.zst", "https://x"),
+                12_345_678L, "f00d", "POSTGRESQL", START, START.plusSeconds(100), List.of(), "main",
+                List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256"));
+
+        Email email = composer.compose(checked, account("Acme Ltd", locale), List.of("ana@acme.example"));
+
+        assertThat(email.text()).contains(label).contains(sent).contains(readBack).contains("MD5");
+    }
+
+    @Test
+    void aSuccessEmailClaimsNoCheckItWasNotTold() {
+        Email email = composer.compose(completed(List.of()), account("Acme Ltd", "en"), List.of("ana@acme.example"));
+
+        assertThat(email.text()).doesNotContain("Checks passed").doesNotContain("read back");
+    }
+
     @Test
     void everyValueIsEscapedInTheHtmlSoAHostileNameStaysText() {
         Email email = composer.compose(completed(List.of("<b>bold</b>")),

@@ -154,6 +154,48 @@ class BackupPipelineIT {
     }
 
     @Test
+    void anArchiveAlteredInStagingIsNeverStoredAndTheBackupRecoversWithAFreshDump() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres()) {
+            fillWithATypicalSchema(source);
+            String accountId = newAccountId();
+            String admin = accountId + "-admin@tenant.example";
+            register(accountId, admin, source.name(), 5432, "postgres", "");
+            registerConnection(accountId, "main", "backups");
+            // As if the staged archive had changed on disk after the dump: same size, one byte flipped.
+            byte[] dumped = new byte[64 * 1024];
+            new java.util.Random(3).nextBytes(dumped);
+            String dumpedSha256 = sha256(dumped);
+            byte[] altered = dumped.clone();
+            altered[12_345] ^= 0x10;
+            Instant now = Instant.now();
+            String backupId = io.backuprelay.common.event.BackupIds.newManual(now);
+            Path staging = Files.createDirectories(dataDir.resolve("staging"));
+            Files.write(staging.resolve(backupId + ".altered.archive"), altered);
+            publishDump(new io.backuprelay.common.event.DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now,
+                    io.backuprelay.common.event.Trigger.MANUAL, "main", now, backupId + ".altered.archive", dumped.length,
+                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0));
+
+            BackupOutcome outcome = awaitOutcome(backupId);
+
+            assertThat(outcome).isInstanceOf(BackupCompleted.class);
+            BackupCompleted completed = (BackupCompleted) outcome;
+            assertThat(KafkaProbe.records(topics.requests()).stream()
+                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(backupId))
+                    .map(r -> Json.decode(r.value(), BackupRequested.class))
+                    .filter(r -> r.backupId().equals(backupId)).toList())
+                    .as("the upload worker asked for a fresh dump").singleElement()
+                    .satisfies(again -> assertThat(again.redumps()).isEqualTo(1));
+            assertThat(completed.sha256()).isNotEqualTo(dumpedSha256);
+            byte[] stored = container.getBlobClient(completed.destination().blobName()).downloadContent().toBytes();
+            assertThat(sha256(stored)).as("what is stored is the fresh dump, whole").isEqualTo(completed.sha256());
+            assertThat(container.listBlobs().stream().map(b -> b.getName())
+                    .filter(name -> name.contains(backupId) && !name.endsWith(".manifest.json")).toList())
+                    .as("one backup, one blob").hasSize(1);
+            assertThat(completed.checks()).contains("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK");
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseFailsWithAReasonAndAnEmail() throws Exception {
         String accountId = newAccountId();
         String admin = accountId + "-admin@tenant.example";
@@ -240,6 +282,14 @@ class BackupPipelineIT {
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), path, sealer.seal(Azurite.ACCOUNT_KEY), true,
                 Azurite.blobEndpoint());
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
+    }
+
+    private static void publishDump(io.backuprelay.common.event.DumpReady dump) {
+        KafkaProbe.send(topics.dumps(), dump.accountId(), Json.encode(dump));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static void publish(BackupRequested request) {

@@ -1,24 +1,36 @@
 package io.backuprelay.upload;
 
 /**
- * An upload that failed, with a reason a super-administrator can act on, and whether trying again
- * may help: transient faults (timeouts, 5xx, throttling, resets) are retried from the staged
- * archive; permanent ones (a rejected key, a missing container, an immutability policy) are not.
+ * An upload that failed, with a reason a super-administrator can act on, and what may help:
+ * {@link Kind#TRANSIENT} faults (timeouts, 5xx, throttling, resets) are retried from the staged
+ * archive; {@link Kind#PERMANENT} ones (a rejected key, a missing container, an immutability policy)
+ * are not; {@link Kind#ARCHIVE_CHANGED} means the staged archive is not what was dumped, and only a
+ * fresh dump helps.
  */
 public final class UploadFailedException extends Exception {
 
-    private final boolean transientFault;
+    public enum Kind { TRANSIENT, PERMANENT, ARCHIVE_CHANGED }
+
+    private final Kind kind;
 
     public UploadFailedException(String reason) {
-        this(reason, false);
+        this(reason, Kind.PERMANENT);
     }
 
     public UploadFailedException(String reason, boolean transientFault) {
+        this(reason, transientFault ? Kind.TRANSIENT : Kind.PERMANENT);
+    }
+
+    public UploadFailedException(String reason, Kind kind) {
         super(reason);
-        this.transientFault = transientFault;
+        this.kind = kind;
     }
 
     public boolean isTransient() {
-        return transientFault;
+        return kind == Kind.TRANSIENT;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 }

@@ -52,18 +52,29 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     private final Path stagingDir;
     private final Clock clock;
     private final StorageRetry retry;
+    private final Verification verify;
+
+    /** How far the upload worker checks a blob before it counts: in flight (default), or also read back. */
+    public enum Verification { INFLIGHT, READBACK }
+
+    static final int MAX_REDUMPS = 2;
 
     public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
                          Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
                          BlobUploader uploader, Path stagingDir, Clock clock) {
-        this(topics, connections, settings, ops, sealer, uploader, stagingDir, clock, StorageRetry.defaults());
+        this(topics, connections, settings, ops, sealer, uploader, stagingDir, clock, StorageRetry.defaults(),
+                Verification.INFLIGHT);
     }
 
-    /** @param retry how long, and how far apart, transient storage faults are tried again */
+    /**
+     * @param retry  how long, and how far apart, transient storage faults are tried again
+     * @param verify whether a committed blob is also read back and compared
+     */
     public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
                          Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
-                         BlobUploader uploader, Path stagingDir, Clock clock, StorageRetry retry) {
+                         BlobUploader uploader, Path stagingDir, Clock clock, StorageRetry retry, Verification verify) {
         this.retry = retry;
+        this.verify = verify;
         this.topics = topics;
         this.connections = connections;
         this.settings = settings;
@@ -108,6 +119,9 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 return upload(dump, staged, manifest);
             } catch (UploadFailedException e) {
                 Duration spent = Duration.ofNanos(System.nanoTime() - started);
+                if (e.kind() == UploadFailedException.Kind.ARCHIVE_CHANGED) {
+                    return redump(dump, e.getMessage());
+                }
                 if (!e.isTransient()) {
                     return failed(dump, e.getMessage());
                 }
@@ -154,11 +168,17 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
                     dump.sizeBytes(), connection.containerName(), blobName);
             blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
-                    metadata(dump), connection.accessTier());
+                    dump.sha256(), metadata(dump), connection.accessTier());
             if (!matches(blob, dump)) {
                 return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
                         + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
             }
+        }
+        List<String> checks = new java.util.ArrayList<>(List.of(BackupCompleted.Check.SHA256_OF_BYTES_SENT.name(),
+                BackupCompleted.Check.MD5_PER_BLOCK.name()));
+        if (verify == Verification.READBACK) {
+            readBack(connection, accessKey, blobName, dump);
+            checks.add(BackupCompleted.Check.READ_BACK_SHA256.name());
         }
         // From here the backup is stored and verified: nothing below may turn it into a failure.
         List<String> warnings = new java.util.ArrayList<>(warnings(connection, accessKey, dump));
@@ -167,11 +187,42 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
                 new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
                 dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
-                warnings, connection.connectionId());
+                warnings, connection.connectionId(), checks);
         log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
                 blob.bytesSent());
         applyRetention(connection, accessKey, dump);
         return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
+    }
+
+    /**
+     * Downloads the committed blob and compares its SHA-256 with the dump's. A blob that reads back
+     * differently is deleted, and the upload is tried again from the staged archive.
+     */
+    private void readBack(Connection connection, BlobCredential credential, String blobName, DumpReady dump)
+            throws UploadFailedException {
+        String read = uploader.readBackSha256(connection, credential, blobName);
+        if (!read.equals(dump.sha256())) {
+            uploader.delete(connection, credential, blobName);
+            throw new UploadFailedException("The blob " + blobName + " read back from storage account '"
+                    + connection.storageAccountName() + "' has SHA-256 " + read + ", not the archive's " + dump.sha256()
+                    + "; it was deleted and is sent again.", UploadFailedException.Kind.TRANSIENT);
+        }
+    }
+
+    /**
+     * The staged archive is not what the dump wrote (changed on disk after the dump): it is never
+     * committed, and the same backup is requested again for a fresh dump, at most {@link #MAX_REDUMPS} times.
+     */
+    private JobResult redump(DumpReady dump, String reason) {
+        if (dump.redumps() >= MAX_REDUMPS) {
+            return failed(dump, reason + " It was dumped afresh " + dump.redumps() + " times, and each archive changed"
+                    + " before its upload; the operators must check the staging storage.");
+        }
+        log.warn("Backup {} of account {} is dumped again: {}", dump.backupId(), dump.accountId(), reason);
+        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "UPLOAD", "ARCHIVE_CHANGED", null, "upload-worker",
+                clock.instant(), reason));
+        return JobResult.of(Output.json(topics.requests(), dump.accountId(),
+                io.backuprelay.common.event.BackupRequested.redump(dump, clock.instant())));
     }
 
     /**

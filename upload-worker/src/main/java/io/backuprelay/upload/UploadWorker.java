@@ -32,7 +32,7 @@ public final class UploadWorker implements Closeable {
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         UploadHandler handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
                 new BlobUploader(config.blockParallelism()), config.stagingDir(), clock,
-                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL));
+                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify());
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
                 kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),

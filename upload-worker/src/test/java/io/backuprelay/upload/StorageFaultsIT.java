@@ -118,7 +118,8 @@ class StorageFaultsIT {
     private UploadHandler handler(Duration budget) {
         return new UploadHandler(topics, key -> Optional.of(connection), id -> Optional.empty(), ops::add, sealer,
                 new BlobUploader(2), staging, Clock.systemUTC(),
-                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL));
+                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL),
+                UploadHandler.Verification.INFLIGHT);
     }
 
     private DumpReady stage(int bytes) throws Exception {

@@ -10,6 +10,7 @@ import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
@@ -145,6 +146,58 @@ class UploadHandlerIT {
 
         assertThat(failed.reason()).isEqualTo("Storage account 'devstoreaccount1' rejected the SAS token of the"
                 + " connection 'main' (it may have expired, or lack a permission). Replace the token.");
+    }
+
+    @Test
+    void anArchiveAlteredAfterTheDumpIsNeverCommittedAndTheBackupIsDumpedAgain() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady dump = stage(9 * 1024 * 1024 + 3);
+        Path file = staging.resolve(dump.stagingFile());
+        byte[] altered = Files.readAllBytes(file);
+        altered[8 * 1024 * 1024 + 1] ^= 0x04; // same size, one bit flipped in the second block
+        Files.write(file, altered);
+
+        JobResult result = handler.handle(dump, context());
+
+        assertThat(container.listBlobs().stream().count()).as("nothing committed").isZero();
+        assertThat(result.outputs()).singleElement().satisfies(output -> {
+            assertThat(output.topic()).isEqualTo(topics.requests());
+            BackupRequested again = Json.decode(output.value(), BackupRequested.class);
+            assertThat(again.backupId()).isEqualTo(dump.backupId());
+            assertThat(again.slotAt()).isEqualTo(dump.slotAt());
+            assertThat(again.redumps()).isEqualTo(1);
+        });
+        result.afterCommit().run();
+        assertThat(file).as("the altered archive is removed once the new request is committed").doesNotExist();
+    }
+
+    @Test
+    void aBackupWhoseArchiveKeepsChangingFailsAfterTwoFreshDumps() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady staged = stage(2000);
+        Files.write(staging.resolve(staged.stagingFile()), new byte[2000]);
+        DumpReady thirdDump = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main",
+                staged.requestedAt(), staged.stagingFile(), 2000, staged.sha256(), "POSTGRESQL", "15.19", "pg_dump-custom",
+                "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 2);
+
+        BackupFailed failed = (BackupFailed) outcome(handler.handle(thirdDump, context()));
+
+        assertThat(failed.reason()).contains("changed after the dump").contains("dumped afresh 2 times");
+    }
+
+    @Test
+    void withReadBackTheStoredBlobIsDownloadedAndComparedAndTheEventSaysSo() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady dump = stage(1_000_000);
+        UploadHandler readingBack = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)),
+                id -> Optional.empty(), io.backuprelay.common.ops.OpsPublisher.NONE, sealer, new BlobUploader(4), staging,
+                Clock.fixed(NOW, ZoneOffset.UTC), StorageRetry.defaults(), UploadHandler.Verification.READBACK);
+
+        BackupCompleted completed = (BackupCompleted) outcome(readingBack.handle(dump, context()));
+        BackupCompleted inFlightOnly = (BackupCompleted) outcome(handler.handle(stage(1000), context()));
+
+        assertThat(completed.checks()).containsExactly("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256");
+        assertThat(inFlightOnly.checks()).containsExactly("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK");
     }
 
     private String sas(java.time.OffsetDateTime expiry) {

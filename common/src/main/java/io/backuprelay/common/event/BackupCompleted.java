@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param warnings what the super-administrator should act on although this backup succeeded, e.g. a
  *                 SAS token that expires soon (added in version 1; empty when absent)
  * @param connectionId the connection the backup went to (added in version 1; may be absent)
+ * @param checks       which integrity checks the blob passed, as {@link Check} names (added in version 1;
+ *                     empty when absent: the writer did not say)
  */
 @JsonTypeName("backup.completed")
 public record BackupCompleted(
@@ -27,9 +29,20 @@ public record BackupCompleted(
         Instant startedAt,
         Instant endedAt,
         java.util.List<String> warnings,
-        String connectionId) implements BackupOutcome {
+        String connectionId,
+        java.util.List<String> checks) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
+
+    /** An integrity check a stored backup passed. */
+    public enum Check {
+        /** The SHA-256 of the bytes read and sent, in order, equals the dump's; only then was the block list committed. */
+        SHA256_OF_BYTES_SENT,
+        /** Azure checked each block against the MD5 it was sent with. */
+        MD5_PER_BLOCK,
+        /** The committed blob was downloaded again and its SHA-256 equals the dump's. */
+        READ_BACK_SHA256
+    }
 
     public BackupCompleted {
         version = version == 0 ? CURRENT_VERSION : version;
@@ -38,13 +51,21 @@ public record BackupCompleted(
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(endedAt, "endedAt");
         warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+        checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
+    }
+
+    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
+                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
+                startedAt, endedAt, warnings, connectionId, java.util.List.of());
     }
 
     public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
                            Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
                            Instant startedAt, Instant endedAt) {
         this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, java.util.List.of(), null);
+                startedAt, endedAt, java.util.List.of(), null, java.util.List.of());
     }
 
     /** From the request to the verified blob. */

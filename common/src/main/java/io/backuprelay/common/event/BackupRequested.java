@@ -11,6 +11,8 @@ import java.util.Objects;
  *               click for a manual one. The blob's name derives from it and the backupId, never from
  *               when this event was emitted, so a request emitted twice names one blob (added in
  *               version 1; {@code occurredAt} when absent)
+ * @param redumps how many times the upload worker asked for this backup to be dumped again because
+ *                the staged archive was not what the dump wrote (added in version 1; 0 when absent)
  */
 @JsonTypeName("backup.requested")
 public record BackupRequested(
@@ -23,7 +25,8 @@ public record BackupRequested(
         int attempt,
         String requestedBy,
         String connectionId,
-        Instant slotAt) implements BackupEvent {
+        Instant slotAt,
+        int redumps) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -39,7 +42,18 @@ public record BackupRequested(
     /** A request as version 1 wrote it before {@code slotAt}: the slot is when it was emitted. */
     public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
                            Trigger trigger, int attempt, String requestedBy, String connectionId) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, null);
+        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, null, 0);
+    }
+
+    public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                           Trigger trigger, int attempt, String requestedBy, String connectionId, Instant slotAt) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, slotAt, 0);
+    }
+
+    /** The same backup once more, from a fresh dump: the staged archive of the last one was not what was dumped. */
+    public static BackupRequested redump(DumpReady dump, Instant now) {
+        return new BackupRequested(CURRENT_VERSION, Events.newEventId(), dump.backupId(), dump.accountId(), now,
+                dump.trigger(), dump.attempt(), dump.requestedBy(), dump.connectionId(), dump.slotAt(), dump.redumps() + 1);
     }
 
     /**

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param attempt     the attempt of the request it was made for (added in version 1; 1 when absent)
  * @param manifestFile the JSON manifest's file name in staging, beside the archive (added in version 1; may be absent)
  * @param slotAt      the request's slot, which names the blob (added in version 1; {@code requestedAt} when absent)
+ * @param requestedBy who asked for the backup, as the request said (added in version 1; may be absent)
+ * @param redumps     the request's count of fresh dumps (added in version 1; 0 when absent)
  */
 @JsonTypeName("dump.ready")
 public record DumpReady(
@@ -37,7 +39,9 @@ public record DumpReady(
         Instant dumpEndedAt,
         int attempt,
         String manifestFile,
-        Instant slotAt) implements BackupEvent {
+        Instant slotAt,
+        String requestedBy,
+        int redumps) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -58,6 +62,16 @@ public record DumpReady(
                      Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile) {
         this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
                 sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, null);
+                manifestFile, null, null, 0);
+    }
+
+    /** As version 1 wrote it before {@code requestedBy} and {@code redumps}. */
+    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
+                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
+                     String engine, String serverVersion, String format, String compression, String encryption,
+                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
+                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
+                manifestFile, slotAt, null, 0);
     }
 }

@@ -87,11 +87,15 @@ public final class BlobUploader {
     }
 
     /**
-     * @param accessTier {@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the account's default
+     * @param expectedSha256 the dump's SHA-256 of the archive: the block list is committed only if the
+     *                       bytes read for sending, in order, have it
+     * @param accessTier     {@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the account's default
      * @return the committed blob and how many bytes this attempt sent
+     * @throws UploadFailedException of kind ARCHIVE_CHANGED when the staged archive is not what was dumped
      */
     public UploadedBlob upload(Connection connection, BlobCredential credential, String backupId, String blobName, Path file,
-                               long sizeBytes, Map<String, String> metadata, String accessTier) throws UploadFailedException {
+                               long sizeBytes, String expectedSha256, Map<String, String> metadata, String accessTier)
+            throws UploadFailedException {
         long blockSize = blockSize(sizeBytes);
         BlobClient blob = container(connection, credential, blockSize).getBlobClient(blobName);
         BlockBlobClient blocks = blob.getBlockBlobClient();
@@ -103,7 +107,12 @@ public final class BlobUploader {
         try {
             Map<String, Long> staged = uncommittedBlocks(blocks);
             AtomicLong sent = new AtomicLong();
-            sendMissing(blocks, file, sizeBytes, blockSize, ids, staged, sent);
+            String sha256 = sendMissing(blocks, file, sizeBytes, blockSize, ids, staged, sent);
+            if (!sha256.equals(expectedSha256)) {
+                throw new UploadFailedException("The staged archive of backup " + backupId + " changed after the dump:"
+                        + " its SHA-256 is " + sha256 + ", the dump's was " + expectedSha256 + ". It was not committed.",
+                        UploadFailedException.Kind.ARCHIVE_CHANGED);
+            }
             blocks.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(ids)
                     .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
                     .setMetadata(metadata)
@@ -111,6 +120,8 @@ public final class BlobUploader {
             return new UploadedBlob(blob.getBlobUrl(), blob.getProperties(), sent.get());
         } catch (BlobStorageException e) {
             throw failure(connection, e);
+        } catch (ArchiveReadException e) {
+            throw new UploadFailedException(e.getMessage(), e.kind);
         } catch (UncheckedIOException e) {
             throw new UploadFailedException("The upload worker could not read the staged archive: " + e.getCause().getMessage());
         } catch (RuntimeException e) {
@@ -118,30 +129,37 @@ public final class BlobUploader {
         }
     }
 
-    private void sendMissing(BlockBlobClient blocks, Path file, long sizeBytes, long blockSize, List<String> ids,
-                             Map<String, Long> staged, AtomicLong sent) {
+    /**
+     * Reads the archive block by block, in order, hashing every byte read (SHA-256 over the whole
+     * archive), and sends the blocks Azure does not hold yet, several at once, each with its MD5.
+     *
+     * @return the SHA-256 of the bytes read, hex
+     */
+    private String sendMissing(BlockBlobClient blocks, Path file, long sizeBytes, long blockSize, List<String> ids,
+                               Map<String, Long> staged, AtomicLong sent) {
         // One buffer per parallel send, reused: the heap holds concurrency × block size, whatever the archive's size.
-        java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.ArrayBlockingQueue<>(concurrency);
-        int missing = 0;
-        for (int i = 0; i < ids.size(); i++) {
-            missing += staged.getOrDefault(ids.get(i), -1L) == Math.min(blockSize, sizeBytes - i * blockSize) ? 0 : 1;
-        }
-        for (int i = 0; i < Math.min(concurrency, missing); i++) {
+        java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.ArrayBlockingQueue<>(concurrency + 1);
+        for (int i = 0; i < concurrency + 1; i++) {
             buffers.add(new byte[(int) Math.min(blockSize, sizeBytes)]);
         }
+        MessageDigest sha256 = digest("SHA-256");
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
              ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            if (channel.size() != sizeBytes) {
+                throw new ArchiveReadException("The staged archive has " + channel.size() + " bytes, the dump wrote "
+                        + sizeBytes + ". It was not committed.", UploadFailedException.Kind.ARCHIVE_CHANGED);
+            }
             List<Future<?>> pending = new ArrayList<>();
             for (int i = 0; i < ids.size() && !failed.get(); i++) {
                 long offset = i * blockSize;
                 int length = (int) Math.min(blockSize, sizeBytes - offset);
-                if (staged.getOrDefault(ids.get(i), -1L) == length) {
-                    continue; // an earlier attempt sent it, and Azure checked its MD5 then
-                }
                 byte[] buffer = buffers.take();
-                if (failed.get()) {
-                    break; // a block failed: stop sending, the next attempt resumes from what Azure has
+                read(channel, offset, buffer, length);
+                sha256.update(buffer, 0, length);
+                if (staged.getOrDefault(ids.get(i), -1L) == length) {
+                    buffers.add(buffer); // an earlier attempt sent it, and Azure checked its MD5 then
+                    continue;
                 }
                 int index = i;
                 pending.add(senders.submit(() -> {
@@ -174,14 +192,17 @@ public final class BlobUploader {
             }
             throw new IllegalStateException(e.getCause());
         }
+        return java.util.HexFormat.of().formatHex(sha256.digest());
     }
 
-    /** Sends one block with its MD5; a block Azure finds corrupted is read and sent once more. */
+    /**
+     * Sends one block, read and hashed already, with its MD5. A block Azure finds corrupted on the way
+     * is read again and sent once more; if the archive now reads differently, it changed under us.
+     */
     private void stage(BlockBlobClient blocks, String id, int index, FileChannel channel, long offset, byte[] buffer,
                        int length) throws IOException {
+        byte[] md5 = md5(buffer, length);
         for (int attempt = 1; ; attempt++) {
-            read(channel, offset, buffer, length);
-            byte[] md5 = md5(buffer, length);
             listener.beforeSend(index, buffer);
             try {
                 blocks.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
@@ -192,7 +213,23 @@ public final class BlobUploader {
                     throw e;
                 }
                 log.warn("Azure refused block {} of {}: its content did not match its MD5; sending it again", index, id);
+                read(channel, offset, buffer, length);
+                if (!java.util.Arrays.equals(md5(buffer, length), md5)) {
+                    throw new ArchiveReadException("Block " + index + " of the staged archive reads differently than a"
+                            + " moment ago: the archive changed during the upload. It was not committed.",
+                            UploadFailedException.Kind.ARCHIVE_CHANGED);
+                }
             }
+        }
+    }
+
+    /** The staged archive is not what the dump wrote; carried out of the sending threads. */
+    private static final class ArchiveReadException extends RuntimeException {
+        final UploadFailedException.Kind kind;
+
+        ArchiveReadException(String message, UploadFailedException.Kind kind) {
+            super(message);
+            this.kind = kind;
         }
     }
 
@@ -244,6 +281,41 @@ public final class BlobUploader {
         }
     }
 
+    /**
+     * Downloads the blob, streamed, and returns the SHA-256 of what Azure gives back (hex): the
+     * read-back check of {@code UPLOAD_VERIFY=readback}.
+     */
+    public String readBackSha256(Connection connection, BlobCredential credential, String blobName)
+            throws UploadFailedException {
+        BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
+        MessageDigest sha256 = digest("SHA-256");
+        try (var in = blob.openInputStream()) {
+            byte[] buffer = new byte[1 << 20];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                sha256.update(buffer, 0, read);
+            }
+        } catch (BlobStorageException e) {
+            throw failure(connection, e);
+        } catch (IOException e) {
+            throw new UploadFailedException(BlobErrors.unreachable(connection, new UncheckedIOException(e)), true);
+        } catch (RuntimeException e) {
+            throw unreachable(connection, e);
+        }
+        return java.util.HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** Deletes a blob that failed its read-back, so that the next try sends it whole again. */
+    public void delete(Connection connection, BlobCredential credential, String blobName) throws UploadFailedException {
+        try {
+            container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName).deleteIfExists();
+        } catch (BlobStorageException e) {
+            throw failure(connection, e);
+        } catch (RuntimeException e) {
+            throw unreachable(connection, e);
+        }
+    }
+
     /** The blob's properties if it exists, to find a backup that an earlier attempt already stored. */
     public Optional<UploadedBlob> find(Connection connection, BlobCredential credential, String blobName) throws UploadFailedException {
         BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
@@ -283,10 +355,14 @@ public final class BlobUploader {
     }
 
     private static byte[] md5(byte[] data, int length) {
+        MessageDigest md5 = digest("MD5");
+        md5.update(data, 0, length);
+        return md5.digest();
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update(data, 0, length);
-            return md5.digest();
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -60,13 +60,17 @@ class BlockUploadIT {
             }
         });
         assertThatThrownBy(() -> crashing.upload(connection, KEY, backupId, "b/x.dump.zst", archive, SIZE,
-                Map.of(), null)).isInstanceOf(UploadFailedException.class);
+                archiveSha256(), Map.of(), null)).isInstanceOf(UploadFailedException.class);
         assertThat(container.getBlobClient("b/x.dump.zst").exists()).as("nothing committed yet").isFalse();
+        long stagedBefore = container.getBlobClient("b/x.dump.zst").getBlockBlobClient()
+                .listBlocks(com.azure.storage.blob.models.BlockListType.UNCOMMITTED).getUncommittedBlocks().stream()
+                .mapToLong(com.azure.storage.blob.models.Block::getSizeLong).sum();
+        assertThat(stagedBefore).as("the blocks sent before the crash").isGreaterThanOrEqualTo(3 * BLOCK);
 
         BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId,
-                "b/x.dump.zst", archive, SIZE, Map.of("backupid", backupId), null);
+                "b/x.dump.zst", archive, SIZE, archiveSha256(), Map.of("backupid", backupId), null);
 
-        assertThat(blob.bytesSent()).isEqualTo(SIZE - 3 * BLOCK).isLessThan(SIZE);
+        assertThat(blob.bytesSent()).as("only what Azure did not hold").isEqualTo(SIZE - stagedBefore).isLessThan(SIZE);
         assertThat(blob.size()).isEqualTo(SIZE);
         assertThat(sha256(container.getBlobClient("b/x.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(sha256(Files.readAllBytes(archive)));
@@ -83,7 +87,7 @@ class BlockUploadIT {
         });
 
         BlobUploader.UploadedBlob blob = flipping.upload(connection, KEY, UUID.randomUUID().toString(),
-                "flip.dump.zst", archive, SIZE, Map.of(), null);
+                "flip.dump.zst", archive, SIZE, archiveSha256(), Map.of(), null);
 
         assertThat(sends.stream().filter(i -> i == 1).count()).as("block 1 was refused once, then sent again").isEqualTo(2);
         assertThat(blob.bytesSent()).isEqualTo(SIZE);
@@ -92,9 +96,37 @@ class BlockUploadIT {
     }
 
     @Test
+    void aStagedArchiveAlteredAfterTheDumpIsNeverCommitted() throws Exception {
+        String dumped = archiveSha256();
+        byte[] altered = Files.readAllBytes(archive);
+        altered[(int) (2 * BLOCK + 5)] ^= 0x01; // same size, one bit flipped
+        Files.write(archive, altered);
+
+        assertThatThrownBy(() -> new BlobUploader(4).upload(connection, KEY, UUID.randomUUID().toString(),
+                "altered.dump.zst", archive, SIZE, dumped, Map.of(), null))
+                .isInstanceOfSatisfying(UploadFailedException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(UploadFailedException.Kind.ARCHIVE_CHANGED);
+                    assertThat(e.getMessage()).contains("changed after the dump").contains(dumped);
+                });
+        assertThat(container.getBlobClient("altered.dump.zst").exists()).as("never committed").isFalse();
+    }
+
+    @Test
+    void aStagedArchiveOfAnotherSizeIsNeverCommitted() throws Exception {
+        String dumped = archiveSha256();
+        Files.write(archive, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+        assertThatThrownBy(() -> new BlobUploader(4).upload(connection, KEY, UUID.randomUUID().toString(),
+                "longer.dump.zst", archive, SIZE, dumped, Map.of(), null))
+                .isInstanceOfSatisfying(UploadFailedException.class,
+                        e -> assertThat(e.kind()).isEqualTo(UploadFailedException.Kind.ARCHIVE_CHANGED));
+        assertThat(container.getBlobClient("longer.dump.zst").exists()).isFalse();
+    }
+
+    @Test
     void theBlobGetsTheAccessTierOfTheConnection() throws Exception {
         new BlobUploader(4).upload(connection("COOL"), KEY, UUID.randomUUID().toString(), "cool.dump.zst",
-                archive, SIZE, Map.of(), "COOL");
+                archive, SIZE, archiveSha256(), Map.of(), "COOL");
 
         assertThat(container.getBlobClient("cool.dump.zst").getProperties().getAccessTier()).isEqualTo(AccessTier.COOL);
     }
@@ -112,6 +144,10 @@ class BlockUploadIT {
     private Connection connection(String tier) {
         return new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(), tier);
+    }
+
+    private String archiveSha256() throws Exception {
+        return sha256(Files.readAllBytes(archive));
     }
 
     private static String sha256(byte[] bytes) throws Exception {

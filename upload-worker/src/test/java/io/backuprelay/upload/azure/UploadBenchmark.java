@@ -34,6 +34,7 @@ public final class UploadBenchmark {
         try {
             write(file, sizeMb << 20);
             long size = Files.size(file);
+            String sha256 = sha256Of(file);
             System.out.printf("Upload benchmark: %,d MB archive, %d blocks in parallel, JVM %s, %d cores, max heap %d MB%n", sizeMb, Integer.getInteger("concurrency", 4),
                     Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
             BlobContainerClient container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString())
@@ -52,7 +53,7 @@ public final class UploadBenchmark {
                 HeapMeter.resetPeaks();
                 long start = System.nanoTime();
                 BlobUploader.UploadedBlob blob = uploader.upload(connection, KEY, UUID.randomUUID().toString(),
-                        "worker-" + round, file, size, Map.of(), null);
+                        "worker-" + round, file, size, sha256, Map.of(), null);
                 double ours = (System.nanoTime() - start) / 1e9;
                 long peak = HeapMeter.peakHeap();
                 container.getBlobClient("worker-" + round).delete();
@@ -81,5 +82,17 @@ public final class UploadBenchmark {
                 out.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
             }
         }
+    }
+
+    private static String sha256Of(Path file) throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 }
