@@ -230,8 +230,32 @@ function renderHistory(backups) {
     const triggerKey = b.trigger === "MANUAL" ? "MANUAL_TRIGGER" : b.trigger === "SCHEDULED" ? "SCHEDULED_TRIGGER" : b.trigger;
     [formatDate(b.endedAt || b.requestedAt), t(triggerKey), t(stateKey), formatSize(b.sizeBytes), b.blobName || "",
      b.failureReason || ""].forEach((value) => { row.insertCell().textContent = value; });
+    const actions = row.insertCell();
+    if (b.state === "SUCCEEDED" && b.blobName) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "download";
+      button.textContent = t("download");
+      button.addEventListener("click", () => downloadBackup(b.backupId));
+      actions.appendChild(button);
+    }
     row.className = b.state.toLowerCase();
   });
+}
+
+// A short-lived read-only link from the API; shown (the history is redrawn, this is not) and followed.
+async function downloadBackup(backupId) {
+  const link = $("downloadLink");
+  try {
+    const answer = await api("POST", `/backups/${encodeURIComponent(backupId)}/download`);
+    link.href = answer.url;
+    link.textContent = `${t("downloadReady")} ${formatDate(answer.expiresAt)}`;
+    link.dataset.backupId = backupId;
+    $("downloadMessage").hidden = false;
+    link.click();
+  } catch (e) {
+    showMessage("message", e.message, true);
+  }
 }
 
 async function refresh() {

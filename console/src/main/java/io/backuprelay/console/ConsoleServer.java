@@ -55,7 +55,7 @@ public final class ConsoleServer implements Closeable {
         AccountsApi accounts = new AccountsApi(data, sealer);
         SettingsApi settings = new SettingsApi(data, pending);
         ConnectionsApi connections = new ConnectionsApi(data, sealer);
-        BackupsApi backups = new BackupsApi(data, pending, clock);
+        BackupsApi backups = new BackupsApi(data, pending, sealer, clock);
 
         app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -85,6 +85,7 @@ public final class ConsoleServer implements Closeable {
         app.post("/api/accounts/{accountId}/backups", backups::create);
         app.get("/api/accounts/{accountId}/backups", backups::list);
         app.get("/api/accounts/{accountId}/backups/{backupId}", backups::get);
+        app.post("/api/accounts/{accountId}/backups/{backupId}/download", backups::download);
 
         app.get("/health/live", ctx -> health(ctx, shell.live()));
         app.get("/health/ready", ctx -> health(ctx, shell.ready()));

@@ -339,6 +339,54 @@ class ConsoleApiIT {
         assertThat(metrics.body).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
     }
 
+    // ---- downloads ----
+
+    @Test
+    void aSuperadminGetsAShortLivedReadOnlyLinkToACompletedBackupAndNoOneElseDoes() throws Exception {
+        String account = registerAccount();
+        String connection = createConnection(account, true);
+        String backupId = UUID.randomUUID().toString();
+        String blobName = "backups/" + account + "/2026/11/" + account + "-" + backupId + ".dump.zst";
+        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .getBlobContainerClient(container).getBlobClient(blobName)
+                .upload(com.azure.core.util.BinaryData.fromString("the archive of " + backupId));
+        recordCompleted(account, backupId, blobName, connection);
+        String path = "/api/accounts/" + account + "/backups/" + backupId + "/download";
+
+        Response link = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null),
+                r -> r.status == 200);
+
+        String url = link.json().get("url").asText();
+        assertThat(Instant.parse(link.json().get("expiresAt").asText()))
+                .isBetween(Instant.now().plus(Duration.ofMinutes(14)), Instant.now().plus(Duration.ofMinutes(16)));
+        HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo("the archive of " + backupId);
+        HttpResponse<String> overwrite = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("x-ms-blob-type", "BlockBlob").PUT(HttpRequest.BodyPublishers.ofString("replaced")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overwrite.statusCode()).as("the link only reads").isEqualTo(403);
+        assertThat(url).doesNotContain(Azurite.ACCOUNT_KEY);
+
+        assertThat(call("POST", path, superadmin(registerAccount()), null).status).as("another account's superadmin")
+                .isEqualTo(403);
+        assertThat(call("POST", path, OPERATOR, null).status).as("an operator").isEqualTo(403);
+        assertThat(call("POST", "/api/accounts/" + account + "/backups/" + UUID.randomUUID() + "/download",
+                superadmin(account), null).status).as("a backup that is not there").isEqualTo(404);
+        await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && !json.contains("sig=")));
+    }
+
+    /** What the scheduler would have recorded once the backup completed. */
+    private static void recordCompleted(String account, String backupId, String blobName, String connectionId) {
+        var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L, blobName, null,
+                null, connectionId);
+        KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
+                summary, null, java.util.List.of(summary), null, null, null, 0, null)));
+    }
+
     // ---- helpers ----
 
     private static String registerAccount() throws Exception {

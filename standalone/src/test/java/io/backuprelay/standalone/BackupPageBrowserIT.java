@@ -182,6 +182,24 @@ class BackupPageBrowserIT {
         });
         screenshot("backup-completed");
 
+        // Download: the completed row's button gives a short-lived read-only link to the blob.
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#history tbody tr.succeeded button.download")).click();
+            return true;
+        });
+        String link = wait.until(d -> {
+            String href = d.findElement(By.id("downloadLink")).getAttribute("href");
+            return href != null && href.contains("sig=") ? href : null;
+        });
+        assertThat(browser.findElement(By.id("downloadLink")).getText()).startsWith("Download link, valid until");
+        java.net.http.HttpResponse<byte[]> archive = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(archive.statusCode()).isEqualTo(200);
+        assertThat(java.util.Arrays.copyOf(archive.body(), 4)).as("a zstd archive")
+                .containsExactly((byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD);
+        screenshot("download-link");
+
         await().atMost(Duration.ofSeconds(60)).until(() -> TestSmtp.messagesTo(admin).size() == 1);
         assertNoSecretAnywhere(account, superadmin, operator);
     }

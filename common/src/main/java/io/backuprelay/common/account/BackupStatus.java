@@ -70,7 +70,8 @@ public record BackupStatus(
     /**
      * How one backup ended.
      *
-     * @param failedStage {@code null} when it succeeded
+     * @param failedStage  {@code null} when it succeeded
+     * @param connectionId the connection a successful backup is stored through (added later; may be absent)
      */
     public record OutcomeSummary(
             String backupId,
@@ -80,6 +81,12 @@ public record BackupStatus(
             Long sizeBytes,
             String blobName,
             FailureStage failedStage,
-            String failureReason) {
+            String failureReason,
+            String connectionId) {
+
+        public OutcomeSummary(String backupId, boolean succeeded, Trigger trigger, Instant endedAt, Long sizeBytes,
+                              String blobName, FailureStage failedStage, String failureReason) {
+            this(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage, failureReason, null);
+        }
     }
 }

@@ -1,16 +1,21 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobLinks;
 import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.ConsoleData;
 import io.backuprelay.console.auth.Principal;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +24,23 @@ import java.util.Optional;
 /** "Create database backup" and the history of recent backups. */
 public final class BackupsApi {
 
+    /** How long a download link works. */
+    static final Duration LINK_VALIDITY = Duration.ofMinutes(15);
+
     private final ConsoleData data;
     private final PendingBackups pending;
+    private final SecretSealer sealer;
     private final Clock clock;
 
-    public BackupsApi(ConsoleData data, PendingBackups pending, Clock clock) {
+    public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, Clock clock) {
         this.data = data;
         this.pending = pending;
+        this.sealer = sealer;
         this.clock = clock;
+    }
+
+    /** A read-only link to one stored backup, and until when it works. */
+    public record DownloadLink(String backupId, String url, Instant expiresAt) {
     }
 
     public record BackupBody(String connectionId) {
@@ -75,6 +89,37 @@ public final class BackupsApi {
         ctx.json(history(accountId).stream().filter(b -> b.backupId().equals(backupId)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("Backup '" + backupId + "' is not among the recent backups of"
                         + " account '" + accountId + "'")));
+    }
+
+    /**
+     * A short-lived (15 min) read-only link to the blob of one completed backup of the account, for
+     * its super-administrators only. That a link was given, to whom and until when is written to
+     * {@code backup.ops}; the link itself is not, since its signature is a credential.
+     */
+    public void download(Context ctx) {
+        String accountId = ctx.pathParam("accountId");
+        Principal principal = Requests.superadminOf(ctx, accountId);
+        String backupId = ctx.pathParam("backupId");
+        OutcomeSummary stored = data.status(accountId).orElse(BackupStatus.empty(accountId)).recent().stream()
+                .filter(o -> o.backupId().equals(backupId) && o.succeeded() && o.blobName() != null)
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("Backup '" + backupId + "' is not among the recent completed"
+                        + " backups of account '" + accountId + "'"));
+        String connectionId = stored.connectionId() != null ? stored.connectionId()
+                : data.settings(accountId).map(BackupSettings::destinationConnectionId).orElse(null);
+        Connection connection = connectionId == null ? null : data.connection(accountId, connectionId).orElse(null);
+        if (connection == null) {
+            throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists");
+        }
+        Instant expires = clock.instant().plus(LINK_VALIDITY);
+        String url = BlobLinks.readOnly(connection, BlobCredential.of(connection, sealer), stored.blobName(), LINK_VALIDITY)
+                .orElseThrow(() -> ApiException.conflict("The connection '" + connection.connectionId() + "' signs in with"
+                        + " a SAS token, which cannot sign a download link; download the blob "
+                        + stored.blobName() + " with a tool of the storage account"));
+        data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, "DOWNLOAD", "LINK_ISSUED", null,
+                "console", clock.instant(), "read-only link to " + stored.blobName() + " for "
+                + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires));
+        ctx.json(new DownloadLink(backupId, url, expires));
     }
 
     /** Newest first: the one requested or running, then the outcomes. */

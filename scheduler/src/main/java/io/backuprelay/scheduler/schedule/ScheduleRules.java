@@ -220,7 +220,7 @@ public final class ScheduleRules {
         }
         // A backup declared timed out may still succeed: its success then replaces the timeout.
         OutcomeSummary summary = new OutcomeSummary(completed.backupId(), true, completed.trigger(), completed.endedAt(),
-                completed.sizeBytes(), completed.destination().blobName(), null, null);
+                completed.sizeBytes(), completed.destination().blobName(), null, null, completed.connectionId());
         boolean newer = schedule.lastSuccessAt() == null || completed.endedAt().isAfter(schedule.lastSuccessAt());
         return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
                 newer ? completed.endedAt() : schedule.lastSuccessAt(),
