@@ -18,8 +18,10 @@ public final class Main {
             case "monitor" -> runMonitor(java.util.Arrays.asList(args).contains("--from-beginning"));
             case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
+            case "restore" -> System.exit(new io.backuprelay.standalone.restore.RestoreCommand(System.out, System.err,
+                    System.getenv()).run(java.util.Arrays.copyOfRange(args, 1, args.length)));
             default -> {
-                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, token");
+                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, token, restore");
                 System.exit(2);
             }
         }

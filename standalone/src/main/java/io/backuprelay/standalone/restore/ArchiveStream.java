@@ -1,0 +1,118 @@
+package io.backuprelay.standalone.restore;
+
+import com.exceptionfactory.jagged.RecipientStanzaReader;
+import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The archive as it comes from the blob, hashed (SHA-256 of the bytes as stored, which the manifest
+ * names), counted for the progress line, decrypted with the age identity when it is encrypted, and
+ * decompressed: what comes out is the plain dump.
+ */
+final class ArchiveStream {
+
+    private final MessageDigest sha256;
+    private final AtomicLong bytesRead;
+    private final InputStream plain;
+    private final InputStream raw;
+
+    private ArchiveStream(InputStream raw, MessageDigest sha256, AtomicLong bytesRead, InputStream plain) {
+        this.raw = raw;
+        this.sha256 = sha256;
+        this.bytesRead = bytesRead;
+        this.plain = plain;
+    }
+
+    static ArchiveStream open(InputStream blob, Manifest manifest, Path identity) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        AtomicLong counted = new AtomicLong();
+        InputStream hashed = new DigestInputStream(new FilterInputStream(blob) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    counted.addAndGet(n);
+                }
+                return n;
+            }
+        }, sha256);
+        InputStream compressed = manifest.encrypted() ? decrypting(hashed, identity) : hashed;
+        InputStream plain = switch (manifest.compression()) {
+            case "zstd" -> new ZstdInputStream(compressed);
+            case "gzip" -> new GZIPInputStream(compressed, 1 << 16);
+            case "none" -> compressed;
+            default -> throw new RestoreException("The manifest names a compression this restore does not know: '"
+                    + manifest.compression() + "'");
+        };
+        return new ArchiveStream(hashed, sha256, counted, plain);
+    }
+
+    private static InputStream decrypting(InputStream in, Path identity) throws IOException {
+        if (identity == null) {
+            throw new RestoreException("The backup is encrypted with age: give the private key with --identity key.txt");
+        }
+        List<String> keys = Files.readAllLines(identity).stream().map(String::strip)
+                .filter(line -> line.startsWith("AGE-SECRET-KEY-")).toList();
+        if (keys.isEmpty()) {
+            throw new RestoreException(identity + " holds no age private key (a line starting with AGE-SECRET-KEY-)");
+        }
+        try {
+            List<RecipientStanzaReader> readers = new java.util.ArrayList<>();
+            for (String key : keys) {
+                readers.add(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(key));
+            }
+            return Channels.newInputStream(new StandardDecryptingChannelFactory()
+                    .newDecryptingChannel(Channels.newChannel(in), readers));
+        } catch (GeneralSecurityException e) {
+            throw new RestoreException("The identity in " + identity + " cannot open this backup: it was encrypted to"
+                    + " other recipients (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The plain dump. */
+    InputStream plain() {
+        return plain;
+    }
+
+    long bytesRead() {
+        return bytesRead.get();
+    }
+
+    /** Reads what is left of the blob (after the dump tool stopped reading), so the SHA-256 covers it all. */
+    String finishAndHash() throws IOException {
+        raw.transferTo(OutputStreamNull.INSTANCE);
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static final class OutputStreamNull extends java.io.OutputStream {
+        static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}
