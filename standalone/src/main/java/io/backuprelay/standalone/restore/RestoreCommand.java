@@ -117,6 +117,10 @@ public final class RestoreCommand {
             return;
         }
         long restored = tableCount(database, password);
+        if (manifest.tableCount() == 0) {
+            out.printf("Tables: %d restored into %s%n", restored, database.describe());
+            return;
+        }
         out.printf("Tables: %d in the manifest, %d restored into %s%n", manifest.tableCount(), restored, database.describe());
         if (restored < manifest.tableCount()) {
             throw new RestoreException("The restored database has " + restored + " tables; the backup held "
@@ -124,13 +128,26 @@ public final class RestoreCommand {
         }
     }
 
+    /**
+     * The manifest beside the blob; when a link to the blob alone cannot read it, what the upload
+     * worker wrote into the blob's own metadata (all but the table count).
+     */
     private Manifest manifest(Options options) throws IOException, InterruptedException {
         String url = options.manifestUrl() != null ? options.manifestUrl() : defaultManifestUrl(options.blobUrl());
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
+            if (options.manifestUrl() == null) {
+                java.util.Optional<Manifest> fromMetadata = fromBlobMetadata(options.blobUrl());
+                if (fromMetadata.isPresent()) {
+                    out.println("The manifest cannot be read with this link (HTTP " + response.statusCode()
+                            + "); using the blob's own metadata, so the tables are not compared.");
+                    return fromMetadata.get();
+                }
+            }
             throw new RestoreException("The manifest could not be read (HTTP " + response.statusCode() + " for "
-                    + withoutQuery(url) + "). Give --manifest-url with a link that can read it, or a container SAS URL.");
+                    + withoutQuery(url) + "), and the blob carries no backuprelay metadata. Give --manifest-url with a"
+                    + " link that can read it, or a container SAS URL.");
         }
         try {
             return Json.mapper().readValue(response.body(), Manifest.class);
@@ -138,6 +155,18 @@ public final class RestoreCommand {
             throw new RestoreException("The manifest at " + withoutQuery(url) + " is not a backuprelay manifest: "
                     + e.getMessage());
         }
+    }
+
+    private java.util.Optional<Manifest> fromBlobMetadata(String blobUrl) throws IOException, InterruptedException {
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(blobUrl)).timeout(Duration.ofSeconds(60))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        java.util.function.Function<String, String> meta = name -> head.headers().firstValue("x-ms-meta-" + name).orElse(null);
+        if (head.statusCode() != 200 || meta.apply("sha256") == null || !"backuprelay".equals(meta.apply("writtenby"))) {
+            return java.util.Optional.empty();
+        }
+        long size = head.headers().firstValueAsLong("Content-Length").orElse(0);
+        return java.util.Optional.of(new Manifest(meta.apply("backupid"), meta.apply("accountid"), meta.apply("engine"),
+                meta.apply("format"), meta.apply("compression"), meta.apply("encryption"), size, meta.apply("sha256"), 0));
     }
 
     private InputStream download(String url) throws IOException, InterruptedException {

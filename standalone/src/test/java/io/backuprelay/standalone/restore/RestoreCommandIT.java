@@ -128,6 +128,20 @@ class RestoreCommandIT {
     }
 
     @Test
+    void aLinkToTheBlobAloneRestoresFromTheBlobsOwnMetadata() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase target = ScratchDatabase.postgres()) {
+            fillPostgres(source);
+            String blobOnly = blobSasUrl(store(backup(source, List.of())));
+
+            assertThat(restore("--blob-url", blobOnly, "--to", "postgresql://postgres@127.0.0.1:5432/" + target.name()))
+                    .as(err.toString()).isZero();
+
+            assertThat(out.toString()).contains("using the blob's own metadata").contains("SHA-256 matches");
+            assertThat(fingerprint(target)).isEqualTo(fingerprint(source));
+        }
+    }
+
+    @Test
     void aNonEmptyTargetIsRefusedWithoutCleanAndReplacedWithIt() throws Exception {
         try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase target = ScratchDatabase.postgres()) {
             fillPostgres(source);
@@ -158,9 +172,11 @@ class RestoreCommandIT {
                     .isEqualTo(1);
             assertThat(err.toString().toLowerCase(java.util.Locale.ROOT)).contains("corrupt");
 
-            String blobOnly = blobSasUrl(store(backup(source, List.of())));
-            assertThat(restore("--blob-url", blobOnly, "--to-file", work.resolve("other.dump").toString())).isEqualTo(1);
-            assertThat(err.toString()).contains("The manifest could not be read (HTTP 403");
+            String bare = container.getBlobClient("bare.dump.zst").getBlobUrl();
+            container.getBlobClient("bare.dump.zst").upload(BinaryData.fromBytes(Files.readAllBytes(stored.archive())), true);
+            String bareOnly = blobSasUrl(bare + "?x");
+            assertThat(restore("--blob-url", bareOnly, "--to-file", work.resolve("other.dump").toString())).isEqualTo(1);
+            assertThat(err.toString()).contains("The manifest could not be read (HTTP 403").contains("no backuprelay metadata");
 
             assertThat(restore("--blob-url", store(backup(source, List.of())), "--to",
                     "postgresql://postgres@127.0.0.1:1/nowhere")).isEqualTo(1);
@@ -193,6 +209,11 @@ class RestoreCommandIT {
     private String store(Stored stored) throws Exception {
         String name = "backups/acme/" + stored.manifest().backupId() + ".dump.zst";
         container.getBlobClient(name).upload(BinaryData.fromBytes(Files.readAllBytes(stored.archive())), true);
+        // The metadata the upload worker writes (BlobMetadata).
+        container.getBlobClient(name).setMetadata(Map.of("backupid", stored.manifest().backupId(), "accountid", "acme",
+                "sha256", stored.manifest().sha256(), "engine", stored.manifest().engine(), "format",
+                stored.manifest().format(), "compression", stored.manifest().compression(), "encryption",
+                stored.manifest().encryption(), "writtenby", "backuprelay"));
         container.getBlobClient(name + ".manifest.json").upload(BinaryData.fromBytes(Json.encode(stored.manifest())), true);
         String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now(ZoneOffset.UTC).plusHours(1),
                 new BlobContainerSasPermission().setReadPermission(true)));
@@ -202,7 +223,8 @@ class RestoreCommandIT {
     /** The same blob with a SAS for it alone: the manifest beside it cannot be read with that. */
     private String blobSasUrl(String containerSasUrl) {
         String url = containerSasUrl.substring(0, containerSasUrl.indexOf('?'));
-        String name = url.substring(url.indexOf(container.getBlobContainerName()) + container.getBlobContainerName().length() + 1);
+        String name = java.net.URLDecoder.decode(url.substring(url.indexOf(container.getBlobContainerName())
+                + container.getBlobContainerName().length() + 1), StandardCharsets.UTF_8);
         var blob = container.getBlobClient(name);
         return blob.getBlobUrl() + "?" + blob.generateSas(new BlobServiceSasSignatureValues(
                 OffsetDateTime.now(ZoneOffset.UTC).plusHours(1), new BlobSasPermission().setReadPermission(true)));
