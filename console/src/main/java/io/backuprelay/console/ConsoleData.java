@@ -58,11 +58,6 @@ public final class ConsoleData implements Closeable {
         return List.of(accounts, settings, connections, statuses);
     }
 
-    /** True while every view is alive and caught up. */
-    public boolean ready() {
-        return components().stream().allMatch(c -> c.health().ready());
-    }
-
     public Topics topics() {
         return topics;
     }

@@ -33,11 +33,7 @@ class ServiceJarsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
     void startsFromItsJarAndAnswersReady(String module) throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
-        Path jar;
-        try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
-            jar = files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
-        }
+        Path jar = runnableJar(module);
         int servicePort = freePort();
         int consolePort = freePort();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -74,11 +70,7 @@ class ServiceJarsIT {
      */
     @org.junit.jupiter.api.Test
     void aFencedInstanceExitsWithCodeOneAndItsSuccessorRunsOn() throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
-        Path jar;
-        try (Stream<Path> files = Files.list(root.resolve("upload-worker").resolve("target"))) {
-            jar = files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
-        }
+        Path jar = runnableJar("upload-worker");
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
@@ -106,6 +98,13 @@ class ServiceJarsIT {
                 second.destroy();
                 second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
             }
+        }
+    }
+
+    private static Path runnableJar(String module) throws Exception {
+        Path root = AzuriteProcess.home().getParent().getParent();
+        try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
         }
     }
 
