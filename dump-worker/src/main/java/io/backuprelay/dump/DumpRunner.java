@@ -19,7 +19,17 @@ public interface DumpRunner {
      * A complete archive, with what it was made from.
      *
      * @param tableCount tables in what was dumped, for the manifest
+     * @param warnings   what the archive may lack although the tool succeeded, for the success email
      */
-    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount) {
+    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount,
+                  java.util.List<String> warnings) {
+
+        public Dumped {
+            warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+        }
+
+        public Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount) {
+            this(archive, serverVersion, toolVersion, format, tableCount, java.util.List.of());
+        }
     }
 }

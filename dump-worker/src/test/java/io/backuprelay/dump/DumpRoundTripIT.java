@@ -65,6 +65,37 @@ class DumpRoundTripIT {
     }
 
     @Test
+    void aMariadbUserWhoCannotReadRoutinesIsToldWhichGrantIsMissing() throws Exception {
+        try (ScratchDatabase db = ScratchDatabase.mariadb()) {
+            String user = "br_" + UUID.randomUUID().toString().substring(0, 8);
+            String password = "Maria-Pass-" + UUID.randomUUID();
+            db.admin("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
+            // The usual grants of a backup user: with them MariaDB hides the routines, and mariadb-dump omits them.
+            db.admin("GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT ON " + db.name() + ".* TO '" + user + "'@'%'");
+            try {
+                db.execute("CREATE TABLE t (id INT PRIMARY KEY)", "CREATE PROCEDURE count_t() SELECT COUNT(*) FROM t");
+                SourceDatabase limited = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
+
+                DumpRunner.Dumped dumped = MariaDbDumpRunner.standard().dump(limited, password, sink(Compression.ZSTD),
+                        job("hidden-routines", List.of()));
+
+                assertThat(dumped.warnings()).singleElement().asString()
+                        .contains("cannot read stored procedures and functions")
+                        .contains("Grant SELECT ON mysql.proc to '" + user + "'").contains("SHOW CREATE ROUTINE");
+
+                db.admin("GRANT SELECT ON mysql.proc TO '" + user + "'@'%'");
+                DumpRunner.Dumped granted = MariaDbDumpRunner.standard().dump(limited, password, sink(Compression.ZSTD),
+                        job("visible-routines", List.of()));
+                assertThat(granted.warnings()).isEmpty();
+                Path sql = openWithStandardTools(granted.archive().path(), Compression.ZSTD, false);
+                assertThat(Files.readString(sql)).contains("PROCEDURE `count_t`");
+            } finally {
+                db.admin("DROP USER IF EXISTS '" + user + "'@'%'");
+            }
+        }
+    }
+
+    @Test
     void mariadbFailuresAreToldInPlainWordsWithoutThePasswordInTheToolsArguments() throws Exception {
         try (ScratchDatabase db = ScratchDatabase.mariadb()) {
             String user = "br_" + UUID.randomUUID().toString().substring(0, 8);
@@ -155,6 +186,7 @@ class DumpRoundTripIT {
             run(List.of("mariadb", "--default-character-set=utf8mb4", "-h", "127.0.0.1", "-u", "root", restored.name()), sql);
             assertThat(mariadbFingerprint(restored)).isEqualTo(mariadbFingerprint(source)).hasSize(3)
                     .containsEntry("routines", "count_invoices");
+            assertThat(dumped.warnings()).as("root reads every routine").isEmpty();
         }
     }
 

@@ -181,7 +181,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             checks.add(BackupCompleted.Check.READ_BACK_SHA256.name());
         }
         // From here the backup is stored and verified: nothing below may turn it into a failure.
-        List<String> warnings = new java.util.ArrayList<>(warnings(connection, accessKey, dump));
+        List<String> warnings = new java.util.ArrayList<>(dump.warnings());
+        warnings.addAll(warnings(connection, accessKey, dump));
         storeManifest(connection, accessKey, blobName, manifest).ifPresent(warnings::add);
         var completed = new BackupCompleted(BackupCompleted.CURRENT_VERSION, UUID.randomUUID().toString(),
                 dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -169,6 +170,20 @@ class UploadHandlerIT {
         });
         result.afterCommit().run();
         assertThat(file).as("the altered archive is removed once the new request is committed").doesNotExist();
+    }
+
+    @Test
+    void whatTheDumpWarnedAboutReachesTheCompletedBackup() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady staged = stage(1000);
+        DumpReady warned = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main",
+                staged.requestedAt(), staged.stagingFile(), 1000, staged.sha256(), "MARIADB", "10.11", "mariadb-sql",
+                "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 0,
+                List.of("The backup user 'backup' cannot read stored procedures and functions"));
+
+        BackupCompleted completed = (BackupCompleted) outcome(handler.handle(warned, context()));
+
+        assertThat(completed.warnings()).contains("The backup user 'backup' cannot read stored procedures and functions");
     }
 
     @Test

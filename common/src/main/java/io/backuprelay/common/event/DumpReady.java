@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param slotAt      the request's slot, which names the blob (added in version 1; {@code requestedAt} when absent)
  * @param requestedBy who asked for the backup, as the request said (added in version 1; may be absent)
  * @param redumps     the request's count of fresh dumps (added in version 1; 0 when absent)
+ * @param warnings    what the archive may lack although the dump succeeded, e.g. routines its user cannot
+ *                    read (added in version 1; empty when absent)
  */
 @JsonTypeName("dump.ready")
 public record DumpReady(
@@ -41,7 +43,8 @@ public record DumpReady(
         String manifestFile,
         Instant slotAt,
         String requestedBy,
-        int redumps) implements BackupEvent {
+        int redumps,
+        java.util.List<String> warnings) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -53,6 +56,18 @@ public record DumpReady(
         Objects.requireNonNull(stagingFile, "stagingFile");
         Objects.requireNonNull(sha256, "sha256");
         slotAt = slotAt == null ? requestedAt : slotAt;
+        warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+    }
+
+    /** As version 1 wrote it before {@code warnings}. */
+    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
+                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
+                     String engine, String serverVersion, String format, String compression, String encryption,
+                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt,
+                     String requestedBy, int redumps) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
+                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
+                manifestFile, slotAt, requestedBy, redumps, java.util.List.of());
     }
 
     /** As version 1 wrote it before {@code slotAt}. */
@@ -62,7 +77,7 @@ public record DumpReady(
                      Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile) {
         this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
                 sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, null, null, 0);
+                manifestFile, null, null, 0, java.util.List.of());
     }
 
     /** As version 1 wrote it before {@code requestedBy} and {@code redumps}. */
@@ -72,6 +87,6 @@ public record DumpReady(
                      Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt) {
         this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
                 sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, slotAt, null, 0);
+                manifestFile, slotAt, null, 0, java.util.List.of());
     }
 }

@@ -70,7 +70,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
             }
             ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
             return new Dumped(archive, server.version(), toolVersion, "mariadb-sql",
-                    server.tableCount());
+                    server.tableCount(), server.warnings());
         } finally {
             Files.deleteIfExists(partial);
             Files.deleteIfExists(options);

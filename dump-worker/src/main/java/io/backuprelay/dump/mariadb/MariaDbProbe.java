@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 
 /** Connects once before a dump: the server's version, the table count, and connection problems in plain words. */
@@ -28,10 +29,42 @@ public final class MariaDbProbe {
              ResultSet rs = statement.executeQuery("SELECT VERSION(), (SELECT COUNT(*) FROM information_schema.tables"
                      + " WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE')")) {
             rs.next();
-            return new Server(rs.getString(1), rs.getLong(2));
+            String version = rs.getString(1);
+            long tables = rs.getLong(2);
+            return new Server(version, tables, canReadRoutines(statement) ? List.of() : List.of(routinesHidden(source)));
         } catch (SQLException e) {
             throw new DumpFailedException(reason(source, e));
         }
+    }
+
+    /**
+     * Whether the user can read the definitions of the database's stored routines. Without it,
+     * MariaDB hides them from the user entirely (information_schema lists none) and
+     * {@code mariadb-dump --routines} leaves them out with exit code 0: nothing else would tell.
+     */
+    private static boolean canReadRoutines(Statement statement) throws SQLException {
+        try (ResultSet ignored = statement.executeQuery("SELECT 1 FROM mysql.proc LIMIT 0")) {
+            return true;
+        } catch (SQLException denied) {
+            // not readable this way; MariaDB 11.3+ has a privilege for it
+        }
+        try (ResultSet grants = statement.executeQuery("SHOW GRANTS")) {
+            while (grants.next()) {
+                String grant = grants.getString(1).toUpperCase(java.util.Locale.ROOT);
+                if (grant.contains("SHOW CREATE ROUTINE") || grant.contains("ALL PRIVILEGES ON *.*")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String routinesHidden(SourceDatabase source) {
+        return "The backup user '" + source.username() + "' cannot read stored procedures and functions on "
+                + source.host() + ":" + source.port() + ", so any that the database '" + source.database()
+                + "' has are not in this backup (MariaDB hides them from this user, and mariadb-dump leaves them out"
+                + " without an error). Grant SELECT ON mysql.proc to '" + source.username() + "' (or SHOW CREATE ROUTINE"
+                + " on MariaDB 11.3 and later).";
     }
 
     static String reason(SourceDatabase source, SQLException e) {
@@ -51,7 +84,10 @@ public final class MariaDbProbe {
         };
     }
 
-    /** @param tableCount tables of the database */
-    public record Server(String version, long tableCount) {
+    /**
+     * @param tableCount tables of the database
+     * @param warnings   what the backup will lack, in words a super-administrator can act on
+     */
+    public record Server(String version, long tableCount, List<String> warnings) {
     }
 }
