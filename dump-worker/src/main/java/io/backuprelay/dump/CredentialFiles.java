@@ -52,6 +52,34 @@ public final class CredentialFiles {
         return removed;
     }
 
+    /**
+     * libpq's password file for one connection: {@code host:port:database:username:password}, with
+     * ':' and '\' escaped in each field. The caller deletes it.
+     */
+    public Path pgPassFile(String host, int port, String database, String user, String password) throws IOException {
+        String line = String.join(":", pgEscape(host), Integer.toString(port), pgEscape(database), pgEscape(user),
+                pgEscape(password == null ? "" : password));
+        return write(".pgpass", line + "\n");
+    }
+
+    /** The {@code [client]} options file of the MariaDB/MySQL tools, values quoted. The caller deletes it. */
+    public Path mariadbOptionsFile(String host, int port, String user, String password) throws IOException {
+        return write(".cnf", "[client]\n"
+                + "host=" + host + "\n"
+                + "port=" + port + "\n"
+                + "user=" + quote(user) + "\n"
+                + "password=" + quote(password == null ? "" : password) + "\n"
+                + "protocol=TCP\n");
+    }
+
+    private static String pgEscape(String field) {
+        return field.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** A new file readable by this user only, holding {@code content}; the caller deletes it. */
     public Path write(String suffix, String content) throws IOException {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

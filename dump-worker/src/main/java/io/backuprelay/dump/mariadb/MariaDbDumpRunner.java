@@ -10,10 +10,8 @@ import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,16 +88,6 @@ public final class MariaDbDumpRunner implements DumpRunner {
 
     /** The client options file: readable by this user only, removed when the dump ends. */
     private Path writeOptionsFile(SourceDatabase source, String password) throws IOException {
-        String content = "[client]\n"
-                + "host=" + source.host() + "\n"
-                + "port=" + source.port() + "\n"
-                + "user=" + quote(source.username()) + "\n"
-                + "password=" + quote(password == null ? "" : password) + "\n"
-                + "protocol=TCP\n";
-        return credentials.write(".cnf", content);
-    }
-
-    private static String quote(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return credentials.mariadbOptionsFile(source.host(), source.port(), source.username(), password);
     }
 }

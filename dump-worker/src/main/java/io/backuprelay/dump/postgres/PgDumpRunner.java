@@ -10,10 +10,8 @@ import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +70,7 @@ public final class PgDumpRunner implements DumpRunner {
         }
     }
 
-    /** The password file format of libpq: host:port:database:username:password, with ':' and '\' escaped. */
     private Path writePassFile(SourceDatabase source, String password) throws IOException {
-        String line = String.join(":", escape(source.host()), Integer.toString(source.port()),
-                escape(source.database()), escape(source.username()), escape(password == null ? "" : password));
-        return credentials.write(".pgpass", line + "\n");
-    }
-
-    private static String escape(String field) {
-        return field.replace("\\", "\\\\").replace(":", "\\:");
+        return credentials.pgPassFile(source.host(), source.port(), source.database(), source.username(), password);
     }
 }

@@ -100,19 +100,7 @@ final class ArchiveStream {
 
     /** Reads what is left of the blob (after the dump tool stopped reading), so the SHA-256 covers it all. */
     String finishAndHash() throws IOException {
-        raw.transferTo(OutputStreamNull.INSTANCE);
+        raw.transferTo(java.io.OutputStream.nullOutputStream());
         return HexFormat.of().formatHex(sha256.digest());
-    }
-
-    private static final class OutputStreamNull extends java.io.OutputStream {
-        static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-        @Override
-        public void write(int b) {
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-        }
     }
 }

@@ -189,8 +189,8 @@ public final class RestoreCommand {
             List<String> command = new ArrayList<>();
             Map<String, String> env = new java.util.HashMap<>();
             if (database.postgres()) {
-                secret = credentials.write(".pgpass", String.join(":", database.host(), Integer.toString(database.port()),
-                        "*", database.user(), password.replace("\\", "\\\\").replace(":", "\\:")) + "\n");
+                secret = credentials.pgPassFile(database.host(), database.port(), database.database(), database.user(),
+                        password);
                 env.put("PGPASSFILE", secret.toString());
                 command.addAll(List.of(pgRestore(database, password).toString(), "--no-owner", "--exit-on-error",
                         "--no-password", "--host=" + database.host(), "--port=" + database.port(),
@@ -199,9 +199,7 @@ public final class RestoreCommand {
                     command.addAll(List.of("--clean", "--if-exists"));
                 }
             } else {
-                secret = credentials.write(".cnf", "[client]\nhost=" + database.host() + "\nport=" + database.port()
-                        + "\nuser=\"" + database.user() + "\"\npassword=\"" + password.replace("\\", "\\\\").replace("\"", "\\\"")
-                        + "\"\nprotocol=TCP\n");
+                secret = credentials.mariadbOptionsFile(database.host(), database.port(), database.user(), password);
                 command.addAll(List.of("mariadb", "--defaults-extra-file=" + secret, "--default-character-set=utf8mb4",
                         database.database()));
             }
