@@ -64,12 +64,17 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration FENCE_WINDOW = Duration.ofMinutes(5);
 
     private final JobWorkerConfig config;
     private final Function<byte[], I> decoder;
     private final JobHandler<I> handler;
     private final RunningJobs running;
-    private final Consumer<String, byte[]> consumer;
+    /** Replaced once when its own rejoin after an outage fences it (see {@link #rejoinAfterFence}). */
+    private volatile Consumer<String, byte[]> consumer;
+    private final java.util.function.Supplier<Consumer<String, byte[]>> consumers;
+    private long lastFenceNanos;
+    private boolean fencedBefore;
     private final TransactionalCommitter committer;
     private final JobRebalanceListener rebalancing;
     private final ExecutorService jobThreads;
@@ -98,11 +103,12 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         this.handler = new RetryingHandler<>(handler, config.retry(), RetryingHandler.Sleeper.REAL);
         this.fatalErrors = fatalErrors;
         this.running = new RunningJobs(config.name());
-        this.consumer = new KafkaConsumer<>(JobClients.consumer(config, kafka, running::partitions));
+        this.consumers = () -> new KafkaConsumer<>(JobClients.consumer(config, kafka, running::partitions));
+        this.consumer = consumers.get();
         this.committer = new TransactionalCommitter(config.name(),
                 () -> new KafkaProducer<>(JobClients.producer(config, kafka)));
         this.rebalancing = new JobRebalanceListener(config.name(), running, this::commitFinished,
-                partitions -> assigned = partitions, consumer::assignment);
+                partitions -> assigned = partitions, () -> consumer.assignment());
         this.jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-job-", 0).factory());
     }
 
@@ -125,7 +131,11 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             consumer.subscribe(List.of(config.inputTopic()), rebalancing);
             log.info("{} consuming {} as group {}", config.name(), config.inputTopic(), config.groupId());
             while (!closing.get() && failure == null) {
-                pollOnce();
+                try {
+                    pollOnce();
+                } catch (org.apache.kafka.common.errors.FencedInstanceIdException e) {
+                    rejoinAfterFence(e);
+                }
             }
         } catch (WakeupException e) {
             if (!closing.get()) {
@@ -242,6 +252,31 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         }
         commitFinished();
         adjustPauses();
+    }
+
+    /**
+     * After a broker outage longer than the session, a static member's own rejoin can fence the
+     * consumer it replaces (the broker took a join of this instance that the client gave up on).
+     * The first fence is answered by rejoining with a fresh consumer, its running jobs kept as if
+     * their partitions were lost; a second one within {@link #FENCE_WINDOW} means another live
+     * instance has this id, and is fatal. A zombie's output is kept out by its producer, which the
+     * successor's {@code initTransactions} fenced for good.
+     */
+    private void rejoinAfterFence(org.apache.kafka.common.errors.FencedInstanceIdException e) {
+        long now = System.nanoTime();
+        if (fencedBefore && now - lastFenceNanos < FENCE_WINDOW.toNanos()) {
+            throw e;
+        }
+        fencedBefore = true;
+        lastFenceNanos = now;
+        log.warn("{} was fenced as group member ({}); rejoining once with a new consumer", config.name(), e.getMessage());
+        running.all().forEach(job -> job.orphaned = true);
+        assigned = Set.of();
+        Consumer<String, byte[]> fenced = consumer;
+        consumer = consumers.get();
+        closeQuietly(() -> fenced.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ZERO)));
+        consumer.subscribe(List.of(config.inputTopic()), rebalancing);
     }
 
     private void startJob(TopicPartition partition, ConsumerRecord<String, byte[]> record) {

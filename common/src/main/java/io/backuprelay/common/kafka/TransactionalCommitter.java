@@ -103,7 +103,9 @@ final class TransactionalCommitter implements Closeable {
             backOff("the commit of " + partition + "@" + (nextOffset - 1) + " timed out; it is finished later", e);
             return false;
         } catch (KafkaException | IllegalStateException e) {
-            if (KafkaErrors.isFatal(e)) {
+            // A fenced group membership is the consumer's to settle (JobWorker rejoins once, and a
+            // second fence is fatal); here it only means this transaction carried a stale member id.
+            if (KafkaErrors.isFatal(e) && !(e instanceof org.apache.kafka.common.errors.FencedInstanceIdException)) {
                 throw e;
             }
             backOff("the commit of " + partition + "@" + (nextOffset - 1) + " failed; it is tried again", e);
