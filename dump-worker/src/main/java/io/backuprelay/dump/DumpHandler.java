@@ -158,7 +158,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         ArchiveManifest manifest = new ArchiveManifest(request.backupId(), request.accountId(), engine.name(),
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
-                started, ended, dumped.tableCount());
+                started, ended, dumped.tableCount(), dumped.inventory());
         String name = ArchiveManifest.fileName(dumped.archive().path().getFileName().toString());
         Path partial = sink.stagingDir().resolve(name + ".partial");
         Files.write(partial, Json.encode(manifest));

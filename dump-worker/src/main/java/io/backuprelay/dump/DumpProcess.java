@@ -37,6 +37,13 @@ public final class DumpProcess {
      */
     public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
                               Path partial, DumpJob job) throws IOException, InterruptedException, DumpFailedException {
+        return run(tool, command, environment, sink, partial, job, io.backuprelay.database.ArchiveListing.none());
+    }
+
+    /** As above, and shows the plain dump to {@code listing} as it streams past. */
+    public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
+                              Path partial, DumpJob job, io.backuprelay.database.ArchiveListing listing)
+            throws IOException, InterruptedException, DumpFailedException {
         ProcessBuilder builder = new ProcessBuilder(guarded(command));
         builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL"));
         builder.environment().putAll(environment);
@@ -45,7 +52,7 @@ public final class DumpProcess {
         CompletableFuture<ArchiveSink.WrittenArchive> copy = new CompletableFuture<>();
         CompletableFuture<String> stderr = new CompletableFuture<>();
         Thread.ofVirtual().name("dump-stdout").start(() -> complete(copy,
-                () -> sink.write(process.getInputStream(), partial, job.recipients(), dumped)));
+                () -> sink.write(process.getInputStream(), partial, job.recipients(), dumped, listing)));
         Thread.ofVirtual().name("dump-stderr").start(() -> complete(stderr, () -> tail(process.getErrorStream())));
         try {
             ArchiveSink.WrittenArchive written = awaitWithProgress(tool, copy, dumped, job);

@@ -1,6 +1,7 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.database.Inventory;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
@@ -20,16 +21,13 @@ public interface DumpRunner {
      *
      * @param tableCount tables in what was dumped, for the manifest
      * @param warnings   what the archive may lack although the tool succeeded, for the success email
+     * @param inventory  what the database held when it was dumped, checked against the archive; for the manifest
      */
     record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount,
-                  java.util.List<String> warnings) {
+                  java.util.List<String> warnings, Inventory inventory) {
 
         public Dumped {
             warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
-        }
-
-        public Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount) {
-            this(archive, serverVersion, toolVersion, format, tableCount, java.util.List.of());
         }
     }
 }

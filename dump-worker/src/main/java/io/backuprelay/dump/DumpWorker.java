@@ -1,5 +1,6 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
@@ -16,7 +17,7 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.database.PgTools;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class DumpWorker implements Closeable {
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock);
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get, settings::get,
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian(), credentials),
+                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard(credentials)),
                 sealer, new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers()),
                 config, ops, clock, statuses::get, events, kafka.instanceId());

@@ -6,7 +6,7 @@ import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.database.PgTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ public final class DumpBenchmark {
         System.out.printf("Dump benchmark on database %s: JVM %s, %d cores, max heap %d MB%n", database,
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres", null);
-        PgDumpRunner runner = new PgDumpRunner(PgDumpTools.debian());
+        PgDumpRunner runner = new PgDumpRunner(PgTools.debian());
         ArchiveSink sink = new ArchiveSink(dir, Compression.ZSTD, 3, 0);
         for (int round = 1; round <= rounds; round++) {
             Path shellOut = dir.resolve("shell.dump.zst");

@@ -22,7 +22,7 @@ import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.database.PgTools;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,7 +210,7 @@ class DumpHandlerIT {
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
                 Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgDumpTools.debian()),
+                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
                 sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config, ops::add, Clock.systemUTC(),
                 statuses, events, "dump-test");

@@ -9,7 +9,7 @@ import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.database.PgTools;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ class DumpRoundTripIT {
     }
 
     @Test
-    void aMariadbUserWhoCannotReadRoutinesIsToldWhichGrantIsMissing() throws Exception {
+    void aMariadbUserWhoCannotReadRoutinesFailsTheBackupNamingTheGrant() throws Exception {
         try (ScratchDatabase db = ScratchDatabase.mariadb()) {
             String user = "br_" + UUID.randomUUID().toString().substring(0, 8);
             String password = "Maria-Pass-" + UUID.randomUUID();
@@ -76,17 +76,21 @@ class DumpRoundTripIT {
                 db.execute("CREATE TABLE t (id INT PRIMARY KEY)", "CREATE PROCEDURE count_t() SELECT COUNT(*) FROM t");
                 SourceDatabase limited = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
 
-                DumpRunner.Dumped dumped = MariaDbDumpRunner.standard().dump(limited, password, sink(Compression.ZSTD),
-                        job("hidden-routines", List.of()));
-
-                assertThat(dumped.warnings()).singleElement().asString()
-                        .contains("cannot read stored procedures and functions")
-                        .contains("Grant SELECT ON mysql.proc to '" + user + "'").contains("SHOW CREATE ROUTINE");
+                ArchiveSink sink = sink(Compression.ZSTD);
+                assertThatThrownBy(() -> MariaDbDumpRunner.standard().dump(limited, password, sink,
+                        job("hidden-routines", List.of())))
+                        .isInstanceOf(DumpFailedException.class)
+                        .hasMessageContaining("The backup user '" + user + "' cannot read routine bodies")
+                        .hasMessageContaining("Grant SHOW CREATE ROUTINE (MariaDB 11.3+) or SELECT ON mysql.proc to '"
+                                + user + "'");
+                try (var staged = Files.list(sink.stagingDir())) {
+                    assertThat(staged).as("nothing is left in staging").isEmpty();
+                }
 
                 db.admin("GRANT SELECT ON mysql.proc TO '" + user + "'@'%'");
-                DumpRunner.Dumped granted = MariaDbDumpRunner.standard().dump(limited, password, sink(Compression.ZSTD),
+                DumpRunner.Dumped granted = MariaDbDumpRunner.standard().dump(limited, password, sink,
                         job("visible-routines", List.of()));
-                assertThat(granted.warnings()).isEmpty();
+                assertThat(granted.inventory().routines()).containsExactly("count_t");
                 Path sql = openWithStandardTools(granted.archive().path(), Compression.ZSTD, false);
                 assertThat(Files.readString(sql)).contains("PROCEDURE `count_t`");
             } finally {
@@ -102,6 +106,7 @@ class DumpRoundTripIT {
             String password = "Maria-Pass-" + UUID.randomUUID();
             db.admin("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
             db.admin("GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON " + db.name() + ".* TO '" + user + "'@'%'");
+            db.admin("GRANT SELECT ON mysql.proc TO '" + user + "'@'%'");
             try {
                 db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
                 Path bin = wrapper("mariadb-dump");
@@ -147,7 +152,7 @@ class DumpRoundTripIT {
             List<String> recipients = encrypted ? List.of(ageKey()) : List.of();
             SourceDatabase db = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres", null);
 
-            DumpRunner.Dumped dumped = new PgDumpRunner(PgDumpTools.debian()).dump(db, "", sink(compression),
+            DumpRunner.Dumped dumped = new PgDumpRunner(PgTools.debian()).dump(db, "", sink(compression),
                     job("pg-" + compression, recipients));
 
             assertThat(dumped.archive().encryption()).isEqualTo(encrypted ? ArchiveSink.AGE_ENCRYPTION : "none");

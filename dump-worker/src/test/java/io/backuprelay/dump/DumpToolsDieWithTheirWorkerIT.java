@@ -1,5 +1,6 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.database.CredentialFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,10 +1,11 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.database.PgTools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class KilledWorkerDumpMain {
     /** @param args database name, staging directory, credentials directory */
     public static void main(String[] args) throws Exception {
         SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, args[0], "postgres", null);
-        new PgDumpRunner(PgDumpTools.debian(), new CredentialFiles(Path.of(args[2])))
+        new PgDumpRunner(PgTools.debian(), new CredentialFiles(Path.of(args[2])))
                 .dump(source, "", new ArchiveSink(Path.of(args[1]), 3),
                         new DumpJob("killed-" + args[0], List.of(), Duration.ofMinutes(10), null));
     }

@@ -4,6 +4,7 @@ import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.backuprelay.database.ArchiveListing;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +74,12 @@ public final class ArchiveSink {
      */
     public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress)
             throws IOException {
+        return write(dump, partial, recipients, progress, ArchiveListing.none());
+    }
+
+    /** As above, and shows the plain dump to {@code listing} as it passes. */
+    public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress,
+                                ArchiveListing listing) throws IOException {
         MessageDigest sha256 = sha256();
         try (OutputStream file = Files.newOutputStream(partial);
              DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, BUFFER_BYTES), sha256);
@@ -82,6 +89,7 @@ public final class ArchiveSink {
             int read;
             while ((read = dump.read(buffer)) >= 0) {
                 compressed.write(buffer, 0, read);
+                listing.accept(buffer, 0, read);
                 progress.addAndGet(read);
             }
         }

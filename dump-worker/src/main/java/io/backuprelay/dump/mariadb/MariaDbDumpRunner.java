@@ -1,7 +1,10 @@
 package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.dump.CredentialFiles;
+import io.backuprelay.database.ArchiveListing;
+import io.backuprelay.database.Inventory;
+import io.backuprelay.dump.Completeness;
+import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.dump.DumpFailedException;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
@@ -56,8 +59,9 @@ public final class MariaDbDumpRunner implements DumpRunner {
             List<String> command = List.of(tool.toString(), "--defaults-extra-file=" + options,
                     "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
                     "--no-tablespaces", "--default-character-set=utf8mb4", source.database());
+            ArchiveListing listing = ArchiveListing.sqlStream();
             DumpProcess.Outcome outcome = DumpProcess.run(tool.getFileName().toString(), command, Map.of(), sink,
-                    partial, job);
+                    partial, job, listing);
             String name = tool.getFileName().toString();
             if (outcome.exitCode() != 0) {
                 throw new DumpFailedException(name + " could not dump " + source.describe() + ": "
@@ -66,9 +70,15 @@ public final class MariaDbDumpRunner implements DumpRunner {
             if (outcome.archive().dumpBytes() == 0) {
                 throw new DumpFailedException(name + " ended without writing anything for " + source.describe() + ".");
             }
+            Inventory inArchive = listing.finish();
+            Completeness.check(source, server.inventory(), inArchive, name);
+            // The objects as the database listed them; the rows as the archive holds them.
+            Inventory inventory = new Inventory(List.of(), inArchive.tables(), server.inventory().views(),
+                    server.inventory().sequences(), server.inventory().routines(), server.inventory().triggers(),
+                    server.inventory().events(), List.of());
             ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-            return new Dumped(archive, server.version(), toolVersion, "mariadb-sql",
-                    server.tableCount(), server.warnings());
+            return new Dumped(archive, server.version(), toolVersion, "mariadb-sql", inventory.tables().size(),
+                    List.of(), inventory);
         } finally {
             Files.deleteIfExists(partial);
             Files.deleteIfExists(options);

@@ -1,6 +1,8 @@
 package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.database.Inventory;
+import io.backuprelay.database.InventoryReader;
 import io.backuprelay.dump.ConnectionProblems;
 import io.backuprelay.dump.DumpFailedException;
 import java.sql.Connection;
@@ -8,15 +10,21 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 
-/** Connects once before a dump: the server's version, the table count, and connection problems in plain words. */
+/** Connects once before a dump: the server's version, what the database holds, and connection problems in plain words. */
 public final class MariaDbProbe {
 
     private MariaDbProbe() {
     }
 
+    /**
+     * The server's version and what the database holds (without row counts: the dump's SQL stream
+     * gives them).
+     *
+     * @throws DumpFailedException when the user cannot read the stored routines, which the dump
+     *                             would leave out without a word, naming the grant that fixes it
+     */
     public static Server check(SourceDatabase source, String password) throws DumpFailedException {
         Properties props = new Properties();
         props.setProperty("user", source.username());
@@ -25,13 +33,19 @@ public final class MariaDbProbe {
         props.setProperty("socketTimeout", "60000");
         String url = "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database();
         try (Connection connection = DriverManager.getConnection(url, props);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT VERSION(), (SELECT COUNT(*) FROM information_schema.tables"
-                     + " WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE')")) {
-            rs.next();
-            String version = rs.getString(1);
-            long tables = rs.getLong(2);
-            return new Server(version, tables, canReadRoutines(statement) ? List.of() : List.of(routinesHidden(source)));
+             Statement statement = connection.createStatement()) {
+            if (!canReadRoutines(statement)) {
+                throw new DumpFailedException(routinesHidden(source));
+            }
+            String version;
+            try (ResultSet rs = statement.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            Inventory inventory = InventoryReader.mariadb(connection, false);
+            statement.execute("COMMIT");
+            return new Server(version, inventory);
         } catch (SQLException e) {
             throw new DumpFailedException(reason(source, e));
         }
@@ -60,11 +74,11 @@ public final class MariaDbProbe {
     }
 
     private static String routinesHidden(SourceDatabase source) {
-        return "The backup user '" + source.username() + "' cannot read stored procedures and functions on "
-                + source.host() + ":" + source.port() + ", so any that the database '" + source.database()
-                + "' has are not in this backup (MariaDB hides them from this user, and mariadb-dump leaves them out"
-                + " without an error). Grant SELECT ON mysql.proc to '" + source.username() + "' (or SHOW CREATE ROUTINE"
-                + " on MariaDB 11.3 and later).";
+        return "The backup user '" + source.username() + "' cannot read routine bodies on " + source.host() + ":"
+                + source.port() + ": MariaDB hides the stored procedures and functions of the database '"
+                + source.database() + "' from it, and mariadb-dump would leave them out without an error, so no backup"
+                + " was made. Grant SHOW CREATE ROUTINE (MariaDB 11.3+) or SELECT ON mysql.proc to '"
+                + source.username() + "'.";
     }
 
     static String reason(SourceDatabase source, SQLException e) {
@@ -84,10 +98,7 @@ public final class MariaDbProbe {
         };
     }
 
-    /**
-     * @param tableCount tables of the database
-     * @param warnings   what the backup will lack, in words a super-administrator can act on
-     */
-    public record Server(String version, long tableCount, List<String> warnings) {
+    /** @param inventory what the database holds, read in a consistent snapshot of its own (MariaDB cannot share mariadb-dump's) */
+    public record Server(String version, Inventory inventory) {
     }
 }

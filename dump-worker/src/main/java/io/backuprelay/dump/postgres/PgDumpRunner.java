@@ -1,7 +1,8 @@
 package io.backuprelay.dump.postgres;
 
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.dump.CredentialFiles;
+import io.backuprelay.database.CredentialFiles;
+import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.DumpFailedException;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
@@ -9,7 +10,18 @@ import io.backuprelay.dump.DumpRunner;
 import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.database.ArchiveListing;
+import io.backuprelay.database.Inventory;
+import io.backuprelay.database.InventoryReader;
+import io.backuprelay.database.ToolMissingException;
+import io.backuprelay.dump.Completeness;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,50 +35,104 @@ import java.util.Map;
  */
 public final class PgDumpRunner implements DumpRunner {
 
-    private final PgDumpTools tools;
+    private final PgTools tools;
     private final CredentialFiles credentials;
+    private final boolean countRows;
 
-    public PgDumpRunner(PgDumpTools tools) {
+    public PgDumpRunner(PgTools tools) {
         this(tools, CredentialFiles.forInstance("shared"));
     }
 
-    public PgDumpRunner(PgDumpTools tools, CredentialFiles credentials) {
+    public PgDumpRunner(PgTools tools, CredentialFiles credentials) {
+        this(tools, credentials, true);
+    }
+
+    /** @param countRows exact row counts in the inventory ({@code count(*)} of each table, in the dump's snapshot) */
+    public PgDumpRunner(PgTools tools, CredentialFiles credentials, boolean countRows) {
         this.tools = tools;
         this.credentials = credentials;
+        this.countRows = countRows;
     }
 
     @Override
     public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
         PostgresProbe.ServerVersion server = PostgresProbe.serverVersion(source, password);
-        Path pgDump = tools.forServerMajor(server.major());
-        Path passFile = writePassFile(source, password);
-        String toolVersion = ToolVersion.of(pgDump.toString());
-        Path partial = sink.newPartialFile(job.backupId());
+        Path pgDump;
         try {
-            List<String> command = new ArrayList<>(List.of(pgDump.toString(),
-                    "--format=custom", "--compress=0", "--no-password",
-                    "--host=" + source.host(), "--port=" + source.port(),
-                    "--username=" + source.username(), "--dbname=" + source.database()));
-            if (source.schema() != null) {
-                command.add("--schema=" + source.schema());
+            pgDump = tools.forServerMajor(server.major());
+        } catch (ToolMissingException e) {
+            throw new DumpFailedException(e.getMessage());
+        }
+        String toolVersion = ToolVersion.of(pgDump.toString());
+        // The inventory is read in the very snapshot pg_dump dumps: exported here, imported by pg_dump.
+        try (Connection snapshot = PostgresProbe.connect(source, password, Duration.ZERO)) {
+            String snapshotId = exportSnapshot(snapshot, source);
+            CompletableFuture<Inventory> inventory = new CompletableFuture<>();
+            Thread.ofVirtual().name("inventory-" + job.backupId()).start(() -> {
+                try {
+                    inventory.complete(InventoryReader.postgres(snapshot, source.schema(), countRows));
+                } catch (SQLException | RuntimeException e) {
+                    inventory.completeExceptionally(e);
+                }
+            });
+            Path passFile = writePassFile(source, password);
+            Path partial = sink.newPartialFile(job.backupId());
+            ArchiveListing listing = ArchiveListing.pgRestoreList(pgDump.resolveSibling("pg_restore"));
+            try {
+                List<String> command = new ArrayList<>(List.of(pgDump.toString(),
+                        "--format=custom", "--compress=0", "--no-password", "--snapshot=" + snapshotId,
+                        "--host=" + source.host(), "--port=" + source.port(),
+                        "--username=" + source.username(), "--dbname=" + source.database()));
+                if (source.schema() != null) {
+                    command.add("--schema=" + source.schema());
+                }
+                DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command,
+                        Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"),
+                        sink, partial, job, listing);
+                if (outcome.exitCode() != 0) {
+                    throw new DumpFailedException("pg_dump could not dump " + source.describe() + ": "
+                            + DumpProcess.failure(outcome, password).replaceFirst("^pg_dump: ", ""));
+                }
+                if (outcome.archive().dumpBytes() == 0) {
+                    throw new DumpFailedException("pg_dump ended without writing anything for " + source.describe() + ".");
+                }
+                Inventory inDatabase = await(inventory, source);
+                Completeness.check(source, inDatabase, listing.finish(), "pg_dump");
+                ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
+                return new Dumped(archive, server.text(), toolVersion, "pg_dump-custom", inDatabase.tables().size(),
+                        List.of(), inDatabase);
+            } finally {
+                listing.abandon();
+                Files.deleteIfExists(partial);
+                Files.deleteIfExists(passFile);
             }
-            DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command,
-                    Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"),
-                    sink, partial, job);
-            if (outcome.exitCode() != 0) {
-                throw new DumpFailedException("pg_dump could not dump " + source.describe() + ": "
-                        + DumpProcess.failure(outcome, password).replaceFirst("^pg_dump: ", ""));
+        } catch (SQLException e) {
+            throw new DumpFailedException(PostgresProbe.reason(source, e)); // closing the snapshot's connection
+        }
+    }
+
+    private static String exportSnapshot(Connection connection, SourceDatabase source) throws DumpFailedException {
+        try (Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try (ResultSet id = statement.executeQuery("SELECT pg_export_snapshot()")) {
+                id.next();
+                return id.getString(1);
             }
-            if (outcome.archive().dumpBytes() == 0) {
-                throw new DumpFailedException("pg_dump ended without writing anything for " + source.describe() + ".");
-            }
-            ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-            return new Dumped(archive, server.text(), toolVersion, "pg_dump-custom",
-                    server.tableCount());
-        } finally {
-            Files.deleteIfExists(partial);
-            Files.deleteIfExists(passFile);
+        } catch (SQLException e) {
+            throw new DumpFailedException(PostgresProbe.reason(source, e));
+        }
+    }
+
+    private static Inventory await(CompletableFuture<Inventory> inventory, SourceDatabase source)
+            throws DumpFailedException, InterruptedException {
+        try {
+            return inventory.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DumpFailedException("Could not list what " + source.describe() + " holds, to check the archive: "
+                    + (e.getCause() instanceof SQLException sql ? PostgresProbe.reason(source, sql) : e.getCause().toString()));
         }
     }
 

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -23,14 +24,7 @@ public final class PostgresProbe {
 
     /** The server's version, e.g. {@code 15.19}. */
     public static ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
-        Properties props = new Properties();
-        props.setProperty("user", source.username());
-        props.setProperty("password", password == null ? "" : password);
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", "60");
-        props.setProperty("ApplicationName", "backuprelay");
-        String url = "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
-        try (Connection connection = DriverManager.getConnection(url, props);
+        try (Connection connection = connect(source, password, Duration.ofSeconds(60));
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
                      + " current_setting('server_version'), (SELECT count(*) FROM information_schema.tables"
@@ -38,6 +32,27 @@ public final class PostgresProbe {
                      + (source.schema() == null ? "" : " AND table_schema = " + literal(source.schema())) + ")")) {
             rs.next();
             return new ServerVersion(rs.getInt(1) / 10000, rs.getString(2), rs.getLong(3));
+        } catch (SQLException e) {
+            throw new DumpFailedException(reason(source, e));
+        }
+    }
+
+    /**
+     * A connection to the source, its problems in plain words.
+     *
+     * @param socketTimeout how long one statement may take before the connection gives up
+     */
+    public static Connection connect(SourceDatabase source, String password, Duration socketTimeout)
+            throws DumpFailedException {
+        Properties props = new Properties();
+        props.setProperty("user", source.username());
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
+        props.setProperty("ApplicationName", "backuprelay");
+        String url = "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
+        try {
+            return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
             throw new DumpFailedException(reason(source, e));
         }

@@ -1,5 +1,6 @@
 package io.backuprelay.dump.postgres;
 
+import io.backuprelay.database.PgTools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -128,6 +129,31 @@ class PgDumpRunnerIT {
     }
 
     @Test
+    void theInventoryIsTakenInTheDumpsSnapshotWithExactRowCounts() throws Exception {
+        installWrapper("");
+        db.execute("CREATE VIEW named AS SELECT name FROM customer", "GRANT SELECT ON named TO " + user);
+
+        DumpRunner.Dumped dumped = runner().dump(source(), PASSWORD, sink(), job("b-10"));
+
+        assertThat(Files.readString(calls.resolve("args"))).containsPattern("--snapshot=[0-9A-F-]+");
+        assertThat(dumped.inventory().tables()).containsExactlyEntriesOf(java.util.Map.of("public.customer", 500L));
+        assertThat(dumped.inventory().views()).containsExactly("public.named");
+        assertThat(dumped.inventory().sequences()).containsExactly("public.customer_id_seq");
+    }
+
+    @Test
+    void anArchiveThatLacksAnObjectOfTheDatabaseFailsTheBackupNamingIt() throws Exception {
+        // a dump tool that leaves a table out and still exits 0
+        installWrapper("exec /usr/lib/postgresql/15/bin/pg_dump \"$@\" --exclude-table=customer\n");
+
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), job("b-11")))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("lacks 1 object(s) the database holds: table public.customer.")
+                .hasMessageContaining("The backup user '" + user + "'");
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
     void aDumpToolThatWritesNothingFailsAndLeavesNoFile() throws Exception {
         installWrapper("exit 0\n");
 
@@ -161,6 +187,7 @@ class PgDumpRunnerIT {
 
         assertThat(Files.readString(calls.resolve("args"))).contains("--schema=public");
         assertThat(dumped.tableCount()).isEqualTo(1);
+        assertThat(dumped.inventory().tables()).containsOnlyKeys("public.customer");
     }
 
     @Test
@@ -186,7 +213,7 @@ class PgDumpRunnerIT {
     }
 
     private PgDumpRunner runner() {
-        return new PgDumpRunner(new PgDumpTools(tools));
+        return new PgDumpRunner(new PgTools(tools));
     }
 
     private static DumpJob job(String backupId) {
@@ -216,6 +243,8 @@ class PgDumpRunnerIT {
         String run = body.isEmpty() ? "exec /usr/lib/postgresql/15/bin/pg_dump \"$@\"\n" : body;
         Files.writeString(script, "#!/bin/sh\n" + record + run);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // pg_restore --list, beside pg_dump as Debian installs them, checks the archive against the database
+        Files.createSymbolicLink(bin.resolve("pg_restore"), Path.of("/usr/lib/postgresql/15/bin/pg_restore"));
     }
 
     private List<String> stagingFiles() throws IOException {

@@ -1,5 +1,7 @@
 package io.backuprelay.standalone.restore;
 
+import io.backuprelay.database.RestoreException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,12 +1,12 @@
 package io.backuprelay.standalone.restore;
 
-import io.backuprelay.common.account.DatabaseEngine;
-import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.json.Json;
-import io.backuprelay.dump.CredentialFiles;
-import io.backuprelay.dump.DumpFailedException;
-import io.backuprelay.dump.postgres.PgDumpTools;
-import io.backuprelay.dump.postgres.PostgresProbe;
+import io.backuprelay.database.ArchiveStream;
+import io.backuprelay.database.DatabaseTarget;
+import io.backuprelay.database.Inventory;
+import io.backuprelay.database.Manifest;
+import io.backuprelay.database.RestoreException;
+import io.backuprelay.database.Restorer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,19 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code ./backuprelay restore --blob-url <SAS URL> (--to <database URL> | --to-file <path>)
@@ -41,6 +32,7 @@ public final class RestoreCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
+    private final Restorer restorer = Restorer.standard();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(15)).build();
 
@@ -81,14 +73,14 @@ public final class RestoreCommand {
         out.printf("Backup %s of account %s: %s %s, %,d bytes, %s%s%n", manifest.backupId(), manifest.accountId(),
                 manifest.engine(), manifest.format(), manifest.sizeBytes(), manifest.compression(),
                 manifest.encrypted() ? ", encrypted (" + manifest.encryption() + ")" : "");
-        RestoreTarget.Database database = options.to() == null ? null : RestoreTarget.parse(options.to());
+        DatabaseTarget database = options.to() == null ? null : DatabaseTarget.parse(options.to(), "--to");
         String password = environment.getOrDefault("RESTORE_DB_PASSWORD", "");
         if (database != null) {
             if (database.postgres() != manifest.postgres()) {
                 throw new RestoreException("The backup is a " + manifest.engine() + " dump; --to names a "
                         + database.engine() + " database");
             }
-            long tables = tableCount(database, password);
+            long tables = Restorer.tableCount(database, password);
             if (tables > 0 && !options.clean()) {
                 throw new RestoreException(database.describe() + " already holds " + tables + " table(s); restore into an"
                         + " empty database, or give --clean to replace what it holds");
@@ -102,7 +94,7 @@ public final class RestoreCommand {
                     archive.plain().transferTo(file);
                 }
             } else {
-                feed(database, password, options.clean(), archive.plain());
+                restorer.feed(database, password, options.clean(), archive.plain());
             }
             String sha256 = archive.finishAndHash();
             progress.done(archive.bytesRead());
@@ -116,16 +108,25 @@ public final class RestoreCommand {
             out.println("The plain dump is in " + options.toFile());
             return;
         }
-        long restored = tableCount(database, password);
-        if (manifest.tableCount() == 0) {
-            out.printf("Tables: %d restored into %s%n", restored, database.describe());
+        compare(manifest, database, password);
+    }
+
+    /** The restored database against the manifest's inventory, printed; a difference fails the restore. */
+    private void compare(Manifest manifest, DatabaseTarget database, String password) {
+        Inventory restored = Restorer.inventory(database, password);
+        if (manifest.inventory() == null) {
+            out.println("Restored into " + database.describe() + ": " + restored.summary()
+                    + " (the manifest lists no inventory to compare with)");
             return;
         }
-        out.printf("Tables: %d in the manifest, %d restored into %s%n", manifest.tableCount(), restored, database.describe());
-        if (restored < manifest.tableCount()) {
-            throw new RestoreException("The restored database has " + restored + " tables; the backup held "
-                    + manifest.tableCount());
+        out.println("In the backup:  " + manifest.inventory().summary());
+        out.println("Restored:       " + restored.summary());
+        List<String> missing = manifest.inventory().missingFrom(restored, true);
+        if (!missing.isEmpty()) {
+            throw new RestoreException("The restored database differs from the backup's inventory: "
+                    + String.join("; ", missing));
         }
+        out.println("The restored database matches the backup's inventory.");
     }
 
     /**
@@ -141,7 +142,7 @@ public final class RestoreCommand {
                 java.util.Optional<Manifest> fromMetadata = fromBlobMetadata(options.blobUrl());
                 if (fromMetadata.isPresent()) {
                     out.println("The manifest cannot be read with this link (HTTP " + response.statusCode()
-                            + "); using the blob's own metadata, so the tables are not compared.");
+                            + "); using the blob's own metadata, so the restored database is not compared with an inventory.");
                     return fromMetadata.get();
                 }
             }
@@ -166,7 +167,8 @@ public final class RestoreCommand {
         }
         long size = head.headers().firstValueAsLong("Content-Length").orElse(0);
         return java.util.Optional.of(new Manifest(meta.apply("backupid"), meta.apply("accountid"), meta.apply("engine"),
-                meta.apply("format"), meta.apply("compression"), meta.apply("encryption"), size, meta.apply("sha256"), 0));
+                meta.apply("format"), meta.apply("compression"), meta.apply("encryption"), size, meta.apply("sha256"), 0,
+                null));
     }
 
     private InputStream download(String url) throws IOException, InterruptedException {
@@ -178,89 +180,6 @@ public final class RestoreCommand {
                     + withoutQuery(url) + "): the link may have expired, or lack the read permission.");
         }
         return response.body();
-    }
-
-    /** {@code pg_restore} or {@code mariadb} reading the plain dump on its standard input; credentials in a private file. */
-    private void feed(RestoreTarget.Database database, String password, boolean clean, InputStream dump)
-            throws IOException, InterruptedException {
-        CredentialFiles credentials = new CredentialFiles(Files.createTempDirectory("backuprelay-restore-"));
-        Path secret = null;
-        try {
-            List<String> command = new ArrayList<>();
-            Map<String, String> env = new java.util.HashMap<>();
-            if (database.postgres()) {
-                secret = credentials.pgPassFile(database.host(), database.port(), database.database(), database.user(),
-                        password);
-                env.put("PGPASSFILE", secret.toString());
-                command.addAll(List.of(pgRestore(database, password).toString(), "--no-owner", "--exit-on-error",
-                        "--no-password", "--host=" + database.host(), "--port=" + database.port(),
-                        "--username=" + database.user(), "--dbname=" + database.database()));
-                if (clean) {
-                    command.addAll(List.of("--clean", "--if-exists"));
-                }
-            } else {
-                secret = credentials.mariadbOptionsFile(database.host(), database.port(), database.user(), password);
-                command.addAll(List.of("mariadb", "--defaults-extra-file=" + secret, "--default-character-set=utf8mb4",
-                        database.database()));
-            }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL"));
-            builder.environment().putAll(env);
-            Process tool = builder.start();
-            CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(tool.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    return e.toString();
-                }
-            });
-            try (OutputStream stdin = tool.getOutputStream()) {
-                dump.transferTo(stdin);
-            } catch (IOException e) {
-                // the tool stopped reading: its exit code and messages say why
-            }
-            int exit = tool.waitFor();
-            if (exit != 0) {
-                String message = errors.join().strip();
-                throw new RestoreException(command.getFirst().replaceFirst(".*/", "") + " could not restore into "
-                        + database.describe() + " (exit " + exit + "): "
-                        + (message.isEmpty() ? "no message" : message.lines().reduce((a, b) -> b).orElse(message))
-                        .replace(password.isEmpty() ? "\u0000" : password, "***"));
-            }
-        } finally {
-            if (secret != null) {
-                Files.deleteIfExists(secret);
-            }
-            Files.deleteIfExists(credentials.dir());
-        }
-    }
-
-    private static Path pgRestore(RestoreTarget.Database database, String password) {
-        try {
-            int major = PostgresProbe.serverVersion(new SourceDatabase(DatabaseEngine.POSTGRESQL, database.host(),
-                    database.port(), database.database(), database.user(), null), password).major();
-            return PgDumpTools.debian().forServerMajor(major).resolveSibling("pg_restore");
-        } catch (DumpFailedException e) {
-            throw new RestoreException(e.getMessage(), e);
-        }
-    }
-
-    private static long tableCount(RestoreTarget.Database database, String password) {
-        String url = database.postgres()
-                ? "jdbc:postgresql://" + database.host() + ":" + database.port() + "/" + database.database()
-                : "jdbc:mariadb://" + database.host() + ":" + database.port() + "/" + database.database();
-        String sql = database.postgres()
-                ? "SELECT count(*) FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-                        + " AND table_schema NOT IN ('pg_catalog', 'information_schema')"
-                : "SELECT count(*) FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = DATABASE()";
-        try (Connection connection = DriverManager.getConnection(url, database.user(), password);
-             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new RestoreException("Cannot reach the target database " + database.describe() + ": "
-                    + e.getMessage().replace(password.isEmpty() ? "\u0000" : password, "***"), e);
-        }
     }
 
     static String defaultManifestUrl(String blobUrl) {

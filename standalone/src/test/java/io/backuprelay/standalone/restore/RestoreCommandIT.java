@@ -13,12 +13,13 @@ import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.database.Inventory;
 import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.dump.postgres.PgDumpTools;
+import io.backuprelay.database.PgTools;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.io.ByteArrayOutputStream;
@@ -72,7 +73,10 @@ class RestoreCommandIT {
                     .as(err.toString()).isZero();
 
             assertThat(fingerprint(target)).isEqualTo(fingerprint(source)).containsKeys("customer", "invoice");
-            assertThat(out.toString()).contains("SHA-256 matches the manifest").contains("Tables: 2 in the manifest, 2 restored");
+            assertThat(out.toString()).contains("SHA-256 matches the manifest")
+                    .contains("In the backup:  2 tables (7,000 rows), 1 view, 3 sequences, 2 routines, 1 trigger")
+                    .contains("Restored:       2 tables (7,000 rows), 1 view, 3 sequences, 2 routines, 1 trigger")
+                    .contains("The restored database matches the backup's inventory.");
             assertThat(err.toString()).contains("bytes (100%)");
         }
     }
@@ -185,6 +189,31 @@ class RestoreCommandIT {
         }
     }
 
+    @Test
+    void aRestoredDatabaseThatDiffersFromTheInventoryFailsTheRestoreNamingTheDifference() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase target = ScratchDatabase.postgres()) {
+            fillPostgres(source);
+            Stored stored = backup(source, List.of());
+            // The manifest says one more routine and one more row than the archive holds.
+            Inventory listed = stored.manifest().inventory();
+            Map<String, Long> tables = new java.util.HashMap<>(listed.tables());
+            tables.put("public.invoice", tables.get("public.invoice") + 1);
+            List<String> routines = new ArrayList<>(listed.routines());
+            routines.add("public.ghost");
+            Inventory claimed = new Inventory(listed.schemas(), tables, listed.views(), listed.sequences(), routines,
+                    listed.triggers(), listed.events(), listed.extensions());
+            ArchiveManifest m = stored.manifest();
+            Stored tampered = new Stored(stored.archive(), new ArchiveManifest(m.backupId(), m.accountId(), m.engine(),
+                    m.serverVersion(), m.toolVersion(), m.format(), m.compression(), m.encryption(),
+                    m.encryptionRecipients(), m.sizeBytes(), m.sha256(), m.startedAt(), m.endedAt(), m.tableCount(), claimed));
+
+            assertThat(restore("--blob-url", store(tampered), "--to", "postgresql://postgres@127.0.0.1:5432/" + target.name()))
+                    .isEqualTo(1);
+            assertThat(err.toString()).contains("differs from the backup's inventory").contains("routine public.ghost")
+                    .contains("rows of public.invoice: 5001 in the backup, 5000 restored");
+        }
+    }
+
     // ---- a stored backup, as the dump and upload workers leave it ----
 
     private record Stored(Path archive, ArchiveManifest manifest) {
@@ -196,13 +225,13 @@ class RestoreCommandIT {
         SourceDatabase db = new SourceDatabase(postgres ? DatabaseEngine.POSTGRESQL : DatabaseEngine.MARIADB, "127.0.0.1",
                 source.port(), source.name(), source.adminUser(), null);
         String backupId = UUID.randomUUID().toString();
-        DumpRunner runner = postgres ? new PgDumpRunner(PgDumpTools.debian()) : MariaDbDumpRunner.standard();
+        DumpRunner runner = postgres ? new PgDumpRunner(PgTools.debian()) : MariaDbDumpRunner.standard();
         DumpRunner.Dumped dumped = runner.dump(db, "", new ArchiveSink(staging, Compression.ZSTD, 3, 0),
                 new DumpJob(backupId, recipients, Duration.ofMinutes(1), null));
         return new Stored(dumped.archive().path(), new ArchiveManifest(backupId, "acme", db.engine().name(),
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
-                Instant.now(), Instant.now(), dumped.tableCount()));
+                Instant.now(), Instant.now(), dumped.tableCount(), dumped.inventory()));
     }
 
     /** Uploads the archive and its manifest; returns the archive's URL with a container read SAS. */

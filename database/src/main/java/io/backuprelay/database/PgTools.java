@@ -1,6 +1,5 @@
-package io.backuprelay.dump.postgres;
+package io.backuprelay.database;
 
-import io.backuprelay.dump.DumpFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,26 +13,26 @@ import java.util.stream.Stream;
  * least the server's (pg_dump cannot dump a newer server, and the closest major reads best).
  * Debian installs each major under {@code /usr/lib/postgresql/<major>/bin}.
  */
-public final class PgDumpTools {
+public final class PgTools {
 
     private final Path installRoot;
 
-    public PgDumpTools(Path installRoot) {
+    public PgTools(Path installRoot) {
         this.installRoot = installRoot;
     }
 
-    public static PgDumpTools debian() {
-        return new PgDumpTools(Path.of("/usr/lib/postgresql"));
+    public static PgTools debian() {
+        return new PgTools(Path.of("/usr/lib/postgresql"));
     }
 
-    public Path forServerMajor(int serverMajor) throws DumpFailedException {
+    public Path forServerMajor(int serverMajor) throws ToolMissingException {
         List<Integer> installed = installedMajors();
         Optional<Integer> chosen = installed.stream().filter(major -> major >= serverMajor).min(Comparator.naturalOrder());
         if (chosen.isEmpty()) {
-            throw new DumpFailedException(installed.isEmpty()
-                    ? "No pg_dump is installed on the backup worker."
-                    : "The database server runs PostgreSQL " + serverMajor + " but the newest pg_dump on the backup worker is "
-                      + installed.getLast() + "; install pg_dump " + serverMajor + " or newer on the worker.");
+            throw new ToolMissingException(installed.isEmpty()
+                    ? "No pg_dump is installed on this machine."
+                    : "The database server runs PostgreSQL " + serverMajor + " but the newest pg_dump on this machine is "
+                      + installed.getLast() + "; install pg_dump " + serverMajor + " or newer here.");
         }
         return pgDump(chosen.get());
     }

@@ -1,4 +1,4 @@
-package io.backuprelay.standalone.restore;
+package io.backuprelay.database;
 
 import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
@@ -24,7 +24,7 @@ import java.util.zip.GZIPInputStream;
  * names), counted for the progress line, decrypted with the age identity when it is encrypted, and
  * decompressed: what comes out is the plain dump.
  */
-final class ArchiveStream {
+public final class ArchiveStream {
 
     private final MessageDigest sha256;
     private final AtomicLong bytesRead;
@@ -38,7 +38,7 @@ final class ArchiveStream {
         this.plain = plain;
     }
 
-    static ArchiveStream open(InputStream blob, Manifest manifest, Path identity) throws IOException {
+    public static ArchiveStream open(InputStream blob, Manifest manifest, Path identity) throws IOException {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -90,16 +90,16 @@ final class ArchiveStream {
     }
 
     /** The plain dump. */
-    InputStream plain() {
+    public InputStream plain() {
         return plain;
     }
 
-    long bytesRead() {
+    public long bytesRead() {
         return bytesRead.get();
     }
 
     /** Reads what is left of the blob (after the dump tool stopped reading), so the SHA-256 covers it all. */
-    String finishAndHash() throws IOException {
+    public String finishAndHash() throws IOException {
         raw.transferTo(java.io.OutputStream.nullOutputStream());
         return HexFormat.of().formatHex(sha256.digest());
     }

@@ -1,16 +1,15 @@
-package io.backuprelay.dump.postgres;
+package io.backuprelay.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backuprelay.dump.DumpFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PgDumpToolsTest {
+class PgToolsTest {
 
     @TempDir
     Path root;
@@ -20,7 +19,7 @@ class PgDumpToolsTest {
         install(13);
         install(15);
         install(17);
-        PgDumpTools tools = new PgDumpTools(root);
+        PgTools tools = new PgTools(root);
         assertThat(tools.forServerMajor(14)).isEqualTo(root.resolve("15/bin/pg_dump"));
         assertThat(tools.forServerMajor(15)).isEqualTo(root.resolve("15/bin/pg_dump"));
         assertThat(tools.forServerMajor(12)).isEqualTo(root.resolve("13/bin/pg_dump"));
@@ -29,16 +28,16 @@ class PgDumpToolsTest {
     @Test
     void saysWhichVersionIsMissingWhenAllAreTooOld() throws Exception {
         install(15);
-        assertThatThrownBy(() -> new PgDumpTools(root).forServerMajor(17))
-                .isInstanceOf(DumpFailedException.class)
-                .hasMessage("The database server runs PostgreSQL 17 but the newest pg_dump on the backup worker is 15;"
-                        + " install pg_dump 17 or newer on the worker.");
+        assertThatThrownBy(() -> new PgTools(root).forServerMajor(17))
+                .isInstanceOf(ToolMissingException.class)
+                .hasMessage("The database server runs PostgreSQL 17 but the newest pg_dump on this machine is 15;"
+                        + " install pg_dump 17 or newer here.");
     }
 
     @Test
     void saysSoWhenNoneIsInstalled() {
-        assertThatThrownBy(() -> new PgDumpTools(root.resolve("nothing")).forServerMajor(15))
-                .hasMessage("No pg_dump is installed on the backup worker.");
+        assertThatThrownBy(() -> new PgTools(root.resolve("nothing")).forServerMajor(15))
+                .hasMessage("No pg_dump is installed on this machine.");
     }
 
     private void install(int major) throws Exception {

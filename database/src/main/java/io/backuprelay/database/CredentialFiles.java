@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.database;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

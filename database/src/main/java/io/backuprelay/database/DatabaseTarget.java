@@ -1,0 +1,57 @@
+package io.backuprelay.database;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * A database a backup is restored into, given as {@code postgresql://user@host:port/database} or
+ * {@code mariadb://user@host:port/database}. The password is never part of it.
+ *
+ * @param engine {@code POSTGRESQL} or {@code MARIADB}
+ */
+public record DatabaseTarget(String engine, String host, int port, String database, String user) {
+
+    public boolean postgres() {
+        return engine.equals("POSTGRESQL");
+    }
+
+    public String describe() {
+        return engine.toLowerCase(Locale.ROOT) + "://" + user + "@" + host + ":" + port + "/" + database;
+    }
+
+    /** The same server and user, another database (a scratch database of the drill). */
+    public DatabaseTarget withDatabase(String other) {
+        return new DatabaseTarget(engine, host, port, other, user);
+    }
+
+    public String jdbcUrl() {
+        return (postgres() ? "jdbc:postgresql://" : "jdbc:mariadb://") + host + ":" + port + "/" + database;
+    }
+
+    /** @param option how the URL was given, for the error message (e.g. {@code --to}) */
+    public static DatabaseTarget parse(String url, String option) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new RestoreException(option + " must be postgresql://user@host:port/database or"
+                    + " mariadb://user@host:port/database, is '" + url + "'");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        String engine = switch (scheme) {
+            case "postgresql", "postgres" -> "POSTGRESQL";
+            case "mariadb", "mysql" -> "MARIADB";
+            default -> throw new RestoreException(option + " must start with postgresql:// or mariadb://, is '" + url + "'");
+        };
+        if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+            throw new RestoreException(option + " must not hold a password");
+        }
+        String database = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (uri.getHost() == null || database.isEmpty() || !database.matches("[A-Za-z0-9_$-]{1,63}")) {
+            throw new RestoreException(option + " must name a host and a database (letters, digits, _ $ -), is '" + url + "'");
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : engine.equals("POSTGRESQL") ? 5432 : 3306;
+        String user = uri.getUserInfo() != null ? uri.getUserInfo() : engine.equals("POSTGRESQL") ? "postgres" : "root";
+        return new DatabaseTarget(engine, uri.getHost(), port, database, user);
+    }
+}
