@@ -1,12 +1,13 @@
 # One image per service, from the runnable jar the Maven build makes:
 #   mvn -B -DskipTests package
 #   docker build --build-arg SERVICE=dump-worker -t backuprelay/dump-worker .
-# SERVICE is one of: scheduler, dump-worker, upload-worker, notifier, console.
+# SERVICE is one of: scheduler, dump-worker, upload-worker, notifier, verifier, console.
 FROM eclipse-temurin:21-jre
 ARG SERVICE
 # The dump worker runs the engines' own dump tools: pg_dump (Debian installs each major under
-# /usr/lib/postgresql/<major>/bin, where the worker looks) and mariadb-dump.
-RUN if [ "$SERVICE" = "dump-worker" ]; then \
+# /usr/lib/postgresql/<major>/bin, where the worker looks) and mariadb-dump; the verifier restores
+# with pg_restore and mariadb.
+RUN if [ "$SERVICE" = "dump-worker" ] || [ "$SERVICE" = "verifier" ]; then \
       apt-get update && apt-get install -y --no-install-recommends postgresql-client mariadb-client \
       && rm -rf /var/lib/apt/lists/*; \
     fi

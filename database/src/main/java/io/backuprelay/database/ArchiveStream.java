@@ -38,15 +38,24 @@ public final class ArchiveStream {
         this.plain = plain;
     }
 
-    public static ArchiveStream open(InputStream blob, Manifest manifest, Path identity) throws IOException {
-        MessageDigest sha256;
+    /** The blob as stored, hashed and counted: {@link #plain} gives its bytes undecrypted and undecompressed. */
+    public static ArchiveStream hashing(InputStream blob) {
+        MessageDigest sha256 = sha256();
+        AtomicLong counted = new AtomicLong();
+        InputStream hashed = hashed(blob, sha256, counted);
+        return new ArchiveStream(hashed, sha256, counted, hashed);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        AtomicLong counted = new AtomicLong();
-        InputStream hashed = new DigestInputStream(new FilterInputStream(blob) {
+    }
+
+    private static InputStream hashed(InputStream blob, MessageDigest sha256, AtomicLong counted) {
+        return new DigestInputStream(new FilterInputStream(blob) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -56,6 +65,13 @@ public final class ArchiveStream {
                 return n;
             }
         }, sha256);
+    }
+
+    /** The blob as the plain dump: decrypted with the age identity when the manifest says so, and decompressed. */
+    public static ArchiveStream open(InputStream blob, Manifest manifest, Path identity) throws IOException {
+        MessageDigest sha256 = sha256();
+        AtomicLong counted = new AtomicLong();
+        InputStream hashed = hashed(blob, sha256, counted);
         InputStream compressed = manifest.encrypted() ? decrypting(hashed, identity) : hashed;
         InputStream plain = switch (manifest.compression()) {
             case "zstd" -> new ZstdInputStream(compressed);

@@ -5,6 +5,8 @@ import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.BackupOverdue;
+import io.backuprelay.common.event.RestoreFailed;
+import io.backuprelay.common.account.BackupStatus;
 import java.text.MessageFormat;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -31,8 +33,14 @@ public final class EmailComposer {
      * @param nextBackupAt after a success, the next automatic backup; after a failure, the next try
      *                     (both as the scheduler decided them, read from {@code BackupStatus})
      * @param downloadUrl  a read-only link to the blob, for a manual backup whose connection can sign one
+     * @param lastVerifiedRestore the newest backup of the account whose restore drill passed, as the scheduler keeps it
      */
-    public record Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl) {
+    public record Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl,
+                         Optional<BackupStatus.OutcomeSummary> lastVerifiedRestore) {
+
+        public Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl) {
+            this(nextBackupAt, downloadUrl, Optional.empty());
+        }
 
         public static Extras none() {
             return new Extras(Optional.empty(), Optional.empty());
@@ -86,6 +94,10 @@ public final class EmailComposer {
         }
         extras.nextBackupAt().ifPresent(next -> rows.add(row(texts, "label.nextBackup", when(dates, zone, next))));
         extras.downloadUrl().ifPresent(url -> rows.add(new Row(texts.getString("label.download"), url, true)));
+        extras.lastVerifiedRestore().ifPresent(verified -> rows.add(row(texts, "label.lastVerifiedRestore",
+                new MessageFormat(texts.getString("drill.verifiedOn").replace("'", "''"), texts.getLocale()).format(
+                        new Object[] {when(dates, zone, verified.restoreCheck().checkedAt()), verified.backupId()})
+                        + " (" + texts.getString("drillKind." + verified.restoreCheck().kind()) + ")")));
         event.warnings().forEach(warning -> rows.add(row(texts, "label.warning", warning)));
         return email(recipients, format(texts, "completed.subject", account.displayName()),
                 format(texts, "completed.intro", account.displayName()), rows, null, texts, messageId(event));
@@ -128,6 +140,27 @@ public final class EmailComposer {
         html.append("<p style=\"color:#5a6478;font-size:smaller\">").append(escape(texts.getString("footer")))
                 .append("</p></body></html>");
         return new Email(recipients, subject, text.toString(), html.toString(), messageId);
+    }
+
+    /** A stored backup failed its restore drill: what did not match, in the account's language. */
+    public Email drillFailed(RestoreFailed failed, Account account, List<String> recipients) {
+        Style style = Style.of(account);
+        ResourceBundle texts = style.texts();
+        List<Row> rows = new ArrayList<>(List.of(
+                row(texts, "label.backupId", failed.backupId()),
+                row(texts, "label.drillKind", texts.getString("drillKind." + failed.kind())),
+                row(texts, "label.reason", failed.detail()),
+                row(texts, "label.when", when(style.dates(), style.zone(), failed.occurredAt()))));
+        if (!failed.differences().isEmpty()) {
+            rows.add(row(texts, "label.differences", String.join("; ", failed.differences())));
+        }
+        return email(recipients, format(texts, "drill.subject", account.displayName()),
+                format(texts, "drill.intro", account.displayName()), rows, texts.getString("advice.DRILL"), texts,
+                drillMessageId(failed));
+    }
+
+    static String drillMessageId(RestoreFailed failed) {
+        return "<" + failed.backupId() + ".drill-failed@backuprelay>";
     }
 
     /** The reminder that an account's automatic backups have not succeeded for too long. */

@@ -3,7 +3,7 @@ package io.backuprelay.notify;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.blob.BlobCredential;
-import io.backuprelay.blob.BlobLinks;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupType;
@@ -11,6 +11,7 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.RestoreFailed;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
@@ -88,6 +89,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             case BackupRequested ignored -> JobResult.of();
             case DumpReady ignored -> JobResult.of();
             case io.backuprelay.common.event.BackupStarted ignored -> JobResult.of();
+            case RestoreFailed failed -> drillFailed(failed, context);
+            case io.backuprelay.common.event.RestoreVerified ignored -> JobResult.of();
         };
     }
 
@@ -108,6 +111,27 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                 clock.instant(), "last success " + alert.lastSuccessAt()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, alert.accountId(),
                 "BackupOverdue", email.messageId(), recipients, clock.instant())));
+    }
+
+    /** The super-administrators (and extra recipients) learn that a stored backup may not restore; once per backup. */
+    private JobResult drillFailed(RestoreFailed failed, JobContext context) throws Exception {
+        String key = "drill/" + failed.backupId();
+        if (lookups.sent().apply(key).isPresent()) {
+            return JobResult.of();
+        }
+        Optional<Account> account = lookups.accounts().apply(failed.accountId());
+        if (account.isEmpty() || account.get().superadminEmails().isEmpty()) {
+            log.warn("No one to tell that backup {} failed its restore drill: account {} has no super-administrator emails",
+                    failed.backupId(), failed.accountId());
+            return JobResult.of();
+        }
+        List<String> recipients = recipients(account.get(), lookups.settings().apply(failed.accountId()));
+        Email email = composer.drillFailed(failed, account.get(), recipients);
+        deliver(email, failed.backupId(), failed.accountId(), context);
+        ops.publish(new OpsEvent(failed.backupId(), failed.accountId(), "DRILL", "FAILED_MAILED", null, "notifier",
+                clock.instant(), failed.detail()));
+        return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, failed.accountId(),
+                "RestoreFailed", email.messageId(), recipients, clock.instant())));
     }
 
     private JobResult outcome(BackupOutcome outcome, JobContext context) throws Exception {
@@ -158,7 +182,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings, JobContext context)
             throws InterruptedException {
         // Only the first try waits for the scheduler; a retry (the mail server was away) looks once.
-        Optional<Instant> next = nextFromTheScheduler(outcome, context.attempt() == 1 ? STATUS_WAIT : Duration.ZERO);
+        Optional<BackupStatus> status = statusWith(outcome, context.attempt() == 1 ? STATUS_WAIT : Duration.ZERO);
+        Optional<Instant> next = status.map(BackupStatus::nextDueAt);
         if (!(outcome instanceof BackupCompleted completed)) {
             boolean manual = outcome instanceof BackupFailed failed && failed.trigger() == Trigger.MANUAL;
             return new EmailComposer.Extras(manual ? Optional.empty() : next, Optional.empty());
@@ -168,20 +193,20 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             link = lookups.connections().apply(Connection.key(completed.accountId(), completed.connectionId()))
                     .flatMap(connection -> downloadLink(connection, completed));
         }
-        return new EmailComposer.Extras(next, link);
+        return new EmailComposer.Extras(next, link, status.flatMap(BackupStatus::lastVerifiedRestore));
     }
 
     /**
-     * The next automatic backup (after a success) or retry (after a failure), as the scheduler
-     * decided it once it recorded this outcome; empty when automatic backups are off or paused, or
-     * when the scheduler has not recorded the outcome within {@code wait}.
+     * The account's status once the scheduler has recorded this outcome: it tells the next automatic
+     * backup (after a success) or retry (after a failure), and the last verified restore; empty when
+     * the scheduler has not recorded the outcome within {@code wait}.
      */
-    private Optional<Instant> nextFromTheScheduler(BackupOutcome outcome, Duration wait) throws InterruptedException {
+    private Optional<BackupStatus> statusWith(BackupOutcome outcome, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             Optional<BackupStatus> status = lookups.statuses().apply(outcome.accountId());
             if (status.isPresent() && status.get().recent().stream().anyMatch(o -> o.backupId().equals(outcome.backupId()))) {
-                return Optional.ofNullable(status.get().nextDueAt());
+                return status;
             }
             if (System.nanoTime() > deadline) {
                 log.warn("The scheduler has not recorded backup {} of account {} yet; the email says nothing of the next one",
@@ -194,8 +219,11 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     private Optional<String> downloadLink(Connection connection, BackupCompleted completed) {
         try {
-            return BlobLinks.readOnly(connection, BlobCredential.of(connection, sealer),
-                    completed.destination().blobName(), LINK_VALIDITY);
+            BlobCredential credential = BlobCredential.of(connection, sealer);
+            if (credential.accountKey() == null) {
+                return Optional.empty(); // the email says how long its link works; a token's own lifetime is another
+            }
+            return BlobStore.of(connection, credential).link(completed.destination().blobName(), LINK_VALIDITY).url();
         } catch (RuntimeException e) {
             log.warn("No download link for backup {}: {}", completed.backupId(), e.toString());
             return Optional.empty();

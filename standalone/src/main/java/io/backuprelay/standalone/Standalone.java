@@ -14,6 +14,8 @@ import io.backuprelay.dump.DumpWorker;
 import io.backuprelay.dump.DumpWorkerConfig;
 import io.backuprelay.notify.NotifierConfig;
 import io.backuprelay.notify.NotifierWorker;
+import io.backuprelay.verify.VerifierConfig;
+import io.backuprelay.verify.VerifierWorker;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.scheduler.Scheduler;
 import io.backuprelay.scheduler.SchedulerConfig;
@@ -97,6 +99,8 @@ public final class Standalone implements Closeable {
         log.info("Mail: {}", mail);
         NotifierWorker notifier = new NotifierWorker(kafka, mail, NotifierConfig.from(config), sealer, clock);
         running.push(startWorker(notifier.jobs(), notifier.components(), notifier::start));
+        VerifierWorker verifier = new VerifierWorker(kafka, VerifierConfig.from(config), sealer, clock);
+        running.push(startWorker(verifier.jobs(), verifier.components(), verifier::start));
         String host = config.string("SERVICE_HOST", "127.0.0.1");
         shell.serve(host, config.integer("SERVICE_PORT", 8081, 0, 65535));
         log.info("Health and metrics on http://{}:{}/health/ready and /metrics", host, shell.port());

@@ -11,6 +11,7 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.ConsoleConfig;
 import io.backuprelay.dump.DumpWorkerConfig;
 import io.backuprelay.notify.NotifierConfig;
+import io.backuprelay.verify.VerifierConfig;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.scheduler.SchedulerConfig;
 import io.backuprelay.upload.UploadWorkerConfig;
@@ -47,6 +48,10 @@ class DeploymentFilesTest {
                 NotifierConfig.from(config);
                 SecretSealer.from(config);
             },
+            "verifier", config -> {
+                VerifierConfig.from(config);
+                SecretSealer.from(config);
+            },
             "console", config -> {
                 ConsoleConfig.from(config);
                 SecretSealer.from(config);
@@ -57,7 +62,7 @@ class DeploymentFilesTest {
             "BACKUPRELAY_TOPIC_PARTITIONS", "BACKUPRELAY_TOPIC_REPLICATION", "SERVICE_HOST", "SERVICE_PORT");
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
     void composeConfiguresEachServiceWithWhatItReads(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);
         assertThat(service).as(name + " in docker-compose.yml").isNotNull();
@@ -77,7 +82,7 @@ class DeploymentFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
     void dockerWaitsForTheGraceOfRunningJobsAndChecksLivenessWithTheServicesOwnJar(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);
         java.time.Duration grace = java.time.Duration.parse("PT" + service.get("stop_grace_period").asText().toUpperCase());
@@ -104,7 +109,7 @@ class DeploymentFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
     void theDockerfileBuildsTheRunnableJarOfEachService(String name) throws Exception {
         String dockerfile = Files.readString(root().resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM eclipse-temurin:21-jre").contains("ARG SERVICE")

@@ -31,7 +31,7 @@ class ServiceJarsIT {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "console"})
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
     void startsFromItsJarAndAnswersReady(String module) throws Exception {
         Path jar = runnableJar(module);
         int servicePort = freePort();

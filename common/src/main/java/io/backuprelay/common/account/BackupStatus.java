@@ -34,6 +34,28 @@ public record BackupStatus(
 
     public static final int RECENT_LIMIT = 20;
 
+    /**
+     * The newest restore drill among the recent backups, with the backup it checked; empty when none ran.
+     */
+    public java.util.Optional<OutcomeSummary> lastRestoreCheck() {
+        return recent.stream().filter(o -> o.restoreCheck() != null).findFirst();
+    }
+
+    /** The newest drill that passed: "last verified restore". */
+    public java.util.Optional<OutcomeSummary> lastVerifiedRestore() {
+        return recent.stream().filter(o -> o.restoreCheck() != null && o.restoreCheck().passed()).findFirst();
+    }
+
+    /**
+     * What the restore drill found of one backup.
+     *
+     * @param kind   {@code RESTORE} (restored and compared) or {@code INTEGRITY_ONLY} (an encrypted backup: checksum and header)
+     * @param detail what it restored, or what did not match
+     */
+    public record RestoreCheck(boolean passed, io.backuprelay.common.event.DrillOutcome.Kind kind, Instant checkedAt,
+                               String detail) {
+    }
+
     public BackupStatus {
         Objects.requireNonNull(accountId, "accountId");
         recent = recent == null ? List.of() : List.copyOf(recent);
@@ -72,6 +94,7 @@ public record BackupStatus(
      *
      * @param failedStage  {@code null} when it succeeded
      * @param connectionId the connection a successful backup is stored through (added later; may be absent)
+     * @param restoreCheck what the restore drill found of this backup; {@code null} until a drill ran
      */
     public record OutcomeSummary(
             String backupId,
@@ -82,7 +105,18 @@ public record BackupStatus(
             String blobName,
             FailureStage failedStage,
             String failureReason,
-            String connectionId) {
+            String connectionId,
+            RestoreCheck restoreCheck) {
+
+        public OutcomeSummary(String backupId, boolean succeeded, Trigger trigger, Instant endedAt, Long sizeBytes,
+                              String blobName, FailureStage failedStage, String failureReason, String connectionId) {
+            this(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage, failureReason, connectionId, null);
+        }
+
+        public OutcomeSummary withRestoreCheck(RestoreCheck check) {
+            return new OutcomeSummary(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage,
+                    failureReason, connectionId, check);
+        }
 
         public OutcomeSummary(String backupId, boolean succeeded, Trigger trigger, Instant endedAt, Long sizeBytes,
                               String blobName, FailureStage failedStage, String failureReason) {

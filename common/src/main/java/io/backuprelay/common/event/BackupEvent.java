@@ -16,9 +16,12 @@ import java.time.Instant;
     @JsonSubTypes.Type(DumpReady.class),
     @JsonSubTypes.Type(BackupCompleted.class),
     @JsonSubTypes.Type(BackupFailed.class),
-    @JsonSubTypes.Type(BackupOverdue.class)
+    @JsonSubTypes.Type(BackupOverdue.class),
+    @JsonSubTypes.Type(RestoreVerified.class),
+    @JsonSubTypes.Type(RestoreFailed.class)
 })
-public sealed interface BackupEvent permits BackupRequested, BackupStarted, DumpReady, BackupOutcome, BackupOverdue {
+public sealed interface BackupEvent permits BackupRequested, BackupStarted, DumpReady, BackupOutcome, BackupOverdue,
+        DrillOutcome {
 
     int version();
 

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 
 /**
  * Backup meters from what a step committed: backups requested, dumped, completed and failed (per
- * stage), the bytes of archives, and how long dumps and whole backups took. A step's worker feeds
+ * stage), restore drills (verified or failed, per kind), the bytes of archives, and how long dumps and whole backups took. A step's worker feeds
  * it every event it publishes, after the commit.
  */
 public final class BackupMeters implements Consumer<byte[]> {
@@ -60,6 +60,9 @@ public final class BackupMeters implements Consumer<byte[]> {
                     .tag("stage", failed.stage().name()).register(registry).increment();
             case BackupStarted ignored -> Counter.builder("backuprelay.backups.started").register(registry).increment();
             case BackupOverdue ignored -> Counter.builder("backuprelay.backups.overdue").register(registry).increment();
+            case io.backuprelay.common.event.DrillOutcome drill -> Counter.builder("backuprelay.restore.drills")
+                    .tag("result", drill instanceof io.backuprelay.common.event.RestoreVerified ? "verified" : "failed")
+                    .tag("kind", drill.kind().name()).register(registry).increment();
         }
     }
 }

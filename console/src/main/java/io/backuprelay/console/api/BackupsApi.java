@@ -1,7 +1,7 @@
 package io.backuprelay.console.api;
 
 import io.backuprelay.blob.BlobCredential;
-import io.backuprelay.blob.BlobLinks;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
 import io.backuprelay.common.account.BackupStatus;
@@ -111,11 +111,12 @@ public final class BackupsApi {
         if (connection == null) {
             throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists");
         }
-        Instant expires = clock.instant().plus(LINK_VALIDITY);
-        String url = BlobLinks.readOnly(connection, BlobCredential.of(connection, sealer), stored.blobName(), LINK_VALIDITY)
-                .orElseThrow(() -> ApiException.conflict("The connection '" + connection.connectionId() + "' signs in with"
-                        + " a SAS token, which cannot sign a download link; download the blob "
-                        + stored.blobName() + " with a tool of the storage account"));
+        BlobStore.Link link = BlobStore.of(connection, BlobCredential.of(connection, sealer))
+                .link(stored.blobName(), LINK_VALIDITY);
+        String url = link.url().orElseThrow(() -> ApiException.conflict("No download link for backup " + backupId
+                + " through the connection '" + connection.connectionId() + "': " + link.refusal()
+                + "; download the blob " + stored.blobName() + " with a tool of the storage account"));
+        Instant expires = link.expiresAt();
         data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, "DOWNLOAD", "LINK_ISSUED", null,
                 "console", clock.instant(), "read-only link to " + stored.blobName() + " for "
                 + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires));

@@ -4,6 +4,7 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.account.RestoreDrill;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.common.account.ScheduleState;
@@ -27,7 +28,7 @@ public final class SettingsApi {
     }
 
     public record SettingsBody(BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
-                               List<String> encryptionRecipients, RetentionBody retention) {
+                               List<String> encryptionRecipients, RetentionBody retention, RestoreDrill restoreDrill) {
     }
 
     /**
@@ -36,7 +37,8 @@ public final class SettingsApi {
     public record SettingsView(String accountId, String displayName, String locale, String timeZone,
                                BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
                                List<String> encryptionRecipients, Retention retention, Instant lastBackupAt,
-                               Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason) {
+                               Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason,
+                               RestoreDrill restoreDrill) {
     }
 
     public void get(Context ctx) {
@@ -55,7 +57,7 @@ public final class SettingsApi {
         ctx.json(new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
                 settings.backupType(), settings.destinationConnectionId(), settings.notifyEmails(),
                 settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
-                state, inFlight, status.pausedReason()));
+                state, inFlight, status.pausedReason(), settings.restoreDrill()));
     }
 
     public void put(Context ctx) {
@@ -82,7 +84,8 @@ public final class SettingsApi {
                 Validate.range("retention.maxAgeDays", body.retention().maxAgeDays(), 1, 36_500));
         BackupSettings settings = new BackupSettings(accountId, type, destination,
                 Validate.emails("notifyEmails", body.notifyEmails(), false),
-                Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention);
+                Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,
+                body.restoreDrill());
         data.publish(data.topics().settings(), accountId, settings);
         get(ctx);
     }

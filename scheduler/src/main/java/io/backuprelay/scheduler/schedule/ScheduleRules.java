@@ -9,6 +9,8 @@ import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.DrillOutcome;
+import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
@@ -68,6 +70,7 @@ public final class ScheduleRules {
             case BackupOverdue ignored -> schedule;
             case BackupCompleted completed -> completed(schedule, completed);
             case BackupFailed failed -> failed(schedule, failed);
+            case DrillOutcome drill -> drilled(schedule, drill);
         });
     }
 
@@ -244,6 +247,22 @@ public final class ScheduleRules {
                 endInFlight(schedule, failed.backupId()), record(schedule, summary),
                 automatic ? schedule.consecutiveFailures() + 1 : schedule.consecutiveFailures(),
                 automatic ? retryAt : schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
+    }
+
+    /** The drill's finding goes beside the backup it checked, while that backup is among the recent ones. */
+    private static AccountSchedule drilled(AccountSchedule schedule, DrillOutcome drill) {
+        BackupStatus.RestoreCheck check = new BackupStatus.RestoreCheck(drill instanceof RestoreVerified, drill.kind(),
+                drill.occurredAt(), drill.detail());
+        if (ended(schedule, drill.backupId()).isEmpty()) {
+            return schedule;
+        }
+        List<OutcomeSummary> recent = schedule.recent().stream()
+                .map(o -> o.backupId().equals(drill.backupId()) ? o.withRestoreCheck(check) : o).toList();
+        OutcomeSummary last = schedule.lastOutcome() != null && schedule.lastOutcome().backupId().equals(drill.backupId())
+                ? schedule.lastOutcome().withRestoreCheck(check) : schedule.lastOutcome();
+        return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
+                schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), last, schedule.inFlight(), recent,
+                schedule.consecutiveFailures(), schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
     }
 
     private static Optional<OutcomeSummary> ended(AccountSchedule schedule, String backupId) {

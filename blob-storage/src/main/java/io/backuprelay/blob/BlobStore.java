@@ -1,0 +1,174 @@
+package io.backuprelay.blob;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.backuprelay.common.account.Connection;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One connection's container, in this project's terms: put, find, list, read, delete and link
+ * blobs by name. Built once per connection (see {@link #of}), so the Azure SDK's clients and
+ * connection pools are shared by everything that reaches the same container.
+ */
+public final class BlobStore {
+
+    private static final int CACHED = 256;
+    private static final Map<Key, BlobStore> STORES = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, BlobStore> eldest) {
+            return size() > CACHED;
+        }
+    };
+
+    private final Connection connection;
+    private final BlobCredential credential;
+    private final BlobContainerClient container;
+
+    private BlobStore(Connection connection, BlobCredential credential) {
+        this.connection = connection;
+        this.credential = credential;
+        this.container = BlobContainers.client(connection, credential, 60, 4);
+    }
+
+    /** The store of this connection with this credential: the same instance while neither changes. */
+    public static BlobStore of(Connection connection, BlobCredential credential) {
+        Key key = new Key(connection, credential);
+        synchronized (STORES) {
+            return STORES.computeIfAbsent(key, k -> new BlobStore(connection, credential));
+        }
+    }
+
+    private record Key(Connection connection, BlobCredential credential) {
+    }
+
+    /** A stored blob as listing or finding it tells. */
+    public record StoredBlob(String name, long sizeBytes, Instant lastModified, Map<String, String> metadata) {
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The blob's properties and metadata; empty when there is no blob of that name. */
+    public Optional<StoredBlob> find(String name) {
+        try {
+            var properties = container.getBlobClient(name).getProperties();
+            return Optional.of(new StoredBlob(name, properties.getBlobSize(), properties.getLastModified().toInstant(),
+                    properties.getMetadata() == null ? Map.of() : Map.copyOf(properties.getMetadata())));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The blobs whose names start with {@code prefix}, with their metadata, in name order. */
+    public List<StoredBlob> list(String prefix) {
+        List<StoredBlob> blobs = new ArrayList<>();
+        ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        for (BlobItem item : container.listBlobs(options, Duration.ofMinutes(2))) {
+            blobs.add(new StoredBlob(item.getName(), item.getProperties().getContentLength(),
+                    item.getProperties().getLastModified().toInstant(),
+                    item.getMetadata() == null ? Map.of() : Map.copyOf(item.getMetadata())));
+        }
+        return blobs;
+    }
+
+    /** The blob's bytes, streamed as they arrive. */
+    public InputStream read(String name) {
+        return container.getBlobClient(name).openInputStream();
+    }
+
+    /** A small blob (a manifest) whole; empty when there is none. */
+    public Optional<byte[]> readSmall(String name) {
+        try {
+            return Optional.of(container.getBlobClient(name).downloadContent().toBytes());
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Writes a small blob whole, replacing one of the same name. */
+    public void putSmall(String name, byte[] content, Map<String, String> metadata) {
+        var blob = container.getBlobClient(name);
+        blob.upload(BinaryData.fromBytes(content), true);
+        if (metadata != null && !metadata.isEmpty()) {
+            blob.setMetadata(metadata);
+        }
+    }
+
+    /** @return whether there was a blob to delete */
+    public boolean delete(String name) {
+        return container.getBlobClient(name).deleteIfExists();
+    }
+
+    /**
+     * A link that can only read this blob. With the access key: a SAS for this blob alone, valid for
+     * {@code validity}. With a SAS-token connection: the blob with the connection's own token, but
+     * only when that token can do nothing but read and list (a token that can write is never handed
+     * out); it is valid as long as the token is.
+     *
+     * @return empty with the reason when no such link can be made
+     */
+    public Link link(String name, Duration validity) {
+        var blob = container.getBlobClient(name);
+        if (credential.accountKey() != null) {
+            OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(validity);
+            String sas = blob.generateSas(new BlobServiceSasSignatureValues(expires,
+                    new BlobSasPermission().setReadPermission(true)));
+            return new Link(Optional.of(blob.getBlobUrl() + "?" + sas), expires.toInstant(), null);
+        }
+        String permissions = sasParameter(credential.sasToken(), "sp").orElse("");
+        if (!permissions.contains("r")) {
+            return new Link(Optional.empty(), null, "the connection's SAS token does not allow reading (sp="
+                    + permissions + ")");
+        }
+        if (!permissions.replace("r", "").replace("l", "").isEmpty()) {
+            return new Link(Optional.empty(), null, "the connection's SAS token allows more than reading (sp="
+                    + permissions + "), so it cannot be handed out; register a read-only token, or the access key");
+        }
+        return new Link(Optional.of(blob.getBlobUrl() + "?" + credential.sasToken().replaceFirst("^\\?", "")),
+                credential.sasExpiry().orElse(null), null);
+    }
+
+    /**
+     * @param url       the link, when one could be made
+     * @param expiresAt when it stops working, if known
+     * @param refusal   why there is none
+     */
+    public record Link(Optional<String> url, Instant expiresAt, String refusal) {
+    }
+
+    static Optional<String> sasParameter(String token, String parameter) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        for (String part : token.replaceFirst("^\\?", "").split("&")) {
+            if (part.startsWith(parameter + "=")) {
+                return Optional.of(java.net.URLDecoder.decode(part.substring(parameter.length() + 1),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,71 @@
+package io.backuprelay.verify;
+
+import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.BackupEvent;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.CompactedTopicView;
+import io.backuprelay.common.kafka.JobWorker;
+import io.backuprelay.common.kafka.JobWorkerConfig;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.database.Restorer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The verifier: consumes {@code backup.outcomes} in its own consumer group and drills the completed
+ * backups its accounts' policies ask for, one drill per partition at a time, two at once per instance.
+ */
+public final class VerifierWorker implements java.io.Closeable {
+
+    private final JobWorker<BackupEvent> worker;
+    private final OpsPublisher ops;
+    private final List<CompactedTopicView<?>> views;
+
+    public VerifierWorker(KafkaSettings kafka, VerifierConfig config, SecretSealer sealer, Clock clock) {
+        var settings = new CompactedTopicView<>(kafka, "verifier-settings", kafka.topics().settings(),
+                bytes -> Json.decode(bytes, BackupSettings.class));
+        var connections = new CompactedTopicView<>(kafka, "verifier-connections", kafka.topics().connections(),
+                bytes -> Json.decode(bytes, Connection.class));
+        var statuses = new CompactedTopicView<>(kafka, "verifier-status", kafka.topics().status(),
+                bytes -> Json.decode(bytes, BackupStatus.class));
+        this.views = List.of(settings, connections, statuses);
+        this.ops = OpsPublisher.kafka(kafka, "verifier-ops");
+        DrillHandler handler = new DrillHandler(kafka.topics(),
+                new DrillHandler.Lookups(settings::get, connections::get, statuses::get), sealer,
+                new Drill(config, Restorer.standard()), ops, clock);
+        this.worker = new JobWorker<>(new JobWorkerConfig("verifier", kafka.topics().prefix() + VerifierConfig.GROUP_ID,
+                kafka.topics().outcomes(), kafka.topics().deadLetters(), 2, Duration.ofSeconds(30), config.retry()),
+                kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
+    }
+
+    public VerifierWorker start() {
+        views.forEach(CompactedTopicView::start);
+        worker.start();
+        return this;
+    }
+
+    /** The loop and the views, for the health endpoints. */
+    public List<HealthCheck> components() {
+        List<HealthCheck> components = new ArrayList<>(views);
+        components.add(0, worker);
+        return components;
+    }
+
+    public JobWorker<BackupEvent> jobs() {
+        return worker;
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+        ops.close();
+        views.forEach(CompactedTopicView::close);
+    }
+}
