@@ -87,13 +87,15 @@ function renderSettings(settings) {
     $("backupType").value = settings.backupType;
     renderDestinations();
     $("destination").value = settings.destinationConnectionId || "";
+    $("restoreDrill").value = settings.restoreDrill || "WEEKLY";
   }
 }
 
 function markDirty() {
   const saved = state.saved || {};
   state.dirty = $("backupType").value !== saved.backupType
-    || ($("destination").value || null) !== (saved.destinationConnectionId || null);
+    || ($("destination").value || null) !== (saved.destinationConnectionId || null)
+    || $("restoreDrill").value !== (saved.restoreDrill || "WEEKLY");
   $("pending").hidden = !state.dirty;
   $("save").disabled = !state.dirty;
 }
@@ -106,7 +108,8 @@ async function saveSettings() {
       destinationConnectionId: $("destination").value || null,
       notifyEmails: saved.notifyEmails || [],
       encryptionRecipients: saved.encryptionRecipients || [],
-      retention: saved.retention || null
+      retention: saved.retention || null,
+      restoreDrill: $("restoreDrill").value
     });
     state.dirty = false;
     renderSettings(settings);
@@ -229,7 +232,8 @@ function renderHistory(backups) {
     const stateKey = b.state === "RUNNING" ? "RUNNING_BACKUP" : b.state;
     const triggerKey = b.trigger === "MANUAL" ? "MANUAL_TRIGGER" : b.trigger === "SCHEDULED" ? "SCHEDULED_TRIGGER" : b.trigger;
     [formatDate(b.endedAt || b.requestedAt), t(triggerKey), t(stateKey), formatSize(b.sizeBytes), b.blobName || "",
-     b.failureReason || ""].forEach((value) => { row.insertCell().textContent = value; });
+     b.failureReason || "", restoreCheck(b.restoreCheck)].forEach((value) => { row.insertCell().textContent = value; });
+    if (b.restoreCheck) row.cells[6].title = b.restoreCheck.detail; // what was restored, or why only the checksum
     const actions = row.insertCell();
     if (b.state === "SUCCEEDED" && b.blobName) {
       const button = document.createElement("button");
@@ -241,6 +245,13 @@ function renderHistory(backups) {
     }
     row.className = b.state.toLowerCase();
   });
+}
+
+// What the restore drill found of a backup: restored and compared, or (encrypted) checksum and header only.
+function restoreCheck(check) {
+  if (!check) return "";
+  const what = check.passed ? t("drillPassed_" + check.kind) : `${t("drillFailed")}: ${check.detail}`;
+  return `${what} (${formatDate(check.checkedAt)})`;
 }
 
 // A short-lived read-only link from the API; shown (the history is redrawn, this is not) and followed.
@@ -298,6 +309,7 @@ async function start(token) {
 }
 
 $("backupType").addEventListener("change", markDirty);
+$("restoreDrill").addEventListener("change", markDirty);
 $("destination").addEventListener("change", markDirty);
 $("save").addEventListener("click", saveSettings);
 $("createBackup").addEventListener("click", createBackup);

@@ -16,6 +16,7 @@ window.TEXTS = {
     newConnection: "New connection", editConnection: "Edit connection", type: "Type", azureBlob: "Azure Blob Storage",
     saveConnection: "Save connection", cancel: "Cancel", edit: "Edit", test: "Test connection", remove: "Delete",
     yes: "Yes", no: "No", testOk: "Connection OK", saved: "Saved.", backupStarted: "The backup has started. You will receive the details by email once the operation is finished.",
+    restoreDrill: "Restore check", WEEKLY: "The latest backup each week", EVERY_BACKUP: "Every backup", OFF: "Off", restoreCheck: "Restore check", drillPassed_RESTORE: "Restored and verified", drillPassed_INTEGRITY_ONLY: "Integrity verified, not restored", drillFailed: "Restore check failed",
     download: "Download", downloadReady: "Download link, valid until", history: "Recent backups", when: "When", trigger: "Trigger", result: "Result", size: "Size", blob: "Blob", reason: "Reason",
     SCHEDULED_TRIGGER: "Automatic", RETRY: "Automatic (retry)", MANUAL_TRIGGER: "Manual",
     REQUESTED: "Requested", RUNNING_BACKUP: "Running", SUCCEEDED: "Completed", FAILED: "Failed", keyKept: "leave empty to keep the stored key"
@@ -36,6 +37,7 @@ window.TEXTS = {
     newConnection: "Nueva conexión", editConnection: "Editar conexión", type: "Tipo", azureBlob: "Azure Blob Storage",
     saveConnection: "Guardar conexión", cancel: "Cancelar", edit: "Editar", test: "Probar conexión", remove: "Eliminar",
     yes: "Sí", no: "No", testOk: "Conexión correcta", saved: "Guardado.", backupStarted: "La copia ha comenzado. Recibirá los detalles por correo electrónico cuando termine la operación.",
+    restoreDrill: "Prueba de restauración", WEEKLY: "La última copia de cada semana", EVERY_BACKUP: "Cada copia", OFF: "Desactivada", restoreCheck: "Prueba de restauración", drillPassed_RESTORE: "Restaurada y verificada", drillPassed_INTEGRITY_ONLY: "Integridad verificada, sin restaurar", drillFailed: "La prueba de restauración falló",
     download: "Descargar", downloadReady: "Enlace de descarga, válido hasta", history: "Copias recientes", when: "Cuándo", trigger: "Origen", result: "Resultado", size: "Tamaño", blob: "Blob", reason: "Motivo",
     SCHEDULED_TRIGGER: "Automática", RETRY: "Automática (reintento)", MANUAL_TRIGGER: "Manual",
     REQUESTED: "Solicitada", RUNNING_BACKUP: "En curso", SUCCEEDED: "Completada", FAILED: "Fallida", keyKept: "déjela vacía para conservar la clave guardada"
@@ -56,6 +58,7 @@ window.TEXTS = {
     newConnection: "Nouvelle connexion", editConnection: "Modifier la connexion", type: "Type", azureBlob: "Azure Blob Storage",
     saveConnection: "Enregistrer la connexion", cancel: "Annuler", edit: "Modifier", test: "Tester la connexion", remove: "Supprimer",
     yes: "Oui", no: "Non", testOk: "Connexion réussie", saved: "Enregistré.", backupStarted: "La sauvegarde a commencé. Vous recevrez les détails par e-mail une fois l'opération terminée.",
+    restoreDrill: "Test de restauration", WEEKLY: "La dernière sauvegarde de chaque semaine", EVERY_BACKUP: "Chaque sauvegarde", OFF: "Désactivé", restoreCheck: "Test de restauration", drillPassed_RESTORE: "Restaurée et vérifiée", drillPassed_INTEGRITY_ONLY: "Intégrité vérifiée, non restaurée", drillFailed: "Le test de restauration a échoué",
     download: "Télécharger", downloadReady: "Lien de téléchargement, valable jusqu'au", history: "Sauvegardes récentes", when: "Quand", trigger: "Déclenchement", result: "Résultat", size: "Taille", blob: "Blob", reason: "Raison",
     SCHEDULED_TRIGGER: "Automatique", RETRY: "Automatique (nouvel essai)", MANUAL_TRIGGER: "Manuelle",
     REQUESTED: "Demandée", RUNNING_BACKUP: "En cours", SUCCEEDED: "Terminée", FAILED: "Échouée", keyKept: "laissez vide pour garder la clé enregistrée"
@@ -76,6 +79,7 @@ window.TEXTS = {
     newConnection: "Nova ligação", editConnection: "Editar ligação", type: "Tipo", azureBlob: "Azure Blob Storage",
     saveConnection: "Guardar ligação", cancel: "Cancelar", edit: "Editar", test: "Testar ligação", remove: "Eliminar",
     yes: "Sim", no: "Não", testOk: "Ligação bem-sucedida", saved: "Guardado.", backupStarted: "A cópia começou. Receberá os detalhes por e-mail quando a operação terminar.",
+    restoreDrill: "Teste de restauração", WEEKLY: "O último backup de cada semana", EVERY_BACKUP: "Cada backup", OFF: "Desligado", restoreCheck: "Teste de restauração", drillPassed_RESTORE: "Restaurado e verificado", drillPassed_INTEGRITY_ONLY: "Integridade verificada, sem restaurar", drillFailed: "O teste de restauração falhou",
     download: "Transferir", downloadReady: "Ligação de transferência, válida até", history: "Cópias recentes", when: "Quando", trigger: "Origem", result: "Resultado", size: "Tamanho", blob: "Blob", reason: "Motivo",
     SCHEDULED_TRIGGER: "Automática", RETRY: "Automática (nova tentativa)", MANUAL_TRIGGER: "Manual",
     REQUESTED: "Pedida", RUNNING_BACKUP: "Em curso", SUCCEEDED: "Concluída", FAILED: "Falhou", keyKept: "deixe vazio para manter a chave guardada"

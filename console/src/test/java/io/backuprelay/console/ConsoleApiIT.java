@@ -379,6 +379,44 @@ class ConsoleApiIT {
                 .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && !json.contains("sig=")));
     }
 
+    @Test
+    void aSasTokenConnectionGivesADownloadLinkOnlyWhenItsTokenCanDoNothingButRead() throws Exception {
+        String account = registerAccount();
+        var containerClient = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .getBlobContainerClient(container);
+        String backupId = UUID.randomUUID().toString();
+        String blobName = "backups/" + account + "/" + backupId + ".dump.zst";
+        containerClient.getBlobClient(blobName).upload(com.azure.core.util.BinaryData.fromString("archive " + backupId));
+        String readOnly = containerClient.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
+                java.time.OffsetDateTime.now().plusDays(30), new com.azure.storage.blob.sas.BlobContainerSasPermission()
+                .setReadPermission(true).setListPermission(true)));
+        String readWrite = containerClient.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
+                java.time.OffsetDateTime.now().plusDays(30), new com.azure.storage.blob.sas.BlobContainerSasPermission()
+                .setReadPermission(true).setWritePermission(true).setCreatePermission(true)));
+        String path = "/api/accounts/" + account + "/backups/" + backupId + "/download";
+
+        String reading = createSasConnection(account, readOnly);
+        recordCompleted(account, backupId, blobName, reading);
+        Response link = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null),
+                r -> r.status == 200);
+        HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(link.json().get("url").asText()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(download.body()).isEqualTo("archive " + backupId);
+
+        String writing = createSasConnection(account, readWrite);
+        recordCompleted(account, backupId, blobName, writing);
+        Response refused = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null),
+                r -> r.status == 409);
+        assertThat(refused.body).contains("allows more than reading").doesNotContain("sig=");
+    }
+
+    private static String createSasConnection(String account, String sas) throws Exception {
+        String body = connectionJson(false).replace("\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\"", "\"sasToken\":\"" + sas + "\"");
+        Response created = call("POST", "/api/accounts/" + account + "/connections", superadmin(account), body);
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        return created.json().get("connectionId").asText();
+    }
+
     /** What the scheduler would have recorded once the backup completed. */
     private static void recordCompleted(String account, String backupId, String blobName, String connectionId) {
         var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L, blobName, null,

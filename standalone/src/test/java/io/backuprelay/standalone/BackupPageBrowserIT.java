@@ -181,6 +181,9 @@ class BackupPageBrowserIT {
             return latest.contains("Completed") && latest.contains("Manual") && latest.contains("backups/companyX/" + account);
         });
         screenshot("backup-completed");
+        // The weekly restore drill (no drill server here: checksum and decompression) shows in the row.
+        waitUpTo(Duration.ofSeconds(60)).until(d -> d.findElement(By.cssSelector("#history tbody tr")).getText()
+                .contains("Integrity verified, not restored"));
 
         // Download: the completed row's button gives a short-lived read-only link to the blob.
         wait.until(d -> {

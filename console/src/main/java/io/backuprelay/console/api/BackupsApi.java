@@ -49,9 +49,13 @@ public final class BackupsApi {
     public record Accepted(String backupId) {
     }
 
-    /** @param state REQUESTED, RUNNING, SUCCEEDED or FAILED */
+    /**
+     * @param state        REQUESTED, RUNNING, SUCCEEDED or FAILED
+     * @param restoreCheck what the restore drill found of this backup; {@code null} until a drill ran
+     */
     public record BackupView(String backupId, String state, Trigger trigger, Instant requestedAt, Instant endedAt,
-                             Long sizeBytes, String blobName, FailureStage failedStage, String failureReason) {
+                             Long sizeBytes, String blobName, FailureStage failedStage, String failureReason,
+                             BackupStatus.RestoreCheck restoreCheck) {
     }
 
     public void create(Context ctx) {
@@ -129,16 +133,16 @@ public final class BackupsApi {
         List<BackupView> views = new ArrayList<>();
         pending.of(accountId, status).ifPresent(backupId -> views.add(new BackupView(backupId, "REQUESTED",
                 Trigger.MANUAL, pending.get(accountId).map(PendingBackups.Pending::requestedAt).orElse(null),
-                null, null, null, null, null)));
+                null, null, null, null, null, null)));
         if (status.inFlight() != null) {
             var inFlight = status.inFlight();
             views.add(new BackupView(inFlight.backupId(), "RUNNING", inFlight.trigger(), inFlight.requestedAt(), null,
-                    null, null, null, null));
+                    null, null, null, null, null));
         }
         for (OutcomeSummary outcome : status.recent()) {
             views.add(new BackupView(outcome.backupId(), outcome.succeeded() ? "SUCCEEDED" : "FAILED", outcome.trigger(),
                     null, outcome.endedAt(), outcome.sizeBytes(), outcome.blobName(), outcome.failedStage(),
-                    outcome.failureReason()));
+                    outcome.failureReason(), outcome.restoreCheck()));
         }
         return views;
     }
