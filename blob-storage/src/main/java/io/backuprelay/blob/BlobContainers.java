@@ -20,16 +20,23 @@ public final class BlobContainers {
      */
     public static BlobContainerClient client(Connection connection, BlobCredential credential, int tryTimeoutSeconds,
                                              int maxTries) {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(connection.blobEndpoint());
+        return client(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential,
+                tryTimeoutSeconds, maxTries);
+    }
+
+    /** The same, for a container named without a registered connection (the restore command). */
+    public static BlobContainerClient client(String blobEndpoint, String storageAccountName, String containerName,
+                                             BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(blobEndpoint);
         if (credential.sasToken() != null) {
             builder.credential(new AzureSasCredential(credential.sasToken()));
         } else {
-            builder.credential(new StorageSharedKeyCredential(connection.storageAccountName(), credential.accountKey()));
+            builder.credential(new StorageSharedKeyCredential(storageAccountName, credential.accountKey()));
         }
         return builder
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeoutSeconds, 1000L,
                         30_000L, null))
                 .buildClient()
-                .getBlobContainerClient(connection.containerName());
+                .getBlobContainerClient(containerName);
     }
 }

@@ -35,33 +35,33 @@ public final class BlobStore {
         }
     };
 
-    private final Connection connection;
     private final BlobCredential credential;
     private final BlobContainerClient container;
 
-    private BlobStore(Connection connection, BlobCredential credential) {
-        this.connection = connection;
-        this.credential = credential;
-        this.container = BlobContainers.client(connection, credential, 60, 4);
+    private BlobStore(Key key) {
+        this.credential = key.credential();
+        this.container = BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), key.credential(),
+                60, 4);
     }
 
     /** The store of this connection with this credential: the same instance while neither changes. */
     public static BlobStore of(Connection connection, BlobCredential credential) {
-        Key key = new Key(connection, credential);
+        return of(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
+    }
+
+    /** A container named without a registered connection (the restore command). */
+    public static BlobStore of(String blobEndpoint, String storageAccount, String containerName, BlobCredential credential) {
+        Key key = new Key(blobEndpoint, storageAccount, containerName, credential);
         synchronized (STORES) {
-            return STORES.computeIfAbsent(key, k -> new BlobStore(connection, credential));
+            return STORES.computeIfAbsent(key, BlobStore::new);
         }
     }
 
-    private record Key(Connection connection, BlobCredential credential) {
+    private record Key(String endpoint, String storageAccount, String container, BlobCredential credential) {
     }
 
     /** A stored blob as listing or finding it tells. */
     public record StoredBlob(String name, long sizeBytes, Instant lastModified, Map<String, String> metadata) {
-    }
-
-    public Connection connection() {
-        return connection;
     }
 
     /** The blob's properties and metadata; empty when there is no blob of that name. */

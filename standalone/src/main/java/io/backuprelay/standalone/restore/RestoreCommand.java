@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./backuprelay restore --blob-url <SAS URL> (--to <database URL> | --to-file <path>)
- * [--manifest-url <SAS URL>] [--identity key.txt] [--clean]}: needs no broker. Streams the blob,
+ * {@code ./backuprelay restore} (see {@link Options#USAGE}): needs no broker. Finds the backup (a
+ * blob's SAS URL, or an account's latest or given backup listed in its container), streams it,
  * checks its SHA-256 against the manifest, decrypts it with the age identity, decompresses it, and
  * feeds it to {@code pg_restore} or {@code mariadb} (or writes the plain dump); refuses a non-empty
- * database unless {@code --clean}; then compares the restored tables with the manifest.
+ * database unless {@code --clean}; then compares the restored database with the manifest's inventory.
  */
 public final class RestoreCommand {
 
@@ -69,7 +69,12 @@ public final class RestoreCommand {
     }
 
     private void restore(Options options) throws IOException, InterruptedException {
-        Manifest manifest = manifest(options);
+        AccountBackups backups = options.account() == null ? null : AccountBackups.of(options, environment);
+        String blobName = backups == null ? null : backups.find(options.latest() ? null : options.backupId());
+        if (blobName != null) {
+            out.println("Restoring " + blobName);
+        }
+        Manifest manifest = backups == null ? manifest(options) : backups.manifest(blobName);
         out.printf("Backup %s of account %s: %s %s, %,d bytes, %s%s%n", manifest.backupId(), manifest.accountId(),
                 manifest.engine(), manifest.format(), manifest.sizeBytes(), manifest.compression(),
                 manifest.encrypted() ? ", encrypted (" + manifest.encryption() + ")" : "");
@@ -86,7 +91,8 @@ public final class RestoreCommand {
                         + " empty database, or give --clean to replace what it holds");
             }
         }
-        try (InputStream blob = download(options.blobUrl()); Progress progress = new Progress(err, manifest.sizeBytes())) {
+        try (InputStream blob = backups == null ? download(options.blobUrl()) : backups.open(blobName);
+             Progress progress = new Progress(err, manifest.sizeBytes())) {
             ArchiveStream archive = ArchiveStream.open(blob, manifest, options.identity());
             progress.follow(archive::bytesRead);
             if (database == null) {

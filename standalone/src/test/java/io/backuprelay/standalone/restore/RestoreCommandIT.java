@@ -190,6 +190,47 @@ class RestoreCommandIT {
     }
 
     @Test
+    void anAccountsLatestOrGivenBackupIsFoundInItsContainerWithTheAccessKey() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase latest = ScratchDatabase.postgres();
+             ScratchDatabase older = ScratchDatabase.postgres()) {
+            fillPostgres(source);
+            String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+            Stored first = backup(source, List.of());
+            store(first, "backups/" + account + "/2026/10/" + account + "-20261025T000000Z-" + first.manifest().backupId()
+                    + ".dump.zst");
+            source.execute("INSERT INTO customer (name) VALUES ('added after the first backup')");
+            Stored second = backup(source, List.of());
+            store(second, "backups/" + account + "/2026/11/" + account + "-20261101T000000Z-" + second.manifest().backupId()
+                    + ".dump.zst");
+            Map<String, String> key = Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY);
+            String[] where = {"--account", account, "--storage-account", Azurite.ACCOUNT_NAME, "--container",
+                    container.getBlobContainerName(), "--path", "backups", "--endpoint", Azurite.blobEndpoint()};
+
+            assertThat(restore(key, concat(where, "--latest", "--to", "postgresql://postgres@127.0.0.1:5432/" + latest.name())))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).contains("-" + second.manifest().backupId() + ".dump.zst");
+            assertThat(fingerprint(latest)).isEqualTo(fingerprint(source));
+
+            assertThat(restore(key, concat(where, "--backup", first.manifest().backupId(), "--to",
+                    "postgresql://postgres@127.0.0.1:5432/" + older.name()))).as(err.toString()).isZero();
+            assertThat(fingerprint(older).get("customer")).startsWith("2000 rows");
+
+            assertThat(restore(Map.of(), concat(where, "--latest", "--to-file", work.resolve("x.dump").toString())))
+                    .isEqualTo(1);
+            assertThat(err.toString()).contains("AZURE_STORAGE_KEY");
+            assertThat(restore(key, concat(where, "--backup", "no-such-backup", "--to-file",
+                    work.resolve("y.dump").toString()))).isEqualTo(1);
+            assertThat(err.toString()).contains("No backup no-such-backup under backups/" + account + "/ (2 backup(s) there)");
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void aRestoredDatabaseThatDiffersFromTheInventoryFailsTheRestoreNamingTheDifference() throws Exception {
         try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase target = ScratchDatabase.postgres()) {
             fillPostgres(source);
@@ -236,7 +277,10 @@ class RestoreCommandIT {
 
     /** Uploads the archive and its manifest; returns the archive's URL with a container read SAS. */
     private String store(Stored stored) throws Exception {
-        String name = "backups/acme/" + stored.manifest().backupId() + ".dump.zst";
+        return store(stored, "backups/acme/" + stored.manifest().backupId() + ".dump.zst");
+    }
+
+    private String store(Stored stored, String name) throws Exception {
         container.getBlobClient(name).upload(BinaryData.fromBytes(Files.readAllBytes(stored.archive())), true);
         // The metadata the upload worker writes (BlobMetadata).
         container.getBlobClient(name).setMetadata(Map.of("backupid", stored.manifest().backupId(), "accountid", "acme",
@@ -260,10 +304,14 @@ class RestoreCommandIT {
     }
 
     private int restore(String... args) {
+        return restore(Map.of(), args);
+    }
+
+    private int restore(Map<String, String> environment, String... args) {
         out.reset();
         err.reset();
         return new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()).run(args);
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment).run(args);
     }
 
     private Path ageKey(String file) throws Exception {

@@ -1,0 +1,81 @@
+package io.backuprelay.standalone.restore;
+
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobStore;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.database.Manifest;
+import io.backuprelay.database.RestoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An account's backups in its container, found by listing the account's folder
+ * ({@code {path}/{accountId}/…}) as the upload worker names them: the latest, or one by its id.
+ * The container is named as the product's connection form names it (storage account, container,
+ * path), with the access key in {@code AZURE_STORAGE_KEY} or a read-and-list SAS token in
+ * {@code AZURE_STORAGE_SAS_TOKEN}; never on the command line.
+ */
+final class AccountBackups {
+
+    private final BlobStore store;
+    private final String folder;
+
+    private AccountBackups(BlobStore store, String folder) {
+        this.store = store;
+        this.folder = folder;
+    }
+
+    static AccountBackups of(Options options, Map<String, String> environment) {
+        String key = environment.get("AZURE_STORAGE_KEY");
+        String sas = environment.get("AZURE_STORAGE_SAS_TOKEN");
+        if ((key == null || key.isBlank()) && (sas == null || sas.isBlank())) {
+            throw new RestoreException("--account needs the storage account's access key in AZURE_STORAGE_KEY, or a SAS"
+                    + " token that can read and list in AZURE_STORAGE_SAS_TOKEN");
+        }
+        BlobCredential credential = key != null && !key.isBlank() ? BlobCredential.accountKey(key) : BlobCredential.sas(sas);
+        String endpoint = options.endpoint() != null ? options.endpoint()
+                : "https://" + options.storageAccount() + ".blob.core.windows.net";
+        String path = options.path() == null ? "" : options.path().replaceAll("^/+|/+$", "");
+        return new AccountBackups(BlobStore.of(endpoint, options.storageAccount(), options.container(), credential),
+                (path.isEmpty() ? "" : path + "/") + options.account() + "/");
+    }
+
+    /** The blob of the newest backup, or of {@code backupId}. */
+    String find(String backupId) {
+        List<BlobStore.StoredBlob> backups;
+        try {
+            backups = store.list(folder).stream()
+                    .filter(blob -> !blob.name().endsWith(".manifest.json"))
+                    .filter(blob -> "backuprelay".equals(blob.metadata().get("writtenby")))
+                    .toList();
+        } catch (RuntimeException e) {
+            throw new RestoreException("Cannot list " + folder + " in the container: " + e.getMessage(), e);
+        }
+        if (backupId != null) {
+            return backups.stream().filter(blob -> backupId.equals(blob.metadata().get("backupid"))).findFirst()
+                    .map(BlobStore.StoredBlob::name)
+                    .orElseThrow(() -> new RestoreException("No backup " + backupId + " under " + folder + " ("
+                            + backups.size() + " backup(s) there)"));
+        }
+        // Names carry the slot's UTC time after the account id: the greatest name is the newest backup.
+        return backups.stream().map(BlobStore.StoredBlob::name).max(Comparator.naturalOrder())
+                .orElseThrow(() -> new RestoreException("No backup under " + folder + " in the container"));
+    }
+
+    Manifest manifest(String blobName) {
+        byte[] bytes = store.readSmall(blobName + ".manifest.json").orElseThrow(() -> new RestoreException(
+                "The manifest " + blobName + ".manifest.json is missing beside the backup"));
+        try {
+            return Json.mapper().readValue(bytes, Manifest.class);
+        } catch (IOException e) {
+            throw new RestoreException("The manifest of " + blobName + " is not a backuprelay manifest: " + e.getMessage());
+        }
+    }
+
+    InputStream open(String blobName) {
+        return store.read(blobName);
+    }
+}
