@@ -114,6 +114,7 @@ public final class PgDumpRunner implements DumpRunner {
 
     private static String exportSnapshot(Connection connection, SourceDatabase source) throws DumpFailedException {
         try (Statement statement = connection.createStatement()) {
+            statement.execute("SET application_name = 'backuprelay-inventory'"); // told apart from pg_dump's session
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
