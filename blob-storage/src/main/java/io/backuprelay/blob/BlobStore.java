@@ -64,6 +64,11 @@ public final class BlobStore {
     public record StoredBlob(String name, long sizeBytes, Instant lastModified, Map<String, String> metadata) {
     }
 
+    /** Creates the container when it is not there (the demo's own Azurite). */
+    public void createContainerIfMissing() {
+        container.createIfNotExists();
+    }
+
     /** The blob's properties and metadata; empty when there is no blob of that name. */
     public Optional<StoredBlob> find(String name) {
         try {

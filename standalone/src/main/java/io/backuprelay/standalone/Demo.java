@@ -1,6 +1,7 @@
 package io.backuprelay.standalone;
 
-import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
@@ -55,10 +56,8 @@ final class Demo implements Closeable {
         Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
         int azuritePort = environment.integer("DEMO_AZURITE_PORT", 10000, 1, 65535);
         azurite = AzuriteProcess.start(AzuriteProcess.home(), azuritePort, Map.of());
-        new BlobServiceClientBuilder().connectionString("DefaultEndpointsProtocol=http;AccountName="
-                        + AzuriteProcess.ACCOUNT_NAME + ";AccountKey=" + AzuriteProcess.ACCOUNT_KEY + ";BlobEndpoint="
-                        + azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME) + ";")
-                .buildClient().createBlobContainerIfNotExists(CONTAINER);
+        BlobStore.of(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME, CONTAINER,
+                BlobCredential.accountKey(AzuriteProcess.ACCOUNT_KEY)).createContainerIfMissing();
         String pgHost = environment.string("DEMO_PG_HOST", "127.0.0.1");
         int pgPort = environment.integer("DEMO_PG_PORT", 5432, 1, 65535);
         String pgUser = environment.string("DEMO_PG_USER", "postgres");

@@ -1,11 +1,7 @@
 package io.backuprelay.upload.retention;
 
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.BlobListDetails;
-import com.azure.storage.blob.models.ListBlobsOptions;
-import io.backuprelay.blob.BlobContainers;
 import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.upload.BlobMetadata;
@@ -30,26 +26,24 @@ public final class RetentionSweep {
         if (policy == null) {
             return List.of();
         }
-        BlobContainerClient container = BlobContainers.client(connection, credential, 60, 4);
+        BlobStore store = BlobStore.of(connection, credential);
         List<RetentionRules.StoredBackup> stored = new ArrayList<>();
-        ListBlobsOptions options = new ListBlobsOptions().setPrefix(accountFolder)
-                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-        for (BlobItem item : container.listBlobs(options, null)) {
-            Map<String, String> metadata = item.getMetadata() == null ? Map.of() : item.getMetadata();
-            if (item.getName().endsWith(".manifest.json")
+        for (BlobStore.StoredBlob blob : store.list(accountFolder)) {
+            Map<String, String> metadata = blob.metadata();
+            if (blob.name().endsWith(".manifest.json")
                     || !BlobMetadata.WRITER.equals(metadata.get(BlobMetadata.WRITTEN_BY))
                     || !accountId.equals(metadata.get(BlobMetadata.ACCOUNT_ID))
                     || metadata.get(BlobMetadata.BACKUP_ID) == null) {
                 continue;
             }
             String requestedAt = metadata.get(BlobMetadata.REQUESTED_AT);
-            stored.add(new RetentionRules.StoredBackup(item.getName(), metadata.get(BlobMetadata.BACKUP_ID),
-                    requestedAt != null ? Instant.parse(requestedAt) : item.getProperties().getCreationTime().toInstant()));
+            stored.add(new RetentionRules.StoredBackup(blob.name(), metadata.get(BlobMetadata.BACKUP_ID),
+                    requestedAt != null ? Instant.parse(requestedAt) : blob.lastModified()));
         }
         List<String> deleted = new ArrayList<>();
         for (RetentionRules.StoredBackup backup : RetentionRules.toDelete(stored, policy, newestBackupId, now)) {
-            container.getBlobClient(backup.blobName()).deleteIfExists();
-            container.getBlobClient(backup.blobName() + ".manifest.json").deleteIfExists();
+            store.delete(backup.blobName());
+            store.delete(backup.blobName() + ".manifest.json");
             deleted.add(backup.blobName());
         }
         return deleted;
