@@ -80,6 +80,7 @@ function renderSettings(settings) {
   state.saved = settings;
   $("accountName").textContent = settings.displayName || settings.accountId;
   $("lastBackup").textContent = formatDate(settings.lastBackupAt);
+  $("lastVerifiedRestore").textContent = formatDate(settings.lastVerifiedRestoreAt);
   $("state").textContent = t(settings.state);
   $("nextDue").textContent = settings.nextDueAt ? `(${t("nextDue")} ${formatDate(settings.nextDueAt)})` : "";
   $("createBackup").disabled = settings.state === "RUNNING";

@@ -116,6 +116,30 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void aDrillsFindingIsKeptBesideItsBackupAndOnlyARestoreCountsAsTheLastVerifiedRestore() {
+        start(1000);
+        BackupRequested first = manualBackup("acme", T0);
+        complete(first, T0.plusSeconds(60));
+        BackupRequested second = manualBackup("acme", T0.plusSeconds(120));
+        complete(second, T0.plusSeconds(180));
+
+        send(outcomesIn, io.backuprelay.common.event.RestoreVerified.of(first.backupId(), "acme",
+                io.backuprelay.common.event.DrillOutcome.Kind.RESTORE, "2 tables (10 rows)", T0.plusSeconds(200), 900));
+        send(outcomesIn, io.backuprelay.common.event.RestoreVerified.of(second.backupId(), "acme",
+                io.backuprelay.common.event.DrillOutcome.Kind.INTEGRITY_ONLY, "checksum", T0.plusSeconds(210), 100));
+        send(outcomesIn, io.backuprelay.common.event.RestoreFailed.of("not-a-recent-backup", "acme",
+                io.backuprelay.common.event.DrillOutcome.Kind.RESTORE, "corrupted", List.of(), T0.plusSeconds(220)));
+
+        BackupStatus current = status("acme");
+        assertThat(current.recent()).extracting(o -> o.restoreCheck() == null ? null : o.restoreCheck().detail())
+                .containsExactly("checksum", "2 tables (10 rows)");
+        assertThat(current.lastRestoreCheck().orElseThrow().backupId()).isEqualTo(second.backupId());
+        assertThat(current.lastVerifiedRestore().orElseThrow().backupId()).isEqualTo(first.backupId());
+        assertThat(current.lastOutcome().restoreCheck().kind())
+                .isEqualTo(io.backuprelay.common.event.DrillOutcome.Kind.INTEGRITY_ONLY);
+    }
+
+    @Test
     void keepsAccountsApartAndSkipsAMalformedEvent() {
         start(1000);
         requestsIn.pipeInput("acme", "{not json".getBytes(StandardCharsets.UTF_8));

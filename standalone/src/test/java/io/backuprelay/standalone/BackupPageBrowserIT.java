@@ -184,6 +184,8 @@ class BackupPageBrowserIT {
         // The weekly restore drill (no drill server here: checksum and decompression) shows in the row.
         waitUpTo(Duration.ofSeconds(60)).until(d -> d.findElement(By.cssSelector("#history tbody tr")).getText()
                 .contains("Integrity verified, not restored"));
+        assertThat(browser.findElement(By.id("lastVerifiedRestore")).getText())
+                .as("a checksum is not a restore: no restore has been verified").isEqualTo("Never");
 
         // Download: the completed row's button gives a short-lived read-only link to the blob.
         wait.until(d -> {

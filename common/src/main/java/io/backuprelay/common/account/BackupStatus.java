@@ -41,9 +41,13 @@ public record BackupStatus(
         return recent.stream().filter(o -> o.restoreCheck() != null).findFirst();
     }
 
-    /** The newest drill that passed: "last verified restore". */
+    /**
+     * The newest backup a drill restored and found whole: "last verified restore". An integrity-only
+     * drill (an encrypted backup, or no drill server) proves the blob, not a restore, and does not count.
+     */
     public java.util.Optional<OutcomeSummary> lastVerifiedRestore() {
-        return recent.stream().filter(o -> o.restoreCheck() != null && o.restoreCheck().passed()).findFirst();
+        return recent.stream().filter(o -> o.restoreCheck() != null && o.restoreCheck().passed()
+                && o.restoreCheck().kind() == io.backuprelay.common.event.DrillOutcome.Kind.RESTORE).findFirst();
     }
 
     /**

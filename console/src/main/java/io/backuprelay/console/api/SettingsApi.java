@@ -32,13 +32,14 @@ public final class SettingsApi {
     }
 
     /**
-     * @param lastBackupAt {@code null} means "Never"
+     * @param lastBackupAt          {@code null} means "Never"
+     * @param lastVerifiedRestoreAt when the restore drill last proved one of the recent backups; {@code null}: never
      */
     public record SettingsView(String accountId, String displayName, String locale, String timeZone,
                                BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
                                List<String> encryptionRecipients, Retention retention, Instant lastBackupAt,
                                Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason,
-                               RestoreDrill restoreDrill) {
+                               RestoreDrill restoreDrill, Instant lastVerifiedRestoreAt) {
     }
 
     public void get(Context ctx) {
@@ -57,7 +58,8 @@ public final class SettingsApi {
         ctx.json(new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
                 settings.backupType(), settings.destinationConnectionId(), settings.notifyEmails(),
                 settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
-                state, inFlight, status.pausedReason(), settings.restoreDrill()));
+                state, inFlight, status.pausedReason(), settings.restoreDrill(),
+                status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null)));
     }
 
     public void put(Context ctx) {
