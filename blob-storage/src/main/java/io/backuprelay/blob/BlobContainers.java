@@ -24,9 +24,37 @@ public final class BlobContainers {
                 tryTimeoutSeconds, maxTries);
     }
 
-    /** The same, for a container named without a registered connection (the restore command). */
+    /**
+     * The same, for a container named without a registered connection (the restore command). Clients
+     * are kept (up to 256, the least recently used dropped first) and shared: the SDK's clients are
+     * thread-safe, and building one per request would build its HTTP pipeline every time.
+     */
     public static BlobContainerClient client(String blobEndpoint, String storageAccountName, String containerName,
                                              BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
+        Key key = new Key(blobEndpoint, storageAccountName, containerName, credential, tryTimeoutSeconds, maxTries);
+        synchronized (CLIENTS) {
+            return CLIENTS.computeIfAbsent(key, BlobContainers::build);
+        }
+    }
+
+    private record Key(String endpoint, String storageAccountName, String containerName, BlobCredential credential,
+                       int tryTimeoutSeconds, int maxTries) {
+    }
+
+    private static final java.util.Map<Key, BlobContainerClient> CLIENTS = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Key, BlobContainerClient> eldest) {
+            return size() > 256;
+        }
+    };
+
+    private static BlobContainerClient build(Key key) {
+        String blobEndpoint = key.endpoint();
+        String storageAccountName = key.storageAccountName();
+        String containerName = key.containerName();
+        BlobCredential credential = key.credential();
+        int tryTimeoutSeconds = key.tryTimeoutSeconds();
+        int maxTries = key.maxTries();
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(blobEndpoint);
         if (credential.sasToken() != null) {
             builder.credential(new AzureSasCredential(credential.sasToken()));

@@ -22,8 +22,9 @@ import java.util.Optional;
 
 /**
  * One connection's container, in this project's terms: put, find, list, read, delete and link
- * blobs by name. Built once per connection (see {@link #of}), so the Azure SDK's clients and
- * connection pools are shared by everything that reaches the same container.
+ * blobs by name. Built once per connection (see {@link #of}) on a client {@link BlobContainers}
+ * keeps, so the Azure SDK's clients and connection pools are shared by everything that reaches the
+ * same container.
  */
 public final class BlobStore {
 

@@ -15,6 +15,7 @@ import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.backuprelay.blob.BlobContainers;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobErrors;
 import io.backuprelay.common.account.Connection;
@@ -271,9 +272,11 @@ public final class BlobUploader {
 
     /** A small file (a manifest) beside the archive, overwriting an earlier attempt's. */
     public void uploadSmall(Connection connection, BlobCredential credential, String blobName, Path file) throws UploadFailedException {
-        BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
         try {
-            blob.uploadFromFile(file.toString(), true);
+            BlobStore.of(connection, credential).putSmall(blobName, java.nio.file.Files.readAllBytes(file), null);
+        } catch (IOException e) {
+            throw new UploadFailedException("The manifest " + file.getFileName() + " cannot be read from staging: "
+                    + e.getMessage(), false);
         } catch (BlobStorageException e) {
             throw failure(connection, e);
         } catch (RuntimeException e) {
@@ -287,9 +290,8 @@ public final class BlobUploader {
      */
     public String readBackSha256(Connection connection, BlobCredential credential, String blobName)
             throws UploadFailedException {
-        BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
         MessageDigest sha256 = digest("SHA-256");
-        try (var in = blob.openInputStream()) {
+        try (var in = BlobStore.of(connection, credential).read(blobName)) {
             byte[] buffer = new byte[1 << 20];
             int read;
             while ((read = in.read(buffer)) >= 0) {
@@ -308,7 +310,7 @@ public final class BlobUploader {
     /** Deletes a blob that failed its read-back, so that the next try sends it whole again. */
     public void delete(Connection connection, BlobCredential credential, String blobName) throws UploadFailedException {
         try {
-            container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName).deleteIfExists();
+            BlobStore.of(connection, credential).delete(blobName);
         } catch (BlobStorageException e) {
             throw failure(connection, e);
         } catch (RuntimeException e) {
