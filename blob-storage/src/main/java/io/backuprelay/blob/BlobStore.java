@@ -130,7 +130,7 @@ public final class BlobStore {
 
     /**
      * A link that can only read this blob. With the access key: a SAS for this blob alone, valid for
-     * {@code validity}. With a SAS-token connection: the blob with the connection's own token, but
+     * {@code validity}, and for HTTPS only unless the endpoint itself is plain HTTP (an emulator). With a SAS-token connection: the blob with the connection's own token, but
      * only when that token can do nothing but read and list (a token that can write is never handed
      * out); it is valid as long as the token is.
      *
@@ -140,8 +140,12 @@ public final class BlobStore {
         var blob = container.getBlobClient(name);
         if (credential.accountKey() != null) {
             OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(validity);
-            String sas = blob.generateSas(new BlobServiceSasSignatureValues(expires,
-                    new BlobSasPermission().setReadPermission(true)));
+            BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expires,
+                    new BlobSasPermission().setReadPermission(true));
+            if (blob.getBlobUrl().startsWith("https://")) {
+                values.setProtocol(com.azure.storage.common.sas.SasProtocol.HTTPS_ONLY); // plain HTTP only for an emulator
+            }
+            String sas = blob.generateSas(values);
             return new Link(Optional.of(blob.getBlobUrl() + "?" + sas), expires.toInstant(), null);
         }
         String permissions = sasParameter(credential.sasToken(), "sp").orElse("");
