@@ -36,10 +36,12 @@ public final class BlobStore {
         }
     };
 
+    private final Key key;
     private final BlobCredential credential;
     private final BlobContainerClient container;
 
     private BlobStore(Key key) {
+        this.key = key;
         this.credential = key.credential();
         this.container = BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), key.credential(),
                 60, 4);
@@ -121,6 +123,76 @@ public final class BlobStore {
         if (metadata != null && !metadata.isEmpty()) {
             blob.setMetadata(metadata);
         }
+    }
+
+    /** The blob's address, without any credential. */
+    public String url(String name) {
+        return container.getBlobClient(name).getBlobUrl();
+    }
+
+    /** The blocks staged for {@code name} and not committed yet, by id, with their sizes. */
+    public Map<String, Long> uncommittedBlocks(String name) {
+        try {
+            Map<String, Long> staged = new java.util.HashMap<>();
+            for (com.azure.storage.blob.models.Block block : container.getBlobClient(name).getBlockBlobClient()
+                    .listBlocks(com.azure.storage.blob.models.BlockListType.UNCOMMITTED).getUncommittedBlocks()) {
+                staged.put(block.getName(), block.getSizeLong());
+            }
+            return staged;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Map.of(); // nothing staged yet
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Sends one block of {@code name} with its MD5, which Azure checks. Each try of it has time to send
+     * the block at a slow 1 MiB/s, and never less than a minute.
+     *
+     * @throws BlockCorruptedException when Azure found that the block's content does not match its MD5
+     */
+    public void stageBlock(String name, String blockId, byte[] buffer, int length, byte[] md5) {
+        int tryTimeoutSeconds = Math.max(60, length >> 20);
+        try {
+            BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), credential, tryTimeoutSeconds, 4)
+                    .getBlobClient(name).getBlockBlobClient().stageBlockWithResponse(
+                            new com.azure.storage.blob.options.BlockBlobStageBlockOptions(blockId,
+                                    BinaryData.fromByteBuffer(java.nio.ByteBuffer.wrap(buffer, 0, length)))
+                                    .setContentMd5(md5), null, com.azure.core.util.Context.NONE);
+        } catch (BlobStorageException e) {
+            if (e.getErrorCode() == com.azure.storage.blob.models.BlobErrorCode.MD5MISMATCH || e.getStatusCode() == 400
+                    && String.valueOf(e.getServiceMessage()).toLowerCase(java.util.Locale.ROOT).contains("md5")) {
+                throw new BlockCorruptedException(blockId, e); // the emulator answers InvalidOperation, naming the MD5
+            }
+            throw e;
+        }
+    }
+
+    /** A block Azure received with content that did not match its MD5. */
+    public static final class BlockCorruptedException extends RuntimeException {
+
+        BlockCorruptedException(String blockId, Throwable cause) {
+            super("Azure found block " + blockId + " corrupted on the way (its MD5 did not match)", cause);
+        }
+    }
+
+    /**
+     * Makes {@code ids}, in this order, the blob's content, with its metadata and access tier
+     * ({@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the account's default).
+     */
+    public StoredBlob commitBlocks(String name, List<String> ids, Map<String, String> metadata, String accessTier) {
+        var blob = container.getBlobClient(name);
+        blob.getBlockBlobClient().commitBlockListWithResponse(
+                new com.azure.storage.blob.options.BlockBlobCommitBlockListOptions(ids)
+                        .setHeaders(new com.azure.storage.blob.models.BlobHttpHeaders().setContentType("application/octet-stream"))
+                        .setMetadata(metadata)
+                        .setTier(accessTier == null ? null : com.azure.storage.blob.models.AccessTier.fromString(
+                                accessTier.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                                        + accessTier.substring(1).toLowerCase(java.util.Locale.ROOT))),
+                null, com.azure.core.util.Context.NONE);
+        return find(name).orElseThrow(() -> new IllegalStateException("The committed blob " + name + " is not there"));
     }
 
     /** @return whether there was a blob to delete */

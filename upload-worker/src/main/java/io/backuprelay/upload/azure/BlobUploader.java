@@ -1,20 +1,6 @@
 package io.backuprelay.upload.azure;
 
-import com.azure.core.util.BinaryData;
-import com.azure.core.util.Context;
-import com.azure.storage.blob.BlobClient;
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.AccessTier;
-import com.azure.storage.blob.models.Block;
-import com.azure.storage.blob.models.BlobErrorCode;
-import com.azure.storage.blob.models.BlobHttpHeaders;
-import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.BlockListType;
-import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
-import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
-import com.azure.storage.blob.specialized.BlockBlobClient;
-import io.backuprelay.blob.BlobContainers;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobErrors;
@@ -31,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -98,27 +82,22 @@ public final class BlobUploader {
                                long sizeBytes, String expectedSha256, Map<String, String> metadata, String accessTier)
             throws UploadFailedException {
         long blockSize = blockSize(sizeBytes);
-        BlobClient blob = container(connection, credential, blockSize).getBlobClient(blobName);
-        BlockBlobClient blocks = blob.getBlockBlobClient();
+        BlobStore store = BlobStore.of(connection, credential);
         int count = (int) ((sizeBytes + blockSize - 1) / blockSize);
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             ids.add(blockId(backupId, i));
         }
         try {
-            Map<String, Long> staged = uncommittedBlocks(blocks);
+            Map<String, Long> staged = store.uncommittedBlocks(blobName);
             AtomicLong sent = new AtomicLong();
-            String sha256 = sendMissing(blocks, file, sizeBytes, blockSize, ids, staged, sent);
+            String sha256 = sendMissing(store, blobName, file, sizeBytes, blockSize, ids, staged, sent);
             if (!sha256.equals(expectedSha256)) {
                 throw new UploadFailedException("The staged archive of backup " + backupId + " changed after the dump:"
                         + " its SHA-256 is " + sha256 + ", the dump's was " + expectedSha256 + ". It was not committed.",
                         UploadFailedException.Kind.ARCHIVE_CHANGED);
             }
-            blocks.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(ids)
-                    .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
-                    .setMetadata(metadata)
-                    .setTier(accessTier == null ? null : AccessTier.fromString(capitalized(accessTier))), null, Context.NONE);
-            return new UploadedBlob(blob.getBlobUrl(), blob.getProperties(), sent.get());
+            return new UploadedBlob(store.url(blobName), store.commitBlocks(blobName, ids, metadata, accessTier), sent.get());
         } catch (BlobStorageException e) {
             throw failure(connection, e);
         } catch (ArchiveReadException e) {
@@ -136,7 +115,7 @@ public final class BlobUploader {
      *
      * @return the SHA-256 of the bytes read, hex
      */
-    private String sendMissing(BlockBlobClient blocks, Path file, long sizeBytes, long blockSize, List<String> ids,
+    private String sendMissing(BlobStore store, String blobName, Path file, long sizeBytes, long blockSize, List<String> ids,
                                Map<String, Long> staged, AtomicLong sent) {
         // One buffer per parallel send, reused: the heap holds concurrency × block size, whatever the archive's size.
         java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.ArrayBlockingQueue<>(concurrency + 1);
@@ -165,7 +144,7 @@ public final class BlobUploader {
                 int index = i;
                 pending.add(senders.submit(() -> {
                     try {
-                        stage(blocks, ids.get(index), index, channel, offset, buffer, length);
+                        stage(store, blobName, ids.get(index), index, channel, offset, buffer, length);
                         sent.addAndGet(length);
                     } catch (RuntimeException | IOException e) {
                         failed.set(true);
@@ -200,17 +179,16 @@ public final class BlobUploader {
      * Sends one block, read and hashed already, with its MD5. A block Azure finds corrupted on the way
      * is read again and sent once more; if the archive now reads differently, it changed under us.
      */
-    private void stage(BlockBlobClient blocks, String id, int index, FileChannel channel, long offset, byte[] buffer,
-                       int length) throws IOException {
+    private void stage(BlobStore store, String blobName, String id, int index, FileChannel channel, long offset,
+                       byte[] buffer, int length) throws IOException {
         byte[] md5 = md5(buffer, length);
         for (int attempt = 1; ; attempt++) {
             listener.beforeSend(index, buffer);
             try {
-                blocks.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
-                        BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length))).setContentMd5(md5), null, Context.NONE);
+                store.stageBlock(blobName, id, buffer, length, md5);
                 return;
-            } catch (BlobStorageException e) {
-                if (!corrupted(e) || attempt >= 2) {
+            } catch (BlobStore.BlockCorruptedException e) {
+                if (attempt >= 2) {
                     throw e;
                 }
                 log.warn("Azure refused block {} of {}: its content did not match its MD5; sending it again", index, id);
@@ -231,27 +209,6 @@ public final class BlobUploader {
         ArchiveReadException(String message, UploadFailedException.Kind kind) {
             super(message);
             this.kind = kind;
-        }
-    }
-
-    /** Azure answers Md5Mismatch; the emulator answers InvalidOperation and says so in the message. */
-    private static boolean corrupted(BlobStorageException e) {
-        return e.getErrorCode() == BlobErrorCode.MD5MISMATCH
-                || e.getStatusCode() == 400 && String.valueOf(e.getServiceMessage()).toLowerCase(Locale.ROOT).contains("md5");
-    }
-
-    private static Map<String, Long> uncommittedBlocks(BlockBlobClient blocks) {
-        try {
-            Map<String, Long> staged = new HashMap<>();
-            for (Block block : blocks.listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks()) {
-                staged.put(block.getName(), block.getSizeLong());
-            }
-            return staged;
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) {
-                return Map.of(); // nothing staged yet
-            }
-            throw e;
         }
     }
 
@@ -320,13 +277,10 @@ public final class BlobUploader {
 
     /** The blob's properties if it exists, to find a backup that an earlier attempt already stored. */
     public Optional<UploadedBlob> find(Connection connection, BlobCredential credential, String blobName) throws UploadFailedException {
-        BlobClient blob = container(connection, credential, MIN_BLOCK_BYTES).getBlobClient(blobName);
+        BlobStore store = BlobStore.of(connection, credential);
         try {
-            return Optional.of(new UploadedBlob(blob.getBlobUrl(), blob.getProperties(), 0));
+            return store.find(blobName).map(found -> new UploadedBlob(store.url(blobName), found, 0));
         } catch (BlobStorageException e) {
-            if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404) {
-                return Optional.empty();
-            }
             throw failure(connection, e);
         } catch (RuntimeException e) {
             throw unreachable(connection, e);
@@ -343,17 +297,6 @@ public final class BlobUploader {
             throw e; // the worker stops: not a storage fault
         }
         return new UploadFailedException(BlobErrors.unreachable(connection, e), true);
-    }
-
-    private static BlobContainerClient container(Connection connection, BlobCredential credential, long blockSize) {
-        // Each try gets time to send one block at a slow 1 MiB/s, and never less than a minute.
-        int tryTimeoutSeconds = (int) Math.max(60, blockSize / (1024 * 1024));
-        return BlobContainers.client(connection, credential, tryTimeoutSeconds, 4);
-    }
-
-    private static String capitalized(String tier) {
-        String lower = tier.toLowerCase(Locale.ROOT);
-        return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 
     private static byte[] md5(byte[] data, int length) {
@@ -375,14 +318,14 @@ public final class BlobUploader {
      *
      * @param bytesSent what this attempt sent (less than the size when it resumed an earlier one)
      */
-    public record UploadedBlob(String url, BlobProperties properties, long bytesSent) {
+    public record UploadedBlob(String url, BlobStore.StoredBlob stored, long bytesSent) {
 
         public long size() {
-            return properties.getBlobSize();
+            return stored.sizeBytes();
         }
 
         public Map<String, String> metadata() {
-            return properties.getMetadata() == null ? Map.of() : properties.getMetadata();
+            return stored.metadata();
         }
     }
 }
