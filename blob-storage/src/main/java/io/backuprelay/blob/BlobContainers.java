@@ -25,12 +25,15 @@ public final class BlobContainers {
     }
 
     /**
-     * The same, for a container named without a registered connection (the restore command). Clients
+     * The same, for a container named without a registered connection (the restore command). The
+     * endpoint must pass the {@link EndpointPolicy}, or {@link EndpointPolicy.EndpointRefusedException}
+     * is thrown before any request. Clients
      * are kept (up to 256, the least recently used dropped first) and shared: the SDK's clients are
      * thread-safe, and building one per request would build its HTTP pipeline every time.
      */
     public static BlobContainerClient client(String blobEndpoint, String storageAccountName, String containerName,
                                              BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
+        EndpointPolicy.installed().check(blobEndpoint); // every time: an address may have changed since
         Key key = new Key(blobEndpoint, storageAccountName, containerName, credential, tryTimeoutSeconds, maxTries);
         synchronized (CLIENTS) {
             return CLIENTS.computeIfAbsent(key, BlobContainers::build);

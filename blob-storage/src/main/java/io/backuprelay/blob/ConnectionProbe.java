@@ -19,8 +19,14 @@ public final class ConnectionProbe {
 
     public static Result test(Connection connection, BlobCredential credential) {
         String folder = connection.path().isBlank() ? "" : connection.path().replaceAll("^/+|/+$", "") + "/";
-        BlobClient blob = BlobContainers.client(connection, credential, 20, 2)
-                .getBlobClient(folder + ".backuprelay-probe-" + UUID.randomUUID());
+        BlobClient blob;
+        try {
+            // Time-boxed: one try of at most 10 s per request, so a probe never holds a thread for long.
+            blob = BlobContainers.client(connection, credential, 10, 1)
+                    .getBlobClient(folder + ".backuprelay-probe-" + UUID.randomUUID());
+        } catch (EndpointPolicy.EndpointRefusedException e) {
+            return Result.failed("The endpoint " + connection.blobEndpoint() + " is not allowed: " + e.getMessage());
+        }
         byte[] content = ("backuprelay connection test " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         try {
             blob.upload(BinaryData.fromBytes(content));
@@ -41,8 +47,17 @@ public final class ConnectionProbe {
         }
     }
 
-    /** @param reason why it failed; {@code null} when ok */
+    /** @param reason why it failed, in detail, for the log; {@code null} when ok */
     public record Result(boolean ok, String reason) {
+
+        /**
+         * What a tenant is told of a failure: the same words whatever happened, so that the answers
+         * cannot map what lies behind an endpoint (refused, closed, timed out, an HTTP error).
+         */
+        public String tenantReason() {
+            return ok ? null : "The storage account did not accept the request. Check the storage account name, the"
+                    + " container, the access key or SAS token, and the endpoint.";
+        }
 
         static Result success() {
             return new Result(true, null);

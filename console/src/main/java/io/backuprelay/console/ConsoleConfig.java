@@ -11,13 +11,20 @@ import java.nio.charset.StandardCharsets;
  * @param jwtSecret  HS256 secret (at least 32 bytes), for tokens this platform mints
  * @param jwksUrl    RS256 keys of an identity provider, instead of the secret
  * @param jwtIssuer  the issuer tokens must name, if set
+ * @param limits     what one account may ask of the console
  */
-public record ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
+public record ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer,
+                            io.backuprelay.console.api.Limits limits) {
+
+    public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
+        this(host, port, jwtSecret, jwksUrl, jwtIssuer, io.backuprelay.console.api.Limits.defaults());
+    }
 
     public static ConsoleConfig from(ConfigSource config) {
         ConsoleConfig console = new ConsoleConfig(config.string("CONSOLE_HOST", "127.0.0.1"),
                 config.integer("CONSOLE_PORT", 8080, 0, 65535), config.string("CONSOLE_JWT_SECRET", null),
-                config.string("CONSOLE_JWKS_URL", null), config.string("CONSOLE_JWT_ISSUER", null));
+                config.string("CONSOLE_JWKS_URL", null), config.string("CONSOLE_JWT_ISSUER", null),
+                io.backuprelay.console.api.Limits.from(config));
         console.verifier(); // fail fast, naming the variable
         return console;
     }

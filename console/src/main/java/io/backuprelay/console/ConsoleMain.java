@@ -15,6 +15,7 @@ public final class ConsoleMain {
 
     public static void main(String[] args) throws Exception {
         ServiceMain.run("console", (config, kafka, shell) -> {
+            io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
             ConsoleData data = new ConsoleData(kafka).start();
             data.components().forEach(shell::add);
             return new ConsoleServer(data, ConsoleConfig.from(config), SecretSealer.from(config), Clock.systemUTC(),

@@ -13,6 +13,7 @@ import io.backuprelay.console.auth.InvalidTokenException;
 import io.backuprelay.console.auth.TokenVerifier;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -53,9 +54,9 @@ public final class ConsoleServer implements Closeable {
         TokenVerifier verifier = config.verifier();
         PendingBackups pending = new PendingBackups();
         AccountsApi accounts = new AccountsApi(data, sealer);
-        SettingsApi settings = new SettingsApi(data, pending);
-        ConnectionsApi connections = new ConnectionsApi(data, sealer);
-        BackupsApi backups = new BackupsApi(data, pending, sealer, clock);
+        SettingsApi settings = new SettingsApi(data, pending, config.limits());
+        ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits());
+        BackupsApi backups = new BackupsApi(data, pending, sealer, clock, config.limits());
 
         app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -70,7 +71,17 @@ public final class ConsoleServer implements Closeable {
             });
             javalin.requestLogger.http(this::record);
         });
-        app.before("/api/*", ctx -> authenticate(ctx, verifier));
+        app.before("/api/*", ctx -> {
+            authenticate(ctx, verifier);
+            if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.DELETE) {
+                Requests.readCapped(ctx, (int) MAX_BODY_BYTES); // chunked or not, never more than the cap is read
+            }
+        });
+        app.before("/metrics", ctx -> {
+            authenticate(ctx, verifier);
+            Requests.operator(ctx); // what runs and how busy it is: the operators' business
+        });
+        app.after(ConsoleServer::securityHeaders);
 
         app.put("/api/operator/accounts/{accountId}", accounts::put);
         app.get("/api/operator/accounts/{accountId}", accounts::get);
@@ -94,6 +105,9 @@ public final class ConsoleServer implements Closeable {
         app.exception(ApiException.class, (e, ctx) -> {
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer");
+            }
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             }
             ctx.status(e.status()).json(e.body());
         });
@@ -123,6 +137,16 @@ public final class ConsoleServer implements Closeable {
         ServiceShell shell = new ServiceShell("console", code -> log.error("The console would exit with code {}", code));
         data.components().forEach(shell::add);
         return shell;
+    }
+
+    /** On every answer: no inline script or style runs, the page is never framed, nothing is sniffed or referred. */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", ctx.path().startsWith("/api/") ? "no-store" : "no-cache");
     }
 
     private void health(Context ctx, boolean up) {

@@ -182,15 +182,19 @@ class ConsoleApiIT {
         assertThat(test.status).isEqualTo(200);
         assertThat(test.json().get("ok").asBoolean()).isTrue();
 
-        Response updated = call("PUT", "/api/accounts/" + account + "/connections/" + id, token,
+        // Another container is another target: the stored key does not follow it unless it is given again.
+        assertBadRequest("/api/accounts/" + account + "/connections/" + id, "PUT",
                 connectionJson(false).replace(",\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\"", "")
-                        .replace(container, "no-such-container"));
+                        .replace(container, "no-such-container"), "accessKey", token);
+        Response updated = call("PUT", "/api/accounts/" + account + "/connections/" + id, token,
+                connectionJson(false).replace(container, "no-such-container"));
         assertThat(updated.status).isEqualTo(200);
         assertThat(updated.json().get("enabledForAutomaticBackup").asBoolean()).isFalse();
         Response failing = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
         assertThat(failing.json().get("ok").asBoolean()).isFalse();
-        assertThat(failing.json().get("reason").asText()).isEqualTo("The container 'no-such-container' does not exist"
-                + " in storage account 'devstoreaccount1'. Create it, or correct the connection.");
+        assertThat(failing.json().get("reason").asText()).as("the same words whatever failed: no map of the network")
+                .isEqualTo("The storage account did not accept the request. Check the storage account name, the"
+                        + " container, the access key or SAS token, and the endpoint.");
 
         assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(204);
         assertThat(call("GET", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(404);
@@ -334,7 +338,9 @@ class ConsoleApiIT {
         assertThat(call("GET", "/health/live", null, null).status).isEqualTo(200);
         assertThat(call("GET", "/health/ready", null, null).json().get("status").asText()).isEqualTo("UP");
         call("GET", "/api/accounts/acme/backup-settings", null, null);
-        Response metrics = call("GET", "/metrics", null, null);
+        assertThat(call("GET", "/metrics", null, null).status).as("no token").isEqualTo(401);
+        assertThat(call("GET", "/metrics", superadmin("acme"), null).status).as("a tenant").isEqualTo(403);
+        Response metrics = call("GET", "/metrics", OPERATOR, null);
         assertThat(metrics.status).isEqualTo(200);
         assertThat(metrics.body).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,8 +73,7 @@ public sealed interface ArchiveListing permits ArchiveListing.None, ArchiveListi
         private boolean open = true;
 
         PgRestoreList(Path pgRestore) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(pgRestore.toString(), "--list");
-            builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
+            ProcessBuilder builder = ChildEnvironment.apply(new ProcessBuilder(pgRestore.toString(), "--list"), Map.of());
             process = builder.start();
             stdin = process.getOutputStream();
             stdout = read(process.getInputStream());

@@ -57,19 +57,35 @@ public final class CredentialFiles {
      * ':' and '\' escaped in each field. The caller deletes it.
      */
     public Path pgPassFile(String host, int port, String database, String user, String password) throws IOException {
+        noLineBreaks(host, database, user, password);
         String line = String.join(":", pgEscape(host), Integer.toString(port), pgEscape(database), pgEscape(user),
                 pgEscape(password == null ? "" : password));
         return write(".pgpass", line + "\n");
     }
 
-    /** The {@code [client]} options file of the MariaDB/MySQL tools, values quoted. The caller deletes it. */
+    /**
+     * The {@code [client]} options file of the MariaDB/MySQL tools, values quoted. A value with a
+     * control character (a line break would start another option, e.g. {@code result-file=}) is
+     * refused. The caller deletes it.
+     */
     public Path mariadbOptionsFile(String host, int port, String user, String password) throws IOException {
+        noLineBreaks(host, user, password);
         return write(".cnf", "[client]\n"
-                + "host=" + host + "\n"
+                + "host=" + quote(host) + "\n"
                 + "port=" + port + "\n"
                 + "user=" + quote(user) + "\n"
                 + "password=" + quote(password == null ? "" : password) + "\n"
                 + "protocol=TCP\n");
+    }
+
+    /** Each line of these files is one setting: a value may not hold a control character. */
+    private static void noLineBreaks(String... values) {
+        for (String value : values) {
+            if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("A database setting holds a control character (such as a line"
+                        + " break); it is refused rather than written into a credentials file");
+            }
+        }
     }
 
     private static String pgEscape(String field) {

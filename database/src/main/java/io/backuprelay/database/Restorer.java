@@ -59,9 +59,8 @@ public final class Restorer {
                 command.addAll(List.of("mariadb", "--defaults-extra-file=" + secret, "--default-character-set=utf8mb4",
                         "--", target.database()));
             }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL"));
-            builder.environment().putAll(env);
+            ProcessBuilder builder = ChildEnvironment.apply(new ProcessBuilder(command), env)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Process tool = builder.start();
             CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
                 try {

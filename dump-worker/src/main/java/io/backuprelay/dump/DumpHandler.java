@@ -86,6 +86,10 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     @Override
     public JobResult handle(BackupRequested request, JobContext context) throws InterruptedException {
+        if (!io.backuprelay.common.event.BackupIds.isSafe(request.backupId())) {
+            throw new io.backuprelay.common.kafka.PoisonMessageException("backupId '" + request.backupId()
+                    + "' is not a backup id (letters, digits, '-'): it would name a file outside staging");
+        }
         if (alreadySucceeded(request)) {
             log.info("Backup {} of account {} already completed; the request is acknowledged without a dump",
                     request.backupId(), request.accountId());
@@ -96,6 +100,10 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
             return failed(request, "The account '" + request.accountId() + "' is not registered with the backup service.");
         }
         var source = account.get().source();
+        if (!source.problems().isEmpty()) {
+            return failed(request, "The registered database settings of this account are not valid (" + String.join(", ",
+                    source.problems()) + "): the operators must correct them.");
+        }
         DumpRunner runner = runners.get(source.engine());
         if (runner == null) {
             return failed(request, "Backups of " + source.engine() + " databases are not supported by this worker.");

@@ -44,9 +44,8 @@ public final class DumpProcess {
     public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
                               Path partial, DumpJob job, io.backuprelay.database.ArchiveListing listing)
             throws IOException, InterruptedException, DumpFailedException {
-        ProcessBuilder builder = new ProcessBuilder(guarded(command));
-        builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL"));
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = io.backuprelay.database.ChildEnvironment.apply(new ProcessBuilder(guarded(command)),
+                environment);
         Process process = builder.start();
         AtomicLong dumped = new AtomicLong();
         CompletableFuture<ArchiveSink.WrittenArchive> copy = new CompletableFuture<>();

@@ -18,7 +18,8 @@ public final class ToolVersion {
     public static String of(String executable) {
         Process process = null;
         try {
-            process = new ProcessBuilder(executable, "--version").redirectErrorStream(true).start();
+            process = io.backuprelay.database.ChildEnvironment.apply(new ProcessBuilder(executable, "--version"),
+                    java.util.Map.of()).redirectErrorStream(true).start();
             Process started = process;
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
                 try {

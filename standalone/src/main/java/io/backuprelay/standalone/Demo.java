@@ -64,6 +64,10 @@ final class Demo implements Closeable {
         createSampleDatabase(pgHost, pgPort, pgUser);
 
         Map<String, String> defaults = new HashMap<>();
+        // The demo's own emulator is allowlisted explicitly: loopback over plain HTTP is refused otherwise.
+        String azuriteOrigin = "http://127.0.0.1:" + azuritePort;
+        String allowed = environment.string("BACKUPRELAY_ALLOWED_ENDPOINTS", "");
+        defaults.put("BACKUPRELAY_ALLOWED_ENDPOINTS", allowed.isBlank() ? azuriteOrigin : allowed + "," + azuriteOrigin);
         defaults.put("CONSOLE_PORT", environment.string("CONSOLE_PORT", "8080"));
         defaults.put("SCHEDULER_TICK_INTERVAL", environment.string("SCHEDULER_TICK_INTERVAL", "PT2S"));
         stack = Standalone.start(environment.with(defaults), System::exit);

@@ -86,6 +86,7 @@ public final class Standalone implements Closeable {
                 (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
         SecretSealer sealer = SecretSealer.from(config);
         Clock clock = Clock.systemUTC();
+        io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
 
         running.push(shell);
         running.push(shell.add(new BrokerProbe(kafka).start()));

@@ -12,6 +12,7 @@ public final class UploadWorkerMain {
 
     public static void main(String[] args) throws Exception {
         ServiceMain.run("upload-worker", (config, kafka, shell) -> {
+            io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
             UploadWorker worker = new UploadWorker(kafka, UploadWorkerConfig.from(config), SecretSealer.from(config),
                     Clock.systemUTC());
             worker.jobs().withMetrics(shell.metrics());

@@ -12,6 +12,7 @@ public final class VerifierMain {
 
     public static void main(String[] args) throws Exception {
         ServiceMain.run("verifier", (config, kafka, shell) -> {
+            io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
             VerifierWorker worker = new VerifierWorker(kafka, VerifierConfig.from(config), SecretSealer.from(config),
                     Clock.systemUTC());
             worker.jobs().withMetrics(shell.metrics());

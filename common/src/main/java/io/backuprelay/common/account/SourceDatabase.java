@@ -30,6 +30,39 @@ public record SourceDatabase(
         this(engine, host, port, database, username, password, null);
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_$-]{0,62}");
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}");
+
+    /**
+     * A database, user or schema name that can go into a dump tool's command, an options file or a
+     * JDBC URL as it is: letters, digits, {@code _ $ -}; never a connection string, an option, a path
+     * or a line break.
+     */
+    public static boolean isSafeName(String value) {
+        return value != null && NAME.matcher(value).matches();
+    }
+
+    /** What is wrong with these settings for use in a command or a URL; empty when nothing is. */
+    public java.util.List<String> problems() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (!HOST.matcher(host).matches()) {
+            problems.add("host");
+        }
+        if (port < 1 || port > 65535) {
+            problems.add("port");
+        }
+        if (!isSafeName(database)) {
+            problems.add("database");
+        }
+        if (!isSafeName(username)) {
+            problems.add("username");
+        }
+        if (schema != null && !isSafeName(schema)) {
+            problems.add("schema");
+        }
+        return problems;
+    }
+
     /** host:port/database, for messages; never the credentials. */
     public String describe() {
         return host + ":" + port + "/" + database;

@@ -13,6 +13,16 @@ public final class BackupIds {
     private BackupIds() {
     }
 
+    private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+
+    /**
+     * Whether a backupId can name files and blobs as it is: letters, digits and '-' (every id this
+     * system makes is a UUID). A consumer checks it before putting it in a path.
+     */
+    public static boolean isSafe(String backupId) {
+        return backupId != null && SAFE.matcher(backupId).matches();
+    }
+
     /** A fresh UUIDv7 (RFC 9562): sorts by creation time, so recent backups list in order. */
     public static String newManual(Instant now) {
         long millis = now.toEpochMilli();

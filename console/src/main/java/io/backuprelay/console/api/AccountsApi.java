@@ -52,8 +52,8 @@ public final class AccountsApi {
         Validate.required("source.engine", source.engine());
         Validate.host("source.host", source.host());
         int port = Validate.port("source.port", source.port());
-        Validate.maxLength("source.database", Validate.required("source.database", source.database()), 128);
-        Validate.maxLength("source.username", Validate.required("source.username", source.username()), 128);
+        Validate.databaseName("source.database", source.database());
+        Validate.databaseName("source.username", source.username());
         Validate.maxLength("source.password", source.password(), 1024);
         Validate.maxLength("displayName", body.displayName(), 200);
         if (source.schema() != null && !source.schema().isBlank()) {
@@ -63,6 +63,17 @@ public final class AccountsApi {
             Validate.identifier("source.schema", source.schema());
         }
         var existing = data.account(accountId);
+        if (source.password() == null && existing.isPresent() && existing.get().source().password() != null) {
+            SourceDatabase before = existing.get().source();
+            boolean sameTarget = before.engine() == source.engine() && before.host().equals(source.host().strip())
+                    && before.port() == port && before.database().equals(source.database())
+                    && before.username().equals(source.username());
+            if (!sameTarget) {
+                // The stored password never follows the account to another server, database or user.
+                throw ApiException.invalid("source.password", "is required again when the engine, host, port, database"
+                        + " or username changes");
+            }
+        }
         SealedSecret password = source.password() != null
                 ? sealer.seal(source.password())
                 : existing.map(a -> a.source().password()).orElse(null);
@@ -70,8 +81,8 @@ public final class AccountsApi {
                 body.displayName() == null || body.displayName().isBlank() ? accountId : body.displayName().strip(),
                 Validate.locale("locale", body.locale()), Validate.timeZone("timeZone", body.timeZone()),
                 Validate.emails("superadminEmails", body.superadminEmails(), true),
-                new SourceDatabase(source.engine(), source.host().strip(), port, source.database().strip(),
-                        source.username().strip(), password, source.schema()));
+                new SourceDatabase(source.engine(), source.host().strip(), port, source.database(),
+                        source.username(), password, source.schema()));
         data.publish(data.topics().accounts(), accountId, account);
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }

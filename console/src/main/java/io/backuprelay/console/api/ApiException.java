@@ -9,12 +9,31 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String code, String field, String message) {
+        this(status, code, field, message, 0);
+    }
+
+    private ApiException(int status, String code, String field, String message, long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429, with the seconds to wait (the {@code Retry-After} header). */
+    public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+        return new ApiException(429, "too_many_requests", null, message, retryAfterSeconds);
+    }
+
+    public static ApiException tooLarge(String message) {
+        return new ApiException(413, "too_large", "body", message);
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException invalid(String field, String problem) {

@@ -32,7 +32,11 @@ public final class BackupsApi {
     private final SecretSealer sealer;
     private final Clock clock;
 
-    public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, Clock clock) {
+    private final java.util.concurrent.ConcurrentMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Limits.PerWindow manualBackups;
+
+    public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, Clock clock, Limits limits) {
+        this.manualBackups = limits.manualBackups();
         this.data = data;
         this.pending = pending;
         this.sealer = sealer;
@@ -62,9 +66,10 @@ public final class BackupsApi {
         String accountId = ctx.pathParam("accountId");
         Principal principal = Requests.superadminOf(ctx, accountId);
         data.account(accountId).orElseThrow(() -> ApiException.notFound("Account '" + accountId + "' is not registered"));
-        String connectionId = ctx.body().isBlank() ? null : Requests.body(ctx, BackupBody.class).connectionId();
+        String connectionId = Requests.rawBody(ctx).isBlank() ? null : Requests.body(ctx, BackupBody.class).connectionId();
         Connection connection = destination(accountId, connectionId);
-        synchronized (pending) {
+        // One lock per account: a slow broker write holds up this account's requests, no one else's.
+        synchronized (locks.computeIfAbsent(accountId, id -> new Object())) {
             BackupStatus status = data.status(accountId).orElse(BackupStatus.empty(accountId));
             Optional<String> running = status.inFlight() != null
                     ? Optional.of(status.inFlight().backupId())
@@ -72,6 +77,7 @@ public final class BackupsApi {
             if (running.isPresent()) {
                 throw ApiException.conflict("Backup " + running.get() + " of this account is still running");
             }
+            manualBackups.acquire(accountId);
             BackupRequested request = BackupRequested.manual(accountId, connection.connectionId(),
                     principal.email() != null ? principal.email() : principal.subject(), clock.instant());
             data.publish(data.topics().requests(), accountId, request);

@@ -2,6 +2,7 @@ package io.backuprelay.console.api;
 
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.ConnectionProbe;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
@@ -14,12 +15,18 @@ import java.util.UUID;
 /** The account's Azure Blob Storage connections. The access key is write-only: answers carry a masked hint. */
 public final class ConnectionsApi {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectionsApi.class);
+
     private final ConsoleData data;
     private final SecretSealer sealer;
+    private final Limits limits;
+    private final Limits.PerWindow probes;
 
-    public ConnectionsApi(ConsoleData data, SecretSealer sealer) {
+    public ConnectionsApi(ConsoleData data, SecretSealer sealer, Limits limits) {
         this.data = data;
         this.sealer = sealer;
+        this.limits = limits;
+        this.probes = limits.probes();
     }
 
     /**
@@ -62,6 +69,10 @@ public final class ConnectionsApi {
             throw ApiException.invalid(hasKey ? "sasToken" : "accessKey",
                     hasKey ? "cannot be given together with an access key" : "is required (or a sasToken instead)");
         }
+        if (data.connections(accountId).size() >= limits.connectionsPerAccount()) {
+            throw ApiException.invalid("connections", "an account may have at most " + limits.connectionsPerAccount()
+                    + " connections; delete one first");
+        }
         String connectionId = "c-" + UUID.randomUUID().toString().substring(0, 8);
         Connection connection = hasKey
                 ? build(accountId, connectionId, body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512)), null)
@@ -84,6 +95,11 @@ public final class ConnectionsApi {
                 : newSas
                 ? build(accountId, existing.connectionId(), body, null, sealer.seal(sasToken(body.sasToken())))
                 : build(accountId, existing.connectionId(), body, existing.accessKey(), existing.sasToken());
+        if (!newKey && !newSas && !sameTarget(existing, connection)) {
+            // The stored secret never follows a connection somewhere else: it would be sent there.
+            throw ApiException.invalid(existing.sasToken() != null ? "sasToken" : "accessKey", "is required again when"
+                    + " the endpoint, storage account or container changes");
+        }
         data.publish(data.topics().connections(), connection.key(), connection);
         ctx.json(view(connection));
     }
@@ -105,8 +121,30 @@ public final class ConnectionsApi {
     public void test(Context ctx) {
         String accountId = accountOf(ctx);
         Connection connection = find(accountId, ctx.pathParam("connectionId"));
+        probes.acquire(accountId);
         ConnectionProbe.Result result = ConnectionProbe.test(connection, BlobCredential.of(connection, sealer));
-        ctx.json(new TestResult(result.ok(), result.reason()));
+        if (!result.ok()) {
+            // The reason stays in the log: told to the tenant, it would map the network behind the endpoint.
+            log.info("Connection test of {} of account {} failed: {}", connection.connectionId(), accountId, result.reason());
+        }
+        ctx.json(new TestResult(result.ok(), result.ok() ? null : result.tenantReason()));
+    }
+
+    private static boolean sameTarget(Connection before, Connection after) {
+        return before.blobEndpoint().equals(after.blobEndpoint())
+                && before.storageAccountName().equals(after.storageAccountName())
+                && before.containerName().equals(after.containerName());
+    }
+
+    private static String allowedEndpoint(String endpoint) {
+        if (endpoint != null) {
+            try {
+                EndpointPolicy.installed().check(endpoint);
+            } catch (EndpointPolicy.EndpointRefusedException e) {
+                throw ApiException.invalid("endpoint", "is not allowed: " + e.getMessage());
+            }
+        }
+        return endpoint;
     }
 
     private static String sasToken(String token) {
@@ -128,7 +166,7 @@ public final class ConnectionsApi {
                 Validate.containerName("containerName", body.containerName()),
                 Validate.blobPath("path", body.path()), key,
                 body.enabledForAutomaticBackup() != null && body.enabledForAutomaticBackup(),
-                Validate.endpoint("endpoint", body.endpoint()), accessTier(body.accessTier()), sas);
+                allowedEndpoint(Validate.endpoint("endpoint", body.endpoint())), accessTier(body.accessTier()), sas);
     }
 
     private Connection find(String accountId, String connectionId) {

@@ -20,11 +20,38 @@ public final class Requests {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    static {
+        // Deeply nested or huge values are refused by the parser before they cost memory or stack.
+        STRICT.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxNestingDepth(16).maxStringLength(16_384).maxNumberLength(32).build());
+    }
+
     private Requests() {
     }
 
+    /** Where the capped reader leaves the body (see {@link #readCapped}). */
+    static final String BODY = "cappedBody";
+
+    /**
+     * Reads the request's body, whatever its transfer encoding, up to {@code max} bytes; a longer one
+     * is refused with 413 as soon as byte {@code max + 1} arrives, the rest unread.
+     */
+    public static void readCapped(Context ctx, int max) throws java.io.IOException {
+        byte[] read = ctx.req().getInputStream().readNBytes(max + 1);
+        if (read.length > max) {
+            throw ApiException.tooLarge("body must be at most " + max + " bytes");
+        }
+        ctx.attribute(BODY, new String(read, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The body read by {@link #readCapped}; empty when there is none. */
+    public static String rawBody(Context ctx) {
+        String body = ctx.attribute(BODY);
+        return body == null ? "" : body;
+    }
+
     public static <T> T body(Context ctx, Class<T> type) {
-        String body = ctx.body();
+        String body = rawBody(ctx);
         if (body.isBlank()) {
             throw ApiException.invalid("body", "is required: send a JSON object");
         }
@@ -34,9 +61,14 @@ public final class Requests {
                 throw ApiException.invalid("body", "must be a JSON object");
             }
             return value;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw ApiException.invalid("body", "is nested too deeply or holds a value too long");
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(path(e), "is not a known field");
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+                throw ApiException.invalid("body", "is nested too deeply or holds a value too long");
+            }
             String field = path(e);
             throw ApiException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or an unknown value");
         } catch (JsonProcessingException e) {

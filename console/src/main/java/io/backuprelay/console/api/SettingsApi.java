@@ -19,9 +19,12 @@ public final class SettingsApi {
     private final ConsoleData data;
     private final PendingBackups pending;
 
-    public SettingsApi(ConsoleData data, PendingBackups pending) {
+    private final Limits limits;
+
+    public SettingsApi(ConsoleData data, PendingBackups pending, Limits limits) {
         this.data = data;
         this.pending = pending;
+        this.limits = limits;
     }
 
     public record RetentionBody(Integer keepLast, Integer maxAgeDays) {
@@ -84,6 +87,13 @@ public final class SettingsApi {
         Retention retention = body.retention() == null ? null : new Retention(
                 Validate.range("retention.keepLast", body.retention().keepLast(), 1, 10_000),
                 Validate.range("retention.maxAgeDays", body.retention().maxAgeDays(), 1, 36_500));
+        if (body.notifyEmails() != null && body.notifyEmails().size() > limits.notifyEmails()) {
+            throw ApiException.invalid("notifyEmails", "may list at most " + limits.notifyEmails() + " addresses");
+        }
+        if (body.encryptionRecipients() != null && body.encryptionRecipients().size() > limits.encryptionRecipients()) {
+            throw ApiException.invalid("encryptionRecipients", "may list at most " + limits.encryptionRecipients()
+                    + " recipients");
+        }
         BackupSettings settings = new BackupSettings(accountId, type, destination,
                 Validate.emails("notifyEmails", body.notifyEmails(), false),
                 Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,

@@ -133,6 +133,19 @@ public final class Validate {
         return value;
     }
 
+    /**
+     * A database or user name as the dump tools and JDBC receive it: letters, digits, {@code _ $ -},
+     * so that it can never carry a connection string ({@code host=…}), an option, a path or a line
+     * break into a command or an options file.
+     */
+    public static String databaseName(String field, String value) {
+        if (!io.backuprelay.common.account.SourceDatabase.isSafeName(value)) {
+            throw ApiException.invalid(field, "must be 1 to 63 letters, digits, '_', '$' or '-', starting with a letter,"
+                    + " digit or '_'");
+        }
+        return value;
+    }
+
     public static String identifier(String field, String value) {
         if (value == null || !IDENTIFIER.matcher(value).matches()) {
             throw ApiException.invalid(field, "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter"

@@ -58,7 +58,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
         try {
             List<String> command = List.of(tool.toString(), "--defaults-extra-file=" + options,
                     "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
-                    "--no-tablespaces", "--default-character-set=utf8mb4", source.database());
+                    "--no-tablespaces", "--default-character-set=utf8mb4", "--", source.database());
             ArchiveListing listing = ArchiveListing.sqlStream();
             DumpProcess.Outcome outcome = DumpProcess.run(tool.getFileName().toString(), command, Map.of(), sink,
                     partial, job, listing);

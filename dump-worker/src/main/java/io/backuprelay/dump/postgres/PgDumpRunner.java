@@ -83,7 +83,7 @@ public final class PgDumpRunner implements DumpRunner {
                 List<String> command = new ArrayList<>(List.of(pgDump.toString(),
                         "--format=custom", "--compress=0", "--no-password", "--snapshot=" + snapshotId,
                         "--host=" + source.host(), "--port=" + source.port(),
-                        "--username=" + source.username(), "--dbname=" + source.database()));
+                        "--username=" + source.username(), "--dbname=" + conninfoDbname(source.database())));
                 if (source.schema() != null) {
                     command.add("--schema=" + source.schema());
                 }
@@ -110,6 +110,14 @@ public final class PgDumpRunner implements DumpRunner {
         } catch (SQLException e) {
             throw new DumpFailedException(PostgresProbe.reason(source, e)); // closing the snapshot's connection
         }
+    }
+
+    /**
+     * The database as a quoted connection parameter: {@code --dbname} takes a whole connection
+     * string, so a bare name such as {@code host=10.1.2.3 dbname=postgres} would redirect the dump.
+     */
+    static String conninfoDbname(String database) {
+        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static String exportSnapshot(Connection connection, SourceDatabase source) throws DumpFailedException {

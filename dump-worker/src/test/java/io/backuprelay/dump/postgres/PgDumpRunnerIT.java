@@ -76,9 +76,15 @@ class PgDumpRunnerIT {
         assertThat(dumped.serverVersion()).startsWith("15.");
         String args = Files.readString(calls.resolve("args"));
         String env = Files.readString(calls.resolve("env"));
-        assertThat(args).contains("--format=custom", "--compress=0", "--username=" + user, "--dbname=" + db.name())
-                .doesNotContain(PASSWORD);
+        // The database goes as a quoted connection parameter: a name can never become a connection string.
+        assertThat(args).contains("--format=custom", "--compress=0", "--username=" + user,
+                "--dbname=dbname='" + db.name() + "'").doesNotContain(PASSWORD);
         assertThat(env).doesNotContain(PASSWORD).doesNotContain("PGPASSWORD").contains("PGPASSFILE=");
+        // Only an allowlisted environment reaches the tool: not the worker's own (JAVA_HOME, the master key, SMTP…).
+        assertThat(env.lines().map(l -> l.substring(0, Math.max(0, l.indexOf('=')))))
+                .doesNotContain("JAVA_HOME", "BACKUPRELAY_MASTER_KEY", "SMTP_PASSWORD", "MAVEN_OPTS")
+                .allMatch(name -> io.backuprelay.database.ChildEnvironment.PASSED.contains(name) || name.startsWith("PG")
+                        || java.util.Set.of("PWD", "SHLVL", "_", "OLDPWD").contains(name), "allowlisted");
         String passFile = env.lines().filter(l -> l.startsWith("PGPASSFILE=")).findFirst().orElseThrow().substring(11);
         assertThat(Path.of(passFile)).doesNotExist();
         assertThat(Files.readString(calls.resolve("passfile-mode"))).contains("-rw-------");

@@ -1,0 +1,198 @@
+package io.backuprelay.blob;
+
+import io.backuprelay.common.config.ConfigException;
+import io.backuprelay.common.config.ConfigSource;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Where this service may send a connection's requests, checked before every client is handed out
+ * (upload, retention, probe, drill, restore) and when a connection is saved, so a tenant cannot
+ * aim the platform at its own network. An endpoint is allowed when it is:
+ * <ul>
+ *   <li>an origin the operator listed ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}, e.g. {@code
+ *       http://127.0.0.1:10000} for an emulator): exactly that scheme, host and port, whatever its
+ *       addresses;</li>
+ *   <li>or HTTPS to a host under an allowed suffix: Azure's public and sovereign blob suffixes, and
+ *       the suffixes the operator listed (entries starting with a dot), whose every address, once
+ *       resolved, is public: never loopback, private, link-local, unique-local, carrier-grade NAT,
+ *       multicast or unspecified.</li>
+ * </ul>
+ * No connection is made to decide: only a DNS lookup. Tests add an emulator's origin through the
+ * system property {@code backuprelay.allowedEndpoints}.
+ */
+public final class EndpointPolicy {
+
+    public static final List<String> AZURE_SUFFIXES = List.of(".blob.core.windows.net", ".blob.core.chinacloudapi.cn",
+            ".blob.core.usgovcloudapi.net", ".blob.storage.azure.net");
+    static final String VARIABLE = "BACKUPRELAY_ALLOWED_ENDPOINTS";
+    static final String PROPERTY = "backuprelay.allowedEndpoints";
+
+    private static volatile EndpointPolicy installed;
+
+    private final Set<Origin> origins;
+    private final List<String> suffixes;
+
+    private record Origin(String scheme, String host, int port) {
+    }
+
+    EndpointPolicy(List<String> entries) {
+        Set<Origin> origins = new java.util.HashSet<>();
+        List<String> suffixes = new ArrayList<>(AZURE_SUFFIXES);
+        for (String raw : entries) {
+            String entry = raw.strip().toLowerCase(Locale.ROOT);
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (entry.startsWith(".")) {
+                suffixes.add(entry);
+                continue;
+            }
+            URI uri;
+            try {
+                uri = URI.create(entry);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(VARIABLE, "has an entry that is not a URL: '" + raw + "'");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException(VARIABLE, "entries are origins such as http://127.0.0.1:10000 or host suffixes"
+                        + " such as .blob.example.net, is '" + raw + "'");
+            }
+            origins.add(origin(uri));
+        }
+        this.origins = Set.copyOf(origins);
+        this.suffixes = List.copyOf(suffixes);
+    }
+
+    /** Azure's suffixes, and what {@code BACKUPRELAY_ALLOWED_ENDPOINTS} adds (comma-separated). */
+    public static EndpointPolicy from(ConfigSource config) {
+        return new EndpointPolicy(split(config.string(VARIABLE, "")));
+    }
+
+    /** Makes {@code policy} (with the origins tests add) the one every client is checked against. */
+    public static void install(EndpointPolicy policy) {
+        installed = policy;
+    }
+
+    /** The installed policy, or the one the environment and system properties give. */
+    public static EndpointPolicy installed() {
+        EndpointPolicy policy = installed;
+        if (policy == null) {
+            String variable = System.getenv(VARIABLE);
+            policy = new EndpointPolicy(split(variable == null ? "" : variable));
+            installed = policy;
+        }
+        return policy;
+    }
+
+    /**
+     * @throws EndpointRefusedException naming why, before any request is sent
+     */
+    public void check(String endpoint) {
+        URI uri;
+        try {
+            uri = URI.create(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new EndpointRefusedException("the endpoint is not a URL");
+        }
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            throw new EndpointRefusedException("the endpoint names no host");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new EndpointRefusedException("the endpoint must not carry credentials");
+        }
+        Origin origin = origin(uri);
+        if (origins.contains(origin) || testOrigins().contains(origin)) {
+            return;
+        }
+        if (!"https".equals(origin.scheme())) {
+            throw new EndpointRefusedException("the endpoint must use HTTPS");
+        }
+        String host = origin.host();
+        if (suffixes.stream().noneMatch(suffix -> host.endsWith(suffix) && host.length() > suffix.length())) {
+            throw new EndpointRefusedException("the endpoint's host '" + host + "' is not an Azure Blob Storage host"
+                    + " (…" + String.join(", …", AZURE_SUFFIXES) + ") nor one the operators allowed");
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new EndpointRefusedException("the endpoint's host '" + host + "' does not resolve");
+        }
+        for (InetAddress address : addresses) {
+            if (!isPublic(address)) {
+                throw new EndpointRefusedException("the endpoint's host '" + host + "' resolves to a non-public address");
+            }
+        }
+    }
+
+    /** Whether an address may be reached on a tenant's behalf. */
+    static boolean isPublic(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return !(first == 0 || first == 100 && second >= 64 && second < 128 // carrier-grade NAT
+                    || first == 192 && second == 0 && (b[2] & 0xff) == 0 || first >= 240
+                    || first == 198 && (second == 18 || second == 19));
+        }
+        if (address instanceof Inet6Address) {
+            int first = b[0] & 0xff;
+            boolean mapped = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0
+                    && b[7] == 0 && b[8] == 0 && b[9] == 0 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+            if (mapped) {
+                try {
+                    return isPublic(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                } catch (UnknownHostException e) {
+                    return false;
+                }
+            }
+            return (first & 0xfe) != 0xfc; // fc00::/7, unique local
+        }
+        return false;
+    }
+
+    private static Set<Origin> testOrigins() {
+        Set<Origin> origins = new java.util.HashSet<>();
+        for (String entry : split(System.getProperty(PROPERTY, ""))) {
+            try {
+                URI uri = URI.create(entry.strip().toLowerCase(Locale.ROOT));
+                if (uri.getHost() != null) {
+                    origins.add(origin(uri));
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not an origin
+            }
+        }
+        return origins;
+    }
+
+    private static Origin origin(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+        return new Origin(scheme, uri.getHost().toLowerCase(Locale.ROOT), port);
+    }
+
+    private static List<String> split(String value) {
+        return value == null || value.isBlank() ? List.of() : List.of(value.split(","));
+    }
+
+    /** An endpoint this service will not send requests to, and why. */
+    public static final class EndpointRefusedException extends RuntimeException {
+
+        public EndpointRefusedException(String reason) {
+            super(reason);
+        }
+    }
+}
