@@ -68,6 +68,7 @@ public final class ConsoleServer implements Closeable {
                 files.hostedPath = "/";
                 files.directory = "/console";
                 files.location = Location.CLASSPATH;
+                files.headers = SECURITY_HEADERS; // static files do not pass the after-handlers
             });
             javalin.requestLogger.http(this::record);
         });
@@ -109,6 +110,9 @@ public final class ConsoleServer implements Closeable {
             if (e.retryAfterSeconds() > 0) {
                 ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             }
+            if (e.status() == 413) {
+                ctx.header("Connection", "close"); // the rest of the body is not read, not even to drain it
+            }
             ctx.status(e.status()).json(e.body());
         });
         app.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
@@ -140,13 +144,19 @@ public final class ConsoleServer implements Closeable {
     }
 
     /** On every answer: no inline script or style runs, the page is never framed, nothing is sniffed or referred. */
+    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                    + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-cache");
+
     private static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-                + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Cache-Control", ctx.path().startsWith("/api/") ? "no-store" : "no-cache");
+        SECURITY_HEADERS.forEach(ctx::header);
+        if (ctx.path().startsWith("/api/")) {
+            ctx.header("Cache-Control", "no-store");
+        }
     }
 
     private void health(Context ctx, boolean up) {

@@ -153,7 +153,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     }
 
     private void checkFreeSpace() throws IOException, DumpFailedException {
-        Files.createDirectories(sink.stagingDir());
+        io.backuprelay.common.PrivateFiles.directory(sink.stagingDir());
         long free = Files.getFileStore(sink.stagingDir()).getUsableSpace();
         if (free < config.minFreeBytes()) {
             throw new DumpFailedException("The backup worker's staging area has only " + (free >> 20) + " MB free, and"
@@ -169,7 +169,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                 started, ended, dumped.tableCount(), dumped.inventory());
         String name = ArchiveManifest.fileName(dumped.archive().path().getFileName().toString());
         Path partial = sink.stagingDir().resolve(name + ".partial");
-        Files.write(partial, Json.encode(manifest));
+        io.backuprelay.common.PrivateFiles.write(partial, Json.encode(manifest));
         Files.move(partial, sink.stagingDir().resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return name;

@@ -63,7 +63,7 @@ public final class ArchiveSink {
      * backup has its own final file too, so a re-dump never touches an archive an upload may be reading.
      */
     public Path newPartialFile(String backupId) throws IOException {
-        Files.createDirectories(stagingDir);
+        io.backuprelay.common.PrivateFiles.directory(stagingDir);
         return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8) + ".archive.partial");
     }
 
@@ -81,7 +81,7 @@ public final class ArchiveSink {
     public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress,
                                 ArchiveListing listing) throws IOException {
         MessageDigest sha256 = sha256();
-        try (OutputStream file = Files.newOutputStream(partial);
+        try (OutputStream file = io.backuprelay.common.PrivateFiles.create(partial);
              DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, BUFFER_BYTES), sha256);
              OutputStream encrypted = recipients.isEmpty() ? nonClosing(digest) : encrypting(digest, recipients);
              OutputStream compressed = compressing(encrypted)) {

@@ -22,11 +22,12 @@ public final class OutboxMailSender implements MailSender {
 
     @Override
     public String send(Email email) throws Exception {
-        Files.createDirectories(outbox);
+        io.backuprelay.common.PrivateFiles.directory(outbox);
         String name = email.messageId().replaceAll("[^A-Za-z0-9._-]", "");
         Path target = outbox.resolve(name + ".eml");
         Path partial = outbox.resolve(name + ".eml.partial");
-        try (OutputStream out = Files.newOutputStream(partial)) {
+        Files.deleteIfExists(partial);
+        try (OutputStream out = io.backuprelay.common.PrivateFiles.create(partial)) {
             SmtpMailSender.toMime(session, from, email).writeTo(out);
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

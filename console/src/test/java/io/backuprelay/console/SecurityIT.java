@@ -1,0 +1,413 @@
+package io.backuprelay.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.console.api.Limits;
+import io.backuprelay.console.auth.Role;
+import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.KafkaProbe;
+import io.backuprelay.testkit.TestKafka;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input against the real console (and the storage adapter every worker goes through): each
+ * case must be refused or neutralised. "Before:" says what the console did with it until this suite
+ * existed, so each case is known to fail on the code it guards against.
+ */
+class SecurityIT {
+
+    private static final String SECRET = "security-test-secret-" + UUID.randomUUID();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TokenMinter MINTER = new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), null);
+    private static final String OPERATOR = MINTER.mint("ops-1", "ops@platform.example", null, Role.OPERATOR, Duration.ofHours(1));
+    private static final SecretSealer SEALER = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
+
+    private static ConsoleServer console;
+    private static Topics topics;
+    private static String container;
+    private static String base;
+    /** A listener on loopback that counts every connection made to it: none may be. */
+    private static ServerSocket trap;
+    private static final AtomicInteger trapped = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws IOException {
+        topics = new Topics(TestKafka.uniquePrefix());
+        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
+        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
+        Limits limits = new Limits(3, 2, 2, 2, 2, Clock.systemUTC());
+        console = new ConsoleServer(new ConsoleData(kafka).start(),
+                new ConsoleConfig("127.0.0.1", 0, SECRET, null, null, limits), SEALER, Clock.systemUTC());
+        base = "http://127.0.0.1:" + console.port();
+        container = "security-" + UUID.randomUUID().toString().substring(0, 8);
+        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
+        trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!trap.isClosed()) {
+                try (Socket ignored = trap.accept()) {
+                    trapped.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (console != null) {
+            console.close();
+        }
+        trap.close();
+    }
+
+    // ---- SSRF ----
+
+    /** Before: every one of these was accepted, and "Test connection" sent PUT, GET and DELETE there. */
+    @Test
+    void anEndpointOutsideTheAllowlistIsRefusedBeforeAnyConnectionIsMade() throws Exception {
+        String account = registerAccount();
+        int port = trap.getLocalPort();
+        for (String endpoint : List.of("http://169.254.169.254", "https://169.254.169.254/latest/meta-data",
+                "https://10.1.2.3", "https://192.168.0.10:8443", "http://127.0.0.1:" + port, "https://127.0.0.1:" + port,
+                "https://[::1]:" + port, "https://localhost:" + port, "https://evil.example.com",
+                "http://acme.blob.core.windows.net", "https://user:pw@acme.blob.core.windows.net")) {
+            Response response = call("POST", "/api/accounts/" + account + "/connections", superadmin(account),
+                    connectionJson(Azurite.ACCOUNT_KEY).replace(Azurite.blobEndpoint(), endpoint));
+            assertThat(response.status).as(endpoint).isEqualTo(400);
+            assertThat(response.json().get("field").asText()).as(endpoint).isEqualTo("endpoint");
+        }
+        assertThat(trapped.get()).as("connections made to the loopback listener").isZero();
+    }
+
+    /**
+     * Before: the probe, the upload worker and retention followed whatever endpoint a record held.
+     * A record written to the topic without the console (or before the allowlist) is never contacted.
+     */
+    @Test
+    void aStoredConnectionAimedOutsideTheAllowlistIsNeverContactedByTheProbeOrTheWorkers() throws Exception {
+        String account = registerAccount();
+        Connection aimed = new Connection(account, "c-aimed", ConnectionType.AZURE_BLOB, "Aimed", "devstoreaccount1",
+                container, "", SEALER.seal(Azurite.ACCOUNT_KEY), true, "http://127.0.0.1:" + trap.getLocalPort());
+        KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
+
+        Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
+                + "/connections/c-aimed/test", superadmin(account), null), r -> r.status == 200);
+
+        assertThat(test.json().get("ok").asBoolean()).isFalse();
+        assertThat(test.json().get("reason").asText()).startsWith("The storage account did not accept the request.")
+                .doesNotContain("127.0.0.1").doesNotContain("refused").doesNotContain("allowed");
+        assertThatThrownBy(() -> BlobStore.of(aimed, BlobCredential.accountKey(Azurite.ACCOUNT_KEY)).find("x"))
+                .as("the upload worker, retention and the drill go through the same check")
+                .isInstanceOf(EndpointPolicy.EndpointRefusedException.class);
+        assertThat(trapped.get()).isZero();
+    }
+
+    /** Before: no limit, and each answer told "Connection refused" from "closed" from an HTTP error. */
+    @Test
+    void connectionTestsAreRateLimitedPerAccountWithRetryAfter() throws Exception {
+        String account = registerAccount();
+        String id = createConnection(account);
+        String path = "/api/accounts/" + account + "/connections/" + id + "/test";
+        assertThat(call("POST", path, superadmin(account), null).json().get("ok").asBoolean()).isTrue();
+        assertThat(call("POST", path, superadmin(account), null).status).isEqualTo(200);
+
+        Response third = call("POST", path, superadmin(account), null);
+
+        assertThat(third.status).isEqualTo(429);
+        assertThat(Long.parseLong(third.headers.firstValue("Retry-After").orElseThrow())).isBetween(1L, 61L);
+        assertThat(call("POST", "/api/accounts/" + registerAccount() + "/connections/" + id + "/test",
+                OPERATOR, null).status).as("another account is not held up, nor helped").isEqualTo(403);
+    }
+
+    // ---- secrets follow their target ----
+
+    /** Before: a PUT with a new endpoint and no key kept the stored key, and the next test sent it there. */
+    @Test
+    void pointingAConnectionOrAnAccountElsewhereRequiresItsSecretAgain() throws Exception {
+        String account = registerAccount();
+        String id = createConnection(account);
+        String path = "/api/accounts/" + account + "/connections/" + id;
+        String elsewhere = connectionJson(null).replace(Azurite.blobEndpoint(), Azurite.plantedEndpoint());
+        Response moved = call("PUT", path, superadmin(account), elsewhere);
+        assertThat(moved.status).isEqualTo(400);
+        assertThat(moved.json().get("field").asText()).isEqualTo("accessKey");
+        assertThat(call("PUT", path, superadmin(account), connectionJson(null).replace("devstoreaccount1", "otheraccount"))
+                .json().get("field").asText()).isEqualTo("accessKey");
+        assertThat(call("PUT", path, superadmin(account), connectionJson(null).replace("\"Main\"", "\"Renamed\""))
+                .status).as("the same target keeps its key").isEqualTo(200);
+
+        String operatorPath = "/api/operator/accounts/" + account;
+        Response rehomed = call("PUT", operatorPath, OPERATOR, accountJson(null).replace("db.tenant.internal", "db.attacker.example"));
+        assertThat(rehomed.status).isEqualTo(400);
+        assertThat(rehomed.json().get("field").asText()).isEqualTo("source.password");
+        assertThat(call("PUT", operatorPath, OPERATOR, accountJson(null).replace("\"backup\"", "\"postgres\"")).status)
+                .as("another user").isEqualTo(400);
+        assertThat(call("PUT", operatorPath, OPERATOR, accountJson(null).replace("Tenant Ltd", "Tenant SA")).status)
+                .as("the same database keeps its password").isEqualTo(200);
+    }
+
+    // ---- bodies ----
+
+    /**
+     * Before: a 100 MB chunked POST was read in full (into the heap) before the 400 came back. Now the
+     * answer comes once the cap is passed, while the client is still sending; what follows is
+     * discarded unread by the server's closing connection, never buffered.
+     */
+    @Test
+    void aChunkedBodyOverTheCapIsRefusedWhileItIsStillBeingSent() throws Exception {
+        String account = registerAccount();
+        long size = 64L << 20;
+        AtomicLong sent = new AtomicLong();
+        AtomicLong sentWhenAnswered = new AtomicLong(-1);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), console.port())) {
+            var out = socket.getOutputStream();
+            out.write(("POST /api/accounts/" + account + "/connections HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + superadmin(account) + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            java.util.concurrent.CompletableFuture<String> statusLine = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    String line = in.readLine();
+                    sentWhenAnswered.set(sent.get());
+                    statusLine.complete(line);
+                } catch (IOException e) {
+                    statusLine.completeExceptionally(e);
+                }
+            });
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            byte[] header = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+                while (sent.get() < size && !statusLine.isDone()) {
+                    out.write(header);
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    sent.addAndGet(chunk.length);
+                    Thread.sleep(1); // a sender on a network, not a memory copy: the answer's moment is measurable
+                }
+            } catch (IOException closed) {
+                // the server closed the connection: nothing more is read
+            }
+            assertThat(statusLine.get(30, java.util.concurrent.TimeUnit.SECONDS)).startsWith("HTTP/1.1 413");
+        }
+        assertThat(sentWhenAnswered.get()).as("bytes sent when the 413 came (socket buffers hold a few MB)")
+                .isBetween(64L * 1024, size / 4);
+    }
+
+    /** Before: Jackson's default depth (1000) and string length (20 MB) applied. */
+    @Test
+    void deeplyNestedOrOversizedJsonUnknownFieldsAndWrongTypesAreRefusedNamingTheField() throws Exception {
+        String account = registerAccount();
+        String path = "/api/accounts/" + account + "/backup-settings";
+        String nested = "{\"backupType\":\"MANUAL\",\"retention\":" + "[".repeat(40) + "]".repeat(40) + "}";
+        assertThat(call("PUT", path, superadmin(account), nested).status).isEqualTo(400);
+        String huge = "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"" + "a".repeat(40_000) + "@x.example\"]}";
+        assertThat(call("PUT", path, superadmin(account), huge).status).isEqualTo(400);
+        assertThat(call("PUT", path, superadmin(account), "{\"backupType\":\"MANUAL\",\"admin\":true}").json()
+                .get("field").asText()).isEqualTo("admin");
+        assertThat(call("PUT", path, superadmin(account), "{\"backupType\":7}").json().get("field").asText())
+                .isEqualTo("backupType");
+    }
+
+    // ---- identifiers and arguments ----
+
+    /** Before: only a length check; a database named "host=10.1.2.3 dbname=postgres" was accepted. */
+    @Test
+    void databaseNamesAndUsersCannotCarryAConnectionStringAnOptionAPathOrALineBreak() throws Exception {
+        String operatorPath = "/api/operator/accounts/" + "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String hostile : List.of("host=10.1.2.3 dbname=postgres", "app\nresult-file=/tmp/x", "--all-databases",
+                "../../etc/passwd", "app' OR '1'='1", "app;DROP", "a b")) {
+            Response database = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("\"app\"", Json.mapper()
+                    .writeValueAsString(hostile)));
+            assertThat(database.status).as(hostile).isEqualTo(400);
+            assertThat(database.json().get("field").asText()).isEqualTo("source.database");
+            Response user = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("\"backup\"", Json.mapper()
+                    .writeValueAsString(hostile)));
+            assertThat(user.json().get("field").asText()).as(hostile).isEqualTo("source.username");
+        }
+        for (String id : List.of("..%2F..%2Fetc", "a%0D%0Ab", "%2E%2E")) {
+            assertThat(call("PUT", "/api/operator/accounts/" + id, OPERATOR, accountJson("pw")).status).as(id)
+                    .isIn(400, 404);
+        }
+    }
+
+    /** Before: only swapping the account in the path was tried; here one's own path names another's object. */
+    @Test
+    void anotherAccountsConnectionOrBackupUnderOnesOwnPathIsNotFound() throws Exception {
+        String mine = registerAccount();
+        String theirs = registerAccount();
+        String theirConnection = createConnection(theirs);
+        String theirBackup = UUID.randomUUID().toString();
+        var summary = new BackupStatus.OutcomeSummary(theirBackup, true, Trigger.MANUAL, Instant.now(), 20L,
+                "backups/" + theirs + "/x.dump.zst", null, null, theirConnection);
+        KafkaProbe.send(topics.status(), theirs, Json.encode(new BackupStatus(theirs, summary.endedAt(), theirBackup,
+                summary, null, List.of(summary), null, null, null, 0, null)));
+
+        String token = superadmin(mine);
+        for (String[] request : new String[][] {
+                {"GET", "/api/accounts/" + mine + "/connections/" + theirConnection},
+                {"PUT", "/api/accounts/" + mine + "/connections/" + theirConnection},
+                {"DELETE", "/api/accounts/" + mine + "/connections/" + theirConnection},
+                {"POST", "/api/accounts/" + mine + "/connections/" + theirConnection + "/test"},
+                {"GET", "/api/accounts/" + mine + "/backups/" + theirBackup},
+                {"POST", "/api/accounts/" + mine + "/backups/" + theirBackup + "/download"}}) {
+            Response response = call(request[0], request[1], token, request[0].equals("PUT") ? connectionJson(null) : null);
+            assertThat(response.status).as(String.join(" ", request)).isEqualTo(404);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + theirs + "/backups/"
+                + theirBackup + "/download", superadmin(theirs), null).status == 200); // it is there, for its owner
+    }
+
+    // ---- limits ----
+
+    /** Before: no cap on connections, recipients or manual backups; a manual backup could mail 50 addresses, forever. */
+    @Test
+    void connectionsRecipientsAndManualBackupsAreCappedPerAccount() throws Exception {
+        String account = registerAccount();
+        for (int i = 0; i < 3; i++) {
+            createConnection(account);
+        }
+        Response fourth = call("POST", "/api/accounts/" + account + "/connections", superadmin(account),
+                connectionJson(Azurite.ACCOUNT_KEY));
+        assertThat(fourth.status).isEqualTo(400);
+        assertThat(fourth.json().get("field").asText()).isEqualTo("connections");
+
+        String settings = "/api/accounts/" + account + "/backup-settings";
+        assertThat(call("PUT", settings, superadmin(account), "{\"backupType\":\"MANUAL\",\"notifyEmails\":"
+                + "[\"a@x.example\",\"b@x.example\",\"c@x.example\"]}").json().get("field").asText()).isEqualTo("notifyEmails");
+
+        String backups = "/api/accounts/" + account + "/backups";
+        String connectionId = call("GET", "/api/accounts/" + account + "/connections", superadmin(account), null).json()
+                .get(0).get("connectionId").asText();
+        String body = "{\"connectionId\":\"" + connectionId + "\"}";
+        for (int i = 0; i < 2; i++) {
+            Response accepted = call("POST", backups, superadmin(account), body);
+            assertThat(accepted.status).isEqualTo(202);
+            finish(account, accepted.json().get("backupId").asText());
+        }
+        Response third = call("POST", backups, superadmin(account), body);
+        assertThat(third.status).isEqualTo(429);
+        assertThat(third.headers.firstValue("Retry-After")).isPresent();
+    }
+
+    // ---- the page ----
+
+    /** Before: no CSP, frame-ancestors, nosniff or Referrer-Policy; /metrics open on the console's port. */
+    @Test
+    void everyAnswerCarriesSecurityHeadersAndMetricsAreForOperators() throws Exception {
+        for (String path : List.of("/", "/app.js", "/api/accounts/x/backups")) {
+            Response response = call("GET", path, null, null);
+            assertThat(response.headers.firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'")
+                            .doesNotContain("unsafe-inline"));
+            assertThat(response.headers.firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
+            assertThat(response.headers.firstValue("Referrer-Policy")).as(path).contains("no-referrer");
+        }
+        assertThat(call("GET", "/", null, null).body).doesNotContain("<script>").doesNotContain(" onclick=")
+                .doesNotContain(" style=\"");
+        assertThat(call("GET", "/metrics", null, null).status).isEqualTo(401);
+        assertThat(call("GET", "/metrics", superadmin("acme"), null).status).isEqualTo(403);
+        assertThat(call("GET", "/metrics", OPERATOR, null).status).isEqualTo(200);
+    }
+
+    // ---- helpers ----
+
+    /** What the scheduler would record once the backup ended: the console then no longer counts it as running. */
+    private static void finish(String account, String backupId) {
+        var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L, "x", null, null);
+        KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
+                summary, null, List.of(summary), null, null, null, 0, null)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/api/accounts/" + account + "/backups/" + backupId,
+                superadmin(account), null).json().get("state").asText().equals("SUCCEEDED"));
+    }
+
+    private static String registerAccount() throws Exception {
+        String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("pw")).status).isEqualTo(201);
+        return account;
+    }
+
+    private static String createConnection(String account) throws Exception {
+        Response created = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
+                + "/connections", superadmin(account), connectionJson(Azurite.ACCOUNT_KEY)), r -> r.status != 404);
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        String id = created.json().get("connectionId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/api/accounts/" + account + "/connections/" + id,
+                superadmin(account), null).status == 200);
+        return id;
+    }
+
+    private static String superadmin(String account) {
+        return MINTER.mint("admin-" + account, "admin@" + account + ".example", account, Role.SUPERADMIN, Duration.ofHours(1));
+    }
+
+    private static String accountJson(String password) {
+        return "{\"displayName\":\"Tenant Ltd\",\"locale\":\"pt\",\"timeZone\":\"Europe/Lisbon\","
+                + "\"superadminEmails\":[\"ana@tenant.example\"],\"source\":{\"engine\":\"POSTGRESQL\","
+                + "\"host\":\"db.tenant.internal\",\"port\":5432,\"database\":\"app\",\"username\":\"backup\""
+                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}}";
+    }
+
+    private static String connectionJson(String key) {
+        return "{\"type\":\"AZURE_BLOB\",\"description\":\"Main\",\"storageAccountName\":\"devstoreaccount1\","
+                + "\"containerName\":\"" + container + "\",\"path\":\"backups\""
+                + (key == null ? "" : ",\"accessKey\":\"" + key + "\"")
+                + ",\"enabledForAutomaticBackup\":true,\"endpoint\":\"" + Azurite.blobEndpoint() + "\"}";
+    }
+
+    private static Response call(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body(), response.headers());
+    }
+
+    private record Response(int status, String body, java.net.http.HttpHeaders headers) {
+
+        JsonNode json() throws IOException {
+            return Json.mapper().readTree(body);
+        }
+    }
+}
