@@ -41,6 +41,7 @@ class DeploymentFilesTest {
             },
             "upload-worker", config -> {
                 UploadWorkerConfig.from(config);
+                io.backuprelay.blob.EndpointPolicy.from(config);
                 SecretSealer.from(config);
             },
             "notifier", config -> {
@@ -50,10 +51,12 @@ class DeploymentFilesTest {
             },
             "verifier", config -> {
                 VerifierConfig.from(config);
+                io.backuprelay.blob.EndpointPolicy.from(config);
                 SecretSealer.from(config);
             },
             "console", config -> {
                 ConsoleConfig.from(config);
+                io.backuprelay.blob.EndpointPolicy.from(config);
                 SecretSealer.from(config);
             });
 

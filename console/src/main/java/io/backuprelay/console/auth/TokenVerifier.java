@@ -14,41 +14,81 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * Checks bearer tokens with Nimbus JOSE+JWT: HS256 with the console's secret, or RS256 against an
- * identity provider's JWKS. A token must be signed, unexpired, and carry {@code sub}, {@code role}
- * and, for a super-administrator, {@code account}.
+ * identity provider's JWKS (with its issuer and audience). A token must be signed with that one
+ * algorithm, be valid now ({@code exp}, and {@code nbf} when set), be valid for no longer than the
+ * maximum lifetime, and carry {@code sub}, {@code role} and, for a super-administrator, {@code account}.
  */
 public final class TokenVerifier {
 
-    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    /** How long a token may be valid at most, unless configured otherwise ({@code CONSOLE_JWT_MAX_LIFETIME}). */
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(12);
 
-    private TokenVerifier(JWKSource<SecurityContext> keys, JWSAlgorithm algorithm, String issuer) {
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final Duration maxLifetime;
+
+    private TokenVerifier(JWKSource<SecurityContext> keys, JWSAlgorithm algorithm, String issuer, String audience,
+                          Duration maxLifetime) {
+        this.maxLifetime = maxLifetime;
+        // Only this one algorithm: "none", and an HS256 token signed with an RSA public key, never verify.
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithm, keys));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         if (issuer != null) {
             exact.issuer(issuer);
         }
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(exact.build(),
-                new HashSet<>(Set.of("sub", "role", "exp"))));
+        Set<String> required = new HashSet<>(Set.of("sub", "role", "exp"));
+        if (audience != null) {
+            required.add("aud");
+        }
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience == null ? null : Set.of(audience),
+                exact.build(), required, null));
     }
 
-    /** HS256 with a shared secret of at least 32 bytes. */
+    /** HS256 with a shared secret of at least 32 bytes (tokens this platform mints). */
     public static TokenVerifier hmac(byte[] secret, String issuer) {
-        return new TokenVerifier(new ImmutableSecret<>(secret), JWSAlgorithm.HS256, issuer);
+        return hmac(secret, issuer, DEFAULT_MAX_LIFETIME);
     }
 
-    /** RS256 against the keys an identity provider publishes. */
-    public static TokenVerifier jwks(String jwksUrl, String issuer) {
+    public static TokenVerifier hmac(byte[] secret, String issuer, Duration maxLifetime) {
+        return new TokenVerifier(new ImmutableSecret<>(secret), JWSAlgorithm.HS256, issuer, null, maxLifetime);
+    }
+
+    /**
+     * RS256 against the keys an identity provider publishes over HTTPS. The issuer and the audience
+     * are required: a key set is often shared by every customer of the provider, and without them any
+     * of its users could present a token with {@code role=operator}.
+     */
+    public static TokenVerifier jwks(String jwksUrl, String issuer, String audience, Duration maxLifetime) {
+        URI uri;
         try {
-            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(URI.create(jwksUrl).toURL()).build();
-            return new TokenVerifier(keys, JWSAlgorithm.RS256, issuer);
-        } catch (MalformedURLException | IllegalArgumentException e) {
+            uri = URI.create(jwksUrl);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("CONSOLE_JWKS_URL is not a URL: " + jwksUrl, e);
         }
+        if (!"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("CONSOLE_JWKS_URL must use HTTPS, is " + jwksUrl);
+        }
+        try {
+            return jwks(JWKSourceBuilder.create(uri.toURL()).build(), issuer, audience, maxLifetime);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("CONSOLE_JWKS_URL is not a URL: " + jwksUrl, e);
+        }
+    }
+
+    /** The same, with the key source given (tests). */
+    static TokenVerifier jwks(JWKSource<SecurityContext> keys, String issuer, String audience, Duration maxLifetime) {
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalArgumentException("CONSOLE_JWT_ISSUER is required with CONSOLE_JWKS_URL");
+        }
+        if (audience == null || audience.isBlank()) {
+            throw new IllegalArgumentException("CONSOLE_JWT_AUDIENCE is required with CONSOLE_JWKS_URL");
+        }
+        return new TokenVerifier(keys, JWSAlgorithm.RS256, issuer, audience, maxLifetime);
     }
 
     /** @throws InvalidTokenException saying what is wrong, never echoing the token */
@@ -62,6 +102,12 @@ public final class TokenVerifier {
             throw new InvalidTokenException("The bearer token was rejected: " + e.getMessage());
         } catch (JOSEException e) {
             throw new InvalidTokenException("The bearer token could not be checked");
+        }
+        java.util.Date issued = claims.getIssueTime();
+        java.time.Instant from = issued != null ? issued.toInstant() : java.time.Instant.now();
+        if (claims.getExpirationTime().toInstant().isAfter(from.plus(maxLifetime).plusSeconds(60))) {
+            throw new InvalidTokenException("The token is valid for longer than " + maxLifetime.toHours()
+                    + " h, the most this console accepts");
         }
         Role role = Role.parse(stringClaim(claims, "role"))
                 .orElseThrow(() -> new InvalidTokenException("The token's role must be superadmin or operator"));

@@ -11,8 +11,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,31 +40,70 @@ class TokenVerifierTest {
         assertThatThrownBy(() -> verifier.verify(noAccount)).hasMessage("A superadmin token must name its account");
     }
 
+    /**
+     * The identity provider's tokens (RS256 from its key set), with the issuer and audience this
+     * console requires. Before: the issuer was optional and the audience never checked, so a key set
+     * shared by a provider's customers let anyone mint role=operator.
+     */
     @Test
-    void acceptsAnRs256TokenSignedByTheIdentityProviderOfTheJwksUrlAndNothingElse() throws Exception {
+    void anIdentityProvidersTokenMustNameThisIssuerAndAudienceAndNothingElseIsAccepted() throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("idp-1").generate();
-        HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] keys = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-        jwks.createContext("/jwks.json", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, keys.length);
-            exchange.getResponseBody().write(keys);
-            exchange.close();
-        });
-        jwks.start();
-        try {
-            TokenVerifier verifier = TokenVerifier.jwks("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json", null);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("idp-1").build(),
-                    new JWTClaimsSet.Builder().subject("idp-user").claim("role", "operator").claim("email", "ops@p.example")
-                            .expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
-            jwt.sign(new RSASSASigner(key));
+        TokenVerifier verifier = TokenVerifier.jwks(new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(
+                new JWKSet(key.toPublicJWK())), "https://idp.example", "backuprelay-console", Duration.ofHours(12));
+        Instant now = Instant.now();
 
-            assertThat(verifier.verify(jwt.serialize()).role()).isEqualTo(Role.OPERATOR);
+        assertThat(verifier.verify(rs256(key, claims(now).build())).role()).isEqualTo(Role.OPERATOR);
 
-            String hmacToken = new TokenMinter(SECRET, null).mint("x", null, null, Role.OPERATOR, Duration.ofMinutes(5));
-            assertThatThrownBy(() -> verifier.verify(hmacToken)).isInstanceOf(InvalidTokenException.class);
-        } finally {
-            jwks.stop(0);
-        }
+        assertRefused(verifier, rs256(key, claims(now).audience("another-app").build()), "wrong aud");
+        assertRefused(verifier, rs256(key, claims(now).audience((String) null).build()), "no aud");
+        assertRefused(verifier, rs256(key, claims(now).issuer("https://evil.example").build()), "wrong iss");
+        assertRefused(verifier, rs256(key, claims(now).expirationTime(null).build()), "no exp");
+        assertRefused(verifier, rs256(key, claims(now).notBeforeTime(Date.from(now.plusSeconds(3600))).build()), "future nbf");
+        assertRefused(verifier, rs256(key, claims(now).expirationTime(Date.from(now.plus(Duration.ofDays(30)))).build()),
+                "a 30-day token");
+        // alg=none: an unsecured JWT with the right claims
+        String none = new com.nimbusds.jwt.PlainJWT(claims(now).build()).serialize();
+        assertRefused(verifier, none, "alg=none");
+        // HS256 signed with the RSA public key as the HMAC secret (the algorithm-confusion attack)
+        SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("idp-1").build(), claims(now).build());
+        confused.sign(new com.nimbusds.jose.crypto.MACSigner(key.toPublicJWK().toRSAPublicKey().getEncoded()));
+        assertRefused(verifier, confused.serialize(), "HS256 with the public key");
+        // signed by another key with the same kid
+        RSAKey other = new RSAKeyGenerator(2048).keyID("idp-1").generate();
+        assertRefused(verifier, rs256(other, claims(now).build()), "another key");
+    }
+
+    @Test
+    void aJwksConsoleNeedsAnHttpsKeySetAnIssuerAndAnAudience() {
+        assertThatThrownBy(() -> TokenVerifier.jwks("http://idp.example/jwks.json", "https://idp.example", "app",
+                Duration.ofHours(12))).hasMessageContaining("HTTPS");
+        assertThatThrownBy(() -> TokenVerifier.jwks("https://idp.example/jwks.json", null, "app", Duration.ofHours(12)))
+                .hasMessageContaining("CONSOLE_JWT_ISSUER");
+        assertThatThrownBy(() -> TokenVerifier.jwks("https://idp.example/jwks.json", "https://idp.example", null,
+                Duration.ofHours(12))).hasMessageContaining("CONSOLE_JWT_AUDIENCE");
+    }
+
+    @Test
+    void aMintedTokenLongerThanTheMaximumLifetimeIsRefused() {
+        String week = new TokenMinter(SECRET, null).mint("u", null, null, Role.OPERATOR, Duration.ofDays(7));
+        assertRefused(TokenVerifier.hmac(SECRET, null), week, "a week-long token");
+        String hours = new TokenMinter(SECRET, null).mint("u", null, null, Role.OPERATOR, Duration.ofHours(12));
+        assertThat(TokenVerifier.hmac(SECRET, null).verify(hours).role()).isEqualTo(Role.OPERATOR);
+    }
+
+    private static JWTClaimsSet.Builder claims(Instant now) {
+        return new JWTClaimsSet.Builder().subject("idp-user").claim("role", "operator").issuer("https://idp.example")
+                .audience("backuprelay-console").issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)));
+    }
+
+    private static String rs256(RSAKey key, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static void assertRefused(TokenVerifier verifier, String token, String what) {
+        assertThatThrownBy(() -> verifier.verify(token)).as(what).isInstanceOf(InvalidTokenException.class);
     }
 }
