@@ -93,6 +93,55 @@ class DumpHandlerIT {
         assertThat(ops).extracting(OpsEvent::status).startsWith("STARTED").endsWith("FINISHED");
     }
 
+    /** Before: only the upload worker checked; the dump worker wrote {backupId}.…archive wherever it pointed. */
+    @Test
+    void aBackupIdThatCouldNameAPathOutsideStagingIsDeadLettered() {
+        BackupRequested good = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        for (String hostile : List.of("../../etc/cron.d/x", "/tmp/x", "a/b", "..", "x\ny")) {
+            BackupRequested request = new BackupRequested(good.version(), good.eventId(), hostile, good.accountId(),
+                    good.occurredAt(), good.trigger(), good.attempt(), good.requestedBy(), good.connectionId());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler(staging, 0, List.of()).handle(request, context()))
+                    .as(hostile).isInstanceOf(io.backuprelay.common.kafka.PoisonMessageException.class);
+        }
+        assertThat(staging.getParent().resolve("etc")).doesNotExist();
+    }
+
+    /** Before: a registered database or user could carry an option or a connection string into pg_dump. */
+    @Test
+    void registeredDatabaseSettingsThatCouldCarryAnOptionFailTheBackupWithoutRunningATool() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        for (SourceDatabase hostile : List.of(
+                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "host=10.1.2.3 dbname=postgres", "postgres", null),
+                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "--help", null),
+                new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, "app", "root\nresult-file=/tmp/x", null),
+                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1 -c", 5432, db.name(), "postgres", null))) {
+            JobResult result = handlerFor(hostile).handle(request, context());
+
+            var failed = Json.decode(result.outputs().getFirst().value(), io.backuprelay.common.event.BackupFailed.class);
+            assertThat(failed.reason()).as(hostile.toString()).startsWith("The registered database settings of this account"
+                    + " are not valid");
+            assertThat(ops).extracting(OpsEvent::status).doesNotContain("STARTED");
+        }
+        try (var files = java.nio.file.Files.list(staging)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void stagingIsPrivateToTheWorkersUser() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+
+        DumpReady ready = Json.decode(handler(staging, 0, List.of()).handle(request, context()).outputs().getFirst().value(),
+                DumpReady.class);
+
+        assertThat(java.nio.file.Files.getPosixFilePermissions(staging))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        for (String file : List.of(ready.stagingFile(), ready.manifestFile())) {
+            assertThat(java.nio.file.Files.getPosixFilePermissions(staging.resolve(file))).as(file)
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
     @Test
     void aSecondDumpOfTheSameBackupWritesItsOwnFileAndNeverTouchesTheFirst() throws Exception {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
@@ -201,11 +250,22 @@ class DumpHandlerIT {
                 io.backuprelay.common.kafka.EventPublisher.NONE);
     }
 
+    private DumpHandler handlerFor(SourceDatabase source) {
+        return handler(staging, 0, List.of(), id -> Optional.empty(), io.backuprelay.common.kafka.EventPublisher.NONE,
+                source);
+    }
+
     private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients,
                                 java.util.function.Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses,
                                 io.backuprelay.common.kafka.EventPublisher events) {
-        Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"),
+        return handler(stagingDir, minFreeBytes, recipients, statuses, events,
                 new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null));
+    }
+
+    private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients,
+                                java.util.function.Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses,
+                                io.backuprelay.common.kafka.EventPublisher events, SourceDatabase source) {
+        Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"), source);
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
                 Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48));

@@ -1,0 +1,56 @@
+package io.backuprelay.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backuprelay.common.config.ConfigException;
+import io.backuprelay.common.config.ConfigSource;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What may be reached on a tenant's behalf. No case here makes a DNS query or a connection. */
+class EndpointPolicyTest {
+
+    private final EndpointPolicy policy = EndpointPolicy.from(new ConfigSource(Map.of(
+            "BACKUPRELAY_ALLOWED_ENDPOINTS", "http://127.0.0.1:10000, https://storage.internal:8443")));
+
+    @Test
+    void anOriginTheOperatorsListedIsAllowedExactlyAndNothingNextToIt() {
+        policy.check("http://127.0.0.1:10000/devstoreaccount1");
+        policy.check("https://storage.internal:8443");
+        for (String neighbour : List.of("http://127.0.0.1:10001", "https://127.0.0.1:10000", "http://127.0.0.1",
+                "http://localhost:10000", "https://storage.internal", "http://storage.internal:8443")) {
+            assertThatThrownBy(() -> policy.check(neighbour)).as(neighbour)
+                    .isInstanceOf(EndpointPolicy.EndpointRefusedException.class);
+        }
+    }
+
+    @Test
+    void everythingElseMustBeHttpsToAnAzureBlobHost() {
+        assertThatThrownBy(() -> policy.check("http://acme.blob.core.windows.net")).hasMessageContaining("HTTPS");
+        for (String host : List.of("https://169.254.169.254", "https://10.0.0.5", "https://[fd00::1]",
+                "https://evil.example", "https://blob.core.windows.net", "https://acme.blob.core.windows.net.evil.example")) {
+            assertThatThrownBy(() -> policy.check(host)).as(host).hasMessageContaining("not an Azure Blob Storage host");
+        }
+        assertThatThrownBy(() -> policy.check("https://u:p@acme.blob.core.windows.net")).hasMessageContaining("credentials");
+    }
+
+    @Test
+    void onlyPublicAddressesCountAsPublic() throws Exception {
+        for (String address : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+                "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd12:3456::1", "::ffff:10.0.0.1", "198.18.0.1")) {
+            assertThat(EndpointPolicy.isPublic(InetAddress.getByName(address))).as(address).isFalse();
+        }
+        for (String address : List.of("20.60.40.4", "52.239.1.1", "2603:1000::1")) {
+            assertThat(EndpointPolicy.isPublic(InetAddress.getByName(address))).as(address).isTrue();
+        }
+    }
+
+    @Test
+    void aWrongEntryStopsTheServiceNamingTheVariable() {
+        assertThatThrownBy(() -> EndpointPolicy.from(new ConfigSource(Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS", "ftp://x"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("BACKUPRELAY_ALLOWED_ENDPOINTS");
+    }
+}
