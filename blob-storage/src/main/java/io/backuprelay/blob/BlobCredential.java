@@ -16,8 +16,10 @@ public record BlobCredential(String accountKey, String sasToken) {
 
     public static BlobCredential of(Connection connection, SecretSealer sealer) {
         return connection.sasToken() != null
-                ? new BlobCredential(null, sealer.open(connection.sasToken()))
-                : new BlobCredential(sealer.open(connection.accessKey()), null);
+                ? new BlobCredential(null, sealer.open(connection.sasToken(),
+                        io.backuprelay.common.secret.SecretContext.sasToken(connection.accountId(), connection.connectionId())))
+                : new BlobCredential(sealer.open(connection.accessKey(),
+                        io.backuprelay.common.secret.SecretContext.accessKey(connection.accountId(), connection.connectionId())), null);
     }
 
     public static BlobCredential accountKey(String key) {

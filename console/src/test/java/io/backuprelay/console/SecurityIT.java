@@ -124,7 +124,8 @@ class SecurityIT {
     void aStoredConnectionAimedOutsideTheAllowlistIsNeverContactedByTheProbeOrTheWorkers() throws Exception {
         String account = registerAccount();
         Connection aimed = new Connection(account, "c-aimed", ConnectionType.AZURE_BLOB, "Aimed", "devstoreaccount1",
-                container, "", SEALER.seal(Azurite.ACCOUNT_KEY), true, "http://127.0.0.1:" + trap.getLocalPort());
+                container, "", SEALER.seal(Azurite.ACCOUNT_KEY,
+                io.backuprelay.common.secret.SecretContext.accessKey(account, "c-aimed")), true, "http://127.0.0.1:" + trap.getLocalPort());
         KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
 
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account

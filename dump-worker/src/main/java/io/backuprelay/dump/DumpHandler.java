@@ -117,7 +117,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         events.publish(topics.outcomes(), request.accountId(), BackupStarted.of(request, instanceId, started));
         try {
             checkFreeSpace();
-            String password = source.password() == null ? "" : sealer.open(source.password());
+            String password = source.password() == null ? "" : sealer.open(source.password(),
+                    io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId()));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
                     new OpsEvent(request.backupId(), request.accountId(), "DUMP", "PROGRESS", bytes, "dump-worker",
                             clock.instant())));

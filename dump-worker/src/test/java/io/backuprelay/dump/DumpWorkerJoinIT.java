@@ -55,7 +55,7 @@ class DumpWorkerJoinIT {
             for (String account : accounts) {
                 KafkaProbe.send(topics.accounts(), account, Json.encode(new Account(account, "Tenant", "en", "UTC",
                         List.of("ana@tenant.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
-                        db.name(), "postgres", sealer.seal("")))));
+                        db.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(account))))));
             }
             lock.setAutoCommit(false);
             try (Statement statement = lock.createStatement()) {

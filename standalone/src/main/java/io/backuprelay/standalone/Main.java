@@ -18,10 +18,11 @@ public final class Main {
             case "monitor" -> runMonitor(java.util.Arrays.asList(args).contains("--from-beginning"));
             case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
+            case "rekey" -> System.exit(runRekey());
             case "restore" -> System.exit(new io.backuprelay.standalone.restore.RestoreCommand(System.out, System.err,
                     System.getenv()).run(java.util.Arrays.copyOfRange(args, 1, args.length)));
             default -> {
-                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, token, restore");
+                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, token, restore, rekey");
                 System.exit(2);
             }
         }
@@ -36,6 +37,23 @@ public final class Main {
         Monitor monitor = new Monitor(io.backuprelay.common.kafka.KafkaSettings.from(config), fromBeginning, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "backuprelay-monitor-shutdown"));
         monitor.run();
+    }
+
+    /** Against KAFKA_BOOTSTRAP_SERVERS and the keys of the environment, or the local standalone's. */
+    private static int runRekey() throws Exception {
+        ConfigSource environment = ConfigSource.fromEnvironment();
+        try {
+            ConfigSource config = Standalone.withLocalDefaults(environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS",
+                    environment.string("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT",
+                            9092, 1, 65535)))), environment.path("BACKUPRELAY_DATA_DIR", java.nio.file.Path.of("data"))
+                    .toAbsolutePath());
+            new RekeyCommand(io.backuprelay.common.kafka.KafkaSettings.from(config),
+                    io.backuprelay.common.secret.SecretSealer.from(config, true), System.out).run();
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
     }
 
     private static void runDemo() throws Exception {

@@ -147,7 +147,7 @@ public final class Standalone implements Closeable {
         putIfUnset(config, defaults, "BACKUPRELAY_STAGING_DIR", dataDir.resolve("staging").toString());
         putIfUnset(config, defaults, "BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox").toString());
         putIfUnset(config, defaults, "SCHEDULER_STATE_DIR", dataDir.resolve("scheduler-state").toString());
-        if (config.optional("BACKUPRELAY_MASTER_KEY").isEmpty()) {
+        if (config.optional("BACKUPRELAY_MASTER_KEY").isEmpty() && config.optional("BACKUPRELAY_MASTER_KEYS").isEmpty()) {
             defaults.put("BACKUPRELAY_MASTER_KEY", localSecret(dataDir.resolve("master.key")));
         }
         if (config.optional("CONSOLE_JWT_SECRET").isEmpty() && config.optional("CONSOLE_JWKS_URL").isEmpty()) {

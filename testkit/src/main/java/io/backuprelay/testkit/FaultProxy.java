@@ -47,7 +47,12 @@ public final class FaultProxy implements Closeable {
     /** @param blobEndpoint where to forward, e.g. Azurite's {@code http://127.0.0.1:10000/devstoreaccount1} */
     public static FaultProxy start(String blobEndpoint) {
         try {
-            return new FaultProxy(URI.create(blobEndpoint));
+            FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint));
+            // Allowlisted explicitly, as the emulator is: loopback over plain HTTP (the services' EndpointPolicy).
+            String origin = "http://127.0.0.1:" + proxy.server.getLocalPort();
+            String earlier = System.getProperty("backuprelay.allowedEndpoints", "");
+            System.setProperty("backuprelay.allowedEndpoints", earlier.isEmpty() ? origin : earlier + "," + origin);
+            return proxy;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the fault proxy", e);
         }

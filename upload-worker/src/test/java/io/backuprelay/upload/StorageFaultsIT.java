@@ -58,7 +58,8 @@ class StorageFaultsIT {
                 .createBlobContainerIfNotExists("faults-" + UUID.randomUUID().toString().substring(0, 8));
         proxy = FaultProxy.start(Azurite.blobEndpoint());
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
-                container.getBlobContainerName(), "tenants", sealer.seal(Azurite.ACCOUNT_KEY), true,
+                container.getBlobContainerName(), "tenants",
+                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main")), true,
                 proxy.endpointFor(Azurite.blobEndpoint()));
     }
 

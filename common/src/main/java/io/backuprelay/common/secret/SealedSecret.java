@@ -8,16 +8,27 @@ import java.util.Objects;
  *
  * @param keyId      which master key sealed it, so keys can rotate
  * @param ciphertext base64 of the 12-byte nonce followed by the ciphertext and its tag
+ * @param version    {@link #BOUND}: sealed to the record and field it lives in; {@link #UNBOUND}: older
  */
-public record SealedSecret(String keyId, String ciphertext) {
+public record SealedSecret(String keyId, String ciphertext, int version) {
+
+    /** Sealed with the key id alone as associated data, before secrets were bound to their record. */
+    public static final int UNBOUND = 1;
+    /** Sealed with {@link SecretContext} as associated data. */
+    public static final int BOUND = 2;
 
     public SealedSecret {
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(ciphertext, "ciphertext");
+        version = version == 0 ? UNBOUND : version; // records written before the field existed
+    }
+
+    public SealedSecret(String keyId, String ciphertext) {
+        this(keyId, ciphertext, UNBOUND);
     }
 
     @Override
     public String toString() {
-        return "SealedSecret[keyId=" + keyId + ", ciphertext=***]";
+        return "SealedSecret[keyId=" + keyId + ", ciphertext=***, version=" + version + "]";
     }
 }

@@ -11,8 +11,10 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals and opens secrets with AES-256-GCM. New secrets are sealed with the current key; any key
- * still in the ring opens what it sealed, so a master key can be rotated without a big-bang rewrite.
+ * Seals and opens secrets with AES-256-GCM, bound to where they live ({@link SecretContext} is the
+ * associated data, with the key id): a secret moved to another record or field does not open. New
+ * secrets are sealed with the current key; any key still in the ring opens what it sealed, so a
+ * master key can be rotated ({@code ./backuprelay rekey} re-seals everything with the current one).
  */
 public final class SecretSealer {
 
@@ -22,12 +24,19 @@ public final class SecretSealer {
 
     private final String currentKeyId;
     private final Map<String, SecretKeySpec> keys;
+    private final boolean acceptUnbound;
 
     /**
      * @param currentKeyId the key that seals new secrets
      * @param keys         every key id with its 32-byte key
      */
     public SecretSealer(String currentKeyId, Map<String, byte[]> keys) {
+        this(currentKeyId, keys, false);
+    }
+
+    /** @param acceptUnbound whether secrets sealed before they were bound to their record still open (rekey) */
+    public SecretSealer(String currentKeyId, Map<String, byte[]> keys, boolean acceptUnbound) {
+        this.acceptUnbound = acceptUnbound;
         if (!keys.containsKey(currentKeyId)) {
             throw new IllegalArgumentException("No master key with id '" + currentKeyId + "'");
         }
@@ -47,18 +56,44 @@ public final class SecretSealer {
     }
 
     /**
-     * The sealer of a service: {@code BACKUPRELAY_MASTER_KEY} (base64 of 32 bytes) under the id
-     * {@code BACKUPRELAY_MASTER_KEY_ID} (default {@code k1}).
+     * The sealer of a service: the keys of {@code BACKUPRELAY_MASTER_KEYS} ({@code id:base64,id:base64},
+     * for a rotation) or the one {@code BACKUPRELAY_MASTER_KEY} (base64 of 32 bytes); new secrets are
+     * sealed with {@code BACKUPRELAY_MASTER_KEY_ID} (default {@code k1}, or the last of the list).
      */
     public static SecretSealer from(io.backuprelay.common.config.ConfigSource config) {
-        String keyId = config.string("BACKUPRELAY_MASTER_KEY_ID", "k1");
-        String key = config.required("BACKUPRELAY_MASTER_KEY");
+        return from(config, false);
+    }
+
+    /** The same; {@code acceptUnbound} for the rekey command, which re-seals secrets of before the binding. */
+    public static SecretSealer from(io.backuprelay.common.config.ConfigSource config, boolean acceptUnbound) {
+        java.util.Optional<String> ring = config.optional("BACKUPRELAY_MASTER_KEYS");
+        String variable = ring.isPresent() ? "BACKUPRELAY_MASTER_KEYS" : "BACKUPRELAY_MASTER_KEY";
         try {
-            return ofBase64(keyId, key);
+            Map<String, byte[]> keys = new java.util.LinkedHashMap<>();
+            String last = null;
+            if (ring.isPresent()) {
+                for (String entry : ring.get().split(",")) {
+                    int colon = entry.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("each entry is id:base64");
+                    }
+                    last = entry.substring(0, colon).strip();
+                    keys.put(last, Base64.getDecoder().decode(entry.substring(colon + 1).strip()));
+                }
+            } else {
+                keys.put(config.string("BACKUPRELAY_MASTER_KEY_ID", "k1"),
+                        Base64.getDecoder().decode(config.required("BACKUPRELAY_MASTER_KEY").trim()));
+            }
+            String current = config.string("BACKUPRELAY_MASTER_KEY_ID", last != null ? last : "k1");
+            return new SecretSealer(current, keys, acceptUnbound);
         } catch (IllegalArgumentException e) {
-            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_MASTER_KEY",
-                    "must be the base64 of 32 random bytes (" + e.getMessage().replaceAll("[A-Za-z0-9+/=]{20,}", "***") + ")");
+            throw new io.backuprelay.common.config.ConfigException(variable,
+                    "must hold base64 keys of 32 random bytes (" + e.getMessage().replaceAll("[A-Za-z0-9+/=]{20,}", "***") + ")");
         }
+    }
+
+    public String currentKeyId() {
+        return currentKeyId;
     }
 
     /** A new random 256-bit key, base64-encoded, for a first start. */
@@ -68,25 +103,41 @@ public final class SecretSealer {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    public SealedSecret seal(String plaintext) {
+    /** Seals {@code plaintext} with the current key, to live at {@code where} and nowhere else. */
+    public SealedSecret seal(String plaintext, SecretContext where) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(currentKeyId.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(where.associatedData(currentKeyId));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
-            return new SealedSecret(currentKeyId, Base64.getEncoder().encodeToString(out));
+            return new SealedSecret(currentKeyId, Base64.getEncoder().encodeToString(out), SealedSecret.BOUND);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
     }
 
+    /** Opens it and seals it again with the current key at the same place: what {@code rekey} does. */
+    public SealedSecret reseal(SealedSecret secret, SecretContext where) {
+        return seal(open(secret, where), where);
+    }
+
+    /** Whether it is sealed with the current key and bound to its place: nothing for {@code rekey} to do. */
+    public boolean isCurrent(SealedSecret secret) {
+        return secret.keyId().equals(currentKeyId) && secret.version() == SealedSecret.BOUND;
+    }
+
     /**
-     * @throws SecretUnavailableException when the key is unknown or the ciphertext was altered
+     * @throws SecretUnavailableException when the key is unknown, the ciphertext was altered, or the
+     *                                    secret was sealed for another place (moved between records)
      */
-    public String open(SealedSecret secret) {
+    public String open(SealedSecret secret, SecretContext where) {
+        if (secret.version() < SealedSecret.BOUND && !acceptUnbound) {
+            throw new SecretUnavailableException("The secret was sealed before secrets were bound to their record;"
+                    + " the operators must run ./backuprelay rekey");
+        }
         SecretKeySpec key = keys.get(secret.keyId());
         if (key == null) {
             throw new SecretUnavailableException("The secret was sealed with master key '" + secret.keyId()
@@ -96,11 +147,13 @@ public final class SecretSealer {
             byte[] in = Base64.getDecoder().decode(secret.ciphertext());
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
-            cipher.updateAAD(secret.keyId().getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(secret.version() < SealedSecret.BOUND ? secret.keyId().getBytes(StandardCharsets.UTF_8)
+                    : where.associatedData(secret.keyId()));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new SecretUnavailableException("The secret sealed with master key '" + secret.keyId()
-                    + "' cannot be opened: the key is wrong or the ciphertext was altered");
+                    + "' cannot be opened here: the key is wrong, the ciphertext was altered, or it was sealed for"
+                    + " another record or field");
         }
     }
 }

@@ -3,6 +3,7 @@ package io.backuprelay.common.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
 import java.util.Base64;
 import java.util.Map;
@@ -10,48 +11,95 @@ import org.junit.jupiter.api.Test;
 
 class SecretSealerTest {
 
+    private static final SecretContext ACME_MAIN = SecretContext.accessKey("acme", "main");
+
     private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
 
     @Test
-    void opensWhatItSealed() {
-        SealedSecret sealed = sealer.seal("s3cr3t-ácces-kéy==");
-        assertThat(sealer.open(sealed)).isEqualTo("s3cr3t-ácces-kéy==");
+    void opensWhatItSealedWhereItWasSealed() {
+        SealedSecret sealed = sealer.seal("s3cr3t-ácces-kéy==", ACME_MAIN);
+        assertThat(sealed.version()).isEqualTo(SealedSecret.BOUND);
+        assertThat(sealer.open(sealed, ACME_MAIN)).isEqualTo("s3cr3t-ácces-kéy==");
+    }
+
+    /**
+     * Before: the associated data was the key id alone, so anyone who could write to the topics could
+     * copy a sealed password into an account whose host is theirs, and a worker would open and use it.
+     */
+    @Test
+    void aSecretMovedToAnotherRecordAccountOrFieldDoesNotOpen() {
+        SealedSecret sealed = sealer.seal("the key of acme", ACME_MAIN);
+        for (SecretContext elsewhere : java.util.List.of(SecretContext.accessKey("evil", "main"),
+                SecretContext.accessKey("acme", "other"), SecretContext.sasToken("acme", "main"),
+                SecretContext.databasePassword("acme"))) {
+            assertThatThrownBy(() -> sealer.open(sealed, elsewhere)).as(elsewhere.toString())
+                    .isInstanceOf(SecretUnavailableException.class).hasMessageContaining("another record or field");
+        }
     }
 
     @Test
     void neverShowsThePlaintextInTheSealedFormOrItsJson() {
-        SealedSecret sealed = sealer.seal("hunter2-very-secret");
+        SealedSecret sealed = sealer.seal("hunter2-very-secret", ACME_MAIN);
         assertThat(sealed.toString()).doesNotContain("hunter2").doesNotContain(sealed.ciphertext());
         assertThat(Json.encodeToString(sealed)).doesNotContain("hunter2");
-        assertThat(sealer.seal("hunter2-very-secret").ciphertext()).isNotEqualTo(sealed.ciphertext());
+        assertThat(sealer.seal("hunter2-very-secret", ACME_MAIN).ciphertext()).isNotEqualTo(sealed.ciphertext());
     }
 
     @Test
     void refusesAnAlteredCiphertext() {
-        SealedSecret sealed = sealer.seal("password");
+        SealedSecret sealed = sealer.seal("password", ACME_MAIN);
         byte[] bytes = Base64.getDecoder().decode(sealed.ciphertext());
         bytes[bytes.length - 1] ^= 1;
-        SealedSecret altered = new SealedSecret("k1", Base64.getEncoder().encodeToString(bytes));
-        assertThatThrownBy(() -> sealer.open(altered)).isInstanceOf(SecretUnavailableException.class)
+        SealedSecret altered = new SealedSecret("k1", Base64.getEncoder().encodeToString(bytes), SealedSecret.BOUND);
+        assertThatThrownBy(() -> sealer.open(altered, ACME_MAIN)).isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("altered");
     }
 
+    /** Before: only one key was ever loaded, so the documented rotation could not work. */
     @Test
-    void opensSecretsOfAnOlderKeyAfterRotation() {
-        byte[] oldKey = new byte[32];
-        byte[] newKey = new byte[32];
-        newKey[0] = 1;
-        SecretSealer before = new SecretSealer("k1", Map.of("k1", oldKey));
-        SecretSealer after = new SecretSealer("k2", Map.of("k1", oldKey, "k2", newKey));
-        SealedSecret old = before.seal("old password");
-        assertThat(after.open(old)).isEqualTo("old password");
-        assertThat(after.seal("new").keyId()).isEqualTo("k2");
+    void aRingOfKeysOpensWhatAnyOfThemSealedAndSealsWithTheCurrentOne() {
+        String k1 = SecretSealer.newBase64Key();
+        String k2 = SecretSealer.newBase64Key();
+        SecretSealer before = SecretSealer.from(new ConfigSource(Map.of("BACKUPRELAY_MASTER_KEY", k1)));
+        SealedSecret old = before.seal("old password", ACME_MAIN);
+
+        SecretSealer after = SecretSealer.from(new ConfigSource(Map.of("BACKUPRELAY_MASTER_KEYS", "k1:" + k1 + ",k2:" + k2)));
+
+        assertThat(after.currentKeyId()).isEqualTo("k2");
+        assertThat(after.open(old, ACME_MAIN)).isEqualTo("old password");
+        assertThat(after.isCurrent(old)).isFalse();
+        SealedSecret resealed = after.reseal(old, ACME_MAIN);
+        assertThat(resealed.keyId()).isEqualTo("k2");
+        assertThat(after.isCurrent(resealed)).isTrue();
+        assertThat(SecretSealer.from(new ConfigSource(Map.of("BACKUPRELAY_MASTER_KEY", k2, "BACKUPRELAY_MASTER_KEY_ID", "k2")))
+                .open(resealed, ACME_MAIN)).as("once re-sealed, the old key can go").isEqualTo("old password");
+    }
+
+    @Test
+    void aSecretSealedBeforeTheBindingOpensOnlyForRekey() throws Exception {
+        byte[] key = Base64.getDecoder().decode(SecretSealer.newBase64Key());
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        byte[] nonce = new byte[12];
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        cipher.updateAAD("k1".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // as the first version sealed
+        byte[] sealedBytes = cipher.doFinal("legacy".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SealedSecret legacy = Json.decode(("{\"keyId\":\"k1\",\"ciphertext\":\"" + Base64.getEncoder().encodeToString(
+                java.nio.ByteBuffer.allocate(12 + sealedBytes.length).put(nonce).put(sealedBytes).array()) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), SealedSecret.class);
+
+        assertThat(legacy.version()).isEqualTo(SealedSecret.UNBOUND);
+        assertThatThrownBy(() -> new SecretSealer("k1", Map.of("k1", key)).open(legacy, ACME_MAIN))
+                .hasMessageContaining("./backuprelay rekey");
+        SecretSealer rekey = new SecretSealer("k1", Map.of("k1", key), true);
+        SealedSecret bound = rekey.reseal(legacy, ACME_MAIN);
+        assertThat(new SecretSealer("k1", Map.of("k1", key)).open(bound, ACME_MAIN)).isEqualTo("legacy");
     }
 
     @Test
     void namesTheMissingKey() {
-        SealedSecret sealed = sealer.seal("x");
+        SealedSecret sealed = sealer.seal("x", ACME_MAIN);
         SecretSealer other = SecretSealer.ofBase64("k9", SecretSealer.newBase64Key());
-        assertThatThrownBy(() -> other.open(sealed)).hasMessageContaining("'k1'");
+        assertThatThrownBy(() -> other.open(sealed, ACME_MAIN)).hasMessageContaining("'k1'");
     }
 }

@@ -75,7 +75,7 @@ public final class AccountsApi {
             }
         }
         SealedSecret password = source.password() != null
-                ? sealer.seal(source.password())
+                ? sealer.seal(source.password(), io.backuprelay.common.secret.SecretContext.databasePassword(accountId))
                 : existing.map(a -> a.source().password()).orElse(null);
         Account account = new Account(accountId,
                 body.displayName() == null || body.displayName().isBlank() ? accountId : body.displayName().strip(),

@@ -7,6 +7,7 @@ import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.ConsoleData;
 import io.javalin.http.Context;
@@ -75,8 +76,10 @@ public final class ConnectionsApi {
         }
         String connectionId = "c-" + UUID.randomUUID().toString().substring(0, 8);
         Connection connection = hasKey
-                ? build(accountId, connectionId, body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512)), null)
-                : build(accountId, connectionId, body, null, sealer.seal(sasToken(body.sasToken())));
+                ? build(accountId, connectionId, body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512),
+                        SecretContext.accessKey(accountId, connectionId)), null)
+                : build(accountId, connectionId, body, null, sealer.seal(sasToken(body.sasToken()),
+                        SecretContext.sasToken(accountId, connectionId)));
         data.publish(data.topics().connections(), connection.key(), connection);
         ctx.status(201).header("Location", ctx.path() + "/" + connectionId).json(view(connection));
     }
@@ -91,9 +94,11 @@ public final class ConnectionsApi {
             throw ApiException.invalid("sasToken", "cannot be given together with an access key");
         }
         Connection connection = newKey
-                ? build(accountId, existing.connectionId(), body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512)), null)
+                ? build(accountId, existing.connectionId(), body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512),
+                        SecretContext.accessKey(accountId, existing.connectionId())), null)
                 : newSas
-                ? build(accountId, existing.connectionId(), body, null, sealer.seal(sasToken(body.sasToken())))
+                ? build(accountId, existing.connectionId(), body, null, sealer.seal(sasToken(body.sasToken()),
+                        SecretContext.sasToken(accountId, existing.connectionId())))
                 : build(accountId, existing.connectionId(), body, existing.accessKey(), existing.sasToken());
         if (!newKey && !newSas && !sameTarget(existing, connection)) {
             // The stored secret never follows a connection somewhere else: it would be sent there.
