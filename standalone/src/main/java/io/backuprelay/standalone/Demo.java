@@ -2,6 +2,7 @@ package io.backuprelay.standalone;
 
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
@@ -56,6 +57,12 @@ final class Demo implements Closeable {
         Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
         int azuritePort = environment.integer("DEMO_AZURITE_PORT", 10000, 1, 65535);
         azurite = AzuriteProcess.start(AzuriteProcess.home(), azuritePort, Map.of());
+        Map<String, String> defaults = new HashMap<>();
+        // The demo's own emulator is allowlisted explicitly: loopback over plain HTTP is refused otherwise.
+        String azuriteOrigin = "http://127.0.0.1:" + azuritePort;
+        String allowed = environment.string("BACKUPRELAY_ALLOWED_ENDPOINTS", "");
+        defaults.put("BACKUPRELAY_ALLOWED_ENDPOINTS", allowed.isBlank() ? azuriteOrigin : allowed + "," + azuriteOrigin);
+        EndpointPolicy.install(EndpointPolicy.from(environment.with(defaults)));
         BlobStore.of(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME, CONTAINER,
                 BlobCredential.accountKey(AzuriteProcess.ACCOUNT_KEY)).createContainerIfMissing();
         String pgHost = environment.string("DEMO_PG_HOST", "127.0.0.1");
@@ -63,11 +70,6 @@ final class Demo implements Closeable {
         String pgUser = environment.string("DEMO_PG_USER", "postgres");
         createSampleDatabase(pgHost, pgPort, pgUser);
 
-        Map<String, String> defaults = new HashMap<>();
-        // The demo's own emulator is allowlisted explicitly: loopback over plain HTTP is refused otherwise.
-        String azuriteOrigin = "http://127.0.0.1:" + azuritePort;
-        String allowed = environment.string("BACKUPRELAY_ALLOWED_ENDPOINTS", "");
-        defaults.put("BACKUPRELAY_ALLOWED_ENDPOINTS", allowed.isBlank() ? azuriteOrigin : allowed + "," + azuriteOrigin);
         defaults.put("CONSOLE_PORT", environment.string("CONSOLE_PORT", "8080"));
         defaults.put("SCHEDULER_TICK_INTERVAL", environment.string("SCHEDULER_TICK_INTERVAL", "PT2S"));
         stack = Standalone.start(environment.with(defaults), System::exit);
@@ -96,6 +98,13 @@ final class Demo implements Closeable {
         }
         Path email = environment.path("BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox"))
                 .resolve(backupId + ".completedbackuprelay.eml");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!java.nio.file.Files.exists(email) && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the notifier mails once the scheduler has recorded the outcome
+        }
+        if (!java.nio.file.Files.exists(email)) {
+            throw new IllegalStateException("The demo backup succeeded but its email did not reach " + email);
+        }
         System.out.println();
         System.out.println("backuprelay demo is running.");
         System.out.println("  blob:        " + CONTAINER + "/" + backup.get("blobName").asText());
