@@ -58,7 +58,10 @@ public final class BlobContainers {
         BlobCredential credential = key.credential();
         int tryTimeoutSeconds = key.tryTimeoutSeconds();
         int maxTries = key.maxTries();
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(blobEndpoint);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(blobEndpoint)
+                // Names are resolved and checked again when the connection is made, not only here.
+                .httpClient(new com.azure.core.http.netty.NettyAsyncHttpClientBuilder(
+                        reactor.netty.http.client.HttpClient.create().resolver(CheckedResolverGroup.INSTANCE)).build());
         if (credential.sasToken() != null) {
             builder.credential(new AzureSasCredential(credential.sasToken()));
         } else {

@@ -133,6 +133,33 @@ public final class EndpointPolicy {
         }
     }
 
+    /**
+     * The addresses of {@code host} this service may connect to: all of them for a host the
+     * operators listed as an origin, else only if every one is public. The storage clients resolve
+     * through this ({@link CheckedResolverGroup}), at connection time.
+     *
+     * @throws EndpointRefusedException when the host resolves to a non-public address, or not at all
+     */
+    public List<InetAddress> resolve(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        boolean listed = origins.stream().anyMatch(o -> o.host().equals(lower))
+                || testOrigins().stream().anyMatch(o -> o.host().equals(lower));
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new EndpointRefusedException("the host '" + host + "' does not resolve");
+        }
+        if (!listed) {
+            for (InetAddress address : addresses) {
+                if (!isPublic(address)) {
+                    throw new EndpointRefusedException("the host '" + host + "' resolves to a non-public address");
+                }
+            }
+        }
+        return List.of(addresses);
+    }
+
     /** Whether an address may be reached on a tenant's behalf. */
     static boolean isPublic(InetAddress address) {
         if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()

@@ -48,6 +48,20 @@ class EndpointPolicyTest {
         }
     }
 
+    /**
+     * What the storage clients' resolver answers at connection time: a host whose address is not
+     * public is refused even when the endpoint passed the check earlier (DNS rebinding); an origin
+     * the operators listed resolves. No DNS query: these names are in /etc/hosts or literal.
+     */
+    @Test
+    void theClientsResolverRefusesANonPublicAnswerUnlessTheHostIsListed() throws Exception {
+        for (String host : List.of("localhost", "127.0.0.2", "10.1.2.3", "169.254.169.254")) {
+            assertThatThrownBy(() -> policy.resolve(host)).as(host)
+                    .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("non-public");
+        }
+        assertThat(policy.resolve("127.0.0.1")).containsExactly(InetAddress.getByName("127.0.0.1"));
+    }
+
     @Test
     void aWrongEntryStopsTheServiceNamingTheVariable() {
         assertThatThrownBy(() -> EndpointPolicy.from(new ConfigSource(Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS", "ftp://x"))))

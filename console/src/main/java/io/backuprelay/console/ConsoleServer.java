@@ -59,7 +59,7 @@ public final class ConsoleServer implements Closeable {
         BackupsApi backups = new BackupsApi(data, pending, sealer, clock, config.limits());
 
         app = Javalin.create(javalin -> {
-            javalin.showJavalinBanner = false;
+            javalin.startup.showJavalinBanner = false;
             // The API writes every field, null included: "lastBackupAt": null is how it says "Never".
             javalin.jsonMapper(new JavalinJackson(Json.mapper().copy()
                     .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS), false));
@@ -71,39 +71,47 @@ public final class ConsoleServer implements Closeable {
                 files.headers = SECURITY_HEADERS; // static files do not pass the after-handlers
             });
             javalin.requestLogger.http(this::record);
+            routes(javalin.routes, verifier, accounts, settings, connections, backups);
         });
-        app.before("/api/*", ctx -> {
+        app.start(config.host(), config.port());
+        log.info("Console listening on http://{}:{}/", config.host(), app.port());
+    }
+
+    /** Every route, handler and error answer, set up front as Javalin 7 requires. */
+    private void routes(io.javalin.config.RoutesConfig routes, TokenVerifier verifier, AccountsApi accounts,
+                        SettingsApi settings, ConnectionsApi connections, BackupsApi backups) {
+        routes.before("/api/*", ctx -> {
             authenticate(ctx, verifier);
             if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.DELETE) {
                 Requests.readCapped(ctx, (int) MAX_BODY_BYTES); // chunked or not, never more than the cap is read
             }
         });
-        app.before("/metrics", ctx -> {
+        routes.before("/metrics", ctx -> {
             authenticate(ctx, verifier);
             Requests.operator(ctx); // what runs and how busy it is: the operators' business
         });
-        app.after(ConsoleServer::securityHeaders);
+        routes.after(ConsoleServer::securityHeaders);
 
-        app.put("/api/operator/accounts/{accountId}", accounts::put);
-        app.get("/api/operator/accounts/{accountId}", accounts::get);
-        app.get("/api/accounts/{accountId}/backup-settings", settings::get);
-        app.put("/api/accounts/{accountId}/backup-settings", settings::put);
-        app.get("/api/accounts/{accountId}/connections", connections::list);
-        app.post("/api/accounts/{accountId}/connections", connections::create);
-        app.get("/api/accounts/{accountId}/connections/{connectionId}", connections::get);
-        app.put("/api/accounts/{accountId}/connections/{connectionId}", connections::update);
-        app.delete("/api/accounts/{accountId}/connections/{connectionId}", connections::delete);
-        app.post("/api/accounts/{accountId}/connections/{connectionId}/test", connections::test);
-        app.post("/api/accounts/{accountId}/backups", backups::create);
-        app.get("/api/accounts/{accountId}/backups", backups::list);
-        app.get("/api/accounts/{accountId}/backups/{backupId}", backups::get);
-        app.post("/api/accounts/{accountId}/backups/{backupId}/download", backups::download);
+        routes.put("/api/operator/accounts/{accountId}", accounts::put);
+        routes.get("/api/operator/accounts/{accountId}", accounts::get);
+        routes.get("/api/accounts/{accountId}/backup-settings", settings::get);
+        routes.put("/api/accounts/{accountId}/backup-settings", settings::put);
+        routes.get("/api/accounts/{accountId}/connections", connections::list);
+        routes.post("/api/accounts/{accountId}/connections", connections::create);
+        routes.get("/api/accounts/{accountId}/connections/{connectionId}", connections::get);
+        routes.put("/api/accounts/{accountId}/connections/{connectionId}", connections::update);
+        routes.delete("/api/accounts/{accountId}/connections/{connectionId}", connections::delete);
+        routes.post("/api/accounts/{accountId}/connections/{connectionId}/test", connections::test);
+        routes.post("/api/accounts/{accountId}/backups", backups::create);
+        routes.get("/api/accounts/{accountId}/backups", backups::list);
+        routes.get("/api/accounts/{accountId}/backups/{backupId}", backups::get);
+        routes.post("/api/accounts/{accountId}/backups/{backupId}/download", backups::download);
 
-        app.get("/health/live", ctx -> health(ctx, shell.live()));
-        app.get("/health/ready", ctx -> health(ctx, shell.ready()));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        routes.get("/health/live", ctx -> health(ctx, shell.live()));
+        routes.get("/health/ready", ctx -> health(ctx, shell.ready()));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
-        app.exception(ApiException.class, (e, ctx) -> {
+        routes.exception(ApiException.class, (e, ctx) -> {
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer");
             }
@@ -115,22 +123,20 @@ public final class ConsoleServer implements Closeable {
             }
             ctx.status(e.status()).json(e.body());
         });
-        app.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
+        routes.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
                 .json(new ApiException.ErrorBody("unauthorized", null, e.getMessage())));
-        app.exception(Exception.class, (e, ctx) -> {
+        routes.exception(Exception.class, (e, ctx) -> {
             log.error("{} {} failed", ctx.method(), route(ctx), e);
             ctx.status(500).json(new ApiException.ErrorBody("internal_error", null,
                     "The console could not complete the request; see its log"));
         });
-        app.error(HttpStatus.NOT_FOUND, ctx -> {
+        routes.error(HttpStatus.NOT_FOUND, ctx -> {
             if (ctx.path().startsWith("/api/") && (ctx.result() == null || ctx.result().isEmpty())) {
                 ctx.json(new ApiException.ErrorBody("not_found", null, "No such endpoint: " + ctx.method() + " " + ctx.path()));
             }
         });
-        app.error(HttpStatus.CONTENT_TOO_LARGE, ctx -> ctx.json(new ApiException.ErrorBody("too_large", "body",
+        routes.error(HttpStatus.CONTENT_TOO_LARGE, ctx -> ctx.json(new ApiException.ErrorBody("too_large", "body",
                 "body must be at most " + MAX_BODY_BYTES + " bytes")));
-        app.start(config.host(), config.port());
-        log.info("Console listening on http://{}:{}/", config.host(), app.port());
     }
 
     public int port() {
@@ -188,8 +194,8 @@ public final class ConsoleServer implements Closeable {
     /** The matched route (bounded, for metrics), or "unmatched" when none was reached. */
     private static String route(Context ctx) {
         try {
-            return ctx.endpointHandlerPath();
-        } catch (IllegalStateException e) {
+            return ctx.endpoint().path;
+        } catch (IllegalStateException | NullPointerException e) {
             return ctx.path().startsWith("/api") ? "/api/unmatched" : "unmatched";
         }
     }

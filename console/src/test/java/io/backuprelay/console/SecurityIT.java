@@ -157,6 +157,58 @@ class SecurityIT {
                 OPERATOR, null).status).as("another account is not held up, nor helped").isEqualTo(403);
     }
 
+    // ---- tokens ----
+
+    /**
+     * Before: any validity was accepted. alg=none, a token signed with another secret, an expired one
+     * and one valid for a week are refused by the real console (the identity-provider cases, with
+     * issuer and audience, are in TokenVerifierTest).
+     */
+    @Test
+    void forgedExpiredOrOverlongTokensAreRefused() throws Exception {
+        String account = registerAccount();
+        String path = "/api/accounts/" + account + "/backup-settings";
+        var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("x").claim("role", "superadmin")
+                .claim("account", account).issueTime(new java.util.Date())
+                .expirationTime(java.util.Date.from(Instant.now().plusSeconds(300))).build();
+        String none = new com.nimbusds.jwt.PlainJWT(claims).serialize();
+        String otherSecret = new TokenMinter(("another-secret-of-at-least-32-bytes-" + UUID.randomUUID())
+                .getBytes(StandardCharsets.UTF_8), null).mint("x", null, account, Role.SUPERADMIN, Duration.ofMinutes(5));
+        String expired = MINTER.mint("x", null, account, Role.SUPERADMIN, Duration.ofMinutes(-5));
+        String week = MINTER.mint("x", null, account, Role.SUPERADMIN, Duration.ofDays(7));
+        for (String token : List.of(none, otherSecret, expired, week)) {
+            assertThat(call("GET", path, token, null).status).isEqualTo(401);
+        }
+        assertThat(call("GET", path, superadmin(account), null).status).isEqualTo(200);
+    }
+
+    // ---- sealed secrets ----
+
+    /**
+     * Before: a sealed key copied by a broker writer into another account's connection opened there.
+     * Now the seal names its record and field, and the copy opens nowhere but where it was sealed.
+     */
+    @Test
+    void aSealedKeyCopiedIntoAnotherAccountsConnectionDoesNotOpen() throws Exception {
+        String victim = registerAccount();
+        String id = createConnection(victim);
+        Connection sealedForVictim = await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe
+                .records(topics.connections()).stream().filter(r -> r.key().equals(victim + "/" + id))
+                .map(r -> Json.decode(r.value(), Connection.class)).reduce((a, b) -> b), java.util.Optional::isPresent).orElseThrow();
+        String attacker = registerAccount();
+        Connection copied = new Connection(attacker, "c-copied", ConnectionType.AZURE_BLOB, "Copied", "devstoreaccount1",
+                container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint());
+        KafkaProbe.send(topics.connections(), copied.key(), Json.encode(copied));
+
+        assertThatThrownBy(() -> BlobCredential.of(copied, SEALER))
+                .isInstanceOf(io.backuprelay.common.secret.SecretUnavailableException.class);
+        Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + attacker
+                + "/connections/c-copied/test", superadmin(attacker), null), r -> r.status != 404);
+        assertThat(test.status).isEqualTo(200);
+        assertThat(test.json().get("ok").asBoolean()).as("the copied key is of no use to the console either").isFalse();
+        assertThat(BlobCredential.of(sealedForVictim, SEALER).accountKey()).isEqualTo(Azurite.ACCOUNT_KEY);
+    }
+
     // ---- secrets follow their target ----
 
     /** Before: a PUT with a new endpoint and no key kept the stored key, and the next test sent it there. */
@@ -264,6 +316,11 @@ class SecurityIT {
                     .writeValueAsString(hostile)));
             assertThat(user.json().get("field").asText()).as(hostile).isEqualTo("source.username");
         }
+        // The account's name goes into every email's Subject header: a line break would add headers (Bcc:…).
+        Response header = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("Tenant Ltd",
+                "Tenant\\r\\nBcc: victim@example.com"));
+        assertThat(header.status).isEqualTo(400);
+        assertThat(header.json().get("field").asText()).isEqualTo("displayName");
         for (String id : List.of("..%2F..%2Fetc", "a%0D%0Ab", "%2E%2E")) {
             assertThat(call("PUT", "/api/operator/accounts/" + id, OPERATOR, accountJson("pw")).status).as(id)
                     .isIn(400, 404);

@@ -25,7 +25,8 @@ public record DatabaseTarget(String engine, String host, int port, String databa
     }
 
     public String jdbcUrl() {
-        return (postgres() ? "jdbc:postgresql://" : "jdbc:mariadb://") + host + ":" + port + "/" + database;
+        return (postgres() ? "jdbc:postgresql://" : "jdbc:mariadb://") + host + ":" + port + "/"
+                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** @param option how the URL was given, for the error message (e.g. {@code --to}) */

@@ -63,6 +63,18 @@ public record SourceDatabase(
         return problems;
     }
 
+    /**
+     * The JDBC URL, from checked parts only (see {@link #problems()}), the database name URL-encoded:
+     * nothing in a setting can add a driver parameter. Credentials go as driver properties.
+     */
+    public String jdbcUrl() {
+        if (!problems().isEmpty()) {
+            throw new IllegalArgumentException("The database settings are not valid: " + problems());
+        }
+        return "jdbc:" + (engine == DatabaseEngine.POSTGRESQL ? "postgresql" : "mariadb") + "://" + host + ":" + port + "/"
+                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** host:port/database, for messages; never the credentials. */
     public String describe() {
         return host + ":" + port + "/" + database;

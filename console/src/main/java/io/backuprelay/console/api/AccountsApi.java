@@ -55,7 +55,7 @@ public final class AccountsApi {
         Validate.databaseName("source.database", source.database());
         Validate.databaseName("source.username", source.username());
         Validate.maxLength("source.password", source.password(), 1024);
-        Validate.maxLength("displayName", body.displayName(), 200);
+        Validate.text("displayName", body.displayName(), 200);
         if (source.schema() != null && !source.schema().isBlank()) {
             if (source.engine() != DatabaseEngine.POSTGRESQL) {
                 throw ApiException.invalid("source.schema", "applies to PostgreSQL only; a MariaDB database is its own schema");

@@ -127,7 +127,12 @@ public final class ConnectionsApi {
         String accountId = accountOf(ctx);
         Connection connection = find(accountId, ctx.pathParam("connectionId"));
         probes.acquire(accountId);
-        ConnectionProbe.Result result = ConnectionProbe.test(connection, BlobCredential.of(connection, sealer));
+        ConnectionProbe.Result result;
+        try {
+            result = ConnectionProbe.test(connection, BlobCredential.of(connection, sealer));
+        } catch (io.backuprelay.common.secret.SecretUnavailableException e) {
+            result = new ConnectionProbe.Result(false, "The stored credential cannot be opened: " + e.getMessage());
+        }
         if (!result.ok()) {
             // The reason stays in the log: told to the tenant, it would map the network behind the endpoint.
             log.info("Connection test of {} of account {} failed: {}", connection.connectionId(), accountId, result.reason());
@@ -166,7 +171,7 @@ public final class ConnectionsApi {
             throw ApiException.invalid("type", "must be AZURE_BLOB");
         }
         return new Connection(accountId, connectionId, ConnectionType.AZURE_BLOB,
-                Validate.maxLength("description", body.description(), 200),
+                Validate.text("description", body.description(), 200),
                 Validate.storageAccountName("storageAccountName", body.storageAccountName()),
                 Validate.containerName("containerName", body.containerName()),
                 Validate.blobPath("path", body.path()), key,

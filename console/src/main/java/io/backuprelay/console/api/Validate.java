@@ -35,6 +35,18 @@ public final class Validate {
         return value;
     }
 
+    /**
+     * A line of text that reaches an email header, a page or a log: at most {@code max} characters
+     * and no control character (a CR/LF would start another header).
+     */
+    public static String text(String field, String value, int max) {
+        maxLength(field, value, max);
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiException.invalid(field, "must not contain control characters such as line breaks");
+        }
+        return value;
+    }
+
     public static String maxLength(String field, String value, int max) {
         if (value != null && value.length() > max) {
             throw ApiException.invalid(field, "must be at most " + max + " characters, is " + value.length());

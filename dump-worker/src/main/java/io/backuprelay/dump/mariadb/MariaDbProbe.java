@@ -31,7 +31,7 @@ public final class MariaDbProbe {
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", "15000");
         props.setProperty("socketTimeout", "60000");
-        String url = "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database();
+        String url = source.jdbcUrl();
         try (Connection connection = DriverManager.getConnection(url, props);
              Statement statement = connection.createStatement()) {
             if (!canReadRoutines(statement)) {

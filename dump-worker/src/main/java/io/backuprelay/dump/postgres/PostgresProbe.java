@@ -50,7 +50,7 @@ public final class PostgresProbe {
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
         props.setProperty("ApplicationName", "backuprelay");
-        String url = "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
+        String url = source.jdbcUrl();
         try {
             return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
