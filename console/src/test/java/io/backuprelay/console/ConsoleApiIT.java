@@ -201,6 +201,26 @@ class ConsoleApiIT {
         assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(404);
     }
 
+    /** Before: editing a connection on the page (which does not send the tier) silently cleared its access tier. */
+    @Test
+    void anEditThatDoesNotNameTheAccessTierKeepsItAndAnEmptyOneClearsIt() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        Response created = call("POST", "/api/accounts/" + account + "/connections", token,
+                connectionJson(true).replace("\"enabledForAutomaticBackup\"", "\"accessTier\":\"COOL\",\"enabledForAutomaticBackup\""));
+        assertThat(created.json().get("accessTier").asText()).isEqualTo("COOL");
+        String path = "/api/accounts/" + account + "/connections/" + created.json().get("connectionId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", path, token, null).status == 200);
+
+        Response edited = call("PUT", path, token, connectionJson(false).replace("\"Main\"", "\"Renamed\""));
+        assertThat(edited.json().get("accessTier").asText()).isEqualTo("COOL");
+        assertThat(edited.json().get("description").asText()).isEqualTo("Renamed");
+
+        Response cleared = call("PUT", path, token, connectionJson(false).replace("\"enabledForAutomaticBackup\"",
+                "\"accessTier\":\"\",\"enabledForAutomaticBackup\""));
+        assertThat(cleared.json().get("accessTier").isNull()).isTrue();
+    }
+
     @Test
     void aConnectionMaySignInWithASasTokenWhichIsNeverReturned() throws Exception {
         String account = registerAccount();

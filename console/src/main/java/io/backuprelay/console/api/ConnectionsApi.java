@@ -33,7 +33,8 @@ public final class ConnectionsApi {
     /**
      * @param accessKey  the storage account's key (the product's form), or instead:
      * @param sasToken   a container-scoped SAS token
-     * @param accessTier HOT, COOL or COLD; the account's default when absent
+     * @param accessTier HOT, COOL or COLD; the account's default when absent at creation; an update
+     *                   without it keeps the connection's tier, and {@code ""} clears it
      */
     public record ConnectionBody(ConnectionType type, String description, String storageAccountName,
                                  String containerName, String path, String accessKey,
@@ -100,6 +101,13 @@ public final class ConnectionsApi {
                 ? build(accountId, existing.connectionId(), body, null, sealer.seal(sasToken(body.sasToken()),
                         SecretContext.sasToken(accountId, existing.connectionId())))
                 : build(accountId, existing.connectionId(), body, existing.accessKey(), existing.sasToken());
+        if (body.accessTier() == null && existing.accessTier() != null) {
+            // An edit that does not name the tier (the page's form) keeps it; "" clears it.
+            connection = new Connection(connection.accountId(), connection.connectionId(), connection.type(),
+                    connection.description(), connection.storageAccountName(), connection.containerName(), connection.path(),
+                    connection.accessKey(), connection.enabledForAutomaticBackup(), connection.endpoint(),
+                    existing.accessTier(), connection.sasToken());
+        }
         if (!newKey && !newSas && !sameTarget(existing, connection)) {
             // The stored secret never follows a connection somewhere else: it would be sent there.
             throw ApiException.invalid(existing.sasToken() != null ? "sasToken" : "accessKey", "is required again when"
