@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 /**
  * Lists what a plain dump holds while it streams past, without storing or reading it again:
  * {@code pg_restore --list} reading a pg_dump custom archive on its standard input, or a scan of
- * the start of each line of a {@code mariadb-dump} SQL stream. Row counts are not in either
- * listing, so its tables are {@link Inventory#NOT_COUNTED}.
+ * the start of each line of a {@code mariadb-dump} SQL stream. A pg_dump table of contents holds
+ * no row counts, so its tables are {@link Inventory#NOT_COUNTED}; the SQL stream's rows are counted.
  */
-public sealed interface ArchiveListing permits ArchiveListing.None, ArchiveListing.PgRestoreList, ArchiveListing.SqlStream {
+public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, ArchiveListing.SqlStream {
 
     /** Sees the next bytes of the plain dump; never fails the dump (a listing that failed says so in {@link #finish}). */
     void accept(byte[] bytes, int offset, int length);
@@ -30,10 +30,6 @@ public sealed interface ArchiveListing permits ArchiveListing.None, ArchiveListi
     default void abandon() {
     }
 
-    static ArchiveListing none() {
-        return new None();
-    }
-
     /** {@code pg_restore --list} of the matching major version, reading the archive's table of contents. */
     static ArchiveListing pgRestoreList(Path pgRestore) throws IOException {
         return new PgRestoreList(pgRestore);
@@ -41,19 +37,6 @@ public sealed interface ArchiveListing permits ArchiveListing.None, ArchiveListi
 
     static ArchiveListing sqlStream() {
         return new SqlStream();
-    }
-
-    /** Lists nothing: for callers that do not check. */
-    final class None implements ArchiveListing {
-
-        @Override
-        public void accept(byte[] bytes, int offset, int length) {
-        }
-
-        @Override
-        public Inventory finish() {
-            return new Inventory(null, null, null, null, null, null, null, null);
-        }
     }
 
     /**

@@ -33,14 +33,9 @@ public final class DumpProcess {
     /**
      * @param command     the tool and its arguments: never a secret
      * @param environment added to the tool's environment (e.g. the path of a private password file)
+     * @param listing     shown the plain dump as it streams past
      * @return the tool's exit code, what it wrote to stderr (last lines), and the archive written
      */
-    public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
-                              Path partial, DumpJob job) throws IOException, InterruptedException, DumpFailedException {
-        return run(tool, command, environment, sink, partial, job, io.backuprelay.database.ArchiveListing.none());
-    }
-
-    /** As above, and shows the plain dump to {@code listing} as it streams past. */
     public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
                               Path partial, DumpJob job, io.backuprelay.database.ArchiveListing listing)
             throws IOException, InterruptedException, DumpFailedException {

@@ -19,15 +19,19 @@ public interface DumpRunner {
     /**
      * A complete archive, with what it was made from.
      *
-     * @param tableCount tables in what was dumped, for the manifest
      * @param warnings   what the archive may lack although the tool succeeded, for the success email
      * @param inventory  what the database held when it was dumped, checked against the archive; for the manifest
      */
-    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format, long tableCount,
+    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format,
                   java.util.List<String> warnings, Inventory inventory) {
 
         public Dumped {
             warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+        }
+
+        /** Tables in what was dumped, for the manifest. */
+        public long tableCount() {
+            return inventory.tables().size();
         }
     }
 }

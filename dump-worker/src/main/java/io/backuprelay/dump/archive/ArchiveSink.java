@@ -71,13 +71,8 @@ public final class ArchiveSink {
      * Copies {@code dump} into {@code partial}, compressed and, with recipients, encrypted.
      *
      * @param progress counts the dump's bytes as they are read, for progress reports and stall detection
+     * @param listing  shown the plain dump as it passes
      */
-    public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress)
-            throws IOException {
-        return write(dump, partial, recipients, progress, ArchiveListing.none());
-    }
-
-    /** As above, and shows the plain dump to {@code listing} as it passes. */
     public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress,
                                 ArchiveListing listing) throws IOException {
         MessageDigest sha256 = sha256();

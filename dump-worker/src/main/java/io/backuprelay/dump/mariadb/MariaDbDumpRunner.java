@@ -77,8 +77,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
                     server.inventory().sequences(), server.inventory().routines(), server.inventory().triggers(),
                     server.inventory().events(), List.of());
             ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-            return new Dumped(archive, server.version(), toolVersion, "mariadb-sql", inventory.tables().size(),
-                    List.of(), inventory);
+            return new Dumped(archive, server.version(), toolVersion, "mariadb-sql", List.of(), inventory);
         } finally {
             Files.deleteIfExists(partial);
             Files.deleteIfExists(options);

@@ -100,8 +100,7 @@ public final class PgDumpRunner implements DumpRunner {
                 Inventory inDatabase = await(inventory, source);
                 Completeness.check(source, inDatabase, listing.finish(), "pg_dump");
                 ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-                return new Dumped(archive, server.text(), toolVersion, "pg_dump-custom", inDatabase.tables().size(),
-                        List.of(), inDatabase);
+                return new Dumped(archive, server.text(), toolVersion, "pg_dump-custom", List.of(), inDatabase);
             } finally {
                 listing.abandon();
                 Files.deleteIfExists(partial);
