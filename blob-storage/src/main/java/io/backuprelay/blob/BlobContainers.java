@@ -33,7 +33,8 @@ public final class BlobContainers {
      */
     public static BlobContainerClient client(String blobEndpoint, String storageAccountName, String containerName,
                                              BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
-        EndpointPolicy.installed().check(blobEndpoint); // every time: an address may have changed since
+        // Every time (the allowlist may have changed); the addresses are checked when the client connects.
+        EndpointPolicy.installed().checkTarget(blobEndpoint);
         Key key = new Key(blobEndpoint, storageAccountName, containerName, credential, tryTimeoutSeconds, maxTries);
         synchronized (CLIENTS) {
             return CLIENTS.computeIfAbsent(key, BlobContainers::build);

@@ -36,21 +36,27 @@ public record BlobCredential(String accountKey, String sasToken) {
     }
 
     public static Optional<Instant> expiryOf(String sasToken) {
-        if (sasToken == null) {
+        return sasParameter(sasToken, "se").flatMap(value -> {
+            try {
+                return Optional.of(Instant.parse(value));
+            } catch (DateTimeParseException e) {
+                try {
+                    return Optional.of(Instant.parse(value + "T00:00:00Z"));
+                } catch (DateTimeParseException ignored) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** One parameter of a SAS token ({@code se}, {@code sp}, …), decoded; empty when it has none. */
+    static Optional<String> sasParameter(String token, String parameter) {
+        if (token == null) {
             return Optional.empty();
         }
-        for (String part : sasToken.replaceFirst("^\\?", "").split("&")) {
-            if (part.startsWith("se=")) {
-                String value = URLDecoder.decode(part.substring(3), StandardCharsets.UTF_8);
-                try {
-                    return Optional.of(Instant.parse(value));
-                } catch (DateTimeParseException e) {
-                    try {
-                        return Optional.of(Instant.parse(value + "T00:00:00Z"));
-                    } catch (DateTimeParseException ignored) {
-                        return Optional.empty();
-                    }
-                }
+        for (String part : token.replaceFirst("^\\?", "").split("&")) {
+            if (part.startsWith(parameter + "=")) {
+                return Optional.of(URLDecoder.decode(part.substring(parameter.length() + 1), StandardCharsets.UTF_8));
             }
         }
         return Optional.empty();

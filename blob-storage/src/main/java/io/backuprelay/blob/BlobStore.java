@@ -220,7 +220,7 @@ public final class BlobStore {
             String sas = blob.generateSas(values);
             return new Link(Optional.of(blob.getBlobUrl() + "?" + sas), expires.toInstant(), null);
         }
-        String permissions = sasParameter(credential.sasToken(), "sp").orElse("");
+        String permissions = BlobCredential.sasParameter(credential.sasToken(), "sp").orElse("");
         if (!permissions.contains("r")) {
             return new Link(Optional.empty(), null, "the connection's SAS token does not allow reading (sp="
                     + permissions + ")");
@@ -239,18 +239,5 @@ public final class BlobStore {
      * @param refusal   why there is none
      */
     public record Link(Optional<String> url, Instant expiresAt, String refusal) {
-    }
-
-    static Optional<String> sasParameter(String token, String parameter) {
-        if (token == null) {
-            return Optional.empty();
-        }
-        for (String part : token.replaceFirst("^\\?", "").split("&")) {
-            if (part.startsWith(parameter + "=")) {
-                return Optional.of(java.net.URLDecoder.decode(part.substring(parameter.length() + 1),
-                        java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -25,7 +25,8 @@ import java.util.Set;
  *       resolved, is public: never loopback, private, link-local, unique-local, carrier-grade NAT,
  *       multicast or unspecified.</li>
  * </ul>
- * No connection is made to decide: only a DNS lookup. Tests add an emulator's origin through the
+ * No connection is made to decide: only a DNS lookup, when a connection is saved and again, by the
+ * storage clients' own resolver, whenever they connect. Tests add an emulator's origin through the
  * system property {@code backuprelay.allowedEndpoints}.
  */
 public final class EndpointPolicy {
@@ -93,43 +94,29 @@ public final class EndpointPolicy {
     }
 
     /**
+     * The whole rule, for a connection being saved: the target, and the addresses its host has now.
+     *
      * @throws EndpointRefusedException naming why, before any request is sent
      */
     public void check(String endpoint) {
-        URI uri;
-        try {
-            uri = URI.create(endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new EndpointRefusedException("the endpoint is not a URL");
+        Origin origin = origin(endpoint);
+        if (!listed(origin)) {
+            requireAllowedTarget(origin);
+            requirePublic(origin.host(), lookup(origin.host()));
         }
-        if (uri.getHost() == null || uri.getScheme() == null) {
-            throw new EndpointRefusedException("the endpoint names no host");
-        }
-        if (uri.getUserInfo() != null) {
-            throw new EndpointRefusedException("the endpoint must not carry credentials");
-        }
-        Origin origin = origin(uri);
-        if (origins.contains(origin) || testOrigins().contains(origin)) {
-            return;
-        }
-        if (!"https".equals(origin.scheme())) {
-            throw new EndpointRefusedException("the endpoint must use HTTPS");
-        }
-        String host = origin.host();
-        if (suffixes.stream().noneMatch(suffix -> host.endsWith(suffix) && host.length() > suffix.length())) {
-            throw new EndpointRefusedException("the endpoint's host '" + host + "' is not an Azure Blob Storage host"
-                    + " (…" + String.join(", …", AZURE_SUFFIXES) + ") nor one the operators allowed");
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new EndpointRefusedException("the endpoint's host '" + host + "' does not resolve");
-        }
-        for (InetAddress address : addresses) {
-            if (!isPublic(address)) {
-                throw new EndpointRefusedException("the endpoint's host '" + host + "' resolves to a non-public address");
-            }
+    }
+
+    /**
+     * The rule without a DNS lookup (scheme, host, listed origins), checked each time a storage
+     * client is handed out; the addresses are checked by the client's own resolver when it connects
+     * ({@link #resolve}), so a lookup here would only repeat that one.
+     *
+     * @throws EndpointRefusedException naming why, before any request is sent
+     */
+    public void checkTarget(String endpoint) {
+        Origin origin = origin(endpoint);
+        if (!listed(origin)) {
+            requireAllowedTarget(origin);
         }
     }
 
@@ -142,22 +129,58 @@ public final class EndpointPolicy {
      */
     public List<InetAddress> resolve(String host) {
         String lower = host.toLowerCase(Locale.ROOT);
-        boolean listed = origins.stream().anyMatch(o -> o.host().equals(lower))
-                || testOrigins().stream().anyMatch(o -> o.host().equals(lower));
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new EndpointRefusedException("the host '" + host + "' does not resolve");
+        List<InetAddress> addresses = lookup(host);
+        if (origins.stream().noneMatch(o -> o.host().equals(lower)) && testOrigins().stream().noneMatch(o -> o.host().equals(lower))) {
+            requirePublic(host, addresses);
         }
-        if (!listed) {
-            for (InetAddress address : addresses) {
-                if (!isPublic(address)) {
-                    throw new EndpointRefusedException("the host '" + host + "' resolves to a non-public address");
-                }
+        return addresses;
+    }
+
+    private Origin origin(String endpoint) {
+        URI uri;
+        try {
+            uri = URI.create(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new EndpointRefusedException("the endpoint is not a URL");
+        }
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            throw new EndpointRefusedException("the endpoint names no host");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new EndpointRefusedException("the endpoint must not carry credentials");
+        }
+        return origin(uri);
+    }
+
+    private boolean listed(Origin origin) {
+        return origins.contains(origin) || testOrigins().contains(origin);
+    }
+
+    private void requireAllowedTarget(Origin origin) {
+        if (!"https".equals(origin.scheme())) {
+            throw new EndpointRefusedException("the endpoint must use HTTPS");
+        }
+        String host = origin.host();
+        if (suffixes.stream().noneMatch(suffix -> host.endsWith(suffix) && host.length() > suffix.length())) {
+            throw new EndpointRefusedException("the endpoint's host '" + host + "' is not an Azure Blob Storage host"
+                    + " (…" + String.join(", …", AZURE_SUFFIXES) + ") nor one the operators allowed");
+        }
+    }
+
+    private static List<InetAddress> lookup(String host) {
+        try {
+            return List.of(InetAddress.getAllByName(host));
+        } catch (UnknownHostException e) {
+            throw new EndpointRefusedException("the endpoint's host '" + host + "' does not resolve");
+        }
+    }
+
+    private static void requirePublic(String host, List<InetAddress> addresses) {
+        for (InetAddress address : addresses) {
+            if (!isPublic(address)) {
+                throw new EndpointRefusedException("the endpoint's host '" + host + "' resolves to a non-public address");
             }
         }
-        return List.of(addresses);
     }
 
     /** Whether an address may be reached on a tenant's behalf. */
