@@ -19,7 +19,8 @@ public final class PrivateFiles {
 
     /** Creates the directory (and its parents) if needed, and makes it 0700. */
     public static Path directory(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        // Created private (no moment open to others); an existing one is made private.
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         return dir;
     }

@@ -98,8 +98,7 @@ public final class CredentialFiles {
 
     /** A new file readable by this user only, holding {@code content}; the caller deletes it. */
     public Path write(String suffix, String content) throws IOException {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        io.backuprelay.common.PrivateFiles.directory(dir);
         Path file = Files.createTempFile(dir, "backuprelay-", suffix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content, StandardCharsets.UTF_8);

@@ -55,10 +55,7 @@ public final class Azurite {
                 throw new IllegalStateException("Cannot start Azurite", e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(process::close, "azurite-stop"));
-            // The emulator's origin is allowlisted explicitly (EndpointPolicy): loopback over plain HTTP.
-            String origin = "http://127.0.0.1:" + java.net.URI.create(process.blobEndpoint(ACCOUNT_NAME)).getPort();
-            String earlier = System.getProperty("backuprelay.allowedEndpoints", "");
-            System.setProperty("backuprelay.allowedEndpoints", earlier.isEmpty() ? origin : earlier + "," + origin);
+            AllowedEndpoints.allow("http://127.0.0.1:" + java.net.URI.create(process.blobEndpoint(ACCOUNT_NAME)).getPort());
         }
         return process;
     }

@@ -48,10 +48,7 @@ public final class FaultProxy implements Closeable {
     public static FaultProxy start(String blobEndpoint) {
         try {
             FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint));
-            // Allowlisted explicitly, as the emulator is: loopback over plain HTTP (the services' EndpointPolicy).
-            String origin = "http://127.0.0.1:" + proxy.server.getLocalPort();
-            String earlier = System.getProperty("backuprelay.allowedEndpoints", "");
-            System.setProperty("backuprelay.allowedEndpoints", earlier.isEmpty() ? origin : earlier + "," + origin);
+            AllowedEndpoints.allow("http://127.0.0.1:" + proxy.server.getLocalPort()); // as the emulator is
             return proxy;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the fault proxy", e);
