@@ -1,14 +1,16 @@
 package io.backuprelay.console;
 
+import static io.backuprelay.console.ConsoleCalls.accountJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.secret.SecretSealer;
@@ -41,7 +43,6 @@ class ConsoleApiIT {
     private static ConsoleServer console;
     private static Topics topics;
     private static String container;
-    private static String base;
     private static final TokenMinter MINTER = new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), null);
     private static final String OPERATOR = MINTER.mint("ops-1", "ops@platform.example", null, Role.OPERATOR, Duration.ofHours(1));
 
@@ -52,7 +53,6 @@ class ConsoleApiIT {
         TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
         console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null),
                 SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
-        base = "http://127.0.0.1:" + console.port();
         container = "console-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
     }
@@ -69,17 +69,17 @@ class ConsoleApiIT {
     @Test
     void refusesARequestWithoutAValidTokenWith401AndAJsonBody() throws Exception {
         Response none = call("GET", "/api/accounts/acme/backup-settings", null, null);
-        assertThat(none.status).isEqualTo(401);
+        assertThat(none.status()).isEqualTo(401);
         assertThat(none.json().get("error").asText()).isEqualTo("unauthorized");
-        assertThat(none.headers.firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
 
-        assertThat(call("GET", "/api/accounts/acme/backup-settings", "not-a-jwt", null).status).isEqualTo(401);
+        assertThat(call("GET", "/api/accounts/acme/backup-settings", "not-a-jwt", null).status()).isEqualTo(401);
         String forged = new TokenMinter("another-secret-that-is-long-enough-1234".getBytes(StandardCharsets.UTF_8), null)
                 .mint("x", null, "acme", Role.SUPERADMIN, Duration.ofHours(1));
-        assertThat(call("GET", "/api/accounts/acme/backup-settings", forged, null).status).isEqualTo(401);
+        assertThat(call("GET", "/api/accounts/acme/backup-settings", forged, null).status()).isEqualTo(401);
         String expired = MINTER.mint("x", null, "acme", Role.SUPERADMIN, Duration.ofSeconds(-120));
         Response late = call("GET", "/api/accounts/acme/backup-settings", expired, null);
-        assertThat(late.status).isEqualTo(401);
+        assertThat(late.status()).isEqualTo(401);
         assertThat(late.json().get("message").asText()).contains("xpired");
     }
 
@@ -88,9 +88,9 @@ class ConsoleApiIT {
         String account = registerAccount();
         String superadmin = superadmin(account);
 
-        assertThat(call("GET", "/api/operator/accounts/" + account, superadmin, null).status).isEqualTo(403);
+        assertThat(call("GET", "/api/operator/accounts/" + account, superadmin, null).status()).isEqualTo(403);
         Response operatorOnBackups = call("GET", "/api/accounts/" + account + "/backup-settings", OPERATOR, null);
-        assertThat(operatorOnBackups.status).isEqualTo(403);
+        assertThat(operatorOnBackups.status()).isEqualTo(403);
         assertThat(operatorOnBackups.json().get("error").asText()).isEqualTo("forbidden");
     }
 
@@ -114,9 +114,9 @@ class ConsoleApiIT {
                 {"GET", "/api/accounts/" + b + "/backups", null},
                 {"GET", "/api/accounts/" + b + "/backups/x", null}}) {
             Response response = call(request[0], request[1], tokenA, request[2]);
-            assertThat(response.status).as(request[0] + " " + request[1]).isEqualTo(403);
+            assertThat(response.status()).as(request[0] + " " + request[1]).isEqualTo(403);
         }
-        assertThat(call("GET", "/api/accounts/" + b + "/connections/" + connectionOfB, superadmin(b), null).status)
+        assertThat(call("GET", "/api/accounts/" + b + "/connections/" + connectionOfB, superadmin(b), null).status())
                 .as("B's connection is untouched").isEqualTo(200);
     }
 
@@ -126,16 +126,16 @@ class ConsoleApiIT {
     void anOperatorRegistersAnAccountAndReadsItBackWithoutThePassword() throws Exception {
         String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         Response created = call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("s3cr3t-db-pass"));
-        assertThat(created.status).isEqualTo(201);
+        assertThat(created.status()).isEqualTo(201);
         Response updated = call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson(null));
-        assertThat(updated.status).isEqualTo(200);
+        assertThat(updated.status()).isEqualTo(200);
 
         Response read = call("GET", "/api/operator/accounts/" + account, OPERATOR, null);
-        assertThat(read.status).isEqualTo(200);
+        assertThat(read.status()).isEqualTo(200);
         assertThat(read.json().get("source").get("host").asText()).isEqualTo("db.tenant.internal");
         assertThat(read.json().get("source").get("passwordSet").asBoolean()).as("kept when not sent again").isTrue();
-        assertThat(read.body).doesNotContain("s3cr3t-db-pass").doesNotContain("\"password\"");
-        assertThat(call("GET", "/api/operator/accounts/nobody-here", OPERATOR, null).status).isEqualTo(404);
+        assertThat(read.body()).doesNotContain("s3cr3t-db-pass").doesNotContain("\"password\"");
+        assertThat(call("GET", "/api/operator/accounts/nobody-here", OPERATOR, null).status()).isEqualTo(404);
     }
 
     @Test
@@ -158,7 +158,7 @@ class ConsoleApiIT {
     @Test
     void anOversizedBodyIsRefused() throws Exception {
         String huge = "{\"displayName\":\"" + "x".repeat(100_000) + "\"}";
-        assertThat(call("PUT", "/api/operator/accounts/acct-huge", OPERATOR, huge).status).isEqualTo(413);
+        assertThat(call("PUT", "/api/operator/accounts/acct-huge", OPERATOR, huge).status()).isEqualTo(413);
     }
 
     // ---- connections ----
@@ -168,18 +168,18 @@ class ConsoleApiIT {
         String account = registerAccount();
         String token = superadmin(account);
         Response created = call("POST", "/api/accounts/" + account + "/connections", token, connectionJson(true));
-        assertThat(created.status).isEqualTo(201);
+        assertThat(created.status()).isEqualTo(201);
         String id = created.json().get("connectionId").asText();
-        assertThat(created.headers.firstValue("Location")).contains("/api/accounts/" + account + "/connections/" + id);
-        assertThat(created.body).doesNotContain(Azurite.ACCOUNT_KEY);
+        assertThat(created.headers().firstValue("Location")).contains("/api/accounts/" + account + "/connections/" + id);
+        assertThat(created.body()).doesNotContain(Azurite.ACCOUNT_KEY);
         assertThat(created.json().get("accessKeyHint").asText()).isEqualTo("••••" + Azurite.ACCOUNT_KEY.substring(84));
 
         Response list = call("GET", "/api/accounts/" + account + "/connections", token, null);
         assertThat(list.json()).hasSize(1);
-        assertThat(list.body).doesNotContain(Azurite.ACCOUNT_KEY);
+        assertThat(list.body()).doesNotContain(Azurite.ACCOUNT_KEY);
 
         Response test = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
-        assertThat(test.status).isEqualTo(200);
+        assertThat(test.status()).isEqualTo(200);
         assertThat(test.json().get("ok").asBoolean()).isTrue();
 
         // Another container is another target: the stored key does not follow it unless it is given again.
@@ -188,7 +188,7 @@ class ConsoleApiIT {
                         .replace(container, "no-such-container"), "accessKey", token);
         Response updated = call("PUT", "/api/accounts/" + account + "/connections/" + id, token,
                 connectionJson(false).replace(container, "no-such-container"));
-        assertThat(updated.status).isEqualTo(200);
+        assertThat(updated.status()).isEqualTo(200);
         assertThat(updated.json().get("enabledForAutomaticBackup").asBoolean()).isFalse();
         Response failing = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
         assertThat(failing.json().get("ok").asBoolean()).isFalse();
@@ -196,9 +196,9 @@ class ConsoleApiIT {
                 .isEqualTo("The storage account did not accept the request. Check the storage account name, the"
                         + " container, the access key or SAS token, and the endpoint.");
 
-        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(204);
-        assertThat(call("GET", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(404);
-        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status).isEqualTo(404);
+        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/api/accounts/" + account + "/connections/" + id, token, null).status()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + id, token, null).status()).isEqualTo(404);
     }
 
     /** Before: editing a connection on the page (which does not send the tier) silently cleared its access tier. */
@@ -210,7 +210,7 @@ class ConsoleApiIT {
                 connectionJson(true).replace("\"enabledForAutomaticBackup\"", "\"accessTier\":\"COOL\",\"enabledForAutomaticBackup\""));
         assertThat(created.json().get("accessTier").asText()).isEqualTo("COOL");
         String path = "/api/accounts/" + account + "/connections/" + created.json().get("connectionId").asText();
-        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", path, token, null).status == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", path, token, null).status() == 200);
 
         Response edited = call("PUT", path, token, connectionJson(false).replace("\"Main\"", "\"Renamed\""));
         assertThat(edited.json().get("accessTier").asText()).isEqualTo("COOL");
@@ -234,13 +234,13 @@ class ConsoleApiIT {
 
         Response created = call("POST", "/api/accounts/" + account + "/connections", token, body);
 
-        assertThat(created.status).isEqualTo(201);
+        assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().get("credentialType").asText()).isEqualTo("SAS_TOKEN");
         assertThat(created.json().get("sasTokenExpiresAt").isNull()).isFalse();
-        assertThat(created.body).doesNotContain(sas).doesNotContain(sas.substring(sas.indexOf("sig=")));
+        assertThat(created.body()).doesNotContain(sas).doesNotContain(sas.substring(sas.indexOf("sig=")));
         String id = created.json().get("connectionId").asText();
         Response test = call("POST", "/api/accounts/" + account + "/connections/" + id + "/test", token, null);
-        assertThat(test.json().get("ok").asBoolean()).as(test.body).isTrue();
+        assertThat(test.json().get("ok").asBoolean()).as(test.body()).isTrue();
         assertBadRequest("/api/accounts/" + account + "/connections", "POST",
                 connectionJson(true).replace("\"enabledForAutomaticBackup\"", "\"sasToken\":\"" + sas + "\",\"enabledForAutomaticBackup\""),
                 "sasToken", token);
@@ -269,7 +269,7 @@ class ConsoleApiIT {
         String token = superadmin(account);
         String settings = "/api/accounts/" + account + "/backup-settings";
         Response initial = call("GET", settings, token, null);
-        assertThat(initial.status).isEqualTo(200);
+        assertThat(initial.status()).isEqualTo(200);
         assertThat(initial.json().get("state").asText()).isEqualTo("MANUAL_ONLY");
         assertThat(initial.json().get("lastBackupAt").isNull()).as("Never").isTrue();
 
@@ -289,16 +289,16 @@ class ConsoleApiIT {
         Response saved = call("PUT", settings, token, "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\""
                 + enabled + "\",\"notifyEmails\":[\"it@tenant.example\"],\"encryptionRecipients\":"
                 + "[\"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\"],\"retention\":{\"keepLast\":10}}");
-        assertThat(saved.status).isEqualTo(200);
+        assertThat(saved.status()).isEqualTo(200);
         assertThat(saved.json().get("backupType").asText()).isEqualTo("EVERY_7_DAYS");
         assertThat(saved.json().get("destinationConnectionId").asText()).isEqualTo(enabled);
         assertThat(saved.json().get("state").asText()).isEqualTo("AWAITING_FIRST_MANUAL_BACKUP");
         assertThat(saved.json().get("retention").get("keepLast").asInt()).isEqualTo(10);
 
         Response conflict = call("DELETE", "/api/accounts/" + account + "/connections/" + enabled, token, null);
-        assertThat(conflict.status).isEqualTo(409);
+        assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.json().get("error").asText()).isEqualTo("conflict");
-        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + disabled, token, null).status).isEqualTo(204);
+        assertThat(call("DELETE", "/api/accounts/" + account + "/connections/" + disabled, token, null).status()).isEqualTo(204);
     }
 
     @Test
@@ -310,10 +310,10 @@ class ConsoleApiIT {
         String connection = createConnection(account, true);
 
         Response accepted = call("POST", backups, token, null);
-        assertThat(accepted.status).isEqualTo(202);
+        assertThat(accepted.status()).isEqualTo(202);
         String backupId = accepted.json().get("backupId").asText();
         Response again = call("POST", backups, token, "{\"connectionId\":\"" + connection + "\"}");
-        assertThat(again.status).isEqualTo(409);
+        assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("message").asText()).contains(backupId);
 
         var requests = KafkaProbe.records(topics.requests()).stream()
@@ -325,10 +325,10 @@ class ConsoleApiIT {
         Response history = call("GET", backups, token, null);
         assertThat(history.json().get(0).get("backupId").asText()).isEqualTo(backupId);
         assertThat(history.json().get(0).get("state").asText()).isIn("REQUESTED", "RUNNING");
-        assertThat(call("GET", backups + "/" + backupId, token, null).status).isEqualTo(200);
-        assertThat(call("GET", backups + "/unknown-backup", token, null).status).isEqualTo(404);
+        assertThat(call("GET", backups + "/" + backupId, token, null).status()).isEqualTo(200);
+        assertThat(call("GET", backups + "/unknown-backup", token, null).status()).isEqualTo(404);
 
-        // The scheduler records the outcome on backup.status; the console reads it from there.
+        // The scheduler records the outcome on backup.status(); the console reads it from there.
         Instant ended = Instant.parse("2026-11-26T10:00:00Z");
         BackupStatus done = new BackupStatus(account, ended, backupId,
                 new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, ended, 4242L, "x/y.dump.zst", null, null),
@@ -341,28 +341,28 @@ class ConsoleApiIT {
         assertThat(one.get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(one.get("sizeBytes").asLong()).isEqualTo(4242L);
         assertThat(one.get("blobName").asText()).isEqualTo("x/y.dump.zst");
-        assertThat(call("POST", backups, token, null).status).as("nothing runs any more").isEqualTo(202);
+        assertThat(call("POST", backups, token, null).status()).as("nothing runs any more").isEqualTo(202);
     }
 
     @Test
     void anUnregisteredAccountIsNotFound() throws Exception {
         String token = superadmin("acct-unknown");
-        assertThat(call("GET", "/api/accounts/acct-unknown/backup-settings", token, null).status).isEqualTo(404);
-        assertThat(call("POST", "/api/accounts/acct-unknown/backups", token, null).status).isEqualTo(404);
+        assertThat(call("GET", "/api/accounts/acct-unknown/backup-settings", token, null).status()).isEqualTo(404);
+        assertThat(call("POST", "/api/accounts/acct-unknown/backups", token, null).status()).isEqualTo(404);
         Response noRoute = call("GET", "/api/nothing-here", token, null);
-        assertThat(noRoute.status).isEqualTo(404);
+        assertThat(noRoute.status()).isEqualTo(404);
     }
 
     @Test
     void healthAndMetricsAnswer() throws Exception {
-        assertThat(call("GET", "/health/live", null, null).status).isEqualTo(200);
+        assertThat(call("GET", "/health/live", null, null).status()).isEqualTo(200);
         assertThat(call("GET", "/health/ready", null, null).json().get("status").asText()).isEqualTo("UP");
         call("GET", "/api/accounts/acme/backup-settings", null, null);
-        assertThat(call("GET", "/metrics", null, null).status).as("no token").isEqualTo(401);
-        assertThat(call("GET", "/metrics", superadmin("acme"), null).status).as("a tenant").isEqualTo(403);
+        assertThat(call("GET", "/metrics", null, null).status()).as("no token").isEqualTo(401);
+        assertThat(call("GET", "/metrics", superadmin("acme"), null).status()).as("a tenant").isEqualTo(403);
         Response metrics = call("GET", "/metrics", OPERATOR, null);
-        assertThat(metrics.status).isEqualTo(200);
-        assertThat(metrics.body).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
     }
 
     // ---- downloads ----
@@ -380,7 +380,7 @@ class ConsoleApiIT {
         String path = "/api/accounts/" + account + "/backups/" + backupId + "/download";
 
         Response link = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null),
-                r -> r.status == 200);
+                r -> r.status() == 200);
 
         String url = link.json().get("url").asText();
         assertThat(Instant.parse(link.json().get("expiresAt").asText()))
@@ -395,11 +395,11 @@ class ConsoleApiIT {
         assertThat(overwrite.statusCode()).as("the link only reads").isEqualTo(403);
         assertThat(url).doesNotContain(Azurite.ACCOUNT_KEY);
 
-        assertThat(call("POST", path, superadmin(registerAccount()), null).status).as("another account's superadmin")
+        assertThat(call("POST", path, superadmin(registerAccount()), null).status()).as("another account's superadmin")
                 .isEqualTo(403);
-        assertThat(call("POST", path, OPERATOR, null).status).as("an operator").isEqualTo(403);
+        assertThat(call("POST", path, OPERATOR, null).status()).as("an operator").isEqualTo(403);
         assertThat(call("POST", "/api/accounts/" + account + "/backups/" + UUID.randomUUID() + "/download",
-                superadmin(account), null).status).as("a backup that is not there").isEqualTo(404);
+                superadmin(account), null).status()).as("a backup that is not there").isEqualTo(404);
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && !json.contains("sig=")));
@@ -424,7 +424,7 @@ class ConsoleApiIT {
         String reading = createSasConnection(account, readOnly);
         recordCompleted(account, backupId, blobName, reading);
         Response link = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null),
-                r -> r.status == 200);
+                r -> r.status() == 200);
         HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(link.json().get("url").asText()))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(download.body()).isEqualTo("archive " + backupId);
@@ -432,14 +432,14 @@ class ConsoleApiIT {
         String writing = createSasConnection(account, readWrite);
         recordCompleted(account, backupId, blobName, writing);
         Response refused = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null),
-                r -> r.status == 409);
-        assertThat(refused.body).contains("allows more than reading").doesNotContain("sig=");
+                r -> r.status() == 409);
+        assertThat(refused.body()).contains("allows more than reading").doesNotContain("sig=");
     }
 
     private static String createSasConnection(String account, String sas) throws Exception {
         String body = connectionJson(false).replace("\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\"", "\"sasToken\":\"" + sas + "\"");
         Response created = call("POST", "/api/accounts/" + account + "/connections", superadmin(account), body);
-        assertThat(created.status).as(created.body).isEqualTo(201);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("connectionId").asText();
     }
 
@@ -455,13 +455,13 @@ class ConsoleApiIT {
 
     private static String registerAccount() throws Exception {
         String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("pw")).status).isEqualTo(201);
+        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("pw")).status()).isEqualTo(201);
         return account;
     }
 
     private static String createConnection(String account, boolean enabled) throws Exception {
         Response created = call("POST", "/api/accounts/" + account + "/connections", superadmin(account), connectionJson(enabled));
-        assertThat(created.status).isEqualTo(201);
+        assertThat(created.status()).isEqualTo(201);
         String id = created.json().get("connectionId").asText();
         // Another reader (the scheduler) sees it through the topic, as the console does.
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.connections()).stream()
@@ -471,13 +471,6 @@ class ConsoleApiIT {
 
     private static String superadmin(String account) {
         return MINTER.mint("admin-" + account, "admin@" + account + ".example", account, Role.SUPERADMIN, Duration.ofHours(1));
-    }
-
-    private static String accountJson(String password) {
-        return "{\"displayName\":\"Tenant Ltd\",\"locale\":\"pt\",\"timeZone\":\"Europe/Lisbon\","
-                + "\"superadminEmails\":[\"ana@tenant.example\"],\"source\":{\"engine\":\"POSTGRESQL\","
-                + "\"host\":\"db.tenant.internal\",\"port\":5432,\"database\":\"app\",\"username\":\"backup\""
-                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}}";
     }
 
     private static String connectionJson(boolean enabled) {
@@ -492,27 +485,13 @@ class ConsoleApiIT {
 
     private static void assertBadRequest(String path, String method, String body, String field, String token) throws Exception {
         Response response = call(method, path, token, body);
-        assertThat(response.status).as(method + " " + path + " " + body + " -> " + response.body).isEqualTo(400);
+        assertThat(response.status()).as(method + " " + path + " " + body + " -> " + response.body()).isEqualTo(400);
         assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
         assertThat(response.json().get("field").asText()).isEqualTo(field);
         assertThat(response.json().get("message").asText()).startsWith(field + " ");
     }
 
     private static Response call(String method, String path, String token, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body(), response.headers());
-    }
-
-    private record Response(int status, String body, java.net.http.HttpHeaders headers) {
-
-        JsonNode json() throws IOException {
-            return Json.mapper().readTree(body);
-        }
+        return ConsoleCalls.call(console.port(), method, path, token, body);
     }
 }

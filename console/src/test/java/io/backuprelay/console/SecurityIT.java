@@ -1,11 +1,11 @@
 package io.backuprelay.console;
 
+import static io.backuprelay.console.ConsoleCalls.accountJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
@@ -14,6 +14,7 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.secret.SecretSealer;
@@ -29,10 +30,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +50,6 @@ import org.junit.jupiter.api.Test;
 class SecurityIT {
 
     private static final String SECRET = "security-test-secret-" + UUID.randomUUID();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final TokenMinter MINTER = new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), null);
     private static final String OPERATOR = MINTER.mint("ops-1", "ops@platform.example", null, Role.OPERATOR, Duration.ofHours(1));
     private static final SecretSealer SEALER = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
@@ -61,7 +57,6 @@ class SecurityIT {
     private static ConsoleServer console;
     private static Topics topics;
     private static String container;
-    private static String base;
     /** A listener on loopback that counts every connection made to it: none may be. */
     private static ServerSocket trap;
     private static final AtomicInteger trapped = new AtomicInteger();
@@ -74,7 +69,6 @@ class SecurityIT {
         Limits limits = new Limits(3, 2, 2, 2, 2, Clock.systemUTC());
         console = new ConsoleServer(new ConsoleData(kafka).start(),
                 new ConsoleConfig("127.0.0.1", 0, SECRET, null, null, limits), SEALER, Clock.systemUTC());
-        base = "http://127.0.0.1:" + console.port();
         container = "security-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
         trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -110,7 +104,7 @@ class SecurityIT {
                 "http://acme.blob.core.windows.net", "https://user:pw@acme.blob.core.windows.net")) {
             Response response = call("POST", "/api/accounts/" + account + "/connections", superadmin(account),
                     connectionJson(Azurite.ACCOUNT_KEY).replace(Azurite.blobEndpoint(), endpoint));
-            assertThat(response.status).as(endpoint).isEqualTo(400);
+            assertThat(response.status()).as(endpoint).isEqualTo(400);
             assertThat(response.json().get("field").asText()).as(endpoint).isEqualTo("endpoint");
         }
         assertThat(trapped.get()).as("connections made to the loopback listener").isZero();
@@ -129,7 +123,7 @@ class SecurityIT {
         KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
 
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
-                + "/connections/c-aimed/test", superadmin(account), null), r -> r.status == 200);
+                + "/connections/c-aimed/test", superadmin(account), null), r -> r.status() == 200);
 
         assertThat(test.json().get("ok").asBoolean()).isFalse();
         assertThat(test.json().get("reason").asText()).startsWith("The storage account did not accept the request.")
@@ -147,14 +141,14 @@ class SecurityIT {
         String id = createConnection(account);
         String path = "/api/accounts/" + account + "/connections/" + id + "/test";
         assertThat(call("POST", path, superadmin(account), null).json().get("ok").asBoolean()).isTrue();
-        assertThat(call("POST", path, superadmin(account), null).status).isEqualTo(200);
+        assertThat(call("POST", path, superadmin(account), null).status()).isEqualTo(200);
 
         Response third = call("POST", path, superadmin(account), null);
 
-        assertThat(third.status).isEqualTo(429);
-        assertThat(Long.parseLong(third.headers.firstValue("Retry-After").orElseThrow())).isBetween(1L, 61L);
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(Long.parseLong(third.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 61L);
         assertThat(call("POST", "/api/accounts/" + registerAccount() + "/connections/" + id + "/test",
-                OPERATOR, null).status).as("another account is not held up, nor helped").isEqualTo(403);
+                OPERATOR, null).status()).as("another account is not held up, nor helped").isEqualTo(403);
     }
 
     // ---- tokens ----
@@ -177,9 +171,9 @@ class SecurityIT {
         String expired = MINTER.mint("x", null, account, Role.SUPERADMIN, Duration.ofMinutes(-5));
         String week = MINTER.mint("x", null, account, Role.SUPERADMIN, Duration.ofDays(7));
         for (String token : List.of(none, otherSecret, expired, week)) {
-            assertThat(call("GET", path, token, null).status).isEqualTo(401);
+            assertThat(call("GET", path, token, null).status()).isEqualTo(401);
         }
-        assertThat(call("GET", path, superadmin(account), null).status).isEqualTo(200);
+        assertThat(call("GET", path, superadmin(account), null).status()).isEqualTo(200);
     }
 
     // ---- sealed secrets ----
@@ -203,8 +197,8 @@ class SecurityIT {
         assertThatThrownBy(() -> BlobCredential.of(copied, SEALER))
                 .isInstanceOf(io.backuprelay.common.secret.SecretUnavailableException.class);
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + attacker
-                + "/connections/c-copied/test", superadmin(attacker), null), r -> r.status != 404);
-        assertThat(test.status).isEqualTo(200);
+                + "/connections/c-copied/test", superadmin(attacker), null), r -> r.status() != 404);
+        assertThat(test.status()).isEqualTo(200);
         assertThat(test.json().get("ok").asBoolean()).as("the copied key is of no use to the console either").isFalse();
         assertThat(BlobCredential.of(sealedForVictim, SEALER).accountKey()).isEqualTo(Azurite.ACCOUNT_KEY);
     }
@@ -219,20 +213,20 @@ class SecurityIT {
         String path = "/api/accounts/" + account + "/connections/" + id;
         String elsewhere = connectionJson(null).replace(Azurite.blobEndpoint(), Azurite.plantedEndpoint());
         Response moved = call("PUT", path, superadmin(account), elsewhere);
-        assertThat(moved.status).isEqualTo(400);
+        assertThat(moved.status()).isEqualTo(400);
         assertThat(moved.json().get("field").asText()).isEqualTo("accessKey");
         assertThat(call("PUT", path, superadmin(account), connectionJson(null).replace("devstoreaccount1", "otheraccount"))
                 .json().get("field").asText()).isEqualTo("accessKey");
         assertThat(call("PUT", path, superadmin(account), connectionJson(null).replace("\"Main\"", "\"Renamed\""))
-                .status).as("the same target keeps its key").isEqualTo(200);
+                .status()).as("the same target keeps its key").isEqualTo(200);
 
         String operatorPath = "/api/operator/accounts/" + account;
         Response rehomed = call("PUT", operatorPath, OPERATOR, accountJson(null).replace("db.tenant.internal", "db.attacker.example"));
-        assertThat(rehomed.status).isEqualTo(400);
+        assertThat(rehomed.status()).isEqualTo(400);
         assertThat(rehomed.json().get("field").asText()).isEqualTo("source.password");
-        assertThat(call("PUT", operatorPath, OPERATOR, accountJson(null).replace("\"backup\"", "\"postgres\"")).status)
+        assertThat(call("PUT", operatorPath, OPERATOR, accountJson(null).replace("\"backup\"", "\"postgres\"")).status())
                 .as("another user").isEqualTo(400);
-        assertThat(call("PUT", operatorPath, OPERATOR, accountJson(null).replace("Tenant Ltd", "Tenant SA")).status)
+        assertThat(call("PUT", operatorPath, OPERATOR, accountJson(null).replace("Tenant Ltd", "Tenant SA")).status())
                 .as("the same database keeps its password").isEqualTo(200);
     }
 
@@ -291,9 +285,9 @@ class SecurityIT {
         String account = registerAccount();
         String path = "/api/accounts/" + account + "/backup-settings";
         String nested = "{\"backupType\":\"MANUAL\",\"retention\":" + "[".repeat(40) + "]".repeat(40) + "}";
-        assertThat(call("PUT", path, superadmin(account), nested).status).isEqualTo(400);
+        assertThat(call("PUT", path, superadmin(account), nested).status()).isEqualTo(400);
         String huge = "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"" + "a".repeat(40_000) + "@x.example\"]}";
-        assertThat(call("PUT", path, superadmin(account), huge).status).isEqualTo(400);
+        assertThat(call("PUT", path, superadmin(account), huge).status()).isEqualTo(400);
         assertThat(call("PUT", path, superadmin(account), "{\"backupType\":\"MANUAL\",\"admin\":true}").json()
                 .get("field").asText()).isEqualTo("admin");
         assertThat(call("PUT", path, superadmin(account), "{\"backupType\":7}").json().get("field").asText())
@@ -310,7 +304,7 @@ class SecurityIT {
                 "../../etc/passwd", "app' OR '1'='1", "app;DROP", "a b")) {
             Response database = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("\"app\"", Json.mapper()
                     .writeValueAsString(hostile)));
-            assertThat(database.status).as(hostile).isEqualTo(400);
+            assertThat(database.status()).as(hostile).isEqualTo(400);
             assertThat(database.json().get("field").asText()).isEqualTo("source.database");
             Response user = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("\"backup\"", Json.mapper()
                     .writeValueAsString(hostile)));
@@ -319,10 +313,10 @@ class SecurityIT {
         // The account's name goes into every email's Subject header: a line break would add headers (Bcc:…).
         Response header = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("Tenant Ltd",
                 "Tenant\\r\\nBcc: victim@example.com"));
-        assertThat(header.status).isEqualTo(400);
+        assertThat(header.status()).isEqualTo(400);
         assertThat(header.json().get("field").asText()).isEqualTo("displayName");
         for (String id : List.of("..%2F..%2Fetc", "a%0D%0Ab", "%2E%2E")) {
-            assertThat(call("PUT", "/api/operator/accounts/" + id, OPERATOR, accountJson("pw")).status).as(id)
+            assertThat(call("PUT", "/api/operator/accounts/" + id, OPERATOR, accountJson("pw")).status()).as(id)
                     .isIn(400, 404);
         }
     }
@@ -348,10 +342,10 @@ class SecurityIT {
                 {"GET", "/api/accounts/" + mine + "/backups/" + theirBackup},
                 {"POST", "/api/accounts/" + mine + "/backups/" + theirBackup + "/download"}}) {
             Response response = call(request[0], request[1], token, request[0].equals("PUT") ? connectionJson(null) : null);
-            assertThat(response.status).as(String.join(" ", request)).isEqualTo(404);
+            assertThat(response.status()).as(String.join(" ", request)).isEqualTo(404);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + theirs + "/backups/"
-                + theirBackup + "/download", superadmin(theirs), null).status == 200); // it is there, for its owner
+                + theirBackup + "/download", superadmin(theirs), null).status() == 200); // it is there, for its owner
     }
 
     // ---- limits ----
@@ -365,7 +359,7 @@ class SecurityIT {
         }
         Response fourth = call("POST", "/api/accounts/" + account + "/connections", superadmin(account),
                 connectionJson(Azurite.ACCOUNT_KEY));
-        assertThat(fourth.status).isEqualTo(400);
+        assertThat(fourth.status()).isEqualTo(400);
         assertThat(fourth.json().get("field").asText()).isEqualTo("connections");
 
         String settings = "/api/accounts/" + account + "/backup-settings";
@@ -378,12 +372,12 @@ class SecurityIT {
         String body = "{\"connectionId\":\"" + connectionId + "\"}";
         for (int i = 0; i < 2; i++) {
             Response accepted = call("POST", backups, superadmin(account), body);
-            assertThat(accepted.status).isEqualTo(202);
+            assertThat(accepted.status()).isEqualTo(202);
             finish(account, accepted.json().get("backupId").asText());
         }
         Response third = call("POST", backups, superadmin(account), body);
-        assertThat(third.status).isEqualTo(429);
-        assertThat(third.headers.firstValue("Retry-After")).isPresent();
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
     }
 
     // ---- the page ----
@@ -393,17 +387,17 @@ class SecurityIT {
     void everyAnswerCarriesSecurityHeadersAndMetricsAreForOperators() throws Exception {
         for (String path : List.of("/", "/app.js", "/api/accounts/x/backups")) {
             Response response = call("GET", path, null, null);
-            assertThat(response.headers.firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp ->
+            assertThat(response.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp ->
                     assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'")
                             .doesNotContain("unsafe-inline"));
-            assertThat(response.headers.firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
-            assertThat(response.headers.firstValue("Referrer-Policy")).as(path).contains("no-referrer");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
+            assertThat(response.headers().firstValue("Referrer-Policy")).as(path).contains("no-referrer");
         }
-        assertThat(call("GET", "/", null, null).body).doesNotContain("<script>").doesNotContain(" onclick=")
+        assertThat(call("GET", "/", null, null).body()).doesNotContain("<script>").doesNotContain(" onclick=")
                 .doesNotContain(" style=\"");
-        assertThat(call("GET", "/metrics", null, null).status).isEqualTo(401);
-        assertThat(call("GET", "/metrics", superadmin("acme"), null).status).isEqualTo(403);
-        assertThat(call("GET", "/metrics", OPERATOR, null).status).isEqualTo(200);
+        assertThat(call("GET", "/metrics", null, null).status()).isEqualTo(401);
+        assertThat(call("GET", "/metrics", superadmin("acme"), null).status()).isEqualTo(403);
+        assertThat(call("GET", "/metrics", OPERATOR, null).status()).isEqualTo(200);
     }
 
     // ---- helpers ----
@@ -419,29 +413,22 @@ class SecurityIT {
 
     private static String registerAccount() throws Exception {
         String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("pw")).status).isEqualTo(201);
+        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson("pw")).status()).isEqualTo(201);
         return account;
     }
 
     private static String createConnection(String account) throws Exception {
         Response created = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
-                + "/connections", superadmin(account), connectionJson(Azurite.ACCOUNT_KEY)), r -> r.status != 404);
-        assertThat(created.status).as(created.body).isEqualTo(201);
+                + "/connections", superadmin(account), connectionJson(Azurite.ACCOUNT_KEY)), r -> r.status() != 404);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("connectionId").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/api/accounts/" + account + "/connections/" + id,
-                superadmin(account), null).status == 200);
+                superadmin(account), null).status() == 200);
         return id;
     }
 
     private static String superadmin(String account) {
         return MINTER.mint("admin-" + account, "admin@" + account + ".example", account, Role.SUPERADMIN, Duration.ofHours(1));
-    }
-
-    private static String accountJson(String password) {
-        return "{\"displayName\":\"Tenant Ltd\",\"locale\":\"pt\",\"timeZone\":\"Europe/Lisbon\","
-                + "\"superadminEmails\":[\"ana@tenant.example\"],\"source\":{\"engine\":\"POSTGRESQL\","
-                + "\"host\":\"db.tenant.internal\",\"port\":5432,\"database\":\"app\",\"username\":\"backup\""
-                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}}";
     }
 
     private static String connectionJson(String key) {
@@ -452,20 +439,6 @@ class SecurityIT {
     }
 
     private static Response call(String method, String path, String token, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body(), response.headers());
-    }
-
-    private record Response(int status, String body, java.net.http.HttpHeaders headers) {
-
-        JsonNode json() throws IOException {
-            return Json.mapper().readTree(body);
-        }
+        return ConsoleCalls.call(console.port(), method, path, token, body);
     }
 }
