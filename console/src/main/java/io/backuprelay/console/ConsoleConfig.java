@@ -14,10 +14,24 @@ import java.nio.charset.StandardCharsets;
  * @param jwtAudience the audience tokens must name: required with a JWKS
  * @param jwtMaxLifetime the longest validity a token may have ({@code exp} after {@code iat})
  * @param limits     what one account may ask of the console
+ * @param platformName the platform's name as the page says it ("…backups of your data in {name}."),
+ *                   from {@code BACKUPRELAY_PLATFORM_NAME}
  */
 public record ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer,
                             String jwtAudience, java.time.Duration jwtMaxLifetime,
-                            io.backuprelay.console.api.Limits limits) {
+                            io.backuprelay.console.api.Limits limits, String platformName) {
+
+    /** The platform's name when {@code BACKUPRELAY_PLATFORM_NAME} is not set. */
+    public static final String DEFAULT_PLATFORM_NAME = "your platform";
+
+    public ConsoleConfig {
+        platformName = platformName == null || platformName.isBlank() ? DEFAULT_PLATFORM_NAME : platformName.strip();
+    }
+
+    public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer, String jwtAudience,
+                         java.time.Duration jwtMaxLifetime, io.backuprelay.console.api.Limits limits) {
+        this(host, port, jwtSecret, jwksUrl, jwtIssuer, jwtAudience, jwtMaxLifetime, limits, null);
+    }
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
         this(host, port, jwtSecret, jwksUrl, jwtIssuer, io.backuprelay.console.api.Limits.defaults());
@@ -34,7 +48,8 @@ public record ConsoleConfig(String host, int port, String jwtSecret, String jwks
                 config.string("CONSOLE_JWKS_URL", null), config.string("CONSOLE_JWT_ISSUER", null),
                 config.string("CONSOLE_JWT_AUDIENCE", null),
                 config.duration("CONSOLE_JWT_MAX_LIFETIME", TokenVerifier.DEFAULT_MAX_LIFETIME),
-                io.backuprelay.console.api.Limits.from(config));
+                io.backuprelay.console.api.Limits.from(config),
+                config.string("BACKUPRELAY_PLATFORM_NAME", DEFAULT_PLATFORM_NAME));
         console.verifier(); // fail fast, naming the variable
         return console;
     }

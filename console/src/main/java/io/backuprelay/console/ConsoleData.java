@@ -21,7 +21,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What the console reads and writes: the compacted topics of accounts, settings, connections and
- * status (kept in memory, read-your-writes), and a producer that waits for each write to be acknowledged.
+ * status, kept in memory, and a producer that waits for each write to be acknowledged.
+ *
+ * <p>Reads answer from memory, without a broker round trip. A writer still reads its own writes:
+ * each write answers with its {@link ViewPosition}, and a read that presents it first waits until
+ * the views have read that far ({@link #readAfter}). A write that decides from what it reads
+ * (is a backup running? does the connection exist?) first catches up with the broker ({@link #catchUp}).
  */
 public final class ConsoleData implements Closeable {
 
@@ -62,35 +67,86 @@ public final class ConsoleData implements Closeable {
         return topics;
     }
 
+    /** The account; a miss first catches up with the broker, as an account registered a moment ago is no miss. */
     public Optional<Account> account(String accountId) {
-        return accounts.get(accountId);
+        Optional<Account> known = accounts.current(accountId);
+        return known.isPresent() ? known : accounts.get(accountId);
     }
 
     public Optional<BackupSettings> settings(String accountId) {
-        return settings.get(accountId);
+        return settings.current(accountId);
     }
 
     public Optional<BackupStatus> status(String accountId) {
-        return statuses.get(accountId);
+        return statuses.current(accountId);
     }
 
+    /** The connection; a miss first catches up with the broker, as one added a moment ago is no miss. */
     public Optional<Connection> connection(String accountId, String connectionId) {
-        return connections.get(Connection.key(accountId, connectionId));
+        Optional<Connection> known = connections.current(Connection.key(accountId, connectionId));
+        return known.isPresent() ? known : connections.get(Connection.key(accountId, connectionId));
+    }
+
+    /** Waits until every view has read what was written to its topic before this call (for writes). */
+    public void catchUp() {
+        accounts.sync();
+        settings.sync();
+        connections.sync();
+        statuses.sync();
+    }
+
+    /**
+     * Waits until the views have read as far as the reader has seen ({@code null}: not at all).
+     *
+     * @throws io.backuprelay.common.kafka.ViewUnavailableException when they have not within {@code timeout}
+     */
+    public void readAfter(ViewPosition seen, java.time.Duration timeout) {
+        if (seen == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (var entry : seen.offsets().entrySet()) {
+            CompactedTopicView<?> view = switch (entry.getKey().view()) {
+                case ACCOUNTS -> accounts;
+                case SETTINGS -> settings;
+                case CONNECTIONS -> connections;
+            };
+            java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!view.awaitPosition(entry.getKey().partition(), entry.getValue(), left)) {
+                throw new io.backuprelay.common.kafka.ViewUnavailableException("The console has not yet read the"
+                        + " change made " + left.toMillis() + " ms ago to " + entry.getKey().view(), null);
+            }
+        }
     }
 
     public List<Connection> connections(String accountId) {
         String prefix = accountId + "/";
-        return connections.snapshot().entrySet().stream()
+        return connections.currentSnapshot().entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix))
                 .map(java.util.Map.Entry::getValue)
                 .sorted(Comparator.comparing(Connection::connectionId))
                 .toList();
     }
 
+    /** Writes to a view's topic (a null value deletes the key), waits until the cluster has it, and says where it is. */
+    public ViewPosition write(ViewPosition.View view, String key, Object value) {
+        String topic = switch (view) {
+            case ACCOUNTS -> topics.accounts();
+            case SETTINGS -> topics.settings();
+            case CONNECTIONS -> topics.connections();
+        };
+        var written = send(topic, key, value);
+        return ViewPosition.of(view, written.partition(), written.offset());
+    }
+
     /** Writes a record (a null value deletes the key) and waits until the cluster has it. */
     public void publish(String topic, String key, Object value) {
+        send(topic, key, value);
+    }
+
+    private org.apache.kafka.clients.producer.RecordMetadata send(String topic, String key, Object value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value == null ? null : Json.encode(value)))
+            return producer.send(new ProducerRecord<>(topic, key, value == null ? null : Json.encode(value)))
                     .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -54,7 +54,7 @@ public final class ConsoleServer implements Closeable {
         TokenVerifier verifier = config.verifier();
         PendingBackups pending = new PendingBackups();
         AccountsApi accounts = new AccountsApi(data, sealer);
-        SettingsApi settings = new SettingsApi(data, pending, config.limits());
+        SettingsApi settings = new SettingsApi(data, pending, config.limits(), config.platformName());
         ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits());
         BackupsApi backups = new BackupsApi(data, pending, sealer, clock, config.limits());
 
@@ -122,6 +122,12 @@ public final class ConsoleServer implements Closeable {
                 ctx.header("Connection", "close"); // the rest of the body is not read, not even to drain it
             }
             ctx.status(e.status()).json(e.body());
+        });
+        routes.exception(io.backuprelay.common.kafka.ViewUnavailableException.class, (e, ctx) -> {
+            log.warn("{} {}: {}", ctx.method(), route(ctx), e.getMessage());
+            ctx.status(503).header("Retry-After", "5").json(new ApiException.ErrorBody("unavailable", null,
+                    "The console cannot reach its data store right now; try again in a moment", "unavailable",
+                    java.util.List.of()));
         });
         routes.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
                 .json(new ApiException.ErrorBody("unauthorized", null, e.getMessage())));

@@ -8,6 +8,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.console.ConsoleCalls.Response;
@@ -307,6 +308,8 @@ class ConsoleApiIT {
         String token = superadmin(account);
         String backups = "/api/accounts/" + account + "/backups";
         assertBadRequest(backups, "POST", "", "connectionId", token);
+        assertThat(call("POST", backups, token, null).json().get("key").asText()).as("said on the page in its language")
+                .isEqualTo("noConnection");
         String connection = createConnection(account, true);
 
         Response accepted = call("POST", backups, token, null);
@@ -342,6 +345,55 @@ class ConsoleApiIT {
         assertThat(one.get("sizeBytes").asLong()).isEqualTo(4242L);
         assertThat(one.get("blobName").asText()).isEqualTo("x/y.dump.zst");
         assertThat(call("POST", backups, token, null).status()).as("nothing runs any more").isEqualTo(202);
+    }
+
+    @Test
+    void aManualBackupMayGoToAConnectionNotEnabledForAutomaticBackupAndNamesWhoAskedInTheirLanguage() throws Exception {
+        String account = registerAccount();
+        String backups = "/api/accounts/" + account + "/backups";
+        String enabled = createConnection(account, true);
+        String other = createConnection(account, false);
+        String token = MINTER.mint("u-ana", "ana@" + account + ".example", account, Role.SUPERADMIN, "es",
+                Duration.ofHours(1));
+
+        Response ask = call("POST", backups, token, null);
+        assertThat(ask.status()).as("two connections, no automatic destination: which one?").isEqualTo(400);
+        assertThat(ask.json().get("key").asText()).isEqualTo("chooseConnection");
+        assertThat(ask.json().get("field").asText()).isEqualTo("connectionId");
+
+        Response accepted = call("POST", backups, token, "{\"connectionId\":\"" + other + "\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        String backupId = accepted.json().get("backupId").asText();
+        BackupRequested request = KafkaProbe.records(topics.requests()).stream().filter(r -> account.equals(r.key()))
+                .map(r -> Json.decode(r.value(), BackupRequested.class)).filter(r -> r.backupId().equals(backupId))
+                .findFirst().orElseThrow();
+        assertThat(request.connectionId()).isEqualTo(other).isNotEqualTo(enabled);
+        assertThat(request.requester()).isEqualTo(new io.backuprelay.common.event.Requester(
+                "ana@" + account + ".example", "es"));
+    }
+
+    @Test
+    void aWriteAnswersWithItsPositionAndAReadPresentingItSeesTheWrite() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        String settings = "/api/accounts/" + account + "/backup-settings";
+        Response written = call("PUT", settings, token, "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"x@y.example\"]}");
+        assertThat(written.status()).isEqualTo(200);
+        String position = written.headers().firstValue(ViewPosition.HEADER).orElseThrow();
+        assertThat(position).matches("(accounts|settings|connections):\\d+:\\d+(,(accounts|settings|connections):\\d+:\\d+)*")
+                .contains("settings:");
+
+        Response read = ConsoleCalls.call(console.port(), "GET", settings, token, null, position);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.json().get("notifyEmails").get(0).asText()).isEqualTo("x@y.example");
+
+        Response malformed = ConsoleCalls.call(console.port(), "GET", settings, token, null, "settings:zero");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("field").asText()).isEqualTo(ViewPosition.HEADER);
+
+        Response ahead = ConsoleCalls.call(console.port(), "GET", settings, token, null, "settings:0:999999999");
+        assertThat(ahead.status()).as("a position no write reached: the read waits, then says so").isEqualTo(503);
+        assertThat(ahead.headers().firstValue("Retry-After")).isPresent();
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 final class ConsoleCalls {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Like the page, the tests present the position of their last write, so they read what they wrote. */
+    private static final java.util.Map<Integer, String> POSITIONS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ConsoleCalls() {
     }
@@ -19,13 +21,23 @@ final class ConsoleCalls {
     /** {@code body} as JSON, {@code token} as the bearer token; either may be {@code null}. */
     static Response call(int port, String method, String path, String token, String body)
             throws IOException, InterruptedException {
+        return call(port, method, path, token, body, POSITIONS.get(port));
+    }
+
+    /** With the given position header ({@code null}: none) instead of the last one seen. */
+    static Response call(int port, String method, String path, String token, String body, String position)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        if (position != null) {
+            request.header(ViewPosition.HEADER, position);
+        }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        response.headers().firstValue(ViewPosition.HEADER).ifPresent(p -> POSITIONS.put(port, p));
         return new Response(response.statusCode(), response.body(), response.headers());
     }
 

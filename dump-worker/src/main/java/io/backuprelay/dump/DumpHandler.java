@@ -134,7 +134,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
                     dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format(),
                     dumped.archive().compression(), dumped.archive().encryption(), started, ended, request.attempt(),
-                    manifest, request.slotAt(), request.requestedBy(), request.redumps(), dumped.warnings());
+                    manifest, request.slotAt(), request.requestedBy(), request.redumps(), dumped.warnings(),
+                    request.requester());
             return JobResult.of(Output.json(topics.dumps(), request.accountId(), ready));
         } catch (DumpFailedException e) {
             return failed(request, e.getMessage());

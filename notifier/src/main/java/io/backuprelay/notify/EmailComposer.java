@@ -55,19 +55,39 @@ public final class EmailComposer {
     }
 
     public Email compose(BackupOutcome outcome, Account account, List<String> recipients, Extras extras) {
-        Style style = Style.of(account);
-        return switch (outcome) {
+        return compose(outcome, account, recipients, extras, null);
+    }
+
+    /**
+     * The email in another language than the account's ({@code language}, e.g. the requester's;
+     * {@code null}: the account's), with a Message-ID of its own.
+     */
+    public Email compose(BackupOutcome outcome, Account account, List<String> recipients, Extras extras,
+                         String language) {
+        Style style = Style.of(account, language);
+        Email email = switch (outcome) {
             case BackupCompleted completed -> completed(completed, account, recipients, extras, style.texts(),
                     style.dates(), style.zone());
             case BackupFailed failed -> failed(failed, account, recipients, extras, style.texts(), style.dates(), style.zone());
         };
+        return language == null ? email : new Email(email.to(), email.subject(), email.text(), email.html(),
+                requesterMessageId(outcome));
+    }
+
+    /** The account's language, or {@code language} if given, as one of the four the emails are written in. */
+    public static String languageOf(Account account, String language) {
+        return locale(language != null ? language : account.locale()).getLanguage();
     }
 
     /** The account's language and time zone, as texts and a date format. */
     private record Style(ResourceBundle texts, DateTimeFormatter dates, ZoneId zone) {
 
         static Style of(Account account) {
-            Locale locale = EmailComposer.locale(account);
+            return of(account, null);
+        }
+
+        static Style of(Account account, String language) {
+            Locale locale = EmailComposer.locale(language != null ? language : account.locale());
             ZoneId zone = EmailComposer.zone(account);
             return new Style(ResourceBundle.getBundle("notify/messages", locale),
                     DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.MEDIUM).withLocale(locale)
@@ -184,6 +204,11 @@ public final class EmailComposer {
                 + "@backuprelay>";
     }
 
+    /** The requester's own copy, in their language: its own Message-ID, so each copy is sent once. */
+    static String requesterMessageId(BackupOutcome outcome) {
+        return messageId(outcome).replace("@backuprelay>", ".requester@backuprelay>");
+    }
+
     static String messageId(BackupOutcome outcome) {
         return "<" + outcome.backupId() + "." + (outcome instanceof BackupCompleted ? "completed" : "failed")
                 + "@backuprelay>";
@@ -217,8 +242,8 @@ public final class EmailComposer {
         return dates.format(instant) + " (" + zone.getId() + ")";
     }
 
-    private static Locale locale(Account account) {
-        String language = account.locale() == null ? "en" : account.locale().replace('_', '-');
+    private static Locale locale(String tag) {
+        String language = tag == null ? "en" : tag.replace('_', '-');
         Locale locale = Locale.forLanguageTag(language);
         return List.of("en", "es", "fr", "pt").contains(locale.getLanguage()) ? locale : Locale.ENGLISH;
     }

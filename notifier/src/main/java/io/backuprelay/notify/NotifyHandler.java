@@ -16,6 +16,7 @@ import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
@@ -28,7 +29,7 @@ import io.backuprelay.notify.mail.MailSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -69,6 +70,19 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final MailSender sender;
     private final OpsPublisher ops;
     private final Clock clock;
+    /**
+     * The Message-IDs this process delivered lately. An outcome may need two emails (the requester's
+     * in their language); when the second fails, the retry does not send the first again.
+     */
+    private final java.util.Set<String> delivered = java.util.Collections.newSetFromMap(
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            }));
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
+            "[^@\\s<>,;\"]{1,64}@[^@\\s.<>,;\"]+(\\.[^@\\s.<>,;\"]+)+");
 
     public NotifyHandler(Topics topics, Lookups lookups, SecretSealer sealer, EmailComposer composer, MailSender sender,
                          OpsPublisher ops, Clock clock) {
@@ -143,28 +157,56 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             return JobResult.of();
         }
         Optional<Account> account = lookups.accounts().apply(outcome.accountId());
-        if (account.isEmpty() || account.get().superadminEmails().isEmpty()) {
+        Requester requester = outcome.requester() != null && EMAIL.matcher(outcome.requester().email()).matches()
+                ? outcome.requester() : null;
+        if (account.isEmpty() || account.get().superadminEmails().isEmpty() && requester == null) {
             log.warn("No one to tell about backup {}: account {} is {}", outcome.backupId(), outcome.accountId(),
                     account.isEmpty() ? "not registered" : "without super-administrator emails");
             return JobResult.of();
         }
         Optional<BackupSettings> settings = lookups.settings().apply(outcome.accountId());
-        List<String> recipients = recipients(account.get(), settings);
-        Email email = composer.compose(outcome, account.get(), recipients, extras(outcome, settings, context));
-        deliver(email, outcome.backupId(), outcome.accountId(), context);
+        List<String> recipients = new ArrayList<>(recipients(account.get(), settings));
+        EmailComposer.Extras extras = extras(outcome, settings, context);
+        // The person who pressed the button is mailed once: with the others when they read the
+        // account's language, else on their own in theirs.
+        Email own = null;
+        if (requester != null) {
+            recipients.removeIf(address -> address.equalsIgnoreCase(requester.email()));
+            String theirs = EmailComposer.languageOf(account.get(), requester.locale());
+            if (theirs.equals(EmailComposer.languageOf(account.get(), null))) {
+                recipients.add(requester.email());
+            } else {
+                own = composer.compose(outcome, account.get(), List.of(requester.email()), extras, theirs);
+            }
+        }
+        List<String> all = new ArrayList<>(recipients);
+        if (!recipients.isEmpty()) {
+            deliver(composer.compose(outcome, account.get(), recipients, extras), outcome.backupId(),
+                    outcome.accountId(), context);
+        }
+        if (own != null) {
+            deliver(own, outcome.backupId(), outcome.accountId(), context);
+            all.add(requester.email());
+        }
         var record = new SentNotification(outcome.backupId(), outcome.accountId(),
-                outcome.getClass().getSimpleName(), messageId, recipients, clock.instant());
+                outcome.getClass().getSimpleName(), messageId, all, clock.instant());
         return JobResult.of(Output.json(topics.notifications(), outcome.backupId(), record));
     }
 
+    /** The super-administrators and the extra recipients, each address once whatever its case. */
     private static List<String> recipients(Account account, Optional<BackupSettings> settings) {
-        LinkedHashSet<String> recipients = new LinkedHashSet<>(account.superadminEmails());
-        settings.ifPresent(s -> recipients.addAll(s.notifyEmails()));
-        return List.copyOf(recipients);
+        java.util.Map<String, String> byAddress = new java.util.LinkedHashMap<>();
+        account.superadminEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(java.util.Locale.ROOT), a));
+        settings.ifPresent(s -> s.notifyEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(java.util.Locale.ROOT), a)));
+        return List.copyOf(byAddress.values());
     }
 
     /** Sends, or throws for the runtime to retry; on the last attempt an ops event says the message goes to the DLQ. */
     private void deliver(Email email, String backupId, String accountId, JobContext context) throws Exception {
+        if (delivered.contains(email.messageId())) {
+            log.info("{} was already delivered by this notifier; not sending it again", email.messageId());
+            return;
+        }
         String where;
         try {
             where = sender.send(email);
@@ -175,6 +217,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             }
             throw e;
         }
+        delivered.add(email.messageId());
         log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(), backupId,
                 accountId, email.to().size(), where);
     }

@@ -22,6 +22,7 @@ import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
@@ -157,6 +158,44 @@ class NotifierMailIT {
     }
 
     @Test
+    void theRequesterGetsTheEmailOnceInTheirOwnLanguageAndTheSuperadminsInTheAccounts() throws Exception {
+        String account = register("en", "Tenant", BackupType.MANUAL);
+        String requester = "ana." + UUID.randomUUID().toString().substring(0, 8) + "@people.example";
+        BackupCompleted outcome = completed(account, "req.dump.zst", new Requester(requester, "es-ES"));
+        publish(outcome);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestSmtp.messagesTo(requester).size() == 1
+                && TestSmtp.messagesTo(account + "@tenant.example").size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> TestSmtp.messagesTo(requester).size() == 1);
+        MimeMessage theirs = TestSmtp.messagesTo(requester).getFirst();
+        assertThat(theirs.getSubject()).isEqualTo("Copia de seguridad completada — Tenant " + account);
+        assertThat(theirs.getAllRecipients()).extracting(Object::toString).containsExactly(requester);
+        assertThat(theirs.getMessageID()).isEqualTo("<" + outcome.backupId() + ".completed.requester@backuprelay>");
+        MimeMessage admins = TestSmtp.messagesTo(account + "@tenant.example").getFirst();
+        assertThat(admins.getSubject()).isEqualTo("Database backup completed — Tenant " + account);
+        assertThat(admins.getAllRecipients()).extracting(Object::toString).doesNotContain(requester);
+    }
+
+    @Test
+    void aRequesterWhoIsAlsoASuperadminAndAnExtraRecipientGetsOneEmail() throws Exception {
+        String account = register("fr", "Tenant", BackupType.MANUAL);
+        String admin = account + "@tenant.example";
+        KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, BackupType.MANUAL, null,
+                List.of(admin.toUpperCase(java.util.Locale.ROOT), "extra-" + account + "@else.example"), null, null)));
+        BackupCompleted outcome = completed(account, "same.dump.zst", new Requester(admin, "fr"));
+        publish(outcome);
+
+        // GreenMail keeps a copy per mailbox: one email is one Message-ID.
+        await().atMost(Duration.ofSeconds(30)).until(() -> emailsTo("extra-" + account) == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> emailsTo(account) == 1);
+        MimeMessage email = TestSmtp.messagesTo(account).getFirst();
+        assertThat(email.getSubject()).isEqualTo("Sauvegarde terminée — Tenant " + account);
+        assertThat(java.util.Arrays.stream(email.getAllRecipients()).map(Object::toString)
+                .filter(a -> a.equalsIgnoreCase(admin))).hasSize(1);
+    }
+
+    @Test
     void aHostileAccountNameIsEscapedInTheHtml() throws Exception {
         String account = register("en", "<img src=x onerror=alert(1)>", BackupType.MANUAL);
         publish(completed(account, "x.dump.zst"));
@@ -241,9 +280,14 @@ class NotifierMailIT {
     }
 
     private static BackupCompleted completed(String account, String blobName) {
+        return completed(account, blobName, null);
+    }
+
+    private static BackupCompleted completed(String account, String blobName, Requester requester) {
         return new BackupCompleted(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(), account, ENDED,
                 Trigger.MANUAL, new BlobLocation(Azurite.ACCOUNT_NAME, container.getBlobContainerName(), blobName,
-                "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ENDED.minusSeconds(100), ENDED, List.of(), "main");
+                "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ENDED.minusSeconds(100), ENDED, List.of(), "main",
+                List.of(), requester);
     }
 
     private static void publish(BackupEvent event) {
@@ -260,6 +304,16 @@ class NotifierMailIT {
                     io.backuprelay.common.account.ScheduleState.SCHEDULED, next, 0, null)));
         }
         KafkaProbe.send(topics.outcomes(), event.accountId(), Json.encode(event));
+    }
+
+    private static long emailsTo(String address) {
+        return TestSmtp.messagesTo(address).stream().map(m -> {
+            try {
+                return m.getMessageID();
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).distinct().count();
     }
 
     private static MimeMessage awaitOneEmail(String account) {

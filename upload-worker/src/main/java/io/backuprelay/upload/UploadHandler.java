@@ -188,7 +188,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
                 new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
                 dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
-                warnings, connection.connectionId(), checks);
+                warnings, connection.connectionId(), checks, dump.requester());
         log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
                 blob.bytesSent());
         applyRetention(connection, accessKey, dump);

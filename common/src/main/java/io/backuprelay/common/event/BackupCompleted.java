@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param connectionId the connection the backup went to (added in version 1; may be absent)
  * @param checks       which integrity checks the blob passed, as {@link Check} names (added in version 1;
  *                     empty when absent: the writer did not say)
+ * @param requester    who asked for this manual backup, mailed too (added in version 1; may be absent)
  */
 @JsonTypeName("backup.completed")
 public record BackupCompleted(
@@ -30,7 +31,8 @@ public record BackupCompleted(
         Instant endedAt,
         java.util.List<String> warnings,
         String connectionId,
-        java.util.List<String> checks) implements BackupOutcome {
+        java.util.List<String> checks,
+        Requester requester) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -52,6 +54,14 @@ public record BackupCompleted(
         Objects.requireNonNull(endedAt, "endedAt");
         warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
         checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
+    }
+
+    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
+                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId,
+                           java.util.List<String> checks) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
+                startedAt, endedAt, warnings, connectionId, checks, null);
     }
 
     public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,

@@ -13,6 +13,7 @@ import java.util.Objects;
  *                    scheduler's decision for every failure is on {@code BackupStatus.nextDueAt}
  * @param nextRetryAt when the next automatic try is, if {@code willRetry}
  * @param attempt     which try of its due slot this was (added in version 1; 1 when absent)
+ * @param requester   who asked for this manual backup, mailed too (added in version 1; may be absent)
  */
 @JsonTypeName("backup.failed")
 public record BackupFailed(
@@ -27,7 +28,8 @@ public record BackupFailed(
         boolean willRetry,
         Instant nextRetryAt,
         Instant startedAt,
-        int attempt) implements BackupOutcome {
+        int attempt,
+        Requester requester) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -39,16 +41,23 @@ public record BackupFailed(
         Objects.requireNonNull(reason, "reason");
     }
 
+    public BackupFailed(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                        Trigger trigger, FailureStage stage, String reason, boolean willRetry, Instant nextRetryAt,
+                        Instant startedAt, int attempt) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, stage, reason, willRetry, nextRetryAt, startedAt,
+                attempt, null);
+    }
+
     /** A failure of the given request, as a worker reports it. */
     public static BackupFailed of(BackupRequested request, FailureStage stage, String reason, Instant now) {
-        return of(request.backupId(), request.accountId(), request.trigger(), request.attempt(), request.occurredAt(),
-                stage, reason, now);
+        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
+                request.trigger(), stage, reason, false, null, request.occurredAt(), request.attempt(), request.requester());
     }
 
     /** A failure after the dump, while the archive was on its way to the container. */
     public static BackupFailed of(DumpReady dump, FailureStage stage, String reason, Instant now) {
-        return of(dump.backupId(), dump.accountId(), dump.trigger(), dump.attempt(), dump.requestedAt(), stage, reason,
-                now);
+        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), dump.backupId(), dump.accountId(), now,
+                dump.trigger(), stage, reason, false, null, dump.requestedAt(), dump.attempt(), dump.requester());
     }
 
     public static BackupFailed of(String backupId, String accountId, Trigger trigger, int attempt, Instant startedAt,
@@ -60,6 +69,6 @@ public record BackupFailed(
     /** The same failure, saying when the scheduler will try again ({@code null}: it will not). */
     public BackupFailed withNextTry(Instant nextTry) {
         return new BackupFailed(version, eventId, backupId, accountId, occurredAt, trigger, stage, reason, nextTry != null,
-                nextTry, startedAt, attempt);
+                nextTry, startedAt, attempt, requester);
     }
 }

@@ -4,4 +4,7 @@ package io.backuprelay.common.event;
 public sealed interface BackupOutcome extends BackupEvent permits BackupCompleted, BackupFailed {
 
     Trigger trigger();
+
+    /** Who asked for this manual backup, to be mailed too; {@code null} when no one did or it is not known. */
+    Requester requester();
 }

@@ -13,6 +13,8 @@ import java.util.Objects;
  *               version 1; {@code occurredAt} when absent)
  * @param redumps how many times the upload worker asked for this backup to be dumped again because
  *                the staged archive was not what the dump wrote (added in version 1; 0 when absent)
+ * @param requester who asked for a manual backup, to be mailed its outcome in their language (added in
+ *                  version 1; absent for automatic backups and for a token without an email)
  */
 @JsonTypeName("backup.requested")
 public record BackupRequested(
@@ -26,7 +28,8 @@ public record BackupRequested(
         String requestedBy,
         String connectionId,
         Instant slotAt,
-        int redumps) implements BackupEvent {
+        int redumps,
+        Requester requester) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -37,6 +40,13 @@ public record BackupRequested(
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(connectionId, "connectionId");
         slotAt = slotAt == null ? occurredAt : slotAt;
+    }
+
+    public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                           Trigger trigger, int attempt, String requestedBy, String connectionId, Instant slotAt,
+                           int redumps) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, slotAt,
+                redumps, null);
     }
 
     /** A request as version 1 wrote it before {@code slotAt}: the slot is when it was emitted. */
@@ -53,7 +63,8 @@ public record BackupRequested(
     /** The same backup once more, from a fresh dump: the staged archive of the last one was not what was dumped. */
     public static BackupRequested redump(DumpReady dump, Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), dump.backupId(), dump.accountId(), now,
-                dump.trigger(), dump.attempt(), dump.requestedBy(), dump.connectionId(), dump.slotAt(), dump.redumps() + 1);
+                dump.trigger(), dump.attempt(), dump.requestedBy(), dump.connectionId(), dump.slotAt(), dump.redumps() + 1,
+                dump.requester());
     }
 
     /**
@@ -69,7 +80,13 @@ public record BackupRequested(
 
     /** A manual request: a fresh time-ordered backupId. */
     public static BackupRequested manual(String accountId, String connectionId, String requestedBy, Instant now) {
+        return manual(accountId, connectionId, requestedBy, null, now);
+    }
+
+    /** A manual request by someone who is mailed its outcome ({@code requester}; may be {@code null}). */
+    public static BackupRequested manual(String accountId, String connectionId, String requestedBy, Requester requester,
+                                         Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.newManual(now), accountId, now,
-                Trigger.MANUAL, 1, requestedBy, connectionId, now);
+                Trigger.MANUAL, 1, requestedBy, connectionId, now, 0, requester);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param slotAt      the request's slot, which names the blob (added in version 1; {@code requestedAt} when absent)
  * @param requestedBy who asked for the backup, as the request said (added in version 1; may be absent)
  * @param redumps     the request's count of fresh dumps (added in version 1; 0 when absent)
+ * @param requester   the request's requester (added in version 1; may be absent)
  * @param warnings    what the archive may lack although the dump succeeded, e.g. routines its user cannot
  *                    read (added in version 1; empty when absent)
  */
@@ -44,7 +45,8 @@ public record DumpReady(
         Instant slotAt,
         String requestedBy,
         int redumps,
-        java.util.List<String> warnings) implements BackupEvent {
+        java.util.List<String> warnings,
+        Requester requester) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -57,6 +59,17 @@ public record DumpReady(
         Objects.requireNonNull(sha256, "sha256");
         slotAt = slotAt == null ? requestedAt : slotAt;
         warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+    }
+
+    /** As version 1 wrote it before {@code requester}. */
+    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
+                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
+                     String engine, String serverVersion, String format, String compression, String encryption,
+                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt,
+                     String requestedBy, int redumps, java.util.List<String> warnings) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
+                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
+                manifestFile, slotAt, requestedBy, redumps, warnings, null);
     }
 
     /** As version 1 wrote it before {@code warnings}. */

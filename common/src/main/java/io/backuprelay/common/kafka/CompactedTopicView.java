@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * An in-memory copy of a compacted topic (accounts, settings, connections), read from the
  * beginning by a consumer of its own and kept current. {@link #get} first catches up with what
  * was written before the call, so a worker always sees a connection registered just before the
- * request that names it. An unreachable broker is waited out: the view never stops for it.
+ * request that names it. {@link #current} answers from memory without asking the broker, and
+ * {@link #awaitPosition} waits only until one known record has been read: the console's reads
+ * use these two, a round trip to the broker per read being far too slow for a page that polls.
+ * An unreachable broker is waited out: the view never stops for it.
  */
 public final class CompactedTopicView<V> implements Runnable, Closeable, HealthCheck {
 
@@ -41,6 +44,8 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
     private final Function<byte[], V> decoder;
     private final Consumer<String, byte[]> consumer;
     private final Map<String, V> values = new ConcurrentHashMap<>();
+    /** Per partition, the offset after the last record read; guarded by itself for {@link #awaitPosition}. */
+    private final Map<Integer, Long> positions = new HashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     private final Duration syncTimeout;
     /** The component's name in health: its client id, unique in the process (several views may read one topic). */
@@ -79,6 +84,41 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
     public Map<String, V> snapshot() {
         sync();
         return Map.copyOf(values);
+    }
+
+    /** The value of the key as this view has read it so far: no broker round trip. */
+    public Optional<V> current(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /** Every key as this view has read it so far: no broker round trip. */
+    public Map<String, V> currentSnapshot() {
+        return Map.copyOf(values);
+    }
+
+    /**
+     * Waits until the record at {@code offset} of {@code partition} has been read (a write's own
+     * position, so that its writer reads it back), at most {@code timeout}.
+     *
+     * @return whether the view got there in time
+     */
+    public boolean awaitPosition(int partition, long offset, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (positions) {
+            while (positions.getOrDefault(partition, 0L) <= offset) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || death != null) {
+                    return false;
+                }
+                try {
+                    positions.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -125,9 +165,6 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
             long nextCheck = System.nanoTime();
             while (!closing) {
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                        apply(record);
-                    }
                     if (targets == null) {
                         // Requests taken now are answered once the end offsets read below are reached;
                         // later ones wait for the next round, with end offsets read after they came.
@@ -138,6 +175,10 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
                         if (!waiting.isEmpty() || System.nanoTime() - nextCheck > 0) {
                             targets = new HashMap<>(consumer.endOffsets(partitions, END_OFFSETS_TIMEOUT));
                         }
+                    }
+                    // A reader waiting for a sync is answered without a poll when nothing new was written.
+                    if (targets == null || !caughtUp(targets)) {
+                        applyAll(consumer.poll(Duration.ofMillis(100)));
                     }
                     if (targets != null && caughtUp(targets)) {
                         waiting.forEach(r -> r.complete(null));
@@ -177,6 +218,9 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
 
     private void die(Throwable e) {
         death = e;
+        synchronized (positions) {
+            positions.notifyAll();
+        }
         log.error("View of {} stopped", topic, e);
         syncRequests.forEach(r -> r.completeExceptionally(e));
     }
@@ -210,6 +254,20 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
             }
         }
         return true;
+    }
+
+    private void applyAll(Iterable<ConsumerRecord<String, byte[]>> records) {
+        Map<Integer, Long> read = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            apply(record);
+            read.put(record.partition(), record.offset() + 1);
+        }
+        if (!read.isEmpty()) {
+            synchronized (positions) {
+                positions.putAll(read);
+                positions.notifyAll();
+            }
+        }
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Test;
 class EventContractTest {
 
     private static final String BACKUP_ID = "01936b4c-1a2b-7c3d-8e4f-5a6b7c8d9e0f";
+    /** Who pressed the button, in Spanish: carried from the request to the outcome, for the email. */
+    private static final Requester ANA = new Requester("ana@acme.example", "es");
 
     static Stream<Arguments> goldenEvents() {
         return Stream.of(
                 Arguments.of("backup.requested.v1.json", new BackupRequested(1, "5b0d7a51-4f59-4a7b-9c9a-1f0f8f1f3c11",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:00Z"), Trigger.MANUAL, 1,
-                        "ana@acme.example", "main-azure")),
+                        "ana@acme.example", "main-azure", Instant.parse("2026-11-26T09:15:00Z"), 0, ANA)),
                 Arguments.of("backup.started.v1.json", new BackupStarted(1, "3c2b1a09-8f7e-4d6c-9b5a-493827160504",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:01Z"), Trigger.MANUAL, 1, "dump-1")),
                 Arguments.of("dump.ready.v1.json", new DumpReady(1, "8c3e2f10-1d4b-4a53-9f0e-2b7c6d5e4f31", BACKUP_ID,
@@ -35,7 +37,7 @@ class EventContractTest {
                         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL", "15.19",
                         "pg_dump-custom", "zstd", "none", Instant.parse("2026-11-26T09:15:01Z"),
                         Instant.parse("2026-11-26T09:16:39Z"), 1, BACKUP_ID + ".manifest.json",
-                        Instant.parse("2026-11-26T09:15:00Z"), "ana@acme.example", 0)),
+                        Instant.parse("2026-11-26T09:15:00Z"), "ana@acme.example", 0, List.of(), ANA)),
                 Arguments.of("backup.completed.v1.json", new BackupCompleted(1, "0f1e2d3c-4b5a-4697-8877-665544332211",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:18:00Z"), Trigger.MANUAL,
                         new BlobLocation("acmebackups", "db-backups",
@@ -44,7 +46,7 @@ class EventContractTest {
                                         + BACKUP_ID + ".dump.zst"),
                         123456789L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL",
                         Instant.parse("2026-11-26T09:15:00Z"), Instant.parse("2026-11-26T09:18:00Z"), List.of(),
-                        "main-azure", List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK"))),
+                        "main-azure", List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK"), ANA)),
                 Arguments.of("backup.failed.v1.json", new BackupFailed(1, "aa11bb22-cc33-4d44-8e55-ff6677889900",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:05Z"), Trigger.SCHEDULED, FailureStage.DUMP,
                         "The database server db.acme.internal:5432 refused the connection.", true,

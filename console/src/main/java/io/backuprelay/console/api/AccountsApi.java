@@ -62,6 +62,7 @@ public final class AccountsApi {
             }
             Validate.identifier("source.schema", source.schema());
         }
+        data.catchUp(); // the stored password is kept only for the same target as stored now
         var existing = data.account(accountId);
         if (source.password() == null && existing.isPresent() && existing.get().source().password() != null) {
             SourceDatabase before = existing.get().source();
@@ -83,7 +84,7 @@ public final class AccountsApi {
                 Validate.emails("superadminEmails", body.superadminEmails(), true),
                 new SourceDatabase(source.engine(), source.host().strip(), port, source.database(),
                         source.username(), password, source.schema()));
-        data.publish(data.topics().accounts(), accountId, account);
+        Requests.wrote(ctx, data.write(io.backuprelay.console.ViewPosition.View.ACCOUNTS, accountId, account));
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }
 

@@ -2,7 +2,8 @@ package io.backuprelay.console.api;
 
 /**
  * An answer other than success, with the HTTP status, a stable error code, the field it concerns
- * (for a 400) and a message a person can act on.
+ * (for a 400) and a message a person can act on. Messages a super-administrator meets on the page
+ * also carry a {@code key} (and its {@code args}) that the page says in the reader's language.
  */
 public class ApiException extends RuntimeException {
 
@@ -10,6 +11,8 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final String field;
     private final long retryAfterSeconds;
+    private String key;
+    private java.util.List<String> args = java.util.List.of();
 
     public ApiException(int status, String code, String field, String message) {
         this(status, code, field, message, 0);
@@ -26,6 +29,11 @@ public class ApiException extends RuntimeException {
     /** 429, with the seconds to wait (the {@code Retry-After} header). */
     public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
         return new ApiException(429, "too_many_requests", null, message, retryAfterSeconds);
+    }
+
+    /** 503: the console cannot answer right now, with the seconds to wait. */
+    public static ApiException unavailable(String message, long retryAfterSeconds) {
+        return new ApiException(503, "unavailable", null, message, retryAfterSeconds);
     }
 
     public static ApiException tooLarge(String message) {
@@ -60,11 +68,26 @@ public class ApiException extends RuntimeException {
         return status;
     }
 
-    public ErrorBody body() {
-        return new ErrorBody(code, field, getMessage());
+    /** The same error, with the key (and arguments) of its message in the page's texts ({@code err_<key>}). */
+    public ApiException key(String key, String... args) {
+        this.key = key;
+        this.args = java.util.List.of(args);
+        return this;
     }
 
-    /** The JSON body of every error. */
-    public record ErrorBody(String error, String field, String message) {
+    public ErrorBody body() {
+        return new ErrorBody(code, field, getMessage(), key, args);
+    }
+
+    /**
+     * The JSON body of every error.
+     *
+     * @param key  the message's key for a translated text, where there is one; {@code args} fill its {@code {0}}…
+     */
+    public record ErrorBody(String error, String field, String message, String key, java.util.List<String> args) {
+
+        public ErrorBody(String error, String field, String message) {
+            this(error, field, message, null, java.util.List.of());
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.secret.SecretSealer;
@@ -65,6 +66,7 @@ public final class BackupsApi {
     public void create(Context ctx) {
         String accountId = ctx.pathParam("accountId");
         Principal principal = Requests.superadminOf(ctx, accountId);
+        data.catchUp(); // whether a backup runs, and where it goes, as things are now
         data.account(accountId).orElseThrow(() -> ApiException.notFound("Account '" + accountId + "' is not registered"));
         String connectionId = Requests.rawBody(ctx).isBlank() ? null : Requests.body(ctx, BackupBody.class).connectionId();
         Connection connection = destination(accountId, connectionId);
@@ -75,11 +77,14 @@ public final class BackupsApi {
                     ? Optional.of(status.inFlight().backupId())
                     : pending.of(accountId, status);
             if (running.isPresent()) {
-                throw ApiException.conflict("Backup " + running.get() + " of this account is still running");
+                throw ApiException.conflict("Backup " + running.get() + " of this account is still running")
+                        .key("backupRunning");
             }
             manualBackups.acquire(accountId);
             BackupRequested request = BackupRequested.manual(accountId, connection.connectionId(),
-                    principal.email() != null ? principal.email() : principal.subject(), clock.instant());
+                    principal.email() != null ? principal.email() : principal.subject(),
+                    Validate.isEmail(principal.email()) ? new Requester(principal.email(), principal.locale()) : null,
+                    clock.instant());
             data.publish(data.topics().requests(), accountId, request);
             pending.add(accountId, request.backupId(), clock.instant());
             ctx.status(202).json(new Accepted(request.backupId()));
@@ -89,12 +94,14 @@ public final class BackupsApi {
     public void list(Context ctx) {
         String accountId = ctx.pathParam("accountId");
         Requests.superadminOf(ctx, accountId);
+        Requests.readYourWrites(ctx, data);
         ctx.json(history(accountId));
     }
 
     public void get(Context ctx) {
         String accountId = ctx.pathParam("accountId");
         Requests.superadminOf(ctx, accountId);
+        Requests.readYourWrites(ctx, data);
         String backupId = ctx.pathParam("backupId");
         ctx.json(history(accountId).stream().filter(b -> b.backupId().equals(backupId)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("Backup '" + backupId + "' is not among the recent backups of"
@@ -109,6 +116,7 @@ public final class BackupsApi {
     public void download(Context ctx) {
         String accountId = ctx.pathParam("accountId");
         Principal principal = Requests.superadminOf(ctx, accountId);
+        data.catchUp(); // the connection as it is now, never a deleted one
         String backupId = ctx.pathParam("backupId");
         OutcomeSummary stored = data.status(accountId).orElse(BackupStatus.empty(accountId)).recent().stream()
                 .filter(o -> o.backupId().equals(backupId) && o.succeeded() && o.blobName() != null)
@@ -119,7 +127,8 @@ public final class BackupsApi {
                 : data.settings(accountId).map(BackupSettings::destinationConnectionId).orElse(null);
         Connection connection = connectionId == null ? null : data.connection(accountId, connectionId).orElse(null);
         if (connection == null) {
-            throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists");
+            throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists")
+                    .key("connectionGone");
         }
         BlobStore.Link link = BlobStore.of(connection, BlobCredential.of(connection, sealer))
                 .link(stored.blobName(), LINK_VALIDITY);
@@ -161,11 +170,13 @@ public final class BackupsApi {
             if (all.size() == 1) {
                 return all.getFirst();
             }
-            throw ApiException.invalid("connectionId", all.isEmpty()
-                    ? "is required: the account has no connection yet; add one first"
-                    : "is required: choose which connection the backup goes to");
+            throw all.isEmpty()
+                    ? ApiException.invalid("connectionId", "is required: the account has no connection yet; add one first")
+                            .key("noConnection")
+                    : ApiException.invalid("connectionId", "is required: choose which connection the backup goes to")
+                            .key("chooseConnection");
         }
         return data.connection(accountId, chosen).orElseThrow(() -> ApiException.invalid("connectionId",
-                "names no connection of this account: '" + chosen + "'"));
+                "names no connection of this account: '" + chosen + "'").key("noSuchConnection"));
     }
 }

@@ -10,6 +10,7 @@ import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.ViewPosition;
 import io.javalin.http.Context;
 import java.util.UUID;
 
@@ -49,31 +50,36 @@ public final class ConnectionsApi {
                                  java.time.Instant sasTokenExpiresAt, String accessTier) {
     }
 
-    public record TestResult(boolean ok, String reason) {
+    /** @param key the reason's key in the page's texts ({@code err_<key>}), so the page says it in its language */
+    public record TestResult(boolean ok, String reason, String key) {
     }
 
     public void list(Context ctx) {
         String accountId = accountOf(ctx);
+        Requests.readYourWrites(ctx, data);
         ctx.json(data.connections(accountId).stream().map(this::view).toList());
     }
 
     public void get(Context ctx) {
         String accountId = accountOf(ctx);
+        Requests.readYourWrites(ctx, data);
         ctx.json(view(find(accountId, ctx.pathParam("connectionId"))));
     }
 
     public void create(Context ctx) {
         String accountId = accountOf(ctx);
+        data.catchUp(); // the count of connections as it is now
         ConnectionBody body = Requests.body(ctx, ConnectionBody.class);
         boolean hasKey = body.accessKey() != null && !body.accessKey().isEmpty();
         boolean hasSas = body.sasToken() != null && !body.sasToken().isEmpty();
         if (hasKey == hasSas) {
-            throw ApiException.invalid(hasKey ? "sasToken" : "accessKey",
-                    hasKey ? "cannot be given together with an access key" : "is required (or a sasToken instead)");
+            throw hasKey
+                    ? ApiException.invalid("sasToken", "cannot be given together with an access key").key("keyOrToken")
+                    : ApiException.invalid("accessKey", "is required (or a sasToken instead)").key("credentialRequired");
         }
         if (data.connections(accountId).size() >= limits.connectionsPerAccount()) {
             throw ApiException.invalid("connections", "an account may have at most " + limits.connectionsPerAccount()
-                    + " connections; delete one first");
+                    + " connections; delete one first").key("tooManyConnections", Integer.toString(limits.connectionsPerAccount()));
         }
         String connectionId = "c-" + UUID.randomUUID().toString().substring(0, 8);
         Connection connection = hasKey
@@ -81,12 +87,13 @@ public final class ConnectionsApi {
                         SecretContext.accessKey(accountId, connectionId)), null)
                 : build(accountId, connectionId, body, null, sealer.seal(sasToken(body.sasToken()),
                         SecretContext.sasToken(accountId, connectionId)));
-        data.publish(data.topics().connections(), connection.key(), connection);
+        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.status(201).header("Location", ctx.path() + "/" + connectionId).json(view(connection));
     }
 
     public void update(Context ctx) {
         String accountId = accountOf(ctx);
+        data.catchUp(); // edits what is stored now
         Connection existing = find(accountId, ctx.pathParam("connectionId"));
         ConnectionBody body = Requests.body(ctx, ConnectionBody.class);
         boolean newKey = body.accessKey() != null && !body.accessKey().isEmpty();
@@ -111,22 +118,23 @@ public final class ConnectionsApi {
         if (!newKey && !newSas && !sameTarget(existing, connection)) {
             // The stored secret never follows a connection somewhere else: it would be sent there.
             throw ApiException.invalid(existing.sasToken() != null ? "sasToken" : "accessKey", "is required again when"
-                    + " the endpoint, storage account or container changes");
+                    + " the endpoint, storage account or container changes").key("credentialAgain");
         }
-        data.publish(data.topics().connections(), connection.key(), connection);
+        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.json(view(connection));
     }
 
     public void delete(Context ctx) {
         String accountId = accountOf(ctx);
+        data.catchUp(); // whether it is the destination now
         Connection existing = find(accountId, ctx.pathParam("connectionId"));
         boolean isDestination = data.settings(accountId).map(BackupSettings::destinationConnectionId)
                 .filter(existing.connectionId()::equals).isPresent();
         if (isDestination) {
             throw ApiException.conflict("Connection '" + existing.connectionId() + "' is the destination of automatic"
-                    + " backups; choose another destination first");
+                    + " backups; choose another destination first").key("connectionIsDestination");
         }
-        data.publish(data.topics().connections(), existing.key(), null);
+        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, existing.key(), null));
         ctx.status(204);
     }
 
@@ -145,7 +153,7 @@ public final class ConnectionsApi {
             // The reason stays in the log: told to the tenant, it would map the network behind the endpoint.
             log.info("Connection test of {} of account {} failed: {}", connection.connectionId(), accountId, result.reason());
         }
-        ctx.json(new TestResult(result.ok(), result.ok() ? null : result.tenantReason()));
+        ctx.json(new TestResult(result.ok(), result.ok() ? null : result.tenantReason(), result.ok() ? null : "testFailed"));
     }
 
     private static boolean sameTarget(Connection before, Connection after) {

@@ -70,7 +70,7 @@ public record Limits(int connectionsPerAccount, int probesPerMinute, int manualB
                 if (times.size() >= max) {
                     long wait = Math.max(1, Duration.between(now, times.peekFirst().plus(window)).toSeconds() + 1);
                     throw ApiException.tooManyRequests("An account may make at most " + max + " " + what + " in "
-                            + human(window) + "; try again in " + wait + " s", wait);
+                            + human(window) + "; try again in " + wait + " s", wait).key("tooManyRequests", Long.toString(wait));
                 }
                 times.addLast(now);
             }

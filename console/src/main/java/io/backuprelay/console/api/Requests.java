@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.ViewPosition;
 import io.backuprelay.console.auth.Principal;
 import io.backuprelay.console.auth.Role;
 import io.javalin.http.Context;
@@ -74,6 +76,35 @@ public final class Requests {
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("body", "is not valid JSON");
         }
+    }
+
+    /** How long a read waits for the views to reach the position its client presented. */
+    static final java.time.Duration READ_AFTER_WAIT = java.time.Duration.ofSeconds(5);
+
+    /** The position the client presented ({@link ViewPosition#HEADER}), if any; a malformed one is a 400. */
+    public static java.util.Optional<ViewPosition> position(Context ctx) {
+        try {
+            return ViewPosition.parse(ctx.header(ViewPosition.HEADER));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(ViewPosition.HEADER, e.getMessage());
+        }
+    }
+
+    /**
+     * Before a read: waits until the views have read what the client wrote (the position it
+     * presented), and no longer; a read without one answers at once from memory.
+     */
+    public static void readYourWrites(Context ctx, ConsoleData data) {
+        try {
+            data.readAfter(position(ctx).orElse(null), READ_AFTER_WAIT);
+        } catch (io.backuprelay.common.kafka.ViewUnavailableException e) {
+            throw ApiException.unavailable(e.getMessage() + "; try again in a moment", 1).key("unavailable");
+        }
+    }
+
+    /** After a write: answers with the client's position merged with the write's. */
+    public static void wrote(Context ctx, ViewPosition written) {
+        ctx.header(ViewPosition.HEADER, written.merge(position(ctx).orElse(null)).toString());
     }
 
     /** The caller, when it is the super-administrator of this account; else 403. */

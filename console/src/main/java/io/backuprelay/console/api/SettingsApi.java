@@ -9,6 +9,7 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.ViewPosition;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -20,11 +21,13 @@ public final class SettingsApi {
     private final PendingBackups pending;
 
     private final Limits limits;
+    private final String platformName;
 
-    public SettingsApi(ConsoleData data, PendingBackups pending, Limits limits) {
+    public SettingsApi(ConsoleData data, PendingBackups pending, Limits limits, String platformName) {
         this.data = data;
         this.pending = pending;
         this.limits = limits;
+        this.platformName = platformName;
     }
 
     public record RetentionBody(Integer keepLast, Integer maxAgeDays) {
@@ -37,17 +40,23 @@ public final class SettingsApi {
     /**
      * @param lastBackupAt          {@code null} means "Never"
      * @param lastVerifiedRestoreAt when the restore drill last proved one of the recent backups; {@code null}: never
+     * @param platformName          the platform's name, for the page's subtitle
      */
     public record SettingsView(String accountId, String displayName, String locale, String timeZone,
                                BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
                                List<String> encryptionRecipients, Retention retention, Instant lastBackupAt,
                                Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason,
-                               RestoreDrill restoreDrill, Instant lastVerifiedRestoreAt) {
+                               RestoreDrill restoreDrill, Instant lastVerifiedRestoreAt, String platformName) {
     }
 
     public void get(Context ctx) {
         String accountId = ctx.pathParam("accountId");
         Requests.superadminOf(ctx, accountId);
+        Requests.readYourWrites(ctx, data);
+        ctx.json(view(accountId));
+    }
+
+    private SettingsView view(String accountId) {
         Account account = registered(accountId);
         BackupSettings settings = data.settings(accountId)
                 .orElse(new BackupSettings(accountId, BackupType.MANUAL, null, null, null, null));
@@ -58,16 +67,17 @@ public final class SettingsApi {
         if (known.isEmpty() && settings.backupType() != BackupType.MANUAL) {
             state = ScheduleState.AWAITING_FIRST_MANUAL_BACKUP; // the scheduler has not seen this account yet
         }
-        ctx.json(new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
+        return new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
                 settings.backupType(), settings.destinationConnectionId(), settings.notifyEmails(),
                 settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
                 state, inFlight, status.pausedReason(), settings.restoreDrill(),
-                status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null)));
+                status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null), platformName);
     }
 
     public void put(Context ctx) {
         String accountId = ctx.pathParam("accountId");
         Requests.superadminOf(ctx, accountId);
+        data.catchUp(); // the destination is checked against the connections as they are now
         registered(accountId);
         SettingsBody body = Requests.body(ctx, SettingsBody.class);
         BackupType type = Validate.required("backupType", body.backupType());
@@ -75,13 +85,15 @@ public final class SettingsApi {
                 ? null : body.destinationConnectionId();
         if (destination != null || type != BackupType.MANUAL) {
             if (destination == null) {
-                throw ApiException.invalid("destinationConnectionId", "is required for an automatic backup type");
+                throw ApiException.invalid("destinationConnectionId", "is required for an automatic backup type")
+                        .key("destinationRequired");
             }
             Connection connection = data.connection(accountId, destination).orElseThrow(() -> ApiException.invalid(
-                    "destinationConnectionId", "names no connection of this account: '" + destination + "'"));
+                    "destinationConnectionId", "names no connection of this account: '" + destination + "'")
+                    .key("noSuchConnection"));
             if (type != BackupType.MANUAL && !connection.enabledForAutomaticBackup()) {
                 throw ApiException.invalid("destinationConnectionId", "names a connection that is not enabled for"
-                        + " automatic backup: '" + destination + "'");
+                        + " automatic backup: '" + destination + "'").key("destinationNotEnabled");
             }
         }
         Retention retention = body.retention() == null ? null : new Retention(
@@ -98,8 +110,10 @@ public final class SettingsApi {
                 Validate.emails("notifyEmails", body.notifyEmails(), false),
                 Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,
                 body.restoreDrill());
-        data.publish(data.topics().settings(), accountId, settings);
-        get(ctx);
+        ViewPosition written = data.write(ViewPosition.View.SETTINGS, accountId, settings);
+        Requests.wrote(ctx, written);
+        data.readAfter(written, Requests.READ_AFTER_WAIT);
+        ctx.json(view(accountId));
     }
 
     private Account registered(String accountId) {

@@ -88,6 +88,11 @@ public final class Validate {
         return value;
     }
 
+    /** Whether the value is one plain email address (as the lists of addresses must hold). */
+    public static boolean isEmail(String value) {
+        return value != null && value.length() <= 254 && EMAIL.matcher(value).matches();
+    }
+
     public static List<String> emails(String field, List<String> values, boolean atLeastOne) {
         if (values == null || values.isEmpty()) {
             if (atLeastOne) {
@@ -100,7 +105,7 @@ public final class Validate {
         }
         for (int i = 0; i < values.size(); i++) {
             String email = values.get(i);
-            if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
+            if (!isEmail(email)) {
                 throw ApiException.invalid(field + "[" + i + "]", "is not an email address: '" + email + "'");
             }
         }

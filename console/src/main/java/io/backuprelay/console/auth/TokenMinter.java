@@ -22,6 +22,11 @@ public final class TokenMinter {
     }
 
     public String mint(String subject, String email, String accountId, Role role, Duration validity) {
+        return mint(subject, email, accountId, role, null, validity);
+    }
+
+    /** @param locale the claim {@code locale}, the caller's language; {@code null}: none */
+    public String mint(String subject, String email, String accountId, Role role, String locale, Duration validity) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .claim("role", role.claim())
@@ -32,6 +37,9 @@ public final class TokenMinter {
         }
         if (accountId != null) {
             claims.claim("account", accountId);
+        }
+        if (locale != null) {
+            claims.claim("locale", locale);
         }
         if (issuer != null) {
             claims.issuer(issuer);

@@ -115,7 +115,11 @@ public final class TokenVerifier {
         if (role == Role.SUPERADMIN && (account == null || account.isBlank())) {
             throw new InvalidTokenException("A superadmin token must name its account");
         }
-        return new Principal(claims.getSubject(), stringClaim(claims, "email"), account, role);
+        String locale = stringClaim(claims, "locale");
+        if (locale != null && !locale.matches("[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}")) {
+            throw new InvalidTokenException("The token's claim 'locale' is not a language tag: it must look like 'es' or 'pt-BR'");
+        }
+        return new Principal(claims.getSubject(), stringClaim(claims, "email"), account, role, locale);
     }
 
     private static String stringClaim(JWTClaimsSet claims, String name) {
