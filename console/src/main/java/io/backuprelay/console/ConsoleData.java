@@ -36,6 +36,7 @@ public final class ConsoleData implements Closeable {
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupStatus> statuses;
     private final Producer<String, byte[]> producer;
+    private final java.util.concurrent.Semaphore waitingReads = new java.util.concurrent.Semaphore(16);
 
     public ConsoleData(KafkaSettings kafka) {
         this.topics = kafka.topics();
@@ -101,9 +102,25 @@ public final class ConsoleData implements Closeable {
      * @throws io.backuprelay.common.kafka.ViewUnavailableException when they have not within {@code timeout}
      */
     public void readAfter(ViewPosition seen, java.time.Duration timeout) {
-        if (seen == null) {
+        if (seen == null || reached(seen, java.time.Duration.ZERO)) {
             return;
         }
+        // Reads that wait hold a request thread each: a few at a time, so that made-up positions cannot hold them all.
+        if (!waitingReads.tryAcquire()) {
+            throw new io.backuprelay.common.kafka.ViewUnavailableException("Too many reads are waiting for recent"
+                    + " changes", null);
+        }
+        try {
+            if (!reached(seen, timeout)) {
+                throw new io.backuprelay.common.kafka.ViewUnavailableException("The console has not yet read the"
+                        + " change this client made, after " + timeout.toMillis() + " ms", null);
+            }
+        } finally {
+            waitingReads.release();
+        }
+    }
+
+    private boolean reached(ViewPosition seen, java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (var entry : seen.offsets().entrySet()) {
             CompactedTopicView<?> view = switch (entry.getKey().view()) {
@@ -113,10 +130,10 @@ public final class ConsoleData implements Closeable {
             };
             java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             if (!view.awaitPosition(entry.getKey().partition(), entry.getValue(), left)) {
-                throw new io.backuprelay.common.kafka.ViewUnavailableException("The console has not yet read the"
-                        + " change made " + left.toMillis() + " ms ago to " + entry.getKey().view(), null);
+                return false;
             }
         }
+        return true;
     }
 
     public List<Connection> connections(String accountId) {
