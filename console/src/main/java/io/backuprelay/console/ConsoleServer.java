@@ -197,13 +197,16 @@ public final class ConsoleServer implements Closeable {
         }
     }
 
-    /** The matched route (bounded, for metrics), or "unmatched" when none was reached. */
+    /**
+     * The matched route (bounded, for metrics), or "unmatched" when none was. Not {@code ctx.endpoint()}:
+     * in the request logger that is the last handler run, the after-handler of every path ("*").
+     */
     private static String route(Context ctx) {
-        try {
-            return ctx.endpoint().path;
-        } catch (IllegalStateException | NullPointerException e) {
-            return ctx.path().startsWith("/api") ? "/api/unmatched" : "unmatched";
+        io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        if (matched != null) {
+            return matched.path;
         }
+        return ctx.path().startsWith("/api") ? "/api/unmatched" : "unmatched";
     }
 
     @Override

@@ -415,6 +415,9 @@ class ConsoleApiIT {
         Response metrics = call("GET", "/metrics", OPERATOR, null);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
+        call("GET", "/api/accounts/acme/backup-settings", superadmin("acme"), null);
+        assertThat(call("GET", "/metrics", OPERATOR, null).body()).as("each request under its route, a bounded name")
+                .contains("uri=\"/api/accounts/{accountId}/backup-settings\"");
     }
 
     // ---- downloads ----
