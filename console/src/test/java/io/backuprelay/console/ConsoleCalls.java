@@ -27,7 +27,15 @@ final class ConsoleCalls {
     /** With the given position header ({@code null}: none) instead of the last one seen. */
     static Response call(int port, String method, String path, String token, String body, String position)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpResponse<String> response = HTTP.send(request(method, "http://127.0.0.1:" + port + path, token, body, position),
+                HttpResponse.BodyHandlers.ofString());
+        response.headers().firstValue(ViewPosition.HEADER).ifPresent(p -> POSITIONS.put(port, p));
+        return new Response(response.statusCode(), response.body(), response.headers());
+    }
+
+    /** A request as the page sends it: JSON, a bearer token and the client's position, each when given. */
+    static HttpRequest request(String method, String url, String token, String body, String position) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (token != null) {
@@ -36,9 +44,7 @@ final class ConsoleCalls {
         if (position != null) {
             request.header(ViewPosition.HEADER, position);
         }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        response.headers().firstValue(ViewPosition.HEADER).ifPresent(p -> POSITIONS.put(port, p));
-        return new Response(response.statusCode(), response.body(), response.headers());
+        return request.build();
     }
 
     /** An operator's registration of an account whose PostgreSQL database is {@code app} on {@code db.tenant.internal}. */

@@ -9,9 +9,7 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.testkit.TestKafka;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -147,15 +145,6 @@ public final class ConsoleReadBenchmark {
 
     private static HttpResponse<String> send(HttpClient client, String method, String url, String token, String body,
                                              String position) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (position != null) {
-            request.header(ViewPosition.HEADER, position);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(ConsoleCalls.request(method, url, token, body, position), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -11,9 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code backuprelay token --account A --role superadmin [--email E] [--subject S] [--hours H]}: a
- * token for the local console, signed with its secret ({@code CONSOLE_JWT_SECRET}, or the one the
- * standalone mode keeps in its data directory).
+ * {@code backuprelay token --account A --role superadmin [--email E] [--locale L] [--subject S] [--hours H]}:
+ * a token for the local console, signed with its secret ({@code CONSOLE_JWT_SECRET}, or the one the
+ * standalone mode keeps in its data directory). {@code --locale} is the caller's language, in which
+ * the emails of the backups they ask for reach them.
  */
 final class TokenCommand {
 
@@ -25,7 +26,7 @@ final class TokenCommand {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("Usage: token --account A --role superadmin|operator [--email E]"
-                        + " [--subject S] [--hours H]");
+                        + " [--locale L] [--subject S] [--hours H]");
             }
             options.put(args[i].substring(2), args[++i]);
         }
@@ -42,7 +43,7 @@ final class TokenCommand {
         }
         String subject = options.getOrDefault("subject", role == Role.OPERATOR ? "operator" : "admin@" + account);
         return new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), environment.string("CONSOLE_JWT_ISSUER", null))
-                .mint(subject, options.get("email"), role == Role.OPERATOR ? null : account, role,
+                .mint(subject, options.get("email"), role == Role.OPERATOR ? null : account, role, options.get("locale"),
                         Duration.ofHours(Long.parseLong(options.getOrDefault("hours", "12"))));
     }
 }
