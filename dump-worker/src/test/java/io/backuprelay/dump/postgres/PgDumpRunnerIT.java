@@ -49,7 +49,7 @@ class PgDumpRunnerIT {
         db.execute("CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL)",
                 "INSERT INTO customer (name) SELECT 'Customer ' || g FROM generate_series(1, 500) g");
         user = "br_user_" + UUID.randomUUID().toString().substring(0, 8);
-        // Members of this role must give their password: .ci/setup-databases puts the rule in pg_hba.conf.
+        // Members of this role must give their password: scripts/prepare-tests puts the rule in pg_hba.conf.
         db.admin("CREATE ROLE " + user + " LOGIN PASSWORD '" + PASSWORD.replace("'", "''")
                 + "' IN ROLE backuprelay_password_auth");
         db.admin("GRANT CONNECT ON DATABASE " + db.name() + " TO " + user);
