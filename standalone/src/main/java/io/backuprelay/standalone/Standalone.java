@@ -82,8 +82,7 @@ public final class Standalone implements Closeable {
             config = config.with(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
         }
         kafka = KafkaSettings.from(config);
-        TopicProvisioner.ensureTopics(kafka, config.integer("BACKUPRELAY_TOPIC_PARTITIONS", 6, 1, 1000),
-                (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
+        TopicProvisioner.prepare(kafka, config);
         SecretSealer sealer = SecretSealer.from(config);
         Clock clock = Clock.systemUTC();
         io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));

@@ -35,6 +35,17 @@ public final class ConfigSource {
         return new ConfigSource(merged);
     }
 
+    /** Every variable whose name starts with {@code prefix}, for settings named by the variable itself. */
+    public Map<String, String> startingWith(String prefix) {
+        Map<String, String> matching = new java.util.TreeMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                matching.put(name, value);
+            }
+        });
+        return matching;
+    }
+
     public Optional<String> optional(String name) {
         asked.add(name);
         String value = values.get(name);
@@ -47,6 +58,19 @@ public final class ConfigSource {
 
     public String required(String name) {
         return optional(name).orElseThrow(() -> new ConfigException(name, "is required but not set"));
+    }
+
+    /** {@code true} or {@code false}, in any case; anything else names the variable. */
+    public boolean bool(String name, boolean defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name, "must be true or false, is '" + raw.get() + "'");
+        };
     }
 
     public int integer(String name, int defaultValue, int min, int max) {

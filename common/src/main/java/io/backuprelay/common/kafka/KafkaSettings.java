@@ -43,9 +43,10 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     }
 
     /**
-     * {@code KAFKA_BOOTSTRAP_SERVERS} (required), {@code BACKUPRELAY_TOPIC_PREFIX} and
+     * {@code KAFKA_BOOTSTRAP_SERVERS} (required), {@code BACKUPRELAY_TOPIC_PREFIX},
      * {@code BACKUPRELAY_INSTANCE_ID} (default: the host name and {@code SERVICE_PORT}, which differ
-     * between instances on one host, and stay the same across a restart).
+     * between instances on one host, and stay the same across a restart), and every other client
+     * property as {@code KAFKA_<PROPERTY>} ({@link KafkaClientProperties}).
      */
     public static KafkaSettings from(ConfigSource config) {
         String port = config.string("SERVICE_PORT", "8081");
@@ -57,7 +58,8 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
                     "must be 1 to 100 letters, digits, '.', '_' or '-', is '" + instanceId + "'");
         }
         return new KafkaSettings(config.required("KAFKA_BOOTSTRAP_SERVERS"),
-                new Topics(config.string("BACKUPRELAY_TOPIC_PREFIX", "")), Map.of(), instanceId);
+                new Topics(config.string("BACKUPRELAY_TOPIC_PREFIX", "")),
+                KafkaClientProperties.from(config.startingWith("KAFKA_")), instanceId);
     }
 
     public KafkaSettings withOverrides(Map<String, Object> overrides) {
@@ -78,11 +80,20 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
         }
     }
 
+    /** What every client needs, admin clients included: the cluster's address and the client properties set. */
     public Properties common(String clientId) {
         Properties props = new Properties();
+        props.putAll(clientOverrides);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return props;
+    }
+
+    /** The client properties by name only: their values may be credentials (a JAAS config, a key store's password). */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics.prefix()
+                + ", clientProperties=" + new java.util.TreeSet<>(clientOverrides.keySet()) + ", instanceId=" + instanceId + "]";
     }
 
     /** A consumer of string keys and raw values that commits only through transactions. */

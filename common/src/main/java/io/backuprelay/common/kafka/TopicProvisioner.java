@@ -10,10 +10,84 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the backup topics that do not exist yet, with their cleanup policies. */
+/**
+ * Creates the backup topics that do not exist yet, with their cleanup policies; or, on a cluster
+ * where the services may not create topics ({@code BACKUPRELAY_CREATE_TOPICS=false}), checks that
+ * they exist as the services need them.
+ */
 public final class TopicProvisioner {
 
     private TopicProvisioner() {
+    }
+
+    /**
+     * What a service does at start: creates the topics ({@code BACKUPRELAY_CREATE_TOPICS}, default
+     * true, with {@code BACKUPRELAY_TOPIC_PARTITIONS} and {@code BACKUPRELAY_TOPIC_REPLICATION}), or
+     * only checks them.
+     *
+     * @throws io.backuprelay.common.config.ConfigException listing every topic that is missing or configured otherwise
+     */
+    public static void prepare(KafkaSettings kafka, io.backuprelay.common.config.ConfigSource config) {
+        if (config.bool("BACKUPRELAY_CREATE_TOPICS", true)) {
+            ensureTopics(kafka, config.integer("BACKUPRELAY_TOPIC_PARTITIONS", 6, 1, 1000),
+                    (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
+            return;
+        }
+        List<String> problems = check(kafka);
+        if (!problems.isEmpty()) {
+            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_CREATE_TOPICS", "is false, and the"
+                    + " cluster lacks what the services need; create the topics as docs/kafka.md lists them: "
+                    + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * What is wrong with the backup topics on the cluster: each missing topic, and each whose cleanup
+     * policy or retention is not what the services need. Empty when all is well.
+     */
+    public static List<String> check(KafkaSettings kafka) {
+        Topics topics = kafka.topics();
+        List<String> names = topics.all().stream().map(Topics.TopicSpec::name).toList();
+        List<String> problems = new java.util.ArrayList<>();
+        try (Admin admin = Admin.create(kafka.common("backuprelay-topic-check"))) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<org.apache.kafka.common.config.ConfigResource> present = new java.util.ArrayList<>();
+            for (String name : names) {
+                if (existing.contains(name)) {
+                    present.add(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name));
+                } else {
+                    problems.add(name + " does not exist");
+                }
+            }
+            var configs = admin.describeConfigs(present).all().get();
+            for (Topics.TopicSpec spec : topics.all()) {
+                var config = configs.get(new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, spec.name()));
+                if (config == null) {
+                    continue;
+                }
+                String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+                boolean compacts = policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+                boolean deletes = policy.contains(TopicConfig.CLEANUP_POLICY_DELETE);
+                if (spec.compacted() && (!compacts || deletes)) {
+                    problems.add(spec.name() + " must have cleanup.policy=compact, has " + policy);
+                } else if (!spec.compacted() && compacts) {
+                    problems.add(spec.name() + " must have cleanup.policy=delete, has " + policy);
+                }
+                long retention = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+                if (!spec.compacted() && spec.retentionMs() != null && retention >= 0 && retention < spec.retentionMs()) {
+                    problems.add(spec.name() + " must keep records at least retention.ms=" + spec.retentionMs()
+                            + ", keeps " + retention);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot check the backup topics: " + e.getCause().getMessage(), e.getCause());
+        }
+        return problems;
     }
 
     /**

@@ -35,8 +35,7 @@ public final class ServiceMain {
         BrokerProbe probe;
         try {
             KafkaSettings kafka = KafkaSettings.from(config);
-            TopicProvisioner.ensureTopics(kafka, config.integer("BACKUPRELAY_TOPIC_PARTITIONS", 6, 1, 1000),
-                    (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
+            TopicProvisioner.prepare(kafka, config);
             probe = shell.add(new BrokerProbe(kafka).start());
             service = starter.start(config, kafka, shell);
             shell.serve(config.string("SERVICE_HOST", "0.0.0.0"), config.integer("SERVICE_PORT", 8081, 0, 65535)).watch();
