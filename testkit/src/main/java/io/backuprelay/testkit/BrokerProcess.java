@@ -23,37 +23,82 @@ public final class BrokerProcess implements Closeable {
     private final Process process;
     private final int port;
 
-    private BrokerProcess(Process process, int port) {
+    private final Path trustStore;
+
+    private BrokerProcess(Process process, int port, Path trustStore) {
         this.process = process;
         this.port = port;
+        this.trustStore = trustStore;
     }
 
     public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
+    }
+
+    /**
+     * A broker whose only client listener is SASL_SSL with SCRAM-SHA-512, and whose authorizer allows
+     * a user nothing but what an ACL grants; {@code admin} is its super user, created when the storage
+     * is formatted. Its certificate is for 127.0.0.1, in {@link #trustStore()}.
+     */
+    public static BrokerProcess startSecured(Path dir, String adminPassword) throws IOException, InterruptedException {
+        return start(dir, adminPassword);
+    }
+
+    private static BrokerProcess start(Path dir, String adminPassword) throws IOException, InterruptedException {
         int port = freePort();
         int controller = freePort();
+        boolean secured = adminPassword != null;
+        String listener = secured ? "SASL_SSL" : "PLAINTEXT";
         Path config = dir.resolve("server.properties");
         StringBuilder properties = new StringBuilder()
                 .append("process.roles=broker,controller\n")
                 .append("node.id=1\n")
                 .append("controller.quorum.voters=1@127.0.0.1:").append(controller).append('\n')
-                .append("listeners=PLAINTEXT://127.0.0.1:").append(port).append(",CONTROLLER://127.0.0.1:").append(controller).append('\n')
-                .append("advertised.listeners=PLAINTEXT://127.0.0.1:").append(port).append('\n')
+                .append("listeners=").append(listener).append("://127.0.0.1:").append(port)
+                .append(",CONTROLLER://127.0.0.1:").append(controller).append('\n')
+                .append("advertised.listeners=").append(listener).append("://127.0.0.1:").append(port).append('\n')
                 .append("controller.listener.names=CONTROLLER\n")
-                .append("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n")
-                .append("inter.broker.listener.name=PLAINTEXT\n")
+                .append("listener.security.protocol.map=").append(listener).append(':').append(listener)
+                .append(",CONTROLLER:PLAINTEXT\n")
+                .append("inter.broker.listener.name=").append(listener).append('\n')
                 .append("log.dirs=").append(dir.resolve("logs")).append('\n');
+        if (secured) {
+            String password = "broker-store-" + java.util.UUID.randomUUID();
+            Path keyStore = certificate(dir, password);
+            properties.append("sasl.enabled.mechanisms=SCRAM-SHA-512\n")
+                    .append("sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512\n")
+                    .append("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=")
+                    .append(scramJaas("admin", adminPassword).replace("\\", "\\\\")).append('\n')
+                    .append("ssl.keystore.location=").append(keyStore).append('\n')
+                    .append("ssl.keystore.type=PKCS12\n")
+                    .append("ssl.keystore.password=").append(password).append('\n')
+                    .append("ssl.key.password=").append(password).append('\n')
+                    .append("ssl.truststore.location=").append(dir.resolve("truststore.p12")).append('\n')
+                    .append("ssl.truststore.type=PKCS12\n")
+                    .append("ssl.truststore.password=").append(TRUST_STORE_PASSWORD).append('\n')
+                    .append("ssl.client.auth=none\n")
+                    .append("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer\n")
+                    // The controller listener is plaintext on loopback: the broker's own requests to it come as ANONYMOUS.
+                    .append("super.users=User:admin;User:ANONYMOUS\n")
+                    .append("allow.everyone.if.no.acl.found=false\n");
+        }
         for (Map.Entry<String, String> setting : TestKafka.brokerSettings().entrySet()) {
             properties.append(setting.getKey()).append('=').append(setting.getValue()).append('\n');
         }
         Files.writeString(config, properties.toString());
-        Process format = java("kafka.tools.StorageTool", "format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(),
-                "-c", config.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
-        if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+        List<String> format = new ArrayList<>(List.of("format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(),
+                "-c", config.toString()));
+        if (secured) {
+            format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
+        }
+        Process formatting = java("kafka.tools.StorageTool", format.toArray(String[]::new)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("format.log").toFile()).start();
+        if (!formatting.waitFor(120, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
             throw new IllegalStateException("Formatting the broker's storage failed: " + Files.readString(dir.resolve("format.log")));
         }
         Process broker = java("kafka.Kafka", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("broker.log").toFile()).start();
-        BrokerProcess started = new BrokerProcess(broker, port);
+        BrokerProcess started = new BrokerProcess(broker, port, secured ? dir.resolve("truststore.p12") : null);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!started.accepts()) {
             if (!broker.isAlive() || System.nanoTime() > deadline) {
@@ -63,6 +108,43 @@ public final class BrokerProcess implements Closeable {
             Thread.sleep(200); // polling the port the broker is about to open
         }
         return started;
+    }
+
+    /** The JAAS line of a SCRAM user, as {@code sasl.jaas.config} takes it. */
+    public static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    /** The trust store (PKCS12, password {@link #TRUST_STORE_PASSWORD}) that holds the secured broker's certificate. */
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    public static final String TRUST_STORE_PASSWORD = "broker-trust";
+
+    /** A self-signed certificate for 127.0.0.1 in a key store, and the same certificate in a trust store, by keytool. */
+    private static Path certificate(Path dir, String password) throws IOException, InterruptedException {
+        Path keyStore = dir.resolve("broker.p12");
+        Path certificate = dir.resolve("broker.crt");
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-keystore", keyStore.toString(),
+                "-storetype", "PKCS12", "-storepass", password, "-keypass", password);
+        keytool("-exportcert", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", password,
+                "-file", certificate.toString());
+        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-keystore",
+                dir.resolve("truststore.p12").toString(), "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
+        return keyStore;
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+        }
     }
 
     public String bootstrapServers() {
