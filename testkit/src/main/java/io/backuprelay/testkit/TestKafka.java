@@ -9,21 +9,55 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * One single-node KRaft broker per test JVM, built from Kafka's own server code. Tests share it
  * and keep apart by a topic prefix and consumer group of their own ({@link #uniquePrefix()}).
+ * With {@code BACKUPRELAY_TEST_KAFKA=testcontainers} the broker is Apache Kafka's image instead,
+ * started by Testcontainers, for a machine with a container engine (this project's build machine
+ * has none, so only the in-JVM broker runs in its suite).
  */
 public final class TestKafka {
 
+    /** The variable that chooses the broker of the tests. */
+    public static final String SELECTION = "BACKUPRELAY_TEST_KAFKA";
+
+    /** Where the tests' broker runs. */
+    public enum Backend {
+        /** Kafka's server code in this JVM (the default). */
+        IN_JVM,
+        /** Apache Kafka's image, through Testcontainers. */
+        TESTCONTAINERS;
+
+        /** The backend a value of {@link #SELECTION} names: empty or {@code in-jvm}, or {@code testcontainers}. */
+        public static Backend select(String value) {
+            if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("in-jvm")) {
+                return IN_JVM;
+            }
+            if (value.strip().equalsIgnoreCase("testcontainers")) {
+                return TESTCONTAINERS;
+            }
+            throw new IllegalArgumentException(SELECTION + " must be in-jvm (the default) or testcontainers, is '"
+                    + value + "'");
+        }
+    }
+
     private static KafkaClusterTestKit cluster;
+    private static ContainerKafka container;
+    private static String bootstrap;
 
     private TestKafka() {
     }
 
     /** Starts the broker on first use; it stops when the JVM exits. */
     public static synchronized String bootstrapServers() {
-        if (cluster == null) {
-            cluster = start();
+        if (bootstrap == null) {
+            if (Backend.select(System.getenv(SELECTION)) == Backend.TESTCONTAINERS) {
+                container = ContainerKafka.start(brokerSettings());
+                bootstrap = container.bootstrapServers();
+            } else {
+                cluster = start();
+                bootstrap = cluster.bootstrapServers();
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(TestKafka::stop, "test-kafka-stop"));
         }
-        return cluster.bootstrapServers();
+        return bootstrap;
     }
 
     /** A fresh topic prefix, e.g. {@code t3f9a1c2.}, so a test's topics and groups are its own. */
@@ -68,6 +102,10 @@ public final class TestKafka {
     }
 
     private static synchronized void stop() {
+        if (container != null) {
+            container.close();
+            container = null;
+        }
         if (cluster != null) {
             try {
                 cluster.close();
