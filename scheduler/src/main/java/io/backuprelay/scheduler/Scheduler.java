@@ -30,6 +30,8 @@ public final class Scheduler implements Closeable, io.backuprelay.common.service
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile boolean closed;
+    /** The backup meters of what the scheduler emits (requests, overdue reminders, timeouts); none until {@link #withMetrics}. */
+    private volatile java.util.function.Consumer<byte[]> meters = bytes -> { };
 
     public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock) {
         this(kafka, config, clock, TickListener.NONE);
@@ -57,7 +59,8 @@ public final class Scheduler implements Closeable, io.backuprelay.common.service
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
         // A crashed instance's accounts move to the others after this long.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 20_000);
-        this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask, ticks), props);
+        this.streams = new KafkaStreams(SchedulerTopology.build(kafka.topics(), config, clock, perTask, ticks,
+                bytes -> meters.accept(bytes)), props);
         // A stream thread that dies of an unexpected error is replaced; the client goes on. Fatal
         // conditions (fenced, unauthorized) put the client in ERROR, which health reports as dead.
         streams.setUncaughtExceptionHandler(error -> {
@@ -107,6 +110,12 @@ public final class Scheduler implements Closeable, io.backuprelay.common.service
     }
 
     /** Leaves the group on the way out, so the other instances take over its accounts at once. */
+    /** Counts what the scheduler emits: automatic requests, overdue reminders and timeouts ({@code BackupMeters}). */
+    public Scheduler withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        meters = new io.backuprelay.common.service.BackupMeters(registry);
+        return this;
+    }
+
     @Override
     public void close() {
         closed = true;

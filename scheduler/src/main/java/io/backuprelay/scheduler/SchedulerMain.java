@@ -11,6 +11,7 @@ public final class SchedulerMain {
 
     public static void main(String[] args) throws Exception {
         ServiceMain.run("scheduler", (config, kafka, shell) ->
-                shell.add(new Scheduler(kafka, SchedulerConfig.from(config), Clock.systemUTC()).start()));
+                shell.add(new Scheduler(kafka, SchedulerConfig.from(config), Clock.systemUTC())
+                        .withMetrics(shell.metrics()).start()));
     }
 }

@@ -34,11 +34,12 @@ public final class SchedulerTopology {
     }
 
     public static Topology build(Topics topics, SchedulerConfig config, Clock clock, int requestsPerMinutePerTask) {
-        return build(topics, config, clock, requestsPerMinutePerTask, TickListener.NONE);
+        return build(topics, config, clock, requestsPerMinutePerTask, TickListener.NONE, published -> { });
     }
 
+    /** @param published sees each record the scheduler emits (its backup meters count the events among them) */
     public static Topology build(Topics topics, SchedulerConfig config, Clock clock, int requestsPerMinutePerTask,
-                                 TickListener ticks) {
+                                 TickListener ticks, java.util.function.Consumer<byte[]> published) {
         Serde<String> keys = Serdes.String();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -79,6 +80,7 @@ public final class SchedulerTopology {
         Serializer<Routed> routed = (topic, value) -> Json.encode(value.payload());
         settings.merge(connections).merge(events)
                 .process(processor)
+                .peek((key, value) -> published.accept(Json.encode(value.payload())))
                 .to((key, value, context) -> value.topic(),
                         Produced.with(keys, Serdes.serdeFrom(routed, (topic, bytes) -> null)));
         return builder.build();

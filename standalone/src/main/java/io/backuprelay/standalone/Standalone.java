@@ -89,11 +89,13 @@ public final class Standalone implements Closeable {
 
         running.push(shell);
         running.push(shell.add(new BrokerProbe(kafka).start()));
-        Scheduler scheduler = shell.add(new Scheduler(kafka, SchedulerConfig.from(config), clock).start());
+        Scheduler scheduler = shell.add(new Scheduler(kafka, SchedulerConfig.from(config), clock)
+                .withMetrics(shell.metrics()).start());
         running.push(scheduler);
         DumpWorker dump = new DumpWorker(kafka, DumpWorkerConfig.from(config), sealer, clock);
         running.push(startWorker(dump.jobs(), dump.components(), dump::start));
         UploadWorker upload = new UploadWorker(kafka, UploadWorkerConfig.from(config), sealer, clock);
+        upload.withRetryGauge(shell.metrics());
         running.push(startWorker(upload.jobs(), upload.components(), upload::start));
         MailSettings mail = MailSettings.from(config);
         log.info("Mail: {}", mail);

@@ -271,6 +271,37 @@ class BackupPipelineIT {
         return "acct-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * The alert rules and the dashboard in deploy/ name only series a running stack exports (after a
+     * backup has run, so the timers and the consumers' lag exist). {@code up} is Prometheus' own.
+     */
+    @Test
+    void everyMetricTheAlertsAndTheDashboardNameIsExported() throws Exception {
+        Path deploy = io.backuprelay.azurite.AzuriteProcess.home().getParent().getParent().resolve("deploy");
+        String rules = Files.readString(deploy.resolve("prometheus/backuprelay-alerts.yml"));
+        String dashboard = Files.readString(deploy.resolve("grafana/backuprelay-dashboard.json"));
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher metric = java.util.regex.Pattern.compile("\\b((?:backuprelay|kafka|http|jvm)_[a-z_]+)\\b")
+                .matcher(rules + dashboard);
+        while (metric.find()) {
+            named.add(metric.group(1));
+        }
+        assertThat(named).contains("backuprelay_jobs_dead_lettered_total", "backuprelay_upload_retrying_seconds",
+                "kafka_consumer_fetch_manager_records_lag_max", "backuprelay_backups_overdue_total");
+
+        String scrapeUrl = "http://127.0.0.1:" + app.shell().port() + "/metrics";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + app.consolePort()
+                + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()); // a console request
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            String scrape = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(scrapeUrl)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.Set<String> exported = scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+            assertThat(exported).as("series of the running stack").containsAll(named);
+        });
+    }
+
     private static void register(String accountId, String admin, String database, int port, String user, String password) {
         Account account = new Account(accountId, "Tenant " + accountId, "en", "Europe/Lisbon", List.of(admin),
                 new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", port, database, user,

@@ -43,6 +43,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
     private static final java.time.Duration SAS_WARNING = java.time.Duration.ofDays(14);
 
+    /** The uploads retrying transient storage faults now: backupId → when their first try started (nanoTime). */
+    private final java.util.concurrent.ConcurrentMap<String, Long> retryingSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Topics topics;
     private final Function<String, Optional<Connection>> connections;
     private final Function<String, Optional<BackupSettings>> settings;
@@ -114,6 +116,24 @@ public final class UploadHandler implements JobHandler<DumpReady> {
      */
     private JobResult uploadRetryingTransientFaults(DumpReady dump, Path staged, Path manifest) throws InterruptedException {
         long started = System.nanoTime();
+        try {
+            return retrying(dump, staged, manifest, started);
+        } finally {
+            retryingSince.remove(dump.backupId());
+        }
+    }
+
+    /**
+     * How long the upload that has retried transient storage faults the longest has been at it, of
+     * those retrying now; zero when none is (gauge {@code backuprelay.upload.retrying.seconds}).
+     */
+    public Duration longestRetry() {
+        long now = System.nanoTime();
+        return retryingSince.values().stream().map(since -> Duration.ofNanos(now - since)).max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+    }
+
+    private JobResult retrying(DumpReady dump, Path staged, Path manifest, long started) throws InterruptedException {
         for (int tries = 1; ; tries++) {
             try {
                 return upload(dump, staged, manifest);
@@ -129,6 +149,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                     return failed(dump, e.getMessage() + " The upload was tried " + tries + " times over "
                             + minutes(spent) + " and gave up.");
                 }
+                retryingSince.putIfAbsent(dump.backupId(), started);
                 Duration delay = retry.delayAfter(tries);
                 log.warn("Upload of backup {} of account {} hit a transient storage fault (try {}), trying again in {}: {}",
                         dump.backupId(), dump.accountId(), tries, delay, e.getMessage());

@@ -23,6 +23,7 @@ public final class UploadWorker implements Closeable {
     private final CompactedTopicView<BackupSettings> settings;
     private final OpsPublisher ops;
     private final JobWorker<DumpReady> worker;
+    private final UploadHandler handler;
 
     public UploadWorker(KafkaSettings kafka, UploadWorkerConfig config, SecretSealer sealer, Clock clock) {
         this.connections = new CompactedTopicView<>(kafka, "upload-worker-connections", kafka.topics().connections(),
@@ -30,7 +31,7 @@ public final class UploadWorker implements Closeable {
         this.settings = new CompactedTopicView<>(kafka, "upload-worker-settings", kafka.topics().settings(),
                 bytes -> Json.decode(bytes, BackupSettings.class));
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
-        UploadHandler handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
+        this.handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
                 new BlobUploader(config.blockParallelism()), config.stagingDir(), clock,
                 new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify());
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
@@ -53,6 +54,19 @@ public final class UploadWorker implements Closeable {
 
     public JobWorker<DumpReady> jobs() {
         return worker;
+    }
+
+    /** The job meters, and {@code backuprelay.upload.retrying.seconds}: how long the longest-retrying upload has been at it. */
+    public UploadWorker withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        worker.withMetrics(registry);
+        return withRetryGauge(registry);
+    }
+
+    /** Only the retry gauge, where the job meters are bound elsewhere. */
+    public UploadWorker withRetryGauge(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("backuprelay.upload.retrying.seconds", handler,
+                h -> h.longestRetry().toMillis() / 1000.0).register(registry);
+        return this;
     }
 
     @Override

@@ -15,7 +15,7 @@ public final class UploadWorkerMain {
             io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
             UploadWorker worker = new UploadWorker(kafka, UploadWorkerConfig.from(config), SecretSealer.from(config),
                     Clock.systemUTC());
-            worker.jobs().withMetrics(shell.metrics());
+            worker.withMetrics(shell.metrics());
             worker.components().forEach(shell::add);
             return worker.start();
         });

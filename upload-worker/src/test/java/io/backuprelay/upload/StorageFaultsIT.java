@@ -75,9 +75,21 @@ class StorageFaultsIT {
         DumpReady dump = stage(9 * 1024 * 1024 + 5);
         proxy.failFor(Duration.ofSeconds(60), 503, "ServerBusy");
         long started = System.nanoTime();
+        UploadHandler handler = handler(Duration.ofMinutes(5));
+        // What the alert "an upload retrying for more than 10 minutes" reads, sampled while it retries.
+        java.util.List<Duration> retrying = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> retrying.add(handler.longestRetry()), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
 
-        JobResult result = handler(Duration.ofMinutes(5)).handle(dump, context());
+        JobResult result;
+        try {
+            result = handler.handle(dump, context());
+        } finally {
+            sampler.shutdownNow();
+        }
 
+        assertThat(retrying).as("the gauge grows while the upload retries").anyMatch(d -> d.toSeconds() >= 30);
+        assertThat(handler.longestRetry()).as("and is zero once it is done").isZero();
         BackupCompleted completed = (BackupCompleted) outcome(result);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
         assertThat(proxy.faultedRequests()).isPositive();

@@ -26,6 +26,26 @@ public final class BackupMeters implements Consumer<byte[]> {
 
     public BackupMeters(MeterRegistry registry) {
         this.registry = registry;
+        // Counters exist at zero from the start, so a rate or an alert on them has a series before the first event.
+        for (io.backuprelay.common.event.Trigger trigger : io.backuprelay.common.event.Trigger.values()) {
+            Counter.builder("backuprelay.backups.requested").tag("trigger", trigger.name()).register(registry);
+            Counter.builder("backuprelay.backups.completed").tag("trigger", trigger.name()).register(registry);
+        }
+        for (io.backuprelay.common.event.FailureStage stage : io.backuprelay.common.event.FailureStage.values()) {
+            Counter.builder("backuprelay.backups.failed").tag("stage", stage.name()).register(registry);
+        }
+        Counter.builder("backuprelay.backups.started").register(registry);
+        Counter.builder("backuprelay.backups.overdue").register(registry);
+        Timer.builder("backuprelay.dump.duration").register(registry);
+        Timer.builder("backuprelay.backup.duration").register(registry);
+        for (io.backuprelay.common.event.DrillOutcome.Kind kind : io.backuprelay.common.event.DrillOutcome.Kind.values()) {
+            for (String result : java.util.List.of("verified", "failed")) {
+                Counter.builder("backuprelay.restore.drills").tag("result", result).tag("kind", kind.name()).register(registry);
+            }
+        }
+        for (String step : java.util.List.of("dump", "upload")) {
+            DistributionSummary.builder("backuprelay.archive.bytes").baseUnit("bytes").tag("step", step).register(registry);
+        }
     }
 
     @Override
