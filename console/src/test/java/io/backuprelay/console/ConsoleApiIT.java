@@ -324,6 +324,11 @@ class ConsoleApiIT {
         assertThat(requests).hasSize(1);
         assertThat(new String(requests.getFirst().value(), StandardCharsets.UTF_8))
                 .contains(backupId).contains("\"trigger\":\"MANUAL\"").contains(connection);
+        await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
+                .filter(r -> backupId.equals(r.key()))
+                .map(r -> Json.decode(r.value(), io.backuprelay.common.ops.OpsEvent.class))
+                .anyMatch(e -> e.stage() == io.backuprelay.common.ops.OpsStage.REQUEST
+                        && e.status() == io.backuprelay.common.ops.OpsStatus.REQUESTED && "console".equals(e.worker())));
 
         Response history = call("GET", backups, token, null);
         assertThat(history.json().get(0).get("backupId").asText()).isEqualTo(backupId);

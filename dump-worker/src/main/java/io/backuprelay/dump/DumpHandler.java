@@ -1,5 +1,8 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.DatabaseEngine;
@@ -113,21 +116,21 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         Instant started = clock.instant();
         log.info("Dumping backup {} of account {} ({} {}{})", request.backupId(), request.accountId(), source.engine(),
                 source.describe(), recipients.isEmpty() ? "" : ", encrypted to " + recipients.size() + " recipient(s)");
-        ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "STARTED", 0L, "dump-worker", started));
+        ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.STARTED, 0L, "dump-worker", started));
         events.publish(topics.outcomes(), request.accountId(), BackupStarted.of(request, instanceId, started));
         try {
             checkFreeSpace();
             String password = source.password() == null ? "" : sealer.open(source.password(),
                     io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId()));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
-                    new OpsEvent(request.backupId(), request.accountId(), "DUMP", "PROGRESS", bytes, "dump-worker",
+                    new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.PROGRESS, bytes, "dump-worker",
                             clock.instant())));
             DumpRunner.Dumped dumped = runner.dump(source, password, sink, job);
             Instant ended = clock.instant();
             String manifest = writeManifest(request, source.engine(), dumped, recipients, started, ended);
             log.info("Dumped backup {} of account {}: {} bytes in {}", request.backupId(), request.accountId(),
                     dumped.archive().sizeBytes(), Duration.between(started, ended));
-            ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "FINISHED",
+            ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.FINISHED,
                     dumped.archive().sizeBytes(), "dump-worker", ended));
             DumpReady ready = new DumpReady(DumpReady.CURRENT_VERSION, UUID.randomUUID().toString(), request.backupId(),
                     request.accountId(), ended, request.trigger(), request.connectionId(), request.occurredAt(),
@@ -179,7 +182,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     private JobResult failed(BackupRequested request, String reason) {
         log.warn("Backup {} of account {} failed at the dump: {}", request.backupId(), request.accountId(), reason);
-        ops.publish(new OpsEvent(request.backupId(), request.accountId(), "DUMP", "FAILED", null, "dump-worker",
+        ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.FAILED, null, "dump-worker",
                 clock.instant()));
         return JobResult.of(Output.json(topics.outcomes(), request.accountId(),
                 BackupFailed.of(request, FailureStage.DUMP, reason, clock.instant())));

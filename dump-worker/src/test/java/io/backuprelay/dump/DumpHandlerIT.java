@@ -90,7 +90,7 @@ class DumpHandlerIT {
         assertThat(manifest.get("encryptionRecipients").get(0).asText()).isEqualTo(AGE_RECIPIENT);
         assertThat(manifest.get("serverVersion").asText()).startsWith("15.");
         assertThat(manifest.get("toolVersion").asText()).contains("pg_dump");
-        assertThat(ops).extracting(OpsEvent::status).startsWith("STARTED").endsWith("FINISHED");
+        assertThat(ops).extracting(OpsEvent::status).startsWith(io.backuprelay.common.ops.OpsStatus.STARTED).endsWith(io.backuprelay.common.ops.OpsStatus.FINISHED);
     }
 
     /** Before: only the upload worker checked; the dump worker wrote {backupId}.…archive wherever it pointed. */
@@ -120,7 +120,7 @@ class DumpHandlerIT {
             var failed = Json.decode(result.outputs().getFirst().value(), io.backuprelay.common.event.BackupFailed.class);
             assertThat(failed.reason()).as(hostile.toString()).startsWith("The registered database settings of this account"
                     + " are not valid");
-            assertThat(ops).extracting(OpsEvent::status).doesNotContain("STARTED");
+            assertThat(ops).extracting(OpsEvent::status).doesNotContain(io.backuprelay.common.ops.OpsStatus.STARTED);
         }
         try (var files = java.nio.file.Files.list(staging)) {
             assertThat(files).isEmpty();

@@ -1,5 +1,8 @@
 package io.backuprelay.notify;
 
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.blob.BlobCredential;
@@ -121,7 +124,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         List<String> recipients = recipients(account.get(), lookups.settings().apply(alert.accountId()));
         Email email = composer.overdue(alert, account.get(), recipients);
         deliver(email, alert.backupId(), alert.accountId(), context);
-        ops.publish(new OpsEvent(alert.backupId(), alert.accountId(), "SCHEDULE", "OVERDUE_MAILED", null, "notifier",
+        ops.publish(new OpsEvent(alert.backupId(), alert.accountId(), OpsStage.SCHEDULE, OpsStatus.OVERDUE_MAILED, null, "notifier",
                 clock.instant(), "last success " + alert.lastSuccessAt()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, alert.accountId(),
                 "BackupOverdue", email.messageId(), recipients, clock.instant())));
@@ -142,7 +145,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         List<String> recipients = recipients(account.get(), lookups.settings().apply(failed.accountId()));
         Email email = composer.drillFailed(failed, account.get(), recipients);
         deliver(email, failed.backupId(), failed.accountId(), context);
-        ops.publish(new OpsEvent(failed.backupId(), failed.accountId(), "DRILL", "FAILED_MAILED", null, "notifier",
+        ops.publish(new OpsEvent(failed.backupId(), failed.accountId(), OpsStage.DRILL, OpsStatus.FAILED_MAILED, null, "notifier",
                 clock.instant(), failed.detail()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, failed.accountId(),
                 "RestoreFailed", email.messageId(), recipients, clock.instant())));
@@ -211,13 +214,14 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         try {
             where = sender.send(email);
         } catch (Exception e) {
-            if (context.lastAttempt()) {
-                ops.publish(new OpsEvent(backupId, accountId, "NOTIFY", "DEAD_LETTERED", null, "notifier",
-                        clock.instant(), "mail could not be delivered: " + e.getMessage()));
-            }
+            ops.publish(new OpsEvent(backupId, accountId, OpsStage.NOTIFY, context.lastAttempt() ? OpsStatus.DEAD_LETTERED
+                    : OpsStatus.FAILED, null, "notifier", clock.instant(), "mail could not be delivered (try "
+                    + context.attempt() + "): " + e.getMessage()));
             throw e;
         }
         delivered.add(email.messageId());
+        ops.publish(new OpsEvent(backupId, accountId, OpsStage.NOTIFY, OpsStatus.SENT, null, "notifier", clock.instant(),
+                email.messageId() + " to " + email.to().size() + " recipient(s)"));
         log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(), backupId,
                 accountId, email.to().size(), where);
     }

@@ -1,5 +1,8 @@
 package io.backuprelay.scheduler;
 
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.topic.Topics;
@@ -121,6 +124,10 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
                     requested++;
                     budget.spend();
                     context.forward(new Record<>(accountId, new Routed(topics.requests(), request.request()), timestamp));
+                    context.forward(new Record<>(accountId, new Routed(topics.ops(), new OpsEvent(
+                            request.request().backupId(), accountId, OpsStage.REQUEST, OpsStatus.REQUESTED, null,
+                            "scheduler", now, request.request().trigger() + " attempt " + request.request().attempt())),
+                            timestamp));
                     log.debug("Requested automatic backup {} of account {} (attempt {})", request.request().backupId(),
                             accountId, request.request().attempt());
                 }
@@ -137,7 +144,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
             if (overdue.isPresent()) {
                 context.forward(new Record<>(accountId, new Routed(topics.outcomes(), overdue.get().alert()), timestamp));
                 context.forward(new Record<>(accountId, new Routed(topics.ops(), new OpsEvent(overdue.get().alert().backupId(),
-                        accountId, "SCHEDULE", "OVERDUE", null, "scheduler", now,
+                        accountId, OpsStage.SCHEDULE, OpsStatus.OVERDUE, null, "scheduler", now,
                         "no success since " + overdue.get().alert().lastSuccessAt())), timestamp));
                 log.warn("Backups of account {} are overdue: the last success was {}", accountId,
                         overdue.get().alert().lastSuccessAt());

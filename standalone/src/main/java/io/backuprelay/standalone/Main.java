@@ -15,7 +15,7 @@ public final class Main {
         switch (command) {
             case "standalone" -> runStandalone();
             case "demo" -> runDemo();
-            case "monitor" -> runMonitor(java.util.Arrays.asList(args).contains("--from-beginning"));
+            case "monitor" -> runMonitor(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
             case "rekey" -> System.exit(runRekey());
@@ -28,15 +28,36 @@ public final class Main {
         }
     }
 
-    /** Against KAFKA_BOOTSTRAP_SERVERS, or the local standalone broker on its default port. */
-    private static void runMonitor(boolean fromBeginning) {
+    /**
+     * {@code monitor [--from-beginning] [--backup ID | --account A] [--follow]}, against
+     * KAFKA_BOOTSTRAP_SERVERS, or the local standalone broker on its default port.
+     */
+    private static void runMonitor(String[] args) {
+        java.util.List<String> options = java.util.Arrays.asList(args);
+        boolean fromBeginning = options.contains("--from-beginning");
+        String backup = valueOf(options, "--backup");
+        String account = valueOf(options, "--account");
+        Monitor.Filter filter = backup == null && account == null ? Monitor.Filter.NONE
+                : new Monitor.Filter(backup, account, options.contains("--follow"));
         ConfigSource environment = ConfigSource.fromEnvironment();
         ConfigSource config = environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS",
                 environment.string("KAFKA_BOOTSTRAP_SERVERS",
                         "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT", 9092, 1, 65535))));
-        Monitor monitor = new Monitor(io.backuprelay.common.kafka.KafkaSettings.from(config), fromBeginning, System.out);
+        Monitor monitor = new Monitor(io.backuprelay.common.kafka.KafkaSettings.from(config), fromBeginning, filter,
+                System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "backuprelay-monitor-shutdown"));
         monitor.run();
+    }
+
+    private static String valueOf(java.util.List<String> options, String name) {
+        int at = options.indexOf(name);
+        if (at < 0) {
+            return null;
+        }
+        if (at + 1 >= options.size() || options.get(at + 1).startsWith("--")) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return options.get(at + 1);
     }
 
     /** Against KAFKA_BOOTSTRAP_SERVERS and the keys of the environment, or the local standalone's. */

@@ -93,22 +93,13 @@ final class RekeyCommand {
     /** The latest value of every key of a compacted topic (tombstones remove it). */
     private Map<String, byte[]> latest(String topic) {
         Map<String, byte[]> values = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.reader("backuprelay-rekey"))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
-                        values.remove(record.key());
-                    } else {
-                        values.put(record.key(), record.value());
-                    }
-                }
+        TopicScan.each(kafka, "backuprelay-rekey", topic, record -> {
+            if (record.value() == null) {
+                values.remove(record.key());
+            } else {
+                values.put(record.key(), record.value());
             }
-        }
+        });
         return values;
     }
 }

@@ -89,6 +89,11 @@ public final class Standalone implements Closeable {
 
         running.push(shell);
         running.push(shell.add(new BrokerProbe(kafka).start()));
+        io.backuprelay.common.ops.OpsPublisher beats = io.backuprelay.common.ops.OpsPublisher.kafka(kafka,
+                "standalone-heartbeat-" + kafka.instanceId());
+        running.push(beats);
+        running.push(io.backuprelay.common.ops.Heartbeat.start(beats, "standalone", kafka.instanceId(),
+                config.duration("BACKUPRELAY_HEARTBEAT_INTERVAL", java.time.Duration.ofMinutes(1)), clock));
         Scheduler scheduler = shell.add(new Scheduler(kafka, SchedulerConfig.from(config), clock)
                 .withMetrics(shell.metrics()).start());
         running.push(scheduler);

@@ -150,6 +150,18 @@ class BackupPipelineIT {
             // The outcome is mailed once, even while the services keep running.
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> TestSmtp.messagesTo(admin).size() == 1);
+
+            // Every stage of its life is on backup.ops, and the instance's heartbeat with them.
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                List<io.backuprelay.common.ops.OpsEvent> ops = io.backuprelay.testkit.KafkaProbe.records(topics.ops())
+                        .stream().map(r -> Json.decode(r.value(), io.backuprelay.common.ops.OpsEvent.class)).toList();
+                assertThat(ops.stream().filter(e -> request.backupId().equals(e.backupId()))
+                        .map(e -> e.stage() + " " + e.status()).toList())
+                        .contains("DUMP STARTED", "DUMP FINISHED", "UPLOAD STARTED", "UPLOAD FINISHED", "VERIFY PASSED",
+                                "NOTIFY SENT");
+                assertThat(ops).anyMatch(e -> e.stage() == io.backuprelay.common.ops.OpsStage.INSTANCE
+                        && e.status() == io.backuprelay.common.ops.OpsStatus.HEARTBEAT && "standalone".equals(e.worker()));
+            });
         }
     }
 

@@ -1,5 +1,8 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
@@ -42,6 +45,9 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
     private static final java.time.Duration SAS_WARNING = java.time.Duration.ofDays(14);
+
+    /** How often an upload says how far it is on {@code backup.ops}. */
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     /** The uploads retrying transient storage faults now: backupId → when their first try started (nanoTime). */
     private final java.util.concurrent.ConcurrentMap<String, Long> retryingSince = new java.util.concurrent.ConcurrentHashMap<>();
@@ -153,7 +159,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 Duration delay = retry.delayAfter(tries);
                 log.warn("Upload of backup {} of account {} hit a transient storage fault (try {}), trying again in {}: {}",
                         dump.backupId(), dump.accountId(), tries, delay, e.getMessage());
-                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "UPLOAD", "RETRIED", null, "upload-worker",
+                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.RETRIED, null, "upload-worker",
                         clock.instant(), e.getMessage()));
                 retry.sleeper().sleep(delay);
             }
@@ -188,8 +194,23 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             }
             log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
                     dump.sizeBytes(), connection.containerName(), blobName);
+            long startedNanos = System.nanoTime();
+            ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED,
+                    dump.sizeBytes(), "upload-worker", clock.instant(), connection.containerName() + "/" + blobName));
+            java.util.concurrent.atomic.AtomicLong lastProgress = new java.util.concurrent.atomic.AtomicLong(startedNanos);
             blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
-                    dump.sha256(), metadata(dump), connection.accessTier());
+                    dump.sha256(), metadata(dump), connection.accessTier(), sentSoFar -> {
+                        long now = System.nanoTime();
+                        long last = lastProgress.get();
+                        if (now - last >= PROGRESS_EVERY.toNanos() && lastProgress.compareAndSet(last, now)) {
+                            ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD,
+                                    OpsStatus.PROGRESS, sentSoFar, "upload-worker", clock.instant(), null,
+                                    rate(sentSoFar, now - startedNanos)));
+                        }
+                    });
+            ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FINISHED,
+                    blob.bytesSent(), "upload-worker", clock.instant(), null,
+                    rate(blob.bytesSent(), System.nanoTime() - startedNanos)));
             if (!matches(blob, dump)) {
                 return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
                         + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
@@ -212,6 +233,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 warnings, connection.connectionId(), checks, dump.requester());
         log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
                 blob.bytesSent());
+        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.VERIFY, OpsStatus.PASSED, dump.sizeBytes(),
+                "upload-worker", clock.instant(), String.join(", ", checks)));
         applyRetention(connection, accessKey, dump);
         return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
     }
@@ -241,7 +264,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                     + " before its upload; the operators must check the staging storage.");
         }
         log.warn("Backup {} of account {} is dumped again: {}", dump.backupId(), dump.accountId(), reason);
-        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "UPLOAD", "ARCHIVE_CHANGED", null, "upload-worker",
+        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.ARCHIVE_CHANGED, null, "upload-worker",
                 clock.instant(), reason));
         return JobResult.of(Output.json(topics.requests(), dump.accountId(),
                 io.backuprelay.common.event.BackupRequested.redump(dump, clock.instant())));
@@ -278,7 +301,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         return credential.sasExpiry()
                 .filter(expiry -> expiry.isBefore(clock.instant().plus(SAS_WARNING)))
                 .map(expiry -> {
-                    ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "UPLOAD", "CREDENTIAL_EXPIRING", null,
+                    ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.CREDENTIAL_EXPIRING, null,
                             "upload-worker", clock.instant(), connection.connectionId() + " " + expiry));
                     return List.of("The SAS token of the connection '" + connection.connectionId() + "' expires on "
                             + expiry + ". Replace it before then, or backups to this connection will fail.");
@@ -297,7 +320,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                     BlobNaming.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
                     dump.backupId(), clock.instant())) {
                 log.info("Retention of account {} deleted {}", dump.accountId(), deleted);
-                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), "RETENTION", "DELETED", null,
+                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.RETENTION, OpsStatus.DELETED, null,
                         "upload-worker", clock.instant(), deleted));
             }
         } catch (RuntimeException e) {
@@ -328,8 +351,15 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     private JobResult failed(DumpReady dump, String reason) {
         log.warn("Backup {} of account {} failed at the upload: {}", dump.backupId(), dump.accountId(), reason);
+        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FAILED, null,
+                "upload-worker", clock.instant(), reason));
         return JobResult.of(Output.json(topics.outcomes(), dump.accountId(),
                 BackupFailed.of(dump, FailureStage.UPLOAD, reason, clock.instant())));
+    }
+
+    /** Bytes a second, from bytes sent over nanoseconds; null when too short to tell. */
+    private static Long rate(long bytes, long nanos) {
+        return nanos < 1_000_000 ? null : Math.round(bytes / (nanos / 1e9));
     }
 
     private static void removeStaged(Path staged) {

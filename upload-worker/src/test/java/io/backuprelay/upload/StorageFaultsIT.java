@@ -97,7 +97,7 @@ class StorageFaultsIT {
                 .isEqualTo(Files.readAllBytes(staging.resolve(dump.stagingFile())));
         assertThat(container.listBlobs().stream().filter(b -> !b.getName().endsWith(".manifest.json")).count())
                 .as("one backup, one blob").isEqualTo(1);
-        assertThat(ops).anyMatch(e -> "RETRIED".equals(e.status()));
+        assertThat(ops).anyMatch(e -> e.status() == io.backuprelay.common.ops.OpsStatus.RETRIED);
         assertThat(staging.resolve(dump.stagingFile())).as("kept until the outcome is committed").exists();
         result.afterCommit().run();
         assertThat(staging.resolve(dump.stagingFile())).doesNotExist();
@@ -114,7 +114,7 @@ class StorageFaultsIT {
         BackupFailed failed = (BackupFailed) outcome(result);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
         assertThat(failed.reason()).contains("rejected the access key").contains("'main'");
-        assertThat(ops).noneMatch(e -> "RETRIED".equals(e.status()));
+        assertThat(ops).noneMatch(e -> e.status() == io.backuprelay.common.ops.OpsStatus.RETRIED);
         assertThat(proxy.faultedRequests()).as("a permanent fault is not retried").isLessThanOrEqualTo(2);
     }
 

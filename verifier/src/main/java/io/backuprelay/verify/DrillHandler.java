@@ -1,5 +1,8 @@
 package io.backuprelay.verify;
 
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.BackupSettings;
@@ -72,12 +75,12 @@ final class DrillHandler implements JobHandler<BackupEvent> {
         if (connection.isEmpty()) {
             log.warn("No restore drill for backup {} of account {}: its connection '{}' is gone", completed.backupId(),
                     completed.accountId(), connectionId);
-            ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), "DRILL", "SKIPPED", null, "verifier",
+            ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.SKIPPED, null, "verifier",
                     clock.instant(), "connection '" + connectionId + "' is gone"));
             return JobResult.of();
         }
         Instant started = clock.instant();
-        ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), "DRILL", "STARTED", completed.sizeBytes(),
+        ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.STARTED, completed.sizeBytes(),
                 "verifier", started));
         BlobStore store = BlobStore.of(connection.get(), BlobCredential.of(connection.get(), sealer));
         Drill.Finding finding = drill.run(store, completed.destination().blobName(), completed.sha256());
@@ -94,8 +97,8 @@ final class DrillHandler implements JobHandler<BackupEvent> {
             log.warn("Restore drill of backup {} of account {} FAILED ({}): {} {}", completed.backupId(),
                     completed.accountId(), finding.kind(), finding.detail(), finding.differences());
         }
-        ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), "DRILL",
-                finding.passed() ? "VERIFIED" : "FAILED", null, "verifier", ended, finding.kind() + ": " + finding.detail()));
+        ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL,
+                finding.passed() ? OpsStatus.PASSED : OpsStatus.FAILED, null, "verifier", ended, finding.kind() + ": " + finding.detail()));
         return JobResult.of(Output.json(topics.outcomes(), completed.accountId(), outcome));
     }
 

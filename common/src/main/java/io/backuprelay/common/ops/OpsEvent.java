@@ -10,10 +10,15 @@ import java.time.Instant;
  * @param bytes  bytes handled so far, when it applies
  * @param detail what an operator needs besides, e.g. the blob a retention run deleted
  */
-public record OpsEvent(String backupId, String accountId, String stage, String status, Long bytes, String worker,
-                       Instant at, String detail) {
+public record OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker,
+                       Instant at, String detail, Long bytesPerSecond) {
 
-    public OpsEvent(String backupId, String accountId, String stage, String status, Long bytes, String worker, Instant at) {
-        this(backupId, accountId, stage, status, bytes, worker, at, null);
+    public OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker,
+                    Instant at, String detail) {
+        this(backupId, accountId, stage, status, bytes, worker, at, detail, null);
+    }
+
+    public OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker, Instant at) {
+        this(backupId, accountId, stage, status, bytes, worker, at, null, null);
     }
 }

@@ -33,6 +33,8 @@ public final class ServiceMain {
         ServiceShell shell = new ServiceShell(name, System::exit);
         Closeable service;
         BrokerProbe probe;
+        io.backuprelay.common.ops.OpsPublisher beats;
+        io.backuprelay.common.ops.Heartbeat heartbeat;
         try {
             KafkaSettings kafka = KafkaSettings.from(config);
             TopicProvisioner.prepare(kafka, config);
@@ -41,6 +43,10 @@ public final class ServiceMain {
             shell.serve(config.string("SERVICE_HOST", "0.0.0.0"), config.integer("SERVICE_PORT", 8081, 0, 65535)).watch();
             log.info("{} is running against {} as instance {}; health and metrics on port {}", name,
                     kafka.bootstrapServers(), kafka.instanceId(), shell.port());
+            beats = io.backuprelay.common.ops.OpsPublisher.kafka(kafka, name + "-heartbeat-" + kafka.instanceId());
+            heartbeat = io.backuprelay.common.ops.Heartbeat.start(beats, name, kafka.instanceId(),
+                    config.duration("BACKUPRELAY_HEARTBEAT_INTERVAL", java.time.Duration.ofMinutes(1)),
+                    java.time.Clock.systemUTC());
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             System.exit(2);
@@ -49,8 +55,12 @@ public final class ServiceMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Closeable started = service;
         BrokerProbe startedProbe = probe;
+        io.backuprelay.common.ops.Heartbeat startedHeartbeat = heartbeat;
+        io.backuprelay.common.ops.OpsPublisher startedBeats = beats;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shell.stopWatching();
+            startedHeartbeat.close();
+            startedBeats.close();
             try {
                 started.close();
             } catch (Exception e) {

@@ -1,5 +1,8 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.BackupSettings;
@@ -87,6 +90,9 @@ public final class BackupsApi {
                     clock.instant());
             data.publish(data.topics().requests(), accountId, request);
             pending.add(accountId, request.backupId(), clock.instant());
+            data.publish(data.topics().ops(), request.backupId(), new OpsEvent(request.backupId(), accountId,
+                    OpsStage.REQUEST, OpsStatus.REQUESTED, null, "console", clock.instant(),
+                    "manual, to connection " + connection.connectionId()));
             ctx.status(202).json(new Accepted(request.backupId()));
         }
     }
@@ -136,7 +142,7 @@ public final class BackupsApi {
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
                 + "; download the blob " + stored.blobName() + " with a tool of the storage account"));
         Instant expires = link.expiresAt();
-        data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, "DOWNLOAD", "LINK_ISSUED", null,
+        data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, null,
                 "console", clock.instant(), "read-only link to " + stored.blobName() + " for "
                 + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires));
         ctx.json(new DownloadLink(backupId, url, expires));

@@ -81,6 +81,15 @@ public final class BlobUploader {
     public UploadedBlob upload(Connection connection, BlobCredential credential, String backupId, String blobName, Path file,
                                long sizeBytes, String expectedSha256, Map<String, String> metadata, String accessTier)
             throws UploadFailedException {
+        return upload(connection, credential, backupId, blobName, file, sizeBytes, expectedSha256, metadata, accessTier,
+                sentSoFar -> { });
+    }
+
+    /** @param progress told the bytes this attempt has sent so far, after each block Azure accepted */
+    public UploadedBlob upload(Connection connection, BlobCredential credential, String backupId, String blobName, Path file,
+                               long sizeBytes, String expectedSha256, Map<String, String> metadata, String accessTier,
+                               java.util.function.LongConsumer progress)
+            throws UploadFailedException {
         long blockSize = blockSize(sizeBytes);
         BlobStore store = BlobStore.of(connection, credential);
         int count = (int) ((sizeBytes + blockSize - 1) / blockSize);
@@ -91,7 +100,7 @@ public final class BlobUploader {
         try {
             Map<String, Long> staged = store.uncommittedBlocks(blobName);
             AtomicLong sent = new AtomicLong();
-            String sha256 = sendMissing(store, blobName, file, sizeBytes, blockSize, ids, staged, sent);
+            String sha256 = sendMissing(store, blobName, file, sizeBytes, blockSize, ids, staged, sent, progress);
             if (!sha256.equals(expectedSha256)) {
                 throw new UploadFailedException("The staged archive of backup " + backupId + " changed after the dump:"
                         + " its SHA-256 is " + sha256 + ", the dump's was " + expectedSha256 + ". It was not committed.",
@@ -116,7 +125,7 @@ public final class BlobUploader {
      * @return the SHA-256 of the bytes read, hex
      */
     private String sendMissing(BlobStore store, String blobName, Path file, long sizeBytes, long blockSize, List<String> ids,
-                               Map<String, Long> staged, AtomicLong sent) {
+                               Map<String, Long> staged, AtomicLong sent, java.util.function.LongConsumer progress) {
         // One buffer per parallel send, reused: the heap holds concurrency × block size, whatever the archive's size.
         java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.ArrayBlockingQueue<>(concurrency + 1);
         for (int i = 0; i < concurrency + 1; i++) {
@@ -145,7 +154,7 @@ public final class BlobUploader {
                 pending.add(senders.submit(() -> {
                     try {
                         stage(store, blobName, ids.get(index), index, channel, offset, buffer, length);
-                        sent.addAndGet(length);
+                        progress.accept(sent.addAndGet(length));
                     } catch (RuntimeException | IOException e) {
                         failed.set(true);
                         throw e;

@@ -1,0 +1,29 @@
+package io.backuprelay.common.ops;
+
+/** What happened at a stage. */
+public enum OpsStatus {
+    REQUESTED,
+    STARTED,
+    /** Still going: {@code bytes} so far (and, for uploads, the rate). */
+    PROGRESS,
+    FINISHED,
+    /** Checks passed (VERIFY). */
+    PASSED,
+    FAILED,
+    /** A transient fault, tried again. */
+    RETRIED,
+    /** An email went out (NOTIFY). */
+    SENT,
+    DEAD_LETTERED,
+    DELETED,
+    SKIPPED,
+    CREDENTIAL_EXPIRING,
+    ARCHIVE_CHANGED,
+    /** An account has had no successful automatic backup for 1.5 intervals (SCHEDULE). */
+    OVERDUE,
+    OVERDUE_MAILED,
+    FAILED_MAILED,
+    LINK_ISSUED,
+    /** An instance's periodic sign of life (INSTANCE). */
+    HEARTBEAT
+}
