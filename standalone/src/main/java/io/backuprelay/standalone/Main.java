@@ -19,10 +19,12 @@ public final class Main {
             case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
             case "rekey" -> System.exit(runRekey());
+            case "dlq" -> System.exit(new DlqCommand(io.backuprelay.common.kafka.KafkaSettings.from(localBroker()), System.out)
+                    .run(java.util.Arrays.asList(args).subList(1, args.length)));
             case "restore" -> System.exit(new io.backuprelay.standalone.restore.RestoreCommand(System.out, System.err,
                     System.getenv()).run(java.util.Arrays.copyOfRange(args, 1, args.length)));
             default -> {
-                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, token, restore, rekey");
+                System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, dlq, token, restore, rekey");
                 System.exit(2);
             }
         }
@@ -39,14 +41,18 @@ public final class Main {
         String account = valueOf(options, "--account");
         Monitor.Filter filter = backup == null && account == null ? Monitor.Filter.NONE
                 : new Monitor.Filter(backup, account, options.contains("--follow"));
-        ConfigSource environment = ConfigSource.fromEnvironment();
-        ConfigSource config = environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS",
-                environment.string("KAFKA_BOOTSTRAP_SERVERS",
-                        "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT", 9092, 1, 65535))));
+        ConfigSource config = localBroker();
         Monitor monitor = new Monitor(io.backuprelay.common.kafka.KafkaSettings.from(config), fromBeginning, filter,
                 System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "backuprelay-monitor-shutdown"));
         monitor.run();
+    }
+
+    /** The environment, with KAFKA_BOOTSTRAP_SERVERS defaulting to the local standalone broker's port. */
+    private static ConfigSource localBroker() {
+        ConfigSource environment = ConfigSource.fromEnvironment();
+        return environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", environment.string("KAFKA_BOOTSTRAP_SERVERS",
+                "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT", 9092, 1, 65535))));
     }
 
     private static String valueOf(java.util.List<String> options, String name) {
