@@ -132,6 +132,62 @@ class DeploymentFilesTest {
         return value;
     }
 
+    @org.junit.jupiter.api.Test
+    void composePublishesTheBrokerTheConsoleAndEachServicesHealthAndMetrics() throws Exception {
+        JsonNode services = compose().get("services");
+        JsonNode kafka = services.get("kafka");
+        assertThat(texts(kafka.get("ports"))).contains("9094:9094");
+        assertThat(kafka.get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText()).contains("EXTERNAL://localhost:9094");
+        assertThat(kafka.get("environment").get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText()).contains("EXTERNAL:PLAINTEXT");
+        for (String name : List.of("scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console")) {
+            assertThat(texts(services.get(name).get("ports"))).as(name + " publishes its /metrics and /health port")
+                    .anyMatch(port -> port.equals("8081") || port.endsWith(":8081"));
+        }
+        assertThat(texts(services.get("console").get("ports"))).contains("8080:8080");
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyDependencyIsWaitedForUntilItsHealthcheckPasses() throws Exception {
+        JsonNode services = compose().get("services");
+        List<String> checked = new java.util.ArrayList<>();
+        services.fields().forEachRemaining(service -> {
+            JsonNode dependsOn = service.getValue().get("depends_on");
+            if (dependsOn == null) {
+                return;
+            }
+            assertThat(dependsOn.isObject()).as(service.getKey() + ": depends_on with conditions").isTrue();
+            dependsOn.fields().forEachRemaining(dependency -> {
+                assertThat(dependency.getValue().get("condition").asText()).as(service.getKey() + " → " + dependency.getKey())
+                        .isEqualTo("service_healthy");
+                assertThat(services.get(dependency.getKey()).has("healthcheck"))
+                        .as(dependency.getKey() + " has a healthcheck").isTrue();
+                checked.add(dependency.getKey());
+            });
+        });
+        assertThat(checked).contains("kafka", "console", "postgres", "azurite", "mailpit");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theInitRegistersTheSampleDatabaseWithTheProgramSampleSetupIT() throws Exception {
+        JsonNode init = compose().get("services").get("init");
+        assertThat(texts(init.get("entrypoint"))).containsSubsequence("java", "-cp", "app.jar",
+                io.backuprelay.console.SampleSetup.class.getName());
+        assertThat(init.get("image").asText()).isEqualTo("backuprelay/console");
+        Map<String, String> environment = new HashMap<>();
+        init.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), resolved(e.getValue().asText())));
+        assertThat(environment).containsKeys("CONSOLE_URL", "CONSOLE_JWT_SECRET", "SAMPLE_STORAGE_KEY",
+                "SAMPLE_STORAGE_ENDPOINT", "SAMPLE_DB_NAME");
+        assertThat(environment.keySet()).allMatch(name -> name.startsWith("SAMPLE_") || name.startsWith("CONSOLE_"));
+        JsonNode postgres = compose().get("services").get("postgres");
+        String mount = texts(postgres.get("volumes")).stream().filter(v -> v.contains("initdb")).findFirst().orElseThrow();
+        assertThat(root().resolve(mount.substring(0, mount.indexOf(':')))).exists();
+        assertThat(environment.get("SAMPLE_DB_NAME")).isEqualTo(postgres.get("environment").get("POSTGRES_DB").asText());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
     private static JsonNode compose() throws Exception {
         return new ObjectMapper(new YAMLFactory()).readTree(root().resolve("docker-compose.yml").toFile());
     }

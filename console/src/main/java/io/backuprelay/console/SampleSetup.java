@@ -1,0 +1,126 @@
+package io.backuprelay.console;
+
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.console.auth.Role;
+import io.backuprelay.console.auth.TokenMinter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compose file's one-shot {@code init}: registers the sample database as an account through the
+ * console's API (as an operator), adds a connection to the sample storage (as the account's
+ * super-administrator, after creating its container), and asks for a first backup, so that
+ * {@code docker compose up} ends with a backup in the storage and an email in the mail catcher.
+ * Run as {@code java -cp app.jar io.backuprelay.console.SampleSetup} in the console's image; it
+ * reads {@code CONSOLE_URL}, {@code CONSOLE_JWT_SECRET} and the {@code SAMPLE_*} settings below.
+ */
+public final class SampleSetup {
+
+    private final ConfigSource config;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final java.io.PrintStream out;
+
+    public SampleSetup(ConfigSource config, java.io.PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new SampleSetup(ConfigSource.fromEnvironment(), System.out).run();
+    }
+
+    /** @return the backupId of the first backup it asked for */
+    public String run() throws IOException, InterruptedException {
+        String console = config.required("CONSOLE_URL").replaceAll("/+$", "");
+        TokenMinter minter = new TokenMinter(config.required("CONSOLE_JWT_SECRET").getBytes(StandardCharsets.UTF_8),
+                config.string("CONSOLE_JWT_ISSUER", null));
+        String account = config.string("SAMPLE_ACCOUNT", "sample");
+        String admin = config.string("SAMPLE_ADMIN_EMAIL", "admin@sample.example");
+        String operator = minter.mint("sample-setup", null, null, Role.OPERATOR, Duration.ofMinutes(10));
+        String superadmin = minter.mint("sample-admin", admin, account, Role.SUPERADMIN, Duration.ofMinutes(10));
+
+        awaitReady(console);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("engine", config.string("SAMPLE_DB_ENGINE", "POSTGRESQL"));
+        source.put("host", config.string("SAMPLE_DB_HOST", "postgres"));
+        source.put("port", config.integer("SAMPLE_DB_PORT", 5432, 1, 65535));
+        source.put("database", config.string("SAMPLE_DB_NAME", "sample"));
+        source.put("username", config.string("SAMPLE_DB_USER", "postgres"));
+        config.optional("SAMPLE_DB_PASSWORD").ifPresent(password -> source.put("password", password));
+        call("PUT", console + "/api/operator/accounts/" + account, operator, Map.of("displayName", "Sample",
+                "locale", config.string("SAMPLE_LOCALE", "en"), "timeZone", "UTC", "superadminEmails", List.of(admin),
+                "source", source));
+        out.println("Registered account " + account + " (its database " + source.get("database") + " on "
+                + source.get("host") + ")");
+
+        String storageAccount = config.string("SAMPLE_STORAGE_ACCOUNT", "devstoreaccount1");
+        String key = config.required("SAMPLE_STORAGE_KEY");
+        String endpoint = config.required("SAMPLE_STORAGE_ENDPOINT");
+        String container = config.string("SAMPLE_CONTAINER", "backups");
+        new BlobServiceClientBuilder().endpoint(endpoint)
+                .credential(new StorageSharedKeyCredential(storageAccount, key)).buildClient()
+                .createBlobContainerIfNotExists(container);
+        Map<String, Object> connection = new LinkedHashMap<>();
+        connection.put("type", "AZURE_BLOB");
+        connection.put("description", "Sample storage");
+        connection.put("storageAccountName", storageAccount);
+        connection.put("containerName", container);
+        connection.put("path", "backups");
+        connection.put("accessKey", key);
+        connection.put("enabledForAutomaticBackup", true);
+        connection.put("endpoint", endpoint);
+        String connectionId = call("POST", console + "/api/accounts/" + account + "/connections", superadmin, connection)
+                .get("connectionId").asText();
+        call("PUT", console + "/api/accounts/" + account + "/backup-settings", superadmin, Map.of(
+                "backupType", "EVERY_7_DAYS", "destinationConnectionId", connectionId));
+        out.println("Added connection " + connectionId + " to container " + container + ", weekly backups");
+
+        String backupId = call("POST", console + "/api/accounts/" + account + "/backups", superadmin, null)
+                .get("backupId").asText();
+        out.println("Asked for the first backup: " + backupId + "; its email goes to " + admin);
+        return backupId;
+    }
+
+    private void awaitReady(String console) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(console + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the console is starting
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The console at " + console + " was not ready within 5 minutes");
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode call(String method, String url, String token, Object body)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + URI.create(url).getPath() + " answered "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return Json.mapper().readTree(response.body());
+    }
+}
