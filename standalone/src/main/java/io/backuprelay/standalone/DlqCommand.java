@@ -26,7 +26,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * already on its source topic is skipped, so running replay twice writes each record once. A
  * record whose value was cut to fit the dead-letter topic is never replayed. What a replayed record
  * then does is the services' own idempotency: a request whose backup already completed is
- * acknowledged without a dump, and an outcome already mailed is not mailed again.
+ * acknowledged without a dump (`DumpHandlerIT.aRequestWhoseBackupAlreadySucceededIsAcknowledgedWithoutADump`), and an outcome already mailed is not mailed again.
  */
 final class DlqCommand {
 
