@@ -17,7 +17,6 @@ import io.backuprelay.testkit.BrokerProcess;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -98,9 +96,9 @@ class SecuredClusterIT {
 
             Map<String, Integer> ports = new HashMap<>();
             String masterKey = SecretSealer.newBase64Key();
-            int consolePort = freePort();
+            int consolePort = ServiceProcesses.freePort();
             for (String service : SERVICES) {
-                ports.put(service, freePort());
+                ports.put(service, ServiceProcesses.freePort());
                 Map<String, String> env = new HashMap<>(Map.ofEntries(
                         Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                         Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
@@ -127,7 +125,7 @@ class SecuredClusterIT {
                 processes.add(start(service, env));
             }
             for (String service : SERVICES) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> ready(ports.get(service)));
+                await().atMost(Duration.ofSeconds(120)).until(() -> ServiceProcesses.ready(ports.get(service)));
             }
 
             TokenMinter minter = new TokenMinter(JWT_SECRET.getBytes(StandardCharsets.UTF_8), null);
@@ -267,16 +265,8 @@ class SecuredClusterIT {
     }
 
     private Process start(String module, Map<String, String> env) throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
-        Path jar;
-        try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
-            jar = files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
-        }
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()))
-                .redirectErrorStream(true).redirectOutput(work.resolve(module + ".log").toFile());
-        builder.environment().putAll(env);
-        return builder.start();
+        return ServiceProcesses.start(ServiceProcesses.runnableJar(module), env, work.resolve(module + ".log"),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED");
     }
 
     private static void call(String method, String url, String token, String body) throws Exception {
@@ -287,23 +277,9 @@ class SecuredClusterIT {
         assertThat(response.statusCode()).as(method + " " + url + ": " + response.body()).isBetween(200, 299);
     }
 
-    private static boolean ready(int port) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-        } catch (Exception notYet) {
-            return false;
-        }
-    }
-
     private static String origin(String url) {
         URI uri = URI.create(url);
         return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,10 +3,8 @@ package io.backuprelay.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.testkit.TestKafka;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,9 +29,9 @@ class ServiceJarsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
     void startsFromItsJarAndAnswersReady(String module) throws Exception {
-        Path jar = runnableJar(module);
-        int servicePort = freePort();
-        int consolePort = freePort();
+        Path jar = ServiceProcesses.runnableJar(module);
+        int servicePort = ServiceProcesses.freePort();
+        int consolePort = ServiceProcesses.freePort();
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
@@ -48,12 +44,9 @@ class ServiceJarsIT {
                 "SERVICE_PORT", Integer.toString(servicePort)));
         env.put("CONSOLE_PORT", Integer.toString(consolePort));
         env.put("CONSOLE_JWT_SECRET", "a-console-secret-of-at-least-32-characters");
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile());
-        builder.environment().putAll(env);
-        Process service = builder.start();
+        Process service = ServiceProcesses.start(jar, env, work.resolve("service.log"));
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> ready(servicePort));
+            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceProcesses.ready(servicePort));
             HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + servicePort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("service=\"" + module + "\"");
@@ -70,7 +63,7 @@ class ServiceJarsIT {
      */
     @org.junit.jupiter.api.Test
     void aFencedInstanceExitsWithCodeOneAndItsSuccessorRunsOn() throws Exception {
-        Path jar = runnableJar("upload-worker");
+        Path jar = ServiceProcesses.runnableJar("upload-worker");
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
@@ -79,18 +72,18 @@ class ServiceJarsIT {
                 "BACKUPRELAY_STAGING_DIR", work.resolve("staging").toString(),
                 "BACKUPRELAY_INSTANCE_ID", "upload-1",
                 "SERVICE_HOST", "127.0.0.1"));
-        int firstPort = freePort();
+        int firstPort = ServiceProcesses.freePort();
         Process first = start(jar, env, firstPort, "first.log");
         Process second = null;
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> ready(firstPort));
-            int secondPort = freePort();
+            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceProcesses.ready(firstPort));
+            int secondPort = ServiceProcesses.freePort();
             second = start(jar, env, secondPort, "second.log");
 
             assertThat(first.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the fenced instance exits").isTrue();
             assertThat(first.exitValue()).isEqualTo(1);
             assertThat(Files.readString(work.resolve("first.log"))).contains("cannot go on").contains("Fenced");
-            await().atMost(Duration.ofSeconds(90)).until(() -> ready(secondPort));
+            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceProcesses.ready(secondPort));
             assertThat(second.isAlive()).isTrue();
         } finally {
             first.destroyForcibly();
@@ -101,33 +94,9 @@ class ServiceJarsIT {
         }
     }
 
-    private static Path runnableJar(String module) throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
-        try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
-        }
-    }
-
     private Process start(Path jar, Map<String, String> env, int port, String log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())).redirectErrorStream(true).redirectOutput(work.resolve(log).toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("SERVICE_PORT", Integer.toString(port));
-        return builder.start();
-    }
-
-    private static boolean ready(int port) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-        } catch (Exception notYet) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        Map<String, String> own = new HashMap<>(env);
+        own.put("SERVICE_PORT", Integer.toString(port));
+        return ServiceProcesses.start(jar, own, work.resolve(log));
     }
 }
