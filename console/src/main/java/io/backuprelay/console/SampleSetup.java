@@ -1,7 +1,5 @@
 package io.backuprelay.console;
 
-import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.common.StorageSharedKeyCredential;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.console.auth.Role;
@@ -23,7 +21,8 @@ import java.util.Map;
  * super-administrator, after creating its container), and asks for a first backup, so that
  * {@code docker compose up} ends with a backup in the storage and an email in the mail catcher.
  * Run as {@code java -cp app.jar io.backuprelay.console.SampleSetup} in the console's image; it
- * reads {@code CONSOLE_URL}, {@code CONSOLE_JWT_SECRET} and the {@code SAMPLE_*} settings below.
+ * reads {@code CONSOLE_URL}, {@code CONSOLE_JWT_SECRET}, the {@code SAMPLE_*} settings below, and
+ * {@code BACKUPRELAY_ALLOWED_ENDPOINTS} for the sample storage's endpoint.
  */
 public final class SampleSetup {
 
@@ -68,9 +67,9 @@ public final class SampleSetup {
         String key = config.required("SAMPLE_STORAGE_KEY");
         String endpoint = config.required("SAMPLE_STORAGE_ENDPOINT");
         String container = config.string("SAMPLE_CONTAINER", "backups");
-        new BlobServiceClientBuilder().endpoint(endpoint)
-                .credential(new StorageSharedKeyCredential(storageAccount, key)).buildClient()
-                .createBlobContainerIfNotExists(container);
+        io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
+        io.backuprelay.blob.BlobStore.of(endpoint, storageAccount, container,
+                io.backuprelay.blob.BlobCredential.accountKey(key)).createContainerIfMissing();
         Map<String, Object> connection = new LinkedHashMap<>();
         connection.put("type", "AZURE_BLOB");
         connection.put("description", "Sample storage");

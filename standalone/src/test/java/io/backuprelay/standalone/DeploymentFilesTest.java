@@ -177,7 +177,9 @@ class DeploymentFilesTest {
         init.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), resolved(e.getValue().asText())));
         assertThat(environment).containsKeys("CONSOLE_URL", "CONSOLE_JWT_SECRET", "SAMPLE_STORAGE_KEY",
                 "SAMPLE_STORAGE_ENDPOINT", "SAMPLE_DB_NAME");
-        assertThat(environment.keySet()).allMatch(name -> name.startsWith("SAMPLE_") || name.startsWith("CONSOLE_"));
+        assertThat(environment.keySet()).allMatch(name -> name.startsWith("SAMPLE_") || name.startsWith("CONSOLE_")
+                || name.equals("BACKUPRELAY_ALLOWED_ENDPOINTS"));
+        assertThat(environment.get("SAMPLE_STORAGE_ENDPOINT")).startsWith(environment.get("BACKUPRELAY_ALLOWED_ENDPOINTS"));
         JsonNode postgres = compose().get("services").get("postgres");
         String mount = texts(postgres.get("volumes")).stream().filter(v -> v.contains("initdb")).findFirst().orElseThrow();
         assertThat(root().resolve(mount.substring(0, mount.indexOf(':')))).exists();
