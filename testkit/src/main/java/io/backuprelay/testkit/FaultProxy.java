@@ -30,6 +30,10 @@ public final class FaultProxy implements Closeable {
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger faulted = new AtomicInteger();
     private volatile Fault fault;
+    private volatile double share;
+    private volatile java.util.Random random = new java.util.Random();
+    private final AtomicInteger resets = new AtomicInteger();
+    private final AtomicInteger cuts = new AtomicInteger();
 
     private record Fault(int status, String errorCode, long untilNanos) {
 
@@ -68,6 +72,49 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /**
+     * From now on, a share of new connections (0 to 1) gets a fault instead of Azurite, chosen at
+     * random from 503 ServerBusy, 500 InternalError, 429 (throttled) and a reset (the connection
+     * closed at once): the background noise of a real storage service, reproducible by its seed.
+     */
+    public void failShare(double share, long seed) {
+        failShare(share, seed, null);
+    }
+
+    /**
+     * As {@link #failShare(double, long)}, and every {@code cutEvery} the open connections are cut (as
+     * a load balancer's idle timeout or a network blip would), so that clients that keep their
+     * connections open reconnect, and meet the faults, too.
+     */
+    public void failShare(double share, long seed, Duration cutEvery) {
+        this.random = new java.util.Random(seed);
+        this.share = share;
+        if (share > 0 && cutEvery != null) {
+            Thread.ofVirtual().name("fault-proxy-cuts").start(() -> {
+                while (this.share > 0 && !server.isClosed()) {
+                    try {
+                        Thread.sleep(cutEvery);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (Socket socket : open) {
+                        cuts.incrementAndGet();
+                        closeQuietly(socket);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Connections cut while open (see {@link #failShare(double, long, Duration)}). */
+    public int cutConnections() {
+        return cuts.get();
+    }
+
+    public int resetConnections() {
+        return resets.get();
+    }
+
     public int forwardedConnections() {
         return forwarded.get();
     }
@@ -81,8 +128,19 @@ public final class FaultProxy implements Closeable {
             try {
                 Socket client = server.accept();
                 Fault now = fault;
+                double failing = share;
                 if (now != null && now.active()) {
                     Thread.ofVirtual().start(() -> answerWithFault(client, now));
+                } else if (failing > 0 && random.nextDouble() < failing) {
+                    int kind = random.nextInt(4);
+                    if (kind == 3) {
+                        resets.incrementAndGet();
+                        closeQuietly(client);
+                    } else {
+                        Fault injected = new Fault(new int[] {503, 500, 429}[kind],
+                                new String[] {"ServerBusy", "InternalError", "TooManyRequests"}[kind], Long.MAX_VALUE);
+                        Thread.ofVirtual().start(() -> answerWithFault(client, injected));
+                    }
                 } else {
                     Thread.ofVirtual().start(() -> pass(client));
                 }
