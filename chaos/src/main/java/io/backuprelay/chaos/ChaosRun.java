@@ -405,7 +405,7 @@ public final class ChaosRun {
             System.out.printf("| emails / duplicate emails (same Message-ID twice) | %d / %d |%n", emails, duplicateEmails);
             System.out.printf("| SIGKILLs | %d %s |%n", kills.values().stream().mapToInt(Integer::intValue).sum(),
                     new TreeMap<>(kills));
-            System.out.printf("| storage faults injected (HTTP errors / resets at connect / open connections cut) | %d / %d / %d |%n",
+            System.out.printf("| storage faults injected (HTTP errors / resets at connect / open sockets cut, both ends) | %d / %d / %d |%n",
                     proxy.faultedRequests(), proxy.resetConnections(), proxy.cutConnections());
             if (!sorted.isEmpty()) {
                 System.out.printf("| recovery after a kill, p50 / p95 (restart to ready) | %.1f s / %.1f s |%n",

@@ -162,6 +162,7 @@ public final class FaultProxy implements Closeable {
             // a side closed: the connection ends
         } finally {
             open.remove(client);
+            open.removeIf(Socket::isClosed); // the upstream side too: a cut counts the connections open now, not every one ever made
         }
     }
 
