@@ -151,6 +151,10 @@ class BackupPageBrowserIT {
                 .isEqualTo("Add a connection below first: a backup needs a container to go to.");
         assertThat(browser.findElement(By.id("createBackup")).isEnabled()).isFalse();
         screenshot("page-opened");
+        // No backup runs: the page does not poll.
+        long calls = apiCalls();
+        Thread.sleep(7000);
+        assertThat(apiCalls()).as("API calls of an idle page in 7 s").isEqualTo(calls);
 
         // Settings → Auxiliary catalogs → Connections: a new connection to the account's container.
         fillConnection("Main backups", containerName, "backups/companyX", true);
@@ -439,6 +443,13 @@ class BackupPageBrowserIT {
         return planted().getBlobContainerClient(container).generateSas(
                 new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(java.time.OffsetDateTime.now().plusDays(30),
                         com.azure.storage.blob.sas.BlobContainerSasPermission.parse("racwdl")));
+    }
+
+    /** How many API requests the page has made so far, as the browser's resource timing lists them. */
+    private long apiCalls() {
+        return ((Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).length"))
+                .longValue();
     }
 
     private String text(String id) {
