@@ -44,7 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code ./backuprelay chaos [--minutes M] [--accounts N] [--seed S] [--kill-every SECONDS] [--storage-faults SHARE]}:
+ * {@code ./backuprelay chaos [--minutes M] [--accounts N] [--seed S] [--kill-every SECONDS] [--storage-faults SHARE] [--freeze-every SECONDS]}:
  * the services as separate OS processes on this machine (a broker process, two dump workers, two
  * upload workers, a notifier, a scheduler and the console, each from its runnable jar), Azurite
  * behind a fault-injecting proxy, N small PostgreSQL sources and a mail server that keeps every
@@ -54,8 +54,10 @@ import org.apache.kafka.common.TopicPartition;
  * every requested backup has exactly one final outcome, at most one blob per backup whose SHA-256
  * is its outcome's, at most one email per backup and kind, and no file left in staging.
  *
- * <p>What this first version does not inject yet: broker kills and SIGSTOP, SMTP faults, poison
- * records, a full staging disk, throttled sources, and scheduled backups on a sped-up clock.
+ * With {@code --freeze-every SECONDS} it also freezes the broker (SIGSTOP) for 5 to 20 s that often.
+ *
+ * <p>What this first version does not inject yet: broker kills, SMTP faults, poison records, a full
+ * staging disk, throttled sources, and scheduled backups on a sped-up clock.
  */
 public final class ChaosRun {
 
@@ -68,6 +70,9 @@ public final class ChaosRun {
     private final long seed;
     private final int killEverySeconds;
     private final double storageFaults;
+    private final int freezeEverySeconds;
+    private int freezes;
+    private Duration frozen = Duration.ZERO;
     private final Random random;
     private final Path work;
     private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
@@ -80,6 +85,7 @@ public final class ChaosRun {
         this.seed = Long.parseLong(options.getOrDefault("--seed", Long.toString(System.nanoTime() % 100_000)));
         this.killEverySeconds = Integer.parseInt(options.getOrDefault("--kill-every", "15"));
         this.storageFaults = Double.parseDouble(options.getOrDefault("--storage-faults", "0.05"));
+        this.freezeEverySeconds = Integer.parseInt(options.getOrDefault("--freeze-every", "0"));
         this.random = new Random(seed);
         this.work = Files.createTempDirectory("backuprelay-chaos-");
     }
@@ -171,6 +177,7 @@ public final class ChaosRun {
             Map<String, String> requested = new LinkedHashMap<>(); // backupId → account
             Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
             Instant nextKill = Instant.now().plusSeconds(killEverySeconds);
+            Instant nextFreeze = freezeEverySeconds > 0 ? Instant.now().plusSeconds(freezeEverySeconds) : Instant.MAX;
             int refused = 0;
             while (Instant.now().isBefore(end)) {
                 String account = accountIds.get(random.nextInt(accountIds.size()));
@@ -189,12 +196,26 @@ public final class ChaosRun {
                     killOne();
                     nextKill = Instant.now().plusSeconds(killEverySeconds);
                 }
+                if (!Instant.now().isBefore(nextFreeze)) {
+                    // SIGSTOP: the broker keeps its sockets and answers nothing, as a frozen VM would.
+                    Duration pause = Duration.ofSeconds(5 + random.nextInt(16));
+                    broker.freeze();
+                    Thread.sleep(pause);
+                    broker.thaw();
+                    freezes++;
+                    frozen = frozen.plus(pause);
+                    nextFreeze = Instant.now().plusSeconds(freezeEverySeconds);
+                }
                 Thread.sleep(500 + random.nextInt(1500));
             }
             proxy.failShare(0, seed);
             System.out.printf("chaos: load over: %d backups requested (%d requests refused or unanswered); waiting"
                     + " for them to settle%n", requested.size(), refused);
             Audit audit = settle(kafka, requested, container);
+            if (freezes > 0) {
+                System.out.printf("chaos: the broker was frozen (SIGSTOP) %d times, %d s in all%n", freezes,
+                        frozen.toSeconds());
+            }
             int code = audit.print(requested.size(), kills, recoveries, proxy, work);
             return code;
         } finally {
