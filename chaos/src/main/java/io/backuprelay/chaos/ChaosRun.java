@@ -1,6 +1,5 @@
 package io.backuprelay.chaos;
 
-import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
@@ -15,10 +14,10 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.BrokerProcess;
 import io.backuprelay.testkit.FaultProxy;
 import io.backuprelay.testkit.ScratchDatabase;
+import io.backuprelay.testkit.ServiceJars;
 import io.backuprelay.testkit.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,22 +114,12 @@ public final class ChaosRun {
         }
 
         void start() throws Exception {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                    "-jar", runnableJar(module).toString());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
-            builder.environment().putAll(env);
-            process = builder.start();
+            process = ServiceJars.start(ServiceJars.runnableJar(module), env, work.resolve(name + ".log"),
+                    "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
         }
 
         boolean ready() {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (Exception notYet) {
-                return false;
-            }
+            return ServiceJars.ready(port);
         }
     }
 
@@ -148,7 +137,7 @@ public final class ChaosRun {
             new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                     .createBlobContainerIfNotExists(container);
             String jwtSecret = "chaos-secret-" + UUID.randomUUID();
-            int consolePort = freePort();
+            int consolePort = ServiceJars.freePort();
             startServices(kafka, endpoint, jwtSecret, consolePort);
 
             TokenMinter minter = new TokenMinter(jwtSecret.getBytes(StandardCharsets.UTF_8), null);
@@ -252,7 +241,7 @@ public final class ChaosRun {
         for (var entry : own.entrySet()) {
             Map<String, String> env = new HashMap<>(common);
             env.putAll(entry.getValue());
-            int port = freePort();
+            int port = ServiceJars.freePort();
             env.put("SERVICE_PORT", Integer.toString(port));
             ServiceProcess service = new ServiceProcess(entry.getKey(), entry.getKey().replaceAll("-\\d$", ""), env, port);
             service.start();
@@ -454,18 +443,5 @@ public final class ChaosRun {
             throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
         }
         return response;
-    }
-
-    private static Path runnableJar(String module) throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
-        try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -7,17 +7,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.testkit.Azurite;
-import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,20 +86,11 @@ class BackupPageBrowserIT {
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         prefix = TestKafka.uniquePrefix();
-        app = Standalone.start(new ConfigSource(Map.ofEntries(
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()),
-                Map.entry("BACKUPRELAY_TOPIC_PREFIX", prefix),
-                Map.entry("BACKUPRELAY_TOPIC_PARTITIONS", "3"),
-                Map.entry("SERVICE_PORT", "0"),
-                Map.entry("BACKUPRELAY_DATA_DIR", dataDir.toString()),
-                Map.entry("BACKUPRELAY_MASTER_KEY", SecretSealer.newBase64Key()),
-                Map.entry("BACKUPRELAY_PLATFORM_NAME", "Fractal One"),
-                Map.entry("SMTP_HOST", "127.0.0.1"),
-                Map.entry("SMTP_PORT", Integer.toString(TestSmtp.port())),
-                Map.entry("SMTP_SECURITY", "NONE"),
-                Map.entry("CONSOLE_PORT", "0"),
-                Map.entry("CONSOLE_JWT_SECRET", JWT_SECRET),
-                Map.entry("SCHEDULER_TICK_INTERVAL", "PT1S"))));
+        app = TestStack.start(prefix, dataDir, SecretSealer.newBase64Key(), Map.of(
+                "BACKUPRELAY_PLATFORM_NAME", "Fractal One",
+                "CONSOLE_PORT", "0",
+                "CONSOLE_JWT_SECRET", JWT_SECRET,
+                "SCHEDULER_TICK_INTERVAL", "PT1S"));
         database = ScratchDatabase.postgres();
         dbUser = "br_page_" + UUID.randomUUID().toString().substring(0, 8);
         database.admin("CREATE ROLE " + dbUser + " LOGIN PASSWORD '" + DB_PASSWORD + "' IN ROLE backuprelay_password_auth");
@@ -153,8 +139,8 @@ class BackupPageBrowserIT {
         screenshot("page-opened");
         // No backup runs: the page does not poll.
         long calls = apiCalls();
-        Thread.sleep(7000);
-        assertThat(apiCalls()).as("API calls of an idle page in 7 s").isEqualTo(calls);
+        await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(8))
+                .untilAsserted(() -> assertThat(apiCalls()).as("API calls of an idle page").isEqualTo(calls));
 
         // Settings → Auxiliary catalogs → Connections: a new connection to the account's container.
         fillConnection("Main backups", containerName, "backups/companyX", true);
@@ -488,22 +474,10 @@ class BackupPageBrowserIT {
         api("GET", "/api/operator/accounts/" + account, operator, null);
         List<String> places = new ArrayList<>();
         apiResponses.forEach(body -> places.add("API response: " + body));
-        logs.list.forEach(event -> places.add("log: " + event.getFormattedMessage()
-                + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getMessage())));
+        places.addAll(SecretSearch.logLines(logs.list));
         places.add("page: " + browser.getPageSource());
-        for (MimeMessage message : TestSmtp.messagesTo(account)) {
-            ByteArrayOutputStream raw = new ByteArrayOutputStream();
-            message.writeTo(raw);
-            places.add("email: " + raw.toString(StandardCharsets.UTF_8));
-        }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
-            for (String topic : admin.listTopics().names().get()) {
-                if (topic.startsWith(prefix)) {
-                    KafkaProbe.records(topic).forEach(r -> places.add("kafka " + topic + ": " + r.key() + " "
-                            + (r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8))));
-                }
-            }
-        }
+        places.addAll(SecretSearch.emailsTo(account));
+        places.addAll(SecretSearch.kafkaRecords(prefix));
         assertThat(places).as("places looked at").hasSizeGreaterThan(50);
         assertThat(places).noneMatch(place -> place.contains(Azurite.PLANTED_KEY));
         assertThat(places).noneMatch(place -> place.contains(DB_PASSWORD));

@@ -12,7 +12,6 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOutcome;
@@ -67,17 +66,7 @@ class BackupPipelineIT {
     @BeforeAll
     static void startEverything() throws Exception {
         String prefix = TestKafka.uniquePrefix();
-        app = Standalone.start(new ConfigSource(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
-                "BACKUPRELAY_TOPIC_PREFIX", prefix,
-                "BACKUPRELAY_TOPIC_PARTITIONS", "3",
-                "SERVICE_PORT", "0",
-                "BACKUPRELAY_DATA_DIR", dataDir.toString(),
-                "BACKUPRELAY_MASTER_KEY", MASTER_KEY,
-                "SMTP_HOST", "127.0.0.1",
-                "SMTP_PORT", Integer.toString(TestSmtp.port()),
-                "SMTP_SECURITY", "NONE",
-                "SMTP_FROM", "backups@platform.example")));
+        app = TestStack.start(prefix, dataDir, MASTER_KEY, Map.of("SMTP_FROM", "backups@platform.example"));
         topics = app.topics();
         sealer = SecretSealer.ofBase64("k1", MASTER_KEY);
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()

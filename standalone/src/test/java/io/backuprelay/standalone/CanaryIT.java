@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.json.Json;
@@ -22,8 +20,6 @@ import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -78,18 +73,9 @@ class CanaryIT {
                 new BlobContainerSasPermission().setReadPermission(true).setWritePermission(true).setCreatePermission(true)
                         .setListPermission(true).setDeletePermission(true)));
         String sasSignature = sas.replaceAll(".*sig=([^&]+).*", "$1");
-        try (Standalone app = Standalone.start(new ConfigSource(Map.ofEntries(
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()),
-                Map.entry("BACKUPRELAY_TOPIC_PREFIX", prefix),
-                Map.entry("BACKUPRELAY_TOPIC_PARTITIONS", "3"),
-                Map.entry("SERVICE_PORT", "0"),
-                Map.entry("BACKUPRELAY_DATA_DIR", dataDir.toString()),
-                Map.entry("BACKUPRELAY_MASTER_KEY", MASTER_KEY),
-                Map.entry("SMTP_HOST", "127.0.0.1"),
-                Map.entry("SMTP_PORT", Integer.toString(TestSmtp.port())),
-                Map.entry("SMTP_SECURITY", "NONE"),
-                Map.entry("CONSOLE_PORT", "0"),
-                Map.entry("CONSOLE_JWT_SECRET", JWT_SECRET))));
+        try (Standalone app = TestStack.start(prefix, dataDir, MASTER_KEY, Map.of(
+                "CONSOLE_PORT", "0",
+                "CONSOLE_JWT_SECRET", JWT_SECRET));
              ScratchDatabase database = ScratchDatabase.postgres()) {
             String user = "br_canary_" + UUID.randomUUID().toString().substring(0, 8);
             database.admin("CREATE ROLE " + user + " LOGIN PASSWORD '" + DB_PASSWORD + "' IN ROLE backuprelay_password_auth");
@@ -138,22 +124,11 @@ class CanaryIT {
                         .build(), HttpResponse.BodyHandlers.ofString()).body());
 
                 List<String> places = new ArrayList<>(answers.stream().map(a -> "answer: " + a).toList());
-                logs.list.forEach(event -> places.add("log: " + event.getFormattedMessage() + causes(event.getThrowableProxy())));
+                places.addAll(SecretSearch.logLines(logs.list));
                 for (String admin : admins) {
-                    for (MimeMessage message : TestSmtp.messagesTo(admin)) {
-                        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-                        message.writeTo(raw);
-                        places.add("email: " + raw.toString(StandardCharsets.UTF_8));
-                    }
+                    places.addAll(SecretSearch.emailsTo(admin));
                 }
-                try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
-                    for (String topic : admin.listTopics().names().get()) {
-                        if (topic.startsWith(prefix)) {
-                            KafkaProbe.records(topic).forEach(r -> places.add("kafka " + topic + ": " + r.key() + " "
-                                    + (r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8))));
-                        }
-                    }
-                }
+                places.addAll(SecretSearch.kafkaRecords(prefix));
                 places.addAll(files(dataDir, started));
                 places.addAll(files(Path.of(System.getProperty("java.io.tmpdir")), started));
 
@@ -173,17 +148,6 @@ class CanaryIT {
     }
 
     /** Every nested cause's message, as a log line would show it. */
-    private static String causes(IThrowableProxy proxy) {
-        StringBuilder text = new StringBuilder();
-        for (IThrowableProxy p = proxy; p != null; p = p.getCause()) {
-            text.append(" | ").append(p.getClassName()).append(": ").append(p.getMessage());
-            for (IThrowableProxy suppressed : p.getSuppressed()) {
-                text.append(" | suppressed ").append(suppressed.getMessage());
-            }
-        }
-        return text.toString();
-    }
-
     /** The text of every file written since {@code since} under {@code dir} (staging, outbox, credentials, temp files). */
     private static List<String> files(Path dir, Instant since) throws Exception {
         List<String> found = new ArrayList<>();

@@ -15,7 +15,6 @@ import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.RestoreDrill;
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupRequested;
@@ -69,18 +68,9 @@ class RestoreDrillIT {
     @BeforeAll
     static void startEverything() throws Exception {
         String prefix = TestKafka.uniquePrefix();
-        app = Standalone.start(new ConfigSource(Map.ofEntries(
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()),
-                Map.entry("BACKUPRELAY_TOPIC_PREFIX", prefix),
-                Map.entry("BACKUPRELAY_TOPIC_PARTITIONS", "3"),
-                Map.entry("SERVICE_PORT", "0"),
-                Map.entry("BACKUPRELAY_DATA_DIR", dataDir.toString()),
-                Map.entry("BACKUPRELAY_MASTER_KEY", MASTER_KEY),
-                Map.entry("DRILL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-                Map.entry("SMTP_HOST", "127.0.0.1"),
-                Map.entry("SMTP_PORT", Integer.toString(TestSmtp.port())),
-                Map.entry("SMTP_SECURITY", "NONE"),
-                Map.entry("SMTP_FROM", "backups@platform.example"))));
+        app = TestStack.start(prefix, dataDir, MASTER_KEY, Map.of(
+                "DRILL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres",
+                "SMTP_FROM", "backups@platform.example"));
         topics = app.topics();
         sealer = SecretSealer.ofBase64("k1", MASTER_KEY);
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()

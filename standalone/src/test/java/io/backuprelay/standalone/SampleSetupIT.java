@@ -36,18 +36,10 @@ class SampleSetupIT {
     @Test
     void theSampleAccountIsRegisteredAndItsFirstBackupStoredAndMailed() throws Exception {
         try (ScratchDatabase sample = ScratchDatabase.postgres();
-             Standalone app = Standalone.start(new ConfigSource(Map.ofEntries(
-                     Map.entry("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()),
-                     Map.entry("BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix()),
-                     Map.entry("BACKUPRELAY_TOPIC_PARTITIONS", "2"),
-                     Map.entry("SERVICE_PORT", "0"),
-                     Map.entry("BACKUPRELAY_DATA_DIR", dataDir.toString()),
-                     Map.entry("BACKUPRELAY_MASTER_KEY", SecretSealer.newBase64Key()),
-                     Map.entry("SMTP_HOST", "127.0.0.1"),
-                     Map.entry("SMTP_PORT", Integer.toString(TestSmtp.port())),
-                     Map.entry("SMTP_SECURITY", "NONE"),
-                     Map.entry("CONSOLE_PORT", "0"),
-                     Map.entry("CONSOLE_JWT_SECRET", SECRET))))) {
+             Standalone app = TestStack.start(TestKafka.uniquePrefix(), dataDir, SecretSealer.newBase64Key(), Map.of(
+                     "BACKUPRELAY_TOPIC_PARTITIONS", "2",
+                     "CONSOLE_PORT", "0",
+                     "CONSOLE_JWT_SECRET", SECRET))) {
             sample.execute("CREATE TABLE greeting (id int PRIMARY KEY, text text)",
                     "INSERT INTO greeting VALUES (1, 'hello')");
             String account = "sample-" + UUID.randomUUID().toString().substring(0, 8);

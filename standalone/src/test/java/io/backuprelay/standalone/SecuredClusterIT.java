@@ -15,6 +15,7 @@ import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.BrokerProcess;
 import io.backuprelay.testkit.ScratchDatabase;
+import io.backuprelay.testkit.ServiceJars;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
 import java.net.URI;
@@ -96,9 +97,9 @@ class SecuredClusterIT {
 
             Map<String, Integer> ports = new HashMap<>();
             String masterKey = SecretSealer.newBase64Key();
-            int consolePort = ServiceProcesses.freePort();
+            int consolePort = ServiceJars.freePort();
             for (String service : SERVICES) {
-                ports.put(service, ServiceProcesses.freePort());
+                ports.put(service, ServiceJars.freePort());
                 Map<String, String> env = new HashMap<>(Map.ofEntries(
                         Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                         Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
@@ -125,7 +126,7 @@ class SecuredClusterIT {
                 processes.add(start(service, env));
             }
             for (String service : SERVICES) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> ServiceProcesses.ready(ports.get(service)));
+                await().atMost(Duration.ofSeconds(120)).until(() -> ServiceJars.ready(ports.get(service)));
             }
 
             TokenMinter minter = new TokenMinter(JWT_SECRET.getBytes(StandardCharsets.UTF_8), null);
@@ -265,7 +266,7 @@ class SecuredClusterIT {
     }
 
     private Process start(String module, Map<String, String> env) throws Exception {
-        return ServiceProcesses.start(ServiceProcesses.runnableJar(module), env, work.resolve(module + ".log"),
+        return ServiceJars.start(ServiceJars.runnableJar(module), env, work.resolve(module + ".log"),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED");
     }
 

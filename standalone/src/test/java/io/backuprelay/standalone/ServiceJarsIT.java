@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.testkit.ServiceJars;
 import io.backuprelay.testkit.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,9 +30,9 @@ class ServiceJarsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
     void startsFromItsJarAndAnswersReady(String module) throws Exception {
-        Path jar = ServiceProcesses.runnableJar(module);
-        int servicePort = ServiceProcesses.freePort();
-        int consolePort = ServiceProcesses.freePort();
+        Path jar = ServiceJars.runnableJar(module);
+        int servicePort = ServiceJars.freePort();
+        int consolePort = ServiceJars.freePort();
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
@@ -44,9 +45,9 @@ class ServiceJarsIT {
                 "SERVICE_PORT", Integer.toString(servicePort)));
         env.put("CONSOLE_PORT", Integer.toString(consolePort));
         env.put("CONSOLE_JWT_SECRET", "a-console-secret-of-at-least-32-characters");
-        Process service = ServiceProcesses.start(jar, env, work.resolve("service.log"));
+        Process service = ServiceJars.start(jar, env, work.resolve("service.log"));
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceProcesses.ready(servicePort));
+            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceJars.ready(servicePort));
             HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + servicePort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("service=\"" + module + "\"");
@@ -63,7 +64,7 @@ class ServiceJarsIT {
      */
     @org.junit.jupiter.api.Test
     void aFencedInstanceExitsWithCodeOneAndItsSuccessorRunsOn() throws Exception {
-        Path jar = ServiceProcesses.runnableJar("upload-worker");
+        Path jar = ServiceJars.runnableJar("upload-worker");
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", TestKafka.uniquePrefix(),
@@ -72,18 +73,18 @@ class ServiceJarsIT {
                 "BACKUPRELAY_STAGING_DIR", work.resolve("staging").toString(),
                 "BACKUPRELAY_INSTANCE_ID", "upload-1",
                 "SERVICE_HOST", "127.0.0.1"));
-        int firstPort = ServiceProcesses.freePort();
+        int firstPort = ServiceJars.freePort();
         Process first = start(jar, env, firstPort, "first.log");
         Process second = null;
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceProcesses.ready(firstPort));
-            int secondPort = ServiceProcesses.freePort();
+            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceJars.ready(firstPort));
+            int secondPort = ServiceJars.freePort();
             second = start(jar, env, secondPort, "second.log");
 
             assertThat(first.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the fenced instance exits").isTrue();
             assertThat(first.exitValue()).isEqualTo(1);
             assertThat(Files.readString(work.resolve("first.log"))).contains("cannot go on").contains("Fenced");
-            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceProcesses.ready(secondPort));
+            await().atMost(Duration.ofSeconds(90)).until(() -> ServiceJars.ready(secondPort));
             assertThat(second.isAlive()).isTrue();
         } finally {
             first.destroyForcibly();
@@ -97,6 +98,6 @@ class ServiceJarsIT {
     private Process start(Path jar, Map<String, String> env, int port, String log) throws Exception {
         Map<String, String> own = new HashMap<>(env);
         own.put("SERVICE_PORT", Integer.toString(port));
-        return ServiceProcesses.start(jar, own, work.resolve(log));
+        return ServiceJars.start(jar, own, work.resolve(log));
     }
 }

@@ -2,7 +2,6 @@ package io.backuprelay.testkit;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +44,8 @@ public final class BrokerProcess implements Closeable {
     }
 
     private static BrokerProcess start(Path dir, String adminPassword) throws IOException, InterruptedException {
-        int port = freePort();
-        int controller = freePort();
+        int port = Azurite.freePort();
+        int controller = Azurite.freePort();
         boolean secured = adminPassword != null;
         String listener = secured ? "SASL_SSL" : "PLAINTEXT";
         Path config = dir.resolve("server.properties");
@@ -196,11 +195,5 @@ public final class BrokerProcess implements Closeable {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -29,7 +29,6 @@ public final class BrokerProbe implements HealthCheck, Closeable {
 
     public BrokerProbe(KafkaSettings kafka) {
         var props = kafka.common("backuprelay-broker-probe-" + kafka.instanceId());
-        props.putAll(kafka.clientOverrides());
         // One probe must end before the next one starts.
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ANSWER_WITHIN.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ANSWER_WITHIN.toMillis());

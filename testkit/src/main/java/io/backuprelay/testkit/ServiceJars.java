@@ -1,57 +1,57 @@
-package io.backuprelay.standalone;
+package io.backuprelay.testkit;
 
 import io.backuprelay.azurite.AzuriteProcess;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Services started from their runnable jars, as their container images run them, for the tests. */
-final class ServiceProcesses {
+/** Services started from their runnable jars, as their container images run them: for the tests and the chaos run. */
+public final class ServiceJars {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private ServiceProcesses() {
+    private ServiceJars() {
     }
 
     /** The module's runnable jar, as the build made it. */
-    static Path runnableJar(String module) throws Exception {
+    public static Path runnableJar(String module) throws Exception {
         Path root = AzuriteProcess.home().getParent().getParent();
         try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
             return files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
         }
     }
 
-    /** {@code java [jvmOptions] -jar jar} with this environment added, its output in {@code log}. */
-    static Process start(Path jar, Map<String, String> env, Path log, String... jvmOptions) throws Exception {
+    /** {@code java [jvmOptions] -jar jar} with this environment added, its output appended to {@code log}. */
+    public static Process start(Path jar, Map<String, String> env, Path log, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         return builder.start();
     }
 
     /** Whether the process on this port answers /health/ready with 200. */
-    static boolean ready(int port) {
+    public static boolean ready(int port) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                            .timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (Exception notYet) {
             return false;
         }
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    public static int freePort() {
+        return Azurite.freePort();
     }
 }
