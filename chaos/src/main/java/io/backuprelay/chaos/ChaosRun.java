@@ -1,8 +1,12 @@
 package io.backuprelay.chaos;
 
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.chaos.Audit.Fate;
+import io.backuprelay.chaos.Audit.Source;
 import io.backuprelay.common.event.BackupCompleted;
-import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
@@ -15,9 +19,10 @@ import io.backuprelay.testkit.BrokerProcess;
 import io.backuprelay.testkit.FaultProxy;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.ServiceJars;
+import io.backuprelay.testkit.TcpProxy;
 import io.backuprelay.testkit.TestSmtp;
-import jakarta.mail.internet.MimeMessage;
-import java.io.InputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +30,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,56 +46,69 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@code ./backuprelay chaos [--minutes M] [--accounts N] [--seed S] [--kill-every SECONDS] [--storage-faults SHARE] [--freeze-every SECONDS]}:
- * the services as separate OS processes on this machine (a broker process, two dump workers, two
- * upload workers, a notifier, a scheduler and the console, each from its runnable jar), Azurite
- * behind a fault-injecting proxy, N small PostgreSQL sources and a mail server that keeps every
- * message. While manual backups are asked for at random through the console, it kills a random
- * service process with SIGKILL every few seconds and restarts it, and the proxy fails a share of
- * storage connections. Then it waits for the backups to settle and audits them from outside:
- * every requested backup has exactly one final outcome, at most one blob per backup whose SHA-256
- * is its outcome's, at most one email per backup and kind, and no file left in staging.
+ * {@code ./backuprelay chaos [--minutes M] [--accounts N] [--seed S] [--kill-every S] [--storage-faults SHARE]
+ * [--freeze-every S] [--smtp-down-every S] [--smtp-slow SHARE] [--poison-every S] [--disk-full-every S] [--day DURATION]}:
+ * the system as separate OS processes on this machine, under faults, then an audit from outside.
  *
- * With {@code --freeze-every SECONDS} it also freezes the broker (SIGSTOP) for 5 to 20 s that often.
+ * <p>It deploys a broker process, two dump workers, two upload workers, a notifier, a scheduler and
+ * the console (each from its runnable jar, sized for 2 cores), Azurite behind {@link FaultProxy},
+ * a mail server behind {@link TcpProxy}, and N source databases (PostgreSQL and MariaDB in turn),
+ * each behind a throttling {@link TcpProxy} so that a dump takes seconds. Every account backs up
+ * weekly on a day shortened to {@code --day} (the scheduler's {@code SCHEDULER_TEST_DAY_LENGTH}), and
+ * manual backups are asked for through the console at random.
  *
- * <p>What this first version does not inject yet: broker kills, SMTP faults, poison records, a full
- * staging disk, throttled sources, and scheduled backups on a sped-up clock.
+ * <p>The faults, each on its own clock, all at once: SIGKILL of any service or of the broker, restarted
+ * after a moment; SIGSTOP of the broker for 5 to 20 s; a share of storage requests answered with 503,
+ * 500, 429, a reset, no answer, or a cut answer; the mail server refusing connections for 10 to 40 s,
+ * and a share of its answers to a message held back past the notifier's timeout; bad records on every
+ * topic; and the staging directory (a tmpfs of its own) filled to the last megabyte for 15 to 40 s.
+ *
+ * <p>The audit: every backup asked for has exactly one final outcome; at most one blob per backup,
+ * whose SHA-256 is its outcome's; a sample of backups restored and compared with their source; emails
+ * per backup and kind; the poison records on the dead-letter topic; no account with two dumps at once
+ * (sampled from {@code pg_stat_activity}); no file left in staging or in the credential directories,
+ * and no dump tool left running; and how long each kind of fault took to recover from. It exits 0 only
+ * when nothing was lost, corrupted or stored twice.
  */
 public final class ChaosRun {
 
-    private static final List<String> KILLABLE = List.of("dump-worker-1", "dump-worker-2", "upload-worker-1",
+    private static final List<String> SERVICES = List.of("dump-worker-1", "dump-worker-2", "upload-worker-1",
             "upload-worker-2", "notifier", "scheduler", "console");
+    private static final String BROKER = "broker";
+    private static final String FILLER = "chaos-filler.bin";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private final Map<String, String> options;
     private final int minutes;
     private final int accounts;
     private final long seed;
-    private final int killEverySeconds;
-    private final double storageFaults;
-    private final int freezeEverySeconds;
-    private int freezes;
-    private Duration frozen = Duration.ZERO;
     private final Random random;
     private final Path work;
+    private final Path staging;
     private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
-    private final Map<String, Integer> kills = new ConcurrentHashMap<>();
-    private final List<Duration> recoveries = new ArrayList<>();
+    private final ReentrantLock brokerLock = new ReentrantLock();
+    private final Map<String, Integer> injected = new ConcurrentHashMap<>();
+    private final Map<String, List<Duration>> recoveries = new ConcurrentHashMap<>();
+    private final List<String> unexpectedExits = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> findings = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Integer> concurrentDumps = new ConcurrentHashMap<>();
+    private volatile boolean loadOver;
+    private volatile boolean audited;
+    private volatile boolean diskFaults;
+    private volatile boolean started; // once every service was ready: from then on the watchdog restarts what exits
+    private BrokerProcess broker;
 
     private ChaosRun(Map<String, String> options) throws Exception {
+        this.options = options;
         this.minutes = Integer.parseInt(options.getOrDefault("--minutes", "10"));
         this.accounts = Integer.parseInt(options.getOrDefault("--accounts", "8"));
         this.seed = Long.parseLong(options.getOrDefault("--seed", Long.toString(System.nanoTime() % 100_000)));
-        this.killEverySeconds = Integer.parseInt(options.getOrDefault("--kill-every", "15"));
-        this.storageFaults = Double.parseDouble(options.getOrDefault("--storage-faults", "0.05"));
-        this.freezeEverySeconds = Integer.parseInt(options.getOrDefault("--freeze-every", "0"));
         this.random = new Random(seed);
         this.work = Files.createTempDirectory("backuprelay-chaos-");
+        this.staging = work.resolve("staging");
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,13 +120,22 @@ public final class ChaosRun {
         System.exit(code);
     }
 
+    private int seconds(String option, int otherwise) {
+        return Integer.parseInt(options.getOrDefault(option, Integer.toString(otherwise)));
+    }
+
+    private double share(String option, double otherwise) {
+        return Double.parseDouble(options.getOrDefault(option, Double.toString(otherwise)));
+    }
+
     /** A service's process, restarted with the same environment. */
     private final class ServiceProcess {
         final String name;
         final String module;
         final Map<String, String> env;
         final int port;
-        Process process;
+        volatile Process process;
+        volatile boolean down; // killed on purpose, being restarted
 
         ServiceProcess(String name, String module, Map<String, String> env, int port) {
             this.name = name;
@@ -115,7 +146,8 @@ public final class ChaosRun {
 
         void start() throws Exception {
             process = ServiceJars.start(ServiceJars.runnableJar(module), env, work.resolve(name + ".log"),
-                    "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
+                    "-Xmx160m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
+                    "-Djava.io.tmpdir=" + work.resolve("tmp"), "--enable-native-access=ALL-UNNAMED");
         }
 
         boolean ready() {
@@ -124,100 +156,200 @@ public final class ChaosRun {
     }
 
     private int run() throws Exception {
+        int killEvery = seconds("--kill-every", 15);
+        double storageFaults = share("--storage-faults", 0.05);
         System.out.printf("chaos: %d min, %d accounts, seed %d, a kill every %d s, %.0f %% storage faults; work in %s%n",
-                minutes, accounts, seed, killEverySeconds, storageFaults * 100, work);
+                minutes, accounts, seed, killEvery, storageFaults * 100, work);
+        Files.createDirectories(work.resolve("tmp"));
+        Files.createDirectories(staging);
+        diskFaults = mountStaging();
         Topics topics = new Topics("chaos" + seed + ".");
-        List<ScratchDatabase> sources = new ArrayList<>();
-        try (BrokerProcess broker = BrokerProcess.start(Files.createDirectories(work.resolve("broker")))) {
+        Map<String, Source> sources = new LinkedHashMap<>();
+        List<TcpProxy> proxies = new ArrayList<>();
+        try (BrokerProcess started = BrokerProcess.start(Files.createDirectories(work.resolve("broker")))) {
+            broker = started;
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), topics);
             TopicProvisioner.ensureTopics(kafka, 4, (short) 1);
-            FaultProxy proxy = FaultProxy.start(Azurite.blobEndpoint());
-            String endpoint = proxy.endpointFor(Azurite.blobEndpoint());
-            String container = "chaos-" + seed;
-            new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
-                    .createBlobContainerIfNotExists(container);
+            FaultProxy storage = FaultProxy.start(Azurite.blobEndpoint());
+            String endpoint = storage.endpointFor(Azurite.blobEndpoint());
+            String containerName = "chaos-" + seed;
+            BlobContainerClient container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString())
+                    .buildClient().getBlobContainerClient(containerName);
+            container.createIfNotExists();
+            TcpProxy smtp = TcpProxy.start(TestSmtp.port(), seed);
+            proxies.add(smtp);
             String jwtSecret = "chaos-secret-" + UUID.randomUUID();
             int consolePort = ServiceJars.freePort();
-            startServices(kafka, endpoint, jwtSecret, consolePort);
+            startServices(kafka, endpoint, jwtSecret, consolePort, smtp.port());
 
             TokenMinter minter = new TokenMinter(jwtSecret.getBytes(StandardCharsets.UTF_8), null);
             String operator = minter.mint("chaos", null, null, Role.OPERATOR, Duration.ofHours(3));
             String base = "http://127.0.0.1:" + consolePort;
             List<String> accountIds = new ArrayList<>();
+            long throttle = Long.parseLong(options.getOrDefault("--source-bytes-per-second", "262144"));
             for (int i = 0; i < accounts; i++) {
-                ScratchDatabase source = ScratchDatabase.postgres();
-                sources.add(source);
-                source.execute("CREATE TABLE item (id serial PRIMARY KEY, name text, price numeric(10,2))",
-                        "INSERT INTO item (name, price) SELECT 'item ' || g, g * 0.5 FROM generate_series(1, "
-                                + (2000 + random.nextInt(20000)) + ") g");
+                boolean mariadb = i % 2 == 1;
+                ScratchDatabase source = mariadb ? ScratchDatabase.mariadb() : ScratchDatabase.postgres();
                 String account = "chaos-" + seed + "-" + i;
+                sources.put(account, new Source(account, source));
+                int rows = 5_000 + random.nextInt(45_000);
+                if (mariadb) {
+                    source.execute("CREATE TABLE item (id int PRIMARY KEY, name varchar(100), price decimal(10,2))",
+                            "INSERT INTO item SELECT seq, CONCAT('item ', seq), seq * 0.5 FROM seq_1_to_" + rows);
+                } else {
+                    source.execute("CREATE TABLE item (id serial PRIMARY KEY, name text, price numeric(10,2))",
+                            "INSERT INTO item (name, price) SELECT 'item ' || g, g * 0.5 FROM generate_series(1, " + rows + ") g");
+                }
+                TcpProxy far = TcpProxy.start(source.port(), seed + i).throttle(throttle);
+                proxies.add(far);
                 accountIds.add(account);
                 call("PUT", base + "/api/operator/accounts/" + account, operator, """
                         {"displayName":"Chaos %d","locale":"en","timeZone":"UTC","superadminEmails":["%s@chaos.example"],
-                         "source":{"engine":"POSTGRESQL","host":"127.0.0.1","port":5432,"database":"%s","username":"postgres"}}
-                        """.formatted(i, account, source.name()), null);
-                call("POST", base + "/api/accounts/" + account + "/connections", superadmin(minter, account), """
+                         "source":{"engine":"%s","host":"127.0.0.1","port":%d,"database":"%s","username":"%s"}}
+                        """.formatted(i, account, mariadb ? "MARIADB" : "POSTGRESQL", far.port(), source.name(),
+                        source.adminUser()), null);
+                String superadmin = superadmin(minter, account);
+                String connection = Json.mapper().readTree(call("POST", base + "/api/accounts/" + account + "/connections",
+                        superadmin, """
                         {"type":"AZURE_BLOB","storageAccountName":"%s","containerName":"%s","accessKey":"%s",
                          "enabledForAutomaticBackup":true,"endpoint":"%s","path":"chaos"}
-                        """.formatted(Azurite.ACCOUNT_NAME, container, Azurite.ACCOUNT_KEY, endpoint), null);
+                        """.formatted(Azurite.ACCOUNT_NAME, containerName, Azurite.ACCOUNT_KEY, endpoint), null).body())
+                        .get("connectionId").asText();
+                call("PUT", base + "/api/accounts/" + account + "/backup-settings", superadmin,
+                        "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"" + connection + "\"}", null);
             }
-            proxy.failShare(storageFaults, seed, Duration.ofSeconds(3));
+            System.out.printf("chaos: %d accounts (%d on PostgreSQL, %d on MariaDB), sources throttled to %d KiB/s%n",
+                    accounts, (accounts + 1) / 2, accounts / 2, throttle / 1024);
 
-            Map<String, String> requested = new LinkedHashMap<>(); // backupId → account
-            Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
-            Instant nextKill = Instant.now().plusSeconds(killEverySeconds);
-            Instant nextFreeze = freezeEverySeconds > 0 ? Instant.now().plusSeconds(freezeEverySeconds) : Instant.MAX;
-            int refused = 0;
-            while (Instant.now().isBefore(end)) {
-                String account = accountIds.get(random.nextInt(accountIds.size()));
-                try {
-                    HttpResponse<String> answer = call("POST", base + "/api/accounts/" + account + "/backups",
-                            superadmin(minter, account), null, Duration.ofSeconds(5));
-                    if (answer.statusCode() == 202) {
-                        requested.put(Json.mapper().readTree(answer.body()).get("backupId").asText(), account);
-                    } else {
-                        refused++; // 409 (one is running) or 429 (the day's limit), or the console is down
+            storage.failShare(storageFaults, seed, Duration.ofSeconds(3));
+            smtp.slowAfterData(share("--smtp-slow", 0.05), Duration.ofSeconds(40));
+            List<Thread> faults = new ArrayList<>();
+            faults.add(every("kills", killEvery, this::killOne));
+            faults.add(every("freezes", seconds("--freeze-every", 90), this::freezeBroker));
+            faults.add(every("smtp-down", seconds("--smtp-down-every", 120), r -> {
+                Duration down = Duration.ofSeconds(10 + r.nextInt(31));
+                smtp.refuseFor(down);
+                count("mail server refusing connections (10 to 40 s)");
+            }));
+            try (Poison poison = new Poison(kafka)) {
+                faults.add(every("poison", seconds("--poison-every", 20), r -> {
+                    poison.inject();
+                    count("poison records (malformed, unknown type, near 1 MB)");
+                }));
+                if (diskFaults) {
+                    faults.add(every("disk-full", seconds("--disk-full-every", 150), this::fillStaging));
+                }
+                // The watchdog goes on until the audit is done: the fault points stay armed while backups settle.
+                Thread watchdog = Thread.ofPlatform().name("chaos-watchdog").daemon().start(() -> {
+                    while (!audited) {
+                        try {
+                            watchdog();
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            findings.add("watchdog: " + e);
+                        }
                     }
-                } catch (Exception consoleDown) {
-                    refused++;
+                });
+                Thread sampler = Thread.ofVirtual().name("chaos-dump-sampler").start(this::sampleConcurrentDumps);
+
+                Map<String, String> asked = new LinkedHashMap<>(); // backupId → account, manual requests that were accepted
+                Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
+                int refused = 0;
+                while (Instant.now().isBefore(end)) {
+                    String account = accountIds.get(random.nextInt(accountIds.size()));
+                    try {
+                        HttpResponse<String> answer = call("POST", base + "/api/accounts/" + account + "/backups",
+                                superadmin(minter, account), null, Duration.ofSeconds(5));
+                        if (answer.statusCode() == 202) {
+                            asked.put(Json.mapper().readTree(answer.body()).get("backupId").asText(), account);
+                        } else {
+                            refused++; // 409 (one is running), or the console or the broker is down
+                        }
+                    } catch (Exception consoleDown) {
+                        refused++;
+                    }
+                    Thread.sleep(1000 + random.nextInt(3000));
                 }
-                if (!Instant.now().isBefore(nextKill)) {
-                    killOne();
-                    nextKill = Instant.now().plusSeconds(killEverySeconds);
+                loadOver = true;
+                for (Thread fault : faults) {
+                    fault.join();
                 }
-                if (!Instant.now().isBefore(nextFreeze)) {
-                    // SIGSTOP: the broker keeps its sockets and answers nothing, as a frozen VM would.
-                    Duration pause = Duration.ofSeconds(5 + random.nextInt(16));
-                    broker.freeze();
-                    Thread.sleep(pause);
-                    broker.thaw();
-                    freezes++;
-                    frozen = frozen.plus(pause);
-                    nextFreeze = Instant.now().plusSeconds(freezeEverySeconds);
+                sampler.join();
+                storage.failShare(0, seed);
+                smtp.slowAfterData(0, Duration.ZERO);
+                Files.deleteIfExists(staging.resolve(FILLER));
+                // No new scheduled backups from here: the scheduler stops, what it asked for settles.
+                ServiceProcess scheduler = services.get("scheduler");
+                scheduler.down = true;
+                scheduler.process.destroy();
+                scheduler.process.waitFor();
+                System.out.printf("chaos: load over: %d manual backups accepted (%d requests refused or unanswered);"
+                        + " waiting for every backup to settle%n", asked.size(), refused);
+                Map<String, Fate> fates = settle(new Audit(kafka), asked);
+                try {
+                    return report(new Audit(kafka), fates, container, sources, poison, storage, smtp, topics);
+                } finally {
+                    audited = true;
                 }
-                Thread.sleep(500 + random.nextInt(1500));
             }
-            proxy.failShare(0, seed);
-            System.out.printf("chaos: load over: %d backups requested (%d requests refused or unanswered); waiting"
-                    + " for them to settle%n", requested.size(), refused);
-            Audit audit = settle(kafka, requested, container);
-            if (freezes > 0) {
-                System.out.printf("chaos: the broker was frozen (SIGSTOP) %d times, %d s in all%n", freezes,
-                        frozen.toSeconds());
-            }
-            int code = audit.print(requested.size(), kills, recoveries, proxy, work);
-            return code;
         } finally {
-            services.values().forEach(s -> s.process.destroyForcibly());
-            sources.forEach(ScratchDatabase::close);
+            services.values().forEach(s -> {
+                if (s.process != null) {
+                    s.process.destroyForcibly();
+                }
+            });
+            proxies.forEach(TcpProxy::close);
+            sources.values().forEach(s -> s.database().close());
+            if (diskFaults) {
+                new ProcessBuilder("umount", "-l", staging.toString()).start().waitFor();
+            }
         }
+    }
+
+    /** A fault that runs on its own clock until the load is over. */
+    private interface Fault {
+        void inject(Random random) throws Exception;
+    }
+
+    private Thread every(String name, int everySeconds, Fault fault) {
+        Random own = new Random(seed ^ name.hashCode());
+        return Thread.ofPlatform().name("chaos-" + name).start(() -> {
+            if (everySeconds <= 0) {
+                return;
+            }
+            while (!loadOver) {
+                try {
+                    Thread.sleep(Duration.ofMillis(everySeconds * 1000L / 2 + own.nextInt(everySeconds * 1000)));
+                    if (!loadOver) {
+                        fault.inject(own);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    findings.add(name + ": " + e);
+                    System.out.println("chaos: " + name + " failed: " + e);
+                }
+            }
+        });
+    }
+
+    private void count(String kind) {
+        injected.merge(kind, 1, Integer::sum);
+    }
+
+    private void recovered(String kind, Instant since) {
+        recoveries.computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(Duration.between(since, Instant.now()));
     }
 
     private String superadmin(TokenMinter minter, String account) {
         return minter.mint("admin-" + account, account + "@chaos.example", account, Role.SUPERADMIN, Duration.ofHours(3));
     }
 
-    private void startServices(KafkaSettings kafka, String endpoint, String jwtSecret, int consolePort) throws Exception {
+    private void startServices(KafkaSettings kafka, String endpoint, String jwtSecret, int consolePort, int smtpPort)
+            throws Exception {
         String masterKey = SecretSealer.newBase64Key();
         String allowed = URI.create(endpoint).getScheme() + "://" + URI.create(endpoint).getAuthority();
         Map<String, String> common = new HashMap<>(Map.of(
@@ -226,16 +358,26 @@ public final class ChaosRun {
                 "BACKUPRELAY_CREATE_TOPICS", "false",
                 "BACKUPRELAY_MASTER_KEY", masterKey,
                 "BACKUPRELAY_ALLOWED_ENDPOINTS", allowed,
-                "BACKUPRELAY_STAGING_DIR", work.resolve("staging").toString(),
+                "BACKUPRELAY_STAGING_DIR", staging.toString(),
                 "SERVICE_HOST", "127.0.0.1"));
         Map<String, Map<String, String>> own = new LinkedHashMap<>();
-        own.put("scheduler", Map.of("SCHEDULER_STATE_DIR", work.resolve("scheduler-state").toString()));
-        own.put("dump-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-1", "DUMP_MIN_FREE_MB", "64"));
-        own.put("dump-worker-2", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-2", "DUMP_MIN_FREE_MB", "64"));
-        own.put("upload-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "upload-1", "UPLOAD_RETRY_BUDGET", "PT5M"));
-        own.put("upload-worker-2", Map.of("BACKUPRELAY_INSTANCE_ID", "upload-2", "UPLOAD_RETRY_BUDGET", "PT5M"));
-        own.put("notifier", Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(TestSmtp.port()),
-                "SMTP_SECURITY", "NONE", "SMTP_FROM", "backups@chaos.example", "BACKUPRELAY_INSTANCE_ID", "notifier-1"));
+        own.put("scheduler", Map.of("SCHEDULER_STATE_DIR", work.resolve("scheduler-state").toString(),
+                "SCHEDULER_TEST_DAY_LENGTH", options.getOrDefault("--day", "PT10S"), "SCHEDULER_TICK_INTERVAL", "PT2S"));
+        // The named fault points halt a process where a crash hurts most (FaultPoints), a share of the times they are reached.
+        String points = options.getOrDefault("--fault-points", "0.03");
+        String armed = FaultPoints.DUMP_WRITTEN + "=" + points + "," + FaultPoints.BLOB_COMMITTED + "=" + points + ","
+                + FaultPoints.MAIL_SENT + "=" + points;
+        own.put("dump-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-1", "DUMP_MIN_FREE_MB", "64",
+                "BACKUPRELAY_FAULT_POINTS", armed));
+        own.put("dump-worker-2", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-2", "DUMP_MIN_FREE_MB", "64",
+                "BACKUPRELAY_FAULT_POINTS", armed));
+        own.put("upload-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "upload-1", "UPLOAD_RETRY_BUDGET", "PT10M",
+                "BACKUPRELAY_FAULT_POINTS", armed));
+        own.put("upload-worker-2", Map.of("BACKUPRELAY_INSTANCE_ID", "upload-2", "UPLOAD_RETRY_BUDGET", "PT10M",
+                "BACKUPRELAY_FAULT_POINTS", armed));
+        own.put("notifier", Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(smtpPort),
+                "SMTP_SECURITY", "NONE", "SMTP_FROM", "backups@chaos.example", "BACKUPRELAY_INSTANCE_ID", "notifier-1",
+                "BACKUPRELAY_FAULT_POINTS", armed));
         own.put("console", Map.of("CONSOLE_HOST", "127.0.0.1", "CONSOLE_PORT", Integer.toString(consolePort),
                 "CONSOLE_JWT_SECRET", jwtSecret, "CONSOLE_MANUAL_BACKUPS_PER_DAY", "1000"));
         for (var entry : own.entrySet()) {
@@ -250,184 +392,325 @@ public final class ChaosRun {
         for (ServiceProcess service : services.values()) {
             awaitReady(service, Duration.ofMinutes(3));
         }
+        started = true;
         System.out.println("chaos: " + services.size() + " service processes ready");
     }
 
-    private void killOne() throws Exception {
-        ServiceProcess victim = services.get(KILLABLE.get(random.nextInt(KILLABLE.size())));
-        Process kill = new ProcessBuilder("kill", "-9", Long.toString(victim.process.pid())).start();
-        kill.waitFor();
-        victim.process.waitFor();
-        kills.merge(victim.name, 1, Integer::sum);
-        Instant killed = Instant.now();
-        Thread.sleep(500 + random.nextInt(2500));
-        victim.start();
-        awaitReady(victim, Duration.ofMinutes(3));
-        synchronized (recoveries) {
-            recoveries.add(Duration.between(killed, Instant.now()));
+    /** SIGKILL of a service or of the broker, chosen at random; it is started again after 0.5 to 3 s. */
+    private void killOne(Random r) throws Exception {
+        List<String> victims = new ArrayList<>(SERVICES);
+        victims.add(BROKER);
+        String name = victims.get(r.nextInt(victims.size()));
+        Duration pause = Duration.ofMillis(500 + r.nextInt(2500));
+        if (name.equals(BROKER)) {
+            brokerLock.lock();
+            try {
+                Instant killed = Instant.now();
+                broker.kill();
+                count("SIGKILL broker");
+                Thread.sleep(pause);
+                broker.restart();
+                awaitAllReady(Duration.ofMinutes(5));
+                recovered("SIGKILL of the broker (kill to every service ready)", killed);
+            } finally {
+                brokerLock.unlock();
+            }
+            return;
+        }
+        ServiceProcess victim = services.get(name);
+        if (victim.down || !victim.process.isAlive()) {
+            return; // being restarted (the scheduler at the end)
+        }
+        victim.down = true;
+        try {
+            Instant killed = Instant.now();
+            new ProcessBuilder("kill", "-9", Long.toString(victim.process.pid())).start().waitFor();
+            victim.process.waitFor();
+            count("SIGKILL " + name.replaceAll("-\\d$", ""));
+            Thread.sleep(pause);
+            victim.start();
+            awaitReady(victim, Duration.ofMinutes(5));
+            recovered("SIGKILL of a service (kill to ready)", killed);
+        } finally {
+            victim.down = false;
         }
     }
 
-    private static void awaitReady(ServiceProcess service, Duration within) throws InterruptedException {
+    /** SIGSTOP of the broker for 5 to 20 s: it keeps its sockets and answers nothing, as a frozen VM would. */
+    private void freezeBroker(Random r) throws Exception {
+        brokerLock.lock();
+        try {
+            Duration pause = Duration.ofSeconds(5 + r.nextInt(16));
+            broker.freeze();
+            Thread.sleep(pause);
+            broker.thaw();
+            Instant thawed = Instant.now();
+            count("SIGSTOP broker (5 to 20 s)");
+            awaitAllReady(Duration.ofMinutes(5));
+            recovered("SIGSTOP of the broker (SIGCONT to every service ready)", thawed);
+        } finally {
+            brokerLock.unlock();
+        }
+    }
+
+    /** A staging directory full to its last megabyte for 15 to 40 s. */
+    private void fillStaging(Random r) throws Exception {
+        Path filler = staging.resolve(FILLER);
+        long free = Files.getFileStore(staging).getUsableSpace();
+        try (RandomAccessFile file = new RandomAccessFile(filler.toFile(), "rw")) {
+            byte[] block = new byte[1 << 20];
+            long target = Math.max(0, free - (1 << 20));
+            for (long written = 0; written < target; written += block.length) {
+                file.write(block, 0, (int) Math.min(block.length, target - written));
+            }
+        } catch (IOException full) {
+            // full before the target: as intended
+        }
+        count("staging disk full (15 to 40 s)");
+        Thread.sleep(Duration.ofSeconds(15 + r.nextInt(26)));
+        Files.deleteIfExists(filler);
+    }
+
+    /** A tmpfs of 512 MB for staging, so it can be filled without touching the machine's disk; false if not allowed. */
+    private boolean mountStaging() {
+        try {
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", staging.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (mount.waitFor() == 0) {
+                System.out.println("chaos: staging is a 512 MB tmpfs; it will be filled at times");
+                return true;
+            }
+            System.out.println("chaos: no tmpfs for staging (" + output + "): the full-disk fault is left out");
+        } catch (Exception e) {
+            System.out.println("chaos: no tmpfs for staging (" + e.getMessage() + "): the full-disk fault is left out");
+        }
+        return false;
+    }
+
+    /**
+     * A service halted at a fault point is started again, and counted; one that ended otherwise
+     * without being killed is a finding, and is started again too.
+     */
+    private void watchdog() throws Exception {
+        for (ServiceProcess service : services.values()) {
+            if (!service.down && service.process != null && !service.process.isAlive()) {
+                Instant ended = Instant.now();
+                String point = haltedAt(service);
+                if (point != null) {
+                    count("halt at fault point " + point);
+                } else {
+                    String exit = service.name + " exited by itself with code " + service.process.exitValue() + " at " + ended;
+                    unexpectedExits.add(exit);
+                    System.out.println("chaos: " + exit + "; starting it again");
+                }
+                service.down = true;
+                try {
+                    service.start();
+                    awaitReady(service, Duration.ofMinutes(5));
+                    if (point != null) {
+                        recovered("halt at a fault point (exit to ready)", ended);
+                    }
+                } finally {
+                    service.down = false;
+                }
+            }
+        }
+    }
+
+    /** The fault point a service's last lines name, if it halted at one. */
+    private String haltedAt(ServiceProcess service) throws IOException {
+        if (service.process.exitValue() != FaultPoints.EXIT_CODE) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(work.resolve(service.name + ".log"), StandardCharsets.UTF_8);
+        for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - 30); i--) {
+            java.util.regex.Matcher halted = HALTED.matcher(lines.get(i));
+            if (halted.find()) {
+                return halted.group(1);
+            }
+        }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern HALTED = java.util.regex.Pattern.compile("fault point (\\S+) reached");
+
+    /** Every 500 ms, the PostgreSQL sessions of the dump tools per database: never two for one account. */
+    private void sampleConcurrentDumps() {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+             Statement statement = connection.createStatement()) {
+            while (!loadOver) {
+                try (ResultSet rows = statement.executeQuery("SELECT datname, count(*) FROM pg_stat_activity"
+                        + " WHERE application_name = 'backuprelay' AND backend_type = 'client backend' GROUP BY datname")) {
+                    while (rows.next()) {
+                        concurrentDumps.merge("samples with a dump", 1, Integer::sum);
+                        if (rows.getInt(2) > 1) {
+                            concurrentDumps.merge(rows.getString(1), 1, Integer::sum);
+                            System.out.println("chaos: " + rows.getInt(2) + " dump sessions at once on " + rows.getString(1));
+                        }
+                    }
+                }
+                Thread.sleep(500);
+            }
+        } catch (Exception e) {
+            findings.add("pg_stat_activity sampling stopped: " + e);
+        }
+    }
+
+    private void awaitAllReady(Duration within) throws InterruptedException {
+        for (ServiceProcess service : services.values()) {
+            if (!service.down) {
+                awaitReady(service, within);
+            }
+        }
+    }
+
+    private void awaitReady(ServiceProcess service, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!service.ready()) {
-            if (System.nanoTime() > deadline || !service.process.isAlive()) {
-                throw new IllegalStateException(service.name + " did not become ready (exit "
-                        + (service.process.isAlive() ? "none" : service.process.exitValue()) + "); see its log");
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(service.name + " was not ready after " + within + "; see its log");
             }
-            Thread.sleep(300);
+            if (!service.process.isAlive() && !started) {
+                throw new IllegalStateException(service.name + " exited with code " + service.process.exitValue()
+                        + " before it was ready; see its log");
+            }
+            Thread.sleep(250);
         }
     }
 
-    /** Waits until every requested backup has a final outcome (at most 10 minutes), then audits. */
-    private Audit settle(KafkaSettings kafka, Map<String, String> requested, String container) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        Map<String, List<BackupEvent>> outcomes;
+    /** Waits until every backup asked for has a final outcome (at most 15 minutes). */
+    private Map<String, Fate> settle(Audit audit, Map<String, String> asked) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        Instant since = Instant.now();
+        Map<String, Fate> fates;
         while (true) {
-            outcomes = finalOutcomes(kafka);
-            boolean settled = requested.keySet().stream().allMatch(outcomes::containsKey);
-            if (settled || System.nanoTime() > deadline) {
+            fates = audit.fates(asked);
+            long open = fates.values().stream().filter(f -> !f.settled()).count();
+            if (open == 0 || System.nanoTime() > deadline) {
+                System.out.printf("chaos: %d backups settled in %d s after the load (%d not)%n", fates.size() - open,
+                        Duration.between(since, Instant.now()).toSeconds(), open);
                 break;
             }
-            Thread.sleep(2000);
+            Thread.sleep(3000);
         }
-        Thread.sleep(15_000); // the last emails, and any duplicate that would follow
-        return Audit.of(requested, finalOutcomes(kafka), container, work.resolve("staging"));
+        // Then the emails: a mail server that refused for a while is retried with growing delays.
+        fates = audit.fates(asked);
+        Instant settled = Instant.now();
+        long mailDeadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < mailDeadline) {
+            Map<String, Integer> mailed = Audit.emails().perBackup();
+            if (fates.values().stream().filter(Fate::settled).allMatch(f -> mailed.containsKey(f.backupId()))) {
+                break;
+            }
+            Thread.sleep(3000);
+        }
+        Map<String, Integer> mailed = Audit.emails().perBackup();
+        System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
+                fates.values().stream().filter(f -> f.settled() && mailed.containsKey(f.backupId())).count(),
+                fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());
+        Thread.sleep(20_000); // any duplicate that would follow
+        return audit.fates(asked);
     }
 
-    private static Map<String, List<BackupEvent>> finalOutcomes(KafkaSettings kafka) {
-        Map<String, List<BackupEvent>> outcomes = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.reader("chaos-audit"))) {
-            String topic = kafka.topics().outcomes();
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    try {
-                        BackupEvent event = Json.decode(record.value(), BackupEvent.class);
-                        if (event instanceof BackupCompleted || event instanceof BackupFailed) {
-                            outcomes.computeIfAbsent(event.backupId(), id -> new ArrayList<>()).add(event);
-                        }
-                    } catch (RuntimeException notAnOutcome) {
-                        // drills, reminders, poison
-                    }
-                }
+    private int report(Audit audit, Map<String, Fate> fates, BlobContainerClient container, Map<String, Source> sources,
+                       Poison poison, FaultProxy storage, TcpProxy smtp, Topics topics) throws Exception {
+        int lost = 0;
+        int duplicated = 0;
+        int completed = 0;
+        int failed = 0;
+        int scheduled = 0;
+        Map<String, Integer> reasons = new TreeMap<>();
+        for (Fate fate : fates.values()) {
+            if (fate.backupId().contains("scheduled") || fate.outcomes().stream().anyMatch(o ->
+                    o instanceof BackupCompleted c && c.trigger() == io.backuprelay.common.event.Trigger.SCHEDULED)) {
+                scheduled++;
+            }
+            if (!fate.settled()) {
+                lost++;
+                findings.add("no final outcome: " + fate.backupId());
+                continue;
+            }
+            if (fate.duplicated()) {
+                duplicated++;
+            }
+            if (fate.last() instanceof BackupCompleted) {
+                completed++;
+            } else if (fate.last() instanceof BackupFailed failure) {
+                failed++;
+                String reason = failure.stage() + ": " + failure.reason();
+                reasons.merge(reason.length() <= 100 ? reason : reason.substring(0, 100) + "…", 1, Integer::sum);
             }
         }
-        return outcomes;
-    }
+        Audit.Blobs blobs = Audit.blobs(container, fates);
+        int backupsWithTwoBlobs = (int) blobs.perBackup().values().stream().filter(n -> n > 1).count();
+        List<Audit.Restore> restores = Audit.restoreSample(container, fates, sources, 3);
+        long restoredEqual = restores.stream().filter(Audit.Restore::equal).count();
+        restores.stream().filter(r -> !r.equal()).forEach(r -> findings.add("restore of " + r.backupId() + ": " + r.detail()));
+        Audit.Emails emails = Audit.emails();
+        List<String> unmailed = fates.values().stream().filter(Fate::settled)
+                .filter(f -> !emails.perBackup().containsKey(f.backupId())).map(Fate::backupId).toList();
+        long settledWithoutEmail = unmailed.size();
+        unmailed.forEach(id -> findings.add("no email for backup " + id));
+        List<String> deadLetters = audit.deadLetterKeys();
+        List<String> poisonMissing = poison.keysOnJobTopics().stream().filter(k -> !deadLetters.contains(k)).toList();
+        List<String> stagingLeft = Audit.files(staging, List.of(FILLER));
+        List<String> credentialsLeft = Audit.files(work.resolve("tmp").resolve("backuprelay-credentials"), List.of());
+        List<String> tools = Audit.dumpTools();
 
-    /** What became of the backups, from outside the services. */
-    record Audit(int lost, int duplicateOutcomes, int completed, int failed, Map<String, Integer> failureReasons,
-                 int blobs, int duplicateBlobs, int corrupt, int emails, int duplicateEmails, List<String> leftovers) {
-
-        static Audit of(Map<String, String> requested, Map<String, List<BackupEvent>> outcomes, String container,
-                        Path staging) throws Exception {
-            int lost = 0;
-            int duplicates = 0;
-            int completed = 0;
-            int failed = 0;
-            Map<String, Integer> reasons = new TreeMap<>();
-            Map<String, String> sha = new HashMap<>();
-            for (String backupId : requested.keySet()) {
-                List<BackupEvent> mine = outcomes.getOrDefault(backupId, List.of());
-                if (mine.isEmpty()) {
-                    lost++;
-                    continue;
-                }
-                if (mine.size() > 1) {
-                    duplicates++;
-                }
-                BackupEvent last = mine.getLast();
-                if (last instanceof BackupCompleted done) {
-                    completed++;
-                    sha.put(backupId, done.sha256());
-                } else if (last instanceof BackupFailed failure) {
-                    failed++;
-                    reasons.merge(failure.stage() + ": " + abbreviate(failure.reason()), 1, Integer::sum);
-                }
-            }
-            var blobClient = new com.azure.storage.blob.BlobServiceClientBuilder()
-                    .connectionString(Azurite.connectionString()).buildClient().getBlobContainerClient(container);
-            Map<String, Integer> blobsPerBackup = new HashMap<>();
-            int corrupt = 0;
-            for (var item : blobClient.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions()
-                    .setDetails(new com.azure.storage.blob.models.BlobListDetails().setRetrieveMetadata(true)), null)) {
-                if (item.getName().endsWith(".manifest.json")) {
-                    continue;
-                }
-                String backupId = item.getMetadata() == null ? null : item.getMetadata().get("backupid");
-                blobsPerBackup.merge(String.valueOf(backupId), 1, Integer::sum);
-                String expected = sha.get(backupId);
-                if (expected != null) {
-                    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                    try (InputStream in = blobClient.getBlobClient(item.getName()).openInputStream()) {
-                        byte[] buffer = new byte[1 << 16];
-                        for (int n; (n = in.read(buffer)) > 0; ) {
-                            digest.update(buffer, 0, n);
-                        }
-                    }
-                    if (!java.util.HexFormat.of().formatHex(digest.digest()).equals(expected)) {
-                        corrupt++;
-                    }
-                }
-            }
-            int duplicateBlobs = (int) blobsPerBackup.values().stream().filter(n -> n > 1).count();
-            // GreenMail keeps one copy per recipient: an email sent once to n recipients is n copies of one Message-ID.
-            Map<String, Integer> copies = new HashMap<>();
-            Map<String, Integer> recipients = new HashMap<>();
-            for (MimeMessage message : TestSmtp.server().getReceivedMessages()) {
-                copies.merge(message.getMessageID(), 1, Integer::sum);
-                recipients.put(message.getMessageID(), Math.max(1, message.getAllRecipients().length));
-            }
-            int emails = copies.size();
-            int duplicateEmails = 0;
-            for (var entry : copies.entrySet()) {
-                duplicateEmails += Math.max(0, entry.getValue() / recipients.get(entry.getKey()) - 1);
-            }
-            List<String> leftovers;
-            try (Stream<Path> files = Files.exists(staging) ? Files.list(staging) : Stream.empty()) {
-                leftovers = files.map(p -> p.getFileName().toString()).toList();
-            }
-            return new Audit(lost, duplicates, completed, failed, reasons, blobsPerBackup.size(), duplicateBlobs, corrupt,
-                    emails, duplicateEmails, leftovers);
-        }
-
-        private static String abbreviate(String reason) {
-            return reason.length() <= 90 ? reason : reason.substring(0, 90) + "…";
-        }
-
-        /** @return 0 when nothing was lost, corrupted or duplicated; 1 otherwise */
-        int print(int requested, Map<String, Integer> kills, List<Duration> recoveries, FaultProxy proxy, Path work) {
-            List<Long> sorted = recoveries.stream().map(Duration::toMillis).sorted().toList();
-            System.out.println();
-            System.out.println("| measure | value |");
-            System.out.println("|---|---|");
-            System.out.printf("| backups requested | %d |%n", requested);
-            System.out.printf("| completed / failed with a reason | %d / %d |%n", completed, failed);
-            System.out.printf("| lost (no final outcome) | %d |%n", lost);
-            System.out.printf("| backups with more than one final outcome | %d |%n", duplicateOutcomes);
-            System.out.printf("| blobs / backups with more than one blob | %d / %d |%n", blobs, duplicateBlobs);
-            System.out.printf("| corrupt blobs (SHA-256 differs from the outcome's) | %d |%n", corrupt);
-            System.out.printf("| emails / duplicate emails (same Message-ID twice) | %d / %d |%n", emails, duplicateEmails);
-            System.out.printf("| SIGKILLs | %d %s |%n", kills.values().stream().mapToInt(Integer::intValue).sum(),
-                    new TreeMap<>(kills));
-            System.out.printf("| storage faults injected (HTTP errors / resets at connect / open sockets cut, both ends) | %d / %d / %d |%n",
-                    proxy.faultedRequests(), proxy.resetConnections(), proxy.cutConnections());
-            if (!sorted.isEmpty()) {
-                System.out.printf("| recovery after a kill, p50 / p95 (restart to ready) | %.1f s / %.1f s |%n",
-                        sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) Math.min(sorted.size() - 1,
-                                Math.ceil(sorted.size() * 0.95) - 1)) / 1000.0);
-            }
-            System.out.printf("| files left in staging | %d %s |%n", leftovers.size(), leftovers.isEmpty() ? "" : leftovers);
-            failureReasons.forEach((reason, n) -> System.out.printf("| failed: %s | %d |%n", reason, n));
-            System.out.println();
-            System.out.println("Service logs: " + work);
-            return lost == 0 && corrupt == 0 && duplicateBlobs == 0 && duplicateOutcomes == 0 ? 0 : 1;
-        }
+        System.out.println();
+        System.out.println("| measure | value |");
+        System.out.println("|---|---|");
+        System.out.printf("| backups asked for (manual + scheduled) | %d (%d + %d) |%n", fates.size(), fates.size() - scheduled,
+                scheduled);
+        System.out.printf("| completed / failed with a reason | %d / %d |%n", completed, failed);
+        System.out.printf("| lost (no final outcome) | **%d** |%n", lost);
+        System.out.printf("| backups with more than one final outcome | **%d** |%n", duplicated);
+        System.out.printf("| blobs / backups with more than one blob | %d / **%d** |%n",
+                blobs.perBackup().values().stream().mapToInt(Integer::intValue).sum(), backupsWithTwoBlobs);
+        System.out.printf("| corrupt blobs (SHA-256 not the outcome's, or no completed backup) | **%d** |%n", blobs.corrupt());
+        System.out.printf("| restored and compared with the source (equal / sampled) | %d / %d |%n", restoredEqual, restores.size());
+        System.out.printf("| emails / duplicate emails (same Message-ID again) / settled backups without an email | %d / %d / %d |%n",
+                emails.messages(), emails.duplicates(), settledWithoutEmail);
+        System.out.printf("| poison records on job topics dead-lettered | %d of %d |%n",
+                poison.keysOnJobTopics().size() - poisonMissing.size(), poison.keysOnJobTopics().size());
+        System.out.printf("| services that exited by themselves | %d |%n", unexpectedExits.size());
+        System.out.printf("| accounts seen with two dump sessions at once (samples with a dump) | %d (%d) |%n",
+                concurrentDumps.size() - (concurrentDumps.containsKey("samples with a dump") ? 1 : 0),
+                concurrentDumps.getOrDefault("samples with a dump", 0));
+        System.out.printf("| left over: staging files / credential files / dump tools running | %d / %d / %d |%n",
+                stagingLeft.size(), credentialsLeft.size(), tools.size());
+        System.out.println();
+        System.out.println("| fault | injected |");
+        System.out.println("|---|---|");
+        new TreeMap<>(injected).forEach((kind, n) -> System.out.printf("| %s | %d |%n", kind, n));
+        storage.injected().forEach((kind, n) -> System.out.printf("| storage request: %s | %d |%n", kind, n));
+        System.out.printf("| storage requests forwarded / faulted | %d / %d |%n", storage.forwardedRequests(),
+                storage.faultedRequests());
+        System.out.printf("| mail connections / answers held back past the timeout | %d / %d |%n", smtp.connections(),
+                smtp.slowed());
+        poison.byKindAndTopic().forEach((kind, n) -> System.out.printf("| poison: %s | %d |%n", kind, n));
+        System.out.println();
+        System.out.println("| recovery | count | p50 | p95 | max |");
+        System.out.println("|---|---|---|---|---|");
+        new TreeMap<>(recoveries).forEach((kind, list) -> {
+            List<Long> ms = list.stream().map(Duration::toMillis).sorted().toList();
+            System.out.printf("| %s | %d | %.1f s | %.1f s | %.1f s |%n", kind, ms.size(), ms.get(ms.size() / 2) / 1000.0,
+                    ms.get((int) Math.min(ms.size() - 1, Math.ceil(ms.size() * 0.95) - 1)) / 1000.0, ms.getLast() / 1000.0);
+        });
+        reasons.forEach((reason, n) -> System.out.printf("%nfailed (%d): %s", n, reason));
+        System.out.println();
+        List<String> all = new ArrayList<>(findings);
+        all.addAll(unexpectedExits);
+        poisonMissing.forEach(k -> all.add("poison record not dead-lettered: " + k));
+        stagingLeft.forEach(f -> all.add("left in staging: " + f));
+        credentialsLeft.forEach(f -> all.add("credential file left: " + f));
+        tools.forEach(t -> all.add("dump tool still running: " + t));
+        all.stream().limit(50).forEach(f -> System.out.println("finding: " + f));
+        System.out.println("Service logs: " + work);
+        boolean intact = lost == 0 && blobs.corrupt() == 0 && backupsWithTwoBlobs == 0 && duplicated == 0
+                && restoredEqual == restores.size();
+        return intact ? 0 : 1;
     }
 
     private static HttpResponse<String> call(String method, String url, String token, String body, Duration timeout)

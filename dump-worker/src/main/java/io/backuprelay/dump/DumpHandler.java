@@ -1,5 +1,6 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -56,6 +57,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final Function<String, Optional<BackupStatus>> statuses;
     private final EventPublisher events;
     private final String instanceId;
+    private static final java.time.Duration SPACE_POLL = java.time.Duration.ofSeconds(5);
+    private java.util.function.ToLongFunction<java.nio.file.Path> freeSpace = DumpHandler::usableSpace;
 
     public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
                        Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
@@ -119,7 +122,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.STARTED, 0L, "dump-worker", started));
         events.publish(topics.outcomes(), request.accountId(), BackupStarted.of(request, instanceId, started));
         try {
-            checkFreeSpace();
+            awaitFreeSpace(request);
             String password = source.password() == null ? "" : sealer.open(source.password(),
                     io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId()));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
@@ -139,6 +142,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     dumped.archive().compression(), dumped.archive().encryption(), started, ended, request.attempt(),
                     manifest, request.slotAt(), request.requestedBy(), request.redumps(), dumped.warnings(),
                     request.requester());
+            FaultPoints.reach(FaultPoints.DUMP_WRITTEN);
             return JobResult.of(Output.json(topics.dumps(), request.accountId(), ready));
         } catch (DumpFailedException e) {
             return failed(request, e.getMessage());
@@ -157,13 +161,53 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                 .orElse(false);
     }
 
-    private void checkFreeSpace() throws IOException, DumpFailedException {
+    /**
+     * Waits up to {@link DumpWorkerConfig#spaceWait} for the free space a dump needs: staging fills
+     * and empties as other backups are dumped and uploaded, and a moment's peak must not fail a backup.
+     */
+    private void awaitFreeSpace(BackupRequested request) throws IOException, DumpFailedException, InterruptedException {
         io.backuprelay.common.PrivateFiles.directory(sink.stagingDir());
-        long free = Files.getFileStore(sink.stagingDir()).getUsableSpace();
-        if (free < config.minFreeBytes()) {
-            throw new DumpFailedException("The backup worker's staging area has only " + (free >> 20) + " MB free, and"
-                    + " a dump needs at least " + (config.minFreeBytes() >> 20) + " MB. The operators must free space.");
+        long deadline = System.nanoTime() + config.spaceWait().toNanos();
+        boolean told = false;
+        while (true) {
+            long free;
+            try {
+                free = freeSpace.applyAsLong(sink.stagingDir());
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            if (free >= config.minFreeBytes()) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new DumpFailedException("The backup worker's staging area has only " + (free >> 20) + " MB free, and"
+                        + " a dump needs at least " + (config.minFreeBytes() >> 20) + " MB; it waited "
+                        + config.spaceWait().toSeconds() + " s for space. The operators must free space.");
+            }
+            if (!told) {
+                told = true;
+                log.warn("Backup {} of account {} waits for staging space: {} MB free, {} MB needed", request.backupId(),
+                        request.accountId(), free >> 20, config.minFreeBytes() >> 20);
+                ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.WAITING, free,
+                        "dump-worker", clock.instant(), "for free space in staging: " + (free >> 20) + " MB free, "
+                        + (config.minFreeBytes() >> 20) + " MB needed"));
+            }
+            Thread.sleep(Math.min(SPACE_POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
+    }
+
+    private static long usableSpace(java.nio.file.Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces how free space in staging is measured, for a test. */
+    DumpHandler withFreeSpace(java.util.function.ToLongFunction<java.nio.file.Path> probe) {
+        this.freeSpace = probe;
+        return this;
     }
 
     private String writeManifest(BackupRequested request, DatabaseEngine engine, DumpRunner.Dumped dumped,

@@ -26,6 +26,8 @@ import java.util.Map;
 /** The dump step: reads {@code backup.requests}, writes {@code backup.dumps} or {@code backup.outcomes}. */
 public final class DumpWorker implements Closeable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DumpWorker.class);
+
     private final CompactedTopicView<Account> accounts;
     private final CompactedTopicView<BackupSettings> settings;
     private final CompactedTopicView<BackupStatus> statuses;
@@ -33,6 +35,7 @@ public final class DumpWorker implements Closeable {
     private final OpsPublisher ops;
     private final StagingSweeper sweeper;
     private final CredentialFiles credentials;
+    private final ArchiveSink sink;
     private final JobWorker<BackupRequested> worker;
 
     public DumpWorker(KafkaSettings kafka, DumpWorkerConfig config, SecretSealer sealer, Clock clock) {
@@ -46,10 +49,12 @@ public final class DumpWorker implements Closeable {
         this.events = EventPublisher.kafka(kafka, "dump-worker-events");
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock);
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
+        this.sink = new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers(),
+                kafka.instanceId());
         DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get, settings::get,
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard(credentials)),
-                sealer, new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers()),
+                sealer, sink,
                 config, ops, clock, statuses::get, events, kafka.instanceId());
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
                 kafka.topics().requests(), kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
@@ -61,6 +66,14 @@ public final class DumpWorker implements Closeable {
             credentials.sweep();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot sweep the credential directory " + credentials.dir(), e);
+        }
+        try {
+            int removed = sink.removeOwnPartials();
+            if (removed > 0) {
+                log.info("Removed {} half-written archive(s) a crash of this instance left in staging", removed);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot clear this instance's partial files in staging", e);
         }
         accounts.start();
         settings.start();

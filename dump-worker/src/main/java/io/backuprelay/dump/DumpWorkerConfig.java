@@ -16,11 +16,12 @@ import java.util.Locale;
  * @param shutdownGrace     how long running dumps may go on after SIGTERM
  * @param stallTimeout      a dump tool that writes nothing for this long is stopped, and the dump fails
  * @param minFreeBytes      a dump does not start with less free space than this in staging
+ * @param spaceWait         how long a dump waits for that space (other backups' uploads free it) before it fails
  * @param orphanAge         staging files of no running dump older than this are swept away
  */
 public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression compression, int zstdLevel,
                                int zstdWorkers, Duration shutdownGrace, Duration stallTimeout, long minFreeBytes,
-                               Duration orphanAge) {
+                               Duration orphanAge, Duration spaceWait) {
 
     public static final String GROUP_ID = "backuprelay-dump-worker";
 
@@ -41,6 +42,7 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression com
                 config.duration("DUMP_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
                 config.duration("DUMP_STALL_TIMEOUT", Duration.ofMinutes(10)),
                 config.integer("DUMP_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
-                config.duration("DUMP_ORPHAN_AGE", Duration.ofHours(48)));
+                config.duration("DUMP_ORPHAN_AGE", Duration.ofHours(48)),
+                config.duration("DUMP_SPACE_WAIT", Duration.ofMinutes(10)));
     }
 }

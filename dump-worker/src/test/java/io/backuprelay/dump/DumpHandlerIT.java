@@ -215,11 +215,32 @@ class DumpHandlerIT {
     @Test
     void aDumpDoesNotStartWithoutTheFreeSpaceItNeeds() throws Exception {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
+        long started = System.nanoTime();
 
         JobResult result = handler(staging, Long.MAX_VALUE / 2, List.of()).handle(request, context());
 
         BackupFailed failed = Json.decode(result.outputs().getFirst().value(), BackupFailed.class);
-        assertThat(failed.reason()).startsWith("The backup worker's staging area has only ").contains(" MB free");
+        assertThat(failed.reason()).startsWith("The backup worker's staging area has only ").contains(" MB free")
+                .contains("it waited " + SPACE_WAIT.toSeconds() + " s for space");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(SPACE_WAIT);
+    }
+
+    /** Found by the chaos run (seed 11): a staging area full for a moment failed every backup that started then. */
+    @Test
+    void aDumpWaitsForStagingSpaceAndGoesOnOnceOtherUploadsFreeIt() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+
+        JobResult result = handler(staging, 64L << 20, List.of())
+                .withFreeSpace(dir -> probes.incrementAndGet() == 1 ? 1L << 20 : Long.MAX_VALUE)
+                .handle(request, context());
+
+        assertThat(result.outputs().getFirst().topic()).isEqualTo(topics.dumps());
+        assertThat(probes.get()).isGreaterThanOrEqualTo(2);
+        assertThat(ops).anySatisfy(event -> {
+            assertThat(event.status()).isEqualTo(io.backuprelay.common.ops.OpsStatus.WAITING);
+            assertThat(event.detail()).isEqualTo("for free space in staging: 1 MB free, 64 MB needed");
+        });
     }
 
     @Test
@@ -245,6 +266,8 @@ class DumpHandlerIT {
         return file;
     }
 
+    private static final Duration SPACE_WAIT = Duration.ofSeconds(2);
+
     private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients) {
         return handler(stagingDir, minFreeBytes, recipients, id -> Optional.empty(),
                 io.backuprelay.common.kafka.EventPublisher.NONE);
@@ -268,7 +291,7 @@ class DumpHandlerIT {
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"), source);
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48));
+                Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48), SPACE_WAIT);
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),

@@ -1,6 +1,8 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.database.CredentialFiles;
+import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.dump.archive.Compression;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +26,7 @@ class DumpToolsDieWithTheirWorkerIT {
     Path dir;
 
     @Test
-    void pgDumpEndsWhenItsWorkerIsKilledAndTheRestartSweepsItsPasswordFile() throws Exception {
+    void pgDumpEndsWhenItsWorkerIsKilledAndTheRestartSweepsItsPasswordFileAndItsPartialArchive() throws Exception {
         Path staging = Files.createDirectories(dir.resolve("staging"));
         Path credentials = dir.resolve("credentials");
         try (ScratchDatabase db = ScratchDatabase.postgres(); Connection lock = db.connect()) {
@@ -55,6 +57,18 @@ class DumpToolsDieWithTheirWorkerIT {
             lock.rollback();
         }
         assertThat(new CredentialFiles(credentials).sweep()).as("the restarted worker sweeps the password file").isEqualTo(1);
+        // Found by the chaos run (seed 11): half-written archives of killed workers stayed in staging for an hour.
+        Path othersPartial = Files.writeString(staging.resolve("other-backup.0a1b2c3d.dump-other.archive.partial"), "x");
+        try (var left = Files.list(staging)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("the killed worker left its partial archive").anyMatch(n -> n.endsWith("." + KilledWorkerDumpMain.OWNER
+                            + ".archive.partial"));
+        }
+        assertThat(new ArchiveSink(staging, Compression.ZSTD, 3, 0, KilledWorkerDumpMain.OWNER).removeOwnPartials())
+                .as("the restarted instance removes its predecessor's partial archive").isEqualTo(1);
+        try (var left = Files.list(staging)) {
+            assertThat(left).as("and nothing of another instance").containsExactly(othersPartial);
+        }
         try (var left = Files.list(credentials)) {
             assertThat(left).isEmpty();
         }

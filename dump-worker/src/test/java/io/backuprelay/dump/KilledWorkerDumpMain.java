@@ -4,6 +4,7 @@ import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.dump.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import java.util.List;
 /** A dump worker reduced to one dump, run as a child JVM that the test kills with SIGKILL mid-dump. */
 public final class KilledWorkerDumpMain {
 
+    /** The instance id the killed worker writes its partial files under. */
+    static final String OWNER = "dump-killed";
+
     private KilledWorkerDumpMain() {
     }
 
@@ -20,7 +24,7 @@ public final class KilledWorkerDumpMain {
     public static void main(String[] args) throws Exception {
         SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, args[0], "postgres", null);
         new PgDumpRunner(PgTools.debian(), new CredentialFiles(Path.of(args[2])))
-                .dump(source, "", new ArchiveSink(Path.of(args[1]), 3),
+                .dump(source, "", new ArchiveSink(Path.of(args[1]), Compression.ZSTD, 3, 0, OWNER),
                         new DumpJob("killed-" + args[0], List.of(), Duration.ofMinutes(10), null));
     }
 }

@@ -1,5 +1,6 @@
 package io.backuprelay.notify;
 
+import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -219,6 +220,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                     + context.attempt() + "): " + e.getMessage()));
             throw e;
         }
+        FaultPoints.reach(FaultPoints.MAIL_SENT);
         delivered.add(email.messageId());
         ops.publish(new OpsEvent(backupId, accountId, OpsStage.NOTIFY, OpsStatus.SENT, null, "notifier", clock.instant(),
                 email.messageId() + " to " + email.to().size() + " recipient(s)"));

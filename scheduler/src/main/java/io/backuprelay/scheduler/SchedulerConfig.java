@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param inFlightTimeout       a backup with no outcome after this long is declared failed
  * @param instanceId            this instance's stable name in the group; by default the host and state directory
  * @param streamThreads         threads that process partitions in parallel in this instance
+ * @param dayLength             how long a day of the backup types' intervals lasts: a day, except in the chaos
+ *                              harness, which alone sets {@code SCHEDULER_TEST_DAY_LENGTH} to run weekly backups
+ *                              every few minutes
  */
 public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout,
-                              String instanceId, int streamThreads) {
+                              String instanceId, int streamThreads, Duration dayLength) {
 
     public SchedulerConfig {
         stateDir = stateDir.toAbsolutePath();
@@ -21,14 +24,21 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
             instanceId = defaultInstanceId(stateDir);
         }
         streamThreads = Math.max(1, streamThreads);
+        if (dayLength == null) {
+            dayLength = Duration.ofDays(1);
+        }
     }
 
     public SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout) {
-        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null, 1);
+        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null, 1, null);
     }
 
     public SchedulerConfig withStreamThreads(int threads) {
-        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, threads);
+        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, threads, dayLength);
+    }
+
+    public SchedulerConfig withDayLength(Duration day) {
+        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, streamThreads, day);
     }
 
     public static final String APPLICATION_ID = "backuprelay-scheduler";
@@ -40,7 +50,8 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
                 config.integer("SCHEDULER_MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000),
                 config.duration("SCHEDULER_IN_FLIGHT_TIMEOUT", Duration.ofHours(6)),
                 config.string("SCHEDULER_INSTANCE_ID", null),
-                config.integer("SCHEDULER_STREAM_THREADS", 1, 1, 64));
+                config.integer("SCHEDULER_STREAM_THREADS", 1, 1, 64),
+                config.duration("SCHEDULER_TEST_DAY_LENGTH", Duration.ofDays(1)));
     }
 
     private static String defaultInstanceId(Path stateDir) {

@@ -61,7 +61,7 @@ public final class SchedulerTopology {
                 .filter((key, value) -> value != null)
                 .mapValues(event -> new ScheduleInput.EventSeen(event));
 
-        ScheduleRules rules = new ScheduleRules(config.inFlightTimeout());
+        ScheduleRules rules = new ScheduleRules(config.inFlightTimeout(), config.dayLength());
         ProcessorSupplier<String, ScheduleInput, String, Routed> processor = new ProcessorSupplier<>() {
             @Override
             public ScheduleProcessor get() {

@@ -200,6 +200,23 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void aShortenedDayOfTheChaosHarnessShortensEveryIntervalAndNothingElse() {
+        start(1000, Duration.ofSeconds(20));
+        automatic("acme", BackupType.EVERY_7_DAYS);
+        complete(manualBackup("acme", T0), T0);
+        Instant due = T0.plus(Duration.ofSeconds(140));
+
+        assertThat(status("acme").nextDueAt()).isEqualTo(due);
+        advanceTo(due.minusSeconds(1));
+        assertThat(drainRequests()).isEmpty();
+        advanceTo(due);
+        assertThat(drainRequests()).singleElement().satisfies(request -> {
+            assertThat(request.trigger()).isEqualTo(Trigger.SCHEDULED);
+            assertThat(request.backupId()).isEqualTo(BackupIds.scheduled("acme", due));
+        });
+    }
+
+    @Test
     void everyIntervalOfTheProductIsHonoured() {
         start(1000);
         for (BackupType type : List.of(BackupType.EVERY_7_DAYS, BackupType.EVERY_15_DAYS, BackupType.EVERY_30_DAYS)) {
@@ -486,13 +503,18 @@ class SchedulerTopologyTest {
     // ---- fixture ----
 
     private void start(int requestsPerMinute) {
+        start(requestsPerMinute, DAY);
+    }
+
+    private void start(int requestsPerMinute, Duration dayLength) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
-        SchedulerConfig config = new SchedulerConfig(stateDir, TICK, requestsPerMinute, Duration.ofHours(6));
+        SchedulerConfig config = new SchedulerConfig(stateDir, TICK, requestsPerMinute, Duration.ofHours(6))
+                .withDayLength(dayLength);
         driver = new TopologyTestDriver(SchedulerTopology.build(topics, config, clock, requestsPerMinute), props, T0);
         StringSerializer keys = new StringSerializer();
         ByteArraySerializer values = new ByteArraySerializer();

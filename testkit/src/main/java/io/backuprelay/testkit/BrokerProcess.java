@@ -19,14 +19,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrokerProcess implements Closeable {
 
-    private final Process process;
+    private volatile Process process;
     private final int port;
-
+    private final Path dir;
     private final Path trustStore;
 
-    private BrokerProcess(Process process, int port, Path trustStore) {
+    private BrokerProcess(Process process, int port, Path dir, Path trustStore) {
         this.process = process;
         this.port = port;
+        this.dir = dir;
         this.trustStore = trustStore;
     }
 
@@ -95,18 +96,40 @@ public final class BrokerProcess implements Closeable {
         if (!formatting.waitFor(120, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
             throw new IllegalStateException("Formatting the broker's storage failed: " + Files.readString(dir.resolve("format.log")));
         }
-        Process broker = java("kafka.Kafka", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("broker.log").toFile()).start();
-        BrokerProcess started = new BrokerProcess(broker, port, secured ? dir.resolve("truststore.p12") : null);
+        BrokerProcess started = new BrokerProcess(launch(dir), port, dir, secured ? dir.resolve("truststore.p12") : null);
+        started.awaitAccepting();
+        return started;
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        return java("kafka.Kafka", dir.resolve("server.properties").toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+    }
+
+    private void awaitAccepting() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!started.accepts()) {
-            if (!broker.isAlive() || System.nanoTime() > deadline) {
-                broker.destroyForcibly();
+        while (!accepts()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
                 throw new IllegalStateException("The broker process did not start: " + Files.readString(dir.resolve("broker.log")));
             }
             Thread.sleep(200); // polling the port the broker is about to open
         }
-        return started;
+    }
+
+    /** SIGKILL, as a crashed machine would: no clean shutdown, the logs recovered on the next start. */
+    public void kill() throws IOException, InterruptedException {
+        signal("KILL");
+        process.waitFor();
+    }
+
+    /** Starts the broker again on its own storage, ports and settings (after {@link #kill()}), and waits until it accepts connections. */
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the broker still runs");
+        }
+        process = launch(dir);
+        awaitAccepting();
     }
 
     /** The JAAS line of a SCRAM user, as {@code sasl.jaas.config} takes it. */

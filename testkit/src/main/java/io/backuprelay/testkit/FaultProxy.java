@@ -11,16 +11,21 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on loopback in front of Azurite that injects storage faults. Outside a fault it
- * passes bytes through untouched. During a fault, every connection's request is read and answered
- * with the given HTTP status and Azure error code, and the connection closed; connections that were
- * open when the fault began are cut, as a network fault would.
+ * A proxy on loopback in front of Azurite that injects storage faults. Outside a fault it passes
+ * requests and answers through untouched. During a fault window ({@link #failFor}), every
+ * connection's request is read and answered with the given HTTP status and Azure error code, and the
+ * connection closed; connections that were open when the fault began are cut, as a network fault
+ * would. With a share ({@link #failShare}), a random share of requests meets one of the
+ * {@link Injected} faults.
  */
 public final class FaultProxy implements Closeable {
 
@@ -32,8 +37,14 @@ public final class FaultProxy implements Closeable {
     private volatile Fault fault;
     private volatile double share;
     private volatile java.util.Random random = new java.util.Random();
-    private final AtomicInteger resets = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
+    private final Map<Injected, AtomicInteger> injected = new EnumMap<>(Injected.class);
+
+    {
+        for (Injected kind : Injected.values()) {
+            injected.put(kind, new AtomicInteger());
+        }
+    }
 
     private record Fault(int status, String errorCode, long untilNanos) {
 
@@ -72,10 +83,20 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /** The faults {@link #failShare} injects, one per faulted request. */
+    public enum Injected {
+        /** 503 ServerBusy */ SERVER_BUSY,
+        /** 500 InternalError */ INTERNAL_ERROR,
+        /** 429, throttled */ THROTTLED,
+        /** the connection reset (RST) instead of an answer */ RESET,
+        /** no answer until the client gives up (at most 90 s), then the connection closed */ HANG,
+        /** the request reaches Azurite, its answer is cut after a few hundred bytes */ TRUNCATED
+    }
+
     /**
-     * From now on, a share of new connections (0 to 1) gets a fault instead of Azurite, chosen at
-     * random from 503 ServerBusy, 500 InternalError, 429 (throttled) and a reset (the connection
-     * closed at once): the background noise of a real storage service, reproducible by its seed.
+     * From now on, a share of requests (0 to 1), on new and kept-alive connections alike, meets a
+     * fault instead of Azurite, chosen at random among {@link Injected}: the background noise of a
+     * real storage service, reproducible by its seed.
      */
     public void failShare(double share, long seed) {
         failShare(share, seed, null);
@@ -83,8 +104,7 @@ public final class FaultProxy implements Closeable {
 
     /**
      * As {@link #failShare(double, long)}, and every {@code cutEvery} the open connections are cut (as
-     * a load balancer's idle timeout or a network blip would), so that clients that keep their
-     * connections open reconnect, and meet the faults, too.
+     * a load balancer's idle timeout or a network blip would).
      */
     public void failShare(double share, long seed, Duration cutEvery) {
         this.random = new java.util.Random(seed);
@@ -111,11 +131,15 @@ public final class FaultProxy implements Closeable {
         return cuts.get();
     }
 
-    public int resetConnections() {
-        return resets.get();
+    /** How many requests met each kind of fault under {@link #failShare}. */
+    public Map<Injected, Integer> injected() {
+        Map<Injected, Integer> counts = new EnumMap<>(Injected.class);
+        injected.forEach((kind, n) -> counts.put(kind, n.get()));
+        return counts;
     }
 
-    public int forwardedConnections() {
+    /** Requests forwarded to Azurite. */
+    public int forwardedRequests() {
         return forwarded.get();
     }
 
@@ -128,19 +152,8 @@ public final class FaultProxy implements Closeable {
             try {
                 Socket client = server.accept();
                 Fault now = fault;
-                double failing = share;
                 if (now != null && now.active()) {
                     Thread.ofVirtual().start(() -> answerWithFault(client, now));
-                } else if (failing > 0 && random.nextDouble() < failing) {
-                    int kind = random.nextInt(4);
-                    if (kind == 3) {
-                        resets.incrementAndGet();
-                        closeQuietly(client);
-                    } else {
-                        Fault injected = new Fault(new int[] {503, 500, 429}[kind],
-                                new String[] {"ServerBusy", "InternalError", "TooManyRequests"}[kind], Long.MAX_VALUE);
-                        Thread.ofVirtual().start(() -> answerWithFault(client, injected));
-                    }
                 } else {
                     Thread.ofVirtual().start(() -> pass(client));
                 }
@@ -150,13 +163,59 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /** What to do to the next request on a connection: nothing, or a fault drawn from the share. */
+    private Injected draw() {
+        double failing = share;
+        if (failing <= 0 || random.nextDouble() >= failing) {
+            return null;
+        }
+        Injected kind = Injected.values()[random.nextInt(Injected.values().length)];
+        injected.get(kind).incrementAndGet();
+        return kind;
+    }
+
+    /**
+     * Passes a connection through, request by request: each request's head and body (by its
+     * Content-Length) are read, so that a fault can take the place of any request on a kept-alive
+     * connection. A chunked request body is passed through as it comes, and the connection is then
+     * not faulted any more.
+     */
     private void pass(Socket client) {
-        forwarded.incrementAndGet();
         try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
             open.add(client);
             open.add(upstream);
-            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client));
-            copy(client, upstream);
+            AtomicLong answered = new AtomicLong();
+            AtomicLong cutAt = new AtomicLong(Long.MAX_VALUE);
+            Thread back = Thread.ofVirtual().start(() -> copyAnswer(upstream, client, answered, cutAt));
+            InputStream in = client.getInputStream();
+            OutputStream out = upstream.getOutputStream();
+            while (true) {
+                String head;
+                try {
+                    head = readHead(in);
+                } catch (IOException closed) {
+                    break;
+                }
+                Injected fault = draw();
+                if (fault != null && fault != Injected.TRUNCATED) {
+                    faulted.incrementAndGet();
+                    inject(fault, head, in, client);
+                    break;
+                }
+                if (fault == Injected.TRUNCATED) {
+                    faulted.incrementAndGet();
+                    cutAt.set(answered.get() + 64 + random.nextInt(1024));
+                }
+                forwarded.incrementAndGet();
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+                    in.transferTo(out);
+                    break;
+                }
+                copyExactly(in, out, contentLength(head));
+                out.flush();
+            }
+            closeQuietly(upstream);
             back.join();
         } catch (IOException | InterruptedException e) {
             // a side closed: the connection ends
@@ -166,9 +225,58 @@ public final class FaultProxy implements Closeable {
         }
     }
 
-    private static void copy(Socket from, Socket to) {
+    private void inject(Injected fault, String head, InputStream in, Socket client) throws IOException {
+        switch (fault) {
+            case SERVER_BUSY -> answer(client, head, in, new Fault(503, "ServerBusy", Long.MAX_VALUE));
+            case INTERNAL_ERROR -> answer(client, head, in, new Fault(500, "InternalError", Long.MAX_VALUE));
+            case THROTTLED -> answer(client, head, in, new Fault(429, "TooManyRequests", Long.MAX_VALUE));
+            case RESET -> {
+                client.setSoLinger(true, 0); // an RST, not a FIN
+                client.close();
+            }
+            case HANG -> {
+                // The request is taken and never answered: the client's timeout must end it.
+                client.setSoTimeout((int) Duration.ofSeconds(90).toMillis());
+                try {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException timedOutOrClosed) {
+                    // the client gave up, or 90 s passed
+                }
+            }
+            case TRUNCATED -> throw new IllegalArgumentException("a truncated answer is forwarded, then cut");
+        }
+    }
+
+    private static void copyExactly(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new IOException("the request body ended early");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
+    }
+
+    /** Copies Azurite's answers to the client, cutting the connection when {@code cutAt} bytes have been sent. */
+    private static void copyAnswer(Socket from, Socket to, AtomicLong answered, AtomicLong cutAt) {
         try {
-            from.getInputStream().transferTo(to.getOutputStream());
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                long limit = cutAt.get();
+                long sent = answered.get();
+                if (sent + n >= limit) {
+                    out.write(buffer, 0, (int) Math.max(0, limit - sent));
+                    out.flush();
+                    break;
+                }
+                out.write(buffer, 0, n);
+                answered.addAndGet(n);
+            }
         } catch (IOException e) {
             // a side closed
         } finally {
@@ -181,26 +289,30 @@ public final class FaultProxy implements Closeable {
         try (client) {
             InputStream in = client.getInputStream();
             String head = readHead(in);
-            long length = contentLength(head);
-            in.skipNBytes(length);
             faulted.incrementAndGet();
-            boolean headRequest = head.startsWith("HEAD ");
-            byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + now.errorCode()
-                    + "</Code><Message>injected by the fault proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
-            String response = "HTTP/1.1 " + now.status() + " Injected\r\n"
-                    + "x-ms-error-code: " + now.errorCode() + "\r\n"
-                    + "Content-Type: application/xml\r\n"
-                    + "Content-Length: " + (headRequest ? 0 : body.length) + "\r\n"
-                    + "Connection: close\r\n\r\n";
-            OutputStream out = client.getOutputStream();
-            out.write(response.getBytes(StandardCharsets.US_ASCII));
-            if (!headRequest) {
-                out.write(body);
-            }
-            out.flush();
+            answer(client, head, in, now);
         } catch (IOException e) {
             // the client gave up
         }
+    }
+
+    private static void answer(Socket client, String head, InputStream in, Fault now) throws IOException {
+        long length = contentLength(head);
+        in.skipNBytes(length);
+        boolean headRequest = head.startsWith("HEAD ");
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + now.errorCode()
+                + "</Code><Message>injected by the fault proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
+        String response = "HTTP/1.1 " + now.status() + " Injected\r\n"
+                + "x-ms-error-code: " + now.errorCode() + "\r\n"
+                + "Content-Type: application/xml\r\n"
+                + "Content-Length: " + (headRequest ? 0 : body.length) + "\r\n"
+                + "Connection: close\r\n\r\n";
+        OutputStream out = client.getOutputStream();
+        out.write(response.getBytes(StandardCharsets.US_ASCII));
+        if (!headRequest) {
+            out.write(body);
+        }
+        out.flush();
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -236,6 +237,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.VERIFY, OpsStatus.PASSED, dump.sizeBytes(),
                 "upload-worker", clock.instant(), String.join(", ", checks)));
         applyRetention(connection, accessKey, dump);
+        FaultPoints.reach(FaultPoints.BLOB_COMMITTED);
         return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
     }
 

@@ -25,5 +25,7 @@ public enum OpsStatus {
     FAILED_MAILED,
     LINK_ISSUED,
     /** An instance's periodic sign of life (INSTANCE). */
-    HEARTBEAT
+    HEARTBEAT,
+    /** A step waits for a resource before it can start, e.g. free space in staging. */
+    WAITING
 }

@@ -41,12 +41,24 @@ public final class ArchiveSink {
     private final Compression compression;
     private final int zstdLevel;
     private final int zstdWorkers;
+    /** The instance that writes the partial files, in their names; null when nobody else shares the directory. */
+    private final String owner;
 
     public ArchiveSink(Path stagingDir, Compression compression, int zstdLevel, int zstdWorkers) {
+        this(stagingDir, compression, zstdLevel, zstdWorkers, null);
+    }
+
+    /**
+     * @param owner the worker instance's id: its partial files carry it, so that the instance, when it
+     *              starts again after a crash, removes what its predecessor left half-written
+     *              ({@link #removeOwnPartials}) and nothing of the other instances sharing staging
+     */
+    public ArchiveSink(Path stagingDir, Compression compression, int zstdLevel, int zstdWorkers, String owner) {
         this.stagingDir = stagingDir;
         this.compression = compression;
         this.zstdLevel = zstdLevel;
         this.zstdWorkers = zstdWorkers;
+        this.owner = owner == null ? null : owner.replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     public ArchiveSink(Path stagingDir, int zstdLevel) {
@@ -58,13 +70,36 @@ public final class ArchiveSink {
     }
 
     /**
-     * A temporary file of its own for one attempt, {@code {backupId}.{attempt token}.archive.partial};
+     * A temporary file of its own for one attempt, {@code {backupId}.{attempt token}.{owner}.archive.partial};
      * {@link #complete} renames it to {@code {backupId}.{attempt token}.archive}. Each attempt of a
      * backup has its own final file too, so a re-dump never touches an archive an upload may be reading.
      */
     public Path newPartialFile(String backupId) throws IOException {
         io.backuprelay.common.PrivateFiles.directory(stagingDir);
-        return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8) + ".archive.partial");
+        return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8)
+                + (owner == null ? "" : "." + owner) + ".archive.partial");
+    }
+
+    /**
+     * Removes the partial files of this sink's owner: called when the worker instance starts, when no
+     * dump of its own runs yet, so whatever carries its name was left by its predecessor's crash.
+     *
+     * @return how many it removed
+     */
+    public int removeOwnPartials() throws IOException {
+        if (owner == null || !Files.isDirectory(stagingDir)) {
+            return 0;
+        }
+        String suffix = "." + owner + ".archive.partial";
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(stagingDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList()) {
+                if (Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /**
@@ -95,7 +130,11 @@ public final class ArchiveSink {
     /** Gives the partial file its final name. */
     public ArchiveFile complete(Path partial, String backupId, WrittenArchive written) throws IOException {
         String name = partial.getFileName().toString();
-        Path target = stagingDir.resolve(name.substring(0, name.length() - ".partial".length()));
+        String archive = name.substring(0, name.length() - ".partial".length());
+        if (owner != null) {
+            archive = archive.substring(0, archive.length() - ("." + owner + ".archive").length()) + ".archive";
+        }
+        Path target = stagingDir.resolve(archive);
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         return new ArchiveFile(target, written.archiveBytes(), written.sha256(), written.compression(),
                 written.encryption());

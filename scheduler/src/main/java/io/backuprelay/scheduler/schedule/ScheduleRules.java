@@ -41,10 +41,24 @@ import java.util.Optional;
  */
 public final class ScheduleRules {
 
+    private static final Duration DAY = Duration.ofDays(1);
+
     private final Duration inFlightTimeout;
+    private final Duration dayLength;
 
     public ScheduleRules(Duration inFlightTimeout) {
+        this(inFlightTimeout, DAY);
+    }
+
+    /** @param dayLength how long a day of the backup types' intervals lasts; shorter only in the chaos harness */
+    public ScheduleRules(Duration inFlightTimeout, Duration dayLength) {
         this.inFlightTimeout = inFlightTimeout;
+        this.dayLength = dayLength;
+    }
+
+    private Duration interval(AccountSchedule schedule) {
+        Duration interval = schedule.settings().backupType().interval().orElseThrow();
+        return dayLength.equals(DAY) ? interval : dayLength.multipliedBy(interval.toDays());
     }
 
     public AccountSchedule onSettings(AccountSchedule schedule, BackupSettings settings) {
@@ -151,8 +165,7 @@ public final class ScheduleRules {
     }
 
     private Instant dueSlot(AccountSchedule schedule) {
-        Duration interval = schedule.settings().backupType().interval().orElseThrow();
-        return schedule.lastSuccessAt().plus(interval);
+        return schedule.lastSuccessAt().plus(interval(schedule));
     }
 
     private AccountSchedule rewake(AccountSchedule schedule) {
@@ -175,7 +188,7 @@ public final class ScheduleRules {
         if (pausedReason(schedule).isPresent() || schedule.lastSuccessAt() == null) {
             return Optional.empty();
         }
-        Duration interval = schedule.settings().backupType().interval().orElseThrow();
+        Duration interval = interval(schedule);
         Instant overdue = schedule.lastSuccessAt().plus(interval.multipliedBy(3).dividedBy(2));
         Instant last = schedule.lastOverdueAlertAt();
         if (last == null || last.isBefore(overdue)) {

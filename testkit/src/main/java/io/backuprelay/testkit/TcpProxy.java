@@ -1,0 +1,220 @@
+package io.backuprelay.testkit;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy on loopback for the faults of a slow or unreliable peer: it can limit each
+ * connection's throughput (a source database far away, so that a dump takes seconds), stop
+ * listening for a while (connections refused, as a mail server that is down), and hold back a
+ * share of SMTP servers' answers to the end of a message's DATA past the client's timeout (a mail
+ * server that accepted the message but answered too late, the case where the client cannot know
+ * and sends again).
+ */
+public final class TcpProxy implements Closeable {
+
+    private static final byte[] END_OF_DATA = {'\r', '\n', '.', '\r', '\n'};
+
+    private final int port;
+    private final int targetPort;
+    private volatile ServerSocket server;
+    private volatile boolean closed;
+    private volatile long bytesPerSecond;
+    private volatile double slowShare;
+    private volatile Duration slowBy = Duration.ZERO;
+    private final Random random;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger slowed = new AtomicInteger();
+    private final AtomicInteger refusals = new AtomicInteger();
+
+    private TcpProxy(int targetPort, long seed) throws IOException {
+        this.targetPort = targetPort;
+        this.random = new Random(seed);
+        this.server = listen(0);
+        this.port = server.getLocalPort();
+        startAccepting(server);
+    }
+
+    /** A proxy to {@code 127.0.0.1:targetPort}. */
+    public static TcpProxy start(int targetPort, long seed) {
+        try {
+            return new TcpProxy(targetPort, seed);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start a TCP proxy to port " + targetPort, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Each connection, each way, at most this many bytes a second from now on (0: unlimited). */
+    public TcpProxy throttle(long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * A share of new connections (0 to 1) gets the server's answer to the end of each message's DATA
+     * {@code by} late: the server has the message, the client has given up by then.
+     */
+    public TcpProxy slowAfterData(double share, Duration by) {
+        this.slowBy = by;
+        this.slowShare = share;
+        return this;
+    }
+
+    /** Stops listening for {@code duration} (connections are refused), cutting the open ones, then listens again. */
+    public void refuseFor(Duration duration) throws IOException, InterruptedException {
+        refusals.incrementAndGet();
+        ServerSocket listening = server;
+        listening.close();
+        open.forEach(TcpProxy::closeQuietly);
+        Thread.sleep(duration);
+        if (!closed) {
+            server = listen(port);
+            startAccepting(server);
+        }
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Connections whose end-of-DATA answers were held back. */
+    public int slowed() {
+        return slowed.get();
+    }
+
+    /** Times the proxy stopped listening. */
+    public int refusals() {
+        return refusals.get();
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        return socket;
+    }
+
+    private void startAccepting(ServerSocket listening) {
+        Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> {
+            while (!listening.isClosed()) {
+                try {
+                    Socket client = listening.accept();
+                    connections.incrementAndGet();
+                    boolean slow = slowShare > 0 && random.nextDouble() < slowShare;
+                    if (slow) {
+                        slowed.incrementAndGet();
+                    }
+                    Thread.ofVirtual().start(() -> pass(client, slow ? slowBy : Duration.ZERO));
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        });
+    }
+
+    private void pass(Socket client, Duration holdAfterData) {
+        try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+            open.add(client);
+            open.add(upstream);
+            HoldBack hold = new HoldBack();
+            Thread back = Thread.ofVirtual().start(() -> copy(upstream, client, null, hold));
+            copy(client, upstream, holdAfterData.isZero() ? null : holdAfterData, hold);
+            back.join();
+        } catch (IOException | InterruptedException e) {
+            // a side closed
+        } finally {
+            open.remove(client);
+            open.removeIf(Socket::isClosed);
+        }
+    }
+
+    /** Set when the client ended a message's DATA: the server's next answer waits this long. */
+    private static final class HoldBack {
+        volatile Duration next = Duration.ZERO;
+    }
+
+    /**
+     * Copies one direction at the throttled rate. The client-to-server side (holdAfterData not null)
+     * watches for the end of DATA and arms the hold-back before the server can see it; the
+     * server-to-client side waits out an armed hold-back before it passes the answer on.
+     */
+    private void copy(Socket from, Socket to, Duration holdAfterData, HoldBack hold) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[8192];
+            int matched = 0;
+            long started = System.nanoTime();
+            long sent = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                if (holdAfterData != null) {
+                    for (int i = 0; i < n; i++) {
+                        matched = buffer[i] == END_OF_DATA[matched] ? matched + 1 : (buffer[i] == '\r' ? 1 : 0);
+                        if (matched == END_OF_DATA.length) {
+                            hold.next = holdAfterData;
+                            matched = 0;
+                        }
+                    }
+                } else if (!hold.next.isZero()) {
+                    Thread.sleep(hold.next);
+                    hold.next = Duration.ZERO;
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+                sent += n;
+                long rate = bytesPerSecond;
+                if (rate > 0) {
+                    long due = started + sent * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    }
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // a side closed
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(server);
+        open.forEach(TcpProxy::closeQuietly);
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}

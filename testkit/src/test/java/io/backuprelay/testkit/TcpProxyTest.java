@@ -1,0 +1,117 @@
+package io.backuprelay.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The TCP proxy of slow and unreliable peers, in front of a server that answers each line it gets. */
+class TcpProxyTest {
+
+    private ServerSocket upstream;
+
+    @BeforeEach
+    void start() throws IOException {
+        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!upstream.isClosed()) {
+                try {
+                    Socket socket = upstream.accept();
+                    Thread.ofVirtual().start(() -> answerEachLine(socket));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** "250 OK" for each line, as an SMTP server answers the end of a message. */
+    private static void answerEachLine(Socket socket) {
+        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+            for (int b; (b = in.read()) >= 0; ) {
+                if (b == '\n') {
+                    out.write("250 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        upstream.close();
+    }
+
+    @Test
+    void aThrottledConnectionIsNoFasterThanItsLimit() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(upstream.getLocalPort(), 1).throttle(100_000);
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            byte[] lines = "a line of about thirty bytes.\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+            long started = System.nanoTime();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    socket.getOutputStream().write(lines);
+                } catch (IOException ignored) {
+                    // the test ends
+                }
+            });
+            socket.getInputStream().readNBytes(10_000 * 8);
+            // 300,000 bytes at 100,000 bytes a second: not before 2.9 s.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(2900));
+        }
+    }
+
+    @Test
+    void whileRefusingConnectionsAreRefusedAndAfterwardsTheyPass() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(upstream.getLocalPort(), 1)) {
+            Thread refusing = Thread.ofVirtual().start(() -> {
+                try {
+                    proxy.refuseFor(Duration.ofSeconds(2));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), proxy.port()).close())
+                    .isInstanceOf(ConnectException.class);
+            refusing.join();
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+                socket.getOutputStream().write("HELO\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(socket.getInputStream().readNBytes(8), StandardCharsets.US_ASCII)).isEqualTo("250 OK\r\n");
+            }
+            assertThat(proxy.refusals()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theAnswerToTheEndOfAMessageIsHeldBackAndOtherAnswersAreNot() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(upstream.getLocalPort(), 1).slowAfterData(1.0, Duration.ofSeconds(2));
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            long started = System.nanoTime();
+            out.write("MAIL FROM:<a@b>\r\n".getBytes(StandardCharsets.US_ASCII));
+            in.readNBytes(8);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+
+            started = System.nanoTime();
+            out.write("Subject: x\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            in.readNBytes(8);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(1900));
+            assertThat(proxy.slowed()).isEqualTo(1);
+        }
+    }
+}
