@@ -368,9 +368,9 @@ public final class ChaosRun {
         String armed = FaultPoints.DUMP_WRITTEN + "=" + points + "," + FaultPoints.BLOB_COMMITTED + "=" + points + ","
                 + FaultPoints.MAIL_SENT + "=" + points;
         own.put("dump-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-1", "DUMP_MIN_FREE_MB", "64",
-                "BACKUPRELAY_FAULT_POINTS", armed));
+                "DUMP_SUPERSEDED_AGE", "PT30S", "BACKUPRELAY_FAULT_POINTS", armed));
         own.put("dump-worker-2", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-2", "DUMP_MIN_FREE_MB", "64",
-                "BACKUPRELAY_FAULT_POINTS", armed));
+                "DUMP_SUPERSEDED_AGE", "PT30S", "BACKUPRELAY_FAULT_POINTS", armed));
         own.put("upload-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "upload-1", "UPLOAD_RETRY_BUDGET", "PT10M",
                 "BACKUPRELAY_FAULT_POINTS", armed));
         own.put("upload-worker-2", Map.of("BACKUPRELAY_INSTANCE_ID", "upload-2", "UPLOAD_RETRY_BUDGET", "PT10M",

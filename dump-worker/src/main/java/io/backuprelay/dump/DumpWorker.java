@@ -36,6 +36,7 @@ public final class DumpWorker implements Closeable {
     private final StagingSweeper sweeper;
     private final CredentialFiles credentials;
     private final ArchiveSink sink;
+    private final Duration sweepEvery;
     private final JobWorker<BackupRequested> worker;
 
     public DumpWorker(KafkaSettings kafka, DumpWorkerConfig config, SecretSealer sealer, Clock clock) {
@@ -47,7 +48,12 @@ public final class DumpWorker implements Closeable {
                 bytes -> Json.decode(bytes, BackupStatus.class));
         this.ops = OpsPublisher.kafka(kafka, "dump-worker-ops");
         this.events = EventPublisher.kafka(kafka, "dump-worker-events");
-        this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock);
+        this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock,
+                (account, backup) -> statuses.get(account).map(status -> status.recent().stream()
+                        .anyMatch(o -> o.succeeded() && o.backupId().equals(backup))).orElse(false),
+                config.supersededAge());
+        this.sweepEvery = config.supersededAge().compareTo(Duration.ofMinutes(10)) < 0 ? config.supersededAge()
+                : Duration.ofMinutes(10);
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         this.sink = new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers(),
                 kafka.instanceId());
@@ -78,7 +84,7 @@ public final class DumpWorker implements Closeable {
         accounts.start();
         settings.start();
         statuses.start();
-        sweeper.start(Duration.ofMinutes(10));
+        sweeper.start(sweepEvery);
         worker.start();
         return this;
     }

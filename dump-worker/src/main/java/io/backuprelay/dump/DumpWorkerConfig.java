@@ -17,11 +17,12 @@ import java.util.Locale;
  * @param stallTimeout      a dump tool that writes nothing for this long is stopped, and the dump fails
  * @param minFreeBytes      a dump does not start with less free space than this in staging
  * @param spaceWait         how long a dump waits for that space (other backups' uploads free it) before it fails
+ * @param supersededAge     staging files of a backup recorded as succeeded are removed once this old
  * @param orphanAge         staging files of no running dump older than this are swept away
  */
 public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression compression, int zstdLevel,
                                int zstdWorkers, Duration shutdownGrace, Duration stallTimeout, long minFreeBytes,
-                               Duration orphanAge, Duration spaceWait) {
+                               Duration orphanAge, Duration spaceWait, Duration supersededAge) {
 
     public static final String GROUP_ID = "backuprelay-dump-worker";
 
@@ -43,6 +44,7 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression com
                 config.duration("DUMP_STALL_TIMEOUT", Duration.ofMinutes(10)),
                 config.integer("DUMP_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
                 config.duration("DUMP_ORPHAN_AGE", Duration.ofHours(48)),
-                config.duration("DUMP_SPACE_WAIT", Duration.ofMinutes(10)));
+                config.duration("DUMP_SPACE_WAIT", Duration.ofMinutes(10)),
+                config.duration("DUMP_SUPERSEDED_AGE", Duration.ofMinutes(10)));
     }
 }

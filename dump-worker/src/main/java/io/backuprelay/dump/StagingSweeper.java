@@ -17,9 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes staging files that belong to no live backup: partial files no dump has written to for an
- * hour (a running dump writes continuously, and a silent one is stopped long before), and archives
- * or manifests older than the orphan age (the upload worker removes them once their outcome is
- * committed, so what is left that long was abandoned, e.g. dead-lettered).
+ * hour (a running dump writes continuously, and a silent one is stopped long before); archives and
+ * manifests of a backup recorded as succeeded, once older than the superseded age (a worker that
+ * crashed after writing an archive and before announcing it dumps the backup again, and the first
+ * archive is of no use: the upload worker never uploads a succeeded backup again); and any archive or
+ * manifest older than the orphan age (the upload worker removes them once their outcome is committed,
+ * so what is left that long was abandoned, e.g. dead-lettered).
  */
 public final class StagingSweeper implements Closeable {
 
@@ -29,13 +32,26 @@ public final class StagingSweeper implements Closeable {
     private final Path stagingDir;
     private final Duration orphanAge;
     private final Clock clock;
+    private final java.util.function.BiPredicate<String, String> succeeded;
+    private final Duration supersededAge;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("staging-sweeper").factory());
 
     public StagingSweeper(Path stagingDir, Duration orphanAge, Clock clock) {
+        this(stagingDir, orphanAge, clock, (account, backup) -> false, orphanAge);
+    }
+
+    /**
+     * @param succeeded     whether the scheduler recorded backup (second argument) of account (first) as succeeded
+     * @param supersededAge how old a succeeded backup's staging file must be before it is removed
+     */
+    public StagingSweeper(Path stagingDir, Duration orphanAge, Clock clock,
+                          java.util.function.BiPredicate<String, String> succeeded, Duration supersededAge) {
         this.stagingDir = stagingDir;
         this.orphanAge = orphanAge;
         this.clock = clock;
+        this.succeeded = succeeded;
+        this.supersededAge = supersededAge;
     }
 
     public StagingSweeper start(Duration every) {
@@ -52,6 +68,18 @@ public final class StagingSweeper implements Closeable {
         int removed = 0;
         try (Stream<Path> files = Files.list(stagingDir)) {
             for (Path file : files.toList()) {
+                if (file.getFileName().toString().endsWith(".manifest.json") && superseded(file, now)) {
+                    String archive = file.getFileName().toString().replaceFirst("\\.manifest\\.json$", ".archive");
+                    boolean archiveRemoved = Files.deleteIfExists(stagingDir.resolve(archive));
+                    Files.deleteIfExists(file);
+                    log.info("Removed {} and its manifest from staging: its backup succeeded with another dump",
+                            archive);
+                    removed += archiveRemoved ? 2 : 1;
+                    continue;
+                }
+                if (!Files.exists(file)) {
+                    continue; // removed above with its manifest
+                }
                 FileTime modified = Files.getLastModifiedTime(file);
                 Duration age = Duration.between(modified.toInstant(), now);
                 boolean partial = file.getFileName().toString().endsWith(".partial");
@@ -62,6 +90,19 @@ public final class StagingSweeper implements Closeable {
             }
         }
         return removed;
+    }
+
+    /** A manifest, older than the superseded age, of a backup recorded as succeeded. */
+    private boolean superseded(Path manifest, Instant now) {
+        try {
+            if (Duration.between(Files.getLastModifiedTime(manifest).toInstant(), now).compareTo(supersededAge) <= 0) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.JsonNode read = io.backuprelay.common.json.Json.mapper().readTree(manifest.toFile());
+            return succeeded.test(read.path("accountId").asText(), read.path("backupId").asText());
+        } catch (IOException | RuntimeException unreadable) {
+            return false; // the orphan age decides
+        }
     }
 
     private void sweepQuietly() {

@@ -260,6 +260,35 @@ class DumpHandlerIT {
         assertThat(waitingArchive).exists();
     }
 
+    /** Found by the chaos run (seed 12): the archive of a dump whose worker halted before announcing it stayed 48 hours. */
+    @Test
+    void theSweeperRemovesTheFilesOfABackupThatSucceededWithAnotherDumpOnceTheyAreOldEnough() throws Exception {
+        Instant now = Instant.parse("2026-11-26T12:00:00Z");
+        Path supersededArchive = touch("done.aaaa1111.archive", now.minus(Duration.ofMinutes(20)));
+        Path supersededManifest = touchManifest("done.aaaa1111.manifest.json", "done", now.minus(Duration.ofMinutes(20)));
+        Path recentArchive = touch("done.bbbb2222.archive", now.minus(Duration.ofMinutes(2)));
+        Path recentManifest = touchManifest("done.bbbb2222.manifest.json", "done", now.minus(Duration.ofMinutes(2)));
+        Path pendingArchive = touch("pending.cccc3333.archive", now.minus(Duration.ofMinutes(20)));
+        Path pendingManifest = touchManifest("pending.cccc3333.manifest.json", "pending", now.minus(Duration.ofMinutes(20)));
+
+        int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, java.time.ZoneOffset.UTC),
+                (account, backup) -> account.equals("acme") && backup.equals("done"), Duration.ofMinutes(10)).sweep();
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(supersededArchive).doesNotExist();
+        assertThat(supersededManifest).doesNotExist();
+        assertThat(recentArchive).as("younger than the superseded age").exists();
+        assertThat(recentManifest).exists();
+        assertThat(pendingArchive).as("its backup has not succeeded: an upload may need it").exists();
+        assertThat(pendingManifest).exists();
+    }
+
+    private Path touchManifest(String name, String backupId, Instant modified) throws Exception {
+        Path file = Files.writeString(staging.resolve(name), "{\"backupId\":\"" + backupId + "\",\"accountId\":\"acme\"}");
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+        return file;
+    }
+
     private Path touch(String name, Instant modified) throws Exception {
         Path file = Files.writeString(staging.resolve(name), "x");
         Files.setLastModifiedTime(file, FileTime.from(modified));
@@ -291,7 +320,7 @@ class DumpHandlerIT {
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"), source);
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48), SPACE_WAIT);
+                Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48), SPACE_WAIT, Duration.ofMinutes(10));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),

@@ -68,6 +68,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     static final int MAX_REDUMPS = 2;
 
+    private Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses = account -> Optional.empty();
+
     public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
                          Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
                          BlobUploader uploader, Path stagingDir, Clock clock) {
@@ -105,6 +107,18 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         if (manifest != null && !manifest.startsWith(stagingDir.normalize())) {
             throw new io.backuprelay.common.kafka.PoisonMessageException(
                     "manifestFile '" + dump.manifestFile() + "' points outside the staging directory");
+        }
+        if (alreadySucceeded(dump)) {
+            // Another dump of this backup was stored already (a request redelivered or asked for twice):
+            // no second upload, no second outcome, and this archive is of no further use.
+            log.info("Backup {} of account {} already succeeded; the archive {} is not uploaded, and removed",
+                    dump.backupId(), dump.accountId(), dump.stagingFile());
+            return JobResult.of().thenAfterCommit(() -> {
+                removeStaged(staged);
+                if (manifest != null) {
+                    removeStaged(manifest);
+                }
+            });
         }
         JobResult result = uploadRetryingTransientFaults(dump, staged, manifest);
         // Only now is the backup done or given up: until then the staged archive stays for the next try.
@@ -331,6 +345,18 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     }
 
     /** Size and SHA-256 as Azure reports them after the commit must be the archive's. */
+    private boolean alreadySucceeded(DumpReady dump) {
+        return statuses.apply(dump.accountId())
+                .map(status -> status.recent().stream().anyMatch(o -> o.succeeded() && o.backupId().equals(dump.backupId())))
+                .orElse(false);
+    }
+
+    /** The scheduler's record of each account's backups: a backup recorded as succeeded is never uploaded again. */
+    public UploadHandler withStatuses(Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses) {
+        this.statuses = statuses;
+        return this;
+    }
+
     private static boolean matches(UploadedBlob blob, DumpReady dump) {
         Map<String, String> metadata = blob.metadata();
         return blob.size() == dump.sizeBytes()

@@ -1,6 +1,7 @@
 package io.backuprelay.upload;
 
 import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.json.Json;
@@ -21,6 +22,7 @@ public final class UploadWorker implements Closeable {
 
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupSettings> settings;
+    private final CompactedTopicView<BackupStatus> statuses;
     private final OpsPublisher ops;
     private final JobWorker<DumpReady> worker;
     private final UploadHandler handler;
@@ -30,10 +32,13 @@ public final class UploadWorker implements Closeable {
                 bytes -> Json.decode(bytes, Connection.class));
         this.settings = new CompactedTopicView<>(kafka, "upload-worker-settings", kafka.topics().settings(),
                 bytes -> Json.decode(bytes, BackupSettings.class));
+        this.statuses = new CompactedTopicView<>(kafka, "upload-worker-status", kafka.topics().status(),
+                bytes -> Json.decode(bytes, BackupStatus.class));
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         this.handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
                 new BlobUploader(config.blockParallelism()), config.stagingDir(), clock,
-                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify());
+                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify())
+                .withStatuses(statuses::get);
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
                 kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
@@ -43,13 +48,14 @@ public final class UploadWorker implements Closeable {
     public UploadWorker start() {
         connections.start();
         settings.start();
+        statuses.start();
         worker.start();
         return this;
     }
 
     /** The loop and the views, for the health endpoints. */
     public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
-        return java.util.List.of(worker, connections, settings);
+        return java.util.List.of(worker, connections, settings, statuses);
     }
 
     public JobWorker<DumpReady> jobs() {
@@ -75,5 +81,6 @@ public final class UploadWorker implements Closeable {
         ops.close();
         connections.close();
         settings.close();
+        statuses.close();
     }
 }

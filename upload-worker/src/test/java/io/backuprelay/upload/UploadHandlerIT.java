@@ -97,6 +97,29 @@ class UploadHandlerIT {
         assertThat(container.getBlobClient(first.destination().blobName()).getProperties().getETag()).isEqualTo(etag);
     }
 
+    /**
+     * Found by the chaos run (seed 12): a dump worker halted after writing an archive dumps the backup
+     * again, and the first archive stayed in staging for 48 hours. The dump worker now removes the
+     * archives of succeeded backups, which is safe because no upload of a succeeded backup happens.
+     */
+    @Test
+    void aDumpOfABackupAlreadyRecordedAsSucceededIsNeitherUploadedNorReportedAndItsArchiveGoes() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady dump = stage(50_000);
+        var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(dump.backupId(), true,
+                io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null);
+        handler.withStatuses(account -> Optional.of(new io.backuprelay.common.account.BackupStatus(account, NOW,
+                dump.backupId(), done, null, List.of(done), io.backuprelay.common.account.BackupType.MANUAL, null, null, 0,
+                null)));
+
+        JobResult result = handler.handle(dump, context());
+
+        assertThat(result.outputs()).as("no second outcome").isEmpty();
+        assertThat(container.listBlobs()).as("no second blob").isEmpty();
+        result.afterCommit().run();
+        assertThat(staging.resolve(dump.stagingFile())).doesNotExist();
+    }
+
     @Test
     void aRejectedAccessKeyIsReportedAsSuch() throws Exception {
         byte[] wrongKey = new byte[64];
