@@ -498,7 +498,7 @@ public final class ChaosRun {
                 Instant ended = Instant.now();
                 String point = haltedAt(service);
                 if (point != null) {
-                    count("halt at fault point " + point);
+                    count("SIGKILL at fault point " + point);
                 } else {
                     String exit = service.name + " exited by itself with code " + service.process.exitValue() + " at " + ended;
                     unexpectedExits.add(exit);
@@ -509,7 +509,7 @@ public final class ChaosRun {
                     service.start();
                     awaitReady(service, Duration.ofMinutes(5));
                     if (point != null) {
-                        recovered("halt at a fault point (exit to ready)", ended);
+                        recovered("SIGKILL at a fault point (exit to ready)", ended);
                     }
                 } finally {
                     service.down = false;

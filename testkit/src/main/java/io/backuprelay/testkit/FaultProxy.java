@@ -339,7 +339,8 @@ public final class FaultProxy implements Closeable {
         return 0;
     }
 
-    private static void closeQuietly(Socket socket) {
+    /** Closes a socket (or a listening one) that may be closed already. */
+    static void closeQuietly(Closeable socket) {
         try {
             socket.close();
         } catch (IOException ignored) {

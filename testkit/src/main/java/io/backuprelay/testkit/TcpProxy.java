@@ -81,7 +81,7 @@ public final class TcpProxy implements Closeable {
         refusals.incrementAndGet();
         ServerSocket listening = server;
         listening.close();
-        open.forEach(TcpProxy::closeQuietly);
+        open.forEach(FaultProxy::closeQuietly);
         Thread.sleep(duration);
         if (!closed) {
             server = listen(port);
@@ -190,31 +190,15 @@ public final class TcpProxy implements Closeable {
         } catch (IOException | InterruptedException e) {
             // a side closed
         } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
+            FaultProxy.closeQuietly(from);
+            FaultProxy.closeQuietly(to);
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        closeQuietly(server);
-        open.forEach(TcpProxy::closeQuietly);
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        FaultProxy.closeQuietly(server);
+        open.forEach(FaultProxy::closeQuietly);
     }
 }

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The places where a crash hurts most, where the chaos harness may end the process as a SIGKILL
- * would ({@link Runtime#halt}: no shutdown hook, no flush, no commit). Only the harness sets
+ * The places where a crash hurts most, where the chaos harness may kill the process with SIGKILL
+ * (no shutdown hook, no flush, no commit). Only the harness sets
  * {@code BACKUPRELAY_FAULT_POINTS} ({@code name=share,...}, e.g. {@code upload.blob-committed=0.1});
  * without it every point is a no-op that costs a map lookup.
  */
@@ -20,7 +20,7 @@ public final class FaultPoints {
     /** The notifier: the mail server took the message, the notification is not committed. */
     public static final String MAIL_SENT = "notify.mail-sent";
 
-    /** The exit code of a process halted at a fault point, as that of one killed by SIGKILL. */
+    /** The exit code of a process killed at a fault point (128 + SIGKILL). */
     public static final int EXIT_CODE = 137;
 
     private static final Logger log = LoggerFactory.getLogger(FaultPoints.class);
@@ -29,11 +29,16 @@ public final class FaultPoints {
     private FaultPoints() {
     }
 
-    /** Ends the process here, with the configured share of chances; does nothing unless the harness asked. */
+    /** Kills the process here, with the configured share of chances; does nothing unless the harness asked. */
     public static void reach(String point) {
         Double share = SHARES.get(point);
         if (share != null && ThreadLocalRandom.current().nextDouble() < share) {
-            log.warn("fault point {} reached: the process halts as if killed", point);
+            log.warn("fault point {} reached: the process kills itself (SIGKILL)", point);
+            try {
+                new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            } catch (java.io.IOException | InterruptedException e) {
+                // no kill command: halting ends the process just as abruptly
+            }
             Runtime.getRuntime().halt(EXIT_CODE);
         }
     }
