@@ -50,7 +50,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code ./backuprelay chaos [--minutes M] [--accounts N] [--seed S] [--kill-every S] [--storage-faults SHARE]
- * [--freeze-every S] [--smtp-down-every S] [--smtp-slow SHARE] [--poison-every S] [--disk-full-every S] [--day DURATION]}:
+ * [--freeze-every S] [--smtp-down-every S] [--smtp-slow SHARE] [--poison-every S] [--disk-full-every S] [--day DURATION]
+ * [--fault-points SHARE] [--source-bytes-per-second N]}:
  * the system as separate OS processes on this machine, under faults, then an audit from outside.
  *
  * <p>It deploys a broker process, two dump workers, two upload workers, a notifier, a scheduler and
@@ -61,7 +62,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * manual backups are asked for through the console at random.
  *
  * <p>The faults, each on its own clock, all at once: SIGKILL of any service or of the broker, restarted
- * after a moment; SIGSTOP of the broker for 5 to 20 s; a share of storage requests answered with 503,
+ * after a moment; SIGKILL at the named fault points ({@code --fault-points SHARE}); SIGSTOP of the broker for 5 to 20 s; a share of storage requests answered with 503,
  * 500, 429, a reset, no answer, or a cut answer; the mail server refusing connections for 10 to 40 s,
  * and a share of its answers to a message held back past the notifier's timeout; bad records on every
  * topic; and the staging directory (a tmpfs of its own) filled to the last megabyte for 15 to 40 s.
@@ -252,7 +253,9 @@ public final class ChaosRun {
                         }
                     }
                 });
-                Thread sampler = Thread.ofVirtual().name("chaos-dump-sampler").start(this::sampleConcurrentDumps);
+                java.util.Set<String> sampled = sources.values().stream().map(Source::database)
+                        .filter(db -> db.port() == 5432).map(ScratchDatabase::name).collect(java.util.stream.Collectors.toSet());
+                Thread sampler = Thread.ofVirtual().name("chaos-dump-sampler").start(() -> sampleConcurrentDumps(sampled));
 
                 Map<String, String> asked = new LinkedHashMap<>(); // backupId → account, manual requests that were accepted
                 Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
@@ -363,7 +366,7 @@ public final class ChaosRun {
         Map<String, Map<String, String>> own = new LinkedHashMap<>();
         own.put("scheduler", Map.of("SCHEDULER_STATE_DIR", work.resolve("scheduler-state").toString(),
                 "SCHEDULER_TEST_DAY_LENGTH", options.getOrDefault("--day", "PT10S"), "SCHEDULER_TICK_INTERVAL", "PT2S"));
-        // The named fault points halt a process where a crash hurts most (FaultPoints), a share of the times they are reached.
+        // The named fault points kill a process where a crash hurts most (FaultPoints), a share of the times they are reached.
         String points = options.getOrDefault("--fault-points", "0.03");
         String armed = FaultPoints.DUMP_WRITTEN + "=" + points + "," + FaultPoints.BLOB_COMMITTED + "=" + points + ","
                 + FaultPoints.MAIL_SENT + "=" + points;
@@ -489,7 +492,7 @@ public final class ChaosRun {
     }
 
     /**
-     * A service halted at a fault point is started again, and counted; one that ended otherwise
+     * A service killed at a fault point is started again, and counted; one that ended otherwise
      * without being killed is a finding, and is started again too.
      */
     private void watchdog() throws Exception {
@@ -518,7 +521,7 @@ public final class ChaosRun {
         }
     }
 
-    /** The fault point a service's last lines name, if it halted at one. */
+    /** The fault point a service's last lines name, if it was killed at one. */
     private String haltedAt(ServiceProcess service) throws IOException {
         if (service.process.exitValue() != FaultPoints.EXIT_CODE) {
             return null;
@@ -535,14 +538,20 @@ public final class ChaosRun {
 
     private static final java.util.regex.Pattern HALTED = java.util.regex.Pattern.compile("fault point (\\S+) reached");
 
-    /** Every 500 ms, the PostgreSQL sessions of the dump tools per database: never two for one account. */
-    private void sampleConcurrentDumps() {
+    /**
+     * Every 500 ms, the PostgreSQL sessions of the dump tools per source database: never two for one
+     * account. Other databases on the server (another test's) are not counted.
+     */
+    private void sampleConcurrentDumps(java.util.Set<String> databases) {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
              Statement statement = connection.createStatement()) {
             while (!loadOver) {
                 try (ResultSet rows = statement.executeQuery("SELECT datname, count(*) FROM pg_stat_activity"
                         + " WHERE application_name = 'backuprelay' AND backend_type = 'client backend' GROUP BY datname")) {
                     while (rows.next()) {
+                        if (!databases.contains(rows.getString(1))) {
+                            continue;
+                        }
                         concurrentDumps.merge("samples with a dump", 1, Integer::sum);
                         if (rows.getInt(2) > 1) {
                             concurrentDumps.merge(rows.getString(1), 1, Integer::sum);
@@ -609,7 +618,9 @@ public final class ChaosRun {
         System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
                 fates.values().stream().filter(f -> f.settled() && mailed.containsKey(f.backupId())).count(),
                 fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());
-        Thread.sleep(20_000); // any duplicate that would follow
+        // Any duplicate that would follow; and the dump workers' sweep (every 30 s, of files 30 s old) of
+        // archives a killed worker left behind a backup that succeeded with another dump.
+        Thread.sleep(70_000);
         return audit.fates(asked);
     }
 

@@ -49,8 +49,9 @@ public final class DumpWorker implements Closeable {
         this.ops = OpsPublisher.kafka(kafka, "dump-worker-ops");
         this.events = EventPublisher.kafka(kafka, "dump-worker-events");
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock,
-                (account, backup) -> statuses.get(account).map(status -> status.recent().stream()
-                        .anyMatch(o -> o.succeeded() && o.backupId().equals(backup))).orElse(false),
+                (account, backup) -> (account == null ? statuses.snapshot().values().stream()
+                        : statuses.get(account).stream()).anyMatch(status -> status.recent().stream()
+                        .anyMatch(o -> o.succeeded() && o.backupId().equals(backup))),
                 config.supersededAge());
         this.sweepEvery = config.supersededAge().compareTo(Duration.ofMinutes(10)) < 0 ? config.supersededAge()
                 : Duration.ofMinutes(10);

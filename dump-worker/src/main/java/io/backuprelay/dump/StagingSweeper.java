@@ -42,7 +42,8 @@ public final class StagingSweeper implements Closeable {
     }
 
     /**
-     * @param succeeded     whether the scheduler recorded backup (second argument) of account (first) as succeeded
+     * @param succeeded     whether the scheduler recorded backup (second argument) of account (first; null: any
+     *                      account) as succeeded
      * @param supersededAge how old a succeeded backup's staging file must be before it is removed
      */
     public StagingSweeper(Path stagingDir, Duration orphanAge, Clock clock,
@@ -80,6 +81,13 @@ public final class StagingSweeper implements Closeable {
                 if (!Files.exists(file)) {
                     continue; // removed above with its manifest
                 }
+                if (unannouncedArchiveSuperseded(file, now)) {
+                    Files.deleteIfExists(file);
+                    log.info("Removed {} from staging: written without a manifest by a worker that crashed, and its"
+                            + " backup succeeded with another dump", file.getFileName());
+                    removed++;
+                    continue;
+                }
                 FileTime modified = Files.getLastModifiedTime(file);
                 Duration age = Duration.between(modified.toInstant(), now);
                 boolean partial = file.getFileName().toString().endsWith(".partial");
@@ -103,6 +111,20 @@ public final class StagingSweeper implements Closeable {
         } catch (IOException | RuntimeException unreadable) {
             return false; // the orphan age decides
         }
+    }
+
+    /**
+     * An archive with no manifest beside it (its worker was killed between the two), older than the
+     * superseded age, of a backup recorded as succeeded in any account.
+     */
+    private boolean unannouncedArchiveSuperseded(Path file, Instant now) throws IOException {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".archive") || name.indexOf('.') <= 0
+                || Files.exists(stagingDir.resolve(name.replaceFirst("\\.archive$", ".manifest.json")))) {
+            return false;
+        }
+        return Duration.between(Files.getLastModifiedTime(file).toInstant(), now).compareTo(supersededAge) > 0
+                && succeeded.test(null, name.substring(0, name.indexOf('.')));
     }
 
     private void sweepQuietly() {

@@ -270,11 +270,17 @@ class DumpHandlerIT {
         Path recentManifest = touchManifest("done.bbbb2222.manifest.json", "done", now.minus(Duration.ofMinutes(2)));
         Path pendingArchive = touch("pending.cccc3333.archive", now.minus(Duration.ofMinutes(20)));
         Path pendingManifest = touchManifest("pending.cccc3333.manifest.json", "pending", now.minus(Duration.ofMinutes(20)));
+        // Seed 60: a worker killed between renaming the archive and writing its manifest.
+        Path unannounced = touch("done.dddd4444.archive", now.minus(Duration.ofMinutes(20)));
+        Path unannouncedPending = touch("pending.eeee5555.archive", now.minus(Duration.ofMinutes(20)));
 
         int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, java.time.ZoneOffset.UTC),
-                (account, backup) -> account.equals("acme") && backup.equals("done"), Duration.ofMinutes(10)).sweep();
+                (account, backup) -> (account == null || account.equals("acme")) && backup.equals("done"),
+                Duration.ofMinutes(10)).sweep();
 
-        assertThat(removed).isEqualTo(2);
+        assertThat(removed).isEqualTo(3);
+        assertThat(unannounced).doesNotExist();
+        assertThat(unannouncedPending).exists();
         assertThat(supersededArchive).doesNotExist();
         assertThat(supersededManifest).doesNotExist();
         assertThat(recentArchive).as("younger than the superseded age").exists();
