@@ -96,7 +96,8 @@ public final class ChaosRun {
     private final List<String> unexpectedExits = Collections.synchronizedList(new ArrayList<>());
     private final List<String> findings = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> concurrentDumps = new ConcurrentHashMap<>();
-    private volatile boolean loadOver;
+    /** Counted down when the load is over: the faults stop at once, not after their next wait. */
+    private final java.util.concurrent.CountDownLatch loadEnded = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean audited;
     private volatile boolean diskFaults;
     private volatile boolean started; // once every service was ready: from then on the watchdog restarts what exits
@@ -275,7 +276,7 @@ public final class ChaosRun {
                     }
                     Thread.sleep(1000 + random.nextInt(3000));
                 }
-                loadOver = true;
+                loadEnded.countDown();
                 for (Thread fault : faults) {
                     fault.join();
                 }
@@ -292,7 +293,7 @@ public final class ChaosRun {
                         + " waiting for every backup to settle%n", asked.size(), refused);
                 Map<String, Fate> fates = settle(new Audit(kafka), asked);
                 try {
-                    return report(new Audit(kafka), fates, container, sources, poison, storage, smtp, topics);
+                    return report(new Audit(kafka), fates, container, sources, poison, storage, smtp);
                 } finally {
                     audited = true;
                 }
@@ -322,12 +323,13 @@ public final class ChaosRun {
             if (everySeconds <= 0) {
                 return;
             }
-            while (!loadOver) {
+            while (true) {
                 try {
-                    Thread.sleep(Duration.ofMillis(everySeconds * 1000L / 2 + own.nextInt(everySeconds * 1000)));
-                    if (!loadOver) {
-                        fault.inject(own);
+                    long wait = everySeconds * 1000L / 2 + own.nextInt(everySeconds * 1000);
+                    if (loadEnded.await(wait, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return;
                     }
+                    fault.inject(own);
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
@@ -545,7 +547,7 @@ public final class ChaosRun {
     private void sampleConcurrentDumps(java.util.Set<String> databases) {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
              Statement statement = connection.createStatement()) {
-            while (!loadOver) {
+            do {
                 try (ResultSet rows = statement.executeQuery("SELECT datname, count(*) FROM pg_stat_activity"
                         + " WHERE application_name = 'backuprelay' AND backend_type = 'client backend' GROUP BY datname")) {
                     while (rows.next()) {
@@ -559,8 +561,7 @@ public final class ChaosRun {
                         }
                     }
                 }
-                Thread.sleep(500);
-            }
+            } while (!loadEnded.await(500, java.util.concurrent.TimeUnit.MILLISECONDS));
         } catch (Exception e) {
             findings.add("pg_stat_activity sampling stopped: " + e);
         }
@@ -625,7 +626,7 @@ public final class ChaosRun {
     }
 
     private int report(Audit audit, Map<String, Fate> fates, BlobContainerClient container, Map<String, Source> sources,
-                       Poison poison, FaultProxy storage, TcpProxy smtp, Topics topics) throws Exception {
+                       Poison poison, FaultProxy storage, TcpProxy smtp) throws Exception {
         int lost = 0;
         int duplicated = 0;
         int completed = 0;

@@ -155,10 +155,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     }
 
     private boolean alreadySucceeded(BackupRequested request) {
-        return statuses.apply(request.accountId())
-                .map(status -> status.recent().stream()
-                        .anyMatch(o -> o.succeeded() && o.backupId().equals(request.backupId())))
-                .orElse(false);
+        return statuses.apply(request.accountId()).map(status -> status.succeeded(request.backupId())).orElse(false);
     }
 
     /**

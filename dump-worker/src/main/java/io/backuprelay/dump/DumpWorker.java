@@ -50,11 +50,9 @@ public final class DumpWorker implements Closeable {
         this.events = EventPublisher.kafka(kafka, "dump-worker-events");
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock,
                 (account, backup) -> (account == null ? statuses.snapshot().values().stream()
-                        : statuses.get(account).stream()).anyMatch(status -> status.recent().stream()
-                        .anyMatch(o -> o.succeeded() && o.backupId().equals(backup))),
+                        : statuses.get(account).stream()).anyMatch(status -> status.succeeded(backup)),
                 config.supersededAge());
-        this.sweepEvery = config.supersededAge().compareTo(Duration.ofMinutes(10)) < 0 ? config.supersededAge()
-                : Duration.ofMinutes(10);
+        this.sweepEvery = java.util.Collections.min(java.util.List.of(config.supersededAge(), Duration.ofMinutes(10)));
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         this.sink = new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers(),
                 kafka.instanceId());

@@ -78,9 +78,9 @@ public final class TcpProxy implements Closeable {
 
     /** Stops listening for {@code duration} (connections are refused), cutting the open ones, then listens again. */
     public void refuseFor(Duration duration) throws IOException, InterruptedException {
-        refusals.incrementAndGet();
         ServerSocket listening = server;
         listening.close();
+        refusals.incrementAndGet(); // counted once the port refuses
         open.forEach(FaultProxy::closeQuietly);
         Thread.sleep(duration);
         if (!closed) {

@@ -2,6 +2,7 @@ package io.backuprelay.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ class TcpProxyTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.refusals() == 1); // the port is closed now
             assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), proxy.port()).close())
                     .isInstanceOf(ConnectException.class);
             refusing.join();

@@ -347,8 +347,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     /** Size and SHA-256 as Azure reports them after the commit must be the archive's. */
     private boolean alreadySucceeded(DumpReady dump) {
         return statuses.apply(dump.accountId())
-                .map(status -> status.recent().stream().anyMatch(o -> o.succeeded() && o.backupId().equals(dump.backupId())))
-                .orElse(false);
+                .map(status -> status.succeeded(dump.backupId())).orElse(false);
     }
 
     /** The scheduler's record of each account's backups: a backup recorded as succeeded is never uploaded again. */

@@ -34,6 +34,11 @@ public record BackupStatus(
 
     public static final int RECENT_LIMIT = 20;
 
+    /** Whether the backup is among the recent ones, recorded as succeeded: no worker dumps or uploads it again. */
+    public boolean succeeded(String backupId) {
+        return recent.stream().anyMatch(o -> o.succeeded() && o.backupId().equals(backupId));
+    }
+
     /**
      * The newest restore drill among the recent backups, with the backup it checked; empty when none ran.
      */
