@@ -52,6 +52,42 @@ public final class BlobContainers {
         }
     };
 
+    /** The context key under which a request carries the base64 CRC-64/NVME of its body. */
+    static final String CRC64_KEY = "backuprelay.content-crc64";
+
+    /**
+     * Sets {@code x-ms-content-crc64} from the request's context. Per call, so before the request is
+     * signed (the header is part of the shared-key signature) and on every try.
+     */
+    private static final class Crc64Header implements com.azure.core.http.policy.HttpPipelinePolicy {
+
+        @Override
+        public reactor.core.publisher.Mono<com.azure.core.http.HttpResponse> process(
+                com.azure.core.http.HttpPipelineCallContext context, com.azure.core.http.HttpPipelineNextPolicy next) {
+            setHeader(context);
+            return next.process();
+        }
+
+        @Override
+        public com.azure.core.http.HttpResponse processSync(com.azure.core.http.HttpPipelineCallContext context,
+                                                            com.azure.core.http.HttpPipelineNextSyncPolicy next) {
+            setHeader(context);
+            return next.processSync();
+        }
+
+        private static void setHeader(com.azure.core.http.HttpPipelineCallContext context) {
+            context.getData(CRC64_KEY).ifPresent(value -> context.getHttpRequest().setHeader(HEADER, value.toString()));
+        }
+
+        private static final com.azure.core.http.HttpHeaderName HEADER =
+                com.azure.core.http.HttpHeaderName.fromString(BlobStore.CRC64_HEADER);
+
+        @Override
+        public com.azure.core.http.HttpPipelinePosition getPipelinePosition() {
+            return com.azure.core.http.HttpPipelinePosition.PER_CALL;
+        }
+    }
+
     private static BlobContainerClient build(Key key) {
         String blobEndpoint = key.endpoint();
         String storageAccountName = key.storageAccountName();
@@ -69,6 +105,7 @@ public final class BlobContainers {
             builder.credential(new StorageSharedKeyCredential(storageAccountName, credential.accountKey()));
         }
         return builder
+                .addPolicy(new Crc64Header())
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeoutSeconds, 1000L,
                         30_000L, null))
                 .buildClient()

@@ -147,34 +147,95 @@ public final class BlobStore {
         }
     }
 
+    /** How a staged block's content is checked by Azure on arrival. */
+    public enum BlockChecksum {
+        /** {@code x-ms-content-crc64}: CRC-64/NVME, cheap to compute. */
+        CRC64,
+        /** {@code Content-MD5}: the fallback for a service that does not check a CRC64. */
+        MD5
+    }
+
     /**
-     * Sends one block of {@code name} with its MD5, which Azure checks. Each try of it has time to send
-     * the block at a slow 1 MiB/s, and never less than a minute.
+     * Sends one block of {@code name} with its checksum, which Azure checks. Each try of it has time
+     * to send the block at a slow 1 MiB/s, and never less than a minute.
      *
-     * @throws BlockCorruptedException when Azure found that the block's content does not match its MD5
+     * @param checksum the block's CRC-64/NVME (eight bytes, as {@link Crc64Nvme#toBytes}) or its MD5
+     * @return whether the service confirmed the checksum: for CRC64, it echoed the same value back; a
+     *         service that echoes none did not check it, and the block must be sent again with its MD5.
+     *         An MD5 is always checked, so it returns true.
+     * @throws BlockCorruptedException when Azure found that the block's content does not match its checksum
      */
-    public void stageBlock(String name, String blockId, byte[] buffer, int length, byte[] md5) {
+    public boolean stageBlock(String name, String blockId, byte[] buffer, int length, BlockChecksum algorithm,
+                              byte[] checksum) {
         int tryTimeoutSeconds = Math.max(60, length >> 20);
+        var options = new com.azure.storage.blob.options.BlockBlobStageBlockOptions(blockId,
+                BinaryData.fromByteBuffer(java.nio.ByteBuffer.wrap(buffer, 0, length)));
+        com.azure.core.util.Context context = com.azure.core.util.Context.NONE;
+        if (algorithm == BlockChecksum.MD5) {
+            options.setContentMd5(checksum);
+        } else {
+            context = context.addData(BlobContainers.CRC64_KEY, java.util.Base64.getEncoder().encodeToString(checksum));
+        }
         try {
-            BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), credential, tryTimeoutSeconds, 4)
-                    .getBlobClient(name).getBlockBlobClient().stageBlockWithResponse(
-                            new com.azure.storage.blob.options.BlockBlobStageBlockOptions(blockId,
-                                    BinaryData.fromByteBuffer(java.nio.ByteBuffer.wrap(buffer, 0, length)))
-                                    .setContentMd5(md5), null, com.azure.core.util.Context.NONE);
+            var response = BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), credential,
+                            tryTimeoutSeconds, 4)
+                    .getBlobClient(name).getBlockBlobClient().stageBlockWithResponse(options, null, context);
+            if (algorithm == BlockChecksum.MD5) {
+                return true;
+            }
+            String echoed = response.getHeaders().getValue(CRC64_HEADER);
+            if (echoed == null) {
+                return false;
+            }
+            if (!java.util.Arrays.equals(java.util.Base64.getDecoder().decode(echoed), checksum)) {
+                throw new BlockCorruptedException(blockId, algorithm, null); // stored other bytes than we computed
+            }
+            return true;
         } catch (BlobStorageException e) {
-            if (e.getErrorCode() == com.azure.storage.blob.models.BlobErrorCode.MD5MISMATCH || e.getStatusCode() == 400
-                    && String.valueOf(e.getServiceMessage()).toLowerCase(java.util.Locale.ROOT).contains("md5")) {
-                throw new BlockCorruptedException(blockId, e); // the emulator answers InvalidOperation, naming the MD5
+            String code = String.valueOf(e.getErrorCode());
+            String message = String.valueOf(e.getServiceMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (e.getStatusCode() == 400 && (code.equalsIgnoreCase("Md5Mismatch") || code.equalsIgnoreCase("Crc64Mismatch")
+                    || message.contains("md5") || message.contains("crc64"))) {
+                throw new BlockCorruptedException(blockId, algorithm, e); // the emulator answers InvalidOperation, naming the MD5
             }
             throw e;
         }
     }
 
-    /** A block Azure received with content that did not match its MD5. */
+    static final String CRC64_HEADER = "x-ms-content-crc64";
+
+    /** A block Azure received with content that did not match its checksum. */
     public static final class BlockCorruptedException extends RuntimeException {
 
-        BlockCorruptedException(String blockId, Throwable cause) {
-            super("Azure found block " + blockId + " corrupted on the way (its MD5 did not match)", cause);
+        BlockCorruptedException(String blockId, BlockChecksum algorithm, Throwable cause) {
+            super("Azure found block " + blockId + " corrupted on the way (its " + algorithm + " did not match)", cause);
+        }
+    }
+
+    /**
+     * Discards the blocks staged for {@code name} when no blob of that name is committed: commits an
+     * empty block list only if the blob does not exist (which drops every uncommitted block), then
+     * deletes that empty blob only if it is still the one just made. A blob committed meanwhile by
+     * anyone is left alone.
+     *
+     * @return whether blocks were discarded
+     */
+    public boolean discardUncommitted(String name) {
+        var blob = container.getBlobClient(name);
+        try {
+            var made = blob.getBlockBlobClient().commitBlockListWithResponse(
+                    new com.azure.storage.blob.options.BlockBlobCommitBlockListOptions(List.of())
+                            .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions()
+                                    .setIfNoneMatch("*")),
+                    null, com.azure.core.util.Context.NONE);
+            blob.deleteWithResponse(null, new com.azure.storage.blob.models.BlobRequestConditions()
+                    .setIfMatch(made.getValue().getETag()), null, com.azure.core.util.Context.NONE);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412 || e.getStatusCode() == 404) {
+                return false; // a blob of that name exists (or just went): its commit already dropped the blocks
+            }
+            throw e;
         }
     }
 

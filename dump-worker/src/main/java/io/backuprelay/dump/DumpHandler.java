@@ -13,6 +13,7 @@ import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.kafka.EventPublisher;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
@@ -127,6 +128,11 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId()));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
                     new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.PROGRESS, bytes, "dump-worker",
+                            clock.instant())),
+                    // Announced before the tool writes a byte, so the upload can send blocks as they are written.
+                    (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
+                            partial.getFileName().toString(), sink.completeName(partial), source.engine().name(), format,
+                            sink.compressionLabel(), recipients.isEmpty() ? "none" : ArchiveSink.AGE_ENCRYPTION,
                             clock.instant())));
             DumpRunner.Dumped dumped = runner.dump(source, password, sink, job);
             Instant ended = clock.instant();

@@ -186,11 +186,40 @@ class DumpHandlerIT {
         handler(staging, 0, List.of(), id -> Optional.empty(), (topic, key, value) -> started.add(value))
                 .handle(request, context());
 
-        assertThat(started).singleElement().isInstanceOfSatisfying(io.backuprelay.common.event.BackupStarted.class,
-                event -> {
+        assertThat(started).filteredOn(io.backuprelay.common.event.BackupStarted.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(io.backuprelay.common.event.BackupStarted.class, event -> {
                     assertThat(event.backupId()).isEqualTo(request.backupId());
                     assertThat(event.worker()).isEqualTo("dump-test");
                 });
+    }
+
+    @Test
+    void aDumpAnnouncesItsArchiveOnTheDumpsTopicBeforeWritingIt() throws Exception {
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        List<Object> published = new CopyOnWriteArrayList<>();
+        List<Boolean> partialExistedWhenAnnounced = new CopyOnWriteArrayList<>();
+
+        JobResult result = handler(staging, 0, List.of(), id -> Optional.empty(), (topic, key, value) -> {
+            if (value instanceof io.backuprelay.common.event.DumpStarted announced) {
+                assertThat(topic).isEqualTo(topics.dumps());
+                assertThat(key).isEqualTo("acme");
+                partialExistedWhenAnnounced.add(Files.exists(staging.resolve(announced.partialFile())));
+            }
+            published.add(value);
+        }).handle(request, context());
+
+        DumpReady ready = Json.decode(result.outputs().getFirst().value(), DumpReady.class);
+        assertThat(published).filteredOn(io.backuprelay.common.event.DumpStarted.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(io.backuprelay.common.event.DumpStarted.class, announced -> {
+                    assertThat(announced.backupId()).isEqualTo(request.backupId());
+                    assertThat(announced.stagingFile()).as("the name the archive has when whole").isEqualTo(ready.stagingFile());
+                    assertThat(announced.partialFile()).startsWith(ready.stagingFile().replace(".archive", ""))
+                            .endsWith(".archive.partial");
+                    assertThat(List.of(announced.format(), announced.compression(), announced.encryption()))
+                            .isEqualTo(List.of(ready.format(), ready.compression(), ready.encryption()));
+                    assertThat(announced.slotAt()).isEqualTo(ready.slotAt());
+                });
+        assertThat(partialExistedWhenAnnounced).as("announced before the tool wrote a byte").containsExactly(false);
     }
 
     @Test

@@ -106,7 +106,9 @@ class DumpWorkerJoinIT {
     }
 
     private static List<DumpReady> dumpsOf(Topics topics, String backupId) {
-        return KafkaProbe.records(topics.dumps()).stream().map(r -> Json.decode(r.value(), DumpReady.class))
+        return KafkaProbe.records(topics.dumps()).stream()
+                .map(r -> Json.decode(r.value(), io.backuprelay.common.event.BackupEvent.class))
+                .filter(DumpReady.class::isInstance).map(DumpReady.class::cast) // each dump also announces itself
                 .filter(d -> d.backupId().equals(backupId)).toList();
     }
 

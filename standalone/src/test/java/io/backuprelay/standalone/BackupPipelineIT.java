@@ -148,6 +148,14 @@ class BackupPipelineIT {
                         .map(e -> e.stage() + " " + e.status()).toList())
                         .contains("DUMP STARTED", "DUMP FINISHED", "UPLOAD STARTED", "UPLOAD FINISHED", "VERIFY PASSED",
                                 "NOTIFY SENT");
+                // Overlap is on by default: the dump announced its archive, and the upload followed it.
+                assertThat(ops).anyMatch(e -> request.backupId().equals(e.backupId())
+                        && e.stage() == io.backuprelay.common.ops.OpsStage.UPLOAD
+                        && e.status() == io.backuprelay.common.ops.OpsStatus.STARTED
+                        && String.valueOf(e.detail()).endsWith("(while dumped)"));
+                assertThat(eventsOf(request.backupId()).stream().filter(json -> json.contains("\"type\":\"dump."))
+                        .map(json -> json.contains("\"dump.started\"") ? "dump.started" : "dump.ready").toList())
+                        .containsExactly("dump.started", "dump.ready");
                 assertThat(ops).anyMatch(e -> e.stage() == io.backuprelay.common.ops.OpsStage.INSTANCE
                         && e.status() == io.backuprelay.common.ops.OpsStatus.HEARTBEAT && "standalone".equals(e.worker()));
             });
@@ -192,7 +200,7 @@ class BackupPipelineIT {
             assertThat(container.listBlobs().stream().map(b -> b.getName())
                     .filter(name -> name.contains(backupId) && !name.endsWith(".manifest.json")).toList())
                     .as("one backup, one blob").hasSize(1);
-            assertThat(completed.checks()).contains("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK");
+            assertThat(completed.checks()).contains("SHA256_OF_BYTES_SENT", "CRC64_PER_BLOCK");
         }
     }
 

@@ -67,6 +67,27 @@ public final class TcpProxy implements Closeable {
     }
 
     /**
+     * All connections together, both ways, at most this many bytes a second from now on (0:
+     * unlimited): one link's bandwidth, as from a VM to its storage, however many connections share it.
+     */
+    public TcpProxy throttleTotal(long bytesPerSecond) {
+        this.totalBytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    private volatile long totalBytesPerSecond;
+    private final Object link = new Object();
+    private long linkFreeAt;
+
+    /** When {@code bytes} more have crossed the shared link at its rate: the time to wait until. */
+    private long linkDue(int bytes, long rate) {
+        synchronized (link) {
+            linkFreeAt = Math.max(linkFreeAt, System.nanoTime()) + bytes * 1_000_000_000L / rate;
+            return linkFreeAt;
+        }
+    }
+
+    /**
      * A share of new connections (0 to 1) gets the server's answer to the end of each message's DATA
      * {@code by} late: the server has the message, the client has given up by then.
      */
@@ -158,7 +179,7 @@ public final class TcpProxy implements Closeable {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
-            byte[] buffer = new byte[8192];
+            byte[] buffer = new byte[65536];
             int matched = 0;
             long started = System.nanoTime();
             long sent = 0;
@@ -178,6 +199,13 @@ public final class TcpProxy implements Closeable {
                 out.write(buffer, 0, n);
                 out.flush();
                 sent += n;
+                long total = totalBytesPerSecond;
+                if (total > 0) {
+                    long wait = linkDue(n, total) - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    }
+                }
                 long rate = bytesPerSecond;
                 if (rate > 0) {
                     long due = started + sent * 1_000_000_000L / rate;

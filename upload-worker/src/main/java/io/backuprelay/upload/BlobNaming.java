@@ -19,9 +19,21 @@ public final class BlobNaming {
     }
 
     public static String blobName(String path, DumpReady dump) {
+        return blobName(path, dump.accountId(), dump.slotAt(), dump.backupId(),
+                extension(dump.format(), dump.compression(), dump.encryption()));
+    }
+
+    /** The same blob, named from the announcement of the dump that will fill it. */
+    public static String blobName(String path, io.backuprelay.common.event.DumpStarted dump) {
+        return blobName(path, dump.accountId(), dump.slotAt(), dump.backupId(),
+                extension(dump.format(), dump.compression(), dump.encryption()));
+    }
+
+    private static String blobName(String path, String accountId, java.time.Instant slotAt, String backupId,
+                                   String extension) {
         String folder = normalize(path);
-        String name = dump.accountId() + "/" + MONTH.format(dump.slotAt()) + "/" + dump.accountId() + "-"
-                + STAMP.format(dump.slotAt()) + "-" + dump.backupId() + "." + extension(dump);
+        String name = accountId + "/" + MONTH.format(slotAt) + "/" + accountId + "-" + STAMP.format(slotAt) + "-"
+                + backupId + "." + extension;
         return folder.isEmpty() ? name : folder + "/" + name;
     }
 
@@ -33,16 +45,20 @@ public final class BlobNaming {
 
     /** {@code dump.zst} for a pg_dump custom archive in zstd; {@code .age} is added when encrypted. */
     static String extension(DumpReady dump) {
-        String base = switch (dump.format()) {
+        return extension(dump.format(), dump.compression(), dump.encryption());
+    }
+
+    private static String extension(String format, String compression, String encryption) {
+        String base = switch (format) {
             case "pg_dump-custom" -> "dump";
             default -> "sql";
         };
-        String compressed = switch (dump.compression()) {
+        String compressed = switch (compression) {
             case "zstd" -> base + ".zst";
             case "gzip" -> base + ".gz";
             default -> base;
         };
-        return "none".equals(dump.encryption()) ? compressed : compressed + ".age";
+        return "none".equals(encryption) ? compressed : compressed + ".age";
     }
 
     private static String normalize(String path) {

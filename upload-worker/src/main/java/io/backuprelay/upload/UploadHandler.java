@@ -98,16 +98,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     @Override
     public JobResult handle(DumpReady dump, JobContext context) throws InterruptedException {
-        Path staged = stagingDir.resolve(dump.stagingFile()).normalize();
-        if (!staged.startsWith(stagingDir.normalize())) {
-            throw new io.backuprelay.common.kafka.PoisonMessageException(
-                    "stagingFile '" + dump.stagingFile() + "' points outside the staging directory");
-        }
-        Path manifest = dump.manifestFile() == null ? null : stagingDir.resolve(dump.manifestFile()).normalize();
-        if (manifest != null && !manifest.startsWith(stagingDir.normalize())) {
-            throw new io.backuprelay.common.kafka.PoisonMessageException(
-                    "manifestFile '" + dump.manifestFile() + "' points outside the staging directory");
-        }
+        Path staged = inStaging(dump.stagingFile(), "stagingFile");
+        Path manifest = dump.manifestFile() == null ? null : inStaging(dump.manifestFile(), "manifestFile");
         if (alreadySucceeded(dump)) {
             // Another dump of this backup was stored already (a request redelivered or asked for twice):
             // no second upload, no second outcome, and this archive is of no further use.
@@ -128,6 +120,94 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 removeStaged(manifest);
             }
         });
+    }
+
+    /**
+     * {@code DumpStarted} → the archive's blocks sent while the dump writes it, in the background; the
+     * job itself ends at once, and the {@code DumpReady} of the archive commits what was sent. Nothing
+     * is published: a follower that stops early only leaves more for the upload on {@code DumpReady}.
+     */
+    public JobResult started(io.backuprelay.common.event.DumpStarted started) {
+        Path partial = inStaging(started.partialFile(), "partialFile");
+        Path complete = inStaging(started.stagingFile(), "stagingFile");
+        if (followers == null || alreadySucceeded(started.accountId(), started.backupId())) {
+            return JobResult.of();
+        }
+        Optional<Connection> found = connections.apply(Connection.key(started.accountId(), started.connectionId()));
+        if (found.isEmpty()) {
+            return JobResult.of(); // the upload on DumpReady says why
+        }
+        Connection connection = found.get();
+        BlobCredential credential;
+        try {
+            credential = BlobCredential.of(connection, sealer);
+        } catch (SecretUnavailableException e) {
+            return JobResult.of();
+        }
+        String blobName = BlobNaming.blobName(connection.path(), started);
+        long startedNanos = System.nanoTime();
+        boolean following = followers.start(started.stagingFile(), () -> {
+            ops.publish(new OpsEvent(started.backupId(), started.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED, null,
+                    "upload-worker", clock.instant(), connection.containerName() + "/" + blobName + " (while dumped)"));
+            return uploader.follow(connection, credential, started.backupId(), blobName, partial, complete, followIdle,
+                    progressReporter(started.backupId(), started.accountId(), startedNanos));
+        });
+        log.info("Backup {} of account {} is being dumped to {}; {}", started.backupId(), started.accountId(),
+                started.partialFile(), following ? "its blocks are sent as they are written"
+                        : "it is uploaded when ready (no follower free)");
+        return JobResult.of();
+    }
+
+    /** What a follower sent of this archive, once it has seen the archive whole; empty when none did. */
+    private Optional<BlobUploader.Sent> takeFollowed(DumpReady dump) {
+        try {
+            return followers.take(dump.stagingFile());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("The upload was interrupted", e);
+        }
+    }
+
+    private java.util.function.LongConsumer progressReporter(String backupId, String accountId, long startedNanos) {
+        java.util.concurrent.atomic.AtomicLong lastProgress = new java.util.concurrent.atomic.AtomicLong(startedNanos);
+        return sentSoFar -> {
+            long now = System.nanoTime();
+            long last = lastProgress.get();
+            if (now - last >= PROGRESS_EVERY.toNanos() && lastProgress.compareAndSet(last, now)) {
+                ops.publish(new OpsEvent(backupId, accountId, OpsStage.UPLOAD, OpsStatus.PROGRESS, sentSoFar,
+                        "upload-worker", clock.instant(), null, rate(sentSoFar, now - startedNanos)));
+            }
+        };
+    }
+
+    private Path inStaging(String name, String field) {
+        Path path = stagingDir.resolve(name).normalize();
+        if (!path.startsWith(stagingDir.normalize())) {
+            throw new io.backuprelay.common.kafka.PoisonMessageException(
+                    field + " '" + name + "' points outside the staging directory");
+        }
+        return path;
+    }
+
+    private FollowedUploads followers;
+    private Duration followIdle = Duration.ofMinutes(15);
+
+    /**
+     * Sends archives while they are dumped ({@code DumpStarted}), at most {@code limit} at once.
+     *
+     * @param idle how long an archive being dumped may stay the same size before its follower stops
+     */
+    public UploadHandler withOverlap(int limit, Duration idle) {
+        this.followers = new FollowedUploads(limit);
+        this.followIdle = idle;
+        return this;
+    }
+
+    /** Stops the uploads that follow dumps. */
+    public void stopFollowing() {
+        if (followers != null) {
+            followers.close();
+        }
     }
 
     /**
@@ -207,32 +287,32 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 return failed(dump, "The archive of backup " + dump.backupId()
                         + " is no longer in the staging area of the upload worker.");
             }
-            log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
-                    dump.sizeBytes(), connection.containerName(), blobName);
             long startedNanos = System.nanoTime();
-            ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED,
-                    dump.sizeBytes(), "upload-worker", clock.instant(), connection.containerName() + "/" + blobName));
-            java.util.concurrent.atomic.AtomicLong lastProgress = new java.util.concurrent.atomic.AtomicLong(startedNanos);
-            blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
-                    dump.sha256(), metadata(dump), connection.accessTier(), sentSoFar -> {
-                        long now = System.nanoTime();
-                        long last = lastProgress.get();
-                        if (now - last >= PROGRESS_EVERY.toNanos() && lastProgress.compareAndSet(last, now)) {
-                            ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD,
-                                    OpsStatus.PROGRESS, sentSoFar, "upload-worker", clock.instant(), null,
-                                    rate(sentSoFar, now - startedNanos)));
-                        }
-                    });
+            Optional<BlobUploader.Sent> followed = followers == null ? Optional.empty() : takeFollowed(dump);
+            if (followed.isPresent()) {
+                log.info("Committing backup {} of account {} ({} bytes), sent to {}/{} while it was dumped",
+                        dump.backupId(), dump.accountId(), dump.sizeBytes(), connection.containerName(), blobName);
+                blob = uploader.commitFollowed(connection, accessKey, dump.backupId(), blobName, staged, followed.get(),
+                        dump.sizeBytes(), dump.sha256(), metadata(dump), connection.accessTier());
+            } else {
+                log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
+                        dump.sizeBytes(), connection.containerName(), blobName);
+                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED,
+                        dump.sizeBytes(), "upload-worker", clock.instant(), connection.containerName() + "/" + blobName));
+                blob = uploader.upload(connection, accessKey, dump.backupId(), blobName, staged, dump.sizeBytes(),
+                        dump.sha256(), metadata(dump), connection.accessTier(),
+                        progressReporter(dump.backupId(), dump.accountId(), startedNanos));
+            }
             ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FINISHED,
                     blob.bytesSent(), "upload-worker", clock.instant(), null,
-                    rate(blob.bytesSent(), System.nanoTime() - startedNanos)));
+                    followed.isPresent() ? null : rate(blob.bytesSent(), System.nanoTime() - startedNanos)));
             if (!matches(blob, dump)) {
                 return failed(dump, "The blob " + blobName + " read back after the upload does not match the archive"
                         + " (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a different SHA-256).");
             }
         }
-        List<String> checks = new java.util.ArrayList<>(List.of(BackupCompleted.Check.SHA256_OF_BYTES_SENT.name(),
-                BackupCompleted.Check.MD5_PER_BLOCK.name()));
+        List<String> checks = new java.util.ArrayList<>(List.of(BackupCompleted.Check.SHA256_OF_BYTES_SENT.name()));
+        checks.addAll(blob.blockChecks());
         if (verify == Verification.READBACK) {
             readBack(connection, accessKey, blobName, dump);
             checks.add(BackupCompleted.Check.READ_BACK_SHA256.name());
@@ -346,8 +426,11 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     /** Size and SHA-256 as Azure reports them after the commit must be the archive's. */
     private boolean alreadySucceeded(DumpReady dump) {
-        return statuses.apply(dump.accountId())
-                .map(status -> status.succeeded(dump.backupId())).orElse(false);
+        return alreadySucceeded(dump.accountId(), dump.backupId());
+    }
+
+    private boolean alreadySucceeded(String accountId, String backupId) {
+        return statuses.apply(accountId).map(status -> status.succeeded(backupId)).orElse(false);
     }
 
     /** The scheduler's record of each account's backups: a backup recorded as succeeded is never uploaded again. */

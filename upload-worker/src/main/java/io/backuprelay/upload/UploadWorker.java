@@ -3,7 +3,10 @@ package io.backuprelay.upload;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
+import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
@@ -24,7 +27,7 @@ public final class UploadWorker implements Closeable {
     private final CompactedTopicView<BackupSettings> settings;
     private final CompactedTopicView<BackupStatus> statuses;
     private final OpsPublisher ops;
-    private final JobWorker<DumpReady> worker;
+    private final JobWorker<BackupEvent> worker;
     private final UploadHandler handler;
 
     public UploadWorker(KafkaSettings kafka, UploadWorkerConfig config, SecretSealer sealer, Clock clock) {
@@ -36,13 +39,26 @@ public final class UploadWorker implements Closeable {
                 bytes -> Json.decode(bytes, BackupStatus.class));
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         this.handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
-                new BlobUploader(config.blockParallelism()), config.stagingDir(), clock,
+                new BlobUploader(config.blockParallelism(), config.checksum()), config.stagingDir(), clock,
                 new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify())
                 .withStatuses(statuses::get);
+        if (config.overlap()) {
+            handler.withOverlap(config.concurrency(), config.overlapIdle());
+        }
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
                 kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
-                kafka, bytes -> Json.decode(bytes, DumpReady.class), handler);
+                kafka, bytes -> Json.decode(bytes, BackupEvent.class), this::dispatch);
+    }
+
+    /** {@code backup.dumps} carries the announcement of each dump and its archive when ready. */
+    private JobResult dispatch(BackupEvent event, io.backuprelay.common.kafka.JobContext context) throws InterruptedException {
+        return switch (event) {
+            case DumpReady ready -> handler.handle(ready, context);
+            case DumpStarted started -> handler.started(started);
+            default -> throw new io.backuprelay.common.kafka.PoisonMessageException("A " + event.getClass().getSimpleName()
+                    + " has no place on backup.dumps, which carries dump.started and dump.ready");
+        };
     }
 
     public UploadWorker start() {
@@ -58,7 +74,7 @@ public final class UploadWorker implements Closeable {
         return java.util.List.of(worker, connections, settings, statuses);
     }
 
-    public JobWorker<DumpReady> jobs() {
+    public JobWorker<BackupEvent> jobs() {
         return worker;
     }
 
@@ -77,6 +93,7 @@ public final class UploadWorker implements Closeable {
 
     @Override
     public void close() {
+        handler.stopFollowing();
         worker.close();
         ops.close();
         connections.close();

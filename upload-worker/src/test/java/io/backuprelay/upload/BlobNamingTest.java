@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.Trigger;
-import io.backuprelay.upload.azure.BlobUploader;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -41,16 +40,6 @@ class BlobNamingTest {
     void theExtensionSaysHowToOpenTheArchive() {
         assertThat(BlobNaming.blobName("", dump("gzip", "none"))).endsWith(".dump.gz");
         assertThat(BlobNaming.blobName("", dump("zstd", "age-x25519"))).endsWith(".dump.zst.age");
-    }
-
-    @Test
-    void blocksAreAtLeast8MiBAndNeverMoreThan45000() {
-        long mib = 1024L * 1024;
-        assertThat(BlobUploader.blockSize(1)).isEqualTo(8 * mib);
-        assertThat(BlobUploader.blockSize(100L * 1024 * mib)).isEqualTo(8 * mib);
-        long fiveTiB = 5L * 1024 * 1024 * mib;
-        long block = BlobUploader.blockSize(fiveTiB);
-        assertThat((fiveTiB + block - 1) / block).isLessThanOrEqualTo(45_000);
     }
 
     private static DumpReady dumpOf(Instant slot, Instant requestEmittedAt) {

@@ -234,8 +234,48 @@ class UploadHandlerIT {
         BackupCompleted completed = (BackupCompleted) outcome(readingBack.handle(dump, context()));
         BackupCompleted inFlightOnly = (BackupCompleted) outcome(handler.handle(stage(1000), context()));
 
-        assertThat(completed.checks()).containsExactly("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256");
-        assertThat(inFlightOnly.checks()).containsExactly("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK");
+        assertThat(completed.checks()).containsExactly("SHA256_OF_BYTES_SENT", "CRC64_PER_BLOCK", "READ_BACK_SHA256");
+        assertThat(inFlightOnly.checks()).containsExactly("SHA256_OF_BYTES_SENT", "CRC64_PER_BLOCK");
+    }
+
+    @Test
+    void anArchiveAnnouncedByDumpStartedIsSentWhileItIsDumpedAndCommittedOnDumpReady() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        handler.withOverlap(2, java.time.Duration.ofSeconds(30));
+        String backupId = UUID.randomUUID().toString();
+        byte[] content = new byte[20 * 1024 * 1024 + 5];
+        new Random(11).nextBytes(content);
+        Instant requested = NOW.minusSeconds(60);
+        var started = new io.backuprelay.common.event.DumpStarted(1, "s", backupId, "acme", NOW, "main",
+                backupId + ".a1b2c3d4.w1.archive.partial", backupId + ".a1b2c3d4.archive", "POSTGRESQL", "pg_dump-custom",
+                "zstd", "none", requested, 1);
+        String blobName = BlobNaming.blobName("/tenants/", started);
+
+        assertThat(handler.started(started).outputs()).as("nothing published for the announcement").isEmpty();
+        Path partial = staging.resolve(started.partialFile());
+        try (var out = Files.newOutputStream(partial)) {
+            out.write(content, 0, 17 * 1024 * 1024);
+            out.flush();
+            var store = io.backuprelay.blob.BlobStore.of(connections.get(Connection.key("acme", "main")),
+                    io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (store.uncommittedBlocks(blobName).size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(store.uncommittedBlocks(blobName)).as("two whole 8 MiB blocks sent while the dump writes").hasSize(2);
+            out.write(content, 17 * 1024 * 1024, content.length - 17 * 1024 * 1024);
+        }
+        Files.move(partial, staging.resolve(started.stagingFile()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        DumpReady dump = new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested,
+                started.stagingFile(), content.length,
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), "POSTGRESQL", "15.19",
+                "pg_dump-custom", "zstd", "none", requested, NOW, 1, null);
+
+        BackupCompleted completed = (BackupCompleted) outcome(handler.handle(dump, context()));
+
+        assertThat(completed.destination().blobName()).isEqualTo(blobName);
+        assertThat(completed.checks()).containsExactly("SHA256_OF_BYTES_SENT", "CRC64_PER_BLOCK");
+        assertThat(container.getBlobClient(blobName).downloadContent().toBytes()).isEqualTo(content);
     }
 
     private String sas(java.time.OffsetDateTime expiry) {

@@ -42,6 +42,8 @@ public record BackupCompleted(
         SHA256_OF_BYTES_SENT,
         /** Azure checked each block against the MD5 it was sent with. */
         MD5_PER_BLOCK,
+        /** Azure checked each block against the CRC-64/NVME it was sent with ({@code x-ms-content-crc64}) and echoed it. */
+        CRC64_PER_BLOCK,
         /** The committed blob was downloaded again and its SHA-256 equals the dump's. */
         READ_BACK_SHA256
     }

@@ -13,6 +13,7 @@ import java.time.Instant;
 @JsonSubTypes({
     @JsonSubTypes.Type(BackupRequested.class),
     @JsonSubTypes.Type(BackupStarted.class),
+    @JsonSubTypes.Type(DumpStarted.class),
     @JsonSubTypes.Type(DumpReady.class),
     @JsonSubTypes.Type(BackupCompleted.class),
     @JsonSubTypes.Type(BackupFailed.class),
@@ -20,7 +21,7 @@ import java.time.Instant;
     @JsonSubTypes.Type(RestoreVerified.class),
     @JsonSubTypes.Type(RestoreFailed.class)
 })
-public sealed interface BackupEvent permits BackupRequested, BackupStarted, DumpReady, BackupOutcome, BackupOverdue,
+public sealed interface BackupEvent permits BackupRequested, BackupStarted, DumpStarted, DumpReady, BackupOutcome, BackupOverdue,
         DrillOutcome {
 
     int version();

@@ -79,6 +79,9 @@ public final class BackupMeters implements Consumer<byte[]> {
             case BackupFailed failed -> Counter.builder("backuprelay.backups.failed")
                     .tag("stage", failed.stage().name()).register(registry).increment();
             case BackupStarted ignored -> Counter.builder("backuprelay.backups.started").register(registry).increment();
+            case io.backuprelay.common.event.DumpStarted ignored -> {
+                // the same dump as backup.started, announced to the upload worker: not counted twice
+            }
             case BackupOverdue ignored -> Counter.builder("backuprelay.backups.overdue").register(registry).increment();
             case io.backuprelay.common.event.DrillOutcome drill -> Counter.builder("backuprelay.restore.drills")
                     .tag("result", drill instanceof io.backuprelay.common.event.RestoreVerified ? "verified" : "failed")

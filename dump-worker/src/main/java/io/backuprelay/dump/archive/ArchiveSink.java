@@ -127,14 +127,24 @@ public final class ArchiveSink {
                 compression.label(), recipients.isEmpty() ? "none" : AGE_ENCRYPTION);
     }
 
-    /** Gives the partial file its final name. */
-    public ArchiveFile complete(Path partial, String backupId, WrittenArchive written) throws IOException {
+    /** The name {@link #complete} gives a partial file: {@code {backupId}.{attempt token}.archive}. */
+    public String completeName(Path partial) {
         String name = partial.getFileName().toString();
         String archive = name.substring(0, name.length() - ".partial".length());
         if (owner != null) {
             archive = archive.substring(0, archive.length() - ("." + owner + ".archive").length()) + ".archive";
         }
-        Path target = stagingDir.resolve(archive);
+        return archive;
+    }
+
+    /** The compression's label, as archives and events name it. */
+    public String compressionLabel() {
+        return compression.label();
+    }
+
+    /** Gives the partial file its final name. */
+    public ArchiveFile complete(Path partial, String backupId, WrittenArchive written) throws IOException {
+        Path target = stagingDir.resolve(completeName(partial));
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         return new ArchiveFile(target, written.archiveBytes(), written.sha256(), written.compression(),
                 written.encryption());

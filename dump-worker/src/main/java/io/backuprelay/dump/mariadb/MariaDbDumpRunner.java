@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public final class MariaDbDumpRunner implements DumpRunner {
 
+    static final String FORMAT = "mariadb-sql";
+
     private final List<Path> searchPath;
     private final CredentialFiles credentials;
 
@@ -60,6 +62,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
                     "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
                     "--no-tablespaces", "--default-character-set=utf8mb4", "--", source.database());
             ArchiveListing listing = ArchiveListing.sqlStream();
+            job.opened().archive(partial, FORMAT);
             DumpProcess.Outcome outcome = DumpProcess.run(tool.getFileName().toString(), command, Map.of(), sink,
                     partial, job, listing);
             String name = tool.getFileName().toString();
@@ -77,7 +80,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
                     server.inventory().sequences(), server.inventory().routines(), server.inventory().triggers(),
                     server.inventory().events(), List.of());
             ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-            return new Dumped(archive, server.version(), toolVersion, "mariadb-sql", List.of(), inventory);
+            return new Dumped(archive, server.version(), toolVersion, FORMAT, List.of(), inventory);
         } finally {
             Files.deleteIfExists(partial);
             Files.deleteIfExists(options);

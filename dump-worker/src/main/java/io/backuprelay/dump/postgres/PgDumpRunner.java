@@ -35,6 +35,8 @@ import java.util.Map;
  */
 public final class PgDumpRunner implements DumpRunner {
 
+    static final String FORMAT = "pg_dump-custom";
+
     private final PgTools tools;
     private final CredentialFiles credentials;
     private final boolean countRows;
@@ -87,6 +89,7 @@ public final class PgDumpRunner implements DumpRunner {
                 if (source.schema() != null) {
                     command.add("--schema=" + source.schema());
                 }
+                job.opened().archive(partial, FORMAT);
                 DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command,
                         Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"),
                         sink, partial, job, listing);
@@ -100,7 +103,7 @@ public final class PgDumpRunner implements DumpRunner {
                 Inventory inDatabase = await(inventory, source);
                 Completeness.check(source, inDatabase, listing.finish(), "pg_dump");
                 ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-                return new Dumped(archive, server.text(), toolVersion, "pg_dump-custom", List.of(), inDatabase);
+                return new Dumped(archive, server.text(), toolVersion, FORMAT, List.of(), inDatabase);
             } finally {
                 listing.abandon();
                 Files.deleteIfExists(partial);

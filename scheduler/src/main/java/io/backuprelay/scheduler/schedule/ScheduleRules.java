@@ -81,6 +81,7 @@ public final class ScheduleRules {
             case BackupRequested requested -> requested(schedule, requested);
             case BackupStarted started -> started(schedule, started);
             case DumpReady ignored -> schedule;
+            case io.backuprelay.common.event.DumpStarted ignored -> schedule;
             case BackupOverdue ignored -> schedule;
             case BackupCompleted completed -> completed(schedule, completed);
             case BackupFailed failed -> failed(schedule, failed);

@@ -17,12 +17,17 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.Crc64Nvme;
 
 /** Block uploads against Azurite: resuming after a crash, a corrupted block, the access tier. */
 class BlockUploadIT {
@@ -54,7 +59,7 @@ class BlockUploadIT {
     @Test
     void anUploadKilledMidWaySendsOnlyTheMissingBlocksWhenItStartsAgain() throws Exception {
         String backupId = UUID.randomUUID().toString();
-        BlobUploader crashing = new BlobUploader(1, (index, data) -> {
+        BlobUploader crashing = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 3) {
                 throw new IllegalStateException("worker killed");
             }
@@ -76,13 +81,14 @@ class BlockUploadIT {
                 .isEqualTo(sha256(Files.readAllBytes(archive)));
     }
 
-    @Test
-    void aBlockCorruptedOnTheWayIsRejectedByAzureAndSentAgain() throws Exception {
+    @ParameterizedTest
+    @EnumSource(BlobStore.BlockChecksum.class)
+    void aBlockCorruptedOnTheWayIsRejectedByAzureAndSentAgain(BlobStore.BlockChecksum checksum) throws Exception {
         List<Integer> sends = new CopyOnWriteArrayList<>();
-        BlobUploader flipping = new BlobUploader(2, (index, data) -> {
+        BlobUploader flipping = new BlobUploader(2, checksum, (index, data) -> {
             sends.add(index);
             if (index == 1 && sends.stream().filter(i -> i == 1).count() == 1) {
-                data[1000] ^= 0x20; // one flipped bit, after the MD5 was taken
+                data[1000] ^= 0x20; // one flipped bit, after the checksum was taken
             }
         });
 
@@ -91,8 +97,29 @@ class BlockUploadIT {
 
         assertThat(sends.stream().filter(i -> i == 1).count()).as("block 1 was refused once, then sent again").isEqualTo(2);
         assertThat(blob.bytesSent()).isEqualTo(SIZE);
+        assertThat(blob.blockChecks()).containsExactly(checksum == BlobStore.BlockChecksum.CRC64 ? "CRC64_PER_BLOCK"
+                : "MD5_PER_BLOCK");
         assertThat(sha256(container.getBlobClient("flip.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(sha256(Files.readAllBytes(archive)));
+    }
+
+    @Test
+    void azureRefusesABlockWhoseContentDoesNotMatchItsCrc64AndEchoesTheOneThatDoes() {
+        BlobStore store = BlobStore.of(connection, KEY);
+        byte[] block = new byte[4096];
+        new Random(3).nextBytes(block);
+        byte[] crc = Crc64Nvme.of(block, 0, block.length);
+        byte[] wrong = crc.clone();
+        wrong[0] ^= 1;
+
+        assertThatThrownBy(() -> store.stageBlock("crc.bin", BlobUploader.blockId("k", 0), block, block.length,
+                BlobStore.BlockChecksum.CRC64, wrong))
+                .isInstanceOf(BlobStore.BlockCorruptedException.class)
+                .hasCauseInstanceOf(com.azure.storage.blob.models.BlobStorageException.class)
+                .satisfies(e -> assertThat(((com.azure.storage.blob.models.BlobStorageException) e.getCause())
+                        .getErrorCode().toString()).isEqualTo("Crc64Mismatch"));
+        assertThat(store.stageBlock("crc.bin", BlobUploader.blockId("k", 0), block, block.length,
+                BlobStore.BlockChecksum.CRC64, crc)).as("accepted, and Azure echoed the same CRC64").isTrue();
     }
 
     @Test
@@ -132,13 +159,124 @@ class BlockUploadIT {
     }
 
     @Test
-    void blocksStayWellUnderAzuresLimitForAnySize() {
-        for (long size : new long[] {1, 100L << 20, 1L << 40, 5L << 40}) {
-            long block = BlobUploader.blockSize(size);
-            assertThat((size + block - 1) / block).isLessThanOrEqualTo(45_000);
-            assertThat(block).isGreaterThanOrEqualTo(BLOCK);
+    void anArchiveBeingDumpedIsSentBlockByBlockAndCommittedOnceWhole() throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        Path partial = staging.resolve(backupId + ".1a2b3c4d.w1.archive.partial");
+        Path complete = staging.resolve(backupId + ".1a2b3c4d.archive");
+        byte[] content = Files.readAllBytes(archive);
+        BlobUploader uploader = new BlobUploader(2);
+        var followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return uploader.follow(connection, KEY, backupId, "follow.dump.zst", partial, complete,
+                        java.time.Duration.ofSeconds(30), sent -> { });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long stagedWhileWriting;
+        try (var out = Files.newOutputStream(partial)) {
+            out.write(content, 0, (int) (3 * BLOCK + 10));
+            out.flush();
+            stagedWhileWriting = awaitStaged("follow.dump.zst", 3 * BLOCK);
+            out.write(content, (int) (3 * BLOCK + 10), content.length - (int) (3 * BLOCK + 10));
         }
-        assertThat(BlobUploader.blockId("b", 1)).hasSameSizeAs(BlobUploader.blockId("b", 44_999));
+        Files.move(partial, complete, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        BlobUploader.Sent sent = followed.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+        assertThat(stagedWhileWriting).as("three whole blocks sent before the dump ended").isEqualTo(3 * BLOCK);
+        assertThat(sent.bytes()).isEqualTo(SIZE);
+        assertThat(sent.sha256()).isEqualTo(archiveSha256());
+        assertThat(container.getBlobClient("follow.dump.zst").exists()).as("nothing committed before DumpReady").isFalse();
+
+        BlobUploader.UploadedBlob blob = uploader.commitFollowed(connection, KEY, backupId, "follow.dump.zst", complete,
+                sent, SIZE, archiveSha256(), Map.of(), null);
+        assertThat(blob.size()).isEqualTo(SIZE);
+        assertThat(blob.blockChecks()).containsExactly("CRC64_PER_BLOCK");
+        assertThat(sha256(container.getBlobClient("follow.dump.zst").downloadContent().toBytes()))
+                .isEqualTo(archiveSha256());
+    }
+
+    @Test
+    void aDumpThatFailsHalfwayLeavesNoCommittedBlobAndNoStagedBlocks() throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        Path partial = staging.resolve(backupId + ".5e6f7a8b.w1.archive.partial");
+        Path complete = staging.resolve(backupId + ".5e6f7a8b.archive");
+        byte[] content = Files.readAllBytes(archive);
+        var followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BlobUploader(2).follow(connection, KEY, backupId, "failed.dump.zst", partial, complete,
+                        java.time.Duration.ofSeconds(30), sent -> { });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (var out = Files.newOutputStream(partial)) {
+            out.write(content, 0, (int) (2 * BLOCK + 10));
+            out.flush();
+            awaitStaged("failed.dump.zst", 2 * BLOCK);
+        }
+        Files.delete(partial); // what the dump worker does when its tool fails
+
+        assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        assertThat(container.getBlobClient("failed.dump.zst").exists()).as("no blob").isFalse();
+        assertThat(BlobStore.of(connection, KEY).uncommittedBlocks("failed.dump.zst")).as("its blocks discarded").isEmpty();
+    }
+
+    @Test
+    void anUploadStoppedWhileFollowingTheDumpResumesFromTheBlocksItSent() throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        Path partial = staging.resolve(backupId + ".0c0d0e0f.w1.archive.partial");
+        Path complete = staging.resolve(backupId + ".0c0d0e0f.archive");
+        byte[] content = Files.readAllBytes(archive);
+        BlobUploader dying = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+            if (index == 2) {
+                throw new IllegalStateException("upload worker killed");
+            }
+        });
+        var followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return dying.follow(connection, KEY, backupId, "resumed.dump.zst", partial, complete,
+                        java.time.Duration.ofSeconds(30), sent -> { });
+            } catch (Exception e) {
+                return Optional.<BlobUploader.Sent>empty();
+            }
+        });
+        Files.write(partial, content);
+        assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the follower died").isEmpty();
+        Files.move(partial, complete, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        long stagedBefore = BlobStore.of(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertThat(stagedBefore).as("blocks sent before it died: 0 and 1 at least, never block 2")
+                .isGreaterThanOrEqualTo(2 * BLOCK).isLessThan(SIZE);
+
+        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId, "resumed.dump.zst",
+                complete, SIZE, archiveSha256(), Map.of(), null);
+
+        assertThat(blob.bytesSent()).as("only what the follower had not sent").isEqualTo(SIZE - stagedBefore);
+        assertThat(sha256(container.getBlobClient("resumed.dump.zst").downloadContent().toBytes()))
+                .isEqualTo(archiveSha256());
+    }
+
+    /** Waits until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
+    private long awaitStaged(String blobName, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            long staged = BlobStore.of(connection, KEY).uncommittedBlocks(blobName).values().stream()
+                    .mapToLong(Long::longValue).sum();
+            if (staged >= bytes || System.nanoTime() > deadline) {
+                return staged;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void blockIdsHaveOneLengthAndDifferForEachDumpAttempt() {
+        String first = BlobUploader.attemptKey("b", "b.1a2b3c4d.archive");
+        String second = BlobUploader.attemptKey("b", "b.9f8e7d6c.archive");
+        assertThat(BlobUploader.blockId(first, 1)).hasSameSizeAs(BlobUploader.blockId(first, 49_999))
+                .hasSameSizeAs(BlobUploader.blockId(second, 1))
+                .isNotEqualTo(BlobUploader.blockId(second, 1));
     }
 
     private Connection connection(String tier) {

@@ -1,0 +1,56 @@
+package io.backuprelay.common.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A dump worker has begun writing an archive (on {@code backup.dumps}, keyed by account, so it comes
+ * before the attempt's {@code DumpReady}). The upload worker may send the archive's blocks while the
+ * dump writes them: the file grows by appending only, and gets its final name only when whole.
+ *
+ * @param partialFile the file the dump writes, in the shared staging directory
+ * @param stagingFile the name it gets when whole: the {@code DumpReady.stagingFile} of this attempt
+ * @param format      how the dump tool writes it, e.g. {@code pg_dump-custom} (names the blob)
+ * @param compression e.g. {@code zstd}
+ * @param encryption  {@code none}, or the scheme the archive is encrypted with
+ * @param slotAt      the request's slot, which names the blob
+ */
+@JsonTypeName("dump.started")
+public record DumpStarted(
+        int version,
+        String eventId,
+        String backupId,
+        String accountId,
+        Instant occurredAt,
+        String connectionId,
+        String partialFile,
+        String stagingFile,
+        String engine,
+        String format,
+        String compression,
+        String encryption,
+        Instant slotAt,
+        int attempt) implements BackupEvent {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public DumpStarted {
+        version = version == 0 ? CURRENT_VERSION : version;
+        attempt = attempt == 0 ? 1 : attempt;
+        encryption = encryption == null ? "none" : encryption;
+        Events.requireCommon(eventId, backupId, accountId, occurredAt);
+        Objects.requireNonNull(partialFile, "partialFile");
+        Objects.requireNonNull(stagingFile, "stagingFile");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(slotAt, "slotAt");
+    }
+
+    public static DumpStarted of(BackupRequested request, String partialFile, String stagingFile, String engine,
+                                 String format, String compression, String encryption, Instant now) {
+        return new DumpStarted(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
+                request.connectionId(), partialFile, stagingFile, engine, format, compression, encryption,
+                request.slotAt() == null ? request.occurredAt() : request.slotAt(), request.attempt());
+    }
+}
