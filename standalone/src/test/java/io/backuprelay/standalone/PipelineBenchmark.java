@@ -34,7 +34,8 @@ import java.util.Map;
  * <p>With a rate, the storage path (every connection to Azurite, together) goes through a proxy
  * limited to that many MB a second, as real Azure from one VM would be.
  *
- * <p>Run: {@code ./backuprelay bench pipeline br_bench_1g [rounds] [MB/s]} (docs/benchmarks.md).
+ * <p>Run: {@code ./backuprelay bench pipeline br_bench_1g [rounds] [MB/s, 0 = unthrottled] [crc64|md5]}
+ * (docs/benchmarks.md).
  */
 public final class PipelineBenchmark {
 
@@ -42,6 +43,7 @@ public final class PipelineBenchmark {
         String database = args.length > 0 ? args[0] : "br_bench_1g";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         long megabytesPerSecond = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        String checksum = args.length > 3 ? args[3] : "crc64";
         Path dir = Files.createTempDirectory("pipeline-bench");
         TcpProxy storage = TcpProxy.start(java.net.URI.create(Azurite.blobEndpoint()).getPort(), 1)
                 .throttleTotal(megabytesPerSecond * 1_000_000);
@@ -52,9 +54,9 @@ public final class PipelineBenchmark {
         String masterKey = SecretSealer.newBase64Key();
         SecretSealer sealer = SecretSealer.ofBase64("k1", masterKey);
         TestSmtp.server();
-        System.out.printf("Pipeline benchmark: %s, %d cores, max heap %d MB, storage %s%n", database,
+        System.out.printf("Pipeline benchmark: %s, %d cores, max heap %d MB, storage %s, blocks with their %s%n", database,
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                megabytesPerSecond == 0 ? "unthrottled" : "limited to " + megabytesPerSecond + " MB/s");
+                megabytesPerSecond == 0 ? "unthrottled" : "limited to " + megabytesPerSecond + " MB/s", checksum);
 
         Map<Boolean, Standalone> apps = new java.util.HashMap<>();
         Map<Boolean, String> accounts = new java.util.HashMap<>();
@@ -62,7 +64,9 @@ public final class PipelineBenchmark {
             for (boolean overlap : List.of(true, false)) {
                 String prefix = TestKafka.uniquePrefix();
                 Standalone app = TestStack.start(prefix, dir.resolve(overlap ? "on" : "off"), masterKey,
-                        Map.of("UPLOAD_OVERLAP", Boolean.toString(overlap), "DUMP_MIN_FREE_MB", "0"));
+                        Map.of("UPLOAD_OVERLAP", Boolean.toString(overlap), "DUMP_MIN_FREE_MB", "0", "CONSOLE_PORT", "0",
+                                "UPLOAD_BLOCK_CHECKSUM", checksum,
+                                "BACKUPRELAY_ALLOWED_ENDPOINTS", "http://127.0.0.1:" + storage.port()));
                 apps.put(overlap, app);
                 String accountId = "bench-" + (overlap ? "on" : "off");
                 accounts.put(overlap, accountId);
@@ -73,12 +77,17 @@ public final class PipelineBenchmark {
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "bench",
                         sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main")), true, endpoint);
                 KafkaProbe.send(app.topics().connections(), connection.key(), Json.encode(connection));
+                // No restore drill: it would download and check each backup while the next round runs.
+                KafkaProbe.send(app.topics().settings(), accountId, Json.encode(new io.backuprelay.common.account.BackupSettings(
+                        accountId, io.backuprelay.common.account.BackupType.MANUAL, "main", List.of(), List.of(), null,
+                        io.backuprelay.common.account.RestoreDrill.OFF)));
             }
             Thread.sleep(3000); // the views take the account and the connection in
 
             System.out.println("| round | dump by hand | upload by hand (uploadFromFile) | by hand, sum | pipeline, overlap"
-                    + " | pipeline, no overlap | overlap / dump | overlap / max(dump, upload) | peak heap, overlap |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
+                    + " | pipeline, no overlap | overlap / dump | overlap / max(dump, upload) | peak heap, overlap"
+                + " | emulator CPU, overlap |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (int round = 1; round <= rounds; round++) {
                 Path file = dir.resolve("by-hand.dump.zst");
                 long start = System.nanoTime();
@@ -93,19 +102,24 @@ public final class PipelineBenchmark {
 
                 Map<Boolean, Double> pipeline = new java.util.HashMap<>();
                 long heapOverlap = 0;
+                double emulatorCpu = 0;
                 for (boolean overlap : round % 2 == 1 ? List.of(true, false) : List.of(false, true)) {
                     resetPeakHeap();
+                    double cpuBefore = emulatorCpuSeconds();
                     pipeline.put(overlap, backup(apps.get(overlap), accounts.get(overlap)));
                     if (overlap) {
                         heapOverlap = peakHeap();
+                        emulatorCpu = emulatorCpuSeconds() - cpuBefore;
                     }
                     for (var blob : container.listBlobs()) {
                         container.getBlobClient(blob.getName()).delete(); // Azurite keeps blobs in memory
                     }
                 }
-                System.out.printf("| %d | %.1f s (%,d MB archive) | %.1f s | %.1f s | %.1f s | %.1f s | %.2f | %.2f | %d MB |%n",
+                System.out.printf("| %d | %.1f s (%,d MB archive) | %.1f s | %.1f s | %.1f s | %.1f s | %.2f | %.2f | %d MB"
+                                + " | %.1f s |%n",
                         round, dump, archive >> 20, upload, dump + upload, pipeline.get(true), pipeline.get(false),
-                        pipeline.get(true) / dump, pipeline.get(true) / Math.max(dump, upload), heapOverlap >> 20);
+                        pipeline.get(true) / dump, pipeline.get(true) / Math.max(dump, upload), heapOverlap >> 20,
+                        emulatorCpu);
             }
         } finally {
             apps.values().forEach(Standalone::close);
@@ -133,6 +147,13 @@ public final class PipelineBenchmark {
             throw new IllegalStateException("The backup did not complete: " + subject);
         }
         return took;
+    }
+
+    /** CPU time Azurite's process has used so far: the emulator shares this machine's cores with the dump. */
+    private static double emulatorCpuSeconds() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(line -> line.contains("azurite-blob")).orElse(false))
+                .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0)).sum();
     }
 
     private static double seconds(long startNanos) {
