@@ -106,6 +106,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             case BackupOverdue alert -> overdue(alert, context);
             case BackupRequested ignored -> JobResult.of();
             case DumpReady ignored -> JobResult.of();
+            case io.backuprelay.common.event.DumpStarted ignored -> JobResult.of();
             case io.backuprelay.common.event.BackupStarted ignored -> JobResult.of();
             case RestoreFailed failed -> drillFailed(failed, context);
             case io.backuprelay.common.event.RestoreVerified ignored -> JobResult.of();

@@ -16,9 +16,6 @@ import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TcpProxy;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,11 +101,11 @@ public final class PipelineBenchmark {
                 long heapOverlap = 0;
                 double emulatorCpu = 0;
                 for (boolean overlap : round % 2 == 1 ? List.of(true, false) : List.of(false, true)) {
-                    resetPeakHeap();
+                    io.backuprelay.testkit.HeapMeter.resetPeaks();
                     double cpuBefore = emulatorCpuSeconds();
                     pipeline.put(overlap, backup(apps.get(overlap), accounts.get(overlap)));
                     if (overlap) {
-                        heapOverlap = peakHeap();
+                        heapOverlap = io.backuprelay.testkit.HeapMeter.peakHeap();
                         emulatorCpu = emulatorCpuSeconds() - cpuBefore;
                     }
                     for (var blob : container.listBlobs()) {
@@ -158,25 +155,6 @@ public final class PipelineBenchmark {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 
     private static void sh(String command) throws Exception {

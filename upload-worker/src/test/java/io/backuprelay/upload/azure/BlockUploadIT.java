@@ -165,14 +165,7 @@ class BlockUploadIT {
         Path complete = staging.resolve(backupId + ".1a2b3c4d.archive");
         byte[] content = Files.readAllBytes(archive);
         BlobUploader uploader = new BlobUploader(2);
-        var followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return uploader.follow(connection, KEY, backupId, "follow.dump.zst", partial, complete,
-                        java.time.Duration.ofSeconds(30), sent -> { });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        var followed = followInTheBackground(uploader, backupId, "follow.dump.zst", partial, complete);
         long stagedWhileWriting;
         try (var out = Files.newOutputStream(partial)) {
             out.write(content, 0, (int) (3 * BLOCK + 10));
@@ -202,14 +195,7 @@ class BlockUploadIT {
         Path partial = staging.resolve(backupId + ".5e6f7a8b.w1.archive.partial");
         Path complete = staging.resolve(backupId + ".5e6f7a8b.archive");
         byte[] content = Files.readAllBytes(archive);
-        var followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BlobUploader(2).follow(connection, KEY, backupId, "failed.dump.zst", partial, complete,
-                        java.time.Duration.ofSeconds(30), sent -> { });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        var followed = followInTheBackground(new BlobUploader(2), backupId, "failed.dump.zst", partial, complete);
         try (var out = Files.newOutputStream(partial)) {
             out.write(content, 0, (int) (2 * BLOCK + 10));
             out.flush();
@@ -233,16 +219,10 @@ class BlockUploadIT {
                 throw new IllegalStateException("upload worker killed");
             }
         });
-        var followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return dying.follow(connection, KEY, backupId, "resumed.dump.zst", partial, complete,
-                        java.time.Duration.ofSeconds(30), sent -> { });
-            } catch (Exception e) {
-                return Optional.<BlobUploader.Sent>empty();
-            }
-        });
+        var followed = followInTheBackground(dying, backupId, "resumed.dump.zst", partial, complete);
         Files.write(partial, content);
-        assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the follower died").isEmpty();
+        assertThatThrownBy(() -> followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the follower died")
+                .isInstanceOf(java.util.concurrent.ExecutionException.class);
         Files.move(partial, complete, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         long stagedBefore = BlobStore.of(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
                 .mapToLong(Long::longValue).sum();
@@ -255,6 +235,19 @@ class BlockUploadIT {
         assertThat(blob.bytesSent()).as("only what the follower had not sent").isEqualTo(SIZE - stagedBefore);
         assertThat(sha256(container.getBlobClient("resumed.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(archiveSha256());
+    }
+
+    /** What {@code uploader} sends of the archive written to {@code partial}, followed on another thread. */
+    private java.util.concurrent.CompletableFuture<Optional<BlobUploader.Sent>> followInTheBackground(
+            BlobUploader uploader, String backupId, String blobName, Path partial, Path complete) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return uploader.follow(connection, KEY, backupId, blobName, partial, complete,
+                        java.time.Duration.ofSeconds(30), sent -> { });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Waits until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
