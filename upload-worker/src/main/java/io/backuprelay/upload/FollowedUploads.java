@@ -84,6 +84,14 @@ final class FollowedUploads implements AutoCloseable {
         }
     }
 
+    /** Stops following this archive, if it is followed here: its backup was stored by another dump. */
+    void forget(String stagingFile) {
+        Followed followed = running.remove(stagingFile);
+        if (followed != null) {
+            followed.thread().interrupt();
+        }
+    }
+
     /** How many archives are being followed now. */
     int size() {
         return running.size();

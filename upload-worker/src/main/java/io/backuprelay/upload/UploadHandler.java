@@ -105,6 +105,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             // no second upload, no second outcome, and this archive is of no further use.
             log.info("Backup {} of account {} already succeeded; the archive {} is not uploaded, and removed",
                     dump.backupId(), dump.accountId(), dump.stagingFile());
+            forgetFollower(dump);
             return JobResult.of().thenAfterCommit(() -> {
                 removeStaged(staged);
                 if (manifest != null) {
@@ -165,6 +166,12 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("The upload was interrupted", e);
+        }
+    }
+
+    private void forgetFollower(DumpReady dump) {
+        if (followers != null) {
+            followers.forget(dump.stagingFile());
         }
     }
 
@@ -281,6 +288,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
         if (earlier.isPresent()) {
             log.info("Backup {} of account {} is already stored as {}; not sending it again", dump.backupId(),
                     dump.accountId(), blobName);
+            forgetFollower(dump);
             blob = earlier.get();
         } else {
             if (!Files.isRegularFile(staged)) {
