@@ -75,6 +75,34 @@ public final class FaultProxy implements Closeable {
         return "http://127.0.0.1:" + server.getLocalPort() + URI.create(blobEndpoint).getRawPath();
     }
 
+    /**
+     * From now on, the answers' header {@code name} reaches the client renamed to {@code renamed} (of
+     * the same length, so nothing else in the stream changes): a service that does not send it.
+     */
+    public FaultProxy hideAnswerHeader(String name, String renamed) {
+        if (name.length() != renamed.length()) {
+            throw new IllegalArgumentException("the new name must be as long as the old one");
+        }
+        hidden = new String[] {name.toLowerCase(Locale.ROOT), renamed};
+        return this;
+    }
+
+    private volatile String[] hidden;
+
+    /** Renames a hidden header in a piece of an answer, in place. */
+    private void hide(byte[] buffer, int length) {
+        String[] rename = hidden;
+        if (rename == null) {
+            return;
+        }
+        String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
+        int at = text.toLowerCase(Locale.ROOT).indexOf(rename[0] + ":");
+        while (at >= 0) {
+            System.arraycopy(rename[1].getBytes(StandardCharsets.ISO_8859_1), 0, buffer, at, rename[1].length());
+            at = text.toLowerCase(Locale.ROOT).indexOf(rename[0] + ":", at + 1);
+        }
+    }
+
     /** For {@code duration}, every request gets {@code status} with {@code x-ms-error-code: errorCode}. */
     public void failFor(Duration duration, int status, String errorCode) {
         fault = new Fault(status, errorCode, System.nanoTime() + duration.toNanos());
@@ -186,7 +214,7 @@ public final class FaultProxy implements Closeable {
             open.add(upstream);
             AtomicLong answered = new AtomicLong();
             AtomicLong cutAt = new AtomicLong(Long.MAX_VALUE);
-            Thread back = Thread.ofVirtual().start(() -> copyAnswer(upstream, client, answered, cutAt));
+            Thread back = Thread.ofVirtual().start(() -> copyAnswer(upstream, client, answered, cutAt, this::hide));
             InputStream in = client.getInputStream();
             OutputStream out = upstream.getOutputStream();
             while (true) {
@@ -261,12 +289,14 @@ public final class FaultProxy implements Closeable {
     }
 
     /** Copies Azurite's answers to the client, cutting the connection when {@code cutAt} bytes have been sent. */
-    private static void copyAnswer(Socket from, Socket to, AtomicLong answered, AtomicLong cutAt) {
+    private static void copyAnswer(Socket from, Socket to, AtomicLong answered, AtomicLong cutAt,
+                                   java.util.function.ObjIntConsumer<byte[]> rewrite) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
+                rewrite.accept(buffer, n);
                 long limit = cutAt.get();
                 long sent = answered.get();
                 if (sent + n >= limit) {

@@ -104,6 +104,23 @@ class BlockUploadIT {
     }
 
     @Test
+    void aServiceThatDoesNotEchoTheCrc64GetsEveryBlockWithItsMd5() throws Exception {
+        try (io.backuprelay.testkit.FaultProxy oldService = io.backuprelay.testkit.FaultProxy.start(Azurite.blobEndpoint())
+                .hideAnswerHeader("x-ms-content-crc64", "x-ms-content-xxx64")) {
+            Connection behindIt = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
+                    container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true,
+                    oldService.endpointFor(Azurite.blobEndpoint()), null);
+
+            BlobUploader.UploadedBlob blob = new BlobUploader(2).upload(behindIt, KEY, UUID.randomUUID().toString(),
+                    "no-crc64.dump.zst", archive, SIZE, archiveSha256(), Map.of(), null);
+
+            assertThat(blob.blockChecks()).as("no block counted as CRC64-checked").containsExactly("MD5_PER_BLOCK");
+            assertThat(sha256(container.getBlobClient("no-crc64.dump.zst").downloadContent().toBytes()))
+                    .isEqualTo(archiveSha256());
+        }
+    }
+
+    @Test
     void azureRefusesABlockWhoseContentDoesNotMatchItsCrc64AndEchoesTheOneThatDoes() {
         BlobStore store = BlobStore.of(connection, KEY);
         byte[] block = new byte[4096];
