@@ -93,8 +93,8 @@ public final class UploadWorker implements Closeable {
 
     @Override
     public void close() {
+        worker.close(); // running uploads may still take what their followers sent
         handler.stopFollowing();
-        worker.close();
         ops.close();
         connections.close();
         settings.close();
