@@ -177,20 +177,18 @@ class BlockUploadIT {
 
     @Test
     void anArchiveBeingDumpedIsSentBlockByBlockAndCommittedOnceWhole() throws Exception {
-        String backupId = UUID.randomUUID().toString();
-        Path partial = staging.resolve(backupId + ".1a2b3c4d.w1.archive.partial");
-        Path complete = staging.resolve(backupId + ".1a2b3c4d.archive");
+        DumpAttempt attempt = dumpAttempt("1a2b3c4d");
         byte[] content = Files.readAllBytes(archive);
         BlobUploader uploader = new BlobUploader(2);
-        var followed = followInTheBackground(uploader, backupId, "follow.dump.zst", partial, complete);
+        var followed = followInTheBackground(uploader, attempt, "follow.dump.zst");
         long stagedWhileWriting;
-        try (var out = Files.newOutputStream(partial)) {
+        try (var out = Files.newOutputStream(attempt.partial())) {
             out.write(content, 0, (int) (3 * BLOCK + 10));
             out.flush();
             stagedWhileWriting = awaitStaged("follow.dump.zst", 3 * BLOCK);
             out.write(content, (int) (3 * BLOCK + 10), content.length - (int) (3 * BLOCK + 10));
         }
-        Files.move(partial, complete, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(attempt.partial(), attempt.complete(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 
         BlobUploader.Sent sent = followed.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
         assertThat(stagedWhileWriting).as("three whole blocks sent before the dump ended").isEqualTo(3 * BLOCK);
@@ -198,8 +196,8 @@ class BlockUploadIT {
         assertThat(sent.sha256()).isEqualTo(archiveSha256());
         assertThat(container.getBlobClient("follow.dump.zst").exists()).as("nothing committed before DumpReady").isFalse();
 
-        BlobUploader.UploadedBlob blob = uploader.commitFollowed(connection, KEY, backupId, "follow.dump.zst", complete,
-                sent, SIZE, archiveSha256(), Map.of(), null);
+        BlobUploader.UploadedBlob blob = uploader.commitFollowed(connection, KEY, attempt.backupId(), "follow.dump.zst",
+                attempt.complete(), sent, SIZE, archiveSha256(), Map.of(), null);
         assertThat(blob.size()).isEqualTo(SIZE);
         assertThat(blob.blockChecks()).containsExactly("CRC64_PER_BLOCK");
         assertThat(sha256(container.getBlobClient("follow.dump.zst").downloadContent().toBytes()))
@@ -208,17 +206,15 @@ class BlockUploadIT {
 
     @Test
     void aDumpThatFailsHalfwayLeavesNoCommittedBlobAndNoStagedBlocks() throws Exception {
-        String backupId = UUID.randomUUID().toString();
-        Path partial = staging.resolve(backupId + ".5e6f7a8b.w1.archive.partial");
-        Path complete = staging.resolve(backupId + ".5e6f7a8b.archive");
+        DumpAttempt attempt = dumpAttempt("5e6f7a8b");
         byte[] content = Files.readAllBytes(archive);
-        var followed = followInTheBackground(new BlobUploader(2), backupId, "failed.dump.zst", partial, complete);
-        try (var out = Files.newOutputStream(partial)) {
+        var followed = followInTheBackground(new BlobUploader(2), attempt, "failed.dump.zst");
+        try (var out = Files.newOutputStream(attempt.partial())) {
             out.write(content, 0, (int) (2 * BLOCK + 10));
             out.flush();
             awaitStaged("failed.dump.zst", 2 * BLOCK);
         }
-        Files.delete(partial); // what the dump worker does when its tool fails
+        Files.delete(attempt.partial()); // what the dump worker does when its tool fails
 
         assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
         assertThat(container.getBlobClient("failed.dump.zst").exists()).as("no blob").isFalse();
@@ -227,39 +223,47 @@ class BlockUploadIT {
 
     @Test
     void anUploadStoppedWhileFollowingTheDumpResumesFromTheBlocksItSent() throws Exception {
-        String backupId = UUID.randomUUID().toString();
-        Path partial = staging.resolve(backupId + ".0c0d0e0f.w1.archive.partial");
-        Path complete = staging.resolve(backupId + ".0c0d0e0f.archive");
+        DumpAttempt attempt = dumpAttempt("0c0d0e0f");
         byte[] content = Files.readAllBytes(archive);
         BlobUploader dying = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 2) {
                 throw new IllegalStateException("upload worker killed");
             }
         });
-        var followed = followInTheBackground(dying, backupId, "resumed.dump.zst", partial, complete);
-        Files.write(partial, content);
+        var followed = followInTheBackground(dying, attempt, "resumed.dump.zst");
+        Files.write(attempt.partial(), content);
         assertThatThrownBy(() -> followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the follower died")
                 .isInstanceOf(java.util.concurrent.ExecutionException.class);
-        Files.move(partial, complete, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(attempt.partial(), attempt.complete(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         long stagedBefore = BlobStore.of(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
                 .mapToLong(Long::longValue).sum();
         assertThat(stagedBefore).as("blocks sent before it died: 0 and 1 at least, never block 2")
                 .isGreaterThanOrEqualTo(2 * BLOCK).isLessThan(SIZE);
 
-        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId, "resumed.dump.zst",
-                complete, SIZE, archiveSha256(), Map.of(), null);
+        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, attempt.backupId(), "resumed.dump.zst",
+                attempt.complete(), SIZE, archiveSha256(), Map.of(), null);
 
         assertThat(blob.bytesSent()).as("only what the follower had not sent").isEqualTo(SIZE - stagedBefore);
         assertThat(sha256(container.getBlobClient("resumed.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(archiveSha256());
     }
 
+    /** A dump attempt's files in staging: the one being written, and its name once whole. */
+    private record DumpAttempt(String backupId, Path partial, Path complete) {
+    }
+
+    private DumpAttempt dumpAttempt(String token) {
+        String backupId = UUID.randomUUID().toString();
+        return new DumpAttempt(backupId, staging.resolve(backupId + "." + token + ".w1.archive.partial"),
+                staging.resolve(backupId + "." + token + ".archive"));
+    }
+
     /** What {@code uploader} sends of the archive written to {@code partial}, followed on another thread. */
     private java.util.concurrent.CompletableFuture<Optional<BlobUploader.Sent>> followInTheBackground(
-            BlobUploader uploader, String backupId, String blobName, Path partial, Path complete) {
+            BlobUploader uploader, DumpAttempt attempt, String blobName) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return uploader.follow(connection, KEY, backupId, blobName, partial, complete,
+                return uploader.follow(connection, KEY, attempt.backupId(), blobName, attempt.partial(), attempt.complete(),
                         java.time.Duration.ofSeconds(30), sent -> { });
             } catch (Exception e) {
                 throw new IllegalStateException(e);
