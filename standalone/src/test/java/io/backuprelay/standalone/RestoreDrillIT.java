@@ -141,13 +141,14 @@ class RestoreDrillIT {
             BackupStatus status = awaitStatus(accountId, s -> s.lastVerifiedRestore().isPresent());
             assertThat(status.lastVerifiedRestore().get().backupId()).isEqualTo(completed.backupId());
 
-            // The next backup's email says when a restore was last proved.
+            // The next backup's email says when a restore was last proved: the first backup's drill, or the
+            // next one's own when its drill (every backup, on a small database) ended before the email went.
             BackupRequested next = BackupRequested.manual(accountId, "main", admin, Instant.now());
             KafkaProbe.send(topics.requests(), accountId, Json.encode(next));
             await().atMost(PATIENCE).until(() -> TestSmtp.messagesTo(admin).size() == 2);
             assertThat(TestSmtp.text(TestSmtp.messagesTo(admin).get(1))).contains(next.backupId())
-                    .containsPattern("Última restauración verificada: +.*, copia " + completed.backupId()
-                            + " \\(restaurada en una base de datos temporal");
+                    .containsPattern("Última restauración verificada: +.*, copia (" + completed.backupId() + "|"
+                            + next.backupId() + ") \\(restaurada en una base de datos temporal");
 
             // A byte of the stored blob flipped in Azure, after the commit: the next drill catches it.
             var blob = container.getBlobClient(completed.destination().blobName());
