@@ -132,7 +132,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     // Announced before the tool writes a byte, so the upload can send blocks as they are written.
                     (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
                             partial.getFileName().toString(), sink.completeName(partial), source.engine().name(), format,
-                            sink.compressionLabel(), recipients.isEmpty() ? "none" : ArchiveSink.AGE_ENCRYPTION,
+                            sink.compressionLabel(), ArchiveSink.encryptionLabel(recipients),
                             clock.instant())));
             DumpRunner.Dumped dumped = runner.dump(source, password, sink, job);
             Instant ended = clock.instant();

@@ -100,7 +100,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     public JobResult handle(DumpReady dump, JobContext context) throws InterruptedException {
         Path staged = inStaging(dump.stagingFile(), "stagingFile");
         Path manifest = dump.manifestFile() == null ? null : inStaging(dump.manifestFile(), "manifestFile");
-        if (alreadySucceeded(dump)) {
+        if (alreadySucceeded(dump.accountId(), dump.backupId())) {
             // Another dump of this backup was stored already (a request redelivered or asked for twice):
             // no second upload, no second outcome, and this archive is of no further use.
             log.info("Backup {} of account {} already succeeded; the archive {} is not uploaded, and removed",
@@ -433,10 +433,6 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     }
 
     /** Size and SHA-256 as Azure reports them after the commit must be the archive's. */
-    private boolean alreadySucceeded(DumpReady dump) {
-        return alreadySucceeded(dump.accountId(), dump.backupId());
-    }
-
     private boolean alreadySucceeded(String accountId, String backupId) {
         return statuses.apply(accountId).map(status -> status.succeeded(backupId)).orElse(false);
     }

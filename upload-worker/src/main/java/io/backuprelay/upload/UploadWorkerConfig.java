@@ -22,11 +22,6 @@ public record UploadWorkerConfig(Path stagingDir, int concurrency, int blockPara
                                  Duration retryBudget, UploadHandler.Verification verify, boolean overlap,
                                  Duration overlapIdle, io.backuprelay.blob.BlobStore.BlockChecksum checksum) {
 
-    public UploadWorkerConfig(Path stagingDir, int concurrency, int blockParallelism, Duration shutdownGrace,
-                              Duration retryBudget, UploadHandler.Verification verify) {
-        this(stagingDir, concurrency, blockParallelism, shutdownGrace, retryBudget, verify, true,
-                Duration.ofMinutes(15), io.backuprelay.blob.BlobStore.BlockChecksum.CRC64);
-    }
 
     public static final String GROUP_ID = "backuprelay-upload-worker";
 

@@ -258,11 +258,9 @@ class UploadHandlerIT {
             out.flush();
             var store = io.backuprelay.blob.BlobStore.of(connections.get(Connection.key("acme", "main")),
                     io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (store.uncommittedBlocks(blobName).size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(store.uncommittedBlocks(blobName)).as("two whole 8 MiB blocks sent while the dump writes").hasSize(2);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(store.uncommittedBlocks(blobName))
+                            .as("two whole 8 MiB blocks sent while the dump writes").hasSize(2));
             out.write(content, 17 * 1024 * 1024, content.length - 17 * 1024 * 1024);
         }
         Files.move(partial, staging.resolve(started.stagingFile()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

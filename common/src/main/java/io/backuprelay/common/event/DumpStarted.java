@@ -51,6 +51,6 @@ public record DumpStarted(
                                  String format, String compression, String encryption, Instant now) {
         return new DumpStarted(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
                 request.connectionId(), partialFile, stagingFile, engine, format, compression, encryption,
-                request.slotAt() == null ? request.occurredAt() : request.slotAt(), request.attempt());
+                request.slotAt(), request.attempt());
     }
 }

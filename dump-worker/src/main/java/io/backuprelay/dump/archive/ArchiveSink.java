@@ -124,7 +124,7 @@ public final class ArchiveSink {
             }
         }
         return new WrittenArchive(progress.get(), Files.size(partial), HexFormat.of().formatHex(sha256.digest()),
-                compression.label(), recipients.isEmpty() ? "none" : AGE_ENCRYPTION);
+                compression.label(), encryptionLabel(recipients));
     }
 
     /** The name {@link #complete} gives a partial file: {@code {backupId}.{attempt token}.archive}. */
@@ -135,6 +135,11 @@ public final class ArchiveSink {
             archive = archive.substring(0, archive.length() - ("." + owner + ".archive").length()) + ".archive";
         }
         return archive;
+    }
+
+    /** The encryption of an archive written for these recipients, as archives and events name it. */
+    public static String encryptionLabel(List<String> recipients) {
+        return recipients.isEmpty() ? "none" : AGE_ENCRYPTION;
     }
 
     /** The compression's label, as archives and events name it. */

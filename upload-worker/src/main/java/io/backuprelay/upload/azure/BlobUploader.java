@@ -5,6 +5,7 @@ import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobErrors;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.upload.UploadFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,9 +114,11 @@ public final class BlobUploader {
         return count;
     }
 
+    private static final long MAX_ARCHIVE_BYTES = blockStart(MAX_BLOCKS);
+
     /** The largest archive the block layout holds. */
     static long maxArchiveBytes() {
-        return blockStart(MAX_BLOCKS);
+        return MAX_ARCHIVE_BYTES;
     }
 
     /**
@@ -228,6 +231,12 @@ public final class BlobUploader {
         }
     }
 
+    /**
+     * How often a follower looks at the file being dumped. Polling, not file-change notification:
+     * staging may be a volume shared between hosts (NFS, a cloud file share), where notifications do
+     * not cross from the writer's host; and the dump announces no progress beyond the file itself.
+     * A tenth of a second is small beside the second an 8 MiB block takes to dump.
+     */
     private static final Duration FOLLOW_POLL = Duration.ofMillis(100);
 
     /** The partial file once it exists (the dump announces itself just before creating it); null when it never came. */
@@ -323,10 +332,10 @@ public final class BlobUploader {
             var used = checksums.isEmpty() ? java.util.Set.of(configured) : checksums;
             List<String> checks = new ArrayList<>();
             if (used.contains(BlobStore.BlockChecksum.CRC64)) {
-                checks.add("CRC64_PER_BLOCK");
+                checks.add(BackupCompleted.Check.CRC64_PER_BLOCK.name());
             }
             if (used.contains(BlobStore.BlockChecksum.MD5)) {
-                checks.add("MD5_PER_BLOCK");
+                checks.add(BackupCompleted.Check.MD5_PER_BLOCK.name());
             }
             return checks;
         }

@@ -271,17 +271,11 @@ class BlockUploadIT {
         });
     }
 
-    /** Waits until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
-    private long awaitStaged(String blobName, long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            long staged = BlobStore.of(connection, KEY).uncommittedBlocks(blobName).values().stream()
-                    .mapToLong(Long::longValue).sum();
-            if (staged >= bytes || System.nanoTime() > deadline) {
-                return staged;
-            }
-            Thread.sleep(50);
-        }
+    /** Waits (30 s at most) until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
+    private long awaitStaged(String blobName, long bytes) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> BlobStore.of(connection, KEY)
+                        .uncommittedBlocks(blobName).values().stream().mapToLong(Long::longValue).sum(), staged -> staged >= bytes);
     }
 
     @Test
