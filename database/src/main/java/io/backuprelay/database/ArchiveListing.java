@@ -1,13 +1,17 @@
 package io.backuprelay.database;
 
+import io.backuprelay.database.DatabaseObject.Identity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Lists what a plain dump holds while it streams past, without storing or reading it again:
  * {@code pg_restore --list} reading a pg_dump custom archive on its standard input, or a scan of
- * the start of each line of a {@code mariadb-dump} SQL stream. A pg_dump table of contents holds
- * no row counts, so its tables are {@link Inventory#NOT_COUNTED}; the SQL stream's rows are counted.
+ * the start of each line of a {@code mariadb-dump} SQL stream. Objects are listed by their
+ * {@link DatabaseObject.Identity}, never by splitting names out of text; the SQL stream's rows are
+ * also counted (a pg_dump table of contents holds no row counts).
  */
 public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, ArchiveListing.SqlStream {
 
@@ -24,7 +29,7 @@ public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, Arc
     void accept(byte[] bytes, int offset, int length);
 
     /** What the dump held; call once, after the last byte. */
-    Inventory finish() throws IOException, InterruptedException;
+    Listed finish() throws IOException, InterruptedException;
 
     /** Stops whatever the listing runs, when the dump is abandoned. */
     default void abandon() {
@@ -40,14 +45,26 @@ public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, Arc
     }
 
     /**
+     * @param identities every object the archive creates
+     * @param rows       each table the archive creates, with the rows it inserts (empty for a pg_dump
+     *                   archive, whose table of contents holds no row counts)
+     */
+    record Listed(Set<Identity> identities, Map<String, Long> rows) {
+
+        public Listed {
+            identities = Set.copyOf(identities);
+            rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+        }
+    }
+
+    /**
      * pg_restore reads the header and the table of contents from the front of the stream and
      * then stops reading; the rest of the dump is not sent to it.
      */
     final class PgRestoreList implements ArchiveListing {
 
-        private static final List<String> TYPES = List.of("MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "TABLE DATA",
-                "TABLE", "VIEW", "SEQUENCE SET", "SEQUENCE OWNED BY", "SEQUENCE", "FUNCTION", "PROCEDURE", "AGGREGATE",
-                "TRIGGER", "EXTENSION", "SCHEMA");
+        /** {@code 216; 1259 18057 TABLE Sales Ops Orders postgres}: entry, catalog OID, object OID, then unquoted text. */
+        private static final Pattern ENTRY = Pattern.compile("^\\d+; (\\d+) (\\d+) ");
 
         private final Process process;
         private final OutputStream stdin;
@@ -76,7 +93,7 @@ public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, Arc
         }
 
         @Override
-        public Inventory finish() throws IOException, InterruptedException {
+        public Listed finish() throws IOException, InterruptedException {
             close();
             int exit = process.waitFor();
             String listing = stdout.join();
@@ -102,72 +119,49 @@ public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, Arc
             }
         }
 
-        /** Lines such as {@code 255; 1255 16447 FUNCTION public f(integer) postgres}. */
-        static Inventory parse(String listing) {
-            List<String> schemas = new ArrayList<>();
-            java.util.Map<String, Long> tables = new java.util.LinkedHashMap<>();
-            List<String> views = new ArrayList<>();
-            List<String> sequences = new ArrayList<>();
-            List<String> routines = new ArrayList<>();
-            List<String> triggers = new ArrayList<>();
-            List<String> extensions = new ArrayList<>();
+        /**
+         * Each entry that defines an object carries the catalog and OID of that object, whatever its
+         * name; entries that only add to an object (its data, a sequence's value, a comment) carry 0.
+         */
+        static Listed parse(String listing) {
+            Set<Identity> identities = new HashSet<>();
             for (String line : listing.lines().toList()) {
-                Matcher entry = Pattern.compile("^\\d+; \\d+ \\d+ (.*)$").matcher(line);
-                if (!entry.matches()) {
-                    continue;
-                }
-                String rest = entry.group(1);
-                String type = TYPES.stream().filter(t -> rest.startsWith(t + " ")).findFirst().orElse(null);
-                if (type == null) {
-                    continue;
-                }
-                String[] words = rest.substring(type.length() + 1).split(" ");
-                String schema = words[0];
-                // the tag sits between the schema and the owner (empty for an extension)
-                String tag = String.join(" ", java.util.Arrays.copyOfRange(words, 1, Math.max(2, words.length - 1)));
-                switch (type) {
-                    case "SCHEMA" -> schemas.add(tag);
-                    case "TABLE" -> tables.put(schema + "." + tag, Inventory.NOT_COUNTED);
-                    case "VIEW", "MATERIALIZED VIEW" -> views.add(schema + "." + tag);
-                    case "SEQUENCE" -> sequences.add(schema + "." + tag);
-                    case "FUNCTION", "PROCEDURE", "AGGREGATE" -> routines.add(schema + "." + tag.replaceFirst("\\(.*$", ""));
-                    case "TRIGGER" -> triggers.add(schema + "." + tag.replaceFirst(" ", "."));
-                    case "EXTENSION" -> extensions.add(words.length > 1 ? words[1] : tag);
-                    default -> {
-                    }
+                Matcher entry = ENTRY.matcher(line);
+                if (entry.lookingAt() && !entry.group(1).equals("0")) {
+                    identities.add(Identity.oid(Long.parseLong(entry.group(1)), Long.parseLong(entry.group(2))));
                 }
             }
-            schemas.remove("public");
-            extensions.remove("plpgsql");
-            return new Inventory(schemas, tables, views, sequences, routines, triggers, List.of(), extensions);
+            return new Listed(identities, Map.of());
         }
     }
 
     /**
-     * Recognizes mariadb-dump's statements by how their lines start (lines are cut at 512 bytes),
+     * Recognizes mariadb-dump's statements by how their lines start (lines are kept up to 4 KiB),
      * and counts the rows of each {@code INSERT INTO `t` VALUES (..),(..);}: the top-level
-     * parentheses outside quoted strings. These are the rows a restore of the archive gives.
+     * parentheses outside quoted strings. These are the rows a restore of the archive gives. Names
+     * are read as SQL quotes them: in backticks, a backtick inside doubled, anything else as it is.
      */
     final class SqlStream implements ArchiveListing {
 
-        private static final Pattern TABLE = Pattern.compile("^CREATE TABLE `((?:[^`]|``)+)`");
-        private static final Pattern SEQUENCE = Pattern.compile("^CREATE SEQUENCE `((?:[^`]|``)+)`");
-        private static final Pattern VIEW = Pattern.compile("^/\\*!50001 VIEW `((?:[^`]|``)+)` AS");
-        private static final Pattern ROUTINE = Pattern.compile("^CREATE DEFINER=\\S+ (?:FUNCTION|PROCEDURE) `((?:[^`]|``)+)`");
+        private static final String NAME = "`((?:[^`]|``)+)`";
+        /** A trigger's names are written bare by older dump tools. */
+        private static final String NAME_OR_BARE = "(?:" + NAME + "|(\\S+))";
+        private static final String DEFINER = "DEFINER=(?:`(?:[^`]|``)*`|[^`\\s])+";
+        private static final Pattern TABLE = Pattern.compile("^CREATE TABLE " + NAME);
+        private static final Pattern SEQUENCE = Pattern.compile("^CREATE SEQUENCE " + NAME);
+        private static final Pattern VIEW = Pattern.compile("^/\\*!50001 VIEW " + NAME + " AS");
+        private static final Pattern ROUTINE = Pattern.compile(
+                "^CREATE " + DEFINER + " (?:AGGREGATE )?(FUNCTION|PROCEDURE) " + NAME);
         private static final Pattern TRIGGER = Pattern.compile(
-                "^/\\*!50003 CREATE\\*/ .*?/\\*!50003 TRIGGER `?((?:[^`\\s]|``)+)`? (?:BEFORE|AFTER) \\w+ ON `?((?:[^`\\s]|``)+)`?");
-        private static final Pattern EVENT = Pattern.compile("^/\\*!50106 CREATE\\*/ .*?/\\*!50106 EVENT `((?:[^`]|``)+)`");
-        private static final int KEPT = 512;
+                "^/\\*!50003 CREATE\\*/ .*?/\\*!50003 TRIGGER " + NAME_OR_BARE + " (?:BEFORE|AFTER) ");
+        private static final Pattern EVENT = Pattern.compile("^/\\*!50106 CREATE\\*/ .*?/\\*!50106 EVENT " + NAME);
+        private static final Pattern INSERT = Pattern.compile("^INSERT INTO " + NAME + " VALUES\\s*$");
+        private static final int KEPT = 4096;
 
         private final byte[] line = new byte[KEPT];
         private int length;
-        private final java.util.Map<String, Long> tables = new java.util.LinkedHashMap<>();
-        private final List<String> views = new ArrayList<>();
-        private final List<String> sequences = new ArrayList<>();
-        private final List<String> routines = new ArrayList<>();
-        private final List<String> triggers = new ArrayList<>();
-        private final List<String> events = new ArrayList<>();
-        private static final Pattern INSERT = Pattern.compile("^INSERT INTO `((?:[^`]|``)+)` VALUES\\s*$");
+        private final Map<String, Long> tables = new LinkedHashMap<>();
+        private final Set<Identity> identities = new HashSet<>();
         private String inserting;
         private long insertRows;
         private int depth;
@@ -241,32 +235,38 @@ public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, Arc
             }
             skipLine = false;
             if (length > 0 && (line[0] == 'C' || line[0] == '/')) {
-                String text = new String(line, 0, length, StandardCharsets.UTF_8);
-                match(TABLE, text, (table, rows) -> tables.put(table, 0L));
-                match(SEQUENCE, text, sequences);
-                match(VIEW, text, views);
-                match(ROUTINE, text, routines);
-                match(EVENT, text, events);
-                Matcher trigger = TRIGGER.matcher(text);
-                if (trigger.find()) {
-                    triggers.add(unquote(trigger.group(2)) + "." + unquote(trigger.group(1)));
-                }
+                statement(new String(line, 0, length, StandardCharsets.UTF_8));
             }
             length = 0;
         }
 
-        private static void match(Pattern pattern, String text, List<String> into) {
-            Matcher m = pattern.matcher(text);
-            if (m.find()) {
-                into.add(unquote(m.group(1)));
+        private void statement(String text) {
+            String table = named(TABLE, "table", text);
+            if (table != null) {
+                tables.put(table, 0L);
+            }
+            named(SEQUENCE, "sequence", text);
+            named(VIEW, "view", text);
+            named(EVENT, "event", text);
+            Matcher routine = ROUTINE.matcher(text);
+            if (routine.lookingAt()) {
+                identities.add(Identity.named(routine.group(1), unquote(routine.group(2))));
+            }
+            Matcher trigger = TRIGGER.matcher(text);
+            if (trigger.lookingAt()) {
+                identities.add(Identity.named("trigger",
+                        trigger.group(1) != null ? unquote(trigger.group(1)) : trigger.group(2)));
             }
         }
 
-        private static void match(Pattern pattern, String text, java.util.function.BiConsumer<String, Long> into) {
+        private String named(Pattern pattern, String statement, String text) {
             Matcher m = pattern.matcher(text);
-            if (m.find()) {
-                into.accept(unquote(m.group(1)), Inventory.NOT_COUNTED);
+            if (!m.lookingAt()) {
+                return null;
             }
+            String name = unquote(m.group(1));
+            identities.add(Identity.named(statement, name));
+            return name;
         }
 
         private static String unquote(String name) {
@@ -274,9 +274,9 @@ public sealed interface ArchiveListing permits ArchiveListing.PgRestoreList, Arc
         }
 
         @Override
-        public Inventory finish() {
+        public Listed finish() {
             endOfLine();
-            return new Inventory(List.of(), tables, views, sequences, routines, triggers, events, List.of());
+            return new Listed(identities, tables);
         }
     }
 

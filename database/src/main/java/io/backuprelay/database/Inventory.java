@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * What a database holds, by name: kept in each backup's manifest (taken from the source), listed
  * from an archive, or read from a restored database, so that any two can be compared. Names are
  * {@code schema.name} for PostgreSQL and plain names for MariaDB; a trigger is
- * {@code table.trigger} (with its schema on PostgreSQL).
+ * {@code table.trigger} (with its schema on PostgreSQL). Names are joined unquoted, as manifests
+ * have always held them, so they are compared only with names read the same way; an archive is
+ * checked against its database by {@link DatabaseObject.Identity}, not by these names.
  *
  * @param tables each table with its exact row count, or {@link #NOT_COUNTED} (an archive's listing,
  *               a partitioned table whose rows are in its partitions, or counts turned off)

@@ -100,6 +100,40 @@ class DumpRoundTripIT {
     }
 
     @Test
+    void aMariadbTableTheUserMayNotReadIsNamedWithTheGrantItLacksAndAReadableOneIsNot() throws Exception {
+        try (ScratchDatabase db = ScratchDatabase.mariadb()) {
+            String user = "br_" + UUID.randomUUID().toString().substring(0, 8);
+            String password = "Maria-Pass-" + UUID.randomUUID();
+            db.admin("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
+            try {
+                db.execute("CREATE TABLE `Ventas Año` (id INT PRIMARY KEY)", "CREATE TABLE `Nómina ``Secreta``` (id INT PRIMARY KEY)");
+                db.admin("GRANT SELECT ON mysql.proc TO '" + user + "'@'%'");
+                db.admin("GRANT EVENT ON " + db.name() + ".* TO '" + user + "'@'%'");
+                db.admin("GRANT SELECT ON " + db.name() + ".`Ventas Año` TO '" + user + "'@'%'");
+                db.admin("GRANT INSERT ON " + db.name() + ".`Nómina ``Secreta``` TO '" + user + "'@'%'"); // sees it, may not read it
+                // a dump tool that leaves out what it may not read, and a table it may read, and still exits 0
+                Path bin = Files.createDirectories(work.resolve("skipping-bin"));
+                Path script = bin.resolve("mariadb-dump");
+                Files.writeString(script, "#!/bin/sh\n[ \"$1\" = --version ] && exec /usr/bin/mariadb-dump --version\n"
+                        + "first=\"$1\"; shift\nexec /usr/bin/mariadb-dump \"$first\" '--ignore-table=" + db.name()
+                        + ".Nómina `Secreta`' '--ignore-table=" + db.name() + ".Ventas Año' \"$@\"\n");
+                Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+                SourceDatabase limited = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
+
+                assertThatThrownBy(() -> new MariaDbDumpRunner(List.of(bin)).dump(limited, password, sink(Compression.ZSTD),
+                        job("m-skips", List.of())))
+                        .isInstanceOf(DumpFailedException.class)
+                        .hasMessageContaining("lacks 2 object(s) the database holds: table `Nómina ``Secreta```, table `Ventas Año`.")
+                        .hasMessageContaining("The backup user '" + user + "' may not read 1 of them: table `Nómina ``Secreta```;"
+                                + " grant it read access to them (SELECT on the tables")
+                        .hasMessageEndingWith("It may read the other 1, which mariadb-dump left out on its own.");
+            } finally {
+                db.admin("DROP USER IF EXISTS '" + user + "'@'%'");
+            }
+        }
+    }
+
+    @Test
     void mariadbFailuresAreToldInPlainWordsWithoutThePasswordInTheToolsArguments() throws Exception {
         try (ScratchDatabase db = ScratchDatabase.mariadb()) {
             String user = "br_" + UUID.randomUUID().toString().substring(0, 8);

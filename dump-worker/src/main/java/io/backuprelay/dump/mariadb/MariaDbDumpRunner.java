@@ -73,12 +73,13 @@ public final class MariaDbDumpRunner implements DumpRunner {
             if (outcome.archive().dumpBytes() == 0) {
                 throw new DumpFailedException(name + " ended without writing anything for " + source.describe() + ".");
             }
-            Inventory inArchive = listing.finish();
-            Completeness.check(source, server.inventory(), inArchive, name);
+            ArchiveListing.Listed inArchive = listing.finish();
+            Completeness.check(source, server.contents().objects(), inArchive.identities(), name,
+                    new MariaDbReadPrivileges(source, password));
             // The objects as the database listed them; the rows as the archive holds them.
-            Inventory inventory = new Inventory(List.of(), inArchive.tables(), server.inventory().views(),
-                    server.inventory().sequences(), server.inventory().routines(), server.inventory().triggers(),
-                    server.inventory().events(), List.of());
+            Inventory listed = server.inventory();
+            Inventory inventory = new Inventory(List.of(), inArchive.rows(), listed.views(), listed.sequences(),
+                    listed.routines(), listed.triggers(), listed.events(), List.of());
             ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
             return new Dumped(archive, server.version(), toolVersion, FORMAT, List.of(), inventory);
         } finally {

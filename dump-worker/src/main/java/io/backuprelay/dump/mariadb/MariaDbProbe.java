@@ -1,6 +1,7 @@
 package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.database.DatabaseContents;
 import io.backuprelay.database.Inventory;
 import io.backuprelay.database.InventoryReader;
 import io.backuprelay.dump.ConnectionProblems;
@@ -26,13 +27,7 @@ public final class MariaDbProbe {
      *                             would leave out without a word, naming the grant that fixes it
      */
     public static Server check(SourceDatabase source, String password) throws DumpFailedException {
-        Properties props = new Properties();
-        props.setProperty("user", source.username());
-        props.setProperty("password", password == null ? "" : password);
-        props.setProperty("connectTimeout", "15000");
-        props.setProperty("socketTimeout", "60000");
-        String url = source.jdbcUrl();
-        try (Connection connection = DriverManager.getConnection(url, props);
+        try (Connection connection = connect(source, password);
              Statement statement = connection.createStatement()) {
             if (!canReadRoutines(statement)) {
                 throw new DumpFailedException(routinesHidden(source));
@@ -43,9 +38,23 @@ public final class MariaDbProbe {
                 version = rs.getString(1);
             }
             statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            Inventory inventory = InventoryReader.mariadb(connection, false);
+            DatabaseContents contents = InventoryReader.mariadbContents(connection, false);
             statement.execute("COMMIT");
-            return new Server(version, inventory);
+            return new Server(version, contents);
+        } catch (SQLException e) {
+            throw new DumpFailedException(reason(source, e));
+        }
+    }
+
+    /** A connection of the backup user to the source database, its problems in plain words. */
+    static Connection connect(SourceDatabase source, String password) throws DumpFailedException {
+        Properties props = new Properties();
+        props.setProperty("user", source.username());
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("connectTimeout", "15000");
+        props.setProperty("socketTimeout", "60000");
+        try {
+            return DriverManager.getConnection(source.jdbcUrl(), props);
         } catch (SQLException e) {
             throw new DumpFailedException(reason(source, e));
         }
@@ -98,7 +107,11 @@ public final class MariaDbProbe {
         };
     }
 
-    /** @param inventory what the database holds, read in a consistent snapshot of its own (MariaDB cannot share mariadb-dump's) */
-    public record Server(String version, Inventory inventory) {
+    /** @param contents what the database holds, read in a consistent snapshot of its own (MariaDB cannot share mariadb-dump's) */
+    public record Server(String version, DatabaseContents contents) {
+
+        public Inventory inventory() {
+            return contents.inventory();
+        }
     }
 }

@@ -11,7 +11,7 @@ import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.database.ArchiveListing;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.database.DatabaseContents;
 import io.backuprelay.database.InventoryReader;
 import io.backuprelay.database.ToolMissingException;
 import io.backuprelay.dump.Completeness;
@@ -70,10 +70,10 @@ public final class PgDumpRunner implements DumpRunner {
         // The inventory is read in the very snapshot pg_dump dumps: exported here, imported by pg_dump.
         try (Connection snapshot = PostgresProbe.connect(source, password, Duration.ZERO)) {
             String snapshotId = exportSnapshot(snapshot, source);
-            CompletableFuture<Inventory> inventory = new CompletableFuture<>();
+            CompletableFuture<DatabaseContents> inventory = new CompletableFuture<>();
             Thread.ofVirtual().name("inventory-" + job.backupId()).start(() -> {
                 try {
-                    inventory.complete(InventoryReader.postgres(snapshot, source.schema(), countRows));
+                    inventory.complete(InventoryReader.postgresContents(snapshot, source.schema(), countRows));
                 } catch (SQLException | RuntimeException e) {
                     inventory.completeExceptionally(e);
                 }
@@ -100,10 +100,11 @@ public final class PgDumpRunner implements DumpRunner {
                 if (outcome.archive().dumpBytes() == 0) {
                     throw new DumpFailedException("pg_dump ended without writing anything for " + source.describe() + ".");
                 }
-                Inventory inDatabase = await(inventory, source);
-                Completeness.check(source, inDatabase, listing.finish(), "pg_dump");
+                DatabaseContents inDatabase = await(inventory, source);
+                Completeness.check(source, inDatabase.objects(), listing.finish().identities(), "pg_dump",
+                        new PgReadPrivileges(snapshot));
                 ArchiveFile archive = sink.complete(partial, job.backupId(), outcome.archive());
-                return new Dumped(archive, server.text(), toolVersion, FORMAT, List.of(), inDatabase);
+                return new Dumped(archive, server.text(), toolVersion, FORMAT, List.of(), inDatabase.inventory());
             } finally {
                 listing.abandon();
                 Files.deleteIfExists(partial);
@@ -137,7 +138,7 @@ public final class PgDumpRunner implements DumpRunner {
         }
     }
 
-    private static Inventory await(CompletableFuture<Inventory> inventory, SourceDatabase source)
+    private static DatabaseContents await(CompletableFuture<DatabaseContents> inventory, SourceDatabase source)
             throws DumpFailedException, InterruptedException {
         try {
             return inventory.get();

@@ -160,6 +160,38 @@ class PgDumpRunnerIT {
     }
 
     @Test
+    void aTableTheBackupUserMayNotReadIsNamedWithTheGrantItLacksAndAReadableOneIsNot() throws Exception {
+        db.execute("CREATE TABLE \"Nómina Secreta\" (id int)", "INSERT INTO \"Nómina Secreta\" VALUES (1)");
+        // a dump tool that leaves out what it may not read, and a table it may read, and still exits 0
+        installWrapper("exec /usr/lib/postgresql/15/bin/pg_dump \"$@\" '--exclude-table=public.\"Nómina Secreta\"'"
+                + " --exclude-table=customer\n");
+
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), job("b-12")))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("lacks 2 object(s) the database holds: table public.\"Nómina Secreta\", table public.customer.")
+                .hasMessageContaining("The backup user '" + user + "' may not read 1 of them: table public.\"Nómina Secreta\";"
+                        + " grant it read access to them (USAGE on their schema and SELECT on the tables")
+                .hasMessageEndingWith("It may read the other 1, which pg_dump left out on its own.");
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
+    void objectsLeftOutThatTheUserMayReadAreADumpDefectNamedWithQuotedNamesAndNoGrantAdvice() throws Exception {
+        db.execute("CREATE SCHEMA \"Sales Ops\"", "CREATE TABLE \"Sales Ops\".\"Orders\" (id serial PRIMARY KEY)",
+                "GRANT USAGE ON SCHEMA \"Sales Ops\" TO " + user, "GRANT SELECT ON ALL TABLES IN SCHEMA \"Sales Ops\" TO " + user,
+                "GRANT SELECT ON ALL SEQUENCES IN SCHEMA \"Sales Ops\" TO " + user);
+        installWrapper("exec /usr/lib/postgresql/15/bin/pg_dump \"$@\" '--exclude-table=\"Sales Ops\".\"Orders\"'"
+                + " '--exclude-table=\"Sales Ops\".\"Orders_id_seq\"'\n");
+
+        assertThatThrownBy(() -> runner().dump(source(), PASSWORD, sink(), job("b-13")))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("lacks 2 object(s) the database holds: table \"Sales Ops\".\"Orders\","
+                        + " sequence \"Sales Ops\".\"Orders_id_seq\".")
+                .hasMessageContaining("The backup user '" + user + "' may read all of them, so no grant is missing")
+                .message().doesNotContain("grant it");
+    }
+
+    @Test
     void aDumpToolThatWritesNothingFailsAndLeavesNoFile() throws Exception {
         installWrapper("exit 0\n");
 
