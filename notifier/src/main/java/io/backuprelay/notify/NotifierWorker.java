@@ -15,16 +15,38 @@ import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.notify.mail.OutboxMailSender;
 import io.backuprelay.notify.mail.SmtpMailSender;
+import io.backuprelay.notify.sent.SentLog;
+import io.backuprelay.notify.sent.SentNotification;
+import io.backuprelay.notify.sent.SentRecords;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The notifier step: reads {@code backup.outcomes}, sends mail, writes {@code backup.notifications}. */
 public final class NotifierWorker implements Closeable {
 
+    private static final Logger log = LoggerFactory.getLogger(NotifierWorker.class);
+    /** How often records past the horizon are forgotten. */
+    private static final Duration EXPIRE_EVERY = Duration.ofHours(1);
+    /** How long an immediate write to {@code backup.notifications} may wait for the broker. */
+    private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
+
     private final List<CompactedTopicView<?>> views;
     private final OpsPublisher ops;
+    private final Producer<String, byte[]> records;
+    private final SentRecords sentRecords;
+    private final CompactedTopicView<SentNotification> sent;
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("notifier-sent-expiry").factory());
     private final JobWorker<BackupEvent> worker;
 
     public NotifierWorker(KafkaSettings kafka, MailSettings mail, NotifierConfig config, SecretSealer sealer, Clock clock) {
@@ -46,9 +68,13 @@ public final class NotifierWorker implements Closeable {
                 bytes -> Json.decode(bytes, io.backuprelay.common.account.BackupStatus.class));
         this.views = List.of(accounts, settings, connections, sent, statuses);
         this.ops = OpsPublisher.kafka(kafka, "notifier-ops");
+        this.sent = sent;
+        this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
+        this.sentRecords = new SentRecords(sent::get, sentLog(records, kafka.topics().notifications()),
+                config.sentHorizon(), clock);
         NotifyHandler handler = new NotifyHandler(kafka.topics(),
-                new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, sent::get, statuses::get), sealer,
-                new EmailComposer(), sender, ops, clock);
+                new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get), sentRecords,
+                sealer, new EmailComposer(), sender, ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("notifier", kafka.topics().prefix() + NotifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), 4, Duration.ofSeconds(10), config.retry()),
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
@@ -57,7 +83,36 @@ public final class NotifierWorker implements Closeable {
     public NotifierWorker start() {
         views.forEach(CompactedTopicView::start);
         worker.start();
+        expiry.scheduleWithFixedDelay(this::forgetExpired, 1, EXPIRE_EVERY.toMinutes(), TimeUnit.MINUTES);
         return this;
+    }
+
+    /** Forgets the records past the horizon, once the view has read them all. */
+    private void forgetExpired() {
+        try {
+            sentRecords.forgetExpired(sent.snapshot());
+        } catch (RuntimeException e) {
+            log.warn("Could not forget the sent-mail records past the horizon this time: {}", e.toString());
+        }
+    }
+
+    private static SentLog sentLog(Producer<String, byte[]> producer, String topic) {
+        return new SentLog() {
+            @Override
+            public void record(String key, SentNotification record) throws Exception {
+                producer.send(new ProducerRecord<>(topic, key, Json.encode(record)))
+                        .get(RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void forget(String key) {
+                producer.send(new ProducerRecord<>(topic, key, null), (metadata, error) -> {
+                    if (error != null) {
+                        log.debug("Tombstone of {} not written: {}; the next round writes it", key, error.toString());
+                    }
+                });
+            }
+        };
     }
 
     /** The loop and the views, for the health endpoints. */
@@ -73,7 +128,9 @@ public final class NotifierWorker implements Closeable {
 
     @Override
     public void close() {
+        expiry.shutdownNow();
         worker.close();
+        records.close();
         ops.close();
         views.forEach(CompactedTopicView::close);
     }

@@ -30,6 +30,8 @@ import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.notify.mail.MailSender;
+import io.backuprelay.notify.sent.SentNotification;
+import io.backuprelay.notify.sent.SentRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An outcome → one email to the account's super-administrators (and the extra recipients of its
  * settings), recorded on {@code backup.notifications} so that a redelivered outcome is not mailed
- * twice. A failed send throws: the job runtime retries it with backoff, and on the last attempt an
- * ops event says the outcome goes to the dead-letter topic.
+ * twice, by this notifier or a restarted one. An event older than the horizon of those records is
+ * not mailed at all. A failed send throws: the job runtime retries it with backoff, and on the last
+ * attempt an ops event says the outcome goes to the dead-letter topic.
  */
 public final class NotifyHandler implements JobHandler<BackupEvent> {
 
@@ -59,7 +62,6 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     public record Lookups(Function<String, Optional<Account>> accounts,
                           Function<String, Optional<BackupSettings>> settings,
                           Function<String, Optional<Connection>> connections,
-                          Function<String, Optional<SentNotification>> sent,
                           Function<String, Optional<BackupStatus>> statuses) {
     }
 
@@ -69,29 +71,20 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     private final Topics topics;
     private final Lookups lookups;
+    private final SentRecords sent;
     private final SecretSealer sealer;
     private final EmailComposer composer;
     private final MailSender sender;
     private final OpsPublisher ops;
     private final Clock clock;
-    /**
-     * The Message-IDs this process delivered lately. An outcome may need two emails (the requester's
-     * in their language); when the second fails, the retry does not send the first again.
-     */
-    private final java.util.Set<String> delivered = java.util.Collections.newSetFromMap(
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-                    return size() > 10_000;
-                }
-            }));
     private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
             "[^@\\s<>,;\"]{1,64}@[^@\\s.<>,;\"]+(\\.[^@\\s.<>,;\"]+)+");
 
-    public NotifyHandler(Topics topics, Lookups lookups, SecretSealer sealer, EmailComposer composer, MailSender sender,
-                         OpsPublisher ops, Clock clock) {
+    public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, SecretSealer sealer, EmailComposer composer,
+                         MailSender sender, OpsPublisher ops, Clock clock) {
         this.topics = topics;
         this.lookups = lookups;
+        this.sent = sent;
         this.sealer = sealer;
         this.composer = composer;
         this.sender = sender;
@@ -116,7 +109,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     /** At most one reminder a day an account, recorded under the account and the day. */
     private JobResult overdue(BackupOverdue alert, JobContext context) throws Exception {
         String key = "overdue/" + alert.accountId() + "/" + alert.occurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate();
-        if (lookups.sent().apply(key).isPresent()) {
+        if (pastHorizon(alert) || sent.find(key).isPresent()) {
             return JobResult.of();
         }
         Optional<Account> account = lookups.accounts().apply(alert.accountId());
@@ -129,13 +122,13 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         ops.publish(new OpsEvent(alert.backupId(), alert.accountId(), OpsStage.SCHEDULE, OpsStatus.OVERDUE_MAILED, null, "notifier",
                 clock.instant(), "last success " + alert.lastSuccessAt()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, alert.accountId(),
-                "BackupOverdue", email.messageId(), recipients, clock.instant())));
+                "BackupOverdue", email.messageId(), recipients, clock.instant(), alert.occurredAt())));
     }
 
     /** The super-administrators (and extra recipients) learn that a stored backup may not restore; once per backup. */
     private JobResult drillFailed(RestoreFailed failed, JobContext context) throws Exception {
         String key = "drill/" + failed.backupId();
-        if (lookups.sent().apply(key).isPresent()) {
+        if (pastHorizon(failed) || sent.find(key).isPresent()) {
             return JobResult.of();
         }
         Optional<Account> account = lookups.accounts().apply(failed.accountId());
@@ -150,12 +143,15 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         ops.publish(new OpsEvent(failed.backupId(), failed.accountId(), OpsStage.DRILL, OpsStatus.FAILED_MAILED, null, "notifier",
                 clock.instant(), failed.detail()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, failed.accountId(),
-                "RestoreFailed", email.messageId(), recipients, clock.instant())));
+                "RestoreFailed", email.messageId(), recipients, clock.instant(), failed.occurredAt())));
     }
 
     private JobResult outcome(BackupOutcome outcome, JobContext context) throws Exception {
+        if (pastHorizon(outcome)) {
+            return JobResult.of();
+        }
         String messageId = EmailComposer.messageId(outcome);
-        Optional<SentNotification> earlier = lookups.sent().apply(outcome.backupId());
+        Optional<SentNotification> earlier = sent.find(outcome.backupId());
         if (earlier.isPresent() && earlier.get().messageId().equals(messageId)) {
             log.info("The email for backup {} was already sent at {}; not sending it again", outcome.backupId(),
                     earlier.get().sentAt());
@@ -185,16 +181,21 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             }
         }
         List<String> all = new ArrayList<>(recipients);
+        String kind = outcome.getClass().getSimpleName();
         if (!recipients.isEmpty()) {
-            deliver(composer.compose(outcome, account.get(), recipients, extras), outcome.backupId(),
-                    outcome.accountId(), context);
+            Email shared = composer.compose(outcome, account.get(), recipients, extras);
+            if (deliver(shared, outcome.backupId(), outcome.accountId(), context) && own != null) {
+                // The requester's email follows: a retry, here or after a restart, must not send this one again.
+                sent.firstOfSeveral(new SentNotification(outcome.backupId(), outcome.accountId(), kind,
+                        shared.messageId(), recipients, clock.instant(), outcome.occurredAt()));
+            }
         }
         if (own != null) {
             deliver(own, outcome.backupId(), outcome.accountId(), context);
             all.add(requester.email());
         }
-        var record = new SentNotification(outcome.backupId(), outcome.accountId(),
-                outcome.getClass().getSimpleName(), messageId, all, clock.instant());
+        var record = new SentNotification(outcome.backupId(), outcome.accountId(), kind, messageId, all, clock.instant(),
+                outcome.occurredAt());
         return JobResult.of(Output.json(topics.notifications(), outcome.backupId(), record));
     }
 
@@ -206,11 +207,31 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         return List.copyOf(byAddress.values());
     }
 
-    /** Sends, or throws for the runtime to retry; on the last attempt an ops event says the message goes to the DLQ. */
-    private void deliver(Email email, String backupId, String accountId, JobContext context) throws Exception {
-        if (delivered.contains(email.messageId())) {
-            log.info("{} was already delivered by this notifier; not sending it again", email.messageId());
-            return;
+    /**
+     * An event older than the horizon is not mailed: a redelivery that old may have lost its record
+     * of being sent, and its news is stale anyway. Ops hear of it.
+     */
+    private boolean pastHorizon(BackupEvent event) {
+        if (!sent.pastHorizon(event.occurredAt())) {
+            return false;
+        }
+        String why = event.getClass().getSimpleName() + " of " + event.occurredAt()
+                + " is older than the horizon of sent mail (NOTIFY_SENT_HORIZON, " + sent.horizon() + "); not mailed";
+        log.warn("Backup {} of account {}: {}", event.backupId(), event.accountId(), why);
+        ops.publish(new OpsEvent(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.SKIPPED, null, "notifier",
+                clock.instant(), why));
+        return true;
+    }
+
+    /**
+     * Sends, or throws for the runtime to retry; on the last attempt an ops event says the message goes to the DLQ.
+     *
+     * @return whether it sent the email now, false when it had gone out before (as the first of two)
+     */
+    private boolean deliver(Email email, String backupId, String accountId, JobContext context) throws Exception {
+        if (sent.mailed(email.messageId())) {
+            log.info("{} was already sent; not sending it again", email.messageId());
+            return false;
         }
         String where;
         try {
@@ -222,11 +243,11 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             throw e;
         }
         FaultPoints.reach(FaultPoints.MAIL_SENT);
-        delivered.add(email.messageId());
         ops.publish(new OpsEvent(backupId, accountId, OpsStage.NOTIFY, OpsStatus.SENT, null, "notifier", clock.instant(),
                 email.messageId() + " to " + email.to().size() + " recipient(s)"));
         log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(), backupId,
                 accountId, email.to().size(), where);
+        return true;
     }
 
     private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings, JobContext context)

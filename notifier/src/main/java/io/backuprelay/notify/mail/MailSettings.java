@@ -3,6 +3,8 @@ package io.backuprelay.notify.mail;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,11 +12,46 @@ import java.util.Optional;
  * {@code .eml} files into {@code BACKUPRELAY_OUTBOX_DIR} instead (the standalone default).
  *
  * @param security NONE, STARTTLS or SSL
+ * @param timeouts how long the server is waited for
  */
 public record MailSettings(Optional<String> host, int port, Security security, String username, String password,
-                           String from, Path outboxDir) {
+                           String from, Path outboxDir, Timeouts timeouts) {
 
     public enum Security { NONE, STARTTLS, SSL }
+
+    /**
+     * How long the SMTP server is waited for. Giving up before the answer to the end of a message's
+     * data is what sends it twice (the server may already have it), so that answer is awaited as
+     * long as RFC 5321 §4.5.3.2.6 asks: 10 minutes. Giving up anywhere before is harmless (the
+     * server has accepted nothing yet), so those waits stay short.
+     *
+     * @param connect   the TCP connection
+     * @param command   each answer before the end of the data, and each write
+     * @param endOfData the answer to the end of the data
+     */
+    public record Timeouts(Duration connect, Duration command, Duration endOfData) {
+
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(15), Duration.ofSeconds(30),
+                Duration.ofMinutes(10));
+
+        public Timeouts {
+            for (Duration timeout : new Duration[] {connect, command, endOfData}) {
+                // A socket timeout of 0 would wait forever.
+                if (Objects.requireNonNull(timeout, "timeout").toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("an SMTP timeout must be between 1 ms and 24 days, is " + timeout);
+                }
+            }
+        }
+    }
+
+    public MailSettings {
+        timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+    }
+
+    public MailSettings(Optional<String> host, int port, Security security, String username, String password,
+                        String from, Path outboxDir) {
+        this(host, port, security, username, password, from, outboxDir, Timeouts.DEFAULT);
+    }
 
     public static MailSettings from(ConfigSource config) {
         String security = config.string("SMTP_SECURITY", "STARTTLS").toUpperCase(java.util.Locale.ROOT);
@@ -24,17 +61,23 @@ public record MailSettings(Optional<String> host, int port, Security security, S
         } catch (IllegalArgumentException e) {
             throw new ConfigException("SMTP_SECURITY", "must be NONE, STARTTLS or SSL, is '" + security + "'");
         }
+        Duration endOfData = config.duration("SMTP_DATA_TIMEOUT", Timeouts.DEFAULT.endOfData());
+        if (endOfData.compareTo(Duration.ofSeconds(1)) < 0 || endOfData.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException("SMTP_DATA_TIMEOUT", "must be between PT1S and PT1H (RFC 5321 asks for PT10M), is "
+                    + endOfData);
+        }
         return new MailSettings(config.optional("SMTP_HOST"),
                 config.integer("SMTP_PORT", parsed == Security.SSL ? 465 : 587, 1, 65535), parsed,
                 config.string("SMTP_USERNAME", null), config.string("SMTP_PASSWORD", null),
                 config.string("SMTP_FROM", "backuprelay@localhost"),
-                config.path("BACKUPRELAY_OUTBOX_DIR", Path.of("data/outbox")));
+                config.path("BACKUPRELAY_OUTBOX_DIR", Path.of("data/outbox")),
+                new Timeouts(Timeouts.DEFAULT.connect(), Timeouts.DEFAULT.command(), endOfData));
     }
 
     @Override
     public String toString() {
         return "MailSettings[host=" + host.orElse("(outbox " + outboxDir + ")") + ", port=" + port + ", security="
                 + security + ", username=" + username + ", password=" + (password == null ? "none" : "***")
-                + ", from=" + from + "]";
+                + ", from=" + from + ", timeouts=" + timeouts + "]";
     }
 }

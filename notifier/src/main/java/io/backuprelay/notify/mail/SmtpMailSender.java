@@ -5,7 +5,6 @@ import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
 import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -14,43 +13,61 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Properties;
 
-/** Sends over SMTP with Angus Mail. */
+/**
+ * Sends over SMTP with Angus Mail, one connection a message. The answer to the end of the data is
+ * awaited for {@link MailSettings.Timeouts#endOfData} (see {@link EndOfDataTransport}): a client
+ * that gives up sooner sends the message again to a server that may already have it.
+ */
 public final class SmtpMailSender implements MailSender {
 
-    private final Session session;
     private final MailSettings settings;
+    private final String protocol;
+    private final Properties properties = new Properties();
+    private final Authenticator authenticator;
 
     public SmtpMailSender(MailSettings settings) {
         this.settings = settings;
-        Properties props = new Properties();
-        String host = settings.host().orElseThrow();
-        String protocol = settings.security() == MailSettings.Security.SSL ? "smtps" : "smtp";
-        props.put("mail.transport.protocol", protocol);
-        props.put("mail." + protocol + ".host", host);
-        props.put("mail." + protocol + ".port", Integer.toString(settings.port()));
-        props.put("mail." + protocol + ".connectiontimeout", "15000");
-        props.put("mail." + protocol + ".timeout", "30000");
-        props.put("mail." + protocol + ".writetimeout", "30000");
+        this.protocol = settings.security() == MailSettings.Security.SSL ? "smtps" : "smtp";
+        MailSettings.Timeouts timeouts = settings.timeouts();
+        properties.put("mail.transport.protocol", protocol);
+        properties.put("mail." + protocol + ".host", settings.host().orElseThrow());
+        properties.put("mail." + protocol + ".port", Integer.toString(settings.port()));
+        properties.put("mail." + protocol + ".connectiontimeout", Integer.toString(EndOfDataTransport.millis(timeouts.connect())));
+        properties.put("mail." + protocol + ".timeout", Integer.toString(EndOfDataTransport.millis(timeouts.command())));
+        properties.put("mail." + protocol + ".writetimeout", Integer.toString(EndOfDataTransport.millis(timeouts.command())));
+        // Without its socket the transport could not wait longer for the end of the data: no silent fallback.
+        properties.put("mail." + protocol + ".socketFactory.fallback", "false");
         if (settings.security() == MailSettings.Security.STARTTLS) {
-            props.put("mail.smtp.starttls.enable", "true");
-            props.put("mail.smtp.starttls.required", "true");
+            properties.put("mail.smtp.starttls.enable", "true");
+            properties.put("mail.smtp.starttls.required", "true");
         }
-        Authenticator authenticator = null;
         if (settings.username() != null) {
-            props.put("mail." + protocol + ".auth", "true");
+            properties.put("mail." + protocol + ".auth", "true");
             authenticator = new Authenticator() {
                 @Override
                 protected PasswordAuthentication getPasswordAuthentication() {
                     return new PasswordAuthentication(settings.username(), settings.password());
                 }
             };
+        } else {
+            authenticator = null;
         }
-        this.session = Session.getInstance(props, authenticator);
     }
 
     @Override
     public String send(Email email) throws MessagingException {
-        Transport.send(toMime(session, settings.from(), email));
+        EndOfDataTransport.Sockets sockets = new EndOfDataTransport.Sockets();
+        Properties connection = new Properties();
+        connection.putAll(properties);
+        connection.put("mail." + protocol + ".socketFactory", sockets);
+        Session session = Session.getInstance(connection, authenticator);
+        MimeMessage message = toMime(session, settings.from(), email);
+        message.saveChanges();
+        try (EndOfDataTransport transport = new EndOfDataTransport(session, protocol,
+                settings.security() == MailSettings.Security.SSL, sockets, settings.timeouts())) {
+            transport.connect();
+            transport.sendMessage(message, message.getAllRecipients());
+        }
         return "smtp://" + settings.host().orElseThrow() + ":" + settings.port();
     }
 
