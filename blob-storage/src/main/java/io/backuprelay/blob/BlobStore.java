@@ -63,8 +63,24 @@ public final class BlobStore {
     private record Key(String endpoint, String storageAccount, String container, BlobCredential credential) {
     }
 
-    /** A stored blob as listing or finding it tells. */
-    public record StoredBlob(String name, long sizeBytes, Instant lastModified, Map<String, String> metadata) {
+    /**
+     * A stored blob as listing or finding it tells.
+     *
+     * @param etag its version, for a write that may replace only this one; null where not read
+     */
+    public record StoredBlob(String name, long sizeBytes, Instant lastModified, Map<String, String> metadata,
+                             String etag) {
+
+        public StoredBlob(String name, long sizeBytes, Instant lastModified, Map<String, String> metadata) {
+            this(name, sizeBytes, lastModified, metadata, null);
+        }
+    }
+
+    /**
+     * A listing, and the storage service's own time when it answered (its {@code Date} header), for
+     * what must be judged by the service's clock rather than this machine's.
+     */
+    public record Listing(List<StoredBlob> blobs, Optional<Instant> serviceTime) {
     }
 
     /** Creates the container when it is not there (the demo's own Azurite). */
@@ -77,7 +93,8 @@ public final class BlobStore {
         try {
             var properties = container.getBlobClient(name).getProperties();
             return Optional.of(new StoredBlob(name, properties.getBlobSize(), properties.getLastModified().toInstant(),
-                    properties.getMetadata() == null ? Map.of() : Map.copyOf(properties.getMetadata())));
+                    properties.getMetadata() == null ? Map.of() : Map.copyOf(properties.getMetadata()),
+                    properties.getETag()));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
                 return Optional.empty();
@@ -88,15 +105,29 @@ public final class BlobStore {
 
     /** The blobs whose names start with {@code prefix}, with their metadata, in name order. */
     public List<StoredBlob> list(String prefix) {
+        return listing(prefix).blobs();
+    }
+
+    /** As {@link #list}, with the service's time of its last answer. */
+    public Listing listing(String prefix) {
         List<StoredBlob> blobs = new ArrayList<>();
         ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix)
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-        for (BlobItem item : container.listBlobs(options, Duration.ofMinutes(2))) {
-            blobs.add(new StoredBlob(item.getName(), item.getProperties().getContentLength(),
-                    item.getProperties().getLastModified().toInstant(),
-                    item.getMetadata() == null ? Map.of() : Map.copyOf(item.getMetadata())));
+        Instant serviceTime = null;
+        for (var page : container.listBlobs(options, Duration.ofMinutes(2)).iterableByPage()) {
+            String date = page.getHeaders().getValue(com.azure.core.http.HttpHeaderName.DATE);
+            if (date != null) {
+                serviceTime = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+            }
+            for (BlobItem item : page.getValue()) {
+                blobs.add(new StoredBlob(item.getName(), item.getProperties().getContentLength(),
+                        item.getProperties().getLastModified().toInstant(),
+                        item.getMetadata() == null ? Map.of() : Map.copyOf(item.getMetadata()),
+                        item.getProperties().getETag()));
+            }
         }
-        return blobs;
+        return new Listing(blobs, Optional.ofNullable(serviceTime));
     }
 
     /** The blob's bytes, streamed as they arrive. */
@@ -241,19 +272,45 @@ public final class BlobStore {
 
     /**
      * Makes {@code ids}, in this order, the blob's content, with its metadata and access tier
-     * ({@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the account's default).
+     * ({@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the account's default), only if
+     * that replaces nothing but what the caller expects: no blob at all ({@code If-None-Match: *}),
+     * or the version it found ({@code If-Match}). A blob stored meanwhile by anyone else is never
+     * overwritten.
+     *
+     * @param replacing the ETag of the blob this commit may replace; null when no blob of that name may exist
+     * @return the committed blob; empty when the condition failed (a blob is there, or it changed), so
+     *         the caller looks at what is there. A commit applied whose answer was lost, and tried again
+     *         by the SDK's pipeline, also comes back empty, finding its own blob.
      */
-    public StoredBlob commitBlocks(String name, List<String> ids, Map<String, String> metadata, String accessTier) {
+    public Optional<StoredBlob> commitBlocks(String name, List<String> ids, Map<String, String> metadata,
+                                             String accessTier, String replacing) {
         var blob = container.getBlobClient(name);
-        blob.getBlockBlobClient().commitBlockListWithResponse(
-                new com.azure.storage.blob.options.BlockBlobCommitBlockListOptions(ids)
-                        .setHeaders(new com.azure.storage.blob.models.BlobHttpHeaders().setContentType("application/octet-stream"))
-                        .setMetadata(metadata)
-                        .setTier(accessTier == null ? null : com.azure.storage.blob.models.AccessTier.fromString(
-                                accessTier.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-                                        + accessTier.substring(1).toLowerCase(java.util.Locale.ROOT))),
-                null, com.azure.core.util.Context.NONE);
-        return find(name).orElseThrow(() -> new IllegalStateException("The committed blob " + name + " is not there"));
+        var condition = new com.azure.storage.blob.models.BlobRequestConditions();
+        if (replacing == null) {
+            condition.setIfNoneMatch("*");
+        } else {
+            condition.setIfMatch(replacing);
+        }
+        try {
+            blob.getBlockBlobClient().commitBlockListWithResponse(
+                    new com.azure.storage.blob.options.BlockBlobCommitBlockListOptions(ids)
+                            .setHeaders(new com.azure.storage.blob.models.BlobHttpHeaders()
+                                    .setContentType("application/octet-stream"))
+                            .setMetadata(metadata)
+                            .setRequestConditions(condition)
+                            .setTier(accessTier == null ? null : com.azure.storage.blob.models.AccessTier.fromString(
+                                    accessTier.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                                            + accessTier.substring(1).toLowerCase(java.util.Locale.ROOT))),
+                    null, com.azure.core.util.Context.NONE);
+        } catch (BlobStorageException e) {
+            if (e.getErrorCode() == com.azure.storage.blob.models.BlobErrorCode.BLOB_ALREADY_EXISTS
+                    || e.getErrorCode() == com.azure.storage.blob.models.BlobErrorCode.CONDITION_NOT_MET) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(find(name).orElseThrow(() -> new IllegalStateException("The committed blob " + name
+                + " is not there")));
     }
 
     /** @return whether there was a blob to delete */

@@ -5,11 +5,12 @@ package io.backuprelay.upload;
  * {@link Kind#TRANSIENT} faults (timeouts, 5xx, throttling, resets) are retried from the staged
  * archive; {@link Kind#PERMANENT} ones (a rejected key, a missing container, an immutability policy)
  * are not; {@link Kind#ARCHIVE_CHANGED} means the staged archive is not what was dumped, and only a
- * fresh dump helps.
+ * fresh dump helps; {@link Kind#ALREADY_STORED} means another dump of the same backup is stored under
+ * its name already, and is not overwritten.
  */
 public final class UploadFailedException extends Exception {
 
-    public enum Kind { TRANSIENT, PERMANENT, ARCHIVE_CHANGED }
+    public enum Kind { TRANSIENT, PERMANENT, ARCHIVE_CHANGED, ALREADY_STORED }
 
     private final Kind kind;
 

@@ -50,8 +50,6 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     /** How often an upload says how far it is on {@code backup.ops}. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
-    /** The uploads retrying transient storage faults now: backupId → when their first try started (nanoTime). */
-    private final java.util.concurrent.ConcurrentMap<String, Long> retryingSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Topics topics;
     private final Function<String, Optional<Connection>> connections;
     private final Function<String, Optional<BackupSettings>> settings;
@@ -60,7 +58,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     private final BlobUploader uploader;
     private final Path stagingDir;
     private final Clock clock;
-    private final StorageRetry retry;
+    private final TransientRetries retries;
     private final Verification verify;
 
     /** How far the upload worker checks a blob before it counts: in flight (default), or also read back. */
@@ -84,7 +82,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     public UploadHandler(Topics topics, Function<String, Optional<Connection>> connections,
                          Function<String, Optional<BackupSettings>> settings, OpsPublisher ops, SecretSealer sealer,
                          BlobUploader uploader, Path stagingDir, Clock clock, StorageRetry retry, Verification verify) {
-        this.retry = retry;
+        this.retries = new TransientRetries(retry, ops, clock);
         this.verify = verify;
         this.topics = topics;
         this.connections = connections;
@@ -223,12 +221,11 @@ public final class UploadHandler implements JobHandler<DumpReady> {
      * (a rejected key, a missing container) fails at once.
      */
     private JobResult uploadRetryingTransientFaults(DumpReady dump, Path staged, Path manifest) throws InterruptedException {
-        long started = System.nanoTime();
-        try {
-            return retrying(dump, staged, manifest, started);
-        } finally {
-            retryingSince.remove(dump.backupId());
-        }
+        return retries.run(dump, () -> upload(dump, staged, manifest), e -> switch (e.kind()) {
+            case ARCHIVE_CHANGED -> redump(dump, e.getMessage());
+            case ALREADY_STORED -> storedByAnotherDump(dump, e.getMessage());
+            case PERMANENT, TRANSIENT -> failed(dump, e.getMessage());
+        });
     }
 
     /**
@@ -236,36 +233,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
      * those retrying now; zero when none is (gauge {@code backuprelay.upload.retrying.seconds}).
      */
     public Duration longestRetry() {
-        long now = System.nanoTime();
-        return retryingSince.values().stream().map(since -> Duration.ofNanos(now - since)).max(Duration::compareTo)
-                .orElse(Duration.ZERO);
-    }
-
-    private JobResult retrying(DumpReady dump, Path staged, Path manifest, long started) throws InterruptedException {
-        for (int tries = 1; ; tries++) {
-            try {
-                return upload(dump, staged, manifest);
-            } catch (UploadFailedException e) {
-                Duration spent = Duration.ofNanos(System.nanoTime() - started);
-                if (e.kind() == UploadFailedException.Kind.ARCHIVE_CHANGED) {
-                    return redump(dump, e.getMessage());
-                }
-                if (!e.isTransient()) {
-                    return failed(dump, e.getMessage());
-                }
-                if (spent.compareTo(retry.budget()) >= 0) {
-                    return failed(dump, e.getMessage() + " The upload was tried " + tries + " times over "
-                            + minutes(spent) + " and gave up.");
-                }
-                retryingSince.putIfAbsent(dump.backupId(), started);
-                Duration delay = retry.delayAfter(tries);
-                log.warn("Upload of backup {} of account {} hit a transient storage fault (try {}), trying again in {}: {}",
-                        dump.backupId(), dump.accountId(), tries, delay, e.getMessage());
-                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.RETRIED, null, "upload-worker",
-                        clock.instant(), e.getMessage()));
-                retry.sleeper().sleep(delay);
-            }
-        }
+        return retries.longest();
     }
 
     private JobResult upload(DumpReady dump, Path staged, Path manifest) throws UploadFailedException {
@@ -283,7 +251,13 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             return failed(dump, "The upload worker cannot read the stored credential of connection '"
                     + dump.connectionId() + "': " + e.getMessage());
         }
-        Optional<UploadedBlob> earlier = uploader.find(connection, accessKey, blobName).filter(blob -> matches(blob, dump));
+        Optional<UploadedBlob> stored = uploader.find(connection, accessKey, blobName);
+        if (stored.isPresent() && !matches(stored.get(), dump)
+                && dump.backupId().equals(stored.get().metadata().get(BlobMetadata.BACKUP_ID))) {
+            return storedByAnotherDump(dump, "Backup " + dump.backupId() + " is already stored as " + blobName
+                    + " from another dump; it is not overwritten.");
+        }
+        Optional<UploadedBlob> earlier = stored.filter(blob -> matches(blob, dump));
         UploadedBlob blob;
         if (earlier.isPresent()) {
             log.info("Backup {} of account {} is already stored as {}; not sending it again", dump.backupId(),
@@ -375,6 +349,18 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     }
 
     /**
+     * Another dump of this backup is stored under its name already, and was reported when it was
+     * (a request redelivered or asked for twice, dumped twice): that blob stays, and this archive is
+     * acknowledged as a backup already succeeded is, with no second outcome.
+     */
+    private JobResult storedByAnotherDump(DumpReady dump, String reason) {
+        log.info("Backup {} of account {}: {} The archive {} is not uploaded, and removed", dump.backupId(),
+                dump.accountId(), reason, dump.stagingFile());
+        forgetFollower(dump);
+        return JobResult.of();
+    }
+
+    /**
      * The manifest beside the blob. A transient fault is retried with the rest (the blob is found
      * stored and is not sent again); a permanent one leaves the backup complete, with a warning.
      */
@@ -394,10 +380,6 @@ public final class UploadHandler implements JobHandler<DumpReady> {
             return Optional.of("The backup is stored and verified, but its manifest could not be stored beside it: "
                     + e.getMessage());
         }
-    }
-
-    private static String minutes(Duration duration) {
-        return duration.toMinutes() > 0 ? duration.toMinutes() + " min" : duration.toSeconds() + " s";
     }
 
     /** A SAS token that stops working within 14 days is worth an email now, while backups still succeed. */

@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,7 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The upload step against Azurite: what lands in the container, and what a super-admin is told when it cannot. */
 class UploadHandlerIT {
 
-    private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+    /**
+     * The wall clock, for the handler too: Azurite checks SAS tokens against the real time, so a
+     * handler on a fixed clock would judge a token's expiry on another day than the service does.
+     */
+    private final Clock clock = Clock.systemUTC();
+    private final Instant NOW = clock.instant();
 
     @TempDir
     Path staging;
@@ -58,7 +62,7 @@ class UploadHandlerIT {
                 .createBlobContainerIfNotExists("uploads-" + UUID.randomUUID().toString().substring(0, 8));
         handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), id -> Optional.empty(),
                 io.backuprelay.common.ops.OpsPublisher.NONE, sealer,
-                new BlobUploader(4), staging, Clock.fixed(NOW, ZoneOffset.UTC));
+                new BlobUploader(4), staging, clock);
     }
 
     @Test
@@ -69,7 +73,10 @@ class UploadHandlerIT {
         JobResult result = handler.handle(dump, context());
 
         BackupCompleted completed = (BackupCompleted) outcome(result);
-        assertThat(completed.destination().blobName()).isEqualTo("tenants/acme/2026/11/acme-20261126T095900Z-"
+        java.time.ZonedDateTime requested = dump.requestedAt().atZone(java.time.ZoneOffset.UTC);
+        assertThat(completed.destination().blobName()).isEqualTo("tenants/acme/"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy/MM").format(requested) + "/acme-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(requested) + "-"
                 + dump.backupId() + ".dump.zst");
         BlobProperties properties = container.getBlobClient(completed.destination().blobName()).getProperties();
         assertThat(properties.getBlobSize()).isEqualTo(dump.sizeBytes());
@@ -148,7 +155,7 @@ class UploadHandlerIT {
 
     @Test
     void aSasTokenWorksInsteadOfTheKeyAndASoonExpiringOneIsWarnedAbout() throws Exception {
-        String sas = sas(java.time.OffsetDateTime.now().plusDays(5));
+        String sas = sas(java.time.OffsetDateTime.now(clock).plusDays(5));
         connectWithSas(sas);
         DumpReady dump = stage(2000);
 
@@ -163,7 +170,7 @@ class UploadHandlerIT {
 
     @Test
     void anExpiredSasTokenFailsTheUploadNamingTheToken() throws Exception {
-        connectWithSas(sas(java.time.OffsetDateTime.now().minusHours(1)));
+        connectWithSas(sas(java.time.OffsetDateTime.now(clock).minusHours(1)));
         DumpReady dump = stage(2000);
 
         BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
@@ -229,7 +236,7 @@ class UploadHandlerIT {
         DumpReady dump = stage(1_000_000);
         UploadHandler readingBack = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)),
                 id -> Optional.empty(), io.backuprelay.common.ops.OpsPublisher.NONE, sealer, new BlobUploader(4), staging,
-                Clock.fixed(NOW, ZoneOffset.UTC), StorageRetry.defaults(), UploadHandler.Verification.READBACK);
+                clock, StorageRetry.defaults(), UploadHandler.Verification.READBACK);
 
         BackupCompleted completed = (BackupCompleted) outcome(readingBack.handle(dump, context()));
         BackupCompleted inFlightOnly = (BackupCompleted) outcome(handler.handle(stage(1000), context()));
@@ -281,7 +288,7 @@ class UploadHandlerIT {
                 .setWritePermission(true).setCreatePermission(true).setAddPermission(true).setListPermission(true)
                 .setDeletePermission(true);
         return container.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(expiry, permissions)
-                .setStartTime(java.time.OffsetDateTime.now().minusHours(2)));
+                .setStartTime(java.time.OffsetDateTime.now(clock).minusHours(2)));
     }
 
     private void connectWithSas(String sas) {

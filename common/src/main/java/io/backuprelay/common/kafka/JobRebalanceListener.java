@@ -80,6 +80,7 @@ final class JobRebalanceListener implements ConsumerRebalanceListener {
         List<RunningJobs.Job> gone = new ArrayList<>();
         for (RunningJobs.Job job : running.orphans()) {
             if (partitions.contains(job.partition)) {
+                job.adopted = true;
                 job.orphaned = false;
                 log.info("{} got {} back; its running job goes on", name, job.partition);
             } else {

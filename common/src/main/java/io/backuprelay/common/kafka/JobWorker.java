@@ -6,17 +6,12 @@ import io.backuprelay.common.service.HealthCheck;
 import java.io.Closeable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -43,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Membership is static ({@code group.instance.id} from the instance id) and rebalancing
  *       cooperative, with {@link BusyPartitionsAssignor}: a partition whose job runs never moves, so
  *       an instance joining or leaving cancels nothing. A partition lost in an outage keeps its job
- *       if it comes back to this instance.</li>
+ *       if it comes back to this instance, and is committed only if the group has not committed past
+ *       its record meanwhile ({@link JobCommits}).</li>
  *   <li>When a job ends, its output records and its input offset are committed in one Kafka
  *       transaction ({@link TransactionalCommitter}, with a {@code transactional.id} stable per
  *       instance, so a restart fences its predecessor); an outage only delays the commit.</li>
@@ -80,13 +75,11 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     private final ExecutorService jobThreads;
     private final FatalErrors fatalErrors;
 
-    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-    /** Finished jobs waiting for their commit, in the order they finished; loop thread only. */
-    private final Deque<Finished> toCommit = new ArrayDeque<>();
+    private final JobCommits commits;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    final AtomicLong committedJobs = new AtomicLong();
-    final AtomicLong deadLettered = new AtomicLong();
+    final AtomicLong committedJobs;
+    final AtomicLong deadLettered;
     private volatile JobMetrics metrics = JobMetrics.NONE;
     private volatile State state = State.NEW;
     private volatile Set<TopicPartition> assigned = Set.of();
@@ -107,6 +100,9 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         this.consumer = consumers.get();
         this.committer = new TransactionalCommitter(config.name(),
                 () -> new KafkaProducer<>(JobClients.producer(config, kafka)));
+        this.commits = new JobCommits(config.name(), running, committer, () -> consumer, () -> metrics);
+        this.committedJobs = commits.committedJobs;
+        this.deadLettered = commits.deadLettered;
         this.rebalancing = new JobRebalanceListener(config.name(), running, this::commitFinished,
                 partitions -> assigned = partitions, () -> consumer.assignment());
         this.jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-job-", 0).factory());
@@ -196,6 +192,11 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     /** How many jobs' results and offsets this instance committed. */
     public long committedJobs() {
         return committedJobs.get();
+    }
+
+    /** Jobs run to the end but not committed: their partition came back with the group's offset past them. */
+    public long supersededJobs() {
+        return commits.superseded.get();
     }
 
     /** The partitions this instance holds now. */
@@ -309,7 +310,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             }
             JobResult result = handler.handle(input,
                     new JobContext(record.topic(), record.partition(), record.offset(), record.key(), 1));
-            finished.add(new Finished(job, toRecords(result.outputs()), result.afterCommit(), false));
+            commits.add(JobCommits.Finished.of(job, result));
         } catch (InterruptedException e) {
             log.info("{} job for {}@{} stopped before it ended", config.name(), job.partition, record.offset());
         } catch (Exception e) {
@@ -333,65 +334,18 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     private void deadLetter(RunningJobs.Job job, Exception error) {
         log.warn("{} sends {}@{} (key {}) to {}: {}", config.name(), job.partition, job.record.offset(),
                 job.record.key(), config.deadLetterTopic(), error.getMessage());
-        finished.add(new Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)), null, true));
-    }
-
-    private static List<ProducerRecord<String, byte[]>> toRecords(List<Output> outputs) {
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(outputs.size());
-        for (Output output : outputs) {
-            records.add(new ProducerRecord<>(output.topic(), output.key(), output.value()));
-        }
-        return records;
+        commits.add(new JobCommits.Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)),
+                null, true));
     }
 
     // ---- on the loop thread ----
 
-    /** Commits what finished, in order; what cannot be committed now is tried again on the next round. */
+    /** Commits what finished (see {@link JobCommits}); a fatal error of the commit stops the worker. */
     private void commitFinished() {
-        finished.drainTo(toCommit);
-        for (var iterator = toCommit.iterator(); iterator.hasNext(); ) {
-            Finished done = iterator.next();
-            RunningJobs.Job job = done.job;
-            if (!running.current(job)) {
-                committer.abandon(job); // its partition moved away: the next owner redoes it
-                iterator.remove();
-                continue;
-            }
-            if (job.orphaned) {
-                continue; // lost in an outage: committed once the partition is ours again
-            }
-            try {
-                if (!committer.commit(job, done.records, job.partition, job.record.offset() + 1,
-                        consumer.groupMetadata())) {
-                    return; // waiting out a failure; commits stay in order
-                }
-            } catch (RuntimeException e) {
-                fail(e);
-                return;
-            }
-            iterator.remove();
-            committed(done);
-        }
-    }
-
-    private void committed(Finished done) {
-        RunningJobs.Job job = done.job;
-        running.committed(job);
-        // The next record is the one after the job's: a fetch made while the job ran (after the
-        // partition came back in a rebalance) may have rewound the position to the job's own.
-        if (consumer.assignment().contains(job.partition)) {
-            consumer.seek(job.partition, job.record.offset() + 1);
-        }
-        committedJobs.incrementAndGet();
-        if (done.deadLetter) {
-            deadLettered.incrementAndGet();
-        }
-        done.records.forEach(record -> metrics.committed(record.value()));
         try {
-            done.afterCommit.run();
+            commits.commitFinished();
         } catch (RuntimeException e) {
-            log.warn("{} after-commit step of {}@{} failed: {}", config.name(), job.partition, job.record.offset(),
-                    e.toString());
+            fail(e);
         }
     }
 
@@ -432,14 +386,6 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             close.run();
         } catch (RuntimeException e) {
             log.debug("close failed", e);
-        }
-    }
-
-    private record Finished(RunningJobs.Job job, List<ProducerRecord<String, byte[]>> records, Runnable afterCommit,
-                            boolean deadLetter) {
-
-        Finished {
-            afterCommit = afterCommit == null ? () -> { } : afterCommit;
         }
     }
 }

@@ -39,6 +39,8 @@ final class RunningJobs {
         volatile boolean cancelled;
         /** Its partition was lost in an outage and not (yet) given back. */
         volatile boolean orphaned;
+        /** Its partition was lost and came back while it ran: its commit checks the group's offset first. */
+        volatile boolean adopted;
 
         Job(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
             this.partition = partition;

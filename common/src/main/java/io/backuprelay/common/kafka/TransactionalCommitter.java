@@ -115,6 +115,11 @@ final class TransactionalCommitter implements Closeable {
         }
     }
 
+    /** Whether this job's transaction is begun and not yet committed (a commit that timed out, finished later). */
+    boolean holds(Object job) {
+        return open == job;
+    }
+
     /** Forgets a job whose partition moved away: its transaction, if begun, is aborted. */
     void abandon(Object job) {
         if (open == job) {

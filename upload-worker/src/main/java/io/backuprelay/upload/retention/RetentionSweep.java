@@ -5,10 +5,12 @@ import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.upload.BlobMetadata;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Applies an account's retention in its container after a successful, verified backup. It looks
@@ -17,18 +19,30 @@ import java.util.Map;
  */
 public final class RetentionSweep {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RetentionSweep.class);
+    private static final Duration SKEW_WORTH_A_WARNING = Duration.ofHours(1);
+
     private RetentionSweep() {
     }
 
-    /** @return the blob names it deleted */
+    /**
+     * @param localNow this machine's clock; ages are judged by it only where the storage service's
+     *                 clock agrees ({@link RetentionRules})
+     * @return the blob names it deleted
+     */
     public static List<String> apply(Connection connection, BlobCredential credential, String accountFolder, String accountId,
-                                     Retention policy, String newestBackupId, Instant now) {
+                                     Retention policy, String newestBackupId, Instant localNow) {
         if (policy == null) {
             return List.of();
         }
         BlobStore store = BlobStore.of(connection, credential);
+        BlobStore.Listing listing = store.listing(accountFolder);
+        Optional<Instant> storageNow = storageNow(listing);
+        storageNow.filter(storage -> Duration.between(storage, localNow).abs().compareTo(SKEW_WORTH_A_WARNING) > 0)
+                .ifPresent(storage -> log.warn("This machine's clock ({}) and the storage service's ({}) disagree;"
+                        + " retention ages backups by the earlier", localNow, storage));
         List<RetentionRules.StoredBackup> stored = new ArrayList<>();
-        for (BlobStore.StoredBlob blob : store.list(accountFolder)) {
+        for (BlobStore.StoredBlob blob : listing.blobs()) {
             Map<String, String> metadata = blob.metadata();
             if (blob.name().endsWith(".manifest.json")
                     || !BlobMetadata.WRITER.equals(metadata.get(BlobMetadata.WRITTEN_BY))
@@ -41,11 +55,21 @@ public final class RetentionSweep {
                     requestedAt != null ? Instant.parse(requestedAt) : blob.lastModified()));
         }
         List<String> deleted = new ArrayList<>();
-        for (RetentionRules.StoredBackup backup : RetentionRules.toDelete(stored, policy, newestBackupId, now)) {
+        for (RetentionRules.StoredBackup backup : RetentionRules.toDelete(stored, policy, newestBackupId, localNow,
+                storageNow)) {
             store.delete(backup.blobName());
             store.delete(backup.blobName() + ".manifest.json");
             deleted.add(backup.blobName());
         }
         return deleted;
+    }
+
+    /**
+     * The storage service's time: the {@code Date} of its answer, or else the newest last-modified
+     * time it gives a blob (the backup just committed, moments ago by its clock).
+     */
+    private static Optional<Instant> storageNow(BlobStore.Listing listing) {
+        return listing.serviceTime().or(() -> listing.blobs().stream().map(BlobStore.StoredBlob::lastModified)
+                .max(Instant::compareTo));
     }
 }

@@ -129,13 +129,13 @@ class BlockUploadIT {
         byte[] wrong = crc.clone();
         wrong[0] ^= 1;
 
-        assertThatThrownBy(() -> store.stageBlock("crc.bin", BlobUploader.blockId("k", 0), block, block.length,
+        assertThatThrownBy(() -> store.stageBlock("crc.bin", BlockIds.of("k", 0, crc), block, block.length,
                 BlobStore.BlockChecksum.CRC64, wrong))
                 .isInstanceOf(BlobStore.BlockCorruptedException.class)
                 .hasCauseInstanceOf(com.azure.storage.blob.models.BlobStorageException.class)
                 .satisfies(e -> assertThat(((com.azure.storage.blob.models.BlobStorageException) e.getCause())
                         .getErrorCode().toString()).isEqualTo("Crc64Mismatch"));
-        assertThat(store.stageBlock("crc.bin", BlobUploader.blockId("k", 0), block, block.length,
+        assertThat(store.stageBlock("crc.bin", BlockIds.of("k", 0, crc), block, block.length,
                 BlobStore.BlockChecksum.CRC64, crc)).as("accepted, and Azure echoed the same CRC64").isTrue();
     }
 
@@ -279,12 +279,50 @@ class BlockUploadIT {
     }
 
     @Test
-    void blockIdsHaveOneLengthAndDifferForEachDumpAttempt() {
-        String first = BlobUploader.attemptKey("b", "b.1a2b3c4d.archive");
-        String second = BlobUploader.attemptKey("b", "b.9f8e7d6c.archive");
-        assertThat(BlobUploader.blockId(first, 1)).hasSameSizeAs(BlobUploader.blockId(first, 49_999))
-                .hasSameSizeAs(BlobUploader.blockId(second, 1))
-                .isNotEqualTo(BlobUploader.blockId(second, 1));
+    void blockIdsHaveOneLengthAndDifferForEachDumpAttemptAndEachContent() {
+        String first = BlockIds.attemptKey("b", "b.1a2b3c4d.archive");
+        String second = BlockIds.attemptKey("b", "b.9f8e7d6c.archive");
+        byte[] bytes = {1, 2, 3};
+        byte[] other = {1, 2, 4};
+        assertThat(BlockIds.of(first, 1, bytes, 3)).hasSameSizeAs(BlockIds.of(first, 49_999, new byte[0], 0))
+                .hasSize(BlockIds.LENGTH)
+                .hasSameSizeAs(BlockIds.of(second, 1, bytes, 3))
+                .isNotEqualTo(BlockIds.of(second, 1, bytes, 3))
+                .isNotEqualTo(BlockIds.of(first, 1, other, 3))
+                .isEqualTo(BlockIds.of(first, 1, bytes, 3));
+        assertThat(java.util.Base64.getDecoder().decode(BlockIds.of(first, 49_999, bytes, 3)))
+                .as("within Azure's 64 bytes before encoding").hasSizeLessThanOrEqualTo(64);
+    }
+
+    /**
+     * A staging file of the same name whose bytes changed (a shared or reused staging directory)
+     * after some of its blocks were sent: those blocks are not taken for the new bytes' by their id
+     * and length; each block is sent again, and the blob holds exactly the archive as it is now.
+     */
+    @Test
+    void aBlockStagedFromOtherBytesIsSentAgainNotCommittedAsThisArchives() throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        Path file = staging.resolve(backupId + ".5a5a5a5a.archive");
+        Files.copy(archive, file);
+        BlobUploader crashing = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+            if (index == 3) {
+                throw new IllegalStateException("worker killed");
+            }
+        });
+        assertThatThrownBy(() -> crashing.upload(connection, KEY, backupId, "changed.dump.zst", file, SIZE,
+                archiveSha256(), Map.of(), null)).isInstanceOf(UploadFailedException.class);
+        assertThat(BlobStore.of(connection, KEY).uncommittedBlocks("changed.dump.zst")).as("blocks 0 to 2 staged")
+                .hasSizeGreaterThanOrEqualTo(3);
+        byte[] now = new byte[(int) SIZE];
+        new Random(8).nextBytes(now); // same name, same size, other bytes
+        Files.write(file, now);
+
+        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId, "changed.dump.zst", file,
+                SIZE, sha256(now), Map.of(), null);
+
+        assertThat(blob.bytesSent()).as("no block of the old bytes reused").isEqualTo(SIZE);
+        assertThat(sha256(container.getBlobClient("changed.dump.zst").downloadContent().toBytes()))
+                .isEqualTo(sha256(now));
     }
 
     private Connection connection(String tier) {

@@ -11,6 +11,7 @@ import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.testkit.Azurite;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -80,6 +81,26 @@ class RetentionIT {
 
         assertThat(deleted).doesNotContain("backups/acme/b-1d.dump.zst");
         assertThat(names()).contains("backups/acme/b-1d.dump.zst");
+    }
+
+    /**
+     * This machine's clock jumps a year ahead (a bad NTP answer, a VM restored from a snapshot): by it,
+     * every backup is a year old. The storage service's clock says they are days old, and none is
+     * deleted for its age.
+     */
+    @Test
+    void aLocalClockAYearAheadDeletesNothingTheStoragesClockCallsYoung() {
+        Instant storageNow = Instant.now(); // Azurite's clock is this machine's real one
+        ours("initech", "i-6d", storageNow.minus(Duration.ofDays(6)));
+        ours("initech", "i-3d", storageNow.minus(Duration.ofDays(3)));
+        ours("initech", "i-now", storageNow);
+        Clock aYearAhead = Clock.offset(Clock.systemUTC(), Duration.ofDays(365));
+
+        List<String> deleted = RetentionSweep.apply(connection, KEY, "backups/initech/", "initech",
+                new Retention(null, 7), "i-now", aYearAhead.instant());
+
+        assertThat(deleted).isEmpty();
+        assertThat(names()).contains("backups/initech/i-6d.dump.zst", "backups/initech/i-3d.dump.zst");
     }
 
     private void ours(String account, String backupId, Instant requestedAt) {

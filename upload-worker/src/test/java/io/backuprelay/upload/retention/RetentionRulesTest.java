@@ -28,6 +28,20 @@ class RetentionRulesTest {
                 .containsExactlyInAnyOrder("a", "b");
     }
 
+    @Test
+    void aLocalClockAYearAheadAgesBackupsOnlyAsFarAsTheStoragesClockAgrees() {
+        Instant aYearAhead = NOW.plus(Duration.ofDays(365));
+
+        assertThat(RetentionRules.toDelete(stored, new Retention(null, 15), "d", aYearAhead, java.util.Optional.of(NOW)))
+                .extracting(StoredBackup::backupId).containsExactlyInAnyOrder("a", "b");
+        assertThat(RetentionRules.toDelete(stored, new Retention(null, 15), "d", NOW, java.util.Optional.of(aYearAhead)))
+                .as("nor does a storage clock ahead of ours").extracting(StoredBackup::backupId)
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(RetentionRules.toDelete(stored, new Retention(3, 1), "d", aYearAhead, java.util.Optional.empty()))
+                .as("with no storage clock, nothing goes for its age").extracting(StoredBackup::backupId)
+                .containsExactly("a");
+    }
+
     private static StoredBackup backup(String id, int daysAgo) {
         return new StoredBackup(id + ".dump.zst", id, NOW.minus(Duration.ofDays(daysAgo)));
     }

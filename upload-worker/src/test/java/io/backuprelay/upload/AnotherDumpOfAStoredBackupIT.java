@@ -1,0 +1,107 @@
+package io.backuprelay.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupOutcome;
+import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.JobContext;
+import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.upload.azure.BlobUploader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backup dumped twice (its request redelivered, or asked for twice) before the first dump's
+ * success was recorded: the second archive reaches the upload worker when the first is stored and
+ * reported already, under the same blob name.
+ */
+class AnotherDumpOfAStoredBackupIT {
+
+    private final Clock clock = Clock.systemUTC();
+
+    @TempDir
+    Path staging;
+
+    private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
+    private final Map<String, Connection> connections = new HashMap<>();
+    private final Topics topics = new Topics("t.");
+    private BlobContainerClient container;
+    private UploadHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .createBlobContainerIfNotExists("twice-" + UUID.randomUUID().toString().substring(0, 8));
+        Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test",
+                Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "/tenants/",
+                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main")),
+                true, Azurite.blobEndpoint());
+        connections.put(connection.key(), connection);
+        handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), id -> Optional.empty(),
+                io.backuprelay.common.ops.OpsPublisher.NONE, sealer, new BlobUploader(4), staging, clock);
+    }
+
+    @Test
+    void theSecondDumpIsAcknowledgedWithoutOverwritingTheStoredBackupOrReportingItAgain() throws Exception {
+        String backupId = UUID.randomUUID().toString();
+        DumpReady first = stage(backupId, "1a2b3c4d", 1);
+        BackupCompleted stored = (BackupCompleted) outcome(handler.handle(first, context()));
+        var blob = container.getBlobClient(stored.destination().blobName());
+        String etag = blob.getProperties().getETag();
+        DumpReady second = stage(backupId, "9f8e7d6c", 2);
+
+        JobResult result = handler.handle(second, context());
+
+        assertThat(result.outputs()).as("no second outcome").isEmpty();
+        assertThat(blob.getProperties().getETag()).as("the stored backup is not overwritten").isEqualTo(etag);
+        assertThat(blob.getProperties().getMetadata()).containsEntry("sha256", first.sha256());
+        assertThat(sha256(blob.downloadContent().toBytes())).isEqualTo(first.sha256());
+        result.afterCommit().run();
+        assertThat(staging.resolve(second.stagingFile())).as("the second archive is of no further use").doesNotExist();
+    }
+
+    private DumpReady stage(String backupId, String attempt, long seed) throws Exception {
+        byte[] content = new byte[200_000];
+        new Random(seed).nextBytes(content);
+        Path file = Files.write(staging.resolve(backupId + "." + attempt + ".archive"), content);
+        Instant requested = Instant.parse("2026-11-26T09:59:00Z"); // the same slot, so the same blob name
+        return new DumpReady(1, UUID.randomUUID().toString(), backupId, "acme", clock.instant(), Trigger.MANUAL,
+                "main", requested, file.getFileName().toString(), content.length, sha256(content), "POSTGRESQL", "15.19",
+                "pg_dump-custom", "zstd", "none", clock.instant(), clock.instant(), 1, null);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static JobContext context() {
+        return new JobContext("t.backup.dumps", 0, 0, "acme", 1);
+    }
+
+    private BackupOutcome outcome(JobResult result) {
+        assertThat(result.outputs()).hasSize(1);
+        return Json.decode(result.outputs().getFirst().value(), BackupOutcome.class);
+    }
+}
