@@ -43,8 +43,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Audit {
 
-    /** A source database of an account, to restore a backup of it and compare. */
-    record Source(String account, ScratchDatabase database) {
+    /** A source database of an account and its writer, to restore a backup of it and compare. */
+    record Source(String account, SourceWriter writer) {
+        ScratchDatabase database() {
+            return writer.database();
+        }
     }
 
     /** What one backup became. */
@@ -60,6 +63,23 @@ final class Audit {
                 return false;
             }
             return last() instanceof BackupCompleted || (last() instanceof BackupFailed failed && failed.attempt() >= attempts);
+        }
+
+        java.util.Optional<BackupCompleted> completion() {
+            return outcomes.stream().filter(BackupCompleted.class::isInstance).map(BackupCompleted.class::cast).findFirst();
+        }
+
+        /** A failure reported after a completion: the backup is stored, yet someone was told it failed. */
+        boolean failedAfterCompleting() {
+            boolean completed = false;
+            for (BackupEvent outcome : outcomes) {
+                if (outcome instanceof BackupCompleted) {
+                    completed = true;
+                } else if (completed && outcome instanceof BackupFailed) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean duplicated() {
@@ -131,13 +151,13 @@ final class Audit {
         }
     }
 
-    /** The blobs in the container per backupId (manifests aside), and how many hold other bytes than their outcome says. */
-    record Blobs(Map<String, Integer> perBackup, int corrupt) {
+    /** The blobs in the container per backupId (manifests aside), and the blobs no completed backup accounts for. */
+    record Blobs(Map<String, Integer> perBackup, List<String> strays) {
     }
 
-    static Blobs blobs(BlobContainerClient container, Map<String, Fate> fates) throws Exception {
+    static Blobs blobs(BlobContainerClient container, Map<String, Fate> fates) {
         Map<String, Integer> perBackup = new HashMap<>();
-        int corrupt = 0;
+        List<String> strays = new ArrayList<>();
         for (var item : container.listBlobs(new ListBlobsOptions()
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true)), null)) {
             if (item.getName().endsWith(".manifest.json")) {
@@ -146,105 +166,132 @@ final class Audit {
             String backupId = item.getMetadata() == null ? null : item.getMetadata().get("backupid");
             perBackup.merge(String.valueOf(backupId), 1, Integer::sum);
             Fate fate = fates.get(backupId);
-            BackupCompleted done = fate == null ? null : fate.outcomes().stream().filter(BackupCompleted.class::isInstance)
-                    .map(BackupCompleted.class::cast).findFirst().orElse(null);
+            BackupCompleted done = fate == null ? null : fate.completion().orElse(null);
+            if (done == null || !done.destination().blobName().equals(item.getName())) {
+                strays.add(item.getName());
+            }
+        }
+        return new Blobs(perBackup, strays);
+    }
+
+    /** Every completed backup's blob, read back from storage whole: found or not, and the SHA-256 of its bytes. */
+    static List<Verdict.Stored> stored(BlobContainerClient container, Map<String, Fate> fates) throws Exception {
+        List<Verdict.Stored> stored = new ArrayList<>();
+        for (Fate fate : fates.values()) {
+            BackupCompleted done = fate.completion().orElse(null);
             if (done == null) {
-                corrupt++; // a blob no completed backup accounts for
+                continue;
+            }
+            String name = done.destination().blobName();
+            var blob = container.getBlobClient(name);
+            if (!blob.exists()) {
+                stored.add(new Verdict.Stored(fate.backupId(), name, false, null));
                 continue;
             }
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = container.getBlobClient(item.getName()).openInputStream()) {
+            try (InputStream in = blob.openInputStream()) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     digest.update(buffer, 0, n);
                 }
             }
-            if (!HexFormat.of().formatHex(digest.digest()).equals(done.sha256())) {
-                corrupt++;
-            }
+            stored.add(new Verdict.Stored(fate.backupId(), name, true, HexFormat.of().formatHex(digest.digest())));
         }
-        return new Blobs(perBackup, corrupt);
+        return stored;
     }
 
-    /** One restored backup: whether the restored table equals its source's. */
-    record Restore(String backupId, String engine, boolean equal, String detail) {
+    /** One restored backup: whether it holds what its source held at a moment of the backup, and whether a fault was active. */
+    record Restore(String backupId, String engine, boolean equal, boolean duringFault, String detail) {
     }
 
     /**
-     * Restores up to {@code perEngine} completed backups of each engine into scratch databases and
-     * compares their {@code item} table with the source's (the sources do not change during the run).
+     * Restores a sample of the completed backups, spread over the whole run in the order they
+     * completed, into scratch databases, and compares each in full with what its source held.
      */
     static List<Restore> restoreSample(BlobContainerClient container, Map<String, Fate> fates, Map<String, Source> sources,
-                                       int perEngine) {
+                                       int wanted, List<FaultWindow> faults) {
+        List<BackupCompleted> completed = fates.values().stream()
+                .filter(f -> f.settled() && f.last() instanceof BackupCompleted && sources.containsKey(f.account()))
+                .map(f -> (BackupCompleted) f.last()).sorted(java.util.Comparator.comparing(BackupCompleted::endedAt)).toList();
         List<Restore> restores = new ArrayList<>();
-        Map<String, Integer> perEngineDone = new HashMap<>();
-        for (Fate fate : fates.values()) {
-            if (!(fate.settled() && fate.last() instanceof BackupCompleted done)) {
-                continue;
-            }
-            Source source = sources.get(fate.account());
-            if (source == null || perEngineDone.getOrDefault(done.engine(), 0) >= perEngine) {
-                continue;
-            }
-            perEngineDone.merge(done.engine(), 1, Integer::sum);
-            restores.add(restore(container, done, source));
+        if (wanted <= 0 || completed.isEmpty()) {
+            return restores;
+        }
+        double step = (double) completed.size() / Math.min(wanted, completed.size());
+        for (int i = 0; i < Math.min(wanted, completed.size()); i++) {
+            BackupCompleted done = completed.get((int) Math.floor(i * step));
+            boolean duringFault = faults.stream().anyMatch(f -> f.overlaps(done.startedAt(), done.endedAt()));
+            restores.add(restore(container, done, sources.get(done.accountId()), duringFault));
         }
         return restores;
     }
 
-    private static Restore restore(BlobContainerClient container, BackupCompleted done, Source source) {
-        String blob = done.destination().blobName();
+    /**
+     * Restores one backup and compares it with its source's log: the number of changes the snapshot
+     * holds must lie between those committed before the backup was asked for and those begun before
+     * it completed, and every row must be what the log says the table held after exactly that many.
+     */
+    static Restore restore(BlobContainerClient container, BackupCompleted done, Source source, boolean duringFault) {
         boolean postgres = "POSTGRESQL".equalsIgnoreCase(done.engine());
         try (ScratchDatabase scratch = postgres ? ScratchDatabase.postgres() : ScratchDatabase.mariadb()) {
-            Manifest manifest = Json.mapper().readValue(container.getBlobClient(blob + ".manifest.json").downloadContent()
-                    .toBytes(), Manifest.class);
-            DatabaseTarget target = new DatabaseTarget(postgres ? "POSTGRESQL" : "MARIADB", ScratchDatabase.HOST,
-                    scratch.port(), scratch.name(), scratch.adminUser());
-            try (InputStream in = container.getBlobClient(blob).openInputStream()) {
-                ArchiveStream archive = ArchiveStream.open(in, manifest, null);
-                Restorer.standard().feed(target, "", false, archive.plain());
-                String sha256 = archive.finishAndHash();
-                if (!sha256.equals(done.sha256())) {
-                    return new Restore(done.backupId(), done.engine(), false, "SHA-256 " + sha256 + " read back");
-                }
+            String sha256 = restoreInto(container, done, scratch);
+            if (!sha256.equals(done.sha256())) {
+                return new Restore(done.backupId(), done.engine(), false, duringFault, "SHA-256 " + sha256 + " read back");
             }
-            String restored = fingerprint(scratch);
-            String original = fingerprint(source.database());
-            return new Restore(done.backupId(), done.engine(), restored.equals(original),
-                    "restored " + restored + ", source " + original);
+            try (Connection connection = scratch.connect()) {
+                return compare(done, source.writer(), SourceWriter.read(connection), duringFault);
+            }
         } catch (Exception e) {
-            return new Restore(done.backupId(), done.engine(), false, "restore failed: " + e);
+            return new Restore(done.backupId(), done.engine(), false, duringFault, "restore failed: " + e);
         }
     }
 
-    /** Rows, and sums over every column, of the {@code item} table. */
-    static String fingerprint(ScratchDatabase database) throws Exception {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(
-                     "SELECT COUNT(*), SUM(id), SUM(price), SUM(LENGTH(name)) FROM item")) {
-            rows.next();
-            return rows.getLong(1) + " rows, ids " + rows.getLong(2) + ", prices " + rows.getBigDecimal(3)
-                    + ", name lengths " + rows.getLong(4);
+    /** Restores a completed backup from storage into an empty database, as {@code ./backuprelay restore} does; the SHA-256 read. */
+    static String restoreInto(BlobContainerClient container, BackupCompleted done, ScratchDatabase scratch) throws Exception {
+        String blob = done.destination().blobName();
+        boolean postgres = "POSTGRESQL".equalsIgnoreCase(done.engine());
+        Manifest manifest = Json.mapper().readValue(container.getBlobClient(blob + ".manifest.json").downloadContent()
+                .toBytes(), Manifest.class);
+        DatabaseTarget target = new DatabaseTarget(postgres ? "POSTGRESQL" : "MARIADB", ScratchDatabase.HOST,
+                scratch.port(), scratch.name(), scratch.adminUser());
+        try (InputStream in = container.getBlobClient(blob).openInputStream()) {
+            ArchiveStream archive = ArchiveStream.open(in, manifest, null);
+            Restorer.standard().feed(target, "", false, archive.plain());
+            return archive.finishAndHash();
         }
     }
 
-    /** Messages per Message-ID beyond the first (GreenMail keeps a copy per recipient), and the backups mailed. */
-    record Emails(int messages, int duplicates, Map<String, Integer> perBackup) {
+    /** A restored snapshot judged against the writer's log and the backup's window. */
+    static Restore compare(BackupCompleted done, SourceWriter writer, SourceWriter.Snapshot restored, boolean duringFault) {
+        long atLeast = writer.committedBefore(done.startedAt());
+        long atMost = writer.begunBefore(done.endedAt());
+        if (restored.seq() < atLeast || restored.seq() > atMost) {
+            return new Restore(done.backupId(), done.engine(), false, duringFault, "holds " + restored.seq()
+                    + " changes, outside the backup's window [" + atLeast + ", " + atMost + "]");
+        }
+        String expected = writer.expectedAfter(restored.seq());
+        boolean equal = expected.equals(restored.hash());
+        return new Restore(done.backupId(), done.engine(), equal, duringFault, restored.rows() + " rows after "
+                + restored.seq() + " changes" + (equal ? "" : ": SHA-256 " + restored.hash() + ", the log says " + expected));
+    }
+
+    /** Messages per Message-ID beyond the first (GreenMail keeps a copy per recipient), and the kinds mailed per backup. */
+    record Emails(int messages, int duplicates, Map<String, java.util.Set<String>> kinds) {
     }
 
     /** The notifier's Message-ID: the backup, the kind of email, and whether it is the requester's own copy. */
     private static final java.util.regex.Pattern MESSAGE_ID =
             java.util.regex.Pattern.compile("<(.+)\\.(completed|failed)(\\.requester)?@backuprelay>");
 
-    static Emails emails() throws Exception {
+    static Emails emails(List<MimeMessage> received) throws Exception {
         Map<String, Integer> copies = new HashMap<>();
         Map<String, Integer> recipients = new HashMap<>();
-        Map<String, Integer> perBackup = new HashMap<>();
-        for (MimeMessage message : TestSmtp.server().getReceivedMessages()) {
+        Map<String, java.util.Set<String>> kinds = new HashMap<>();
+        for (MimeMessage message : received) {
             String id = message.getMessageID();
             java.util.regex.Matcher about = MESSAGE_ID.matcher(String.valueOf(id));
             if (copies.merge(id, 1, Integer::sum) == 1 && about.matches() && about.group(3) == null) {
-                perBackup.merge(about.group(1), 1, Integer::sum);
+                kinds.computeIfAbsent(about.group(1), k -> new java.util.TreeSet<>()).add(about.group(2));
             }
             recipients.put(id, Math.max(1, message.getAllRecipients().length));
         }
@@ -252,7 +299,11 @@ final class Audit {
         for (var entry : copies.entrySet()) {
             duplicates += Math.max(0, entry.getValue() / recipients.get(entry.getKey()) - 1);
         }
-        return new Emails(copies.size(), duplicates, perBackup);
+        return new Emails(copies.size(), duplicates, kinds);
+    }
+
+    static Emails emails() throws Exception {
+        return emails(List.of(TestSmtp.server().getReceivedMessages()));
     }
 
     /** Files left in a directory tree, except those named in {@code except}. */

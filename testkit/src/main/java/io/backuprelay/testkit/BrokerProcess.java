@@ -23,6 +23,8 @@ public final class BrokerProcess implements Closeable {
     private final int port;
     private final Path dir;
     private final Path trustStore;
+    private String secondHost; // the second plaintext listener's address, or null
+    private int secondPort;
 
     private BrokerProcess(Process process, int port, Path dir, Path trustStore) {
         this.process = process;
@@ -32,7 +34,19 @@ public final class BrokerProcess implements Closeable {
     }
 
     public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
-        return start(dir, null);
+        return start(dir, null, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, with a second plaintext listener on {@code host} (an address of this
+     * machine other than loopback, such as the host end of a veth pair into a network namespace),
+     * advertised as itself: a client that bootstraps there is told to reach the broker there, one
+     * that bootstraps on 127.0.0.1 is told 127.0.0.1 ({@link #bootstrapServers(String)}). A loopback
+     * {@code host} adds no listener.
+     */
+    public static BrokerProcess start(Path dir, String host) throws IOException, InterruptedException {
+        boolean loopback = host == null || java.net.InetAddress.getByName(host).isLoopbackAddress();
+        return start(dir, null, loopback ? null : host);
     }
 
     /**
@@ -41,11 +55,14 @@ public final class BrokerProcess implements Closeable {
      * is formatted. Its certificate is for 127.0.0.1, in {@link #trustStore()}.
      */
     public static BrokerProcess startSecured(Path dir, String adminPassword) throws IOException, InterruptedException {
-        return start(dir, adminPassword);
+        return start(dir, adminPassword, null);
     }
 
-    private static BrokerProcess start(Path dir, String adminPassword) throws IOException, InterruptedException {
+    private static BrokerProcess start(Path dir, String adminPassword, String secondHost)
+            throws IOException, InterruptedException {
         int port = Azurite.freePort();
+        int secondPort = secondHost == null ? 0 : Azurite.freePort();
+        String second = secondHost == null ? "" : "," + SECOND_LISTENER + "://" + secondHost + ":" + secondPort;
         int controller = Azurite.freePort();
         boolean secured = adminPassword != null;
         String listener = secured ? "SASL_SSL" : "PLAINTEXT";
@@ -54,11 +71,13 @@ public final class BrokerProcess implements Closeable {
                 .append("process.roles=broker,controller\n")
                 .append("node.id=1\n")
                 .append("controller.quorum.voters=1@127.0.0.1:").append(controller).append('\n')
-                .append("listeners=").append(listener).append("://127.0.0.1:").append(port)
+                .append("listeners=").append(listener).append("://127.0.0.1:").append(port).append(second)
                 .append(",CONTROLLER://127.0.0.1:").append(controller).append('\n')
-                .append("advertised.listeners=").append(listener).append("://127.0.0.1:").append(port).append('\n')
+                .append("advertised.listeners=").append(listener).append("://127.0.0.1:").append(port).append(second)
+                .append('\n')
                 .append("controller.listener.names=CONTROLLER\n")
                 .append("listener.security.protocol.map=").append(listener).append(':').append(listener)
+                .append(secondHost == null ? "" : "," + SECOND_LISTENER + ":PLAINTEXT")
                 .append(",CONTROLLER:PLAINTEXT\n")
                 .append("inter.broker.listener.name=").append(listener).append('\n')
                 .append("log.dirs=").append(dir.resolve("logs")).append('\n');
@@ -97,6 +116,8 @@ public final class BrokerProcess implements Closeable {
             throw new IllegalStateException("Formatting the broker's storage failed: " + Files.readString(dir.resolve("format.log")));
         }
         BrokerProcess started = new BrokerProcess(launch(dir), port, dir, secured ? dir.resolve("truststore.p12") : null);
+        started.secondHost = secondHost;
+        started.secondPort = secondPort;
         started.awaitAccepting();
         return started;
     }
@@ -172,6 +193,20 @@ public final class BrokerProcess implements Closeable {
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
+
+    /** The listener on {@code host}: 127.0.0.1's, or the second one {@link #start(Path, String)} added there. */
+    public String bootstrapServers(String host) {
+        if (host.equals(secondHost)) {
+            return secondHost + ":" + secondPort;
+        }
+        if (host.equals("127.0.0.1")) {
+            return bootstrapServers();
+        }
+        throw new IllegalArgumentException("the broker has no listener on " + host);
+    }
+
+    /** The name of the listener {@link #start(Path, String)} adds. */
+    private static final String SECOND_LISTENER = "SECOND";
 
     /** SIGSTOP: the broker keeps its sockets but answers nothing, as a frozen VM or a long GC would. */
     public void freeze() throws IOException, InterruptedException {

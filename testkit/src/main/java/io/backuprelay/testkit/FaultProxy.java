@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A proxy on loopback in front of Azurite that injects storage faults. Outside a fault it passes
+ * A proxy on loopback (or another address of this machine) in front of Azurite that injects storage faults. Outside a fault it passes
  * requests and answers through untouched. During a fault window ({@link #failFor}), every
  * connection's request is read and answered with the given HTTP status and Azure error code, and the
  * connection closed; connections that were open when the fault began are cut, as a network fault
@@ -53,16 +53,19 @@ public final class FaultProxy implements Closeable {
         }
     }
 
-    private FaultProxy(URI target) throws IOException {
+    private final String host;
+
+    private FaultProxy(URI target, InetAddress address, String host) throws IOException {
         this.target = target;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.host = host;
+        this.server = new ServerSocket(0, 50, address);
         Thread.ofVirtual().name("fault-proxy-accept").start(this::accept);
     }
 
     /** @param blobEndpoint where to forward, e.g. Azurite's {@code http://127.0.0.1:10000/devstoreaccount1} */
     public static FaultProxy start(String blobEndpoint) {
         try {
-            FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint));
+            FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint), InetAddress.getLoopbackAddress(), "127.0.0.1");
             AllowedEndpoints.allow("http://127.0.0.1:" + proxy.server.getLocalPort()); // as the emulator is
             return proxy;
         } catch (IOException e) {
@@ -70,9 +73,25 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /**
+     * As {@link #start(String)}, listening on {@code address} instead of loopback: an address of this
+     * machine that a network namespace of the test's own reaches too (the host end of its veth pair).
+     *
+     * @param address an IP address literal, e.g. {@code 10.213.0.1}
+     */
+    public static FaultProxy start(String blobEndpoint, String address) {
+        try {
+            FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint), InetAddress.getByName(address), address);
+            AllowedEndpoints.allow("http://" + address + ":" + proxy.server.getLocalPort());
+            return proxy;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the fault proxy on " + address, e);
+        }
+    }
+
     /** The blob endpoint to give a connection: the proxy's address with the target endpoint's path. */
     public String endpointFor(String blobEndpoint) {
-        return "http://127.0.0.1:" + server.getLocalPort() + URI.create(blobEndpoint).getRawPath();
+        return "http://" + host + ":" + server.getLocalPort() + URI.create(blobEndpoint).getRawPath();
     }
 
     /**

@@ -31,7 +31,17 @@ public final class ServiceJars {
 
     /** {@code java [jvmOptions] -jar jar} with this environment added, its output appended to {@code log}. */
     public static Process start(Path jar, Map<String, String> env, Path log, String... jvmOptions) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return start(List.of(), jar, env, log, jvmOptions);
+    }
+
+    /**
+     * As {@link #start(Path, Map, Path, String...)}, run through a command that execs the rest, such as
+     * {@code ip netns exec NS} (the process is then {@code java} itself, so signals reach it).
+     */
+    public static Process start(List<String> prefix, Path jar, Map<String, String> env, Path log, String... jvmOptions)
+            throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -42,8 +52,13 @@ public final class ServiceJars {
 
     /** Whether the process on this port answers /health/ready with 200. */
     public static boolean ready(int port) {
+        return ready("127.0.0.1", port);
+    }
+
+    /** Whether the process listening on this address and port answers /health/ready with 200. */
+    public static boolean ready(String host, int port) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/health/ready"))
                             .timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (Exception notYet) {
