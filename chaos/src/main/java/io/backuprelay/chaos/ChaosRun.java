@@ -210,16 +210,23 @@ public final class ChaosRun {
     }
 
     /**
-     * The module's runnable jar, copied into the run's work directory the first time: a build running
-     * beside the harness (the test suite) rewrites {@code target/}, and a service restarted from a jar
-     * being rewritten would not start.
+     * The module's runnable jar with its {@code lib/} (its manifest's class path), copied into the run's
+     * work directory the first time: a build running beside the harness (the test suite) rewrites
+     * {@code target/}, and a service restarted from a jar being rewritten would not start.
      */
     private Path jar(String module) throws Exception {
-        Path copy = work.resolve("jars").resolve(module + ".jar");
+        Path built = ServiceJars.runnableJar(module);
+        Path dir = work.resolve("jars").resolve(module);
+        Path copy = dir.resolve(built.getFileName());
         synchronized (this) {
             if (!Files.exists(copy)) {
-                Files.createDirectories(copy.getParent());
-                Files.copy(ServiceJars.runnableJar(module), copy);
+                Path lib = Files.createDirectories(dir.resolve("lib"));
+                try (var libraries = Files.list(built.resolveSibling("lib"))) {
+                    for (Path library : libraries.toList()) {
+                        Files.copy(library, lib.resolve(library.getFileName()));
+                    }
+                }
+                Files.copy(built, copy);
             }
         }
         return copy;

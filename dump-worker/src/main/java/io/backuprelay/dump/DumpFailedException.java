@@ -6,7 +6,29 @@ package io.backuprelay.dump;
  */
 public final class DumpFailedException extends Exception {
 
+    private final boolean interrupted;
+
     public DumpFailedException(String reason) {
+        this(reason, false);
+    }
+
+    private DumpFailedException(String reason, boolean interrupted) {
         super(reason);
+        this.interrupted = interrupted;
+    }
+
+    /** The source database ended the dump's session while it ran (an administrator, a restart, a failover): worth another try. */
+    public static DumpFailedException interrupted(String reason) {
+        return new DumpFailedException(reason, true);
+    }
+
+    /** A failure that is {@link #interrupted()} when {@code interrupted} is true. */
+    public static DumpFailedException of(String reason, boolean interrupted) {
+        return new DumpFailedException(reason, interrupted);
+    }
+
+    /** Whether the source ended the dump's session: the dump may succeed if tried again. */
+    public boolean interrupted() {
+        return interrupted;
     }
 }

@@ -60,6 +60,13 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final String instanceId;
     private static final java.time.Duration SPACE_POLL = java.time.Duration.ofSeconds(5);
     private java.util.function.ToLongFunction<java.nio.file.Path> freeSpace = DumpHandler::usableSpace;
+    private Pause pause = duration -> Thread.sleep(duration.toMillis());
+
+    /** Waits before another try; an interrupt (shutdown, a cancelled job) ends the wait and the job. */
+    @FunctionalInterface
+    interface Pause {
+        void sleep(Duration duration) throws InterruptedException;
+    }
 
     public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
                        Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
@@ -134,7 +141,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                             partial.getFileName().toString(), sink.completeName(partial), source.engine().name(), format,
                             sink.compressionLabel(), ArchiveSink.encryptionLabel(recipients),
                             clock.instant())));
-            DumpRunner.Dumped dumped = runner.dump(source, password, sink, job);
+            DumpRunner.Dumped dumped = dumpRetryingInterruptions(request, runner, source, password, job);
             Instant ended = clock.instant();
             String manifest = writeManifest(request, source.engine(), dumped, recipients, started, ended);
             log.info("Dumped backup {} of account {}: {} bytes in {}", request.backupId(), request.accountId(),
@@ -158,6 +165,45 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
             return failed(request, "The backup worker could not write the archive to its staging area ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ").");
         }
+    }
+
+    /**
+     * Tries the dump again, up to {@link DumpWorkerConfig#interruptionRetries} more times with a
+     * doubling wait, when the source ended its session mid-dump. Each try writes (and announces)
+     * its own staging file; a failed try's runner has removed its partial file.
+     */
+    private DumpRunner.Dumped dumpRetryingInterruptions(BackupRequested request, DumpRunner runner,
+                                                        io.backuprelay.common.account.SourceDatabase source,
+                                                        String password, DumpJob job)
+            throws DumpFailedException, IOException, InterruptedException {
+        Duration backoff = config.interruptionBackoff();
+        for (int tried = 1; ; tried++) {
+            try {
+                return runner.dump(source, password, sink, job);
+            } catch (DumpFailedException e) {
+                if (!e.interrupted()) {
+                    throw e;
+                }
+                if (tried > config.interruptionRetries()) {
+                    throw tried == 1 ? e : DumpFailedException.interrupted(e.getMessage() + " (tried " + tried + " times)");
+                }
+                log.warn("Backup {} of account {}: the source ended the dump's session (try {} of {}), trying again in {}: {}",
+                        request.backupId(), request.accountId(), tried, config.interruptionRetries() + 1, backoff,
+                        e.getMessage());
+                ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.RETRIED, null,
+                        "dump-worker", clock.instant(), "the source database ended the dump's session (try " + tried
+                        + " of " + (config.interruptionRetries() + 1) + "), trying again in "
+                        + DumpProcess.human(backoff) + ": " + e.getMessage()));
+                pause.sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Replaces the wait between tries of an interrupted dump, for a test. */
+    DumpHandler withPause(Pause pause) {
+        this.pause = pause;
+        return this;
     }
 
     private boolean alreadySucceeded(BackupRequested request) {

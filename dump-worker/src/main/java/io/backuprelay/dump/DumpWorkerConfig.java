@@ -19,12 +19,17 @@ import java.util.Locale;
  * @param spaceWait         how long a dump waits for that space (other backups' uploads free it) before it fails
  * @param supersededAge     staging files of a backup recorded as succeeded are removed once this old
  * @param orphanAge         staging files of no running dump older than this are swept away
+ * @param interruptionRetries  more tries of a dump whose session the source database ended (0 to 10)
+ * @param interruptionBackoff  the wait before the first of those tries, doubling before each next one
  */
 public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression compression, int zstdLevel,
                                int zstdWorkers, Duration shutdownGrace, Duration stallTimeout, long minFreeBytes,
-                               Duration orphanAge, Duration spaceWait, Duration supersededAge) {
+                               Duration orphanAge, Duration spaceWait, Duration supersededAge,
+                               int interruptionRetries, Duration interruptionBackoff) {
 
     public static final String GROUP_ID = "backuprelay-dump-worker";
+    /** The longest first wait before a retry: with doubling, 10 retries then wait at most about 17 hours. */
+    private static final Duration MAX_INTERRUPTION_BACKOFF = Duration.ofMinutes(1);
 
     public static DumpWorkerConfig from(ConfigSource config) {
         String compression = config.string("DUMP_COMPRESSION", "zstd").toUpperCase(Locale.ROOT);
@@ -45,6 +50,17 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression com
                 config.integer("DUMP_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
                 config.duration("DUMP_ORPHAN_AGE", Duration.ofHours(48)),
                 config.duration("DUMP_SPACE_WAIT", Duration.ofMinutes(10)),
-                config.duration("DUMP_SUPERSEDED_AGE", Duration.ofMinutes(10)));
+                config.duration("DUMP_SUPERSEDED_AGE", Duration.ofMinutes(10)),
+                config.integer("DUMP_INTERRUPTION_RETRIES", 2, 0, 10),
+                interruptionBackoff(config));
+    }
+
+    private static Duration interruptionBackoff(ConfigSource config) {
+        Duration backoff = config.duration("DUMP_INTERRUPTION_BACKOFF", Duration.ofSeconds(5));
+        if (backoff.compareTo(MAX_INTERRUPTION_BACKOFF) > 0) {
+            throw new ConfigException("DUMP_INTERRUPTION_BACKOFF", "must be at most " + MAX_INTERRUPTION_BACKOFF
+                    + ", is " + backoff);
+        }
+        return backoff;
     }
 }

@@ -9,6 +9,7 @@ import io.backuprelay.dump.DumpFailedException;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
 import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.dump.SourceInterruption;
 import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
@@ -67,8 +68,9 @@ public final class MariaDbDumpRunner implements DumpRunner {
                     partial, job, listing);
             String name = tool.getFileName().toString();
             if (outcome.exitCode() != 0) {
-                throw new DumpFailedException(name + " could not dump " + source.describe() + ": "
-                        + DumpProcess.failure(outcome, password).replaceFirst("^" + name + ": ", ""));
+                throw DumpFailedException.of(name + " could not dump " + source.describe() + ": "
+                        + DumpProcess.failure(outcome, password).replaceFirst("^" + name + ": ", ""),
+                        SourceInterruption.inToolOutput(outcome.stderrTail()));
             }
             if (outcome.archive().dumpBytes() == 0) {
                 throw new DumpFailedException(name + " ended without writing anything for " + source.describe() + ".");

@@ -7,6 +7,7 @@ import io.backuprelay.dump.DumpFailedException;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
 import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.dump.SourceInterruption;
 import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
@@ -94,8 +95,9 @@ public final class PgDumpRunner implements DumpRunner {
                         Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"),
                         sink, partial, job, listing);
                 if (outcome.exitCode() != 0) {
-                    throw new DumpFailedException("pg_dump could not dump " + source.describe() + ": "
-                            + DumpProcess.failure(outcome, password).replaceFirst("^pg_dump: ", ""));
+                    throw DumpFailedException.of("pg_dump could not dump " + source.describe() + ": "
+                            + DumpProcess.failure(outcome, password).replaceFirst("^pg_dump: ", ""),
+                            SourceInterruption.inToolOutput(outcome.stderrTail()));
                 }
                 if (outcome.archive().dumpBytes() == 0) {
                     throw new DumpFailedException("pg_dump ended without writing anything for " + source.describe() + ".");
@@ -111,7 +113,7 @@ public final class PgDumpRunner implements DumpRunner {
                 Files.deleteIfExists(passFile);
             }
         } catch (SQLException e) {
-            throw new DumpFailedException(PostgresProbe.reason(source, e)); // closing the snapshot's connection
+            throw onSnapshot(source, e); // closing the snapshot's connection
         }
     }
 
@@ -134,8 +136,13 @@ public final class PgDumpRunner implements DumpRunner {
                 return id.getString(1);
             }
         } catch (SQLException e) {
-            throw new DumpFailedException(PostgresProbe.reason(source, e));
+            throw onSnapshot(source, e);
         }
+    }
+
+    /** An error on the open snapshot connection: interrupted when the server ended or lost the session. */
+    private static DumpFailedException onSnapshot(SourceDatabase source, SQLException e) {
+        return DumpFailedException.of(PostgresProbe.reason(source, e), SourceInterruption.inSqlState(e));
     }
 
     private static DatabaseContents await(CompletableFuture<DatabaseContents> inventory, SourceDatabase source)
@@ -143,8 +150,9 @@ public final class PgDumpRunner implements DumpRunner {
         try {
             return inventory.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new DumpFailedException("Could not list what " + source.describe() + " holds, to check the archive: "
-                    + (e.getCause() instanceof SQLException sql ? PostgresProbe.reason(source, sql) : e.getCause().toString()));
+            throw DumpFailedException.of("Could not list what " + source.describe() + " holds, to check the archive: "
+                    + (e.getCause() instanceof SQLException sql ? PostgresProbe.reason(source, sql) : e.getCause().toString()),
+                    e.getCause() instanceof SQLException sql && SourceInterruption.inSqlState(sql));
         }
     }
 
