@@ -5,7 +5,6 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.chaos.Audit.Fate;
 import io.backuprelay.chaos.Audit.Source;
 import io.backuprelay.common.event.BackupCompleted;
-import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
@@ -22,7 +21,6 @@ import io.backuprelay.testkit.ServiceJars;
 import io.backuprelay.testkit.TcpProxy;
 import io.backuprelay.testkit.TestSmtp;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,10 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,7 +82,6 @@ public final class ChaosRun {
     private static final List<String> SERVICES = List.of("dump-worker-1", "dump-worker-2", "upload-worker-1",
             "upload-worker-2", "notifier", "scheduler", "console");
     private static final String BROKER = "broker";
-    private static final String FILLER = "chaos-filler.bin";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Map<String, String> options;
@@ -98,6 +91,7 @@ public final class ChaosRun {
     private final Random random;
     private final Path work;
     private final Path staging;
+    private final StagingDisk disk;
     private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     private final ReentrantLock brokerLock = new ReentrantLock();
     private final Map<String, Integer> injected = new ConcurrentHashMap<>();
@@ -125,6 +119,7 @@ public final class ChaosRun {
         this.random = new Random(seed);
         this.work = Files.createTempDirectory("backuprelay-chaos-");
         this.staging = work.resolve("staging");
+        this.disk = new StagingDisk(staging);
     }
 
     public static void main(String[] args) throws Exception {
@@ -239,7 +234,7 @@ public final class ChaosRun {
                 minutes, accounts, seed, killEvery, storageFaults * 100, work);
         Files.createDirectories(work.resolve("tmp"));
         Files.createDirectories(staging);
-        diskFaults = mountStaging();
+        diskFaults = disk.mount();
         Topics topics = new Topics("chaos" + seed + ".");
         Map<String, Source> sources = new LinkedHashMap<>();
         List<TcpProxy> proxies = new ArrayList<>();
@@ -312,7 +307,8 @@ public final class ChaosRun {
                     count("poison records (malformed, unknown type, near 1 MB)");
                 }));
                 if (diskFaults) {
-                    faults.add(every("disk-full", seconds("--disk-full-every", 150), this::fillStaging));
+                    FaultLog diskLog = new FaultLog(this::count, this::recovered, faultWindows::add);
+                    faults.add(every("disk-full", seconds("--disk-full-every", 150), r -> disk.fill(r, diskLog)));
                 }
                 FaultLog log = new FaultLog(this::count, this::recovered, faultWindows::add);
                 if (partition.available()) {
@@ -342,7 +338,8 @@ public final class ChaosRun {
                 });
                 java.util.Set<String> sampled = sources.values().stream().map(Source::database)
                         .filter(db -> db.port() == 5432).map(ScratchDatabase::name).collect(java.util.stream.Collectors.toSet());
-                Thread sampler = Thread.ofVirtual().name("chaos-dump-sampler").start(() -> sampleConcurrentDumps(sampled));
+                Thread sampler = Thread.ofVirtual().name("chaos-dump-sampler").start(() -> DumpSessionSampler.sample(sampled,
+                        loadEnded, concurrentDumps, findings::add));
 
                 // The sources change during the whole run: a backup must hold what its source held at a moment of the backup.
                 int writesPerSecond = seconds("--writes-per-second", 4);
@@ -378,7 +375,7 @@ public final class ChaosRun {
                 sampler.join();
                 storage.failShare(0, seed);
                 smtp.slowAfterData(0, Duration.ZERO);
-                Files.deleteIfExists(staging.resolve(FILLER));
+                disk.empty();
                 // No new scheduled backups from here: the scheduler stops, what it asked for settles.
                 ServiceProcess scheduler = services.get("scheduler");
                 scheduler.down = true;
@@ -387,7 +384,7 @@ public final class ChaosRun {
                 System.out.printf("chaos: load over: %d manual backups accepted (%d requests refused or unanswered), %d"
                         + " changes written to the sources; waiting for every backup to settle%n", asked.size(), refusals.size(),
                         sources.values().stream().mapToLong(source -> source.writer().changes()).sum());
-                Map<String, Fate> fates = settle(new Audit(kafka), asked);
+                Map<String, Fate> fates = Settling.settle(new Audit(kafka), asked);
                 try {
                     return report(new Audit(kafka), fates, container, sources, poison, storage, smtp);
                 } finally {
@@ -403,7 +400,7 @@ public final class ChaosRun {
             proxies.forEach(TcpProxy::close);
             sources.values().forEach(s -> s.database().close());
             if (diskFaults) {
-                new ProcessBuilder("umount", "-l", staging.toString()).start().waitFor();
+                disk.unmount();
             }
         }
     }
@@ -567,43 +564,6 @@ public final class ChaosRun {
         }
     }
 
-    /** A staging directory full to its last megabyte for 15 to 40 s. */
-    private void fillStaging(Random r) throws Exception {
-        Path filler = staging.resolve(FILLER);
-        Instant filling = Instant.now();
-        long free = Files.getFileStore(staging).getUsableSpace();
-        try (RandomAccessFile file = new RandomAccessFile(filler.toFile(), "rw")) {
-            byte[] block = new byte[1 << 20];
-            long target = Math.max(0, free - (1 << 20));
-            for (long written = 0; written < target; written += block.length) {
-                file.write(block, 0, (int) Math.min(block.length, target - written));
-            }
-        } catch (IOException full) {
-            // full before the target: as intended
-        }
-        count("staging disk full (15 to 40 s)");
-        Thread.sleep(Duration.ofSeconds(15 + r.nextInt(26)));
-        Files.deleteIfExists(filler);
-        faultWindows.add(new FaultWindow("disk-full staging", filling, Instant.now()));
-    }
-
-    /** A tmpfs of 512 MB for staging, so it can be filled without touching the machine's disk; false if not allowed. */
-    private boolean mountStaging() {
-        try {
-            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", staging.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (mount.waitFor() == 0) {
-                System.out.println("chaos: staging is a 512 MB tmpfs; it will be filled at times");
-                return true;
-            }
-            System.out.println("chaos: no tmpfs for staging (" + output + "): the full-disk fault is left out");
-        } catch (Exception e) {
-            System.out.println("chaos: no tmpfs for staging (" + e.getMessage() + "): the full-disk fault is left out");
-        }
-        return false;
-    }
-
     /**
      * A service killed at a fault point is started again, and counted; one that ended otherwise
      * without being killed is a finding, and is started again too.
@@ -651,33 +611,6 @@ public final class ChaosRun {
 
     private static final java.util.regex.Pattern HALTED = java.util.regex.Pattern.compile("fault point (\\S+) reached");
 
-    /**
-     * Every 500 ms, the PostgreSQL sessions of the dump tools per source database: never two for one
-     * account. Other databases on the server (another test's) are not counted.
-     */
-    private void sampleConcurrentDumps(java.util.Set<String> databases) {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-             Statement statement = connection.createStatement()) {
-            do {
-                try (ResultSet rows = statement.executeQuery("SELECT datname, count(*) FROM pg_stat_activity"
-                        + " WHERE application_name = 'backuprelay' AND backend_type = 'client backend' GROUP BY datname")) {
-                    while (rows.next()) {
-                        if (!databases.contains(rows.getString(1))) {
-                            continue;
-                        }
-                        concurrentDumps.merge(SAMPLES_WITH_A_DUMP, 1, Integer::sum);
-                        if (rows.getInt(2) > 1) {
-                            concurrentDumps.merge(rows.getString(1), 1, Integer::sum);
-                            System.out.println("chaos: " + rows.getInt(2) + " dump sessions at once on " + rows.getString(1));
-                        }
-                    }
-                }
-            } while (!loadEnded.await(500, java.util.concurrent.TimeUnit.MILLISECONDS));
-        } catch (Exception e) {
-            findings.add("pg_stat_activity sampling stopped: " + e);
-        }
-    }
-
     private void awaitAllReady(Duration within) throws InterruptedException {
         for (ServiceProcess service : services.values()) {
             if (!service.down) {
@@ -700,42 +633,6 @@ public final class ChaosRun {
         }
     }
 
-    /** Waits until every backup asked for has a final outcome (at most 15 minutes). */
-    private Map<String, Fate> settle(Audit audit, Map<String, String> asked) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-        Instant since = Instant.now();
-        Map<String, Fate> fates;
-        while (true) {
-            fates = audit.fates(asked);
-            long open = fates.values().stream().filter(f -> !f.settled()).count();
-            if (open == 0 || System.nanoTime() > deadline) {
-                System.out.printf("chaos: %d backups settled in %d s after the load (%d not)%n", fates.size() - open,
-                        Duration.between(since, Instant.now()).toSeconds(), open);
-                break;
-            }
-            Thread.sleep(3000);
-        }
-        // Then the emails: a mail server that refused for a while is retried with growing delays.
-        fates = audit.fates(asked);
-        Instant settled = Instant.now();
-        long mailDeadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < mailDeadline) {
-            Map<String, java.util.Set<String>> mailed = Audit.emails().kinds();
-            if (fates.values().stream().filter(Fate::settled).allMatch(f -> mailed.containsKey(f.backupId()))) {
-                break;
-            }
-            Thread.sleep(3000);
-        }
-        Map<String, java.util.Set<String>> mailed = Audit.emails().kinds();
-        System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
-                fates.values().stream().filter(f -> f.settled() && mailed.containsKey(f.backupId())).count(),
-                fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());
-        // Any duplicate that would follow; and the dump workers' sweep (every 30 s, of files 30 s old) of
-        // archives a killed worker left behind a backup that succeeded with another dump.
-        Thread.sleep(70_000);
-        return audit.fates(asked);
-    }
-
     private int report(Audit audit, Map<String, Fate> fates, BlobContainerClient container, Map<String, Source> sources,
                        Poison poison, FaultProxy storage, TcpProxy smtp) throws Exception {
         Verdict.Limits limits = new Verdict.Limits(share("--min-completed", 0.9), seconds("--min-restores", 30),
@@ -743,7 +640,7 @@ public final class ChaosRun {
         long completed = fates.values().stream().filter(f -> f.settled() && f.last() instanceof BackupCompleted).count();
         List<FaultWindow> windows = List.copyOf(faultWindows);
         List<String> leftovers = new ArrayList<>();
-        Audit.files(staging, List.of(FILLER)).forEach(f -> leftovers.add("left in staging: " + f));
+        Audit.files(staging, List.of(StagingDisk.FILLER)).forEach(f -> leftovers.add("left in staging: " + f));
         Audit.files(work.resolve("tmp").resolve("backuprelay-credentials"), List.of())
                 .forEach(f -> leftovers.add("credential file left: " + f));
         Audit.dumpTools().forEach(t -> leftovers.add("dump tool still running: " + t));
@@ -774,7 +671,7 @@ public final class ChaosRun {
         return verdict.exitCode();
     }
 
-    private static final String SAMPLES_WITH_A_DUMP = "samples with a dump";
+    static final String SAMPLES_WITH_A_DUMP = "samples with a dump";
 
     private static String abbreviate(String text) {
         String line = String.valueOf(text).replaceAll("\\s+", " ").strip();

@@ -3,7 +3,6 @@ package io.backuprelay.chaos;
 import io.backuprelay.chaos.Audit.Fate;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
