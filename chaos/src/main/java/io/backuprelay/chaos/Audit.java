@@ -274,7 +274,14 @@ final class Audit {
     }
 
     /** Messages per Message-ID beyond the first (GreenMail keeps a copy per recipient), and the kinds mailed per backup. */
-    record Emails(int messages, int duplicates, Map<String, java.util.Set<String>> kinds) {
+    record Emails(int messages, List<Duplicate> duplicated, Map<String, java.util.Set<String>> kinds) {
+        int duplicates() {
+            return duplicated.size();
+        }
+    }
+
+    /** A message the mail server received again: when the first copy and this one arrived. */
+    record Duplicate(String messageId, java.time.Instant first, java.time.Instant again) {
     }
 
     /** The notifier's Message-ID: the backup, the kind of email, and whether it is the requester's own copy. */
@@ -282,22 +289,34 @@ final class Audit {
             java.util.regex.Pattern.compile("<(.+)\\.(completed|failed)(\\.requester)?@backuprelay>");
 
     static Emails emails(List<MimeMessage> received) throws Exception {
-        Map<String, Integer> copies = new HashMap<>();
+        Map<String, List<java.time.Instant>> arrivals = new LinkedHashMap<>();
         Map<String, Integer> recipients = new HashMap<>();
         Map<String, java.util.Set<String>> kinds = new HashMap<>();
         for (MimeMessage message : received) {
             String id = message.getMessageID();
             java.util.regex.Matcher about = MESSAGE_ID.matcher(String.valueOf(id));
-            if (copies.merge(id, 1, Integer::sum) == 1 && about.matches() && about.group(3) == null) {
+            List<java.time.Instant> copies = arrivals.computeIfAbsent(id, k -> new ArrayList<>());
+            if (copies.isEmpty() && about.matches() && about.group(3) == null) {
                 kinds.computeIfAbsent(about.group(1), k -> new java.util.TreeSet<>()).add(about.group(2));
             }
+            java.util.Date date = message.getReceivedDate();
+            copies.add(date == null ? java.time.Instant.EPOCH : date.toInstant());
             recipients.put(id, Math.max(1, message.getAllRecipients().length));
         }
-        int duplicates = 0;
-        for (var entry : copies.entrySet()) {
-            duplicates += Math.max(0, entry.getValue() / recipients.get(entry.getKey()) - 1);
-        }
-        return new Emails(copies.size(), duplicates, kinds);
+        List<Duplicate> duplicated = new ArrayList<>();
+        arrivals.forEach((id, copies) -> {
+            // GreenMail keeps one copy a recipient: every recipients-th arrival is one more delivery of the message.
+            List<java.time.Instant> deliveries = new ArrayList<>();
+            int perDelivery = recipients.get(id);
+            List<java.time.Instant> sorted = copies.stream().sorted().toList();
+            for (int i = 0; i < sorted.size(); i += perDelivery) {
+                deliveries.add(sorted.get(i));
+            }
+            for (int i = 1; i < deliveries.size(); i++) {
+                duplicated.add(new Duplicate(id, deliveries.getFirst(), deliveries.get(i)));
+            }
+        });
+        return new Emails(arrivals.size(), duplicated, kinds);
     }
 
     static Emails emails() throws Exception {

@@ -465,7 +465,7 @@ public final class ChaosRun {
         String points = options.getOrDefault("--fault-points", "0.03");
         // Each kill right after a send is a duplicate email no protocol can prevent; a lower share keeps the duplicates
         // the run can explain near the 1 % it allows for the ones it cannot, while still reaching the point several times.
-        String mailPoint = options.getOrDefault("--mail-sent-point", "0.01");
+        String mailPoint = options.getOrDefault("--mail-sent-point", "0.006");
         String armed = FaultPoints.DUMP_WRITTEN + "=" + points + "," + FaultPoints.BLOB_COMMITTED + "=" + points + ","
                 + FaultPoints.MAIL_SENT + "=" + mailPoint;
         own.put("dump-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-1", "DUMP_MIN_FREE_MB", "64",
@@ -586,6 +586,7 @@ public final class ChaosRun {
                     awaitReady(service, Duration.ofMinutes(5));
                     if (point != null) {
                         recovered("SIGKILL at a fault point (exit to ready)", ended);
+                        faultWindows.add(new FaultWindow("fault point " + point + " " + service.name, ended, Instant.now()));
                     }
                 } finally {
                     service.down = false;
@@ -649,7 +650,7 @@ public final class ChaosRun {
         twoDumps.remove(SAMPLES_WITH_A_DUMP);
         Verdict.Evidence evidence = new Verdict.Evidence(fates, Audit.stored(container, fates), Audit.blobs(container, fates),
                 Audit.restoreSample(container, fates, sources, limits.restoresFor(completed), windows), Audit.emails(),
-                injected.getOrDefault("SIGKILL at fault point " + FaultPoints.MAIL_SENT, 0), poison.keysOnJobTopics(),
+                poison.keysOnJobTopics(),
                 audit.deadLetterKeys(), List.copyOf(unexpectedExits), twoDumps, leftovers, List.copyOf(refusals), windows,
                 List.copyOf(findings));
         Verdict verdict = Verdict.judge(evidence, limits);

@@ -46,6 +46,8 @@ final class Summary {
         long restoredDuringFault = restores.stream().filter(Audit.Restore::duringFault).count();
         int blobs = evidence.blobs().perBackup().values().stream().mapToInt(Integer::intValue).sum();
         Audit.Emails emails = evidence.emails();
+        long explained = emails.duplicated().stream()
+                .filter(d -> Verdict.explainDuplicate(d, evidence.faults()) != null).count();
         int poisonDead = (int) evidence.poisonOnJobTopics().stream().filter(evidence.deadLetterKeys()::contains).count();
         ObjectNode figures = json.putObject("backups");
         figures.put("askedFor", fates.size()).put("scheduled", scheduled).put("settled", settled).put("completed", completed)
@@ -53,7 +55,7 @@ final class Summary {
                 .put("completedFoundInStorageWithTheirSha256", storedWithSha).put("restored", restores.size())
                 .put("restoredEqual", restoredEqual).put("restoredTakenDuringAFault", restoredDuringFault)
                 .put("emails", emails.messages()).put("duplicateEmails", emails.duplicates())
-                .put("killsRightAfterAMailWasSent", evidence.killsAfterMailSent())
+                .put("duplicateEmailsExplainedByAFault", explained)
                 .put("poisonOnJobTopics", evidence.poisonOnJobTopics().size()).put("poisonDeadLettered", poisonDead)
                 .put("samplesWithADump", dumpSamples);
         row("| measure | value |");
@@ -64,9 +66,15 @@ final class Summary {
         row("| blobs in the container | %d |", blobs);
         row("| restored and compared in full with the writer's log (equal / restored / taken during a fault) | %d / %d / %d |",
                 restoredEqual, restores.size(), restoredDuringFault);
-        row("| emails / duplicates (same Message-ID again) / kills right after a send | %d / %d (%.2f %%) / %d |",
+        row("| emails / duplicates (same Message-ID again) / of those, a fault of the mail's path between the copies | %d / %d (%.2f %%) / %d |",
                 emails.messages(), emails.duplicates(), 100.0 * emails.duplicates() / Math.max(1, emails.messages()),
-                evidence.killsAfterMailSent());
+                explained);
+        Map<String, Integer> causes = new TreeMap<>();
+        emails.duplicated().forEach(d -> causes.merge(String.valueOf(Verdict.explainDuplicate(d, evidence.faults()))
+                .replaceAll(" (notifier|broker)(-\\d)?$", " $1").replaceAll("^null$", "unexplained"), 1, Integer::sum));
+        ObjectNode byCause = json.putObject("duplicateEmailsByCause");
+        causes.forEach(byCause::put);
+        causes.forEach((cause, n) -> row("| duplicate emails: %s | %d |", cause, n));
         row("| poison records on job topics dead-lettered | %d of %d |", poisonDead, evidence.poisonOnJobTopics().size());
         row("| samples of pg_stat_activity with a dump running | %d |", dumpSamples);
         Map<String, Integer> reasons = new TreeMap<>();

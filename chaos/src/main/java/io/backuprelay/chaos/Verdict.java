@@ -83,7 +83,6 @@ final class Verdict {
                     Audit.Blobs blobs,
                     List<Audit.Restore> restores,
                     Audit.Emails emails,
-                    int killsAfterMailSent,
                     List<String> poisonOnJobTopics,
                     List<String> deadLetterKeys,
                     List<String> unexpectedExits,
@@ -195,11 +194,26 @@ final class Verdict {
                 add(Kind.NO_EMAIL, fate.backupId() + " " + kind + ", mailed: " + mailed);
             }
         }
-        int unexplained = Math.max(0, emails.duplicates() - evidence.killsAfterMailSent());
-        if (unexplained > limits.maxDuplicateEmailShare() * Math.max(1, emails.messages())) {
+        List<Audit.Duplicate> unexplained = emails.duplicated().stream()
+                .filter(d -> explainDuplicate(d, evidence.faults()) == null).toList();
+        if (unexplained.size() > limits.maxDuplicateEmailShare() * Math.max(1, emails.messages())) {
             add(Kind.DUPLICATE_EMAILS, emails.duplicates() + " duplicates in " + emails.messages() + " emails, "
-                    + unexplained + " not explained by a kill right after a send");
+                    + unexplained.size() + " with no fault of the mail's path between the two copies: "
+                    + unexplained.stream().limit(5).map(Audit.Duplicate::messageId).toList());
         }
+    }
+
+    /**
+     * What may have made the notifier send a message again, by when the two copies arrived: a fault of
+     * the mail's path between them (the notifier killed, at the fault point after a send or otherwise;
+     * the broker down or frozen, so the sent record could not be committed; the mail server cutting
+     * the connection before its answer arrived). Null: nothing explains it.
+     */
+    static String explainDuplicate(Audit.Duplicate duplicate, List<FaultWindow> faults) {
+        return faults.stream()
+                .filter(f -> f.kind().contains("notifier") || f.kind().contains("broker") || f.kind().startsWith("smtp"))
+                .filter(f -> f.overlaps(duplicate.first().minusSeconds(2), duplicate.again()))
+                .map(FaultWindow::kind).findFirst().orElse(null);
     }
 
     /**

@@ -144,12 +144,18 @@ class AuditFindsPlantedDefectsIT {
     private static Verdict.Evidence evidence(Map<String, String> requests, List<MimeMessage> received, List<String> poison,
                                              List<String> exits, Map<String, Integer> twoDumps,
                                              List<Verdict.Refusal> refusals) throws Exception {
+        return evidence(requests, received, poison, exits, twoDumps, refusals, List.of());
+    }
+
+    private static Verdict.Evidence evidence(Map<String, String> requests, List<MimeMessage> received, List<String> poison,
+                                             List<String> exits, Map<String, Integer> twoDumps,
+                                             List<Verdict.Refusal> refusals, List<FaultWindow> faults) throws Exception {
         Audit audit = new Audit(kafka);
         Map<String, Fate> now = audit.fates(requests);
         List<String> leftovers = Audit.files(staging, List.of()).stream().map(f -> "left in staging: " + f).toList();
         return new Verdict.Evidence(now, Audit.stored(container, now), Audit.blobs(container, now),
-                Audit.restoreSample(container, now, sources, LIMITS.restoresFor(4), List.of()), Audit.emails(received), 0,
-                poison, audit.deadLetterKeys(), exits, twoDumps, leftovers, refusals, List.of(), List.of());
+                Audit.restoreSample(container, now, sources, LIMITS.restoresFor(4), List.of()), Audit.emails(received), poison,
+                audit.deadLetterKeys(), exits, twoDumps, leftovers, refusals, faults, List.of());
     }
 
     private static Verdict judge(Verdict.Evidence evidence) {
@@ -209,6 +215,10 @@ class AuditFindsPlantedDefectsIT {
         twice.add(mails.getFirst());
 
         assertFound(judge(evidence(asked, twice, List.of(), List.of(), Map.of(), List.of())), Kind.DUPLICATE_EMAILS);
+        Instant arrived = mails.getFirst().getReceivedDate().toInstant();
+        List<FaultWindow> notifierKilledMeanwhile = List.of(new FaultWindow("kill notifier", arrived, arrived.plusSeconds(3)));
+        assertThat(judge(evidence(asked, twice, List.of(), List.of(), Map.of(), List.of(), notifierKilledMeanwhile))
+                .findings()).as("a duplicate a kill of the notifier explains").isEmpty();
     }
 
     @Test
@@ -332,7 +342,7 @@ class AuditFindsPlantedDefectsIT {
     @Order(14)
     void noCompletedBackupAtAllFails() {
         Verdict verdict = Verdict.judge(new Verdict.Evidence(Map.of(), List.of(), new Audit.Blobs(Map.of(), List.of()),
-                List.of(), new Audit.Emails(0, 0, Map.of()), 0, List.of(), List.of(), List.of(), Map.of(), List.of(),
+                List.of(), new Audit.Emails(0, List.of(), Map.of()), List.of(), List.of(), List.of(), Map.of(), List.of(),
                 List.of(), List.of(), List.of()), LIMITS);
 
         assertThat(verdict.counts()).containsEntry(Kind.TOO_FEW_COMPLETED, 1);
