@@ -278,6 +278,16 @@ final class Audit {
         int duplicates() {
             return duplicated.size();
         }
+
+        /** The kind of email a settled backup's final outcome calls for: {@code completed} or {@code failed}. */
+        static String kindOf(Fate fate) {
+            return fate.last() instanceof BackupCompleted ? "completed" : "failed";
+        }
+
+        /** Whether the email of the backup's own final outcome arrived (a completion's, or a failure's). */
+        boolean mailedItsOutcome(Fate fate) {
+            return kinds.getOrDefault(fate.backupId(), java.util.Set.of()).contains(kindOf(fate));
+        }
     }
 
     /** A message the mail server received again: when the first copy and this one arrived. */

@@ -1,11 +1,9 @@
 package io.backuprelay.chaos;
 
 import io.backuprelay.chaos.Audit.Fate;
-import io.backuprelay.common.event.BackupCompleted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 
 /** The end of a run: waiting, from outside, until every backup asked for has settled and been mailed. */
 final class Settling {
@@ -33,25 +31,19 @@ final class Settling {
         Instant settled = Instant.now();
         long mailDeadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < mailDeadline) {
-            Map<String, java.util.Set<String>> mailed = Audit.emails().kinds();
-            if (fates.values().stream().filter(Fate::settled).allMatch(f -> mailedItsOutcome(f, mailed))) {
+            Audit.Emails mailed = Audit.emails();
+            if (fates.values().stream().filter(Fate::settled).allMatch(mailed::mailedItsOutcome)) {
                 break;
             }
             Thread.sleep(3000);
         }
-        Map<String, java.util.Set<String>> mailed = Audit.emails().kinds();
+        Audit.Emails mailed = Audit.emails();
         System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
-                fates.values().stream().filter(f -> f.settled() && mailedItsOutcome(f, mailed)).count(),
+                fates.values().stream().filter(f -> f.settled() && mailed.mailedItsOutcome(f)).count(),
                 fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());
         // Any duplicate that would follow; and the dump workers' sweep (every 30 s, of files 30 s old) of
         // archives a killed worker left behind a backup that succeeded with another dump.
         Thread.sleep(70_000);
         return audit.fates(asked);
-    }
-
-    /** Whether the email of the backup's own final outcome arrived (a completion's, or a failure's). */
-    static boolean mailedItsOutcome(Fate fate, Map<String, Set<String>> mailed) {
-        return mailed.getOrDefault(fate.backupId(), Set.of())
-                .contains(fate.last() instanceof BackupCompleted ? "completed" : "failed");
     }
 }

@@ -188,10 +188,9 @@ final class Verdict {
             if (!fate.settled()) {
                 continue;
             }
-            String kind = fate.last() instanceof BackupCompleted ? "completed" : "failed";
-            Set<String> mailed = emails.kinds().getOrDefault(fate.backupId(), Set.of());
-            if (!mailed.contains(kind)) {
-                add(Kind.NO_EMAIL, fate.backupId() + " " + kind + ", mailed: " + mailed);
+            if (!emails.mailedItsOutcome(fate)) {
+                add(Kind.NO_EMAIL, fate.backupId() + " " + Audit.Emails.kindOf(fate) + ", mailed: "
+                        + emails.kinds().getOrDefault(fate.backupId(), Set.of()));
             }
         }
         List<Audit.Duplicate> unexplained = emails.duplicated().stream()

@@ -60,13 +60,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final String instanceId;
     private static final java.time.Duration SPACE_POLL = java.time.Duration.ofSeconds(5);
     private java.util.function.ToLongFunction<java.nio.file.Path> freeSpace = DumpHandler::usableSpace;
-    private Pause pause = duration -> Thread.sleep(duration.toMillis());
-
-    /** Waits before another try; an interrupt (shutdown, a cancelled job) ends the wait and the job. */
-    @FunctionalInterface
-    interface Pause {
-        void sleep(Duration duration) throws InterruptedException;
-    }
+    /** Waits before another try of an interrupted dump; an interrupt (shutdown, a cancelled job) ends the wait and the job. */
+    private io.backuprelay.common.kafka.RetryingHandler.Sleeper pause = io.backuprelay.common.kafka.RetryingHandler.Sleeper.REAL;
 
     public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
                        Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
@@ -201,7 +196,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     }
 
     /** Replaces the wait between tries of an interrupted dump, for a test. */
-    DumpHandler withPause(Pause pause) {
+    DumpHandler withPause(io.backuprelay.common.kafka.RetryingHandler.Sleeper pause) {
         this.pause = pause;
         return this;
     }

@@ -117,17 +117,11 @@ class SourceEndsTheDumpSessionIT {
     /** Looks for the dump's session every 100 ms for up to a minute, and ends it once. */
     private static AtomicReference<String> endOnceMidDump(Kill kill) {
         AtomicReference<String> killed = new AtomicReference<>();
-        Thread.ofVirtual().name("source-ends-session").start(() -> {
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            try {
-                while (killed.get() == null && System.nanoTime() < deadline) {
+        Thread.ofVirtual().name("source-ends-session").start(() -> org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
                     killed.set(kill.once());
-                    Thread.sleep(100);
-                }
-            } catch (SQLException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+                    return killed.get() != null;
+                }));
         return killed;
     }
 
