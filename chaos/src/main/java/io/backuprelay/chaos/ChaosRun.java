@@ -465,7 +465,7 @@ public final class ChaosRun {
         String points = options.getOrDefault("--fault-points", "0.03");
         // Each kill right after a send is a duplicate email no protocol can prevent; a lower share keeps the duplicates
         // the run can explain near the 1 % it allows for the ones it cannot, while still reaching the point several times.
-        String mailPoint = options.getOrDefault("--mail-sent-point", "0.006");
+        String mailPoint = options.getOrDefault("--mail-sent-point", "0.003");
         String armed = FaultPoints.DUMP_WRITTEN + "=" + points + "," + FaultPoints.BLOB_COMMITTED + "=" + points + ","
                 + FaultPoints.MAIL_SENT + "=" + mailPoint;
         own.put("dump-worker-1", Map.of("BACKUPRELAY_INSTANCE_ID", "dump-1", "DUMP_MIN_FREE_MB", "64",

@@ -135,7 +135,12 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                     (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
                             partial.getFileName().toString(), sink.completeName(partial), source.engine().name(), format,
                             sink.compressionLabel(), ArchiveSink.encryptionLabel(recipients),
-                            clock.instant())));
+                            clock.instant())),
+                    new DumpJob.Exclusive(request.accountId(), config.lockWait(), waitingFor -> {
+                        log.warn("Backup {} of account {} waits {}", request.backupId(), request.accountId(), waitingFor);
+                        ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.WAITING,
+                                null, "dump-worker", clock.instant(), waitingFor));
+                    }));
             DumpRunner.Dumped dumped = dumpRetryingInterruptions(request, runner, source, password, job);
             Instant ended = clock.instant();
             String manifest = writeManifest(request, source.engine(), dumped, recipients, started, ended);

@@ -21,11 +21,12 @@ import java.util.Locale;
  * @param orphanAge         staging files of no running dump older than this are swept away
  * @param interruptionRetries  more tries of a dump whose session the source database ended (0 to 10)
  * @param interruptionBackoff  the wait before the first of those tries, doubling before each next one
+ * @param lockWait          how long a dump waits for another dump of its account (a frozen worker's) to end
  */
 public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression compression, int zstdLevel,
                                int zstdWorkers, Duration shutdownGrace, Duration stallTimeout, long minFreeBytes,
                                Duration orphanAge, Duration spaceWait, Duration supersededAge,
-                               int interruptionRetries, Duration interruptionBackoff) {
+                               int interruptionRetries, Duration interruptionBackoff, Duration lockWait) {
 
     public static final String GROUP_ID = "backuprelay-dump-worker";
     /** The longest first wait before a retry: with doubling, 10 retries then wait at most about 17 hours. */
@@ -52,7 +53,8 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression com
                 config.duration("DUMP_SPACE_WAIT", Duration.ofMinutes(10)),
                 config.duration("DUMP_SUPERSEDED_AGE", Duration.ofMinutes(10)),
                 config.integer("DUMP_INTERRUPTION_RETRIES", 2, 0, 10),
-                interruptionBackoff(config));
+                interruptionBackoff(config),
+                config.duration("DUMP_LOCK_WAIT", io.backuprelay.dump.DumpJob.DEFAULT_LOCK_WAIT));
     }
 
     private static Duration interruptionBackoff(ConfigSource config) {

@@ -356,7 +356,7 @@ class DumpHandlerIT {
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
                 Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48), SPACE_WAIT, Duration.ofMinutes(10), 2,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofMinutes(1));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),

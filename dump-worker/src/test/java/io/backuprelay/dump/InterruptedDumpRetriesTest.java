@@ -150,7 +150,7 @@ class InterruptedDumpRetriesTest {
         BackupSettings settings = new BackupSettings(request.accountId(), BackupType.MANUAL, null, null, List.of(), null);
         DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
                 Duration.ofMinutes(1), 0, Duration.ofHours(48), Duration.ofSeconds(2), Duration.ofMinutes(10),
-                retries, Duration.ofSeconds(5));
+                retries, Duration.ofSeconds(5), Duration.ofMinutes(1));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, runner), SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
                 new ArchiveSink(staging, Compression.ZSTD, 3, 0), config, ops::add, Clock.fixed(NOW, ZoneOffset.UTC),

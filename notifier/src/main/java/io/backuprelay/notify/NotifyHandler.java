@@ -118,7 +118,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         }
         List<String> recipients = recipients(account.get(), lookups.settings().apply(alert.accountId()));
         Email email = composer.overdue(alert, account.get(), recipients);
-        deliver(email, alert.backupId(), alert.accountId(), context);
+        deliver(email, alert, context);
         ops.publish(new OpsEvent(alert.backupId(), alert.accountId(), OpsStage.SCHEDULE, OpsStatus.OVERDUE_MAILED, null, "notifier",
                 clock.instant(), "last success " + alert.lastSuccessAt()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, alert.accountId(),
@@ -139,7 +139,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         }
         List<String> recipients = recipients(account.get(), lookups.settings().apply(failed.accountId()));
         Email email = composer.drillFailed(failed, account.get(), recipients);
-        deliver(email, failed.backupId(), failed.accountId(), context);
+        deliver(email, failed, context);
         ops.publish(new OpsEvent(failed.backupId(), failed.accountId(), OpsStage.DRILL, OpsStatus.FAILED_MAILED, null, "notifier",
                 clock.instant(), failed.detail()));
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, failed.accountId(),
@@ -184,14 +184,10 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         String kind = outcome.getClass().getSimpleName();
         if (!recipients.isEmpty()) {
             Email shared = composer.compose(outcome, account.get(), recipients, extras);
-            if (deliver(shared, outcome.backupId(), outcome.accountId(), context) && own != null) {
-                // The requester's email follows: a retry, here or after a restart, must not send this one again.
-                sent.firstOfSeveral(new SentNotification(outcome.backupId(), outcome.accountId(), kind,
-                        shared.messageId(), recipients, clock.instant(), outcome.occurredAt()));
-            }
+            deliver(shared, outcome, context);
         }
         if (own != null) {
-            deliver(own, outcome.backupId(), outcome.accountId(), context);
+            deliver(own, outcome, context);
             all.add(requester.email());
         }
         var record = new SentNotification(outcome.backupId(), outcome.accountId(), kind, messageId, all, clock.instant(),
@@ -224,30 +220,31 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     }
 
     /**
-     * Sends, or throws for the runtime to retry; on the last attempt an ops event says the message goes to the DLQ.
-     *
-     * @return whether it sent the email now, false when it had gone out before (as the first of two)
+     * Sends, or throws for the runtime to retry; on the last attempt an ops event says the message
+     * goes to the DLQ. An email the server accepted is recorded at once, before anything else: a
+     * notifier that ends between the server's answer and the job's commit must not send it twice.
      */
-    private boolean deliver(Email email, String backupId, String accountId, JobContext context) throws Exception {
+    private void deliver(Email email, BackupEvent event, JobContext context) throws Exception {
         if (sent.mailed(email.messageId())) {
             log.info("{} was already sent; not sending it again", email.messageId());
-            return false;
+            return;
         }
         String where;
         try {
             where = sender.send(email);
         } catch (Exception e) {
-            ops.publish(new OpsEvent(backupId, accountId, OpsStage.NOTIFY, context.lastAttempt() ? OpsStatus.DEAD_LETTERED
-                    : OpsStatus.FAILED, null, "notifier", clock.instant(), "mail could not be delivered (try "
-                    + context.attempt() + "): " + e.getMessage()));
+            ops.publish(new OpsEvent(event.backupId(), event.accountId(), OpsStage.NOTIFY, context.lastAttempt()
+                    ? OpsStatus.DEAD_LETTERED : OpsStatus.FAILED, null, "notifier", clock.instant(),
+                    "mail could not be delivered (try " + context.attempt() + "): " + e.getMessage()));
             throw e;
         }
         FaultPoints.reach(FaultPoints.MAIL_SENT);
-        ops.publish(new OpsEvent(backupId, accountId, OpsStage.NOTIFY, OpsStatus.SENT, null, "notifier", clock.instant(),
-                email.messageId() + " to " + email.to().size() + " recipient(s)"));
-        log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(), backupId,
-                accountId, email.to().size(), where);
-        return true;
+        sent.accepted(new SentNotification(event.backupId(), event.accountId(), event.getClass().getSimpleName(),
+                email.messageId(), email.to(), clock.instant(), event.occurredAt()));
+        ops.publish(new OpsEvent(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.SENT, null, "notifier",
+                clock.instant(), email.messageId() + " to " + email.to().size() + " recipient(s)"));
+        log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(),
+                event.backupId(), event.accountId(), email.to().size(), where);
     }
 
     private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings, JobContext context)

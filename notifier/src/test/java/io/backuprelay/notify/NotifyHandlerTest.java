@@ -74,6 +74,29 @@ class NotifyHandlerTest {
     }
 
     @Test
+    void anEmailIsRecordedAsSoonAsTheServerTookItSoANotifierEndingBeforeItsJobCommitsIsNotFollowedByASecondCopy()
+            throws Exception {
+        BackupCompleted outcome = completed(NOW.minusSeconds(60), null);
+        String messageId = "<" + outcome.backupId() + ".completed@backuprelay>";
+        List<String> recordedWhenSent = new ArrayList<>();
+        handler(email -> {
+            recordedWhenSent.addAll(notifications.keySet());
+            return "fake";
+        }).handle(outcome, RETRY); // its result (the job's commit) is lost: the notifier ended here
+
+        assertThat(recordedWhenSent).as("nothing recorded before the server answered").isEmpty();
+        assertThat(notifications).containsOnlyKeys("mail/" + messageId);
+        assertThat(notifications.get("mail/" + messageId).recipients()).containsExactly(ADMIN);
+        List<String> sentByNext = new ArrayList<>();
+        JobResult again = handler(email -> {
+            sentByNext.add(email.messageId());
+            return "fake";
+        }).handle(outcome, RETRY);
+        assertThat(sentByNext).as("the next notifier, on the redelivered outcome").isEmpty();
+        assertThat(again.outputs()).singleElement().satisfies(o -> assertThat(o.key()).isEqualTo(outcome.backupId()));
+    }
+
+    @Test
     void anOutcomeOlderThanTheHorizonIsNotMailedAndOpsHearWhy() throws Exception {
         BackupCompleted old = completed(NOW.minus(Duration.ofDays(30)).minusSeconds(1), null);
         List<String> mailed = new ArrayList<>();

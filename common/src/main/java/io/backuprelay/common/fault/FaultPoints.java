@@ -17,7 +17,7 @@ public final class FaultPoints {
     public static final String DUMP_WRITTEN = "dump.archive-written";
     /** The upload worker: the blob's block list is committed in Azure, {@code BackupCompleted} is not. */
     public static final String BLOB_COMMITTED = "upload.blob-committed";
-    /** The notifier: the mail server took the message, the notification is not committed. */
+    /** The notifier: the mail server took the message, the notifier has not recorded it yet. */
     public static final String MAIL_SENT = "notify.mail-sent";
 
     /** The exit code of a process killed at a fault point (128 + SIGKILL). */

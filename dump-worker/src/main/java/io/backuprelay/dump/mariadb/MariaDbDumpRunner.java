@@ -10,12 +10,18 @@ import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
 import io.backuprelay.dump.DumpRunner;
 import io.backuprelay.dump.SourceInterruption;
+import io.backuprelay.dump.SourceLock;
 import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +57,51 @@ public final class MariaDbDumpRunner implements DumpRunner {
 
     @Override
     public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
+            throws DumpFailedException, IOException, InterruptedException {
+        try (Connection lock = MariaDbProbe.connect(source, password)) {
+            lockAccount(lock, source, job.exclusive()); // held by this session until the dump ends
+            return dumpLocked(source, password, sink, job);
+        } catch (SQLException e) {
+            throw DumpFailedException.of(MariaDbProbe.reason(source, e), SourceInterruption.inSqlState(e));
+        }
+    }
+
+    /** The name of the account's lock ({@code GET_LOCK} names are server-wide, at most 64 characters). */
+    static String lockName(String key) {
+        return "backuprelay-dump:" + java.util.HexFormat.of().formatHex(SourceLock.digest(key), 0, 20);
+    }
+
+    /**
+     * A named lock per account ({@code GET_LOCK(name, 0)}) on a connection open for the whole dump:
+     * the server drops it when the connection ends, however the worker ends.
+     */
+    private static void lockAccount(Connection connection, SourceDatabase source, DumpJob.Exclusive exclusive)
+            throws DumpFailedException, InterruptedException, SQLException {
+        String name = lockName(exclusive.key());
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION wait_timeout = 31536000"); // idle for as long as the dump runs
+        }
+        SourceLock.acquire(source, exclusive, () -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+                statement.setString(1, name);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) == 1;
+                }
+            }
+        }, () -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT p.ID, p.HOST, p.TIME"
+                    + " FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)")) {
+                statement.setString(1, name);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() ? "connection " + rs.getLong(1) + " from " + rs.getString(2) + ", for "
+                            + rs.getLong(3) + " s" : "a connection this user cannot see";
+                }
+            }
+        });
+    }
+
+    private Dumped dumpLocked(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
         MariaDbProbe.Server server = MariaDbProbe.check(source, password);
         Path tool = tool().orElseThrow(() -> new DumpFailedException(

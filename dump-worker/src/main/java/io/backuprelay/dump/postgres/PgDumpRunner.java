@@ -8,6 +8,7 @@ import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpProcess;
 import io.backuprelay.dump.DumpRunner;
 import io.backuprelay.dump.SourceInterruption;
+import io.backuprelay.dump.SourceLock;
 import io.backuprelay.dump.ToolVersion;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
@@ -70,6 +71,7 @@ public final class PgDumpRunner implements DumpRunner {
         String toolVersion = ToolVersion.of(pgDump.toString());
         // The inventory is read in the very snapshot pg_dump dumps: exported here, imported by pg_dump.
         try (Connection snapshot = PostgresProbe.connect(source, password, Duration.ZERO)) {
+            lockAccount(snapshot, source, job.exclusive()); // held by this session until the dump ends
             String snapshotId = exportSnapshot(snapshot, source);
             CompletableFuture<DatabaseContents> inventory = new CompletableFuture<>();
             Thread.ofVirtual().name("inventory-" + job.backupId()).start(() -> {
@@ -125,9 +127,55 @@ public final class PgDumpRunner implements DumpRunner {
         return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
+    /** The advisory lock's two keys: backuprelay's class, and the account's number in it. */
+    static final int LOCK_CLASS = 0x42524c59; // "BRLY"
+
+    static int lockKey(String key) {
+        return java.nio.ByteBuffer.wrap(SourceLock.digest(key)).getInt() & 0x7fffffff;
+    }
+
+    /**
+     * A session-level advisory lock per account ({@code pg_try_advisory_lock(class, key)}): the server
+     * drops it when this connection ends, however the worker ends; a worker that is frozen, its
+     * connection still open, keeps it, and another worker's dump of the account waits.
+     */
+    private static void lockAccount(Connection connection, SourceDatabase source, DumpJob.Exclusive exclusive)
+            throws DumpFailedException, InterruptedException, SQLException {
+        int key = lockKey(exclusive.key());
+        try (Statement statement = connection.createStatement()) {
+            // Told apart from pg_dump's own session, while it waits for the lock as while it reads the inventory.
+            statement.execute("SET application_name = 'backuprelay-inventory'");
+        }
+        SourceLock.acquire(source, exclusive, () -> {
+            try (var statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                statement.setInt(1, LOCK_CLASS);
+                statement.setInt(2, key);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        }, () -> {
+            try (var statement = connection.prepareStatement("SELECT l.pid, a.client_addr, a.backend_start"
+                    + " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+                    + " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
+                    + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    + " AND l.classid::bigint = ? AND l.objid::bigint = ?")) {
+                statement.setLong(1, LOCK_CLASS);
+                statement.setLong(2, key);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        return "its session has just ended";
+                    }
+                    return "session " + rs.getInt(1) + (rs.getString(2) == null ? "" : " from " + rs.getString(2))
+                            + (rs.getTimestamp(3) == null ? "" : ", connected since " + rs.getTimestamp(3).toInstant());
+                }
+            }
+        });
+    }
+
     private static String exportSnapshot(Connection connection, SourceDatabase source) throws DumpFailedException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET application_name = 'backuprelay-inventory'"); // told apart from pg_dump's session
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);

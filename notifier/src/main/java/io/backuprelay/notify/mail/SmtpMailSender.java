@@ -63,12 +63,27 @@ public final class SmtpMailSender implements MailSender {
         Session session = Session.getInstance(connection, authenticator);
         MimeMessage message = toMime(session, settings.from(), email);
         message.saveChanges();
-        try (EndOfDataTransport transport = new EndOfDataTransport(session, protocol,
-                settings.security() == MailSettings.Security.SSL, sockets, settings.timeouts())) {
+        EndOfDataTransport transport = new EndOfDataTransport(session, protocol,
+                settings.security() == MailSettings.Security.SSL, sockets, settings.timeouts());
+        try {
             transport.connect();
             transport.sendMessage(message, message.getAllRecipients());
+        } catch (MessagingException | RuntimeException e) {
+            quit(transport);
+            throw e;
         }
+        // The server has the message. QUIT is good manners, not delivery: it must not stand between
+        // the server's answer and the notifier's record that the message went out.
+        Thread.ofVirtual().name("smtp-quit").start(() -> quit(transport));
         return "smtp://" + settings.host().orElseThrow() + ":" + settings.port();
+    }
+
+    private static void quit(EndOfDataTransport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            // the connection is over either way
+        }
     }
 
     static MimeMessage toMime(Session session, String from, Email email) throws MessagingException {

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the notifier already mailed, as recorded on {@code backup.notifications}, and for how long
+ * What the notifier already mailed, as recorded on {@code backup.notifications} (each email under
+ * {@code mail/<Message-ID>} as soon as it went out, each event once all its emails did), and for how long
  * that is kept. An event older than the horizon is not mailed (again), and its records are
  * forgotten a day later: the notifier holds the records of one horizon in memory, not those of
  * every backup it ever mailed.
@@ -30,7 +31,7 @@ public final class SentRecords {
     private final SentLog sentLog;
     private final Duration horizon;
     private final Clock clock;
-    /** First emails whose record could not be written (the broker was away): a retry in this process skips them. */
+    /** Emails whose record could not be written (the broker was away): a retry in this process skips them. */
     private final Set<String> unrecorded = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, false) {
                 @Override
@@ -65,17 +66,18 @@ public final class SentRecords {
         return lookup.apply(key);
     }
 
-    /** Whether the email with this Message-ID went out as the first of several, by any notifier. */
+    /** Whether the email with this Message-ID went out already, sent by any notifier. */
     public boolean mailed(String messageId) {
         return unrecorded.contains(messageId) || lookup.apply(MAIL + messageId).isPresent();
     }
 
     /**
-     * Records an email that another of the same event follows, before that one is sent: a retry,
-     * in this process or after a restart, then does not send it again. When the record cannot be
-     * written, this process still remembers it, and the event's own record is written with the job.
+     * Records an email as soon as the mail server accepted it, before anything else is done: a
+     * retry, in this process or after a restart or a move of the partition to another notifier,
+     * then does not send it again. The event's own record follows with the job. When this record
+     * cannot be written, this process still remembers it.
      */
-    public void firstOfSeveral(SentNotification mail) throws InterruptedException {
+    public void accepted(SentNotification mail) throws InterruptedException {
         try {
             sentLog.record(MAIL + mail.messageId(), mail);
         } catch (InterruptedException e) {

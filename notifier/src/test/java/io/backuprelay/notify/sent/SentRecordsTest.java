@@ -78,8 +78,8 @@ class SentRecordsTest {
     }
 
     @Test
-    void aFirstEmailIsRecordedSoThatARestartedNotifierKnowsItWasSent() throws Exception {
-        records().firstOfSeveral(mail("<b-2.completed@backuprelay>", START));
+    void anAcceptedEmailIsRecordedSoThatARestartedNotifierKnowsItWasSent() throws Exception {
+        records().accepted(mail("<b-2.completed@backuprelay>", START));
 
         SentRecords afterRestart = records();
         assertThat(afterRestart.mailed("<b-2.completed@backuprelay>")).isTrue();
@@ -87,7 +87,7 @@ class SentRecordsTest {
     }
 
     @Test
-    void aFirstEmailWhoseRecordCannotBeWrittenIsStillKnownToThisNotifier() throws Exception {
+    void anAcceptedEmailWhoseRecordCannotBeWrittenIsStillKnownToThisNotifier() throws Exception {
         SentLog away = new SentLog() {
             @Override
             public void record(String key, SentNotification record) throws Exception {
@@ -100,7 +100,7 @@ class SentRecordsTest {
         };
         SentRecords records = new SentRecords(key -> Optional.empty(), away, HORIZON, clock);
 
-        records.firstOfSeveral(mail("<b-3.completed@backuprelay>", START));
+        records.accepted(mail("<b-3.completed@backuprelay>", START));
 
         assertThat(records.mailed("<b-3.completed@backuprelay>")).isTrue();
     }
