@@ -135,6 +135,24 @@ public final class BlobStore {
         return container.getBlobClient(name).openInputStream();
     }
 
+    /**
+     * The first {@code maxBytes + 1} bytes of a small blob (a manifest); empty when there is none. A
+     * longer answer than {@code maxBytes} tells the caller the blob is larger than it accepts, without
+     * reading it all.
+     */
+    public Optional<byte[]> readSmall(String name, int maxBytes) {
+        try (InputStream in = container.getBlobClient(name).openInputStream()) {
+            return Optional.of(in.readNBytes(maxBytes + 1));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A small blob (a manifest) whole; empty when there is none. */
     public Optional<byte[]> readSmall(String name) {
         try {

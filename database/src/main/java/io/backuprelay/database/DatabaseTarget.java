@@ -31,6 +31,14 @@ public record DatabaseTarget(String engine, String host, int port, String databa
 
     /** @param option how the URL was given, for the error message (e.g. {@code --to}) */
     public static DatabaseTarget parse(String url, String option) {
+        return parse(url, option, false);
+    }
+
+    /**
+     * @param userRequired whether the URL must name its user, rather than default to {@code postgres}
+     *                     or {@code root} (a drill server's URL: its role is chosen, never assumed)
+     */
+    public static DatabaseTarget parse(String url, String option, boolean userRequired) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -50,6 +58,10 @@ public record DatabaseTarget(String engine, String host, int port, String databa
         String database = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
         if (uri.getHost() == null || database.isEmpty() || !database.matches("[A-Za-z0-9_$-]{1,63}")) {
             throw new RestoreException(option + " must name a host and a database (letters, digits, _ $ -), is '" + url + "'");
+        }
+        if (userRequired && (uri.getUserInfo() == null || uri.getUserInfo().isEmpty())) {
+            throw new RestoreException(option + " must name its user (" + scheme + "://user@host:port/database), is '"
+                    + url + "'");
         }
         int port = uri.getPort() > 0 ? uri.getPort() : engine.equals("POSTGRESQL") ? 5432 : 3306;
         String user = uri.getUserInfo() != null ? uri.getUserInfo() : engine.equals("POSTGRESQL") ? "postgres" : "root";

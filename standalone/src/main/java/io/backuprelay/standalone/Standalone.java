@@ -151,6 +151,7 @@ public final class Standalone implements Closeable {
     static ConfigSource withLocalDefaults(ConfigSource config, Path dataDir) throws IOException {
         Map<String, String> defaults = new HashMap<>();
         putIfUnset(config, defaults, "BACKUPRELAY_STAGING_DIR", dataDir.resolve("staging").toString());
+        putIfUnset(config, defaults, "DRILL_STAGING_DIR", dataDir.resolve("drill").toString());
         putIfUnset(config, defaults, "BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox").toString());
         putIfUnset(config, defaults, "SCHEDULER_STATE_DIR", dataDir.resolve("scheduler-state").toString());
         if (config.optional("BACKUPRELAY_MASTER_KEY").isEmpty() && config.optional("BACKUPRELAY_MASTER_KEYS").isEmpty()) {

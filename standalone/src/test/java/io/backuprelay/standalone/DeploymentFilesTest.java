@@ -136,14 +136,22 @@ class DeploymentFilesTest {
     void composePublishesTheBrokerTheConsoleAndEachServicesHealthAndMetrics() throws Exception {
         JsonNode services = compose().get("services");
         JsonNode kafka = services.get("kafka");
-        assertThat(texts(kafka.get("ports"))).contains("9094:9094");
+        assertThat(texts(kafka.get("ports"))).contains("127.0.0.1:9094:9094");
         assertThat(kafka.get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText()).contains("EXTERNAL://localhost:9094");
         assertThat(kafka.get("environment").get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText()).contains("EXTERNAL:PLAINTEXT");
         for (String name : List.of("scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console")) {
             assertThat(texts(services.get(name).get("ports"))).as(name + " publishes its /metrics and /health port")
-                    .anyMatch(port -> port.equals("8081") || port.endsWith(":8081"));
+                    .anyMatch(port -> port.endsWith(":8081"));
         }
-        assertThat(texts(services.get("console").get("ports"))).contains("8080:8080");
+        assertThat(texts(services.get("console").get("ports"))).contains("127.0.0.1:8080:8080");
+        // The broker's PLAINTEXT listener, Azurite's well-known key, Mailpit and the unauthenticated
+        // management ports must never face another machine: every published port is loopback's.
+        services.fields().forEachRemaining(service -> {
+            if (service.getValue().has("ports")) {
+                assertThat(texts(service.getValue().get("ports"))).as(service.getKey() + " publishes on loopback only")
+                        .allMatch(port -> port.startsWith("127.0.0.1:"));
+            }
+        });
     }
 
     @org.junit.jupiter.api.Test

@@ -307,7 +307,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 dump.backupId(), dump.accountId(), clock.instant(), dump.trigger(),
                 new BlobLocation(connection.storageAccountName(), connection.containerName(), blobName, blob.url()),
                 dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
-                warnings, connection.connectionId(), checks, dump.requester());
+                warnings, connection.connectionId(), checks, dump.requester(),
+                BackupCompleted.ArchiveFormat.of(dump.format(), dump.compression(), dump.encryption()));
         log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(), blobName,
                 blob.bytesSent());
         ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.VERIFY, OpsStatus.PASSED, dump.sizeBytes(),

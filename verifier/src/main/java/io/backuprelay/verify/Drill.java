@@ -1,6 +1,8 @@
 package io.backuprelay.verify;
 
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.common.PrivateFiles;
+import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.DrillOutcome.Kind;
 import io.backuprelay.database.ArchiveStream;
 import io.backuprelay.database.DatabaseTarget;
@@ -11,10 +13,17 @@ import io.backuprelay.database.Restorer;
 import io.backuprelay.verify.VerifierConfig.DrillServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,10 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One restore drill of one stored backup: streams the blob from the account's container, hashes it
- * against the manifest and, when the backup is not encrypted and a drill server for its engine is
- * configured, restores it into a scratch database there, compares that with the manifest's
- * inventory, and drops it. It never connects to the tenant's database.
+ * One restore drill of one stored backup. Nothing the tenant can write is trusted: the blob's
+ * SHA-256, size, engine and format come from the {@code BackupCompleted} event, not from the manifest
+ * beside the blob; the blob is copied into the verifier's own staging and hashed, and only a copy
+ * whose SHA-256 equals the event's reaches a restore tool. The restore runs as the drill server's
+ * minimal user ({@link DrillRole}) within the drill's budget, in a scratch database that is dropped
+ * after; the manifest, capped in size, gives only the inventory to compare with. It never connects
+ * to the tenant's database.
  */
 final class Drill {
 
@@ -33,9 +45,20 @@ final class Drill {
     private static final byte[] AGE_HEADER = "age-encryption.org/v1\n".getBytes(StandardCharsets.US_ASCII);
 
     private final VerifierConfig config;
-    private final Restorer restorer;
+    private final Feed restorer;
+
+    /** How a verified copy reaches the drill server: {@link Restorer#feed}, or a test's recording of it. */
+    @FunctionalInterface
+    interface Feed {
+        void feed(DatabaseTarget target, String password, boolean clean, InputStream dump, Restorer.Untrusted untrusted)
+                throws IOException, InterruptedException;
+    }
 
     Drill(VerifierConfig config, Restorer restorer) {
+        this(config, (Feed) restorer::feed);
+    }
+
+    Drill(VerifierConfig config, Feed restorer) {
         this.config = config;
         this.restorer = restorer;
     }
@@ -49,54 +72,104 @@ final class Drill {
     }
 
     /**
-     * @throws DrillUnavailableException when the drill could not run (storage or drill server unreachable):
-     *                                   nothing is known of the backup, and the drill is tried again later
+     * @throws DrillUnavailableException when the drill could not run (storage or drill server unreachable,
+     *                                   or the drill server's user not minimal): nothing is known of the
+     *                                   backup, and the drill is tried again later
      */
-    Finding run(BlobStore store, String blobName, String expectedSha256) throws InterruptedException {
-        Optional<byte[]> manifestBytes = store.readSmall(blobName + ".manifest.json");
-        if (manifestBytes.isEmpty()) {
-            return new Finding(false, Kind.INTEGRITY_ONLY, "The manifest " + blobName + ".manifest.json is missing beside"
-                    + " the backup, so nothing says what the blob should hold.", List.of());
+    Finding run(BlobStore store, BackupCompleted completed) throws InterruptedException {
+        String blobName = completed.destination().blobName();
+        Optional<Inventory> inventory;
+        try {
+            inventory = inventory(store, blobName, completed);
+        } catch (ManifestProblem e) {
+            return new Finding(false, Kind.INTEGRITY_ONLY, e.getMessage(), List.of());
+        }
+        BackupCompleted.ArchiveFormat format = completed.archive();
+        Manifest trusted = format == null ? null : new Manifest(completed.backupId(), completed.accountId(),
+                completed.engine(), format.format(), format.compression(), format.encryption(), completed.sizeBytes(),
+                completed.sha256(), 0, inventory.orElse(null));
+        Optional<DrillServer> server = trusted == null || trusted.encrypted() ? Optional.empty()
+                : trusted.postgres() ? config.postgres() : config.mariadb();
+        if (server.isPresent() && completed.sizeBytes() > config.budget().maxBlobBytes()) {
+            return integrityOnly(store, blobName, completed, trusted, " It is larger than the drill's budget ("
+                    + (config.budget().maxBlobBytes() >> 20) + " MB, DRILL_MAX_BLOB_MB), so it was not restored.");
+        }
+        return server.isPresent() ? restore(store, blobName, completed, trusted, server.get())
+                : integrityOnly(store, blobName, completed, trusted, "");
+    }
+
+    /** The manifest's inventory, when the manifest is this backup's; the manifest is read up to its budget. */
+    private Optional<Inventory> inventory(BlobStore store, String blobName, BackupCompleted completed)
+            throws ManifestProblem {
+        String name = blobName + ".manifest.json";
+        int max = config.budget().maxManifestBytes();
+        Optional<byte[]> bytes;
+        try {
+            bytes = store.readSmall(name, max);
+        } catch (RuntimeException e) {
+            throw new DrillUnavailableException("The manifest " + name + " could not be read: " + e.getMessage(), e);
+        }
+        if (bytes.isEmpty()) {
+            throw new ManifestProblem("The manifest " + name + " is missing beside the backup, so nothing says what the"
+                    + " blob should hold.");
+        }
+        if (bytes.get().length > max) {
+            throw new ManifestProblem("The manifest beside the backup is larger than the drill reads ("
+                    + (max >> 10) + " KB, DRILL_MAX_MANIFEST_KB); it was not read.");
         }
         Manifest manifest;
         try {
-            manifest = io.backuprelay.common.json.Json.mapper().readValue(manifestBytes.get(), Manifest.class);
+            manifest = io.backuprelay.common.json.Json.mapper().readValue(bytes.get(), Manifest.class);
         } catch (IOException e) {
-            return new Finding(false, Kind.INTEGRITY_ONLY, "The manifest beside the backup cannot be read: "
-                    + e.getMessage(), List.of());
+            throw new ManifestProblem("The manifest beside the backup cannot be read: " + e.getMessage());
         }
-        if (expectedSha256 != null && !expectedSha256.equals(manifest.sha256())) {
-            return new Finding(false, Kind.INTEGRITY_ONLY, "The manifest names SHA-256 " + manifest.sha256()
-                    + " but the backup was stored with " + expectedSha256 + ".", List.of());
+        if (!completed.sha256().equals(manifest.sha256())) {
+            throw new ManifestProblem("The manifest names SHA-256 " + manifest.sha256() + " but the backup was stored with "
+                    + completed.sha256() + ".");
         }
-        Optional<DrillServer> server = manifest.encrypted() ? Optional.empty()
-                : manifest.postgres() ? config.postgres() : config.mariadb();
-        return server.isPresent() ? restore(store, blobName, manifest, server.get()) : integrityOnly(store, blobName, manifest);
+        return Optional.ofNullable(manifest.inventory());
     }
 
-    /** An encrypted backup (the verifier holds no private key) or an engine without a drill server. */
-    private Finding integrityOnly(BlobStore store, String blobName, Manifest manifest) {
-        try (InputStream blob = store.read(blobName)) {
-            ArchiveStream archive = manifest.encrypted() ? ArchiveStream.hashing(blob) : ArchiveStream.open(blob, manifest, null);
-            if (manifest.encrypted()) {
+    /** A manifest the drill cannot use: the backup fails its drill for it. */
+    private static final class ManifestProblem extends Exception {
+        ManifestProblem(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * An encrypted backup (the verifier holds no private key), an engine without a drill server, a
+     * backup over the budget or one whose event predates the archive's format: the blob is hashed as
+     * it streams, never more bytes than the backup had.
+     */
+    private Finding integrityOnly(BlobStore store, String blobName, BackupCompleted completed, Manifest trusted,
+                                  String why) {
+        try (InputStream blob = new Capped(store.read(blobName), completed.sizeBytes())) {
+            boolean encrypted = trusted == null || trusted.encrypted();
+            ArchiveStream archive = encrypted ? ArchiveStream.hashing(blob) : ArchiveStream.open(blob, trusted, null);
+            if (trusted != null && trusted.encrypted()) {
                 byte[] header = archive.plain().readNBytes(AGE_HEADER.length);
                 if (!java.util.Arrays.equals(header, AGE_HEADER)) {
                     archive.finishAndHash();
                     return new Finding(false, Kind.INTEGRITY_ONLY, "The blob does not start with an age header,"
-                            + " although the manifest says it is encrypted.", List.of());
+                            + " although the backup was encrypted.", List.of());
                 }
-            } else {
-                archive.plain().transferTo(java.io.OutputStream.nullOutputStream()); // decompresses it all
             }
+            archive.plain().transferTo(OutputStream.nullOutputStream()); // hashes it all, decompressing a plain one
             String sha256 = archive.finishAndHash();
-            if (!sha256.equals(manifest.sha256())) {
-                return corrupted(Kind.INTEGRITY_ONLY, sha256, manifest);
+            if (!sha256.equals(completed.sha256())) {
+                return corrupted(Kind.INTEGRITY_ONLY, sha256, completed);
             }
-            String what = manifest.encrypted() ? "SHA-256 of the encrypted blob and its age header checked; it is not"
+            String what = trusted == null ? "SHA-256 checked; the backup's event does not say how it is written, so it"
+                    + " was not restored"
+                    : trusted.encrypted() ? "SHA-256 of the encrypted blob and its age header checked; it is not"
                     + " restored, because the verifier does not hold the private key"
-                    : "SHA-256 checked and the archive decompressed; no drill server is configured for "
-                    + manifest.engine() + ", so it was not restored";
+                    : why.isEmpty() ? "SHA-256 checked and the archive decompressed; no drill server is configured for "
+                    + trusted.engine() + ", so it was not restored"
+                    : "SHA-256 checked and the archive decompressed." + why;
             return new Finding(true, Kind.INTEGRITY_ONLY, what, List.of());
+        } catch (Capped.TooLong e) {
+            return tooLong(Kind.INTEGRITY_ONLY, completed);
         } catch (IOException e) {
             return new Finding(false, Kind.INTEGRITY_ONLY, "The archive cannot be read back: " + e.getMessage(), List.of());
         } catch (RuntimeException e) {
@@ -104,50 +177,169 @@ final class Drill {
         }
     }
 
-    private Finding restore(BlobStore store, String blobName, Manifest manifest, DrillServer server)
-            throws InterruptedException {
-        DatabaseTarget scratch = server.target().withDatabase("drill_" + UUID.randomUUID().toString().replace("-", "")
-                .substring(0, 16));
-        create(server, scratch);
+    private Finding restore(BlobStore store, String blobName, BackupCompleted completed, Manifest trusted,
+                            DrillServer server) throws InterruptedException {
+        Path copy;
         try {
-            String failure = null;
-            String sha256;
-            try (InputStream blob = store.read(blobName)) {
-                ArchiveStream archive = ArchiveStream.open(blob, manifest, null);
-                try {
-                    restorer.feed(scratch, server.password(), false, archive.plain());
+            copy = copyVerified(store, blobName, completed);
+        } catch (Capped.TooLong e) {
+            return tooLong(Kind.RESTORE, completed);
+        } catch (Corrupted e) {
+            return corrupted(Kind.RESTORE, e.sha256, completed);
+        }
+        try {
+            checkRole(server);
+            DatabaseTarget scratch = server.target().withDatabase("drill_" + UUID.randomUUID().toString()
+                    .replace("-", "").substring(0, 16));
+            create(server, scratch);
+            try {
+                try (InputStream blob = Files.newInputStream(copy)) {
+                    ArchiveStream archive = ArchiveStream.open(blob, trusted, null);
+                    restorer.feed(scratch, server.password(), false, archive.plain(), new Restorer.Untrusted(
+                            config.budget().timeout(), config.budget().maxPlainBytes()));
                 } catch (RestoreException | IOException e) {
-                    failure = e.getMessage();
+                    return new Finding(false, Kind.RESTORE, "The backup did not restore: " + e.getMessage(), List.of());
                 }
-                sha256 = archive.finishAndHash();
-            } catch (IOException | RuntimeException e) {
-                throw new DrillUnavailableException("The blob " + blobName + " could not be read: " + e.getMessage(), e);
+                Inventory restored;
+                try {
+                    restored = Restorer.inventory(scratch, server.password(), config.budget().timeout());
+                } catch (RestoreException e) {
+                    if (e.getCause() instanceof SQLException sql && ("57014".equals(sql.getSQLState())
+                            || "70100".equals(sql.getSQLState()))) {
+                        return new Finding(false, Kind.RESTORE, "The restored database could not be read within the"
+                                + " drill's time budget (" + config.budget().timeout().toSeconds() + " s): "
+                                + e.getMessage(), List.of());
+                    }
+                    throw e;
+                }
+                if (trusted.inventory() == null) {
+                    return new Finding(true, Kind.RESTORE, "Restored: " + restored.summary()
+                            + " (the manifest lists no inventory to compare with)", List.of());
+                }
+                List<String> differences = trusted.inventory().missingFrom(restored, true);
+                if (!differences.isEmpty()) {
+                    return new Finding(false, Kind.RESTORE, "The restored database differs from the backup's inventory in "
+                            + differences.size() + " place(s).", differences);
+                }
+                return new Finding(true, Kind.RESTORE, restored.summary(), List.of());
+            } finally {
+                drop(server, scratch);
             }
-            if (!sha256.equals(manifest.sha256())) {
-                return corrupted(Kind.RESTORE, sha256, manifest);
-            }
-            if (failure != null) {
-                return new Finding(false, Kind.RESTORE, "The backup did not restore: " + failure, List.of());
-            }
-            if (manifest.inventory() == null) {
-                return new Finding(true, Kind.RESTORE, "Restored: " + Restorer.inventory(scratch, server.password())
-                        .summary() + " (the manifest lists no inventory to compare with)", List.of());
-            }
-            Inventory restored = Restorer.inventory(scratch, server.password());
-            List<String> differences = manifest.inventory().missingFrom(restored, true);
-            if (!differences.isEmpty()) {
-                return new Finding(false, Kind.RESTORE, "The restored database differs from the backup's inventory in "
-                        + differences.size() + " place(s).", differences);
-            }
-            return new Finding(true, Kind.RESTORE, restored.summary(), List.of());
         } finally {
-            drop(server, scratch);
+            try {
+                Files.deleteIfExists(copy);
+            } catch (IOException e) {
+                log.warn("The drill's copy {} could not be removed: {}", copy, e.toString());
+            }
         }
     }
 
-    private static Finding corrupted(Kind kind, String sha256, Manifest manifest) {
-        return new Finding(false, kind, "The stored blob is corrupted: its SHA-256 is " + sha256 + ", the manifest says "
-                + manifest.sha256() + ".", List.of());
+    /**
+     * The blob, copied into the verifier's staging as it is hashed; the copy is kept only when its
+     * SHA-256 equals the event's, so no tool ever reads bytes that are not the backup's.
+     */
+    private Path copyVerified(BlobStore store, String blobName, BackupCompleted completed)
+            throws Capped.TooLong, Corrupted {
+        Path copy = null;
+        try {
+            Path staging = PrivateFiles.directory(config.budget().staging());
+            copy = staging.resolve("drill-" + UUID.randomUUID() + ".blob");
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            try (InputStream blob = new DigestInputStream(new Capped(store.read(blobName), completed.sizeBytes()), sha256);
+                 OutputStream out = PrivateFiles.create(copy)) {
+                blob.transferTo(out);
+            }
+            String actual = HexFormat.of().formatHex(sha256.digest());
+            if (!actual.equals(completed.sha256())) {
+                throw new Corrupted(actual);
+            }
+            Path verified = copy;
+            copy = null;
+            return verified;
+        } catch (Capped.TooLong e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DrillUnavailableException("The blob " + blobName + " could not be copied for the drill: "
+                    + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    log.warn("The drill's copy {} could not be removed: {}", copy, e.toString());
+                }
+            }
+        }
+    }
+
+    private static final class Corrupted extends Exception {
+        final String sha256;
+
+        Corrupted(String sha256) {
+            super("corrupted");
+            this.sha256 = sha256;
+        }
+    }
+
+    /** At most {@code size} bytes: a blob grown past its backup's size is not read further. */
+    static final class Capped extends java.io.FilterInputStream {
+
+        static final class TooLong extends IOException {
+            TooLong() {
+                super("the blob is longer than its backup");
+            }
+        }
+
+        private long left;
+
+        Capped(InputStream in, long size) {
+            super(in);
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && --left < 0) {
+                throw new TooLong();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0 && (left -= n) < 0) {
+                throw new TooLong();
+            }
+            return n;
+        }
+    }
+
+    /** The drill server's user, checked again before each restore: an operator may have changed it. */
+    private static void checkRole(DrillServer server) {
+        Optional<String> problem;
+        try {
+            problem = DrillRole.problem(server);
+        } catch (SQLException e) {
+            throw new DrillUnavailableException("The drill server " + server.target().describe() + " could not be asked"
+                    + " about its user: " + e.getMessage(), e);
+        }
+        problem.ifPresent(p -> {
+            throw new DrillUnavailableException(p);
+        });
+    }
+
+    private static Finding corrupted(Kind kind, String sha256, BackupCompleted completed) {
+        return new Finding(false, kind, "The stored blob is corrupted: its SHA-256 is " + sha256 + ", the backup was"
+                + " stored with " + completed.sha256() + ". No restore tool ran on it.", List.of());
+    }
+
+    private static Finding tooLong(Kind kind, BackupCompleted completed) {
+        return new Finding(false, kind, "The stored blob is corrupted: it is longer than the " + completed.sizeBytes()
+                + " bytes the backup stored. No restore tool ran on it.", List.of());
     }
 
     private static void create(DrillServer server, DatabaseTarget scratch) {

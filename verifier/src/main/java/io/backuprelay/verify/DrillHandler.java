@@ -83,7 +83,7 @@ final class DrillHandler implements JobHandler<BackupEvent> {
         ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.STARTED, completed.sizeBytes(),
                 "verifier", started));
         BlobStore store = BlobStore.of(connection.get(), BlobCredential.of(connection.get(), sealer));
-        Drill.Finding finding = drill.run(store, completed.destination().blobName(), completed.sha256());
+        Drill.Finding finding = drill.run(store, completed);
         Instant ended = clock.instant();
         long millis = Duration.between(started, ended).toMillis();
         DrillOutcome outcome = finding.passed()

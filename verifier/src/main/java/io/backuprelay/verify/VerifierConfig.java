@@ -5,6 +5,7 @@ import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.RestoreException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,8 +18,12 @@ import java.util.Optional;
  *                 {@code DRILL_POSTGRES_PASSWORD}; absent: PostgreSQL backups get an integrity-only drill
  * @param mariadb  {@code DRILL_MARIADB_URL} and {@code DRILL_MARIADB_PASSWORD}, likewise
  * @param retry    how a drill that cannot reach the storage or the drill server is retried before it is dead-lettered
+ * @param budget   what one drill may take
+ * @param concurrency drills at once in this instance ({@code DRILL_CONCURRENCY}); one per partition,
+ *                 so one account (one partition) never holds more than one slot
  */
-public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServer> mariadb, RetryPolicy retry) {
+public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServer> mariadb, RetryPolicy retry,
+                             Budget budget, int concurrency) {
 
     public static final String GROUP_ID = "backuprelay-verifier";
 
@@ -31,11 +36,30 @@ public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServe
         }
     }
 
+    /**
+     * What one drill may take: a tenant's backup runs the tenant's own code on the drill server, so
+     * nothing about it is trusted to end by itself.
+     *
+     * @param staging         where the blob is copied, hashed, before any tool reads it ({@code DRILL_STAGING_DIR})
+     * @param timeout         the restore tool is stopped after this, and each statement too ({@code DRILL_TIMEOUT})
+     * @param maxBlobBytes    a larger backup is hashed, not restored ({@code DRILL_MAX_BLOB_MB})
+     * @param maxPlainBytes   a restore stops when the plain dump grows past this ({@code DRILL_MAX_RESTORED_MB})
+     * @param maxManifestBytes a larger manifest is not read ({@code DRILL_MAX_MANIFEST_KB})
+     */
+    public record Budget(Path staging, Duration timeout, long maxBlobBytes, long maxPlainBytes, int maxManifestBytes) {
+    }
+
     public static VerifierConfig from(ConfigSource config) {
         return new VerifierConfig(server(config, "DRILL_POSTGRES"), server(config, "DRILL_MARIADB"),
                 new RetryPolicy(config.integer("DRILL_RETRY_ATTEMPTS", 5, 1, 100),
                         config.duration("DRILL_RETRY_INITIAL", Duration.ofSeconds(10)),
-                        config.duration("DRILL_RETRY_MAX", Duration.ofMinutes(5))));
+                        config.duration("DRILL_RETRY_MAX", Duration.ofMinutes(5))),
+                new Budget(config.path("DRILL_STAGING_DIR", Path.of("data/drill")),
+                        config.duration("DRILL_TIMEOUT", Duration.ofHours(1)),
+                        config.integer("DRILL_MAX_BLOB_MB", 20_480, 1, Integer.MAX_VALUE) * 1024L * 1024L,
+                        config.integer("DRILL_MAX_RESTORED_MB", 102_400, 1, Integer.MAX_VALUE) * 1024L * 1024L,
+                        config.integer("DRILL_MAX_MANIFEST_KB", 16_384, 1, 1_048_576) * 1024),
+                config.integer("DRILL_CONCURRENCY", 2, 1, 64));
     }
 
     private static Optional<DrillServer> server(ConfigSource config, String prefix) {
@@ -44,7 +68,7 @@ public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServe
             return Optional.empty();
         }
         try {
-            DatabaseTarget target = DatabaseTarget.parse(url.get(), prefix + "_URL");
+            DatabaseTarget target = DatabaseTarget.parse(url.get(), prefix + "_URL", true);
             if (target.postgres() != prefix.endsWith("POSTGRES")) {
                 throw new ConfigException(prefix + "_URL", "must name a " + (prefix.endsWith("POSTGRES") ? "postgresql://"
                         : "mariadb://") + " server, is '" + url.get() + "'");

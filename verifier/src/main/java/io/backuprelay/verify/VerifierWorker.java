@@ -20,13 +20,15 @@ import java.util.List;
 
 /**
  * The verifier: consumes {@code backup.outcomes} in its own consumer group and drills the completed
- * backups its accounts' policies ask for, one drill per partition at a time, two at once per instance.
+ * backups its accounts' policies ask for, one drill per partition at a time, {@code DRILL_CONCURRENCY} at
+ * once per instance, once every drill server's user is known to be minimal ({@link DrillGate}).
  */
 public final class VerifierWorker implements java.io.Closeable {
 
     private final JobWorker<BackupEvent> worker;
     private final OpsPublisher ops;
     private final List<CompactedTopicView<?>> views;
+    private final DrillGate gate;
 
     public VerifierWorker(KafkaSettings kafka, VerifierConfig config, SecretSealer sealer, Clock clock) {
         var settings = new CompactedTopicView<>(kafka, "verifier-settings", kafka.topics().settings(),
@@ -41,13 +43,16 @@ public final class VerifierWorker implements java.io.Closeable {
                 new DrillHandler.Lookups(settings::get, connections::get, statuses::get), sealer,
                 new Drill(config, Restorer.standard()), ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("verifier", kafka.topics().prefix() + VerifierConfig.GROUP_ID,
-                kafka.topics().outcomes(), kafka.topics().deadLetters(), 2, Duration.ofSeconds(30), config.retry()),
+                kafka.topics().outcomes(), kafka.topics().deadLetters(), config.concurrency(), Duration.ofSeconds(30),
+                config.retry()),
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
+        this.gate = new DrillGate(java.util.stream.Stream.of(config.postgres(), config.mariadb())
+                .flatMap(java.util.Optional::stream).toList(), Duration.ofMinutes(1));
     }
 
     public VerifierWorker start() {
         views.forEach(CompactedTopicView::start);
-        worker.start();
+        gate.start(worker::start); // no drill before every drill server's user is known to be minimal
         return this;
     }
 
@@ -55,6 +60,7 @@ public final class VerifierWorker implements java.io.Closeable {
     public List<HealthCheck> components() {
         List<HealthCheck> components = new ArrayList<>(views);
         components.add(0, worker);
+        components.add(1, gate);
         return components;
     }
 
@@ -64,6 +70,7 @@ public final class VerifierWorker implements java.io.Closeable {
 
     @Override
     public void close() {
+        gate.close();
         worker.close();
         ops.close();
         views.forEach(CompactedTopicView::close);

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param checks       which integrity checks the blob passed, as {@link Check} names (added in version 1;
  *                     empty when absent: the writer did not say)
  * @param requester    who asked for this manual backup, mailed too (added in version 1; may be absent)
+ * @param archive      how the stored blob is written (added in version 1; absent from events written before):
+ *                     what a restore drill trusts, rather than the manifest beside the blob, which the
+ *                     tenant can rewrite
  */
 @JsonTypeName("backup.completed")
 public record BackupCompleted(
@@ -32,9 +35,32 @@ public record BackupCompleted(
         java.util.List<String> warnings,
         String connectionId,
         java.util.List<String> checks,
-        Requester requester) implements BackupOutcome {
+        Requester requester,
+        ArchiveFormat archive) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
+
+    /**
+     * How the blob's bytes are to be read, as the dump worker wrote them.
+     *
+     * @param format      {@code pg_dump-custom} or {@code mariadb-sql}
+     * @param compression {@code zstd}, {@code gzip} or {@code none}
+     * @param encryption  {@code age} or {@code none}
+     */
+    public record ArchiveFormat(String format, String compression, String encryption) {
+
+        public ArchiveFormat {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(compression, "compression");
+            Objects.requireNonNull(encryption, "encryption");
+        }
+
+        /** Absent when a dump event written before these fields existed lacks one. */
+        public static ArchiveFormat of(String format, String compression, String encryption) {
+            return format == null || compression == null || encryption == null ? null
+                    : new ArchiveFormat(format, compression, encryption);
+        }
+    }
 
     /** An integrity check a stored backup passed. */
     public enum Check {
@@ -56,6 +82,14 @@ public record BackupCompleted(
         Objects.requireNonNull(endedAt, "endedAt");
         warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
         checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
+    }
+
+    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
+                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
+                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId,
+                           java.util.List<String> checks, Requester requester) {
+        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
+                startedAt, endedAt, warnings, connectionId, checks, requester, null);
     }
 
     public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,

@@ -77,6 +77,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     private final JobCommits commits;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     final AtomicLong committedJobs;
     final AtomicLong deadLettered;
@@ -116,7 +117,9 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     /** Runs the loop on a thread of its own. */
     public JobWorker<I> start() {
-        Thread.ofPlatform().name(config.name() + "-loop").start(this);
+        if (started.compareAndSet(false, true)) {
+            Thread.ofPlatform().name(config.name() + "-loop").start(this);
+        }
         return this;
     }
 
@@ -166,6 +169,14 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     @Override
     public void close() {
         closing.set(true);
+        if (started.compareAndSet(false, true)) { // never started: nothing runs, only the clients to close
+            jobThreads.shutdownNow();
+            closeQuietly(() -> consumer.close(CloseOptions.timeout(Duration.ofSeconds(10))));
+            closeQuietly(committer::close);
+            state = State.STOPPED;
+            stopped.countDown();
+            return;
+        }
         consumer.wakeup();
         try {
             stopped.await(config.shutdownGrace().plus(RunningJobs.CLEANUP_TIMEOUT).plusSeconds(10).toMillis(),
