@@ -17,9 +17,9 @@ public record BlobCredential(String accountKey, String sasToken) {
     public static BlobCredential of(Connection connection, SecretSealer sealer) {
         return connection.sasToken() != null
                 ? new BlobCredential(null, sealer.open(connection.sasToken(),
-                        io.backuprelay.common.secret.SecretContext.sasToken(connection.accountId(), connection.connectionId())))
+                        io.backuprelay.common.secret.SecretContext.sasToken(connection)))
                 : new BlobCredential(sealer.open(connection.accessKey(),
-                        io.backuprelay.common.secret.SecretContext.accessKey(connection.accountId(), connection.connectionId())), null);
+                        io.backuprelay.common.secret.SecretContext.accessKey(connection)), null);
     }
 
     public static BlobCredential accountKey(String key) {

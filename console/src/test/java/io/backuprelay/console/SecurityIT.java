@@ -119,7 +119,8 @@ class SecurityIT {
         String account = registerAccount();
         Connection aimed = new Connection(account, "c-aimed", ConnectionType.AZURE_BLOB, "Aimed", "devstoreaccount1",
                 container, "", SEALER.seal(Azurite.ACCOUNT_KEY,
-                io.backuprelay.common.secret.SecretContext.accessKey(account, "c-aimed")), true, "http://127.0.0.1:" + trap.getLocalPort());
+                io.backuprelay.common.secret.SecretContext.accessKey(account, "c-aimed",
+                        "http://127.0.0.1:" + trap.getLocalPort(), "devstoreaccount1", container)), true, "http://127.0.0.1:" + trap.getLocalPort());
         KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
 
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account

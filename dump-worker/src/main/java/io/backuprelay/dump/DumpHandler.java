@@ -127,7 +127,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         try {
             awaitFreeSpace(request);
             String password = source.password() == null ? "" : sealer.open(source.password(),
-                    io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId()));
+                    io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId(), source));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
                     new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.PROGRESS, bytes, "dump-worker",
                             clock.instant())),

@@ -55,7 +55,8 @@ class DumpWorkerJoinIT {
             for (String account : accounts) {
                 KafkaProbe.send(topics.accounts(), account, Json.encode(new Account(account, "Tenant", "en", "UTC",
                         List.of("ana@tenant.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
-                        db.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(account))))));
+                        db.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(account,
+                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres"))))));
             }
             lock.setAutoCommit(false);
             try (Statement statement = lock.createStatement()) {

@@ -267,7 +267,8 @@ class NotifierMailIT {
         KafkaProbe.send(topics.accounts(), account, Json.encode(account(account, locale, name + " " + account)));
         Connection connection = new Connection(account, "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "backups",
-                SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(account, "main")), true, Azurite.blobEndpoint());
+                SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(account, "main",
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint());
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
         KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, type,
                 type == BackupType.MANUAL ? null : "main", null, null, null)));

@@ -57,7 +57,7 @@ final class RekeyCommand {
             SourceDatabase s = account.source();
             Account updated = new Account(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
                     account.superadminEmails(), new SourceDatabase(s.engine(), s.host(), s.port(), s.database(), s.username(),
-                    sealer.reseal(password, SecretContext.databasePassword(account.accountId())), s.schema()));
+                    sealer.reseal(password, SecretContext.databasePassword(account.accountId(), s)), s.schema()));
             changed.put("A" + entry.getKey(), Json.encode(updated));
             resealed++;
         }
@@ -73,9 +73,9 @@ final class RekeyCommand {
             }
             Connection updated = new Connection(c.accountId(), c.connectionId(), c.type(), c.description(),
                     c.storageAccountName(), c.containerName(), c.path(),
-                    keyCurrent ? key : sealer.reseal(key, SecretContext.accessKey(c.accountId(), c.connectionId())),
+                    keyCurrent ? key : sealer.reseal(key, SecretContext.accessKey(c)),
                     c.enabledForAutomaticBackup(), c.endpoint(), c.accessTier(),
-                    sasCurrent ? sas : sealer.reseal(sas, SecretContext.sasToken(c.accountId(), c.connectionId())));
+                    sasCurrent ? sas : sealer.reseal(sas, SecretContext.sasToken(c)));
             changed.put("C" + entry.getKey(), Json.encode(updated));
             resealed++;
         }

@@ -314,14 +314,16 @@ class BackupPipelineIT {
     private static void register(String accountId, String admin, String database, int port, String user, String password) {
         Account account = new Account(accountId, "Tenant " + accountId, "en", "Europe/Lisbon", List.of(admin),
                 new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", port, database, user,
-                        sealer.seal(password, io.backuprelay.common.secret.SecretContext.databasePassword(accountId))));
+                        sealer.seal(password, io.backuprelay.common.secret.SecretContext.databasePassword(accountId,
+                                DatabaseEngine.POSTGRESQL, "127.0.0.1", port, database, user))));
         KafkaProbe.send(topics.accounts(), accountId, Json.encode(account));
     }
 
     private static void registerConnection(String accountId, String connectionId, String path) {
         Connection connection = new Connection(accountId, connectionId, ConnectionType.AZURE_BLOB, "Main backups",
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), path,
-                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, connectionId)), true,
+                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, connectionId,
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
                 Azurite.blobEndpoint());
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
     }

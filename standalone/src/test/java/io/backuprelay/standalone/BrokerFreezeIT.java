@@ -83,11 +83,13 @@ class BrokerFreezeIT {
             for (var entry : Map.of(slow, slowDb, quick, quickDb).entrySet()) {
                 Account account = new Account(entry.getKey(), "Tenant", "en", "UTC", List.of("admin@tenant.example"),
                         new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, entry.getValue().name(), "postgres",
-                                sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(entry.getKey()))));
+                                sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(entry.getKey(),
+                                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, entry.getValue().name(), "postgres"))));
                 producer.send(new ProducerRecord<>(topics.accounts(), entry.getKey(), Json.encode(account))).get();
                 Connection connection = new Connection(entry.getKey(), "main", ConnectionType.AZURE_BLOB, "Main",
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
-                        sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(entry.getKey(), "main")),
+                        sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(entry.getKey(), "main",
+                                Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
                         true, Azurite.blobEndpoint());
                 producer.send(new ProducerRecord<>(topics.connections(), connection.key(), Json.encode(connection))).get();
             }

@@ -69,10 +69,12 @@ public final class PipelineBenchmark {
                 accounts.put(overlap, accountId);
                 KafkaProbe.send(app.topics().accounts(), accountId, Json.encode(new Account(accountId, "Bench", "en", "UTC",
                         List.of(accountId + "@bench.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1",
-                        5432, database, "postgres", sealer.seal("", SecretContext.databasePassword(accountId))))));
+                        5432, database, "postgres", sealer.seal("", SecretContext.databasePassword(accountId,
+                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres"))))));
                 Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Bench",
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "bench",
-                        sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main")), true, endpoint);
+                        sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main", endpoint,
+                        Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, endpoint);
                 KafkaProbe.send(app.topics().connections(), connection.key(), Json.encode(connection));
                 // No restore drill: it would download and check each backup while the next round runs.
                 KafkaProbe.send(app.topics().settings(), accountId, Json.encode(new io.backuprelay.common.account.BackupSettings(

@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A master key rotation: add k2, rekey, and k1 is no longer needed to open anything. */
+/**
+ * A master key rotation: add k2, rekey, and k1 is no longer needed to open anything; secrets sealed
+ * before they were bound to their target come out bound to it.
+ */
 class RekeyIT {
 
     @Test
@@ -36,9 +39,9 @@ class RekeyIT {
         SecretSealer before = SecretSealer.from(new ConfigSource(Map.of("BACKUPRELAY_MASTER_KEY", k1)));
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("a@acme.example"), new SourceDatabase(
                 DatabaseEngine.POSTGRESQL, "db.acme.internal", 5432, "app", "backup",
-                before.seal("db-password", SecretContext.databasePassword("acme"))));
+                before.seal("db-password", new SecretContext("backup.accounts", "acme", "source.password"))));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "Main", "acmeblobs", "backups",
-                "", before.seal("storage-key", SecretContext.accessKey("acme", "main")), true, null);
+                "", before.seal("storage-key", new SecretContext("backup.connections", "acme/main", "accessKey")), true, null);
         KafkaProbe.send(topics.accounts(), "acme", Json.encode(account));
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
 
@@ -52,9 +55,14 @@ class RekeyIT {
                 "BACKUPRELAY_MASTER_KEY_ID", "k2")));
         Account rekeyed = Json.decode(KafkaProbe.records(topics.accounts()).getLast().value(), Account.class);
         Connection reconnected = Json.decode(KafkaProbe.records(topics.connections()).getLast().value(), Connection.class);
-        assertThat(onlyK2.open(rekeyed.source().password(), SecretContext.databasePassword("acme"))).isEqualTo("db-password");
-        assertThat(onlyK2.open(reconnected.accessKey(), SecretContext.accessKey("acme", "main"))).isEqualTo("storage-key");
+        assertThat(onlyK2.open(rekeyed.source().password(), SecretContext.databasePassword("acme", rekeyed.source()))).isEqualTo("db-password");
+        assertThat(onlyK2.open(reconnected.accessKey(), SecretContext.accessKey(reconnected))).isEqualTo("storage-key");
         assertThat(rekeyed.source().host()).isEqualTo("db.acme.internal");
+        assertThat(rekeyed.source().password().version()).as("bound to its target now").isEqualTo(
+                io.backuprelay.common.secret.SealedSecret.TARGETED);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> onlyK2.open(rekeyed.source().password(),
+                SecretContext.databasePassword("acme", DatabaseEngine.POSTGRESQL, "elsewhere.example", 5432, "app", "backup")))
+                .as("and only to it").hasMessageContaining("re-aimed");
 
         assertThat(new RekeyCommand(kafka, ring, new PrintStream(out, true, StandardCharsets.UTF_8)).run())
                 .as("a second run finds nothing to do").isZero();

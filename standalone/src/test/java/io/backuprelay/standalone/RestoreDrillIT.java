@@ -111,9 +111,11 @@ class RestoreDrillIT {
             String admin = accountId + "-admin@tenant.example";
             KafkaProbe.send(topics.accounts(), accountId, Json.encode(new Account(accountId, "Tenant " + accountId, "es",
                     "Europe/Madrid", List.of(admin), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
-                    source.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(accountId))))));
+                    source.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(accountId,
+                    DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres"))))));
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main", Azurite.ACCOUNT_NAME,
-                    container.getBlobContainerName(), "backups", sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, "main")), true,
+                    container.getBlobContainerName(), "backups", sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, "main",
+                    Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
                     Azurite.blobEndpoint());
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
             settings(accountId, RestoreDrill.OFF);

@@ -57,10 +57,12 @@ class UploadOverlapOffIT {
             String admin = accountId + "-admin@tenant.example";
             KafkaProbe.send(topics.accounts(), accountId, Json.encode(new Account(accountId, "Tenant " + accountId, "en",
                     "Europe/Lisbon", List.of(admin), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
-                    source.name(), "postgres", sealer.seal("", SecretContext.databasePassword(accountId))))));
+                    source.name(), "postgres", sealer.seal("", SecretContext.databasePassword(accountId,
+                    DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres"))))));
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main backups",
                     Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
-                    sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main")), true, Azurite.blobEndpoint());
+                    sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main",
+                    Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint());
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
 
             BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());

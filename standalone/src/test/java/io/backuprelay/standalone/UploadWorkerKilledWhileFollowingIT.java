@@ -62,7 +62,8 @@ class UploadWorkerKilledWhileFollowingIT {
                 .buildClient().createBlobContainerIfNotExists("killed-" + prefix.replace(".", ""));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "Main", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "tenants", sealer.seal(Azurite.ACCOUNT_KEY,
-                SecretContext.accessKey("acme", "main")), true, Azurite.blobEndpoint());
+                SecretContext.accessKey("acme", "main",
+                Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint());
         Path staging = Files.createDirectories(work.resolve("staging"));
         int port = ServiceJars.freePort();
         Map<String, String> env = new HashMap<>(Map.of(

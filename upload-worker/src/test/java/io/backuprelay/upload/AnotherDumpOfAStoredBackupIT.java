@@ -56,7 +56,8 @@ class AnotherDumpOfAStoredBackupIT {
                 .createBlobContainerIfNotExists("twice-" + UUID.randomUUID().toString().substring(0, 8));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test",
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "/tenants/",
-                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main")),
+                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
                 true, Azurite.blobEndpoint());
         connections.put(connection.key(), connection);
         handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), id -> Optional.empty(),

@@ -59,7 +59,8 @@ class StorageFaultsIT {
         proxy = FaultProxy.start(Azurite.blobEndpoint());
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "tenants",
-                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main")), true,
+                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
+                        proxy.endpointFor(Azurite.blobEndpoint()), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
                 proxy.endpointFor(Azurite.blobEndpoint()));
     }
 

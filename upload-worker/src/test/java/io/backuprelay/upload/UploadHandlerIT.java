@@ -294,7 +294,8 @@ class UploadHandlerIT {
     private void connectWithSas(String sas) {
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "/tenants/", null, true, Azurite.blobEndpoint(), null,
-                sealer.seal(sas, io.backuprelay.common.secret.SecretContext.sasToken("acme", "main")));
+                sealer.seal(sas, io.backuprelay.common.secret.SecretContext.sasToken("acme", "main",
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())));
         connections.put(connection.key(), connection);
     }
 
@@ -310,7 +311,8 @@ class UploadHandlerIT {
     private void connect(String connectionId, String containerName, String key) {
         Connection connection = new Connection("acme", connectionId, ConnectionType.AZURE_BLOB, "test",
                 Azurite.ACCOUNT_NAME, containerName, "/tenants/",
-                sealer.seal(key, io.backuprelay.common.secret.SecretContext.accessKey("acme", connectionId)), true, Azurite.blobEndpoint());
+                sealer.seal(key, io.backuprelay.common.secret.SecretContext.accessKey("acme", connectionId,
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint());
         connections.put(connection.key(), connection);
     }
 

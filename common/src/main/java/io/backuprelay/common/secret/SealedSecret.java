@@ -8,14 +8,17 @@ import java.util.Objects;
  *
  * @param keyId      which master key sealed it, so keys can rotate
  * @param ciphertext base64 of the 12-byte nonce followed by the ciphertext and its tag
- * @param version    {@link #BOUND}: sealed to the record and field it lives in; {@link #UNBOUND}: older
+ * @param version    {@link #TARGETED}: sealed to the record, field and target; {@link #BOUND} and
+ *                   {@link #UNBOUND}: older, opened only by {@code rekey}
  */
 public record SealedSecret(String keyId, String ciphertext, int version) {
 
     /** Sealed with the key id alone as associated data, before secrets were bound to their record. */
     public static final int UNBOUND = 1;
-    /** Sealed with {@link SecretContext} as associated data. */
+    /** Sealed with {@link SecretContext}'s record and field as associated data, before targets were bound. */
     public static final int BOUND = 2;
+    /** Sealed with {@link SecretContext}'s record, field and target as associated data. */
+    public static final int TARGETED = 3;
 
     public SealedSecret {
         Objects.requireNonNull(keyId, "keyId");

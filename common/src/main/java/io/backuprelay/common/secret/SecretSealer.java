@@ -110,23 +110,27 @@ public final class SecretSealer {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(where.associatedData(currentKeyId));
+            cipher.updateAAD(where.associatedData(currentKeyId, where.targeted()));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
-            return new SealedSecret(currentKeyId, Base64.getEncoder().encodeToString(out), SealedSecret.BOUND);
+            return new SealedSecret(currentKeyId, Base64.getEncoder().encodeToString(out),
+                    where.targeted() ? SealedSecret.TARGETED : SealedSecret.BOUND);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
     }
 
-    /** Opens it and seals it again with the current key at the same place: what {@code rekey} does. */
+    /**
+     * Opens it and seals it again with the current key at the same place, bound to the target of
+     * {@code where}: what {@code rekey} does.
+     */
     public SealedSecret reseal(SealedSecret secret, SecretContext where) {
         return seal(open(secret, where), where);
     }
 
     /** Whether it is sealed with the current key and bound to its place: nothing for {@code rekey} to do. */
     public boolean isCurrent(SealedSecret secret) {
-        return secret.keyId().equals(currentKeyId) && secret.version() == SealedSecret.BOUND;
+        return secret.keyId().equals(currentKeyId) && secret.version() == SealedSecret.TARGETED;
     }
 
     /**
@@ -134,9 +138,12 @@ public final class SecretSealer {
      *                                    secret was sealed for another place (moved between records)
      */
     public String open(SealedSecret secret, SecretContext where) {
-        if (secret.version() < SealedSecret.BOUND && !acceptUnbound) {
-            throw new SecretUnavailableException("The secret was sealed before secrets were bound to their record;"
-                    + " the operators must run ./backuprelay rekey");
+        if (secret.version() < SealedSecret.TARGETED && !acceptUnbound) {
+            throw new SecretUnavailableException("The secret was sealed before secrets were bound to their record and"
+                    + " target; the operators must run ./backuprelay rekey");
+        }
+        if (secret.version() == SealedSecret.TARGETED && !where.targeted()) {
+            throw new SecretUnavailableException("The secret is bound to a target, and none was given to open it");
         }
         SecretKeySpec key = keys.get(secret.keyId());
         if (key == null) {
@@ -148,12 +155,12 @@ public final class SecretSealer {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             cipher.updateAAD(secret.version() < SealedSecret.BOUND ? secret.keyId().getBytes(StandardCharsets.UTF_8)
-                    : where.associatedData(secret.keyId()));
+                    : where.associatedData(secret.keyId(), secret.version() == SealedSecret.TARGETED));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new SecretUnavailableException("The secret sealed with master key '" + secret.keyId()
                     + "' cannot be opened here: the key is wrong, the ciphertext was altered, or it was sealed for"
-                    + " another record or field");
+                    + " another record, field or target (a record re-aimed at another server or container)");
         }
     }
 }

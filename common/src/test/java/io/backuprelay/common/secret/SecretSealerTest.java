@@ -11,14 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class SecretSealerTest {
 
-    private static final SecretContext ACME_MAIN = SecretContext.accessKey("acme", "main");
+    private static final String AZURE = "https://acmebackups.blob.core.windows.net";
+    private static final SecretContext ACME_MAIN = SecretContext.accessKey("acme", "main", AZURE, "acmebackups", "db-backups");
 
-    private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
+    private static final String KEY = SecretSealer.newBase64Key();
+    private final SecretSealer sealer = SecretSealer.ofBase64("k1", KEY);
 
     @Test
     void opensWhatItSealedWhereItWasSealed() {
         SealedSecret sealed = sealer.seal("s3cr3t-ácces-kéy==", ACME_MAIN);
-        assertThat(sealed.version()).isEqualTo(SealedSecret.BOUND);
+        assertThat(sealed.version()).isEqualTo(SealedSecret.TARGETED);
         assertThat(sealer.open(sealed, ACME_MAIN)).isEqualTo("s3cr3t-ácces-kéy==");
     }
 
@@ -29,12 +31,64 @@ class SecretSealerTest {
     @Test
     void aSecretMovedToAnotherRecordAccountOrFieldDoesNotOpen() {
         SealedSecret sealed = sealer.seal("the key of acme", ACME_MAIN);
-        for (SecretContext elsewhere : java.util.List.of(SecretContext.accessKey("evil", "main"),
-                SecretContext.accessKey("acme", "other"), SecretContext.sasToken("acme", "main"),
-                SecretContext.databasePassword("acme"))) {
+        for (SecretContext elsewhere : java.util.List.of(
+                SecretContext.accessKey("evil", "main", AZURE, "acmebackups", "db-backups"),
+                SecretContext.accessKey("acme", "other", AZURE, "acmebackups", "db-backups"),
+                SecretContext.sasToken("acme", "main", AZURE, "acmebackups", "db-backups"),
+                SecretContext.databasePassword("acme", io.backuprelay.common.account.DatabaseEngine.POSTGRESQL,
+                        "db.acme.internal", 5432, "app", "backup"))) {
             assertThatThrownBy(() -> sealer.open(sealed, elsewhere)).as(elsewhere.toString())
-                    .isInstanceOf(SecretUnavailableException.class).hasMessageContaining("another record or field");
+                    .isInstanceOf(SecretUnavailableException.class).hasMessageContaining("another record, field or target");
         }
+    }
+
+    /**
+     * Before: the associated data named the record and field but not where the secret goes, so a
+     * writer to backup.accounts could point an account at a host of theirs, keep the sealed password,
+     * and the dump worker would open it and send it there; the same for a connection's key.
+     */
+    @Test
+    void aSecretWhoseRecordIsReAimedAtAnotherTargetDoesNotOpen() {
+        var engine = io.backuprelay.common.account.DatabaseEngine.POSTGRESQL;
+        SealedSecret password = sealer.seal("db password", SecretContext.databasePassword("Acme Ñandú", engine,
+                "db.acme.internal", 5432, "app", "backup"));
+        assertThat(sealer.open(password, SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 5432,
+                "app", "backup"))).isEqualTo("db password");
+        for (SecretContext reAimed : java.util.List.of(
+                SecretContext.databasePassword("Acme Ñandú", engine, "attacker.example", 5432, "app", "backup"),
+                SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 6432, "app", "backup"),
+                SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 5432, "other", "backup"),
+                SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 5432, "app", "postgres"),
+                SecretContext.databasePassword("Acme Ñandú", io.backuprelay.common.account.DatabaseEngine.MARIADB,
+                        "db.acme.internal", 5432, "app", "backup"))) {
+            assertThatThrownBy(() -> sealer.open(password, reAimed)).as(reAimed.target())
+                    .isInstanceOf(SecretUnavailableException.class).hasMessageContaining("re-aimed");
+        }
+        SealedSecret key = sealer.seal("storage key", ACME_MAIN);
+        for (SecretContext reAimed : java.util.List.of(
+                SecretContext.accessKey("acme", "main", "https://evil.blob.core.windows.net", "acmebackups", "db-backups"),
+                SecretContext.accessKey("acme", "main", AZURE, "evilaccount", "db-backups"),
+                SecretContext.accessKey("acme", "main", AZURE, "acmebackups", "other-container"))) {
+            assertThatThrownBy(() -> sealer.open(key, reAimed)).as(reAimed.target())
+                    .isInstanceOf(SecretUnavailableException.class);
+        }
+        assertThatThrownBy(() -> sealer.open(key, new SecretContext("backup.connections", "acme/main", "accessKey")))
+                .as("no target given").hasMessageContaining("none was given");
+    }
+
+    @Test
+    void aSecretSealedBeforeTargetsWereBoundOpensOnlyForRekeyWhichBindsIt() {
+        SecretContext untargeted = new SecretContext("backup.connections", "acme/main", "accessKey");
+        SealedSecret bound = sealer.seal("older key", untargeted);
+        assertThat(bound.version()).isEqualTo(SealedSecret.BOUND);
+        assertThatThrownBy(() -> sealer.open(bound, ACME_MAIN)).hasMessageContaining("./backuprelay rekey");
+        assertThat(sealer.isCurrent(bound)).isFalse();
+        // rekey: a sealer that accepts secrets of before, re-sealing each for its record's current target
+        SecretSealer rekey = new SecretSealer(sealer.currentKeyId(), Map.of(sealer.currentKeyId(),
+                java.util.Base64.getDecoder().decode(KEY)), true);
+        SealedSecret targeted = rekey.reseal(new SealedSecret(bound.keyId(), bound.ciphertext(), bound.version()), ACME_MAIN);
+        assertThat(targeted.version()).isEqualTo(SealedSecret.TARGETED);
+        assertThat(sealer.open(targeted, ACME_MAIN)).isEqualTo("older key");
     }
 
     @Test
@@ -50,7 +104,7 @@ class SecretSealerTest {
         SealedSecret sealed = sealer.seal("password", ACME_MAIN);
         byte[] bytes = Base64.getDecoder().decode(sealed.ciphertext());
         bytes[bytes.length - 1] ^= 1;
-        SealedSecret altered = new SealedSecret("k1", Base64.getEncoder().encodeToString(bytes), SealedSecret.BOUND);
+        SealedSecret altered = new SealedSecret("k1", Base64.getEncoder().encodeToString(bytes), SealedSecret.TARGETED);
         assertThatThrownBy(() -> sealer.open(altered, ACME_MAIN)).isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("altered");
     }

@@ -76,7 +76,8 @@ public final class AccountsApi {
             }
         }
         SealedSecret password = source.password() != null
-                ? sealer.seal(source.password(), io.backuprelay.common.secret.SecretContext.databasePassword(accountId))
+                ? sealer.seal(source.password(), io.backuprelay.common.secret.SecretContext.databasePassword(accountId,
+                        source.engine(), source.host().strip(), port, source.database(), source.username()))
                 : existing.map(a -> a.source().password()).orElse(null);
         Account account = new Account(accountId,
                 body.displayName() == null || body.displayName().isBlank() ? accountId : body.displayName().strip(),

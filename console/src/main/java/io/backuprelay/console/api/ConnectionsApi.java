@@ -82,13 +82,23 @@ public final class ConnectionsApi {
                     + " connections; delete one first").key("tooManyConnections", Integer.toString(limits.connectionsPerAccount()));
         }
         String connectionId = "c-" + UUID.randomUUID().toString().substring(0, 8);
-        Connection connection = hasKey
-                ? build(accountId, connectionId, body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512),
-                        SecretContext.accessKey(accountId, connectionId)), null)
-                : build(accountId, connectionId, body, null, sealer.seal(sasToken(body.sasToken()),
-                        SecretContext.sasToken(accountId, connectionId)));
+        Connection connection = sealed(build(accountId, connectionId, body, UNSEALED, null),
+                hasKey ? Validate.maxLength("accessKey", body.accessKey(), 512) : null,
+                hasKey ? null : sasToken(body.sasToken()));
         Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.status(201).header("Location", ctx.path() + "/" + connectionId).json(view(connection));
+    }
+
+    /** Stands for the secret while a connection's target is settled, before it is sealed for that target. */
+    private static final io.backuprelay.common.secret.SealedSecret UNSEALED = new io.backuprelay.common.secret.SealedSecret(
+            "-", "-", io.backuprelay.common.secret.SealedSecret.TARGETED);
+
+    /** The connection with its new key or token sealed for its own endpoint, storage account and container. */
+    private Connection sealed(Connection draft, String key, String sas) {
+        return new Connection(draft.accountId(), draft.connectionId(), draft.type(), draft.description(),
+                draft.storageAccountName(), draft.containerName(), draft.path(),
+                key == null ? null : sealer.seal(key, SecretContext.accessKey(draft)), draft.enabledForAutomaticBackup(),
+                draft.endpoint(), draft.accessTier(), sas == null ? null : sealer.seal(sas, SecretContext.sasToken(draft)));
     }
 
     public void update(Context ctx) {
@@ -101,12 +111,10 @@ public final class ConnectionsApi {
         if (newKey && newSas) {
             throw ApiException.invalid("sasToken", "cannot be given together with an access key");
         }
-        Connection connection = newKey
-                ? build(accountId, existing.connectionId(), body, sealer.seal(Validate.maxLength("accessKey", body.accessKey(), 512),
-                        SecretContext.accessKey(accountId, existing.connectionId())), null)
-                : newSas
-                ? build(accountId, existing.connectionId(), body, null, sealer.seal(sasToken(body.sasToken()),
-                        SecretContext.sasToken(accountId, existing.connectionId())))
+        Connection connection = newKey || newSas
+                ? sealed(build(accountId, existing.connectionId(), body, UNSEALED, null),
+                        newKey ? Validate.maxLength("accessKey", body.accessKey(), 512) : null,
+                        newKey ? null : sasToken(body.sasToken()))
                 : build(accountId, existing.connectionId(), body, existing.accessKey(), existing.sasToken());
         if (body.accessTier() == null && existing.accessTier() != null) {
             // An edit that does not name the tier (the page's form) keeps it; "" clears it.
