@@ -40,10 +40,14 @@ class EndpointPolicyTest {
     @Test
     void onlyPublicAddressesCountAsPublic() throws Exception {
         for (String address : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-                "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd12:3456::1", "::ffff:10.0.0.1", "198.18.0.1")) {
+                "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd12:3456::1", "::ffff:10.0.0.1", "198.18.0.1",
+                // Azure's WireServer, and private IPv4 addresses in IPv6 forms: NAT64, IPv4-compatible, 6to4
+                "168.63.129.16", "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe", "::10.0.0.1", "::127.0.0.1",
+                "2002:0a00:0001::1", "2002:a9fe:a9fe::", "64:ff9b:1::1", "2001:0:4136:e378::1", "2001:db8::1")) {
             assertThat(EndpointPolicy.isPublic(InetAddress.getByName(address))).as(address).isFalse();
         }
-        for (String address : List.of("20.60.40.4", "52.239.1.1", "2603:1000::1")) {
+        for (String address : List.of("20.60.40.4", "52.239.1.1", "2603:1000::1", "64:ff9b::20.60.40.4",
+                "2002:143c:2804::1")) {
             assertThat(EndpointPolicy.isPublic(InetAddress.getByName(address))).as(address).isTrue();
         }
     }

@@ -177,6 +177,12 @@ public final class Standalone implements Closeable {
             Files.writeString(file, SecretSealer.newBase64Key());
             log.info("Generated a secret in {}", file);
         }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        if (mode.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+            // Anyone else who can read it can open every stored password and key, or mint console tokens.
+            throw new io.backuprelay.common.config.ConfigException(file.toString(), "is readable or writable by others ("
+                    + PosixFilePermissions.toString(mode) + "); it holds a secret: chmod 600 " + file);
+        }
         return Files.readString(file).trim();
     }
 

@@ -103,8 +103,14 @@ public final class TokenVerifier {
         } catch (JOSEException e) {
             throw new InvalidTokenException("The bearer token could not be checked");
         }
+        // The lifetime counts from when the token was issued, or from now if that is earlier: an
+        // issue time in the future would otherwise stretch the cap. One minute of clock skew is allowed.
+        java.time.Instant now = java.time.Instant.now();
         java.util.Date issued = claims.getIssueTime();
-        java.time.Instant from = issued != null ? issued.toInstant() : java.time.Instant.now();
+        if (issued != null && issued.toInstant().isAfter(now.plusSeconds(60))) {
+            throw new InvalidTokenException("The token claims to be issued in the future (iat " + issued.toInstant() + ")");
+        }
+        java.time.Instant from = issued != null && issued.toInstant().isBefore(now) ? issued.toInstant() : now;
         if (claims.getExpirationTime().toInstant().isAfter(from.plus(maxLifetime).plusSeconds(60))) {
             throw new InvalidTokenException("The token is valid for longer than " + maxLifetime.toHours()
                     + " h, the most this console accepts");

@@ -91,6 +91,27 @@ class TokenVerifierTest {
         assertThat(TokenVerifier.hmac(SECRET, null).verify(hours).role()).isEqualTo(Role.OPERATOR);
     }
 
+    /** Before: the cap counted from iat, so an iat a year ahead gave a token valid for a year and 12 hours. */
+    @Test
+    void anIssueTimeInTheFutureNeitherStretchesTheLifetimeNorPasses() throws Exception {
+        Instant now = Instant.now();
+        Instant ahead = now.plus(Duration.ofDays(365));
+        String stretched = hs256(new JWTClaimsSet.Builder().subject("u").claim("role", "operator")
+                .issueTime(Date.from(ahead)).expirationTime(Date.from(ahead.plus(Duration.ofHours(11)))).build());
+        assertThatThrownBy(() -> TokenVerifier.hmac(SECRET, null).verify(stretched))
+                .isInstanceOf(InvalidTokenException.class).hasMessageContaining("issued in the future");
+        String skewed = hs256(new JWTClaimsSet.Builder().subject("u").claim("role", "operator")
+                .issueTime(Date.from(now.plusSeconds(30))).expirationTime(Date.from(now.plus(Duration.ofHours(12))))
+                .build());
+        assertThat(TokenVerifier.hmac(SECRET, null).verify(skewed).role()).as("30 s of clock skew").isEqualTo(Role.OPERATOR);
+    }
+
+    private static String hs256(JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET));
+        return jwt.serialize();
+    }
+
     private static JWTClaimsSet.Builder claims(Instant now) {
         return new JWTClaimsSet.Builder().subject("idp-user").claim("role", "operator").issuer("https://idp.example")
                 .audience("backuprelay-console").issueTime(Date.from(now))
