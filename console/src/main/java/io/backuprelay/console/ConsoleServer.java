@@ -171,10 +171,13 @@ public final class ConsoleServer implements Closeable {
         }
     }
 
+    /**
+     * The health on the public port: each component's state without its detail, which can hold the
+     * platform's account and connection counts or an exception's text. The management port has them.
+     */
     private void health(Context ctx, boolean up) {
         Map<String, Object> components = new java.util.LinkedHashMap<>();
-        shell.health().forEach(c -> components.put(c.name(), Map.of("live", c.live(), "ready", c.ready(),
-                "detail", String.valueOf(c.detail()))));
+        shell.health().forEach(c -> components.put(c.name(), Map.of("live", c.live(), "ready", c.ready())));
         ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "components", components));
     }
 

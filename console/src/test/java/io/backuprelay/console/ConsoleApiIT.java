@@ -413,7 +413,10 @@ class ConsoleApiIT {
     @Test
     void healthAndMetricsAnswer() throws Exception {
         assertThat(call("GET", "/health/live", null, null).status()).isEqualTo(200);
-        assertThat(call("GET", "/health/ready", null, null).json().get("status").asText()).isEqualTo("UP");
+        var ready = call("GET", "/health/ready", null, null).json();
+        assertThat(ready.get("status").asText()).isEqualTo("UP");
+        assertThat(ready.get("components").size()).isPositive();
+        assertThat(ready.findValues("detail")).as("no counts nor exception text on the public port").isEmpty();
         call("GET", "/api/accounts/acme/backup-settings", null, null);
         assertThat(call("GET", "/metrics", null, null).status()).as("no token").isEqualTo(401);
         assertThat(call("GET", "/metrics", superadmin("acme"), null).status()).as("a tenant").isEqualTo(403);
