@@ -96,38 +96,72 @@ public final class ConsoleData implements Closeable {
         statuses.sync();
     }
 
+    /** Reads of one account that may wait for the views at once: a client has one or two in flight. */
+    static final int WAITING_READS_PER_ACCOUNT = 2;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> waitingByAccount =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * Waits until the views have read as far as the reader has seen ({@code null}: not at all).
+     * Waits until the views have read as far as the reader has seen ({@code null}: not at all): each
+     * view the position names catches up with its topic's end (one round trip to the broker). A
+     * position the views still have not reached then is one no write made (made up, or from another
+     * topic): it is refused at once rather than waited for.
      *
-     * @throws io.backuprelay.common.kafka.ViewUnavailableException when they have not within {@code timeout}
+     * @param accountId whose read it is: an account's reads wait at most {@link #WAITING_READS_PER_ACCOUNT} at a time
+     * @throws PositionUnknownException when the position is past what the topics hold, or names a missing partition
+     * @throws io.backuprelay.common.kafka.ViewUnavailableException when the views cannot catch up (the broker is away)
      */
-    public void readAfter(ViewPosition seen, java.time.Duration timeout) {
+    public void readAfter(ViewPosition seen, String accountId) {
         if (seen == null || reached(seen, java.time.Duration.ZERO)) {
             return;
         }
-        // Reads that wait hold a request thread each: a few at a time, so that made-up positions cannot hold them all.
-        if (!waitingReads.tryAcquire()) {
-            throw new io.backuprelay.common.kafka.ViewUnavailableException("Too many reads are waiting for recent"
-                    + " changes", null);
+        // Reads that wait hold a request thread each: a few at a time, and no account may take them all.
+        var mine = waitingByAccount.computeIfAbsent(accountId == null ? "" : accountId,
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        if (mine.incrementAndGet() > WAITING_READS_PER_ACCOUNT) {
+            mine.decrementAndGet();
+            throw new io.backuprelay.common.kafka.ViewUnavailableException("Too many reads of this account are waiting"
+                    + " for recent changes", null);
         }
         try {
-            if (!reached(seen, timeout)) {
-                throw new io.backuprelay.common.kafka.ViewUnavailableException("The console has not yet read the"
-                        + " change this client made, after " + timeout.toMillis() + " ms", null);
+            if (!waitingReads.tryAcquire()) {
+                throw new io.backuprelay.common.kafka.ViewUnavailableException("Too many reads are waiting for recent"
+                        + " changes", null);
+            }
+            try {
+                for (ViewPosition.View view : seen.views()) {
+                    view(view).sync();
+                }
+                if (!reached(seen, java.time.Duration.ZERO)) {
+                    throw new PositionUnknownException();
+                }
+            } finally {
+                waitingReads.release();
             }
         } finally {
-            waitingReads.release();
+            mine.decrementAndGet();
         }
+    }
+
+    /** A presented position past the end of the topics it names: no write of this cluster made it. */
+    public static final class PositionUnknownException extends RuntimeException {
+        PositionUnknownException() {
+            super("names a position past what the topics hold (a made-up position, or one from another environment)");
+        }
+    }
+
+    private CompactedTopicView<?> view(ViewPosition.View view) {
+        return switch (view) {
+            case ACCOUNTS -> accounts;
+            case SETTINGS -> settings;
+            case CONNECTIONS -> connections;
+        };
     }
 
     private boolean reached(ViewPosition seen, java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (var entry : seen.offsets().entrySet()) {
-            CompactedTopicView<?> view = switch (entry.getKey().view()) {
-                case ACCOUNTS -> accounts;
-                case SETTINGS -> settings;
-                case CONNECTIONS -> connections;
-            };
+            CompactedTopicView<?> view = view(entry.getKey().view());
             java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             if (!view.awaitPosition(entry.getKey().partition(), entry.getValue(), left)) {
                 return false;

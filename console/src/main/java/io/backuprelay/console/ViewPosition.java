@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
  */
 public record ViewPosition(Map<Key, Long> offsets) {
 
+    /** The views this position names. */
+    public java.util.List<View> views() {
+        return offsets.keySet().stream().map(Key::view).distinct().toList();
+    }
+
+
     /** The header of requests and answers. */
     public static final String HEADER = "Backuprelay-Position";
 

@@ -397,8 +397,11 @@ class ConsoleApiIT {
         assertThat(malformed.json().get("field").asText()).isEqualTo(ViewPosition.HEADER);
 
         Response ahead = ConsoleCalls.call(console.port(), "GET", settings, token, null, "settings:0:999999999");
-        assertThat(ahead.status()).as("a position no write reached: the read waits, then says so").isEqualTo(503);
-        assertThat(ahead.headers().firstValue("Retry-After")).isPresent();
+        assertThat(ahead.status()).as("a position no write reached is refused, not waited for").isEqualTo(400);
+        assertThat(ahead.json().get("field").asText()).isEqualTo(ViewPosition.HEADER);
+        assertThat(ahead.json().toString()).contains("past what the topics hold");
+        Response missingPartition = ConsoleCalls.call(console.port(), "GET", settings, token, null, "settings:4096:1");
+        assertThat(missingPartition.status()).as("a partition the topic does not have").isEqualTo(400);
     }
 
     @Test

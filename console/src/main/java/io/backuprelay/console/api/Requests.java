@@ -78,9 +78,6 @@ public final class Requests {
         }
     }
 
-    /** How long a read waits for the views to reach the position its client presented. */
-    static final java.time.Duration READ_AFTER_WAIT = java.time.Duration.ofSeconds(5);
-
     /** The position the client presented ({@link ViewPosition#HEADER}), if any; a malformed one is a 400. */
     public static java.util.Optional<ViewPosition> position(Context ctx) {
         try {
@@ -96,7 +93,9 @@ public final class Requests {
      */
     public static void readYourWrites(Context ctx, ConsoleData data) {
         try {
-            data.readAfter(position(ctx).orElse(null), READ_AFTER_WAIT);
+            data.readAfter(position(ctx).orElse(null), ctx.pathParamMap().get("accountId"));
+        } catch (io.backuprelay.console.ConsoleData.PositionUnknownException e) {
+            throw ApiException.invalid(ViewPosition.HEADER, e.getMessage());
         } catch (io.backuprelay.common.kafka.ViewUnavailableException e) {
             throw ApiException.unavailable(e.getMessage() + "; try again in a moment", 1).key("unavailable");
         }

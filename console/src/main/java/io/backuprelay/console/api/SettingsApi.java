@@ -112,7 +112,7 @@ public final class SettingsApi {
                 body.restoreDrill());
         ViewPosition written = data.write(ViewPosition.View.SETTINGS, accountId, settings);
         Requests.wrote(ctx, written);
-        data.readAfter(written, Requests.READ_AFTER_WAIT);
+        data.readAfter(written, accountId);
         ctx.json(view(accountId));
     }
 
