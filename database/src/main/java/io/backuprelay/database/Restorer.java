@@ -118,12 +118,12 @@ public final class Restorer {
                     return e.toString();
                 }
             });
-            InputStream counted = untrusted == null ? dump : new Budget(target.postgres() ? dump
+            InputStream counted = untrusted == null ? dump : new CappedInputStream(target.postgres() ? dump
                     : new DefinerFilter(dump), untrusted.maxPlainBytes());
             try {
                 try (OutputStream stdin = tool.getOutputStream()) {
                     counted.transferTo(stdin);
-                } catch (Budget.Exceeded e) {
+                } catch (CappedInputStream.Exceeded e) {
                     stop(tool);
                     throw new RestoreException(name + " was stopped: the archive expands past the restore's budget of "
                             + untrusted.maxPlainBytes() + " bytes");
@@ -166,42 +166,6 @@ public final class Restorer {
     private static void stop(Process tool) {
         tool.descendants().forEach(ProcessHandle::destroyForcibly);
         tool.destroyForcibly();
-    }
-
-    /** The plain dump, counted: past its budget a read fails with {@link Exceeded}. */
-    private static final class Budget extends java.io.FilterInputStream {
-
-        static final class Exceeded extends IOException {
-            Exceeded() {
-                super("past the byte budget");
-            }
-        }
-
-        private final long max;
-        private long read;
-
-        Budget(InputStream in, long max) {
-            super(in);
-            this.max = max;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && ++read > max) {
-                throw new Exceeded();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n = super.read(buffer, off, len);
-            if (n > 0 && (read += n) > max) {
-                throw new Exceeded();
-            }
-            return n;
-        }
     }
 
     /** What the database holds now, with exact row counts. */

@@ -5,6 +5,7 @@ import io.backuprelay.common.PrivateFiles;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.DrillOutcome.Kind;
 import io.backuprelay.database.ArchiveStream;
+import io.backuprelay.database.CappedInputStream;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.Inventory;
 import io.backuprelay.database.Manifest;
@@ -144,7 +145,7 @@ final class Drill {
      */
     private Finding integrityOnly(BlobStore store, String blobName, BackupCompleted completed, Manifest trusted,
                                   String why) {
-        try (InputStream blob = new Capped(store.read(blobName), completed.sizeBytes())) {
+        try (InputStream blob = new CappedInputStream(store.read(blobName), completed.sizeBytes())) {
             boolean encrypted = trusted == null || trusted.encrypted();
             ArchiveStream archive = encrypted ? ArchiveStream.hashing(blob) : ArchiveStream.open(blob, trusted, null);
             if (trusted != null && trusted.encrypted()) {
@@ -168,7 +169,7 @@ final class Drill {
                     + trusted.engine() + ", so it was not restored"
                     : "SHA-256 checked and the archive decompressed." + why;
             return new Finding(true, Kind.INTEGRITY_ONLY, what, List.of());
-        } catch (Capped.TooLong e) {
+        } catch (CappedInputStream.Exceeded e) {
             return tooLong(Kind.INTEGRITY_ONLY, completed);
         } catch (IOException e) {
             return new Finding(false, Kind.INTEGRITY_ONLY, "The archive cannot be read back: " + e.getMessage(), List.of());
@@ -182,7 +183,7 @@ final class Drill {
         Path copy;
         try {
             copy = copyVerified(store, blobName, completed);
-        } catch (Capped.TooLong e) {
+        } catch (CappedInputStream.Exceeded e) {
             return tooLong(Kind.RESTORE, completed);
         } catch (Corrupted e) {
             return corrupted(Kind.RESTORE, e.sha256, completed);
@@ -239,13 +240,13 @@ final class Drill {
      * SHA-256 equals the event's, so no tool ever reads bytes that are not the backup's.
      */
     private Path copyVerified(BlobStore store, String blobName, BackupCompleted completed)
-            throws Capped.TooLong, Corrupted {
+            throws CappedInputStream.Exceeded, Corrupted {
         Path copy = null;
         try {
             Path staging = PrivateFiles.directory(config.budget().staging());
             copy = staging.resolve("drill-" + UUID.randomUUID() + ".blob");
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            try (InputStream blob = new DigestInputStream(new Capped(store.read(blobName), completed.sizeBytes()), sha256);
+            try (InputStream blob = new DigestInputStream(new CappedInputStream(store.read(blobName), completed.sizeBytes()), sha256);
                  OutputStream out = PrivateFiles.create(copy)) {
                 blob.transferTo(out);
             }
@@ -256,7 +257,7 @@ final class Drill {
             Path verified = copy;
             copy = null;
             return verified;
-        } catch (Capped.TooLong e) {
+        } catch (CappedInputStream.Exceeded e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new DrillUnavailableException("The blob " + blobName + " could not be copied for the drill: "
@@ -280,41 +281,6 @@ final class Drill {
         Corrupted(String sha256) {
             super("corrupted");
             this.sha256 = sha256;
-        }
-    }
-
-    /** At most {@code size} bytes: a blob grown past its backup's size is not read further. */
-    static final class Capped extends java.io.FilterInputStream {
-
-        static final class TooLong extends IOException {
-            TooLong() {
-                super("the blob is longer than its backup");
-            }
-        }
-
-        private long left;
-
-        Capped(InputStream in, long size) {
-            super(in);
-            this.left = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && --left < 0) {
-                throw new TooLong();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n = super.read(buffer, off, len);
-            if (n > 0 && (left -= n) < 0) {
-                throw new TooLong();
-            }
-            return n;
         }
     }
 
