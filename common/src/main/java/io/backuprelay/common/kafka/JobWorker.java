@@ -125,6 +125,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     @Override
     public void run() {
+        started.set(true); // run here (a service's main thread) or by start(): close() now waits for the loop
         state = State.RUNNING;
         try {
             consumer.subscribe(List.of(config.inputTopic()), rebalancing);
