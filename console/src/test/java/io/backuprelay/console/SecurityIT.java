@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -320,6 +321,44 @@ class SecurityIT {
             assertThat(call("PUT", "/api/operator/accounts/" + id, OPERATOR, accountJson("pw")).status()).as(id)
                     .isIn(400, 404);
         }
+    }
+
+    /**
+     * Before: the console accepted values the workers then refused (a host that is an option, a schema
+     * with a dot, an address with a comma, an age key with a wrong checksum, NEL or U+2028 in a name),
+     * so the account was saved and every backup of it failed later. The console now asks the workers'
+     * own rules (Rules, the age library's parser) and answers 400 naming the field.
+     */
+    @Test
+    void whatAWorkerWouldRefuseTheConsoleRefusesAtOnceNamingTheField() throws Exception {
+        String operatorPath = "/api/operator/accounts/" + "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> refused = Map.of(
+                "source.host", accountJson("pw").replace("\"db.tenant.internal\"", "\"-V\""),
+                "source.schema", accountJson("pw").replace("\"username\":\"backup\"", "\"username\":\"backup\",\"schema\":\"a.b\""),
+                "superadminEmails[0]", accountJson("pw").replace("ana@tenant.example", "a,b@x.io"),
+                "displayName", accountJson("pw").replace("Tenant Ltd", "Tenant\\u0085Bcc: x@evil.example"));
+        for (var entry : refused.entrySet()) {
+            Response answer = call("PUT", operatorPath, OPERATOR, entry.getValue());
+            assertThat(answer.status()).as(entry.getKey()).isEqualTo(400);
+            assertThat(answer.json().get("field").asText()).isEqualTo(entry.getKey());
+        }
+        Response separator = call("PUT", operatorPath, OPERATOR, accountJson("pw").replace("Tenant Ltd", "Tenant\\u2028Ltd"));
+        assertThat(separator.json().get("field").asText()).isEqualTo("displayName");
+
+        String account = registerAccount();
+        String settings = "/api/accounts/" + account + "/backup-settings";
+        String goodKey = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        Response good = call("PUT", settings, superadmin(account), "{\"backupType\":\"MANUAL\",\"encryptionRecipients\":[\""
+                + goodKey + "\"]}");
+        assertThat(good.status()).as("a real age key").isEqualTo(200);
+        String badChecksum = goodKey.substring(0, goodKey.length() - 1) + (goodKey.endsWith("p") ? "q" : "p");
+        Response bad = call("PUT", settings, superadmin(account), "{\"backupType\":\"MANUAL\",\"encryptionRecipients\":[\""
+                + badChecksum + "\"]}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("field").asText()).isEqualTo("encryptionRecipients[0]");
+        assertThat(bad.json().toString()).contains("checksum");
+        Response comma = call("PUT", settings, superadmin(account), "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"a,b@x.io\"]}");
+        assertThat(comma.json().get("field").asText()).isEqualTo("notifyEmails[0]");
     }
 
     /** Before: only swapping the account in the path was tried; here one's own path names another's object. */

@@ -77,8 +77,6 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final MailSender sender;
     private final OpsPublisher ops;
     private final Clock clock;
-    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
-            "[^@\\s<>,;\"]{1,64}@[^@\\s.<>,;\"]+(\\.[^@\\s.<>,;\"]+)+");
 
     public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, SecretSealer sealer, EmailComposer composer,
                          MailSender sender, OpsPublisher ops, Clock clock) {
@@ -158,7 +156,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             return JobResult.of();
         }
         Optional<Account> account = lookups.accounts().apply(outcome.accountId());
-        Requester requester = outcome.requester() != null && EMAIL.matcher(outcome.requester().email()).matches()
+        Requester requester = outcome.requester() != null && io.backuprelay.common.account.Rules.isEmail(outcome.requester().email())
                 ? outcome.requester() : null;
         if (account.isEmpty() || account.get().superadminEmails().isEmpty() && requester == null) {
             log.warn("No one to tell about backup {}: account {} is {}", outcome.backupId(), outcome.accountId(),

@@ -30,8 +30,6 @@ public record SourceDatabase(
         this(engine, host, port, database, username, password, null);
     }
 
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_$-]{0,62}");
-    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}");
 
     /**
      * A database, user or schema name that can go into a dump tool's command, an options file or a
@@ -39,13 +37,13 @@ public record SourceDatabase(
      * or a line break.
      */
     public static boolean isSafeName(String value) {
-        return value != null && NAME.matcher(value).matches();
+        return Rules.isSafeName(value);
     }
 
     /** What is wrong with these settings for use in a command or a URL; empty when nothing is. */
     public java.util.List<String> problems() {
         java.util.List<String> problems = new java.util.ArrayList<>();
-        if (!HOST.matcher(host).matches()) {
+        if (!Rules.isHost(host)) {
             problems.add("host");
         }
         if (port < 1 || port > 65535) {

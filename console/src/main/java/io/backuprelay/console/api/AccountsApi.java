@@ -60,7 +60,7 @@ public final class AccountsApi {
             if (source.engine() != DatabaseEngine.POSTGRESQL) {
                 throw ApiException.invalid("source.schema", "applies to PostgreSQL only; a MariaDB database is its own schema");
             }
-            Validate.identifier("source.schema", source.schema());
+            Validate.databaseName("source.schema", source.schema());
         }
         data.catchUp(); // the stored password is kept only for the same target as stored now
         var existing = data.account(accountId);

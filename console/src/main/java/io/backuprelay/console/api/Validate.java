@@ -12,9 +12,6 @@ public final class Validate {
     public static final Set<String> LANGUAGES = Set.of("en", "es", "fr", "pt");
     private static final Pattern STORAGE_ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
     private static final Pattern CONTAINER = Pattern.compile("(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]_]{1,253}");
-    private static final Pattern AGE_RECIPIENT = Pattern.compile("age1[02-9ac-hj-np-z]{58}");
     private static final Pattern LOCALE = Pattern.compile("([a-z]{2})(?:[-_][A-Z]{2})?");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -41,7 +38,8 @@ public final class Validate {
      */
     public static String text(String field, String value, int max) {
         maxLength(field, value, max);
-        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        // C0 and C1 controls (NEL, U+0085, is a line break too), and the Unicode line and paragraph separators.
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029)) {
             throw ApiException.invalid(field, "must not contain control characters such as line breaks");
         }
         return value;
@@ -90,7 +88,7 @@ public final class Validate {
 
     /** Whether the value is one plain email address (as the lists of addresses must hold). */
     public static boolean isEmail(String value) {
-        return value != null && value.length() <= 254 && EMAIL.matcher(value).matches();
+        return io.backuprelay.common.account.Rules.isEmail(value);
     }
 
     public static List<String> emails(String field, List<String> values, boolean atLeastOne) {
@@ -144,7 +142,7 @@ public final class Validate {
     }
 
     public static String host(String field, String value) {
-        if (!HOST.matcher(required(field, value)).matches()) {
+        if (!io.backuprelay.common.account.Rules.isHost(required(field, value))) {
             throw ApiException.invalid(field, "is not a host name or address: '" + value + "'");
         }
         return value;
@@ -176,8 +174,9 @@ public final class Validate {
             return List.of();
         }
         for (int i = 0; i < values.size(); i++) {
-            if (values.get(i) == null || !AGE_RECIPIENT.matcher(values.get(i)).matches()) {
-                throw ApiException.invalid(field + "[" + i + "]", "is not an age X25519 public key (age1…)");
+            var problem = io.backuprelay.common.account.Rules.ageRecipientProblem(values.get(i));
+            if (problem.isPresent()) {
+                throw ApiException.invalid(field + "[" + i + "]", problem.get());
             }
         }
         return List.copyOf(values);
