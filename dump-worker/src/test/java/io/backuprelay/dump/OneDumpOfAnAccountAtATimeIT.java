@@ -58,7 +58,7 @@ class OneDumpOfAnAccountAtATimeIT {
             holdTable(blocker, "LOCK TABLE \"Orders\" IN ACCESS EXCLUSIVE MODE"); // the first dump's pg_dump waits on it
 
             CompletableFuture<Instant> first = dumpAsync(runner, source, job("b-first", ACCOUNT, Duration.ofMinutes(1), null, null));
-            await().atMost(Duration.ofSeconds(30)).until(() -> pgDumpSessions(db) == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pgDumpWaitingOnTheTable(db) == 1);
             int holder = lockHolderPid(db); // the first dump's connection, the one lock held so far
             List<String> waited = new CopyOnWriteArrayList<>();
             AtomicReference<Instant> secondOpened = new AtomicReference<>();
@@ -94,7 +94,7 @@ class OneDumpOfAnAccountAtATimeIT {
             DumpRunner runner = new PgDumpRunner(PgTools.debian());
             holdTable(blocker, "LOCK TABLE \"Sales Ops\" IN ACCESS EXCLUSIVE MODE");
             CompletableFuture<Instant> first = dumpAsync(runner, source, job("b-stuck", ACCOUNT, Duration.ofMinutes(1), null, null));
-            await().atMost(Duration.ofSeconds(30)).until(() -> pgDumpSessions(db) == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pgDumpWaitingOnTheTable(db) == 1);
             int holder = lockHolderPid(db);
 
             AtomicReference<Instant> opened = new AtomicReference<>();
@@ -182,6 +182,12 @@ class OneDumpOfAnAccountAtATimeIT {
     private static int pgDumpSessions(ScratchDatabase db) throws Exception {
         return intOf(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.name()
                 + "' AND application_name = 'backuprelay' AND backend_type = 'client backend'");
+    }
+
+    /** pg_dump's sessions waiting on the test's table lock: the dump runs, its account's lock taken before. */
+    private static int pgDumpWaitingOnTheTable(ScratchDatabase db) throws Exception {
+        return intOf(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.name()
+                + "' AND application_name = 'backuprelay' AND wait_event_type = 'Lock'");
     }
 
     /** The session that holds an advisory lock on the database (when only one does). */

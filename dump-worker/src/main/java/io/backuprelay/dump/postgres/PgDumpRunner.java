@@ -70,7 +70,8 @@ public final class PgDumpRunner implements DumpRunner {
         }
         String toolVersion = ToolVersion.of(pgDump.toString());
         // The inventory is read in the very snapshot pg_dump dumps: exported here, imported by pg_dump.
-        try (Connection snapshot = PostgresProbe.connect(source, password, Duration.ZERO)) {
+        // Named from its first moment: pg_dump's own session is the one called backuprelay.
+        try (Connection snapshot = PostgresProbe.connect(source, password, Duration.ZERO, "backuprelay-inventory")) {
             lockAccount(snapshot, source, job.exclusive()); // held by this session until the dump ends
             String snapshotId = exportSnapshot(snapshot, source);
             CompletableFuture<DatabaseContents> inventory = new CompletableFuture<>();
@@ -142,10 +143,6 @@ public final class PgDumpRunner implements DumpRunner {
     private static void lockAccount(Connection connection, SourceDatabase source, DumpJob.Exclusive exclusive)
             throws DumpFailedException, InterruptedException, SQLException {
         int key = lockKey(exclusive.key());
-        try (Statement statement = connection.createStatement()) {
-            // Told apart from pg_dump's own session, while it waits for the lock as while it reads the inventory.
-            statement.execute("SET application_name = 'backuprelay-inventory'");
-        }
         SourceLock.acquire(source, exclusive, () -> {
             try (var statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
                 statement.setInt(1, LOCK_CLASS);

@@ -24,7 +24,7 @@ public final class PostgresProbe {
 
     /** The server's version, e.g. {@code 15.19}. */
     public static ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
-        try (Connection connection = connect(source, password, Duration.ofSeconds(60));
+        try (Connection connection = connect(source, password, Duration.ofSeconds(60), "backuprelay-probe");
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
                      + " current_setting('server_version'), (SELECT count(*) FROM information_schema.tables"
@@ -44,12 +44,21 @@ public final class PostgresProbe {
      */
     public static Connection connect(SourceDatabase source, String password, Duration socketTimeout)
             throws DumpFailedException {
+        return connect(source, password, socketTimeout, "backuprelay-probe");
+    }
+
+    /**
+     * @param applicationName how the session shows in {@code pg_stat_activity}: {@code backuprelay} is
+     *                        pg_dump's own session, every other connection of the worker is named otherwise
+     */
+    public static Connection connect(SourceDatabase source, String password, Duration socketTimeout,
+                                     String applicationName) throws DumpFailedException {
         Properties props = new Properties();
         props.setProperty("user", source.username());
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
-        props.setProperty("ApplicationName", "backuprelay");
+        props.setProperty("ApplicationName", applicationName);
         String url = source.jdbcUrl();
         try {
             return DriverManager.getConnection(url, props);
