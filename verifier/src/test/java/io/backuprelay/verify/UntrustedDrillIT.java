@@ -96,9 +96,9 @@ class UntrustedDrillIT {
                     h -> !h.detail().equals("not checked yet"));
             assertThat(gate.ready()).isFalse();
             assertThat(gate.detail()).contains("'postgres'", "is a superuser", "CREATE ROLE backuprelay_drill LOGIN CREATEDB");
-            Thread.sleep(2_000);
-            assertThat(verifier.jobs().state()).as("it never consumes outcomes").isEqualTo(
-                    io.backuprelay.common.kafka.JobWorker.State.NEW);
+            org.awaitility.Awaitility.await("it never consumes outcomes").during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4)).until(() -> verifier.jobs().state()
+                            == io.backuprelay.common.kafka.JobWorker.State.NEW);
         }
         VerifierConfig minimal = new VerifierConfig(Optional.of(pgServer(PG_ROLE)), Optional.of(mariaServer(MARIA_USER)),
                 new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), budget(Duration.ofMinutes(1), 1L << 30), 2);

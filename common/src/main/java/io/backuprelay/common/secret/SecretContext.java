@@ -30,8 +30,7 @@ public record SecretContext(String topic, String recordKey, String field, String
     /** A connection's storage access key ({@code backup.connections}, {@code accountId/connectionId}), for its container. */
     public static SecretContext accessKey(String accountId, String connectionId, String blobEndpoint,
                                           String storageAccount, String container) {
-        return new SecretContext("backup.connections", accountId + "/" + connectionId, "accessKey",
-                storage(blobEndpoint, storageAccount, container));
+        return storageSecret("accessKey", accountId, connectionId, blobEndpoint, storageAccount, container);
     }
 
     public static SecretContext accessKey(io.backuprelay.common.account.Connection connection) {
@@ -42,8 +41,7 @@ public record SecretContext(String topic, String recordKey, String field, String
     /** A connection's SAS token, for its container. */
     public static SecretContext sasToken(String accountId, String connectionId, String blobEndpoint,
                                          String storageAccount, String container) {
-        return new SecretContext("backup.connections", accountId + "/" + connectionId, "sasToken",
-                storage(blobEndpoint, storageAccount, container));
+        return storageSecret("sasToken", accountId, connectionId, blobEndpoint, storageAccount, container);
     }
 
     public static SecretContext sasToken(io.backuprelay.common.account.Connection connection) {
@@ -63,8 +61,10 @@ public record SecretContext(String topic, String recordKey, String field, String
                 source.username());
     }
 
-    private static String storage(String blobEndpoint, String storageAccount, String container) {
-        return String.join("|", blobEndpoint, storageAccount, container);
+    private static SecretContext storageSecret(String field, String accountId, String connectionId, String blobEndpoint,
+                                               String storageAccount, String container) {
+        return new SecretContext("backup.connections", accountId + "/" + connectionId, field,
+                String.join("|", blobEndpoint, storageAccount, container));
     }
 
     /** Whether a secret sealed here is bound to its target. */
