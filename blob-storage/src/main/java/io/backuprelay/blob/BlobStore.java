@@ -337,36 +337,27 @@ public final class BlobStore {
     }
 
     /**
-     * A link that can only read this blob. With the access key: a SAS for this blob alone, valid for
-     * {@code validity}, and for HTTPS only unless the endpoint itself is plain HTTP (an emulator). With a SAS-token connection: the blob with the connection's own token, but
-     * only when that token can do nothing but read and list (a token that can write is never handed
-     * out); it is valid as long as the token is.
+     * A link that can only read this blob, for {@code validity}: a SAS for this blob alone, signed
+     * with the access key, for HTTPS only unless the endpoint itself is plain HTTP (an emulator). A
+     * connection that holds a SAS token gets none: a one-blob link cannot be signed with a token, and
+     * the stored token itself, which may cover the whole container for years, is never handed out.
      *
      * @return empty with the reason when no such link can be made
      */
     public Link link(String name, Duration validity) {
+        if (credential.accountKey() == null) {
+            return new Link(Optional.empty(), null, "the connection holds a SAS token, and a link for one blob can only"
+                    + " be signed with the storage account's access key; the token itself is never handed out");
+        }
         var blob = container.getBlobClient(name);
-        if (credential.accountKey() != null) {
-            OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(validity);
-            BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expires,
-                    new BlobSasPermission().setReadPermission(true));
-            if (blob.getBlobUrl().startsWith("https://")) {
-                values.setProtocol(com.azure.storage.common.sas.SasProtocol.HTTPS_ONLY); // plain HTTP only for an emulator
-            }
-            String sas = blob.generateSas(values);
-            return new Link(Optional.of(blob.getBlobUrl() + "?" + sas), expires.toInstant(), null);
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(validity);
+        BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expires,
+                new BlobSasPermission().setReadPermission(true));
+        if (blob.getBlobUrl().startsWith("https://")) {
+            values.setProtocol(com.azure.storage.common.sas.SasProtocol.HTTPS_ONLY); // plain HTTP only for an emulator
         }
-        String permissions = BlobCredential.sasParameter(credential.sasToken(), "sp").orElse("");
-        if (!permissions.contains("r")) {
-            return new Link(Optional.empty(), null, "the connection's SAS token does not allow reading (sp="
-                    + permissions + ")");
-        }
-        if (!permissions.replace("r", "").replace("l", "").isEmpty()) {
-            return new Link(Optional.empty(), null, "the connection's SAS token allows more than reading (sp="
-                    + permissions + "), so it cannot be handed out; register a read-only token, or the access key");
-        }
-        return new Link(Optional.of(blob.getBlobUrl() + "?" + credential.sasToken().replaceFirst("^\\?", "")),
-                credential.sasExpiry().orElse(null), null);
+        String sas = blob.generateSas(values);
+        return new Link(Optional.of(blob.getBlobUrl() + "?" + sas), expires.toInstant(), null);
     }
 
     /**

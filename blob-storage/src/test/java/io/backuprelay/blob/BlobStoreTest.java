@@ -29,16 +29,15 @@ class BlobStoreTest {
     }
 
     @Test
-    void aSasTokenIsHandedOutOnlyWhenItCanDoNothingButReadAndList() {
-        String readOnly = "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rl&sig=abc";
-        String readWrite = "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rwc&sig=abc";
-        String writeOnly = "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=cw&sig=abc";
+    void aSasTokenIsNeverHandedOutWhateverItMayDo() {
+        for (String sas : java.util.List.of("sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rl&sig=abc",
+                "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=abc",
+                "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rwc&sig=abc")) {
+            BlobStore.Link link = link(sas);
 
-        assertThat(link(readOnly).url()).hasValue("https://acme.blob.core.windows.net/backups/a.dump.zst?" + readOnly);
-        assertThat(link(readOnly).expiresAt()).isEqualTo(java.time.Instant.parse("2027-01-01T00:00:00Z"));
-        assertThat(link(readWrite).url()).isEmpty();
-        assertThat(link(readWrite).refusal()).contains("allows more than reading (sp=rwc)");
-        assertThat(link(writeOnly).refusal()).contains("does not allow reading (sp=cw)");
+            assertThat(link.url()).as(sas).isEmpty();
+            assertThat(link.refusal()).contains("SAS token").contains("never handed out").doesNotContain("sig=");
+        }
     }
 
     private static BlobStore.Link link(String sas) {

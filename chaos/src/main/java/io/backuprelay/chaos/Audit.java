@@ -273,8 +273,13 @@ final class Audit {
                 + restored.seq() + " changes" + (equal ? "" : ": SHA-256 " + restored.hash() + ", the log says " + expected));
     }
 
-    /** Messages per Message-ID beyond the first (GreenMail keeps a copy per recipient), and the kinds mailed per backup. */
-    record Emails(int messages, List<Duplicate> duplicated, Map<String, java.util.Set<String>> kinds) {
+    /**
+     * Messages per Message-ID beyond the first (GreenMail keeps a copy per recipient), the kinds mailed
+     * per backup, and the Message-IDs whose end-of-data answer the mail proxy held back and could not
+     * pass on (the server had the message; the notifier never heard so).
+     */
+    record Emails(int messages, List<Duplicate> duplicated, Map<String, java.util.Set<String>> kinds,
+                  java.util.Set<String> answersLost) {
         int duplicates() {
             return duplicated.size();
         }
@@ -296,9 +301,13 @@ final class Audit {
 
     /** The notifier's Message-ID: the backup, the kind of email, and whether it is the requester's own copy. */
     private static final java.util.regex.Pattern MESSAGE_ID =
-            java.util.regex.Pattern.compile("<(.+)\\.(completed|failed)(\\.requester)?@backuprelay>");
+            java.util.regex.Pattern.compile("<(.+)\\.(completed|failed)(\\.requester|\\.others)?@backuprelay>");
 
     static Emails emails(List<MimeMessage> received) throws Exception {
+        return emails(received, java.util.Set.of());
+    }
+
+    static Emails emails(List<MimeMessage> received, java.util.Set<String> answersLost) throws Exception {
         Map<String, List<java.time.Instant>> arrivals = new LinkedHashMap<>();
         Map<String, Integer> recipients = new HashMap<>();
         Map<String, java.util.Set<String>> kinds = new HashMap<>();
@@ -326,11 +335,11 @@ final class Audit {
                 duplicated.add(new Duplicate(id, deliveries.getFirst(), deliveries.get(i)));
             }
         });
-        return new Emails(arrivals.size(), duplicated, kinds);
+        return new Emails(arrivals.size(), duplicated, kinds, java.util.Set.copyOf(answersLost));
     }
 
-    static Emails emails() throws Exception {
-        return emails(List.of(TestSmtp.server().getReceivedMessages()));
+    static Emails emails(java.util.Set<String> answersLost) throws Exception {
+        return emails(List.of(TestSmtp.server().getReceivedMessages()), answersLost);
     }
 
     /** Files left in a directory tree, except those named in {@code except}. */

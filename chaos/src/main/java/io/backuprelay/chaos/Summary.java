@@ -46,8 +46,8 @@ final class Summary {
         long restoredDuringFault = restores.stream().filter(Audit.Restore::duringFault).count();
         int blobs = evidence.blobs().perBackup().values().stream().mapToInt(Integer::intValue).sum();
         Audit.Emails emails = evidence.emails();
-        long explained = emails.duplicated().stream()
-                .filter(d -> Verdict.explainDuplicate(d, evidence.faults()) != null).count();
+        long inherent = emails.duplicated().stream()
+                .filter(d -> Verdict.explainDuplicate(d, emails.answersLost(), evidence.faults()).protocol()).count();
         int poisonDead = (int) evidence.poisonOnJobTopics().stream().filter(evidence.deadLetterKeys()::contains).count();
         ObjectNode figures = json.putObject("backups");
         figures.put("askedFor", fates.size()).put("scheduled", scheduled).put("settled", settled).put("completed", completed)
@@ -55,7 +55,8 @@ final class Summary {
                 .put("completedFoundInStorageWithTheirSha256", storedWithSha).put("restored", restores.size())
                 .put("restoredEqual", restoredEqual).put("restoredTakenDuringAFault", restoredDuringFault)
                 .put("emails", emails.messages()).put("duplicateEmails", emails.duplicates())
-                .put("duplicateEmailsExplainedByAFault", explained)
+                .put("duplicateEmailsWhereSmtpLeavesTheClientInDoubt", inherent)
+                .put("answersHeldBackAndLost", emails.answersLost().size())
                 .put("poisonOnJobTopics", evidence.poisonOnJobTopics().size()).put("poisonDeadLettered", poisonDead)
                 .put("samplesWithADump", dumpSamples);
         row("| measure | value |");
@@ -66,12 +67,14 @@ final class Summary {
         row("| blobs in the container | %d |", blobs);
         row("| restored and compared in full with the writer's log (equal / restored / taken during a fault) | %d / %d / %d |",
                 restoredEqual, restores.size(), restoredDuringFault);
-        row("| emails / duplicates (same Message-ID again) / of those, a fault of the mail's path between the copies | %d / %d (%.2f %%) / %d |",
+        row("| emails / duplicates (same Message-ID again) / of those, where SMTP leaves the client in doubt | %d / %d (%.2f %%) / %d |",
                 emails.messages(), emails.duplicates(), 100.0 * emails.duplicates() / Math.max(1, emails.messages()),
-                explained);
+                inherent);
+        row("| end-of-data answers held back by the mail proxy that never reached the notifier | %d |",
+                emails.answersLost().size());
         Map<String, Integer> causes = new TreeMap<>();
-        emails.duplicated().forEach(d -> causes.merge(String.valueOf(Verdict.explainDuplicate(d, evidence.faults()))
-                .replaceAll(" (notifier|broker)(-\\d)?$", " $1").replaceAll("^null$", "unexplained"), 1, Integer::sum));
+        emails.duplicated().forEach(d -> causes.merge(
+                Verdict.explainDuplicate(d, emails.answersLost(), evidence.faults()).name(), 1, Integer::sum));
         ObjectNode byCause = json.putObject("duplicateEmailsByCause");
         causes.forEach(byCause::put);
         causes.forEach((cause, n) -> row("| duplicate emails: %s | %d |", cause, n));

@@ -193,26 +193,60 @@ final class Verdict {
                         + emails.kinds().getOrDefault(fate.backupId(), Set.of()));
             }
         }
-        List<Audit.Duplicate> unexplained = emails.duplicated().stream()
-                .filter(d -> explainDuplicate(d, evidence.faults()) == null).toList();
-        if (unexplained.size() > limits.maxDuplicateEmailShare() * Math.max(1, emails.messages())) {
+        List<Audit.Duplicate> avoidable = emails.duplicated().stream()
+                .filter(d -> !explainDuplicate(d, emails.answersLost(), evidence.faults()).protocol()).toList();
+        if (avoidable.size() > limits.maxDuplicateEmailShare() * Math.max(1, emails.messages())) {
             add(Kind.DUPLICATE_EMAILS, emails.duplicates() + " duplicates in " + emails.messages() + " emails, "
-                    + unexplained.size() + " with no fault of the mail's path between the two copies: "
-                    + unexplained.stream().limit(5).map(Audit.Duplicate::messageId).toList());
+                    + avoidable.size() + " of them not where SMTP leaves the client in doubt: "
+                    + avoidable.stream().limit(5).map(d -> d.messageId() + " ("
+                    + explainDuplicate(d, emails.answersLost(), evidence.faults()).name() + ")").toList());
         }
     }
 
     /**
-     * What may have made the notifier send a message again, by when the two copies arrived: a fault of
-     * the mail's path between them (the notifier killed, at the fault point after a send or otherwise;
-     * the broker down or frozen, so the sent record could not be committed; the mail server cutting
-     * the connection before its answer arrived). Null: nothing explains it.
+     * Why a message reached the mail server twice.
+     *
+     * @param name     what happened, for the report
+     * @param protocol whether it is a duplicate no client can prevent: the server had the message and
+     *                 the notifier could not know (its answer never arrived, or the notifier died
+     *                 between the answer and its record)
      */
-    static String explainDuplicate(Audit.Duplicate duplicate, List<FaultWindow> faults) {
+    record DuplicateCause(String name, boolean protocol) {
+    }
+
+    static final String ANSWER_LOST = "the server's answer to the end of the data was held back and lost";
+    static final String KILLED_AFTER_ANSWER = "notifier killed between the server's answer and its record";
+
+    /**
+     * What made the notifier send a message again. Where SMTP leaves the client in doubt: the mail
+     * proxy held the server's answer back and the connection was cut or the notifier gone before it
+     * arrived; or the notifier was killed within two seconds after the first copy arrived (at the
+     * fault point after a send, or otherwise). Anything else is a duplicate the notifier could have
+     * avoided, named by a fault of the mail's path between the copies (the broker down or frozen),
+     * or "unexplained".
+     */
+    static DuplicateCause explainDuplicate(Audit.Duplicate duplicate, Set<String> answersLost, List<FaultWindow> faults) {
+        if (answersLost.contains(duplicate.messageId())) {
+            return new DuplicateCause(ANSWER_LOST, true);
+        }
+        // The fault point after a send kills between the answer and the record by definition (its
+        // window opens when the watchdog sees the exit, within seconds); a plain SIGKILL is counted
+        // only within a second of the first copy, the span a record takes to be written.
+        boolean killedRightAfter = faults.stream().anyMatch(f ->
+                f.kind().startsWith("fault point notify.mail-sent") && within(f.start(), duplicate.first(), 5)
+                || f.kind().equals("kill notifier") && within(f.start(), duplicate.first(), 1));
+        if (killedRightAfter) {
+            return new DuplicateCause(KILLED_AFTER_ANSWER, true);
+        }
         return faults.stream()
                 .filter(f -> f.kind().contains("notifier") || f.kind().contains("broker") || f.kind().startsWith("smtp"))
                 .filter(f -> f.overlaps(duplicate.first().minusSeconds(2), duplicate.again()))
-                .map(FaultWindow::kind).findFirst().orElse(null);
+                .map(f -> new DuplicateCause("during " + f.kind().replaceAll(" (notifier|broker)(-\\d)?$", " $1"), false))
+                .findFirst().orElse(new DuplicateCause("unexplained", false));
+    }
+
+    private static boolean within(Instant instant, Instant from, long seconds) {
+        return !instant.isBefore(from) && !instant.isAfter(from.plusSeconds(seconds));
     }
 
     /**

@@ -67,7 +67,7 @@ class SecurityIT {
         topics = new Topics(TestKafka.uniquePrefix());
         KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
         TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
-        Limits limits = new Limits(3, 2, 2, 2, 2, Clock.systemUTC());
+        Limits limits = new Limits(3, 2, 2, 2, 2, 2, Clock.systemUTC());
         console = new ConsoleServer(new ConsoleData(kafka).start(),
                 new ConsoleConfig("127.0.0.1", 0, SECRET, null, null, limits), SEALER, Clock.systemUTC());
         container = "security-" + UUID.randomUUID().toString().substring(0, 8);
@@ -369,7 +369,8 @@ class SecurityIT {
         String theirConnection = createConnection(theirs);
         String theirBackup = UUID.randomUUID().toString();
         var summary = new BackupStatus.OutcomeSummary(theirBackup, true, Trigger.MANUAL, Instant.now(), 20L,
-                "backups/" + theirs + "/x.dump.zst", null, null, theirConnection);
+                "backups/" + theirs + "/2026/11/" + theirs + "-20261126T091500Z-" + theirBackup + ".dump.zst", null, null,
+                theirConnection);
         KafkaProbe.send(topics.status(), theirs, Json.encode(new BackupStatus(theirs, summary.endedAt(), theirBackup,
                 summary, null, List.of(summary), null, null, null, 0, null)));
 
@@ -418,6 +419,37 @@ class SecurityIT {
         Response third = call("POST", backups, superadmin(account), body);
         assertThat(third.status()).isEqualTo(429);
         assertThat(third.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    /** Before: POST …/download had no limit. Here two links an hour an account; another account is not held back. */
+    @Test
+    void downloadLinksAreLimitedPerAccount() throws Exception {
+        String account = registerAccount();
+        String other = registerAccount();
+        String backup = completedBackupOf(account);
+        String theirs = completedBackupOf(other);
+        String path = "/api/accounts/" + account + "/backups/" + backup + "/download";
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", path, superadmin(account), null).status() == 200);
+
+        assertThat(call("POST", path, superadmin(account), null).status()).isEqualTo(200);
+        Response third = call("POST", path, superadmin(account), null);
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.body()).contains("2 download links in 1 h");
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + other + "/backups/" + theirs
+                + "/download", superadmin(other), null).status() == 200);
+    }
+
+    /** A completed backup of the account, as the scheduler records it, on a connection with the access key. */
+    private static String completedBackupOf(String account) throws Exception {
+        String connection = createConnection(account);
+        String backupId = UUID.randomUUID().toString();
+        var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L,
+                "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst", null, null,
+                connection);
+        KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
+                summary, null, List.of(summary), null, null, null, 0, null)));
+        return backupId;
     }
 
     // ---- the page ----

@@ -32,19 +32,29 @@ public final class EmailComposer {
      *
      * @param nextBackupAt after a success, the next automatic backup; after a failure, the next try
      *                     (both as the scheduler decided them, read from {@code BackupStatus})
-     * @param downloadUrl  a read-only link to the blob, for a manual backup whose connection can sign one
+     * @param download     a read-only link to the blob and until when it works, for the
+     *                     super-administrators' email of a manual backup whose connection can sign one
      * @param lastVerifiedRestore the newest backup of the account whose restore drill passed, as the scheduler keeps it
      */
-    public record Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl,
+    public record Extras(Optional<Instant> nextBackupAt, Optional<Download> download,
                          Optional<BackupStatus.OutcomeSummary> lastVerifiedRestore) {
 
-        public Extras(Optional<Instant> nextBackupAt, Optional<String> downloadUrl) {
-            this(nextBackupAt, downloadUrl, Optional.empty());
+        public Extras(Optional<Instant> nextBackupAt, Optional<Download> download) {
+            this(nextBackupAt, download, Optional.empty());
+        }
+
+        /** The same, without the link: for recipients who are not super-administrators. */
+        public Extras withoutLink() {
+            return new Extras(nextBackupAt, Optional.empty(), lastVerifiedRestore);
         }
 
         public static Extras none() {
             return new Extras(Optional.empty(), Optional.empty());
         }
+    }
+
+    /** A read-only link to one blob, and when it stops working. */
+    public record Download(String url, Instant expiresAt) {
     }
 
     private record Row(String label, String value, boolean link) {
@@ -113,7 +123,8 @@ public final class EmailComposer {
                     .toList())));
         }
         extras.nextBackupAt().ifPresent(next -> rows.add(row(texts, "label.nextBackup", when(dates, zone, next))));
-        extras.downloadUrl().ifPresent(url -> rows.add(new Row(texts.getString("label.download"), url, true)));
+        extras.download().ifPresent(link -> rows.add(new Row(format(texts, "label.downloadUntil",
+                when(dates, zone, link.expiresAt())), link.url(), true)));
         extras.lastVerifiedRestore().ifPresent(verified -> rows.add(row(texts, "label.lastVerifiedRestore",
                 new MessageFormat(texts.getString("drill.verifiedOn").replace("'", "''"), texts.getLocale()).format(
                         new Object[] {when(dates, zone, verified.restoreCheck().checkedAt()), verified.backupId()})
@@ -202,6 +213,11 @@ public final class EmailComposer {
     static String overdueMessageId(BackupOverdue alert) {
         return "<overdue." + alert.accountId() + "." + alert.occurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate()
                 + "@backuprelay>";
+    }
+
+    /** The copy without a link, for the recipients who are not super-administrators: its own Message-ID. */
+    static String othersMessageId(BackupOutcome outcome) {
+        return messageId(outcome).replace("@backuprelay>", ".others@backuprelay>");
     }
 
     /** The requester's own copy, in their language: its own Message-ID, so each copy is sent once. */

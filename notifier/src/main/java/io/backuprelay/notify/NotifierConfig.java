@@ -10,13 +10,17 @@ import java.util.Objects;
  * @param retry       how long an unreachable SMTP server is waited for before the outcome is dead-lettered
  * @param sentHorizon how old an event may be and still be mailed; the records of what was sent are
  *                    kept that long (and a day), so the notifier's memory holds one horizon of them
+ * @param linkValidity how long the download link in a super-administrators' email works ({@code NOTIFY_LINK_VALIDITY}, at most PT24H)
  */
-public record NotifierConfig(RetryPolicy retry, Duration sentHorizon) {
+public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity) {
 
     public static final String GROUP_ID = "backuprelay-notifier";
     public static final Duration DEFAULT_SENT_HORIZON = Duration.ofDays(30);
     /** Far longer than the retries of one outcome, so that nothing is dropped while it is still being tried. */
     static final Duration MIN_SENT_HORIZON = Duration.ofDays(1);
+    /** How long the download link in an email works, at most: after that, the page's button. */
+    public static final Duration MAX_LINK_VALIDITY = Duration.ofHours(24);
+    static final Duration MIN_LINK_VALIDITY = Duration.ofMinutes(5);
 
     public NotifierConfig {
         Objects.requireNonNull(retry, "retry");
@@ -24,6 +28,15 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon) {
         if (sentHorizon.compareTo(MIN_SENT_HORIZON) < 0) {
             throw new IllegalArgumentException("the sent horizon must be at least " + MIN_SENT_HORIZON + ", is " + sentHorizon);
         }
+        linkValidity = linkValidity == null ? MAX_LINK_VALIDITY : linkValidity;
+        if (linkValidity.compareTo(MIN_LINK_VALIDITY) < 0 || linkValidity.compareTo(MAX_LINK_VALIDITY) > 0) {
+            throw new IllegalArgumentException("an email's link must work between " + MIN_LINK_VALIDITY + " and "
+                    + MAX_LINK_VALIDITY + ", not " + linkValidity);
+        }
+    }
+
+    public NotifierConfig(RetryPolicy retry, Duration sentHorizon) {
+        this(retry, sentHorizon, MAX_LINK_VALIDITY);
     }
 
     public NotifierConfig(RetryPolicy retry) {
@@ -39,6 +52,10 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon) {
         if (horizon.compareTo(MIN_SENT_HORIZON) < 0) {
             throw new ConfigException("NOTIFY_SENT_HORIZON", "must be at least P1D, is " + horizon);
         }
-        return new NotifierConfig(retry, horizon);
+        Duration links = config.duration("NOTIFY_LINK_VALIDITY", MAX_LINK_VALIDITY);
+        if (links.compareTo(MIN_LINK_VALIDITY) < 0 || links.compareTo(MAX_LINK_VALIDITY) > 0) {
+            throw new ConfigException("NOTIFY_LINK_VALIDITY", "must be between PT5M and PT24H, is " + links);
+        }
+        return new NotifierConfig(retry, horizon, links);
     }
 }

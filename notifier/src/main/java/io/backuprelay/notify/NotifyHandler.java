@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(NotifyHandler.class);
-    private static final Duration LINK_VALIDITY = Duration.ofDays(7);
 
     /** Where the handler looks things up: each a view of a compacted topic. */
     /**
@@ -77,9 +76,17 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final MailSender sender;
     private final OpsPublisher ops;
     private final Clock clock;
+    private final Duration linkValidity;
 
     public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, SecretSealer sealer, EmailComposer composer,
                          MailSender sender, OpsPublisher ops, Clock clock) {
+        this(topics, lookups, sent, sealer, composer, sender, ops, clock, NotifierConfig.MAX_LINK_VALIDITY);
+    }
+
+    /** @param linkValidity how long the link in the super-administrators' email of a manual backup works */
+    public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, SecretSealer sealer, EmailComposer composer,
+                         MailSender sender, OpsPublisher ops, Clock clock, Duration linkValidity) {
+        this.linkValidity = linkValidity;
         this.topics = topics;
         this.lookups = lookups;
         this.sent = sent;
@@ -164,33 +171,75 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             return JobResult.of();
         }
         Optional<BackupSettings> settings = lookups.settings().apply(outcome.accountId());
-        List<String> recipients = new ArrayList<>(recipients(account.get(), settings));
+        // A link goes to super-administrators only: the extra recipients get the same news without it.
+        List<String> admins = new ArrayList<>(recipients(account.get(), Optional.empty()));
+        List<String> others = new ArrayList<>(recipients(account.get(), settings));
+        others.removeIf(address -> admins.stream().anyMatch(address::equalsIgnoreCase));
         EmailComposer.Extras extras = extras(outcome, settings, context);
         // The person who pressed the button is mailed once: with the others when they read the
-        // account's language, else on their own in theirs.
+        // account's language, else on their own in theirs. Only a super-administrator of the account
+        // gets a link (the requester of a record is whatever its writer put there).
         Email own = null;
+        boolean ownLink = false;
         if (requester != null) {
-            recipients.removeIf(address -> address.equalsIgnoreCase(requester.email()));
+            admins.removeIf(address -> address.equalsIgnoreCase(requester.email()));
+            others.removeIf(address -> address.equalsIgnoreCase(requester.email()));
+            boolean admin = account.get().superadminEmails().stream().anyMatch(requester.email()::equalsIgnoreCase);
             String theirs = EmailComposer.languageOf(account.get(), requester.locale());
             if (theirs.equals(EmailComposer.languageOf(account.get(), null))) {
-                recipients.add(requester.email());
+                (admin ? admins : others).add(requester.email());
             } else {
-                own = composer.compose(outcome, account.get(), List.of(requester.email()), extras, theirs);
+                own = composer.compose(outcome, account.get(), List.of(requester.email()),
+                        admin ? extras : extras.withoutLink(), theirs);
+                ownLink = admin;
             }
         }
-        List<String> all = new ArrayList<>(recipients);
+        // Apart whenever a link may be in the email, so that a retry addresses the same copies.
+        boolean apart = linkMayBeGiven(outcome) && !others.isEmpty();
+        boolean adminsOnly = others.isEmpty();
+        if (!apart) {
+            admins.addAll(others);
+            others.clear();
+        }
+        List<String> all = new ArrayList<>(admins);
+        all.addAll(others);
         String kind = outcome.getClass().getSimpleName();
-        if (!recipients.isEmpty()) {
-            Email shared = composer.compose(outcome, account.get(), recipients, extras);
+        if (!admins.isEmpty()) {
+            boolean withLink = apart || adminsOnly;
+            Email shared = composer.compose(outcome, account.get(), admins, withLink ? extras : extras.withoutLink());
             deliver(shared, outcome, context);
+            if (withLink) {
+                recordLink(outcome, extras, admins.size());
+            }
+        }
+        if (!others.isEmpty()) {
+            Email plain = composer.compose(outcome, account.get(), others, extras.withoutLink());
+            deliver(new Email(plain.to(), plain.subject(), plain.text(), plain.html(),
+                    EmailComposer.othersMessageId(outcome)), outcome, context);
         }
         if (own != null) {
             deliver(own, outcome, context);
+            if (ownLink) {
+                recordLink(outcome, extras, 1);
+            }
             all.add(requester.email());
         }
         var record = new SentNotification(outcome.backupId(), outcome.accountId(), kind, messageId, all, clock.instant(),
                 outcome.occurredAt());
         return JobResult.of(Output.json(topics.notifications(), outcome.backupId(), record));
+    }
+
+    /** A manual backup's completion is mailed with a link, where its connection can sign one. */
+    private static boolean linkMayBeGiven(BackupOutcome outcome) {
+        return outcome instanceof BackupCompleted completed && completed.trigger() == Trigger.MANUAL
+                && completed.connectionId() != null;
+    }
+
+    /** Every link given is recorded on {@code backup.ops}: to whom and until when, never the link itself. */
+    private void recordLink(BackupOutcome outcome, EmailComposer.Extras extras, int recipients) {
+        extras.download().ifPresent(link -> ops.publish(new OpsEvent(outcome.backupId(), outcome.accountId(),
+                OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, null, "notifier", clock.instant(), "read-only link in the email to "
+                + recipients + " super-administrator(s), valid until " + link.expiresAt())));
     }
 
     /** The super-administrators and the extra recipients, each address once whatever its case. */
@@ -254,8 +303,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             boolean manual = outcome instanceof BackupFailed failed && failed.trigger() == Trigger.MANUAL;
             return new EmailComposer.Extras(manual ? Optional.empty() : next, Optional.empty());
         }
-        Optional<String> link = Optional.empty();
-        if (completed.trigger() == Trigger.MANUAL && completed.connectionId() != null) {
+        Optional<EmailComposer.Download> link = Optional.empty();
+        if (linkMayBeGiven(completed)) {
             link = lookups.connections().apply(Connection.key(completed.accountId(), completed.connectionId()))
                     .flatMap(connection -> downloadLink(connection, completed));
         }
@@ -283,13 +332,20 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         }
     }
 
-    private Optional<String> downloadLink(Connection connection, BackupCompleted completed) {
+    private Optional<EmailComposer.Download> downloadLink(Connection connection, BackupCompleted completed) {
         try {
             BlobCredential credential = BlobCredential.of(connection, sealer);
             if (credential.accountKey() == null) {
-                return Optional.empty(); // the email says how long its link works; a token's own lifetime is another
+                return Optional.empty(); // a token is never handed out, and cannot sign a link for one blob
             }
-            return BlobStore.of(connection, credential).link(completed.destination().blobName(), LINK_VALIDITY).url();
+            if (!io.backuprelay.common.event.BlobNaming.isBackupOf(completed.destination().blobName(), connection.path(),
+                    completed.accountId(), completed.backupId())) {
+                log.warn("No download link for backup {}: its event names the blob '{}', not where this account's backup"
+                        + " is kept", completed.backupId(), completed.destination().blobName());
+                return Optional.empty();
+            }
+            BlobStore.Link link = BlobStore.of(connection, credential).link(completed.destination().blobName(), linkValidity);
+            return link.url().map(url -> new EmailComposer.Download(url, link.expiresAt()));
         } catch (RuntimeException e) {
             log.warn("No download link for backup {}: {}", completed.backupId(), e.toString());
             return Optional.empty();

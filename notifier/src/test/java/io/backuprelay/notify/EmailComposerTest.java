@@ -27,20 +27,22 @@ class EmailComposerTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "en|Database backup completed — Acme Ltd|November 26, 2026|Manual|Next automatic backup|December 3, 2026",
-            "es|Copia de seguridad completada — Acme Ltd|26 de noviembre de 2026|Manual|Próxima copia automática|3 de diciembre de 2026",
-            "fr|Sauvegarde terminée — Acme Ltd|26 novembre 2026|Manuelle|Prochaine sauvegarde automatique|3 décembre 2026",
-            "pt|Cópia de segurança concluída — Acme Ltd|26 de novembro de 2026|Manual|Próxima cópia automática|3 de dezembro de 2026"})
+            "en|Database backup completed — Acme Ltd|November 26, 2026|Manual|Next automatic backup|December 3, 2026|Download (valid until November 27, 2026",
+            "es|Copia de seguridad completada — Acme Ltd|26 de noviembre de 2026|Manual|Próxima copia automática|3 de diciembre de 2026|Descarga (válida hasta 27 de noviembre de 2026",
+            "fr|Sauvegarde terminée — Acme Ltd|26 novembre 2026|Manuelle|Prochaine sauvegarde automatique|3 décembre 2026|Téléchargement (valable jusqu’au 27 novembre 2026",
+            "pt|Cópia de segurança concluída — Acme Ltd|26 de novembro de 2026|Manual|Próxima cópia automática|3 de dezembro de 2026|Transferência (válida até 27 de novembro de 2026"})
     void aSuccessEmailSaysWhatWhenHowBigWhereAndHowLongInTheAccountsLanguage(String locale, String subject, String date,
-                                                                             String manual, String nextLabel, String nextDate) {
+                                                                             String manual, String nextLabel, String nextDate,
+                                                                             String linkUntil) {
         Email email = composer.compose(completed(List.of()), account("Acme Ltd", locale), List.of("ana@acme.example"),
-                new EmailComposer.Extras(Optional.of(START.plus(Duration.ofDays(7))), Optional.of("https://x/blob?sig=abc")));
+                new EmailComposer.Extras(Optional.of(START.plus(Duration.ofDays(7))),
+                        Optional.of(new EmailComposer.Download("https://x/blob?sig=abc", START.plus(Duration.ofHours(24))))));
 
         assertThat(email.subject()).isEqualTo(subject);
         assertThat(email.text()).contains(date).contains("10:16:40").contains("(Europe/Madrid)").contains(manual)
                 .contains("11.8 MB (12,345,678 bytes)").contains("1 min 40 s").contains("acmeblobs")
                 .contains("db-backups").contains("backups/acme/2026/11/acme-x.dump.zst").contains("f00d")
-                .contains(nextLabel).contains(nextDate).contains("https://x/blob?sig=abc");
+                .contains(nextLabel).contains(nextDate).contains("https://x/blob?sig=abc").contains(linkUntil);
         assertThat(email.html()).contains(date).contains("<a href=\"https://x/blob?sig=abc\">");
         assertThat(email.messageId()).isEqualTo("<b-1.completed@backuprelay>");
     }

@@ -93,9 +93,10 @@ class NotifierMailIT {
     void aManualBackupsEmailHasItsFactsTheNextDateAndALinkThatDownloadsTheBlob(String locale, String subject, String date,
                                                                           String nextLabel, String nextDate) throws Exception {
         String account = register(locale, "Tenant", BackupType.EVERY_7_DAYS);
-        String blobName = "backups/" + account + "/2026/11/" + account + ".dump.zst";
+        BackupCompleted outcome = completed(account, null);
+        String blobName = outcome.destination().blobName();
         container.getBlobClient(blobName).upload(BinaryData.fromString("the archive of " + account));
-        publish(completed(account, blobName), ENDED.plus(Duration.ofDays(7)));
+        publish(outcome, ENDED.plus(Duration.ofDays(7)));
 
         MimeMessage email = awaitOneEmail(account);
 
@@ -188,11 +189,47 @@ class NotifierMailIT {
 
         // GreenMail keeps a copy per mailbox: one email is one Message-ID.
         await().atMost(Duration.ofSeconds(30)).until(() -> emailsTo("extra-" + account) == 1);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> emailsTo(account) == 1);
-        MimeMessage email = TestSmtp.messagesTo(account).getFirst();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> emailsTo(admin) == 1);
+        MimeMessage email = TestSmtp.messagesTo(admin).getFirst();
         assertThat(email.getSubject()).isEqualTo("Sauvegarde terminée — Tenant " + account);
         assertThat(java.util.Arrays.stream(email.getAllRecipients()).map(Object::toString)
                 .filter(a -> a.equalsIgnoreCase(admin))).hasSize(1);
+    }
+
+    /**
+     * Before: every recipient, the extra addresses too, got a 7-day link. Now the link goes to the
+     * super-administrators only, works a day at most, and is recorded; the others get the news without it.
+     */
+    @Test
+    void theLinkGoesToTheSuperadminsOnlyWorksADayAtMostAndIsRecorded() throws Exception {
+        String account = register("en", "Tenant", BackupType.MANUAL);
+        String admin = account + "@tenant.example";
+        String extra = "extra-" + account + "@else.example";
+        KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, BackupType.MANUAL, null,
+                List.of(extra), null, null)));
+        BackupCompleted outcome = completed(account, null);
+        container.getBlobClient(outcome.destination().blobName()).upload(BinaryData.fromString("archive of " + account));
+        Instant sent = Instant.now();
+        publish(outcome);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> emailsTo(extra) == 1 && emailsTo(admin) == 1);
+        String theirs = part(TestSmtp.messagesTo(extra).getFirst(), "text/plain");
+        assertThat(theirs).contains(outcome.destination().blobName()).doesNotContain("sig=").doesNotContain("http");
+        assertThat(TestSmtp.messagesTo(extra).getFirst().getMessageID())
+                .isEqualTo("<" + outcome.backupId() + ".completed.others@backuprelay>");
+        assertThat(TestSmtp.messagesTo(extra).getFirst().getAllRecipients()).extracting(Object::toString).containsExactly(extra);
+        MimeMessage adminEmail = TestSmtp.messagesTo(admin).getFirst();
+        assertThat(adminEmail.getAllRecipients()).extracting(Object::toString).containsExactly(admin);
+        String link = part(adminEmail, "text/plain").lines().filter(l -> l.contains("sig=")).findFirst().orElseThrow()
+                .replaceAll(".*(http\\S+).*", "$1");
+        Instant expires = Instant.parse(java.net.URLDecoder.decode(link.replaceAll(".*[?&]se=([^&]+).*", "$1"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(expires).isBetween(sent.plus(Duration.ofHours(23)), Instant.now().plus(Duration.ofHours(24)));
+        assertThat(part(adminEmail, "text/plain")).contains("Download (valid until");
+        await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
+                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(outcome.backupId())
+                        && json.contains("1 super-administrator(s)") && !json.contains("sig=")));
     }
 
     @Test
@@ -284,8 +321,13 @@ class NotifierMailIT {
         return completed(account, blobName, null);
     }
 
+    /** @param blobName the blob it names; null: where the upload worker would have put it */
     private static BackupCompleted completed(String account, String blobName, Requester requester) {
-        return new BackupCompleted(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(), account, ENDED,
+        String backupId = UUID.randomUUID().toString();
+        if (blobName == null) {
+            blobName = "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst";
+        }
+        return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, account, ENDED,
                 Trigger.MANUAL, new BlobLocation(Azurite.ACCOUNT_NAME, container.getBlobContainerName(), blobName,
                 "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ENDED.minusSeconds(100), ENDED, List.of(), "main",
                 List.of(), requester);

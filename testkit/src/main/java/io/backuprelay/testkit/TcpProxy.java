@@ -38,6 +38,7 @@ public final class TcpProxy implements Closeable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger slowed = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
+    private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
 
     private TcpProxy(int targetPort, long seed) throws IOException {
         this.targetPort = targetPort;
@@ -119,6 +120,16 @@ public final class TcpProxy implements Closeable {
         return slowed.get();
     }
 
+    /**
+     * The Message-IDs of messages whose end-of-DATA answer was held back and never reached the
+     * client: the connection was cut (the server went down) or the client was gone (killed) before
+     * the answer was passed on. The server has each of them; a client that sends it again makes a
+     * duplicate no protocol can prevent.
+     */
+    public Set<String> answersLost() {
+        return Set.copyOf(answersLost);
+    }
+
     /** Times the proxy stopped listening. */
     public int refusals() {
         return refusals.get();
@@ -168,7 +179,14 @@ public final class TcpProxy implements Closeable {
     /** Set when the client ended a message's DATA: the server's next answer waits this long. */
     private static final class HoldBack {
         volatile Duration next = Duration.ZERO;
+        /** The Message-ID header of the message whose answer is held, if it had one. */
+        volatile String messageId;
     }
+
+    private static final java.util.regex.Pattern MESSAGE_ID =
+            java.util.regex.Pattern.compile("(?im)^Message-ID:[ \\t]*(<[^>\\r\\n]+>)");
+    /** How much of a message the proxy keeps to find its Message-ID (the headers come first). */
+    private static final int HEAD_KEPT = 16 * 1024;
 
     /**
      * Copies one direction at the throttled rate. The client-to-server side (holdAfterData not null)
@@ -176,28 +194,38 @@ public final class TcpProxy implements Closeable {
      * server-to-client side waits out an armed hold-back before it passes the answer on.
      */
     private void copy(Socket from, Socket to, Duration holdAfterData, HoldBack hold) {
+        String heldFor = null;
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             byte[] buffer = new byte[65536];
             int matched = 0;
+            StringBuilder head = new StringBuilder();
             long started = System.nanoTime();
             long sent = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
                 if (holdAfterData != null) {
                     for (int i = 0; i < n; i++) {
+                        if (head.length() < HEAD_KEPT) {
+                            head.append((char) (buffer[i] & 0xff));
+                        }
                         matched = buffer[i] == END_OF_DATA[matched] ? matched + 1 : (buffer[i] == '\r' ? 1 : 0);
                         if (matched == END_OF_DATA.length) {
+                            java.util.regex.Matcher id = MESSAGE_ID.matcher(head);
+                            hold.messageId = id.find() ? id.group(1) : null;
+                            head.setLength(0);
                             hold.next = holdAfterData;
                             matched = 0;
                         }
                     }
                 } else if (!hold.next.isZero()) {
+                    heldFor = hold.messageId;
                     Thread.sleep(hold.next);
                     hold.next = Duration.ZERO;
                 }
                 out.write(buffer, 0, n);
                 out.flush();
+                heldFor = null;
                 sent += n;
                 long total = totalBytesPerSecond;
                 if (total > 0) {
@@ -216,7 +244,9 @@ public final class TcpProxy implements Closeable {
                 }
             }
         } catch (IOException | InterruptedException e) {
-            // a side closed
+            if (heldFor != null) {
+                answersLost.add(heldFor); // the held answer found the connection gone
+            }
         } finally {
             FaultProxy.closeQuietly(from);
             FaultProxy.closeQuietly(to);

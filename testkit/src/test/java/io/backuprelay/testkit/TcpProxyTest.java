@@ -115,4 +115,24 @@ class TcpProxyTest {
             assertThat(proxy.slowed()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aHeldAnswerThatFindsItsClientGoneIsCountedLostUnderItsMessageIdAndADeliveredOneIsNot() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(upstream.getLocalPort(), 1).slowAfterData(1.0, Duration.ofMillis(500))) {
+            try (Socket delivered = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+                delivered.getOutputStream().write("Message-ID: <kept.completed@backuprelay>\r\n\r\nbody\r\n.\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(delivered.getInputStream().readNBytes(32)).hasSize(32); // four lines, four answers
+            }
+            Socket gone = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+            gone.getOutputStream().write("Subject: x\r\nmessage-id:  <Gone \"Sales\".failed@backuprelay>\r\n\r\nbody\r\n.\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(100); // the proxy has the end of the data and holds the answers
+            gone.close();
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(proxy.answersLost()).containsExactly("<Gone \"Sales\".failed@backuprelay>"));
+            assertThat(proxy.slowed()).isEqualTo(2);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.common.event.BlobNaming;
 import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;

@@ -1,5 +1,6 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.common.event.BlobNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobContainerClient;

@@ -1,5 +1,6 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.common.event.BlobNaming;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -38,9 +39,11 @@ public final class BackupsApi {
 
     private final java.util.concurrent.ConcurrentMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Limits.PerWindow manualBackups;
+    private final Limits.PerWindow downloads;
 
     public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, Clock clock, Limits limits) {
         this.manualBackups = limits.manualBackups();
+        this.downloads = limits.downloads();
         this.data = data;
         this.pending = pending;
         this.sealer = sealer;
@@ -116,8 +119,11 @@ public final class BackupsApi {
 
     /**
      * A short-lived (15 min) read-only link to the blob of one completed backup of the account, for
-     * its super-administrators only. That a link was given, to whom and until when is written to
-     * {@code backup.ops}; the link itself is not, since its signature is a credential.
+     * its super-administrators only, signed with the connection's access key for that blob alone (a
+     * SAS-token connection gets 409: its token is never handed out), and only for a blob named where
+     * this account's backup is kept. At most {@link Limits#downloadsPerHour} links an account an
+     * hour. That a link was given, to whom and until when is written to {@code backup.ops}; the link
+     * itself is not, since its signature is a credential.
      */
     public void download(Context ctx) {
         String accountId = ctx.pathParam("accountId");
@@ -136,6 +142,14 @@ public final class BackupsApi {
             throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists")
                     .key("connectionGone");
         }
+        if (!BlobNaming.isBackupOf(stored.blobName(), connection.path(), accountId, backupId)) {
+            data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, OpsStage.DOWNLOAD,
+                    OpsStatus.FAILED, null, "console", clock.instant(), "backup.status names the blob '"
+                    + stored.blobName() + "', which is not where this account's backup is kept; no link given"));
+            throw ApiException.conflict("Backup " + backupId + " is recorded under a blob name that is not where this"
+                    + " account's backups are kept; no link is given for it").key("blobNotThisBackups");
+        }
+        downloads.acquire(accountId);
         BlobStore.Link link = BlobStore.of(connection, BlobCredential.of(connection, sealer))
                 .link(stored.blobName(), LINK_VALIDITY);
         String url = link.url().orElseThrow(() -> ApiException.conflict("No download link for backup " + backupId

@@ -19,12 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param manualBackupsPerDay    manual backups in any 24 h ({@code CONSOLE_MANUAL_BACKUPS_PER_DAY}, 12); one runs at a time
  * @param notifyEmails           extra recipients of the emails ({@code CONSOLE_MAX_NOTIFY_EMAILS}, 10)
  * @param encryptionRecipients   age recipients ({@code CONSOLE_MAX_ENCRYPTION_RECIPIENTS}, 10)
+ * @param downloadsPerHour       download links given in any hour ({@code CONSOLE_DOWNLOADS_PER_HOUR}, 20)
+ *
+ * <p>The counts are kept by each console instance, in memory: behind a load balancer with n
+ * instances an account may get up to n times as many, and a restart starts them afresh.
  */
 public record Limits(int connectionsPerAccount, int probesPerMinute, int manualBackupsPerDay, int notifyEmails,
-                     int encryptionRecipients, Clock clock) {
+                     int encryptionRecipients, int downloadsPerHour, Clock clock) {
 
     public static Limits defaults() {
-        return new Limits(20, 10, 12, 10, 10, Clock.systemUTC());
+        return new Limits(20, 10, 12, 10, 10, 20, Clock.systemUTC());
     }
 
     public static Limits from(ConfigSource config) {
@@ -32,7 +36,8 @@ public record Limits(int connectionsPerAccount, int probesPerMinute, int manualB
                 config.integer("CONSOLE_PROBES_PER_MINUTE", 10, 1, 1000),
                 config.integer("CONSOLE_MANUAL_BACKUPS_PER_DAY", 12, 1, 1000),
                 config.integer("CONSOLE_MAX_NOTIFY_EMAILS", 10, 0, 50),
-                config.integer("CONSOLE_MAX_ENCRYPTION_RECIPIENTS", 10, 1, 50), Clock.systemUTC());
+                config.integer("CONSOLE_MAX_ENCRYPTION_RECIPIENTS", 10, 1, 50),
+                config.integer("CONSOLE_DOWNLOADS_PER_HOUR", 20, 1, 1000), Clock.systemUTC());
     }
 
     PerWindow probes() {
@@ -41,6 +46,10 @@ public record Limits(int connectionsPerAccount, int probesPerMinute, int manualB
 
     PerWindow manualBackups() {
         return new PerWindow(manualBackupsPerDay, Duration.ofDays(1), clock, "manual backups");
+    }
+
+    PerWindow downloads() {
+        return new PerWindow(downloadsPerHour, Duration.ofHours(1), clock, "download links");
     }
 
     /** At most {@code max} events per account in any {@code window}; the next one waits. */
@@ -77,7 +86,7 @@ public record Limits(int connectionsPerAccount, int probesPerMinute, int manualB
         }
 
         private static String human(Duration window) {
-            return window.toDays() >= 1 ? window.toHours() + " h" : window.toMinutes() + " min";
+            return window.toHours() >= 1 ? window.toHours() + " h" : window.toMinutes() + " min";
         }
     }
 }

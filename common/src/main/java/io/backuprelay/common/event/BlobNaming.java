@@ -1,6 +1,5 @@
-package io.backuprelay.upload;
+package io.backuprelay.common.event;
 
-import io.backuprelay.common.event.DumpReady;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -24,7 +23,7 @@ public final class BlobNaming {
     }
 
     /** The same blob, named from the announcement of the dump that will fill it. */
-    public static String blobName(String path, io.backuprelay.common.event.DumpStarted dump) {
+    public static String blobName(String path, DumpStarted dump) {
         return blobName(path, dump.accountId(), dump.slotAt(), dump.backupId(),
                 extension(dump.format(), dump.compression(), dump.encryption()));
     }
@@ -41,6 +40,21 @@ public final class BlobNaming {
     public static String accountFolder(String path, String accountId) {
         String folder = normalize(path);
         return (folder.isEmpty() ? "" : folder + "/") + accountId + "/";
+    }
+
+    /**
+     * Whether {@code blobName} is where this account's backup {@code backupId} would be kept under
+     * {@code path}: in the account's folder, with a file name of the account, a timestamp and the
+     * backup's id. A record that names any other blob (a writer to {@code backup.status} could)
+     * gets no link signed for it.
+     */
+    public static boolean isBackupOf(String blobName, String path, String accountId, String backupId) {
+        if (blobName == null || blobName.contains("..") || !blobName.startsWith(accountFolder(path, accountId))) {
+            return false;
+        }
+        String rest = blobName.substring(accountFolder(path, accountId).length());
+        return rest.matches("\\d{4}/\\d{2}/" + java.util.regex.Pattern.quote(accountId) + "-\\d{8}T\\d{6}Z-"
+                + java.util.regex.Pattern.quote(backupId) + "\\.(dump|sql)(\\.zst|\\.gz)?(\\.age)?");
     }
 
     /** {@code dump.zst} for a pg_dump custom archive in zstd; {@code .age} is added when encrypted. */

@@ -1,9 +1,7 @@
-package io.backuprelay.upload;
+package io.backuprelay.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprelay.common.event.DumpReady;
-import io.backuprelay.common.event.Trigger;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +51,22 @@ class BlobNamingTest {
         return new DumpReady(1, "e", BACKUP_ID, "acme", requested.plusSeconds(60), Trigger.MANUAL, "main", requested,
                 BACKUP_ID + ".dump.zst", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", compression, encryption,
                 requested, requested.plusSeconds(59), 1, null);
+    }
+
+    @Test
+    void aLinkIsSignedOnlyForTheBlobWhereThisAccountsBackupIsKept() {
+        String account = "Sales Ops \"Ünïcode\"";
+        Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
+        String name = BlobNaming.blobName("/backups/", new DumpReady(1, "e", BACKUP_ID, account, requested.plusSeconds(60),
+                Trigger.MANUAL, "main", requested, BACKUP_ID + ".dump.zst.age", 10, "abc", "POSTGRESQL", "15.19",
+                "pg_dump-custom", "zstd", "age-x25519", requested, requested.plusSeconds(59), 1, null));
+
+        assertThat(BlobNaming.isBackupOf(name, "backups", account, BACKUP_ID)).isTrue();
+        assertThat(BlobNaming.isBackupOf(name, "backups", "acme", BACKUP_ID)).as("another account's").isFalse();
+        assertThat(BlobNaming.isBackupOf(name, "backups", account, "another-backup")).as("another backup").isFalse();
+        assertThat(BlobNaming.isBackupOf(name, "other", account, BACKUP_ID)).as("under another path").isFalse();
+        assertThat(BlobNaming.isBackupOf(name + ".manifest.json", "backups", account, BACKUP_ID)).isFalse();
+        assertThat(BlobNaming.isBackupOf("backups/" + account + "/../acme/2026/11/x", "backups", account, BACKUP_ID)).isFalse();
+        assertThat(BlobNaming.isBackupOf(null, "backups", account, BACKUP_ID)).isFalse();
     }
 }
