@@ -47,8 +47,13 @@ public final class BlobStore {
                 60, 4);
     }
 
-    /** The store of this connection with this credential: the same instance while neither changes. */
+    /**
+     * The store of this connection with this credential: the same instance while neither changes. Its
+     * endpoint must be one the account may use (an operator's entry only when granted to it), checked
+     * every time.
+     */
     public static BlobStore of(Connection connection, BlobCredential credential) {
+        EndpointPolicy.installed().checkTarget(connection.blobEndpoint(), EndpointPolicy.grantsOf(connection.accountId()));
         return of(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
     }
 

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,6 +29,11 @@ import java.util.Set;
  * No connection is made to decide: only a DNS lookup, when a connection is saved and again, by the
  * storage clients' own resolver, whenever they connect. Tests add an emulator's origin through the
  * system property {@code backuprelay.allowedEndpoints}.
+ *
+ * <p>What the operator listed is only what may be granted: an account's connection may use a listed
+ * origin or suffix only when the account's record ({@code Account.storageOrigins}, set on the
+ * operators' API) grants that very entry. Azure's own suffixes need no grant: each tenant reaches
+ * its own storage account with its own key.
  */
 public final class EndpointPolicy {
 
@@ -37,11 +43,16 @@ public final class EndpointPolicy {
     static final String PROPERTY = "backuprelay.allowedEndpoints";
 
     private static volatile EndpointPolicy installed;
+    private static volatile java.util.function.Function<String, List<String>> grants;
 
     private final Set<Origin> origins;
     private final List<String> suffixes;
 
     private record Origin(String scheme, String host, int port) {
+        @Override
+        public String toString() {
+            return scheme + "://" + host + ":" + port;
+        }
     }
 
     EndpointPolicy(List<String> entries) {
@@ -82,6 +93,20 @@ public final class EndpointPolicy {
         installed = policy;
     }
 
+    /**
+     * Where this service reads the entries each account was granted: its view of {@code backup.accounts}.
+     * A service without one refuses every endpoint that needs a grant.
+     */
+    public static void grantsFrom(java.util.function.Function<String, List<String>> byAccount) {
+        grants = byAccount;
+    }
+
+    /** The entries granted to the account, or null when this service has no view of the grants. */
+    static List<String> grantsOf(String accountId) {
+        var lookup = grants;
+        return lookup == null ? null : lookup.apply(accountId);
+    }
+
     /** The installed policy, or the one the environment and system properties give. */
     public static EndpointPolicy installed() {
         EndpointPolicy policy = installed;
@@ -104,6 +129,76 @@ public final class EndpointPolicy {
             requireAllowedTarget(origin);
             requirePublic(origin.host(), lookup(origin.host()));
         }
+    }
+
+    /**
+     * {@link #check}, and for an endpoint that only an operator's entry lets through, that the account
+     * was granted that entry.
+     *
+     * @param granted the entries the account's record grants
+     */
+    public void check(String endpoint, java.util.Collection<String> granted) {
+        check(endpoint);
+        requireGranted(endpoint, granted);
+    }
+
+    /** {@link #checkTarget}, and the account's grant, as {@link #check(String, java.util.Collection)}. */
+    public void checkTarget(String endpoint, java.util.Collection<String> granted) {
+        checkTarget(endpoint);
+        requireGranted(endpoint, granted);
+    }
+
+    private void requireGranted(String endpoint, java.util.Collection<String> granted) {
+        grantNeeded(endpoint).ifPresent(entry -> {
+            if (granted == null || granted.stream().noneMatch(g -> entry.equalsIgnoreCase(g.strip()))) {
+                throw new EndpointRefusedException("the endpoint's " + (entry.startsWith(".") ? "suffix '" : "origin '")
+                        + entry + "' was not granted to this account; an operator grants it on the account's record");
+            }
+        });
+    }
+
+    /**
+     * The operator's entry that lets {@code endpoint} through, which an account must be granted to use
+     * it; empty for Azure's own hosts and the tests' origins, which need no grant.
+     */
+    public Optional<String> grantNeeded(String endpoint) {
+        Origin origin = origin(endpoint);
+        if (testOrigins().contains(origin)) {
+            return Optional.empty();
+        }
+        if (origins.contains(origin)) {
+            return Optional.of(origin.toString());
+        }
+        return suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix))
+                .filter(suffix -> origin.host().endsWith(suffix) && origin.host().length() > suffix.length())
+                .findFirst();
+    }
+
+    /**
+     * An entry an operator may grant an account, as it is kept on the account's record: one of the
+     * origins or suffixes of {@code BACKUPRELAY_ALLOWED_ENDPOINTS}.
+     *
+     * @throws IllegalArgumentException naming the entry and what may be granted
+     */
+    public String grantable(String entry) {
+        String trimmed = entry == null ? "" : entry.strip().toLowerCase(Locale.ROOT);
+        if (trimmed.startsWith(".") && suffixes.contains(trimmed) && !AZURE_SUFFIXES.contains(trimmed)) {
+            return trimmed;
+        }
+        if (!trimmed.startsWith(".")) {
+            try {
+                URI uri = URI.create(trimmed);
+                if (uri.getScheme() != null && uri.getHost() != null && origins.contains(origin(uri))) {
+                    return origin(uri).toString();
+                }
+            } catch (IllegalArgumentException e) {
+                // named below
+            }
+        }
+        List<String> listed = new ArrayList<>(origins.stream().map(Origin::toString).sorted().toList());
+        suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix)).forEach(listed::add);
+        throw new IllegalArgumentException("'" + entry + "' is not among the entries of " + VARIABLE
+                + " that may be granted" + (listed.isEmpty() ? " (it lists none)" : ": " + String.join(", ", listed)));
     }
 
     /**

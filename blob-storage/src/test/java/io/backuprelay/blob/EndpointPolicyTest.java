@@ -27,6 +27,36 @@ class EndpointPolicyTest {
         }
     }
 
+    /** What the operators listed is what they may grant: an account uses only the entries granted to it. */
+    @Test
+    void aListedOriginServesOnlyTheAccountsItWasGrantedTo() {
+        EndpointPolicy withSuffix = EndpointPolicy.from(new ConfigSource(Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS",
+                "http://127.0.0.1:10000, .blob.storage.example")));
+
+        assertThatThrownBy(() -> policy.check("http://127.0.0.1:10000/devstoreaccount1", List.of()))
+                .hasMessageContaining("origin 'http://127.0.0.1:10000' was not granted to this account");
+        assertThatThrownBy(() -> policy.checkTarget("http://127.0.0.1:10000", List.of("https://storage.internal:8443")))
+                .hasMessageContaining("not granted");
+        policy.check("http://127.0.0.1:10000/devstoreaccount1", List.of("HTTP://127.0.0.1:10000"));
+        policy.checkTarget("https://storage.internal:8443/x", List.of(policy.grantable("https://STORAGE.internal:8443")));
+        assertThatThrownBy(() -> withSuffix.checkTarget("https://acme.blob.storage.example", List.of()))
+                .hasMessageContaining("suffix '.blob.storage.example' was not granted");
+        withSuffix.checkTarget("https://acme.blob.storage.example", List.of(".blob.storage.example"));
+        // Azure's own hosts need no grant: a tenant reaches its own storage account with its own key.
+        policy.checkTarget("https://acme.blob.core.windows.net", List.of());
+    }
+
+    @Test
+    void onlyWhatTheOperatorsListedMayBeGranted() {
+        assertThat(policy.grantable(" http://127.0.0.1:10000 ")).isEqualTo("http://127.0.0.1:10000");
+        assertThat(policy.grantable("https://storage.internal:8443/")).isEqualTo("https://storage.internal:8443");
+        for (String entry : List.of("http://127.0.0.1:10001", "https://acme.blob.core.windows.net", ".blob.core.windows.net",
+                "http://169.254.169.254", "not a url", "")) {
+            assertThatThrownBy(() -> policy.grantable(entry)).as(entry).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("http://127.0.0.1:10000, https://storage.internal:8443");
+        }
+    }
+
     @Test
     void everythingElseMustBeHttpsToAnAzureBlobHost() {
         assertThatThrownBy(() -> policy.check("http://acme.blob.core.windows.net")).hasMessageContaining("HTTPS");

@@ -273,9 +273,10 @@ public final class ChaosRun {
                 accountIds.add(account);
                 call("PUT", base + "/api/operator/accounts/" + account, operator, """
                         {"displayName":"Chaos %d","locale":"en","timeZone":"UTC","superadminEmails":["%s@chaos.example"],
-                         "source":{"engine":"%s","host":"127.0.0.1","port":%d,"database":"%s","username":"%s"}}
+                         "source":{"engine":"%s","host":"127.0.0.1","port":%d,"database":"%s","username":"%s"},
+                         "storageOrigins":["%s"]}
                         """.formatted(i, account, mariadb ? "MARIADB" : "POSTGRESQL", far.port(), source.name(),
-                        source.adminUser()), null);
+                        source.adminUser(), URI.create(endpoint).getScheme() + "://" + URI.create(endpoint).getAuthority()), null);
                 String superadmin = superadmin(minter, account);
                 String connection = Json.mapper().readTree(call("POST", base + "/api/accounts/" + account + "/connections",
                         superadmin, """

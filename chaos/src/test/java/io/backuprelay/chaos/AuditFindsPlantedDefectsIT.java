@@ -105,9 +105,10 @@ class AuditFindsPlantedDefectsIT {
                 sources.put(accountId, new Source(accountId, writer));
                 call("PUT", base + "/api/operator/accounts/" + accountId, operator, """
                         {"displayName":"%s","locale":"en","timeZone":"UTC","superadminEmails":["%s@audit.example"],
-                         "source":{"engine":"%s","host":"127.0.0.1","port":%d,"database":"%s","username":"%s"}}
+                         "source":{"engine":"%s","host":"127.0.0.1","port":%d,"database":"%s","username":"%s"},
+                         "storageOrigins":["%s"]}
                         """.formatted(account.replace("'", "\\u0027"), accountId, mariadb ? "MARIADB" : "POSTGRESQL",
-                        database.port(), database.name(), database.adminUser()));
+                        database.port(), database.name(), database.adminUser(), settings.get("BACKUPRELAY_ALLOWED_ENDPOINTS")));
                 String admin = minter.mint("admin", accountId + "@audit.example", accountId, Role.SUPERADMIN, Duration.ofHours(1));
                 String connection = Json.mapper().readTree(call("POST", base + "/api/accounts/" + accountId + "/connections",
                         admin, """

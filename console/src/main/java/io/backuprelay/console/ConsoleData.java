@@ -49,6 +49,8 @@ public final class ConsoleData implements Closeable {
         this.statuses = new CompactedTopicView<>(kafka, "console-status", topics.status(),
                 bytes -> Json.decode(bytes, BackupStatus.class));
         this.producer = new KafkaProducer<>(kafka.producer("console", null));
+        // The storage origins an operator granted each account: no other listed origin serves its connections.
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> account(id).map(Account::storageOrigins).orElse(List.of()));
     }
 
     public ConsoleData start() {

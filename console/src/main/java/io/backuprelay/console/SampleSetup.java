@@ -57,17 +57,19 @@ public final class SampleSetup {
         source.put("database", config.string("SAMPLE_DB_NAME", "sample"));
         source.put("username", config.string("SAMPLE_DB_USER", "postgres"));
         config.optional("SAMPLE_DB_PASSWORD").ifPresent(password -> source.put("password", password));
+        String endpoint = config.required("SAMPLE_STORAGE_ENDPOINT");
+        io.backuprelay.blob.EndpointPolicy policy = io.backuprelay.blob.EndpointPolicy.from(config);
+        // The sample storage (an emulator in the demo) is an operator's entry: the sample account is granted it.
         call("PUT", console + "/api/operator/accounts/" + account, operator, Map.of("displayName", "Sample",
                 "locale", config.string("SAMPLE_LOCALE", "en"), "timeZone", "UTC", "superadminEmails", List.of(admin),
-                "source", source));
+                "source", source, "storageOrigins", policy.grantNeeded(endpoint).map(List::of).orElse(List.of())));
         out.println("Registered account " + account + " (its database " + source.get("database") + " on "
                 + source.get("host") + ")");
 
         String storageAccount = config.string("SAMPLE_STORAGE_ACCOUNT", "devstoreaccount1");
         String key = config.required("SAMPLE_STORAGE_KEY");
-        String endpoint = config.required("SAMPLE_STORAGE_ENDPOINT");
         String container = config.string("SAMPLE_CONTAINER", "backups");
-        io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
+        io.backuprelay.blob.EndpointPolicy.install(policy);
         io.backuprelay.blob.BlobStore.of(endpoint, storageAccount, container,
                 io.backuprelay.blob.BlobCredential.accountKey(key)).createContainerIfMissing();
         Map<String, Object> connection = new LinkedHashMap<>();

@@ -136,6 +136,51 @@ class SecurityIT {
         assertThat(trapped.get()).isZero();
     }
 
+    /**
+     * Before: an origin in BACKUPRELAY_ALLOWED_ENDPOINTS (the demo's emulator, with its public key)
+     * served every tenant, so one could name another's container there. Now the list is only what an
+     * operator may grant, and an account uses only what was granted to it. Nothing connects to decide.
+     */
+    @Test
+    void anOriginTheOperatorsListedServesOnlyTheAccountsItWasGrantedTo() throws Exception {
+        String origin = "http://127.0.0.1:" + trap.getLocalPort();
+        EndpointPolicy before = EndpointPolicy.installed();
+        EndpointPolicy.install(EndpointPolicy.from(new io.backuprelay.common.config.ConfigSource(
+                Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS", origin))));
+        try {
+            String granted = registerAccount();
+            String other = registerAccount();
+            String withGrant = accountJson("pw").replaceFirst("}$", ",\"storageOrigins\":[\"" + origin.toUpperCase() + "/\"]}");
+            Response grant = call("PUT", "/api/operator/accounts/" + granted, OPERATOR, withGrant);
+            assertThat(grant.status()).as(grant.body()).isEqualTo(200);
+            assertThat(grant.json().get("storageOrigins").get(0).asText()).isEqualTo(origin);
+            Response unlisted = call("PUT", "/api/operator/accounts/" + other, OPERATOR,
+                    accountJson("pw").replaceFirst("}$", ",\"storageOrigins\":[\"http://127.0.0.1:1\"]}"));
+            assertThat(unlisted.status()).isEqualTo(400);
+            assertThat(unlisted.json().get("field").asText()).isEqualTo("storageOrigins");
+            assertThat(unlisted.body()).contains("may be granted").contains(origin);
+
+            String aimed = connectionJson(Azurite.ACCOUNT_KEY).replace(Azurite.blobEndpoint(), origin + "/devstoreaccount1");
+            Response theirs = call("POST", "/api/accounts/" + other + "/connections", superadmin(other), aimed);
+            assertThat(theirs.status()).isEqualTo(400);
+            assertThat(theirs.json().get("field").asText()).isEqualTo("endpoint");
+            assertThat(theirs.body()).contains("was not granted to this account");
+            Response mine = call("POST", "/api/accounts/" + granted + "/connections", superadmin(granted), aimed);
+            assertThat(mine.status()).as(mine.body()).isEqualTo(201);
+
+            // A record written straight to the topic for the other account: the workers refuse it too.
+            Connection written = new Connection(other, "c-written", ConnectionType.AZURE_BLOB, "Written", "devstoreaccount1",
+                    container, "", SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(
+                    other, "c-written", origin + "/devstoreaccount1", "devstoreaccount1", container)), true,
+                    origin + "/devstoreaccount1");
+            assertThatThrownBy(() -> BlobStore.of(written, BlobCredential.accountKey(Azurite.ACCOUNT_KEY)))
+                    .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("not granted");
+            assertThat(trapped.get()).as("connections made to decide").isZero();
+        } finally {
+            EndpointPolicy.install(before);
+        }
+    }
+
     /** Before: no limit, and each answer told "Connection refused" from "closed" from an HTTP error. */
     @Test
     void connectionTestsAreRateLimitedPerAccountWithRetryAfter() throws Exception {

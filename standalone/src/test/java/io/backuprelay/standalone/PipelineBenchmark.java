@@ -70,7 +70,8 @@ public final class PipelineBenchmark {
                 KafkaProbe.send(app.topics().accounts(), accountId, Json.encode(new Account(accountId, "Bench", "en", "UTC",
                         List.of(accountId + "@bench.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1",
                         5432, database, "postgres", sealer.seal("", SecretContext.databasePassword(accountId,
-                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres"))))));
+                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres"))),
+                        List.of("http://127.0.0.1:" + storage.port()))));
                 Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Bench",
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "bench",
                         sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main", endpoint,

@@ -135,8 +135,9 @@ class SecuredClusterIT {
             call("PUT", base + "/api/operator/accounts/" + account, minter.mint("ops", null, null, Role.OPERATOR,
                     Duration.ofHours(1)), """
                     {"displayName":"Secured","locale":"en","timeZone":"UTC","superadminEmails":["%s@tenant.example"],
-                     "source":{"engine":"POSTGRESQL","host":"127.0.0.1","port":5432,"database":"%s","username":"postgres"}}
-                    """.formatted(account, database.name()));
+                     "source":{"engine":"POSTGRESQL","host":"127.0.0.1","port":5432,"database":"%s","username":"postgres"},
+                     "storageOrigins":["%s"]}
+                    """.formatted(account, database.name(), origin(Azurite.blobEndpoint())));
             String superadmin = minter.mint("admin", account + "@tenant.example", account, Role.SUPERADMIN,
                     Duration.ofHours(1));
             call("POST", base + "/api/accounts/" + account + "/connections", superadmin, """

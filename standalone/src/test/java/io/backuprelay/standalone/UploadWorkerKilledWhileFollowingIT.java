@@ -84,6 +84,11 @@ class UploadWorkerKilledWhileFollowingIT {
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> ServiceJars.ready(port));
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
+            // The emulator's origin is an operator's entry: the account must be granted it.
+            KafkaProbe.send(topics.accounts(), "acme", Json.encode(new io.backuprelay.common.account.Account("acme", "Acme",
+                    "en", "UTC", List.of("ops@acme.example"), new io.backuprelay.common.account.SourceDatabase(
+                    io.backuprelay.common.account.DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "acme", "postgres", null),
+                    List.of(Azurite.blobEndpoint().replaceFirst("(//[^/]+)/.*", "$1")))));
 
             String backupId = UUID.randomUUID().toString();
             Instant slot = Instant.now();

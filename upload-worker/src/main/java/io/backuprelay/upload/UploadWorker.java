@@ -26,6 +26,7 @@ public final class UploadWorker implements Closeable {
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupSettings> settings;
     private final CompactedTopicView<BackupStatus> statuses;
+    private final CompactedTopicView<io.backuprelay.common.account.Account> accounts;
     private final OpsPublisher ops;
     private final JobWorker<BackupEvent> worker;
     private final UploadHandler handler;
@@ -37,6 +38,11 @@ public final class UploadWorker implements Closeable {
                 bytes -> Json.decode(bytes, BackupSettings.class));
         this.statuses = new CompactedTopicView<>(kafka, "upload-worker-status", kafka.topics().status(),
                 bytes -> Json.decode(bytes, BackupStatus.class));
+        // The storage origins an operator granted each account: no other listed origin serves its connections.
+        this.accounts = new CompactedTopicView<>(kafka, "upload-worker-accounts", kafka.topics().accounts(),
+                bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> accounts.get(id)
+                .map(io.backuprelay.common.account.Account::storageOrigins).orElse(java.util.List.of()));
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         this.handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
                 new BlobUploader(config.blockParallelism(), config.checksum()), config.stagingDir(), clock,
@@ -65,13 +71,14 @@ public final class UploadWorker implements Closeable {
         connections.start();
         settings.start();
         statuses.start();
+        accounts.start();
         worker.start();
         return this;
     }
 
     /** The loop and the views, for the health endpoints. */
     public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
-        return java.util.List.of(worker, connections, settings, statuses);
+        return java.util.List.of(worker, connections, settings, statuses, accounts);
     }
 
     public JobWorker<BackupEvent> jobs() {
@@ -99,5 +106,6 @@ public final class UploadWorker implements Closeable {
         connections.close();
         settings.close();
         statuses.close();
+        accounts.close();
     }
 }

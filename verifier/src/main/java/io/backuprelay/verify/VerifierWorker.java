@@ -37,7 +37,12 @@ public final class VerifierWorker implements java.io.Closeable {
                 bytes -> Json.decode(bytes, Connection.class));
         var statuses = new CompactedTopicView<>(kafka, "verifier-status", kafka.topics().status(),
                 bytes -> Json.decode(bytes, BackupStatus.class));
-        this.views = List.of(settings, connections, statuses);
+        var accounts = new CompactedTopicView<>(kafka, "verifier-accounts", kafka.topics().accounts(),
+                bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
+        // The storage origins an operator granted each account: no other listed origin serves its connections.
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> accounts.get(id)
+                .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of()));
+        this.views = List.of(settings, connections, statuses, accounts);
         this.ops = OpsPublisher.kafka(kafka, "verifier-ops");
         DrillHandler handler = new DrillHandler(kafka.topics(),
                 new DrillHandler.Lookups(settings::get, connections::get, statuses::get), sealer,

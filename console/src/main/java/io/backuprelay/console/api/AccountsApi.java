@@ -25,8 +25,12 @@ public final class AccountsApi {
                              String password, String schema) {
     }
 
+    /**
+     * @param storageOrigins the entries of {@code BACKUPRELAY_ALLOWED_ENDPOINTS} this account's
+     *                       connections may use (null: as before; empty: none)
+     */
     public record AccountBody(String displayName, String locale, String timeZone, List<String> superadminEmails,
-                              SourceBody source) {
+                              SourceBody source, List<String> storageOrigins) {
     }
 
     public record SourceView(DatabaseEngine engine, String host, int port, String database, String username,
@@ -34,14 +38,33 @@ public final class AccountsApi {
     }
 
     public record AccountView(String accountId, String displayName, String locale, String timeZone,
-                              List<String> superadminEmails, SourceView source) {
+                              List<String> superadminEmails, SourceView source, List<String> storageOrigins) {
 
         static AccountView of(Account account) {
             SourceDatabase s = account.source();
             return new AccountView(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
                     account.superadminEmails(), new SourceView(s.engine(), s.host(), s.port(), s.database(),
-                    s.username(), s.password() != null, s.schema()));
+                    s.username(), s.password() != null, s.schema()), account.storageOrigins());
         }
+    }
+
+    /** Each entry one the operators listed, as the policy keeps it; at most 20. */
+    private static List<String> origins(List<String> requested) {
+        if (requested.size() > 20) {
+            throw ApiException.invalid("storageOrigins", "may name at most 20 entries");
+        }
+        List<String> granted = new java.util.ArrayList<>();
+        for (String entry : requested) {
+            try {
+                String normalized = io.backuprelay.blob.EndpointPolicy.installed().grantable(entry);
+                if (!granted.contains(normalized)) {
+                    granted.add(normalized);
+                }
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("storageOrigins", e.getMessage());
+            }
+        }
+        return List.copyOf(granted);
     }
 
     public void put(Context ctx) {
@@ -84,7 +107,9 @@ public final class AccountsApi {
                 Validate.locale("locale", body.locale()), Validate.timeZone("timeZone", body.timeZone()),
                 Validate.emails("superadminEmails", body.superadminEmails(), true),
                 new SourceDatabase(source.engine(), source.host().strip(), port, source.database(),
-                        source.username(), password, source.schema()));
+                        source.username(), password, source.schema()),
+                body.storageOrigins() != null ? origins(body.storageOrigins())
+                        : existing.map(Account::storageOrigins).orElse(List.of()));
         Requests.wrote(ctx, data.write(io.backuprelay.console.ViewPosition.View.ACCOUNTS, accountId, account));
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }

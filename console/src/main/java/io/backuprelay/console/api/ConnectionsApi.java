@@ -12,6 +12,7 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.ConsoleData;
 import io.backuprelay.console.ViewPosition;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.UUID;
 
 /** The account's Azure Blob Storage connections. The access key is write-only: answers carry a masked hint. */
@@ -170,10 +171,12 @@ public final class ConnectionsApi {
                 && before.containerName().equals(after.containerName());
     }
 
-    private static String allowedEndpoint(String endpoint) {
+    /** The endpoint, if this account may use it: an operator's entry only when granted to the account. */
+    private String allowedEndpoint(String accountId, String endpoint) {
         if (endpoint != null) {
             try {
-                EndpointPolicy.installed().check(endpoint);
+                EndpointPolicy.installed().check(endpoint, data.account(accountId)
+                        .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of()));
             } catch (EndpointPolicy.EndpointRefusedException e) {
                 throw ApiException.invalid("endpoint", "is not allowed: " + e.getMessage());
             }
@@ -200,7 +203,7 @@ public final class ConnectionsApi {
                 Validate.containerName("containerName", body.containerName()),
                 Validate.blobPath("path", body.path()), key,
                 body.enabledForAutomaticBackup() != null && body.enabledForAutomaticBackup(),
-                allowedEndpoint(Validate.endpoint("endpoint", body.endpoint())), accessTier(body.accessTier()), sas);
+                allowedEndpoint(accountId, Validate.endpoint("endpoint", body.endpoint())), accessTier(body.accessTier()), sas);
     }
 
     private Connection find(String accountId, String connectionId) {
