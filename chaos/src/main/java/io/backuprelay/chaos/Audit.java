@@ -119,6 +119,25 @@ final class Audit {
         return fates;
     }
 
+    /**
+     * The backups the scheduler has recorded, per account: the recent outcomes of each account's
+     * status as it stands on {@code backup.status}.
+     */
+    Map<String, java.util.Set<String>> recordedByScheduler() {
+        Map<String, java.util.Set<String>> recorded = new HashMap<>();
+        read(kafka.topics().status(), (key, value) -> {
+            try {
+                var status = value == null ? null : Json.decode(value, io.backuprelay.common.account.BackupStatus.class);
+                recorded.put(key, status == null ? java.util.Set.of() : status.recent().stream()
+                        .map(io.backuprelay.common.account.BackupStatus.OutcomeSummary::backupId)
+                        .collect(java.util.stream.Collectors.toSet()));
+            } catch (RuntimeException notAStatus) {
+                // poison: the scheduler skips it too
+            }
+        });
+        return recorded;
+    }
+
     /** The keys of the records on the dead-letter topic. */
     List<String> deadLetterKeys() {
         List<String> keys = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.backuprelay.chaos;
 import io.backuprelay.chaos.Audit.Fate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The end of a run: waiting, from outside, until every backup asked for has settled and been mailed. */
@@ -41,8 +42,29 @@ final class Settling {
         System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
                 fates.values().stream().filter(f -> f.settled() && mailed.mailedItsOutcome(f)).count(),
                 fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());
-        // Any duplicate that would follow; and the dump workers' sweep (every 30 s, of files 30 s old) of
-        // archives a killed worker left behind a backup that succeeded with another dump.
+        // The dump workers remove a superseded dump's files once the scheduler records its backup as
+        // succeeded: wait for the scheduler to record each account's newest outcome (it records an
+        // account's outcomes in order), then for any duplicate that would follow and the sweep (every
+        // 30 s, of files 30 s old).
+        Map<String, Fate> now = audit.fates(asked);
+        Map<String, String> newest = new HashMap<>();
+        now.values().stream().filter(Fate::settled)
+                .sorted(java.util.Comparator.comparing((Fate f) -> f.last().occurredAt()))
+                .forEach(f -> newest.put(f.account(), f.backupId()));
+        Instant mailedAt = Instant.now();
+        long statusDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long recorded;
+        while (true) {
+            Map<String, java.util.Set<String>> byScheduler = audit.recordedByScheduler();
+            recorded = newest.entrySet().stream()
+                    .filter(e -> byScheduler.getOrDefault(e.getKey(), java.util.Set.of()).contains(e.getValue())).count();
+            if (recorded == newest.size() || System.nanoTime() > statusDeadline) {
+                break;
+            }
+            Thread.sleep(3000);
+        }
+        System.out.printf("chaos: the scheduler recorded the newest outcome of %d of %d accounts, %d s after they were"
+                + " mailed%n", recorded, newest.size(), Duration.between(mailedAt, Instant.now()).toSeconds());
         Thread.sleep(70_000);
         return audit.fates(asked);
     }

@@ -69,13 +69,21 @@ public final class CredentialFiles {
      * refused. The caller deletes it.
      */
     public Path mariadbOptionsFile(String host, int port, String user, String password) throws IOException {
+        return mariadbOptionsFile(host, port, user, password, java.util.List.of());
+    }
+
+    /** @param more further {@code [client]} lines (TLS settings), each one option */
+    public Path mariadbOptionsFile(String host, int port, String user, String password, java.util.List<String> more)
+            throws IOException {
         noLineBreaks(host, user, password);
+        noLineBreaks(more.toArray(String[]::new));
         return write(".cnf", "[client]\n"
                 + "host=" + quote(host) + "\n"
                 + "port=" + port + "\n"
                 + "user=" + quote(user) + "\n"
                 + "password=" + quote(password == null ? "" : password) + "\n"
-                + "protocol=TCP\n");
+                + "protocol=TCP\n"
+                + more.stream().map(line -> line + "\n").collect(java.util.stream.Collectors.joining()));
     }
 
     /** Each line of these files is one setting: a value may not hold a control character. */

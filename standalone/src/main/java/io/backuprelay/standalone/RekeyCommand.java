@@ -57,7 +57,8 @@ final class RekeyCommand {
             SourceDatabase s = account.source();
             Account updated = new Account(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
                     account.superadminEmails(), new SourceDatabase(s.engine(), s.host(), s.port(), s.database(), s.username(),
-                    sealer.reseal(password, SecretContext.databasePassword(account.accountId(), s)), s.schema()));
+                    sealer.reseal(password, SecretContext.databasePassword(account.accountId(), s)), s.schema(), s.tls()),
+                    account.storageOrigins());
             changed.put("A" + entry.getKey(), Json.encode(updated));
             resealed++;
         }

@@ -7,6 +7,7 @@ import java.util.Objects;
  * Where an account's database lives, as the platform's operators registered it.
  *
  * @param schema for schema-per-tenant platforms on PostgreSQL: only this schema is dumped; {@code null} for all
+ * @param tls    how the connections use TLS; {@code null} is {@link TlsMode#PREFER}
  */
 public record SourceDatabase(
         DatabaseEngine engine,
@@ -15,7 +16,8 @@ public record SourceDatabase(
         String database,
         String username,
         SealedSecret password,
-        String schema) {
+        String schema,
+        TlsMode tls) {
 
     public SourceDatabase {
         Objects.requireNonNull(engine, "engine");
@@ -23,6 +25,12 @@ public record SourceDatabase(
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(username, "username");
         schema = schema == null || schema.isBlank() ? null : schema;
+        tls = tls == null ? TlsMode.PREFER : tls;
+    }
+
+    public SourceDatabase(DatabaseEngine engine, String host, int port, String database, String username,
+                          SealedSecret password, String schema) {
+        this(engine, host, port, database, username, password, schema, TlsMode.PREFER);
     }
 
     public SourceDatabase(DatabaseEngine engine, String host, int port, String database, String username,

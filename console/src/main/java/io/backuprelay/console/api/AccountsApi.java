@@ -21,8 +21,9 @@ public final class AccountsApi {
     }
 
     /** @param schema PostgreSQL only: dump just this schema (schema-per-tenant platforms) */
+    /** @param tls how the backup worker's connections use TLS (null: PREFER, TLS whenever the server offers it) */
     public record SourceBody(DatabaseEngine engine, String host, Integer port, String database, String username,
-                             String password, String schema) {
+                             String password, String schema, io.backuprelay.common.account.TlsMode tls) {
     }
 
     /**
@@ -34,7 +35,7 @@ public final class AccountsApi {
     }
 
     public record SourceView(DatabaseEngine engine, String host, int port, String database, String username,
-                             boolean passwordSet, String schema) {
+                             boolean passwordSet, String schema, io.backuprelay.common.account.TlsMode tls) {
     }
 
     public record AccountView(String accountId, String displayName, String locale, String timeZone,
@@ -44,7 +45,7 @@ public final class AccountsApi {
             SourceDatabase s = account.source();
             return new AccountView(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
                     account.superadminEmails(), new SourceView(s.engine(), s.host(), s.port(), s.database(),
-                    s.username(), s.password() != null, s.schema()), account.storageOrigins());
+                    s.username(), s.password() != null, s.schema(), s.tls()), account.storageOrigins());
         }
     }
 
@@ -107,7 +108,7 @@ public final class AccountsApi {
                 Validate.locale("locale", body.locale()), Validate.timeZone("timeZone", body.timeZone()),
                 Validate.emails("superadminEmails", body.superadminEmails(), true),
                 new SourceDatabase(source.engine(), source.host().strip(), port, source.database(),
-                        source.username(), password, source.schema()),
+                        source.username(), password, source.schema(), source.tls()),
                 body.storageOrigins() != null ? origins(body.storageOrigins())
                         : existing.map(Account::storageOrigins).orElse(List.of()));
         Requests.wrote(ctx, data.write(io.backuprelay.console.ViewPosition.View.ACCOUNTS, accountId, account));

@@ -153,7 +153,8 @@ public final class MariaDbDumpRunner implements DumpRunner {
     }
 
     /** The client options file: readable by this user only, removed when the dump ends. */
-    private Path writeOptionsFile(SourceDatabase source, String password) throws IOException {
-        return credentials.mariadbOptionsFile(source.host(), source.port(), source.username(), password);
+    private Path writeOptionsFile(SourceDatabase source, String password) throws IOException, DumpFailedException {
+        return credentials.mariadbOptionsFile(source.host(), source.port(), source.username(), password,
+                io.backuprelay.dump.SourceTls.mariadbOptions(source.tls()));
     }
 }

@@ -53,9 +53,18 @@ public final class MariaDbProbe {
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", "15000");
         props.setProperty("socketTimeout", "60000");
+        io.backuprelay.dump.SourceTls.mariadb(props, source.tls());
         try {
             return DriverManager.getConnection(source.jdbcUrl(), props);
         } catch (SQLException e) {
+            if (source.tls() == io.backuprelay.common.account.TlsMode.PREFER && io.backuprelay.dump.SourceTls.serverHasNoTls(e)) {
+                props.setProperty("sslMode", "disable"); // PREFER: the server offers no TLS, so without
+                try {
+                    return DriverManager.getConnection(source.jdbcUrl(), props);
+                } catch (SQLException plain) {
+                    throw new DumpFailedException(reason(source, plain));
+                }
+            }
             throw new DumpFailedException(reason(source, e));
         }
     }
@@ -91,6 +100,10 @@ public final class MariaDbProbe {
     }
 
     static String reason(SourceDatabase source, SQLException e) {
+        java.util.Optional<String> tls = io.backuprelay.dump.SourceTls.problem(source, e);
+        if (tls.isPresent()) {
+            return tls.get();
+        }
         String server = "The database server " + source.host() + ":" + source.port();
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return switch (e.getErrorCode()) {

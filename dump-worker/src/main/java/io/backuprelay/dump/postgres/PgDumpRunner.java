@@ -94,9 +94,9 @@ public final class PgDumpRunner implements DumpRunner {
                     command.add("--schema=" + source.schema());
                 }
                 job.opened().archive(partial, FORMAT);
-                DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command,
-                        Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"),
-                        sink, partial, job, listing);
+                Map<String, String> env = new java.util.HashMap<>(io.backuprelay.dump.SourceTls.libpq(source.tls()));
+                env.putAll(Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"));
+                DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command, env, sink, partial, job, listing);
                 if (outcome.exitCode() != 0) {
                     throw DumpFailedException.of("pg_dump could not dump " + source.describe() + ": "
                             + DumpProcess.failure(outcome, password).replaceFirst("^pg_dump: ", ""),

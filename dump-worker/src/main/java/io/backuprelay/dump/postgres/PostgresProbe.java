@@ -59,6 +59,7 @@ public final class PostgresProbe {
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
         props.setProperty("ApplicationName", applicationName);
+        io.backuprelay.dump.SourceTls.postgres(props, source.tls());
         String url = source.jdbcUrl();
         try {
             return DriverManager.getConnection(url, props);
@@ -68,6 +69,10 @@ public final class PostgresProbe {
     }
 
     static String reason(SourceDatabase source, SQLException e) {
+        java.util.Optional<String> tls = io.backuprelay.dump.SourceTls.problem(source, e);
+        if (tls.isPresent()) {
+            return tls.get();
+        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String server = "The database server " + source.host() + ":" + source.port();
         return switch (state) {

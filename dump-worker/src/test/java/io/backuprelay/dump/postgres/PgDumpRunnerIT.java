@@ -79,7 +79,8 @@ class PgDumpRunnerIT {
         // The database goes as a quoted connection parameter: a name can never become a connection string.
         assertThat(args).contains("--format=custom", "--compress=0", "--username=" + user,
                 "--dbname=dbname='" + db.name() + "'").doesNotContain(PASSWORD);
-        assertThat(env).doesNotContain(PASSWORD).doesNotContain("PGPASSWORD").contains("PGPASSFILE=");
+        assertThat(env).doesNotContain(PASSWORD).doesNotContain("PGPASSWORD").contains("PGPASSFILE=")
+                .as("the account's TLS mode, PREFER unless set").contains("PGSSLMODE=prefer");
         // Only an allowlisted environment reaches the tool: not the worker's own (JAVA_HOME, the master key, SMTP…).
         assertThat(env.lines().map(l -> l.substring(0, Math.max(0, l.indexOf('=')))))
                 .doesNotContain("JAVA_HOME", "BACKUPRELAY_MASTER_KEY", "SMTP_PASSWORD", "MAVEN_OPTS")
