@@ -145,6 +145,12 @@ public final class ConsoleData implements Closeable {
         }
     }
 
+    /** How many reads of the account are waiting for the views now. */
+    int waitingReads(String accountId) {
+        var count = waitingByAccount.get(accountId);
+        return count == null ? 0 : count.get();
+    }
+
     /** A presented position past the end of the topics it names: no write of this cluster made it. */
     public static final class PositionUnknownException extends RuntimeException {
         PositionUnknownException() {

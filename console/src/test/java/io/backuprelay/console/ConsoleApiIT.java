@@ -135,6 +135,11 @@ class ConsoleApiIT {
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.json().get("source").get("host").asText()).isEqualTo("db.tenant.internal");
         assertThat(read.json().get("source").get("passwordSet").asBoolean()).as("kept when not sent again").isTrue();
+        assertThat(read.json().get("source").get("tls").asText()).as("TLS whenever the server offers it").isEqualTo("PREFER");
+        Response required = call("PUT", "/api/operator/accounts/" + account, OPERATOR,
+                accountJson(null).replace("\"database\":\"app\"", "\"database\":\"app\",\"tls\":\"VERIFY_FULL\""));
+        assertThat(required.status()).as(required.body()).isEqualTo(200);
+        assertThat(required.json().get("source").get("tls").asText()).isEqualTo("VERIFY_FULL");
         assertThat(read.body()).doesNotContain("s3cr3t-db-pass").doesNotContain("\"password\"");
         assertThat(call("GET", "/api/operator/accounts/nobody-here", OPERATOR, null).status()).isEqualTo(404);
     }
@@ -147,6 +152,10 @@ class ConsoleApiIT {
         assertBadRequest(path, "PUT", accountJson("x").replace("Europe/Lisbon", "Mars/Olympus"), "timeZone");
         assertBadRequest(path, "PUT", accountJson("x").replace("\"pt\"", "\"de\""), "locale");
         assertBadRequest(path, "PUT", accountJson("x").replace("POSTGRESQL", "ORACLE"), "source.engine");
+        assertBadRequest(path, "PUT", accountJson("x").replace("\"database\":\"app\"", "\"database\":\"app\",\"tls\":\"MAYBE\""),
+                "source.tls");
+        assertBadRequest(path, "PUT", accountJson("x").replaceFirst("}$", ",\"storageOrigins\":[\"http://169.254.169.254\"]}"),
+                "storageOrigins");
         assertBadRequest(path, "PUT", accountJson("x").replace("\"database\":\"app\"", "\"database\":\"app\",\"schema\":\"a b\""),
                 "source.schema");
         assertBadRequest(path, "PUT", accountJson("x").replace("POSTGRESQL", "MARIADB")
