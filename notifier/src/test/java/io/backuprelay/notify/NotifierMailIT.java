@@ -232,6 +232,20 @@ class NotifierMailIT {
                         && json.contains("1 super-administrator(s)") && !json.contains("sig=")));
     }
 
+    /** A writer to backup.outcomes could name any blob of the container: no link is signed for another account's. */
+    @Test
+    void anOutcomeNamingABlobThatIsNotWhereItsBackupIsKeptGetsNoLink() throws Exception {
+        String account = register("en", "Tenant", BackupType.MANUAL);
+        String other = "acct-other";
+        String theirs = "backups/" + other + "/2026/11/" + other + "-20261126T091500Z-" + UUID.randomUUID() + ".dump.zst";
+        container.getBlobClient(theirs).upload(BinaryData.fromString("another account's archive"));
+        publish(completed(account, theirs));
+
+        MimeMessage email = awaitOneEmail(account);
+
+        assertThat(part(email, "text/plain")).contains(theirs).doesNotContain("sig=");
+    }
+
     @Test
     void aHostileAccountNameIsEscapedInTheHtml() throws Exception {
         String account = register("en", "<img src=x onerror=alert(1)>", BackupType.MANUAL);

@@ -2,6 +2,7 @@ package io.backuprelay.upload;
 
 import io.backuprelay.common.event.BlobNaming;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -89,6 +90,24 @@ class UploadHandlerIT {
         result.afterCommit().run();
 
         assertThat(staging.resolve(dump.stagingFile())).doesNotExist();
+    }
+
+    /** A writer to backup.dumps could name any file of the worker's machine: only staging is read. */
+    @Test
+    void anArchiveNamedOutsideStagingIsPoisonAndNothingIsRead() throws Exception {
+        connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
+        DumpReady staged = stage(1_000);
+        Path outside = Files.writeString(staging.getParent().resolve("outside-" + UUID.randomUUID() + ".dump.zst"), "secret");
+        DumpReady aimed = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main", staged.requestedAt(),
+                "../" + outside.getFileName(), 6, staged.sha256(), "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none",
+                staged.requestedAt(), NOW, 1, null);
+
+        assertThatThrownBy(() -> handler.handle(aimed, context()))
+                .isInstanceOf(io.backuprelay.common.kafka.PoisonMessageException.class)
+                .hasMessageContaining("outside the staging directory");
+        assertThat(container.listBlobs().stream().map(b -> b.getName()).toList()).noneMatch(n -> n.contains(staged.backupId()));
+        assertThat(outside).exists();
+        Files.delete(outside);
     }
 
     @Test
