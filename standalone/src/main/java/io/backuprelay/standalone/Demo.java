@@ -83,7 +83,7 @@ final class Demo implements Closeable {
         api("PUT", "/api/operator/accounts/" + ACCOUNT, operator, Map.of("displayName", "Demo Company", "locale", "en",
                 "timeZone", "UTC", "superadminEmails", java.util.List.of("admin@demo.example"), "source",
                 Map.of("engine", "POSTGRESQL", "host", pgHost, "port", pgPort, "database", DATABASE, "username", pgUser,
-                        "password", "")));
+                        "password", ""), "storageOrigins", java.util.List.of(azuriteOrigin))); // the emulator, granted
         var connection = api("POST", "/api/accounts/" + ACCOUNT + "/connections", superadmin, Map.of("type", "AZURE_BLOB",
                 "description", "Local Azurite", "storageAccountName", AzuriteProcess.ACCOUNT_NAME, "containerName", CONTAINER,
                 "path", "backups", "accessKey", AzuriteProcess.ACCOUNT_KEY, "enabledForAutomaticBackup", true,
