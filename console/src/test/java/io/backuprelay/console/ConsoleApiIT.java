@@ -447,10 +447,7 @@ class ConsoleApiIT {
         String account = registerAccount();
         String connection = createConnection(account, true);
         String backupId = UUID.randomUUID().toString();
-        String blobName = "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst";
-        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
-                .getBlobContainerClient(container).getBlobClient(blobName)
-                .upload(com.azure.core.util.BinaryData.fromString("the archive of " + backupId));
+        String blobName = storedBackup(account, backupId, "the archive of " + backupId);
         recordCompleted(account, backupId, blobName, connection);
         String path = "/api/accounts/" + account + "/backups/" + backupId + "/download";
 
@@ -487,10 +484,7 @@ class ConsoleApiIT {
         String other = registerAccount();
         String connection = createConnection(account, true);
         String backupId = UUID.randomUUID().toString();
-        String theirs = "backups/" + other + "/2026/11/" + other + "-20261126T091500Z-" + backupId + ".dump.zst";
-        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
-                .getBlobContainerClient(container).getBlobClient(theirs)
-                .upload(com.azure.core.util.BinaryData.fromString("another account's archive"));
+        String theirs = storedBackup(other, backupId, "another account's archive");
         recordCompleted(account, backupId, theirs, connection);
         String path = "/api/accounts/" + account + "/backups/" + backupId + "/download";
 
@@ -507,8 +501,7 @@ class ConsoleApiIT {
         var containerClient = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .getBlobContainerClient(container);
         String backupId = UUID.randomUUID().toString();
-        String blobName = "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst";
-        containerClient.getBlobClient(blobName).upload(com.azure.core.util.BinaryData.fromString("archive " + backupId));
+        String blobName = storedBackup(account, backupId, "archive " + backupId);
         String readOnly = containerClient.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
                 java.time.OffsetDateTime.now().plusDays(30), new com.azure.storage.blob.sas.BlobContainerSasPermission()
                 .setReadPermission(true).setListPermission(true)));
@@ -529,6 +522,15 @@ class ConsoleApiIT {
         Response created = call("POST", "/api/accounts/" + account + "/connections", superadmin(account), body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("connectionId").asText();
+    }
+
+    /** A blob in the test's container where the upload worker puts this account's backup; its name. */
+    private static String storedBackup(String account, String backupId, String content) {
+        String blobName = "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst";
+        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .getBlobContainerClient(container).getBlobClient(blobName)
+                .upload(com.azure.core.util.BinaryData.fromString(content));
+        return blobName;
     }
 
     /** What the scheduler would have recorded once the backup completed. */

@@ -413,11 +413,7 @@ class SecurityIT {
         String theirs = registerAccount();
         String theirConnection = createConnection(theirs);
         String theirBackup = UUID.randomUUID().toString();
-        var summary = new BackupStatus.OutcomeSummary(theirBackup, true, Trigger.MANUAL, Instant.now(), 20L,
-                "backups/" + theirs + "/2026/11/" + theirs + "-20261126T091500Z-" + theirBackup + ".dump.zst", null, null,
-                theirConnection);
-        KafkaProbe.send(topics.status(), theirs, Json.encode(new BackupStatus(theirs, summary.endedAt(), theirBackup,
-                summary, null, List.of(summary), null, null, null, 0, null)));
+        recordCompleted(theirs, theirConnection, theirBackup);
 
         String token = superadmin(mine);
         for (String[] request : new String[][] {
@@ -487,14 +483,18 @@ class SecurityIT {
 
     /** A completed backup of the account, as the scheduler records it, on a connection with the access key. */
     private static String completedBackupOf(String account) throws Exception {
-        String connection = createConnection(account);
         String backupId = UUID.randomUUID().toString();
+        recordCompleted(account, createConnection(account), backupId);
+        return backupId;
+    }
+
+    /** What the scheduler records once a backup completed, its blob where the upload worker puts it. */
+    private static void recordCompleted(String account, String connection, String backupId) {
         var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L,
                 "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst", null, null,
                 connection);
         KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
                 summary, null, List.of(summary), null, null, null, 0, null)));
-        return backupId;
     }
 
     // ---- the page ----
