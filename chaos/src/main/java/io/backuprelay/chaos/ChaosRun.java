@@ -260,6 +260,7 @@ public final class ChaosRun {
             String operator = minter.mint("chaos", null, null, Role.OPERATOR, Duration.ofHours(3));
             String base = "http://127.0.0.1:" + consolePort;
             List<String> accountIds = new ArrayList<>();
+            Map<String, String> destinations = new HashMap<>();
             long throttle = Long.parseLong(options.getOrDefault("--source-bytes-per-second", "262144"));
             for (int i = 0; i < accounts; i++) {
                 boolean mariadb = i % 2 == 1;
@@ -286,6 +287,7 @@ public final class ChaosRun {
                         .get("connectionId").asText();
                 call("PUT", base + "/api/accounts/" + account + "/backup-settings", superadmin,
                         "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"" + connection + "\"}", null);
+                destinations.put(account, connection);
             }
             System.out.printf("chaos: %d accounts (%d on PostgreSQL, %d on MariaDB), sources throttled to %d KiB/s%n",
                     accounts, (accounts + 1) / 2, accounts / 2, throttle / 1024);
@@ -380,11 +382,20 @@ public final class ChaosRun {
                 storage.failShare(0, seed);
                 smtp.slowAfterData(0, Duration.ZERO);
                 disk.empty();
-                // No new scheduled backups from here: the scheduler stops, what it asked for settles.
-                ServiceProcess scheduler = services.get("scheduler");
-                scheduler.down = true;
-                scheduler.process.destroy();
-                scheduler.process.waitFor();
+                // No new scheduled backups from here: every account turns to manual backups, as its
+                // super-administrator would. The scheduler goes on recording outcomes: the dump workers
+                // sweep a superseded archive once it has recorded its backup as succeeded.
+                for (String account : accountIds) {
+                    String manual = "{\"backupType\":\"MANUAL\",\"destinationConnectionId\":\"" + destinations.get(account) + "\"}";
+                    long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                    while (!accepted("PUT", base + "/api/accounts/" + account + "/backup-settings", superadmin(minter, account),
+                            manual)) {
+                        if (System.nanoTime() > until) {
+                            throw new IllegalStateException("The console did not take " + account + "'s manual settings");
+                        }
+                        Thread.sleep(1000);
+                    }
+                }
                 System.out.printf("chaos: load over: %d manual backups accepted (%d requests refused or unanswered), %d"
                         + " changes written to the sources; waiting for every backup to settle%n", asked.size(), refusals.size(),
                         sources.values().stream().mapToLong(source -> source.writer().changes()).sum());
@@ -681,6 +692,17 @@ public final class ChaosRun {
     private static String abbreviate(String text) {
         String line = String.valueOf(text).replaceAll("\\s+", " ").strip();
         return line.length() <= 160 ? line : line.substring(0, 160) + "…";
+    }
+
+    /** Whether the console took the request now (a console being restarted does not answer). */
+    private static boolean accepted(String method, String url, String token, String body) throws InterruptedException {
+        try {
+            return call(method, url, token, body, Duration.ofSeconds(10)).statusCode() / 100 == 2;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception notNow) {
+            return false;
+        }
     }
 
     private static HttpResponse<String> call(String method, String url, String token, String body, Duration timeout)
