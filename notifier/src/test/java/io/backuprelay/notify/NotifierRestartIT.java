@@ -21,6 +21,9 @@ class NotifierRestartIT {
     private static final SecretSealer SEALER = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
     private static final NotifierConfig QUICK_RETRIES = new NotifierConfig(
             new RetryPolicy(20, Duration.ofMillis(200), Duration.ofMillis(500)));
+    /** Tries that outlast the notifier's 10 s shutdown grace: stopped, it leaves the outcome uncommitted. */
+    private static final NotifierConfig MANY_RETRIES = new NotifierConfig(
+            new RetryPolicy(100, Duration.ofMillis(200), Duration.ofMillis(500)));
 
     @Test
     void aRestartedNotifierSendsNothingForAnOutcomeRedeliveredAfterItWasMailed() {
@@ -56,7 +59,7 @@ class NotifierRestartIT {
             beforeRestart.add(email.messageId());
             return "test";
         };
-        try (NotifierWorker first = worker(fixture, requesterRefused)) {
+        try (NotifierWorker first = worker(fixture, requesterRefused, MANY_RETRIES)) {
             fixture.publish(outcome);
             await().atMost(Duration.ofSeconds(30)).until(() -> refusals.get() >= 3);
             assertThat(first.jobs().committedJobs()).isZero();
@@ -71,7 +74,11 @@ class NotifierRestartIT {
     }
 
     private static NotifierWorker worker(OutcomeFixture fixture, MailSender sender) {
-        return new NotifierWorker(fixture.kafka, sender, QUICK_RETRIES, SEALER, Clock.systemUTC()).start();
+        return worker(fixture, sender, QUICK_RETRIES);
+    }
+
+    private static NotifierWorker worker(OutcomeFixture fixture, MailSender sender, NotifierConfig retries) {
+        return new NotifierWorker(fixture.kafka, sender, retries, SEALER, Clock.systemUTC()).start();
     }
 
     private static MailSender recording(List<String> messageIds) {
