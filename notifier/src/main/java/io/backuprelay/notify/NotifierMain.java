@@ -13,6 +13,8 @@ public final class NotifierMain {
 
     public static void main(String[] args) throws Exception {
         ServiceMain.run("notifier", (config, kafka, shell) -> {
+            // The download links it signs: for endpoints the policy allows, and the account was granted.
+            io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
             NotifierWorker worker = new NotifierWorker(kafka, MailSettings.from(config), NotifierConfig.from(config),
                     SecretSealer.from(config), Clock.systemUTC());
             worker.jobs().withMetrics(shell.metrics());

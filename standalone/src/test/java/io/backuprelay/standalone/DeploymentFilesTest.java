@@ -47,6 +47,7 @@ class DeploymentFilesTest {
             "notifier", config -> {
                 MailSettings.from(config);
                 NotifierConfig.from(config);
+                io.backuprelay.blob.EndpointPolicy.from(config);
                 SecretSealer.from(config);
             },
             "verifier", config -> {
