@@ -20,7 +20,7 @@ public final class BlobContainers {
      */
     public static BlobContainerClient client(Connection connection, BlobCredential credential, int tryTimeoutSeconds,
                                              int maxTries) {
-        EndpointPolicy.installed().checkTarget(connection.blobEndpoint(), EndpointPolicy.grantsOf(connection.accountId()));
+        EndpointPolicy.installed().checkTargetFor(connection.accountId(), connection.blobEndpoint());
         return client(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential,
                 tryTimeoutSeconds, maxTries);
     }

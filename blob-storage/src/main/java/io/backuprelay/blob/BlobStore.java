@@ -53,7 +53,7 @@ public final class BlobStore {
      * every time.
      */
     public static BlobStore of(Connection connection, BlobCredential credential) {
-        EndpointPolicy.installed().checkTarget(connection.blobEndpoint(), EndpointPolicy.grantsOf(connection.accountId()));
+        EndpointPolicy.installed().checkTargetFor(connection.accountId(), connection.blobEndpoint());
         return of(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
     }
 

@@ -149,12 +149,30 @@ public final class EndpointPolicy {
     }
 
     private void requireGranted(String endpoint, java.util.Collection<String> granted) {
-        grantNeeded(endpoint).ifPresent(entry -> {
-            if (granted == null || granted.stream().noneMatch(g -> entry.equalsIgnoreCase(g.strip()))) {
-                throw new EndpointRefusedException("the endpoint's " + (entry.startsWith(".") ? "suffix '" : "origin '")
-                        + entry + "' was not granted to this account; an operator grants it on the account's record");
-            }
-        });
+        requireGranted(endpoint, () -> granted);
+    }
+
+    /**
+     * {@link #checkTarget}, and, only when an operator's entry is what lets the endpoint through, that
+     * the account was granted one of the entries that do (its grants are looked up then, not before).
+     */
+    public void checkTargetFor(String accountId, String endpoint) {
+        checkTarget(endpoint);
+        requireGranted(endpoint, () -> grantsOf(accountId));
+    }
+
+    private void requireGranted(String endpoint, java.util.function.Supplier<java.util.Collection<String>> grants) {
+        List<String> entries = entriesFor(endpoint);
+        if (entries.isEmpty()) {
+            return;
+        }
+        java.util.Collection<String> granted = grants.get();
+        boolean any = granted != null && granted.stream().anyMatch(g -> entries.stream().anyMatch(e -> e.equalsIgnoreCase(g.strip())));
+        if (!any) {
+            String entry = entries.getFirst();
+            throw new EndpointRefusedException("the endpoint's " + (entry.startsWith(".") ? "suffix '" : "origin '")
+                    + entry + "' was not granted to this account; an operator grants it on the account's record");
+        }
     }
 
     /**
@@ -162,16 +180,27 @@ public final class EndpointPolicy {
      * it; empty for Azure's own hosts and the tests' origins, which need no grant.
      */
     public Optional<String> grantNeeded(String endpoint) {
+        return entriesFor(endpoint).stream().findFirst();
+    }
+
+    /** Every operator's entry that lets {@code endpoint} through: its origin, and the suffixes it ends with. */
+    private List<String> entriesFor(String endpoint) {
         Origin origin = origin(endpoint);
         if (testOrigins().contains(origin)) {
-            return Optional.empty();
+            return List.of();
         }
+        List<String> entries = new ArrayList<>();
         if (origins.contains(origin)) {
-            return Optional.of(origin.toString());
+            entries.add(origin.toString());
         }
-        return suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix))
+        suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix))
                 .filter(suffix -> origin.host().endsWith(suffix) && origin.host().length() > suffix.length())
-                .findFirst();
+                .forEach(entries::add);
+        if (!entries.isEmpty() && AZURE_SUFFIXES.stream().anyMatch(suffix -> origin.host().endsWith(suffix))
+                && !origins.contains(origin)) {
+            return List.of(); // an Azure host needs no grant, whatever else the operator listed
+        }
+        return entries;
     }
 
     /**

@@ -295,10 +295,10 @@ final class Audit {
     /**
      * Messages per Message-ID beyond the first (GreenMail keeps a copy per recipient), the kinds mailed
      * per backup, and the Message-IDs whose end-of-data answer the mail proxy held back and could not
-     * pass on (the server had the message; the notifier never heard so).
+     * pass on, once per such answer (the server had the message; the notifier never heard so).
      */
     record Emails(int messages, List<Duplicate> duplicated, Map<String, java.util.Set<String>> kinds,
-                  java.util.Set<String> answersLost) {
+                  List<String> answersLost) {
         int duplicates() {
             return duplicated.size();
         }
@@ -323,10 +323,10 @@ final class Audit {
             java.util.regex.Pattern.compile("<(.+)\\.(completed|failed)(\\.requester|\\.others)?@backuprelay>");
 
     static Emails emails(List<MimeMessage> received) throws Exception {
-        return emails(received, java.util.Set.of());
+        return emails(received, List.of());
     }
 
-    static Emails emails(List<MimeMessage> received, java.util.Set<String> answersLost) throws Exception {
+    static Emails emails(List<MimeMessage> received, List<String> answersLost) throws Exception {
         Map<String, List<java.time.Instant>> arrivals = new LinkedHashMap<>();
         Map<String, Integer> recipients = new HashMap<>();
         Map<String, java.util.Set<String>> kinds = new HashMap<>();
@@ -354,10 +354,11 @@ final class Audit {
                 duplicated.add(new Duplicate(id, deliveries.getFirst(), deliveries.get(i)));
             }
         });
-        return new Emails(arrivals.size(), duplicated, kinds, java.util.Set.copyOf(answersLost));
+        return new Emails(arrivals.size(), duplicated, kinds, List.copyOf(answersLost));
     }
 
-    static Emails emails(java.util.Set<String> answersLost) throws Exception {
+    /** What the test mail server received, with the answers the mail proxy lost. */
+    static Emails received(List<String> answersLost) throws Exception {
         return emails(List.of(TestSmtp.server().getReceivedMessages()), answersLost);
     }
 

@@ -664,7 +664,7 @@ public final class ChaosRun {
         int dumpSamples = twoDumps.getOrDefault(SAMPLES_WITH_A_DUMP, 0);
         twoDumps.remove(SAMPLES_WITH_A_DUMP);
         Verdict.Evidence evidence = new Verdict.Evidence(fates, Audit.stored(container, fates), Audit.blobs(container, fates),
-                Audit.restoreSample(container, fates, sources, limits.restoresFor(completed), windows), Audit.emails(smtp.answersLost()),
+                Audit.restoreSample(container, fates, sources, limits.restoresFor(completed), windows), Audit.received(smtp.answersLost()),
                 poison.keysOnJobTopics(),
                 audit.deadLetterKeys(), List.copyOf(unexpectedExits), twoDumps, leftovers, List.copyOf(refusals), windows,
                 List.copyOf(findings));

@@ -32,13 +32,13 @@ final class Settling {
         Instant settled = Instant.now();
         long mailDeadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < mailDeadline) {
-            Audit.Emails mailed = Audit.emails(java.util.Set.of());
+            Audit.Emails mailed = Audit.received(java.util.List.of());
             if (fates.values().stream().filter(Fate::settled).allMatch(mailed::mailedItsOutcome)) {
                 break;
             }
             Thread.sleep(3000);
         }
-        Audit.Emails mailed = Audit.emails(java.util.Set.of());
+        Audit.Emails mailed = Audit.received(java.util.List.of());
         System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
                 fates.values().stream().filter(f -> f.settled() && mailed.mailedItsOutcome(f)).count(),
                 fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());

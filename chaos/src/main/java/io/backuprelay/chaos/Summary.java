@@ -46,8 +46,8 @@ final class Summary {
         long restoredDuringFault = restores.stream().filter(Audit.Restore::duringFault).count();
         int blobs = evidence.blobs().perBackup().values().stream().mapToInt(Integer::intValue).sum();
         Audit.Emails emails = evidence.emails();
-        long inherent = emails.duplicated().stream()
-                .filter(d -> Verdict.explainDuplicate(d, emails.answersLost(), evidence.faults()).protocol()).count();
+        List<Verdict.DuplicateCause> causes = Verdict.causes(emails, evidence.faults());
+        long inherent = causes.stream().filter(Verdict.DuplicateCause::protocol).count();
         int poisonDead = (int) evidence.poisonOnJobTopics().stream().filter(evidence.deadLetterKeys()::contains).count();
         ObjectNode figures = json.putObject("backups");
         figures.put("askedFor", fates.size()).put("scheduled", scheduled).put("settled", settled).put("completed", completed)
@@ -72,12 +72,11 @@ final class Summary {
                 inherent);
         row("| end-of-data answers held back by the mail proxy that never reached the notifier | %d |",
                 emails.answersLost().size());
-        Map<String, Integer> causes = new TreeMap<>();
-        emails.duplicated().forEach(d -> causes.merge(
-                Verdict.explainDuplicate(d, emails.answersLost(), evidence.faults()).name(), 1, Integer::sum));
+        Map<String, Integer> byName = new TreeMap<>();
+        causes.forEach(cause -> byName.merge(cause.name(), 1, Integer::sum));
         ObjectNode byCause = json.putObject("duplicateEmailsByCause");
-        causes.forEach(byCause::put);
-        causes.forEach((cause, n) -> row("| duplicate emails: %s | %d |", cause, n));
+        byName.forEach(byCause::put);
+        byName.forEach((cause, n) -> row("| duplicate emails: %s | %d |", cause, n));
         row("| poison records on job topics dead-lettered | %d of %d |", poisonDead, evidence.poisonOnJobTopics().size());
         row("| samples of pg_stat_activity with a dump running | %d |", dumpSamples);
         Map<String, Integer> reasons = new TreeMap<>();

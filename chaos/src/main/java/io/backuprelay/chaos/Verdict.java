@@ -193,14 +193,38 @@ final class Verdict {
                         + emails.kinds().getOrDefault(fate.backupId(), Set.of()));
             }
         }
-        List<Audit.Duplicate> avoidable = emails.duplicated().stream()
-                .filter(d -> !explainDuplicate(d, emails.answersLost(), evidence.faults()).protocol()).toList();
+        List<DuplicateCause> causes = causes(emails, evidence.faults());
+        List<String> avoidable = new ArrayList<>();
+        for (int i = 0; i < causes.size(); i++) {
+            if (!causes.get(i).protocol()) {
+                avoidable.add(emails.duplicated().get(i).messageId() + " (" + causes.get(i).name() + ")");
+            }
+        }
         if (avoidable.size() > limits.maxDuplicateEmailShare() * Math.max(1, emails.messages())) {
             add(Kind.DUPLICATE_EMAILS, emails.duplicates() + " duplicates in " + emails.messages() + " emails, "
                     + avoidable.size() + " of them not where SMTP leaves the client in doubt: "
-                    + avoidable.stream().limit(5).map(d -> d.messageId() + " ("
-                    + explainDuplicate(d, emails.answersLost(), evidence.faults()).name() + ")").toList());
+                    + avoidable.stream().limit(5).toList());
         }
+    }
+
+    /**
+     * The cause of each duplicate, in the order of {@link Audit.Emails#duplicated()}. A lost answer
+     * explains one copy of its message: a message sent again twice after one lost answer has one
+     * duplicate left to explain.
+     */
+    static List<DuplicateCause> causes(Audit.Emails emails, List<FaultWindow> faults) {
+        Map<String, Integer> lost = new java.util.HashMap<>();
+        emails.answersLost().forEach(id -> lost.merge(id, 1, Integer::sum));
+        List<DuplicateCause> causes = new ArrayList<>();
+        for (Audit.Duplicate duplicate : emails.duplicated()) {
+            if (lost.getOrDefault(duplicate.messageId(), 0) > 0) {
+                lost.merge(duplicate.messageId(), -1, Integer::sum);
+                causes.add(new DuplicateCause(ANSWER_LOST, true));
+            } else {
+                causes.add(explainDuplicate(duplicate, faults));
+            }
+        }
+        return causes;
     }
 
     /**
@@ -218,17 +242,13 @@ final class Verdict {
     static final String KILLED_AFTER_ANSWER = "notifier killed between the server's answer and its record";
 
     /**
-     * What made the notifier send a message again. Where SMTP leaves the client in doubt: the mail
-     * proxy held the server's answer back and the connection was cut or the notifier gone before it
-     * arrived; or the notifier was killed within two seconds after the first copy arrived (at the
+     * What made the notifier send a message again, when no lost answer explains it. Where SMTP
+     * leaves the client in doubt: the notifier was killed within two seconds after the first copy arrived (at the
      * fault point after a send, or otherwise). Anything else is a duplicate the notifier could have
      * avoided, named by a fault of the mail's path between the copies (the broker down or frozen),
      * or "unexplained".
      */
-    static DuplicateCause explainDuplicate(Audit.Duplicate duplicate, Set<String> answersLost, List<FaultWindow> faults) {
-        if (answersLost.contains(duplicate.messageId())) {
-            return new DuplicateCause(ANSWER_LOST, true);
-        }
+    private static DuplicateCause explainDuplicate(Audit.Duplicate duplicate, List<FaultWindow> faults) {
         // The fault point after a send kills between the answer and the record by definition (its
         // window opens when the watchdog sees the exit, within seconds); a plain SIGKILL is counted
         // only within a second of the first copy, the span a record takes to be written.

@@ -42,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,7 +132,7 @@ class AuditFindsPlantedDefectsIT {
                     }
                 }
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> Audit.emails(Set.of()).kinds().keySet().containsAll(asked.keySet()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Audit.received(List.of()).kinds().keySet().containsAll(asked.keySet()));
         }
         fates = new Audit(kafka).fates(asked);
         mails = List.of(TestSmtp.server().getReceivedMessages());
@@ -228,11 +227,20 @@ class AuditFindsPlantedDefectsIT {
         Audit.Emails emails = held.emails();
         Verdict.Evidence answerLost = new Verdict.Evidence(held.fates(), held.stored(), held.blobs(), held.restores(),
                 new Audit.Emails(emails.messages(), emails.duplicated(), emails.kinds(),
-                        Set.of(mails.getFirst().getMessageID())), held.poisonOnJobTopics(), held.deadLetterKeys(),
+                        List.of(mails.getFirst().getMessageID())), held.poisonOnJobTopics(), held.deadLetterKeys(),
                 held.unexpectedExits(), held.twoDumpsAtOnce(), held.leftovers(), held.refusals(), held.faults(),
                 held.harnessProblems());
         assertThat(judge(answerLost).findings()).as("the server's answer held back and cut: SMTP leaves it in doubt")
                 .isEmpty();
+        List<MimeMessage> thrice = new ArrayList<>(twice);
+        thrice.add(mails.getFirst());
+        Verdict.Evidence threeCopies = evidence(asked, thrice, List.of(), List.of(), Map.of(), List.of());
+        Audit.Emails three = threeCopies.emails();
+        assertFound(judge(new Verdict.Evidence(threeCopies.fates(), threeCopies.stored(), threeCopies.blobs(),
+                threeCopies.restores(), new Audit.Emails(three.messages(), three.duplicated(), three.kinds(),
+                List.of(mails.getFirst().getMessageID())), threeCopies.poisonOnJobTopics(), threeCopies.deadLetterKeys(),
+                threeCopies.unexpectedExits(), threeCopies.twoDumpsAtOnce(), threeCopies.leftovers(), threeCopies.refusals(),
+                threeCopies.faults(), threeCopies.harnessProblems())), Kind.DUPLICATE_EMAILS); // one lost answer explains one copy
         List<FaultWindow> brokerFrozenMeanwhile = List.of(new FaultWindow("freeze broker", arrived, arrived.plusSeconds(10)));
         assertFound(judge(evidence(asked, twice, List.of(), List.of(), Map.of(), List.of(), brokerFrozenMeanwhile)),
                 Kind.DUPLICATE_EMAILS);
@@ -359,7 +367,7 @@ class AuditFindsPlantedDefectsIT {
     @Order(14)
     void noCompletedBackupAtAllFails() {
         Verdict verdict = Verdict.judge(new Verdict.Evidence(Map.of(), List.of(), new Audit.Blobs(Map.of(), List.of()),
-                List.of(), new Audit.Emails(0, List.of(), Map.of(), Set.of()), List.of(), List.of(), List.of(), Map.of(), List.of(),
+                List.of(), new Audit.Emails(0, List.of(), Map.of(), List.of()), List.of(), List.of(), List.of(), Map.of(), List.of(),
                 List.of(), List.of(), List.of()), LIMITS);
 
         assertThat(verdict.counts()).containsEntry(Kind.TOO_FEW_COMPLETED, 1);

@@ -91,8 +91,9 @@ public final class SourceTls {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             String text = String.valueOf(t.getMessage());
-            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
-                    || text.contains("PKIX") || text.toLowerCase(java.util.Locale.ROOT).contains("certificate")) {
+            if (source.tls() != io.backuprelay.common.account.TlsMode.DISABLE
+                    && (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.GeneralSecurityException || text.contains("PKIX"))) {
                 return java.util.Optional.of(server + "'s certificate could not be verified against the CA bundle "
                         + caFile() + " (" + VARIABLE + ", TLS mode " + source.tls() + "): "
                         + text.lines().findFirst().orElse(text) + ". Give " + VARIABLE + " the CA that signed it, and"

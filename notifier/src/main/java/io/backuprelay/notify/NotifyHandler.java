@@ -207,8 +207,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         if (!admins.isEmpty()) {
             boolean withLink = apart || adminsOnly;
             Email shared = composer.compose(outcome, account.get(), admins, withLink ? extras : extras.withoutLink());
-            deliver(shared, outcome, context);
-            if (withLink) {
+            if (deliver(shared, outcome, context) && withLink) {
                 recordLink(outcome, extras, admins.size());
             }
         }
@@ -218,8 +217,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                     EmailComposer.othersMessageId(outcome)), outcome, context);
         }
         if (own != null) {
-            deliver(own, outcome, context);
-            if (ownLink) {
+            if (deliver(own, outcome, context) && ownLink) {
                 recordLink(outcome, extras, 1);
             }
             all.add(requester.email());
@@ -270,11 +268,13 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
      * Sends, or throws for the runtime to retry; on the last attempt an ops event says the message
      * goes to the DLQ. An email the server accepted is recorded at once, before anything else: a
      * notifier that ends between the server's answer and the job's commit must not send it twice.
+     *
+     * @return whether it went out now (false: it had gone out before)
      */
-    private void deliver(Email email, BackupEvent event, JobContext context) throws Exception {
+    private boolean deliver(Email email, BackupEvent event, JobContext context) throws Exception {
         if (sent.mailed(email.messageId())) {
             log.info("{} was already sent; not sending it again", email.messageId());
-            return;
+            return false;
         }
         String where;
         try {
@@ -292,6 +292,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                 clock.instant(), email.messageId() + " to " + email.to().size() + " recipient(s)"));
         log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(),
                 event.backupId(), event.accountId(), email.to().size(), where);
+        return true;
     }
 
     private EmailComposer.Extras extras(BackupOutcome outcome, Optional<BackupSettings> settings, JobContext context)

@@ -35,6 +35,7 @@ class SecureComposeTest {
     private static final List<String> SERVICES = List.of("scheduler", "dump-worker", "upload-worker", "notifier",
             "verifier", "console");
     private static final String STORE_PASSWORD = "store pass wörd";
+    private static final String BROKER_PASSWORD = "broker-only pass";
 
     @TempDir
     Path work;
@@ -73,6 +74,14 @@ class SecureComposeTest {
             assertThat(protocols.get(name)).as(name).isEqualTo("SASL_SSL");
         }
         assertThat(broker.get("KAFKA_ADVERTISED_LISTENERS")).doesNotContain("CONTROLLER");
+        assertThat(broker.get("KAFKA_SSL_KEYSTORE_LOCATION")).startsWith("/broker-tls/");
+        assertThat(broker.get("KAFKA_SSL_KEYSTORE_PASSWORD")).startsWith("${KAFKA_BROKER_STORE_PASSWORD");
+        secure().get("services").fields().forEachRemaining(service -> {
+            if (!List.of("kafka", "kafka-tls").contains(service.getKey()) && service.getValue().has("volumes")) {
+                assertThat(texts(service.getValue().get("volumes"))).as(service.getKey() + " never mounts the broker's key")
+                        .noneMatch(v -> v.startsWith("kafka-broker-tls"));
+            }
+        });
         assertThat(broker).containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false");
         assertThat(broker).containsEntry("KAFKA_SUPER_USERS", "User:admin");
@@ -88,21 +97,33 @@ class SecureComposeTest {
 
     @Test
     void theTlsScriptMakesAKeyStoreThatAClientOfTheCaVerifiesForKafkaAndLocalhostAndKeepsIt() throws Exception {
-        runScript("kafka-tls.sh", Map.of("KAFKA_TLS_STORE_PASSWORD", STORE_PASSWORD), work.toString());
+        Path broker = Files.createDirectories(work.resolve("broker-tls"));
+        Path shared = Files.createDirectories(work.resolve("tls"));
+        Map<String, String> passwords = Map.of("KAFKA_BROKER_STORE_PASSWORD", BROKER_PASSWORD,
+                "KAFKA_TLS_STORE_PASSWORD", STORE_PASSWORD);
+        runScript("kafka-tls.sh", passwords, broker.toString(), shared.toString());
 
-        KeyStore broker = load(work.resolve("broker.p12"));
-        KeyStore trust = load(work.resolve("truststore.p12"));
+        KeyStore keys = load(broker.resolve("broker.p12"), BROKER_PASSWORD);
+        KeyStore trust = load(shared.resolve("truststore.p12"), STORE_PASSWORD);
         X509Certificate ca = (X509Certificate) trust.getCertificate("ca");
-        X509Certificate[] chain = Arrays.stream(broker.getCertificateChain("kafka")).map(X509Certificate.class::cast)
+        X509Certificate[] chain = Arrays.stream(keys.getCertificateChain("kafka")).map(X509Certificate.class::cast)
                 .toArray(X509Certificate[]::new);
         chain[0].verify(ca.getPublicKey()); // signed by the CA the clients trust
         assertThat(chain[0].getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList())
                 .contains("kafka", "localhost");
-        assertThat(broker.isKeyEntry("kafka")).isTrue();
-        assertThat(Files.getPosixFilePermissions(work.resolve("ca.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        byte[] before = Files.readAllBytes(work.resolve("broker.p12"));
-        runScript("kafka-tls.sh", Map.of("KAFKA_TLS_STORE_PASSWORD", STORE_PASSWORD), work.toString());
-        assertThat(Files.readAllBytes(work.resolve("broker.p12"))).as("a second run keeps the stores").isEqualTo(before);
+        assertThat(keys.isKeyEntry("kafka")).isTrue();
+        try (var files = Files.list(shared)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).as("what every client mounts: no key")
+                    .containsExactlyInAnyOrder("truststore.p12", "ca.crt");
+        }
+        assertThat(Files.getPosixFilePermissions(broker.resolve("ca.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        byte[] before = Files.readAllBytes(broker.resolve("broker.p12"));
+        runScript("kafka-tls.sh", passwords, broker.toString(), shared.toString());
+        assertThat(Files.readAllBytes(broker.resolve("broker.p12"))).as("a second run keeps the stores").isEqualTo(before);
+        runScript("kafka-tls.sh", Map.of("KAFKA_BROKER_STORE_PASSWORD", "another pass", "KAFKA_TLS_STORE_PASSWORD", "other pass"),
+                broker.toString(), shared.toString());
+        assertThat(load(broker.resolve("broker.p12"), "another pass").isKeyEntry("kafka"))
+                .as("stores its passwords do not open are made again").isTrue();
     }
 
     @Test
@@ -136,9 +157,11 @@ class SecureComposeTest {
         assertThat(acls).allMatch(l -> l.contains("--bootstrap-server kafka:9092"));
     }
 
-    private void runScript(String name, Map<String, String> env, String argument) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", DeploymentFiles.root().resolve("deploy/compose").resolve(name)
-                .toString(), argument).directory(work.toFile()).redirectErrorStream(true);
+    private void runScript(String name, Map<String, String> env, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", DeploymentFiles.root().resolve("deploy/compose").resolve(name)
+                .toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
                 + builder.environment().get("PATH"));
@@ -148,10 +171,10 @@ class SecureComposeTest {
         assertThat(process.exitValue()).as(output).isZero();
     }
 
-    private static KeyStore load(Path file) throws Exception {
+    private static KeyStore load(Path file, String password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, STORE_PASSWORD.toCharArray());
+            store.load(in, password.toCharArray());
         }
         return store;
     }

@@ -38,7 +38,7 @@ public final class TcpProxy implements Closeable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger slowed = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
-    private final Set<String> answersLost = ConcurrentHashMap.newKeySet();
+    private final java.util.List<String> answersLost = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TcpProxy(int targetPort, long seed) throws IOException {
         this.targetPort = targetPort;
@@ -122,12 +122,13 @@ public final class TcpProxy implements Closeable {
 
     /**
      * The Message-IDs of messages whose end-of-DATA answer was held back and never reached the
+     * client, once for each such answer
      * client: the connection was cut (the server went down) or the client was gone (killed) before
      * the answer was passed on. The server has each of them; a client that sends it again makes a
      * duplicate no protocol can prevent.
      */
-    public Set<String> answersLost() {
-        return Set.copyOf(answersLost);
+    public java.util.List<String> answersLost() {
+        return java.util.List.copyOf(answersLost);
     }
 
     /** Times the proxy stopped listening. */

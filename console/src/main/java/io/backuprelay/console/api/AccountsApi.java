@@ -108,7 +108,8 @@ public final class AccountsApi {
                 Validate.locale("locale", body.locale()), Validate.timeZone("timeZone", body.timeZone()),
                 Validate.emails("superadminEmails", body.superadminEmails(), true),
                 new SourceDatabase(source.engine(), source.host().strip(), port, source.database(),
-                        source.username(), password, source.schema(), source.tls()),
+                        source.username(), password, source.schema(), source.tls() != null ? source.tls()
+                        : existing.map(a -> a.source().tls()).orElse(null)), // left out: as it was
                 body.storageOrigins() != null ? origins(body.storageOrigins())
                         : existing.map(Account::storageOrigins).orElse(List.of()));
         Requests.wrote(ctx, data.write(io.backuprelay.console.ViewPosition.View.ACCOUNTS, accountId, account));

@@ -149,9 +149,18 @@ public final class BackupsApi {
             throw ApiException.conflict("Backup " + backupId + " is recorded under a blob name that is not where this"
                     + " account's backups are kept; no link is given for it").key("blobNotThisBackups");
         }
-        downloads.acquire(accountId);
-        BlobStore.Link link = BlobStore.of(connection, BlobCredential.of(connection, sealer))
-                .link(stored.blobName(), LINK_VALIDITY);
+        BlobStore store;
+        BlobCredential credential = BlobCredential.of(connection, sealer);
+        try {
+            store = BlobStore.of(connection, credential);
+        } catch (io.backuprelay.blob.EndpointPolicy.EndpointRefusedException e) {
+            throw ApiException.conflict("No download link for backup " + backupId + ": the connection '"
+                    + connection.connectionId() + "' names an endpoint this account may not use (" + e.getMessage() + ")");
+        }
+        if (credential.accountKey() != null) {
+            downloads.acquire(accountId); // a link is given: it counts
+        }
+        BlobStore.Link link = store.link(stored.blobName(), LINK_VALIDITY);
         String url = link.url().orElseThrow(() -> ApiException.conflict("No download link for backup " + backupId
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
                 + "; download the blob " + stored.blobName() + " with a tool of the storage account"));
