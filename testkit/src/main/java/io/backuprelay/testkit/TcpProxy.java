@@ -224,6 +224,15 @@ public final class TcpProxy implements Closeable {
                     Thread.sleep(hold.next);
                     hold.next = Duration.ZERO;
                 }
+                long rate = bytesPerSecond;
+                if (rate > 0) {
+                    // Released at the rate: these bytes go once the time for them and all before has passed.
+                    long due = started + (sent + n) * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    }
+                }
                 out.write(buffer, 0, n);
                 out.flush();
                 heldFor = null;
@@ -231,14 +240,6 @@ public final class TcpProxy implements Closeable {
                 long total = totalBytesPerSecond;
                 if (total > 0) {
                     long wait = linkDue(n, total) - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    }
-                }
-                long rate = bytesPerSecond;
-                if (rate > 0) {
-                    long due = started + sent * 1_000_000_000L / rate;
-                    long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(Duration.ofNanos(wait));
                     }
