@@ -140,6 +140,9 @@ class ConsoleApiIT {
                 accountJson(null).replace("\"database\":\"app\"", "\"database\":\"app\",\"tls\":\"VERIFY_FULL\""));
         assertThat(required.status()).as(required.body()).isEqualTo(200);
         assertThat(required.json().get("source").get("tls").asText()).isEqualTo("VERIFY_FULL");
+        Response unsaid = call("PUT", "/api/operator/accounts/" + account, OPERATOR, accountJson(null));
+        assertThat(unsaid.json().get("source").get("tls").asText()).as("a PUT that leaves it out keeps it")
+                .isEqualTo("VERIFY_FULL");
         assertThat(read.body()).doesNotContain("s3cr3t-db-pass").doesNotContain("\"password\"");
         assertThat(call("GET", "/api/operator/accounts/nobody-here", OPERATOR, null).status()).isEqualTo(404);
     }
