@@ -47,6 +47,8 @@ public final class EndpointPolicy {
 
     private final Set<Origin> origins;
     private final List<String> suffixes;
+    /** The suffixes the operators listed, beyond Azure's: entries an account must be granted. */
+    private final List<String> operatorSuffixes;
 
     private record Origin(String scheme, String host, int port) {
         @Override
@@ -81,6 +83,7 @@ public final class EndpointPolicy {
         }
         this.origins = Set.copyOf(origins);
         this.suffixes = List.copyOf(suffixes);
+        this.operatorSuffixes = suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix)).toList();
     }
 
     /** Azure's suffixes, and what {@code BACKUPRELAY_ALLOWED_ENDPOINTS} adds (comma-separated). */
@@ -94,11 +97,13 @@ public final class EndpointPolicy {
     }
 
     /**
-     * Where this service reads the entries each account was granted: its view of {@code backup.accounts}.
-     * A service without one refuses every endpoint that needs a grant.
+     * Where this service reads the entries each account was granted: its view of {@code backup.accounts},
+     * as it stands, caught up with the topic when the account is not in it yet. A service without one
+     * refuses every endpoint that needs a grant.
      */
-    public static void grantsFrom(java.util.function.Function<String, List<String>> byAccount) {
-        grants = byAccount;
+    public static void grantsFrom(io.backuprelay.common.kafka.CompactedTopicView<io.backuprelay.common.account.Account> accounts) {
+        grants = id -> accounts.current(id).or(() -> accounts.get(id))
+                .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of());
     }
 
     /** The entries granted to the account, or null when this service has no view of the grants. */
@@ -183,7 +188,10 @@ public final class EndpointPolicy {
         return entriesFor(endpoint).stream().findFirst();
     }
 
-    /** Every operator's entry that lets {@code endpoint} through: its origin, and the suffixes it ends with. */
+    /**
+     * Every operator's entry that lets {@code endpoint} through: its origin, and the suffixes it ends
+     * with. None for the tests' origins, nor for an Azure host that is not itself a listed origin.
+     */
     private List<String> entriesFor(String endpoint) {
         Origin origin = origin(endpoint);
         if (testOrigins().contains(origin)) {
@@ -192,14 +200,12 @@ public final class EndpointPolicy {
         List<String> entries = new ArrayList<>();
         if (origins.contains(origin)) {
             entries.add(origin.toString());
-        }
-        suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix))
-                .filter(suffix -> origin.host().endsWith(suffix) && origin.host().length() > suffix.length())
-                .forEach(entries::add);
-        if (!entries.isEmpty() && AZURE_SUFFIXES.stream().anyMatch(suffix -> origin.host().endsWith(suffix))
-                && !origins.contains(origin)) {
+        } else if (AZURE_SUFFIXES.stream().anyMatch(suffix -> origin.host().endsWith(suffix))) {
             return List.of(); // an Azure host needs no grant, whatever else the operator listed
         }
+        operatorSuffixes.stream()
+                .filter(suffix -> origin.host().endsWith(suffix) && origin.host().length() > suffix.length())
+                .forEach(entries::add);
         return entries;
     }
 
@@ -211,7 +217,7 @@ public final class EndpointPolicy {
      */
     public String grantable(String entry) {
         String trimmed = entry == null ? "" : entry.strip().toLowerCase(Locale.ROOT);
-        if (trimmed.startsWith(".") && suffixes.contains(trimmed) && !AZURE_SUFFIXES.contains(trimmed)) {
+        if (trimmed.startsWith(".") && operatorSuffixes.contains(trimmed)) {
             return trimmed;
         }
         if (!trimmed.startsWith(".")) {
@@ -225,7 +231,7 @@ public final class EndpointPolicy {
             }
         }
         List<String> listed = new ArrayList<>(origins.stream().map(Origin::toString).sorted().toList());
-        suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix)).forEach(listed::add);
+        listed.addAll(operatorSuffixes);
         throw new IllegalArgumentException("'" + entry + "' is not among the entries of " + VARIABLE
                 + " that may be granted" + (listed.isEmpty() ? " (it lists none)" : ": " + String.join(", ", listed)));
     }

@@ -393,7 +393,7 @@ public final class ChaosRun {
                         if (System.nanoTime() > until) {
                             throw new IllegalStateException("The console did not take " + account + "'s manual settings");
                         }
-                        Thread.sleep(1000);
+                        Thread.sleep(1000); // a console killed a moment ago answers again within seconds
                     }
                 }
                 System.out.printf("chaos: load over: %d manual backups accepted (%d requests refused or unanswered), %d"

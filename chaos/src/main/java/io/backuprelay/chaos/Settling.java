@@ -61,7 +61,7 @@ final class Settling {
             if (recorded == newest.size() || System.nanoTime() > statusDeadline) {
                 break;
             }
-            Thread.sleep(3000);
+            Thread.sleep(3000); // polled from outside, like the outcomes and emails above
         }
         System.out.printf("chaos: the scheduler recorded the newest outcome of %d of %d accounts, %d s after they were"
                 + " mailed%n", recorded, newest.size(), Duration.between(mailedAt, Instant.now()).toSeconds());

@@ -243,8 +243,8 @@ final class Verdict {
 
     /**
      * What made the notifier send a message again, when no lost answer explains it. Where SMTP
-     * leaves the client in doubt: the notifier was killed within two seconds after the first copy arrived (at the
-     * fault point after a send, or otherwise). Anything else is a duplicate the notifier could have
+     * leaves the client in doubt: the notifier was killed just after the first copy arrived (at the
+     * fault point after a send, within 5 s; otherwise within 1 s). Anything else is a duplicate the notifier could have
      * avoided, named by a fault of the mail's path between the copies (the broker down or frozen),
      * or "unexplained".
      */

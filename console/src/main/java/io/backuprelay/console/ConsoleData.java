@@ -50,7 +50,7 @@ public final class ConsoleData implements Closeable {
                 bytes -> Json.decode(bytes, BackupStatus.class));
         this.producer = new KafkaProducer<>(kafka.producer("console", null));
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> account(id).map(Account::storageOrigins).orElse(List.of()));
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
     }
 
     public ConsoleData start() {

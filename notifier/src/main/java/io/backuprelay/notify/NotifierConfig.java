@@ -29,10 +29,14 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
             throw new IllegalArgumentException("the sent horizon must be at least " + MIN_SENT_HORIZON + ", is " + sentHorizon);
         }
         linkValidity = linkValidity == null ? MAX_LINK_VALIDITY : linkValidity;
-        if (linkValidity.compareTo(MIN_LINK_VALIDITY) < 0 || linkValidity.compareTo(MAX_LINK_VALIDITY) > 0) {
+        if (!allowedLinkValidity(linkValidity)) {
             throw new IllegalArgumentException("an email's link must work between " + MIN_LINK_VALIDITY + " and "
                     + MAX_LINK_VALIDITY + ", not " + linkValidity);
         }
+    }
+
+    private static boolean allowedLinkValidity(Duration validity) {
+        return validity.compareTo(MIN_LINK_VALIDITY) >= 0 && validity.compareTo(MAX_LINK_VALIDITY) <= 0;
     }
 
     public NotifierConfig(RetryPolicy retry, Duration sentHorizon) {
@@ -53,7 +57,7 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
             throw new ConfigException("NOTIFY_SENT_HORIZON", "must be at least P1D, is " + horizon);
         }
         Duration links = config.duration("NOTIFY_LINK_VALIDITY", MAX_LINK_VALIDITY);
-        if (links.compareTo(MIN_LINK_VALIDITY) < 0 || links.compareTo(MAX_LINK_VALIDITY) > 0) {
+        if (!allowedLinkValidity(links)) {
             throw new ConfigException("NOTIFY_LINK_VALIDITY", "must be between PT5M and PT24H, is " + links);
         }
         return new NotifierConfig(retry, horizon, links);

@@ -68,7 +68,7 @@ public final class NotifierWorker implements Closeable {
                 bytes -> Json.decode(bytes, io.backuprelay.common.account.BackupStatus.class));
         this.views = List.of(accounts, settings, connections, sent, statuses);
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> accounts.current(id).or(() -> accounts.get(id)).map(Account::storageOrigins).orElse(List.of()));
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
         this.ops = OpsPublisher.kafka(kafka, "notifier-ops");
         this.sent = sent;
         this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));

@@ -180,7 +180,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         // account's language, else on their own in theirs. Only a super-administrator of the account
         // gets a link (the requester of a record is whatever its writer put there).
         Email own = null;
-        boolean ownLink = false;
+        EmailComposer.Extras ownExtras = extras.withoutLink();
         if (requester != null) {
             admins.removeIf(address -> address.equalsIgnoreCase(requester.email()));
             others.removeIf(address -> address.equalsIgnoreCase(requester.email()));
@@ -189,15 +189,13 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             if (theirs.equals(EmailComposer.languageOf(account.get(), null))) {
                 (admin ? admins : others).add(requester.email());
             } else {
-                own = composer.compose(outcome, account.get(), List.of(requester.email()),
-                        admin ? extras : extras.withoutLink(), theirs);
-                ownLink = admin;
+                ownExtras = admin ? extras : extras.withoutLink();
+                own = composer.compose(outcome, account.get(), List.of(requester.email()), ownExtras, theirs);
             }
         }
-        // Apart whenever a link may be in the email, so that a retry addresses the same copies.
-        boolean apart = linkMayBeGiven(outcome) && !others.isEmpty();
-        boolean adminsOnly = others.isEmpty();
-        if (!apart) {
+        // Apart whenever a link may be in the email (so that a retry addresses the same copies);
+        // otherwise one email to all, which carries no link.
+        if (!linkMayBeGiven(outcome)) {
             admins.addAll(others);
             others.clear();
         }
@@ -205,9 +203,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         all.addAll(others);
         String kind = outcome.getClass().getSimpleName();
         if (!admins.isEmpty()) {
-            boolean withLink = apart || adminsOnly;
-            Email shared = composer.compose(outcome, account.get(), admins, withLink ? extras : extras.withoutLink());
-            if (deliver(shared, outcome, context) && withLink) {
+            Email shared = composer.compose(outcome, account.get(), admins, extras);
+            if (deliver(shared, outcome, context)) {
                 recordLink(outcome, extras, admins.size());
             }
         }
@@ -217,8 +214,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                     EmailComposer.othersMessageId(outcome)), outcome, context);
         }
         if (own != null) {
-            if (deliver(own, outcome, context) && ownLink) {
-                recordLink(outcome, extras, 1);
+            if (deliver(own, outcome, context)) {
+                recordLink(outcome, ownExtras, 1);
             }
             all.add(requester.email());
         }
@@ -233,7 +230,10 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                 && completed.connectionId() != null;
     }
 
-    /** Every link given is recorded on {@code backup.ops}: to whom and until when, never the link itself. */
+    /**
+     * Every link given is recorded on {@code backup.ops}: to whom and until when, never the link
+     * itself. Nothing when the email carried none.
+     */
     private void recordLink(BackupOutcome outcome, EmailComposer.Extras extras, int recipients) {
         extras.download().ifPresent(link -> ops.publish(new OpsEvent(outcome.backupId(), outcome.accountId(),
                 OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, null, "notifier", clock.instant(), "read-only link in the email to "

@@ -122,9 +122,8 @@ public final class TcpProxy implements Closeable {
 
     /**
      * The Message-IDs of messages whose end-of-DATA answer was held back and never reached the
-     * client, once for each such answer
-     * client: the connection was cut (the server went down) or the client was gone (killed) before
-     * the answer was passed on. The server has each of them; a client that sends it again makes a
+     * client, once for each such answer: the connection was cut (the server went down) or the client
+     * was gone (killed) before the answer was passed on. The server has each of them; a client that sends it again makes a
      * duplicate no protocol can prevent.
      */
     public java.util.List<String> answersLost() {

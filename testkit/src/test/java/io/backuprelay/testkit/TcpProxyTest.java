@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class TcpProxyTest {
 
     private ServerSocket upstream;
+    /** Lines the upstream server has received: what the proxy has passed on. */
+    private final java.util.concurrent.atomic.AtomicInteger linesReceived = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -29,7 +31,7 @@ class TcpProxyTest {
             while (!upstream.isClosed()) {
                 try {
                     Socket socket = upstream.accept();
-                    Thread.ofVirtual().start(() -> answerEachLine(socket));
+                    Thread.ofVirtual().start(() -> answerEachLine(socket, linesReceived));
                 } catch (IOException closed) {
                     return;
                 }
@@ -38,10 +40,11 @@ class TcpProxyTest {
     }
 
     /** "250 OK" for each line, as an SMTP server answers the end of a message. */
-    private static void answerEachLine(Socket socket) {
+    private static void answerEachLine(Socket socket, java.util.concurrent.atomic.AtomicInteger lines) {
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             for (int b; (b = in.read()) >= 0; ) {
                 if (b == '\n') {
+                    lines.incrementAndGet();
                     out.write("250 OK\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
@@ -127,7 +130,9 @@ class TcpProxyTest {
             Socket gone = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
             gone.getOutputStream().write("Subject: x\r\nmessage-id:  <Gone \"Sales\".failed@backuprelay>\r\n\r\nbody\r\n.\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(100); // the proxy has the end of the data and holds the answers
+            // The proxy arms the hold before it passes the end of the data on: once the server has all
+            // five lines (after the four of the first message), the answers are held.
+            await().atMost(Duration.ofSeconds(5)).until(() -> linesReceived.get() == 9);
             gone.close();
 
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->

@@ -41,8 +41,7 @@ public final class UploadWorker implements Closeable {
         // The storage origins an operator granted each account: no other listed origin serves its connections.
         this.accounts = new CompactedTopicView<>(kafka, "upload-worker-accounts", kafka.topics().accounts(),
                 bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> accounts.current(id).or(() -> accounts.get(id))
-                .map(io.backuprelay.common.account.Account::storageOrigins).orElse(java.util.List.of()));
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         this.handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
                 new BlobUploader(config.blockParallelism(), config.checksum()), config.stagingDir(), clock,

@@ -40,8 +40,7 @@ public final class VerifierWorker implements java.io.Closeable {
         var accounts = new CompactedTopicView<>(kafka, "verifier-accounts", kafka.topics().accounts(),
                 bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(id -> accounts.current(id).or(() -> accounts.get(id))
-                .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of()));
+        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
         this.views = List.of(settings, connections, statuses, accounts);
         this.ops = OpsPublisher.kafka(kafka, "verifier-ops");
         DrillHandler handler = new DrillHandler(kafka.topics(),

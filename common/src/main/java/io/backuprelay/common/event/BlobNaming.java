@@ -49,17 +49,13 @@ public final class BlobNaming {
      * gets no link signed for it.
      */
     public static boolean isBackupOf(String blobName, String path, String accountId, String backupId) {
-        if (blobName == null || blobName.contains("..") || !blobName.startsWith(accountFolder(path, accountId))) {
+        String folder = accountFolder(path, accountId);
+        if (blobName == null || blobName.contains("..") || !blobName.startsWith(folder)) {
             return false;
         }
-        String rest = blobName.substring(accountFolder(path, accountId).length());
+        String rest = blobName.substring(folder.length());
         return rest.matches("\\d{4}/\\d{2}/" + java.util.regex.Pattern.quote(accountId) + "-\\d{8}T\\d{6}Z-"
                 + java.util.regex.Pattern.quote(backupId) + "\\.(dump|sql)(\\.zst|\\.gz)?(\\.age)?");
-    }
-
-    /** {@code dump.zst} for a pg_dump custom archive in zstd; {@code .age} is added when encrypted. */
-    static String extension(DumpReady dump) {
-        return extension(dump.format(), dump.compression(), dump.encryption());
     }
 
     private static String extension(String format, String compression, String encryption) {

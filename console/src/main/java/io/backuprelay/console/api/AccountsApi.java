@@ -20,8 +20,11 @@ public final class AccountsApi {
         this.sealer = sealer;
     }
 
-    /** @param schema PostgreSQL only: dump just this schema (schema-per-tenant platforms) */
-    /** @param tls how the backup worker's connections use TLS (null: PREFER, TLS whenever the server offers it) */
+    /**
+     * @param schema PostgreSQL only: dump just this schema (schema-per-tenant platforms)
+     * @param tls    how the backup worker's connections use TLS (null: as it was; PREFER, TLS whenever the
+     *               server offers it, for a new account)
+     */
     public record SourceBody(DatabaseEngine engine, String host, Integer port, String database, String username,
                              String password, String schema, io.backuprelay.common.account.TlsMode tls) {
     }

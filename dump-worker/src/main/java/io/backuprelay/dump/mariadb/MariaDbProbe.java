@@ -58,7 +58,7 @@ public final class MariaDbProbe {
             return DriverManager.getConnection(source.jdbcUrl(), props);
         } catch (SQLException e) {
             if (source.tls() == io.backuprelay.common.account.TlsMode.PREFER && io.backuprelay.dump.SourceTls.serverHasNoTls(e)) {
-                props.setProperty("sslMode", "disable"); // PREFER: the server offers no TLS, so without
+                io.backuprelay.dump.SourceTls.mariadb(props, io.backuprelay.common.account.TlsMode.DISABLE); // PREFER: the server offers none
                 try {
                     return DriverManager.getConnection(source.jdbcUrl(), props);
                 } catch (SQLException plain) {
