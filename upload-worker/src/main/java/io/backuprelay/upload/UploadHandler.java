@@ -44,7 +44,10 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
 
-    /** How far the upload worker checks a blob before it counts: in flight (default), or also read back. */
+    /**
+     * How far the upload worker checks a blob before it counts: in flight (default), or also read back
+     * ({@link StoreArchive#withReadBack}).
+     */
     public enum Verification { INFLIGHT, READBACK }
 
     static final int MAX_REDUMPS = 2;
