@@ -6,6 +6,7 @@ import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
+import io.backuprelay.upload.store.UploadFailedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;

@@ -14,7 +14,9 @@ import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.upload.azure.BlobUploader;
+import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.upload.afterstore.AfterStore;
+import io.backuprelay.upload.store.StoreArchive;
 import java.io.Closeable;
 import io.backuprelay.common.kafka.RetryingHandler;
 import java.time.Clock;
@@ -29,6 +31,7 @@ public final class UploadWorker implements Closeable {
     private final CompactedTopicView<io.backuprelay.common.account.Account> accounts;
     private final OpsPublisher ops;
     private final JobWorker<BackupEvent> worker;
+    private final StoreArchive store;
     private final UploadHandler handler;
 
     public UploadWorker(KafkaSettings kafka, UploadWorkerConfig config, SecretSealer sealer, Clock clock) {
@@ -43,13 +46,18 @@ public final class UploadWorker implements Closeable {
                 bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
         io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
-        this.handler = new UploadHandler(kafka.topics(), connections::get, settings::get, ops, sealer,
-                new BlobUploader(config.blockParallelism(), config.checksum()), config.stagingDir(), clock,
-                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify())
-                .withStatuses(statuses::get);
-        if (config.overlap()) {
-            handler.withOverlap(config.concurrency(), config.overlapIdle());
+        BlobUploader uploader = new BlobUploader(config.blockParallelism(), config.checksum());
+        this.store = new StoreArchive(connections::get, sealer, uploader, ops, clock);
+        if (config.verify() == UploadHandler.Verification.READBACK) {
+            store.withReadBack();
         }
+        if (config.overlap()) {
+            store.withOverlap(config.concurrency(), config.overlapIdle());
+        }
+        this.handler = new UploadHandler(kafka.topics(), config.stagingDir(), store,
+                new AfterStore(uploader, settings::get, ops, clock),
+                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), ops, clock)
+                .withStatuses(statuses::get);
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),
                 kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
@@ -100,7 +108,7 @@ public final class UploadWorker implements Closeable {
     @Override
     public void close() {
         worker.close(); // running uploads may still take what their followers sent
-        handler.stopFollowing();
+        store.stopFollowing();
         ops.close();
         connections.close();
         settings.close();

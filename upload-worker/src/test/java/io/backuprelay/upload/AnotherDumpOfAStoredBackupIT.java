@@ -16,7 +16,9 @@ import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
-import io.backuprelay.upload.azure.BlobUploader;
+import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.upload.afterstore.AfterStore;
+import io.backuprelay.upload.store.StoreArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -60,8 +62,12 @@ class AnotherDumpOfAStoredBackupIT {
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
                 true, Azurite.blobEndpoint());
         connections.put(connection.key(), connection);
-        handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), id -> Optional.empty(),
-                io.backuprelay.common.ops.OpsPublisher.NONE, sealer, new BlobUploader(4), staging, clock);
+        BlobUploader uploader = new BlobUploader(4);
+        handler = new UploadHandler(topics, staging,
+                new StoreArchive(key -> Optional.ofNullable(connections.get(key)), sealer, uploader,
+                        io.backuprelay.common.ops.OpsPublisher.NONE, clock),
+                new AfterStore(uploader, id -> Optional.empty(), io.backuprelay.common.ops.OpsPublisher.NONE, clock),
+                StorageRetry.defaults(), io.backuprelay.common.ops.OpsPublisher.NONE, clock);
     }
 
     @Test

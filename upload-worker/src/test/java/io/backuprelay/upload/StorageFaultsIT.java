@@ -20,7 +20,9 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.FaultProxy;
-import io.backuprelay.upload.azure.BlobUploader;
+import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.upload.afterstore.AfterStore;
+import io.backuprelay.upload.store.StoreArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -130,10 +132,12 @@ class StorageFaultsIT {
     }
 
     private UploadHandler handler(Duration budget) {
-        return new UploadHandler(topics, key -> Optional.of(connection), id -> Optional.empty(), ops::add, sealer,
-                new BlobUploader(2), staging, Clock.systemUTC(),
-                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL),
-                UploadHandler.Verification.INFLIGHT);
+        BlobUploader uploader = new BlobUploader(2);
+        return new UploadHandler(topics, staging,
+                new StoreArchive(key -> Optional.of(connection), sealer, uploader, ops::add, Clock.systemUTC()),
+                new AfterStore(uploader, id -> Optional.empty(), ops::add, Clock.systemUTC()),
+                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL), ops::add,
+                Clock.systemUTC());
     }
 
     private DumpReady stage(int bytes) throws Exception {

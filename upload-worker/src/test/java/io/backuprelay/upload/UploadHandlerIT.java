@@ -22,7 +22,9 @@ import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
-import io.backuprelay.upload.azure.BlobUploader;
+import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.upload.afterstore.AfterStore;
+import io.backuprelay.upload.store.StoreArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -56,15 +58,27 @@ class UploadHandlerIT {
     private final Map<String, Connection> connections = new HashMap<>();
     private final Topics topics = new Topics("t.");
     private BlobContainerClient container;
+    private StoreArchive store;
     private UploadHandler handler;
 
     @BeforeEach
     void setUp() {
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .createBlobContainerIfNotExists("uploads-" + UUID.randomUUID().toString().substring(0, 8));
-        handler = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)), id -> Optional.empty(),
-                io.backuprelay.common.ops.OpsPublisher.NONE, sealer,
-                new BlobUploader(4), staging, clock);
+        store = storeArchive();
+        handler = handler(store);
+    }
+
+    /** The store step on the connections of this test, sending 4 blocks at once. */
+    private StoreArchive storeArchive() {
+        return new StoreArchive(key -> Optional.ofNullable(connections.get(key)), sealer, new BlobUploader(4),
+                io.backuprelay.common.ops.OpsPublisher.NONE, clock);
+    }
+
+    private UploadHandler handler(StoreArchive store) {
+        return new UploadHandler(topics, staging, store, new AfterStore(new BlobUploader(4), id -> Optional.empty(),
+                io.backuprelay.common.ops.OpsPublisher.NONE, clock), StorageRetry.defaults(),
+                io.backuprelay.common.ops.OpsPublisher.NONE, clock);
     }
 
     @Test
@@ -254,9 +268,7 @@ class UploadHandlerIT {
     void withReadBackTheStoredBlobIsDownloadedAndComparedAndTheEventSaysSo() throws Exception {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
         DumpReady dump = stage(1_000_000);
-        UploadHandler readingBack = new UploadHandler(topics, key -> Optional.ofNullable(connections.get(key)),
-                id -> Optional.empty(), io.backuprelay.common.ops.OpsPublisher.NONE, sealer, new BlobUploader(4), staging,
-                clock, StorageRetry.defaults(), UploadHandler.Verification.READBACK);
+        UploadHandler readingBack = handler(storeArchive().withReadBack());
 
         BackupCompleted completed = (BackupCompleted) outcome(readingBack.handle(dump, context()));
         BackupCompleted inFlightOnly = (BackupCompleted) outcome(handler.handle(stage(1000), context()));
@@ -268,7 +280,7 @@ class UploadHandlerIT {
     @Test
     void anArchiveAnnouncedByDumpStartedIsSentWhileItIsDumpedAndCommittedOnDumpReady() throws Exception {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
-        handler.withOverlap(2, java.time.Duration.ofSeconds(30));
+        store.withOverlap(2, java.time.Duration.ofSeconds(30));
         String backupId = UUID.randomUUID().toString();
         byte[] content = new byte[20 * 1024 * 1024 + 5];
         new Random(11).nextBytes(content);

@@ -1,5 +1,10 @@
 package io.backuprelay.upload.azure;
 
+import io.backuprelay.blob.BlobTarget;
+import io.backuprelay.blob.block.ArchiveFile;
+import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.blob.block.Occupant;
+import io.backuprelay.blob.block.UploadedBlob;
 import io.backuprelay.testkit.HeapMeter;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -26,6 +31,9 @@ public final class UploadBenchmark {
 
     private static final io.backuprelay.blob.BlobCredential KEY =
             io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+
+    /** Each round's blobs have names of their own. */
+    private static final Occupant.Rule NEVER_OVERWRITE = found -> Occupant.KEPT;
 
     public static void main(String[] args) throws Exception {
         long sizeMb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
@@ -56,14 +64,14 @@ public final class UploadBenchmark {
                 }
                 HeapMeter.resetPeaks();
                 long start = System.nanoTime();
-                BlobUploader.UploadedBlob blob = uploader.upload(connection, KEY, UUID.randomUUID().toString(),
-                        "worker-" + round, file, size, sha256, Map.of(), null);
+                UploadedBlob blob = uploader.upload(new BlobTarget(connection, KEY, "worker-" + round),
+                        new ArchiveFile(UUID.randomUUID().toString(), file, size, sha256, Map.of()), NEVER_OVERWRITE);
                 double ours = (System.nanoTime() - start) / 1e9;
                 long peak = HeapMeter.peakHeap();
                 container.getBlobClient("worker-" + round).delete();
                 start = System.nanoTime();
-                md5Uploader.upload(connection, KEY, UUID.randomUUID().toString(), "md5-" + round, file, size, sha256,
-                        Map.of(), null);
+                md5Uploader.upload(new BlobTarget(connection, KEY, "md5-" + round),
+                        new ArchiveFile(UUID.randomUUID().toString(), file, size, sha256, Map.of()), NEVER_OVERWRITE);
                 double md5 = (System.nanoTime() - start) / 1e9;
                 container.getBlobClient("md5-" + round).delete();
                 System.out.printf("round %d: SDK uploadFromFile (defaults) %s; upload worker, CRC64 %.1f s (%.0f MB/s, %,d"

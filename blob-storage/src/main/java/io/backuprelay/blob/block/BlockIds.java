@@ -1,4 +1,4 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob.block;
 
 import io.backuprelay.blob.Crc64Nvme;
 import java.nio.charset.StandardCharsets;

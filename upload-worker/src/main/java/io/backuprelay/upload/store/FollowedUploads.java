@@ -1,6 +1,6 @@
-package io.backuprelay.upload;
+package io.backuprelay.upload.store;
 
-import io.backuprelay.upload.azure.BlobUploader;
+import io.backuprelay.blob.block.Sent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +24,10 @@ final class FollowedUploads implements AutoCloseable {
 
     /** What follows one archive: sends its blocks and tells what it sent, or nothing when it stopped early. */
     interface Follower {
-        Optional<BlobUploader.Sent> follow() throws Exception;
+        Optional<Sent> follow() throws Exception;
     }
 
-    private record Followed(CompletableFuture<Optional<BlobUploader.Sent>> result, Thread thread, long startedNanos) {
+    private record Followed(CompletableFuture<Optional<Sent>> result, Thread thread, long startedNanos) {
     }
 
     private final Map<String, Followed> running = new ConcurrentHashMap<>();
@@ -43,7 +43,7 @@ final class FollowedUploads implements AutoCloseable {
         if (running.containsKey(stagingFile) || !slots.tryAcquire()) {
             return false;
         }
-        CompletableFuture<Optional<BlobUploader.Sent>> result = new CompletableFuture<>();
+        CompletableFuture<Optional<Sent>> result = new CompletableFuture<>();
         Thread thread = Thread.ofVirtual().name("follow-" + stagingFile).unstarted(() -> {
             try {
                 result.complete(follower.follow());
@@ -69,7 +69,7 @@ final class FollowedUploads implements AutoCloseable {
      *
      * @return empty when none followed it here, or it stopped before the archive was whole
      */
-    Optional<BlobUploader.Sent> take(String stagingFile) throws InterruptedException {
+    Optional<Sent> take(String stagingFile) throws InterruptedException {
         Followed followed = running.remove(stagingFile);
         if (followed == null) {
             return Optional.empty();

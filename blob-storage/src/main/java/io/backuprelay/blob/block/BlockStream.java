@@ -1,8 +1,7 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob.block;
 
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.Crc64Nvme;
-import io.backuprelay.upload.UploadFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads an archive block by block, in order, hashing every byte read (SHA-256 over the whole
@@ -33,7 +35,7 @@ import java.util.function.LongConsumer;
  */
 final class BlockStream implements AutoCloseable {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BlockStream.class);
+    private static final Logger log = LoggerFactory.getLogger(BlockStream.class);
 
     private final BlobStore store;
     private final String blobName;
@@ -116,7 +118,7 @@ final class BlockStream implements AutoCloseable {
     }
 
     /** Waits for every block sent; throws what failed. */
-    BlobUploader.Sent finish() throws InterruptedException {
+    Sent finish() throws InterruptedException {
         for (Future<?> future : pending) {
             try {
                 future.get();
@@ -129,7 +131,7 @@ final class BlockStream implements AutoCloseable {
         for (int i = 0; i < next; i++) {
             blockIds.add(ids.get(i));
         }
-        return new BlobUploader.Sent(read, HexFormat.of().formatHex(sha256.digest()), sent.get(), Set.copyOf(used),
+        return new Sent(read, HexFormat.of().formatHex(sha256.digest()), sent.get(), Set.copyOf(used),
                 blockIds);
     }
 
@@ -185,10 +187,10 @@ final class BlockStream implements AutoCloseable {
                 log.warn("Azure refused block {} of {}: its content did not match its {}; sending it again", index,
                         blobName, algorithm);
                 read(channel, offset, buffer, length);
-                if (!java.util.Arrays.equals(checksum(algorithm, buffer, length), sum)) {
+                if (!Arrays.equals(checksum(algorithm, buffer, length), sum)) {
                     throw new ArchiveReadException("Block " + index + " of the staged archive reads differently than a"
                             + " moment ago: the archive changed during the upload. It was not committed.",
-                            UploadFailedException.Kind.ARCHIVE_CHANGED);
+                            BlobTransferException.Kind.ARCHIVE_CHANGED);
                 }
             }
         }
@@ -227,9 +229,9 @@ final class BlockStream implements AutoCloseable {
 
     /** The staged archive is not what the dump wrote; carried out of the sending threads. */
     static final class ArchiveReadException extends RuntimeException {
-        final UploadFailedException.Kind kind;
+        final BlobTransferException.Kind kind;
 
-        ArchiveReadException(String message, UploadFailedException.Kind kind) {
+        ArchiveReadException(String message, BlobTransferException.Kind kind) {
             super(message);
             this.kind = kind;
         }

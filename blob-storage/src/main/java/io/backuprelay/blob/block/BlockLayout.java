@@ -1,4 +1,4 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob.block;
 
 /**
  * Where each block of an archive lies, by its index alone: 8 MiB each for the first 10,000, then

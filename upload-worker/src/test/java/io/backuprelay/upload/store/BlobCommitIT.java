@@ -1,4 +1,4 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.upload.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,15 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobTarget;
+import io.backuprelay.blob.block.ArchiveFile;
+import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.blob.block.Sent;
+import io.backuprelay.blob.block.UploadedBlob;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.testkit.Azurite;
-import io.backuprelay.upload.UploadFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -36,6 +40,8 @@ class BlobCommitIT {
     private Connection connection;
     private final String backupId = UUID.randomUUID().toString();
     private final BlobUploader uploader = new BlobUploader(2);
+    private final BackupBlobs blobs = new BackupBlobs(uploader);
+    private BlobTarget target;
 
     @BeforeEach
     void setUp() {
@@ -43,19 +49,18 @@ class BlobCommitIT {
                 .createBlobContainerIfNotExists("commit-" + UUID.randomUUID().toString().substring(0, 8));
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(), null);
+        target = new BlobTarget(connection, KEY, BLOB);
     }
 
     @Test
     void aCommitAppliedWhoseAnswerWasLostIsTakenAsDoneWhenTriedAgainAndWritesNothing() throws Exception {
         Path file = archive("1a2b3c4d", 1);
-        BlobUploader.Sent sent = followWhole(file);
-        BlobUploader.UploadedBlob first = uploader.commitFollowed(connection, KEY, backupId, BLOB, file, sent,
-                Files.size(file), sha256(file), metadata(file), null);
+        Sent sent = followWhole(file);
+        UploadedBlob first = blobs.commitFollowed(target, archiveFile(file), sent);
         String etag = container.getBlobClient(BLOB).getProperties().getETag();
 
         // The same commit again, as the SDK's pipeline sends it when the first one's answer timed out.
-        BlobUploader.UploadedBlob again = uploader.commitFollowed(connection, KEY, backupId, BLOB, file, sent,
-                Files.size(file), sha256(file), metadata(file), null);
+        UploadedBlob again = blobs.commitFollowed(target, archiveFile(file), sent);
 
         assertThat(again.size()).isEqualTo(first.size());
         assertThat(again.metadata()).containsEntry("sha256", sha256(file));
@@ -65,12 +70,11 @@ class BlobCommitIT {
     @Test
     void anotherDumpOfTheSameBackupNeverOverwritesTheOneStored() throws Exception {
         Path stored = archive("1a2b3c4d", 1);
-        uploader.upload(connection, KEY, backupId, BLOB, stored, Files.size(stored), sha256(stored), metadata(stored), null);
+        blobs.upload(target, archiveFile(stored), sent -> { });
         String etag = container.getBlobClient(BLOB).getProperties().getETag();
         Path second = archive("9f8e7d6c", 2);
 
-        assertThatThrownBy(() -> uploader.upload(connection, KEY, backupId, BLOB, second, Files.size(second),
-                sha256(second), metadata(second), null))
+        assertThatThrownBy(() -> blobs.upload(target, archiveFile(second), sent -> { }))
                 .isInstanceOfSatisfying(UploadFailedException.class, e -> {
                     assertThat(e.kind()).isEqualTo(UploadFailedException.Kind.ALREADY_STORED);
                     assertThat(e.getMessage()).contains("already stored").contains(BLOB);
@@ -84,8 +88,7 @@ class BlobCommitIT {
         container.getBlobClient(BLOB).upload(BinaryData.fromString("someone else's export"));
         Path file = archive("1a2b3c4d", 1);
 
-        assertThatThrownBy(() -> uploader.upload(connection, KEY, backupId, BLOB, file, Files.size(file), sha256(file),
-                metadata(file), null))
+        assertThatThrownBy(() -> blobs.upload(target, archiveFile(file), sent -> { }))
                 .isInstanceOfSatisfying(UploadFailedException.class, e -> {
                     assertThat(e.kind()).isEqualTo(UploadFailedException.Kind.PERMANENT);
                     assertThat(e.getMessage()).contains("is not backup " + backupId).contains("not overwritten");
@@ -99,8 +102,7 @@ class BlobCommitIT {
         container.getBlobClient(BLOB).getBlockBlobClient().commitBlockList(java.util.List.of());
         Path file = archive("1a2b3c4d", 1);
 
-        BlobUploader.UploadedBlob blob = uploader.upload(connection, KEY, backupId, BLOB, file, Files.size(file),
-                sha256(file), metadata(file), null);
+        UploadedBlob blob = blobs.upload(target, archiveFile(file), sent -> { });
 
         assertThat(blob.size()).isEqualTo(Files.size(file));
         assertThat(sha256(container.getBlobClient(BLOB).downloadContent().toBytes())).isEqualTo(sha256(file));
@@ -113,9 +115,13 @@ class BlobCommitIT {
     }
 
     /** What a follower sends of a file that is already whole. */
-    private BlobUploader.Sent followWhole(Path file) throws Exception {
-        return uploader.follow(connection, KEY, backupId, BLOB, staging.resolve("absent.partial"), file,
+    private Sent followWhole(Path file) throws Exception {
+        return uploader.follow(target, backupId, staging.resolve("absent.partial"), file,
                 java.time.Duration.ofSeconds(5), sent -> { }).orElseThrow();
+    }
+
+    private ArchiveFile archiveFile(Path file) throws Exception {
+        return new ArchiveFile(backupId, file, Files.size(file), sha256(file), metadata(file));
     }
 
     private Map<String, String> metadata(Path file) throws Exception {

@@ -1,4 +1,4 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,6 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.testkit.Azurite;
-import io.backuprelay.upload.UploadFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.BlobTarget;
 import io.backuprelay.blob.Crc64Nvme;
 
 /** Block uploads against Azurite: resuming after a crash, a corrupted block, the access tier. */
@@ -34,6 +34,9 @@ class BlockUploadIT {
 
     private static final io.backuprelay.blob.BlobCredential KEY =
             io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+
+    /** Every blob here has a name of its own: none is there to be kept or replaced. */
+    private static final Occupant.Rule KEEP_ANY = found -> Occupant.KEPT;
 
     private static final long BLOCK = BlobUploader.MIN_BLOCK_BYTES;
     private static final long SIZE = 4 * BLOCK + 123_457; // five blocks, the last one short
@@ -64,16 +67,16 @@ class BlockUploadIT {
                 throw new IllegalStateException("worker killed");
             }
         });
-        assertThatThrownBy(() -> crashing.upload(connection, KEY, backupId, "b/x.dump.zst", archive, SIZE,
-                archiveSha256(), Map.of(), null)).isInstanceOf(UploadFailedException.class);
+        assertThatThrownBy(() -> crashing.upload(target("b/x.dump.zst"),
+                archiveFile(backupId, archive, archiveSha256()), KEEP_ANY)).isInstanceOf(BlobTransferException.class);
         assertThat(container.getBlobClient("b/x.dump.zst").exists()).as("nothing committed yet").isFalse();
         long stagedBefore = container.getBlobClient("b/x.dump.zst").getBlockBlobClient()
                 .listBlocks(com.azure.storage.blob.models.BlockListType.UNCOMMITTED).getUncommittedBlocks().stream()
                 .mapToLong(com.azure.storage.blob.models.Block::getSizeLong).sum();
         assertThat(stagedBefore).as("the blocks sent before the crash").isGreaterThanOrEqualTo(3 * BLOCK);
 
-        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId,
-                "b/x.dump.zst", archive, SIZE, archiveSha256(), Map.of("backupid", backupId), null);
+        UploadedBlob blob = new BlobUploader(4).upload(target("b/x.dump.zst"),
+                new ArchiveFile(backupId, archive, SIZE, archiveSha256(), Map.of("backupid", backupId)), KEEP_ANY);
 
         assertThat(blob.bytesSent()).as("only what Azure did not hold").isEqualTo(SIZE - stagedBefore).isLessThan(SIZE);
         assertThat(blob.size()).isEqualTo(SIZE);
@@ -92,13 +95,12 @@ class BlockUploadIT {
             }
         });
 
-        BlobUploader.UploadedBlob blob = flipping.upload(connection, KEY, UUID.randomUUID().toString(),
-                "flip.dump.zst", archive, SIZE, archiveSha256(), Map.of(), null);
+        UploadedBlob blob = flipping.upload(target("flip.dump.zst"),
+                archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
 
         assertThat(sends.stream().filter(i -> i == 1).count()).as("block 1 was refused once, then sent again").isEqualTo(2);
         assertThat(blob.bytesSent()).isEqualTo(SIZE);
-        assertThat(blob.blockChecks()).containsExactly(checksum == BlobStore.BlockChecksum.CRC64 ? "CRC64_PER_BLOCK"
-                : "MD5_PER_BLOCK");
+        assertThat(blob.blockChecks()).containsExactly(checksum);
         assertThat(sha256(container.getBlobClient("flip.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(sha256(Files.readAllBytes(archive)));
     }
@@ -111,10 +113,10 @@ class BlockUploadIT {
                     container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true,
                     oldService.endpointFor(Azurite.blobEndpoint()), null);
 
-            BlobUploader.UploadedBlob blob = new BlobUploader(2).upload(behindIt, KEY, UUID.randomUUID().toString(),
-                    "no-crc64.dump.zst", archive, SIZE, archiveSha256(), Map.of(), null);
+            UploadedBlob blob = new BlobUploader(2).upload(new BlobTarget(behindIt, KEY, "no-crc64.dump.zst"),
+                    archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
 
-            assertThat(blob.blockChecks()).as("no block counted as CRC64-checked").containsExactly("MD5_PER_BLOCK");
+            assertThat(blob.blockChecks()).as("no block counted as CRC64-checked").containsExactly(BlobStore.BlockChecksum.MD5);
             assertThat(sha256(container.getBlobClient("no-crc64.dump.zst").downloadContent().toBytes()))
                     .isEqualTo(archiveSha256());
         }
@@ -146,10 +148,10 @@ class BlockUploadIT {
         altered[(int) (2 * BLOCK + 5)] ^= 0x01; // same size, one bit flipped
         Files.write(archive, altered);
 
-        assertThatThrownBy(() -> new BlobUploader(4).upload(connection, KEY, UUID.randomUUID().toString(),
-                "altered.dump.zst", archive, SIZE, dumped, Map.of(), null))
-                .isInstanceOfSatisfying(UploadFailedException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(UploadFailedException.Kind.ARCHIVE_CHANGED);
+        assertThatThrownBy(() -> new BlobUploader(4).upload(target("altered.dump.zst"),
+                archiveFile(UUID.randomUUID().toString(), archive, dumped), KEEP_ANY))
+                .isInstanceOfSatisfying(BlobTransferException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(BlobTransferException.Kind.ARCHIVE_CHANGED);
                     assertThat(e.getMessage()).contains("changed after the dump").contains(dumped);
                 });
         assertThat(container.getBlobClient("altered.dump.zst").exists()).as("never committed").isFalse();
@@ -160,17 +162,17 @@ class BlockUploadIT {
         String dumped = archiveSha256();
         Files.write(archive, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> new BlobUploader(4).upload(connection, KEY, UUID.randomUUID().toString(),
-                "longer.dump.zst", archive, SIZE, dumped, Map.of(), null))
-                .isInstanceOfSatisfying(UploadFailedException.class,
-                        e -> assertThat(e.kind()).isEqualTo(UploadFailedException.Kind.ARCHIVE_CHANGED));
+        assertThatThrownBy(() -> new BlobUploader(4).upload(target("longer.dump.zst"),
+                archiveFile(UUID.randomUUID().toString(), archive, dumped), KEEP_ANY))
+                .isInstanceOfSatisfying(BlobTransferException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BlobTransferException.Kind.ARCHIVE_CHANGED));
         assertThat(container.getBlobClient("longer.dump.zst").exists()).isFalse();
     }
 
     @Test
     void theBlobGetsTheAccessTierOfTheConnection() throws Exception {
-        new BlobUploader(4).upload(connection("COOL"), KEY, UUID.randomUUID().toString(), "cool.dump.zst",
-                archive, SIZE, archiveSha256(), Map.of(), "COOL");
+        new BlobUploader(4).upload(new BlobTarget(connection("COOL"), KEY, "cool.dump.zst"),
+                archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
 
         assertThat(container.getBlobClient("cool.dump.zst").getProperties().getAccessTier()).isEqualTo(AccessTier.COOL);
     }
@@ -190,16 +192,16 @@ class BlockUploadIT {
         }
         Files.move(attempt.partial(), attempt.complete(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 
-        BlobUploader.Sent sent = followed.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+        Sent sent = followed.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
         assertThat(stagedWhileWriting).as("three whole blocks sent before the dump ended").isEqualTo(3 * BLOCK);
         assertThat(sent.bytes()).isEqualTo(SIZE);
         assertThat(sent.sha256()).isEqualTo(archiveSha256());
         assertThat(container.getBlobClient("follow.dump.zst").exists()).as("nothing committed before DumpReady").isFalse();
 
-        BlobUploader.UploadedBlob blob = uploader.commitFollowed(connection, KEY, attempt.backupId(), "follow.dump.zst",
-                attempt.complete(), sent, SIZE, archiveSha256(), Map.of(), null);
+        UploadedBlob blob = uploader.commitFollowed(target("follow.dump.zst"),
+                archiveFile(attempt.backupId(), attempt.complete(), archiveSha256()), sent, KEEP_ANY);
         assertThat(blob.size()).isEqualTo(SIZE);
-        assertThat(blob.blockChecks()).containsExactly("CRC64_PER_BLOCK");
+        assertThat(blob.blockChecks()).containsExactly(BlobStore.BlockChecksum.CRC64);
         assertThat(sha256(container.getBlobClient("follow.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(archiveSha256());
     }
@@ -240,8 +242,8 @@ class BlockUploadIT {
         assertThat(stagedBefore).as("blocks sent before it died: 0 and 1 at least, never block 2")
                 .isGreaterThanOrEqualTo(2 * BLOCK).isLessThan(SIZE);
 
-        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, attempt.backupId(), "resumed.dump.zst",
-                attempt.complete(), SIZE, archiveSha256(), Map.of(), null);
+        UploadedBlob blob = new BlobUploader(4).upload(target("resumed.dump.zst"),
+                archiveFile(attempt.backupId(), attempt.complete(), archiveSha256()), KEEP_ANY);
 
         assertThat(blob.bytesSent()).as("only what the follower had not sent").isEqualTo(SIZE - stagedBefore);
         assertThat(sha256(container.getBlobClient("resumed.dump.zst").downloadContent().toBytes()))
@@ -259,11 +261,11 @@ class BlockUploadIT {
     }
 
     /** What {@code uploader} sends of the archive written to {@code partial}, followed on another thread. */
-    private java.util.concurrent.CompletableFuture<Optional<BlobUploader.Sent>> followInTheBackground(
+    private java.util.concurrent.CompletableFuture<Optional<Sent>> followInTheBackground(
             BlobUploader uploader, DumpAttempt attempt, String blobName) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return uploader.follow(connection, KEY, attempt.backupId(), blobName, attempt.partial(), attempt.complete(),
+                return uploader.follow(target(blobName), attempt.backupId(), attempt.partial(), attempt.complete(),
                         java.time.Duration.ofSeconds(30), sent -> { });
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -309,20 +311,29 @@ class BlockUploadIT {
                 throw new IllegalStateException("worker killed");
             }
         });
-        assertThatThrownBy(() -> crashing.upload(connection, KEY, backupId, "changed.dump.zst", file, SIZE,
-                archiveSha256(), Map.of(), null)).isInstanceOf(UploadFailedException.class);
+        assertThatThrownBy(() -> crashing.upload(target("changed.dump.zst"),
+                archiveFile(backupId, file, archiveSha256()), KEEP_ANY)).isInstanceOf(BlobTransferException.class);
         assertThat(BlobStore.of(connection, KEY).uncommittedBlocks("changed.dump.zst")).as("blocks 0 to 2 staged")
                 .hasSizeGreaterThanOrEqualTo(3);
         byte[] now = new byte[(int) SIZE];
         new Random(8).nextBytes(now); // same name, same size, other bytes
         Files.write(file, now);
 
-        BlobUploader.UploadedBlob blob = new BlobUploader(4).upload(connection, KEY, backupId, "changed.dump.zst", file,
-                SIZE, sha256(now), Map.of(), null);
+        UploadedBlob blob = new BlobUploader(4).upload(target("changed.dump.zst"),
+                archiveFile(backupId, file, sha256(now)), KEEP_ANY);
 
         assertThat(blob.bytesSent()).as("no block of the old bytes reused").isEqualTo(SIZE);
         assertThat(sha256(container.getBlobClient("changed.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(sha256(now));
+    }
+
+    private BlobTarget target(String blobName) {
+        return new BlobTarget(connection, KEY, blobName);
+    }
+
+    /** The archive as its dump announced it, with no metadata. */
+    private static ArchiveFile archiveFile(String backupId, Path file, String sha256) {
+        return new ArchiveFile(backupId, file, SIZE, sha256, Map.of());
     }
 
     private Connection connection(String tier) {

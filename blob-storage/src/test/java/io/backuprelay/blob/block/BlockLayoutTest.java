@@ -1,4 +1,4 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,9 @@
-package io.backuprelay.upload.azure;
+package io.backuprelay.blob.block;
 
 import io.backuprelay.blob.BlobStore;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The blocks Azure holds staged, not committed, for one blob, when an upload starts: a block counts
@@ -10,7 +12,7 @@ import java.util.Map;
  */
 final class StagedBlocks {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StagedBlocks.class);
+    private static final Logger log = LoggerFactory.getLogger(StagedBlocks.class);
 
     private final Map<String, Long> staged;
 

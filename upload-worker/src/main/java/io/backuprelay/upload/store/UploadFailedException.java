@@ -1,4 +1,6 @@
-package io.backuprelay.upload;
+package io.backuprelay.upload.store;
+
+import io.backuprelay.blob.block.BlobTransferException;
 
 /**
  * An upload that failed, with a reason a super-administrator can act on, and what may help:
@@ -25,6 +27,19 @@ public final class UploadFailedException extends Exception {
     public UploadFailedException(String reason, Kind kind) {
         super(reason);
         this.kind = kind;
+    }
+
+    /**
+     * A failure of the blob adapter, of the same kind and with its reason. What an
+     * {@link BlobTransferException.Kind#OCCUPIED} blob is to the backup is told by {@link FoundBlob}; here
+     * it counts as permanent.
+     */
+    public static UploadFailedException of(BlobTransferException e) {
+        return new UploadFailedException(e.getMessage(), switch (e.kind()) {
+            case TRANSIENT -> Kind.TRANSIENT;
+            case PERMANENT, OCCUPIED -> Kind.PERMANENT;
+            case ARCHIVE_CHANGED -> Kind.ARCHIVE_CHANGED;
+        });
     }
 
     public boolean isTransient() {
