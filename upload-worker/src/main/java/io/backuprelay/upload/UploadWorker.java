@@ -47,7 +47,7 @@ public final class UploadWorker implements Closeable {
                 new BlobUploader(config.blockParallelism(), config.checksum()), config.stagingDir(), clock,
                 new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), config.verify())
                 .withStatuses(statuses::get);
-        if (config.overlap()) {
+        if (config.overlapping()) {
             handler.withOverlap(config.concurrency(), config.overlapIdle());
         }
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
