@@ -1,6 +1,8 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import java.util.List;
@@ -11,6 +13,13 @@ public final class DumpWorkerService implements ServiceDefinition {
     @Override
     public String name() {
         return "dump-worker";
+    }
+
+    @Override
+    public void check(ConfigSource config) {
+        DumpWorkerConfig.from(config);
+        DumpWorkerSettings.SOURCE_TLS_CA_FILE.read(config);
+        SecretSealer.from(config);
     }
 
     @Override

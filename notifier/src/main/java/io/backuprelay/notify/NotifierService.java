@@ -1,7 +1,9 @@
 package io.backuprelay.notify;
 
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.notify.mail.MailSettings;
@@ -17,6 +19,14 @@ public final class NotifierService implements ServiceDefinition {
     @Override
     public String name() {
         return "notifier";
+    }
+
+    @Override
+    public void check(ConfigSource config) {
+        MailSettings.from(config);
+        NotifierConfig.from(config);
+        EndpointPolicy.from(config);
+        SecretSealer.from(config);
     }
 
     @Override

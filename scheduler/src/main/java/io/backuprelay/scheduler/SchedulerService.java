@@ -1,5 +1,6 @@
 package io.backuprelay.scheduler;
 
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
@@ -11,6 +12,11 @@ public final class SchedulerService implements ServiceDefinition {
     @Override
     public String name() {
         return "scheduler";
+    }
+
+    @Override
+    public void check(ConfigSource config) {
+        SchedulerConfig.from(config);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.backuprelay.verify;
 
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import java.util.List;
@@ -12,6 +14,13 @@ public final class VerifierService implements ServiceDefinition {
     @Override
     public String name() {
         return "verifier";
+    }
+
+    @Override
+    public void check(ConfigSource config) {
+        VerifierConfig.from(config);
+        EndpointPolicy.from(config);
+        SecretSealer.from(config);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.backuprelay.common.service;
 
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
 import java.util.List;
 
@@ -16,6 +17,12 @@ public interface ServiceDefinition {
 
     /** Every setting the service reads, beyond the common ones. */
     List<Setting<?>> settings();
+
+    /**
+     * Reads and checks the service's settings as its start does, starting nothing: a wrong value
+     * throws {@link io.backuprelay.common.config.ConfigException} naming the variable.
+     */
+    void check(ConfigSource config);
 
     /** Starts the service's components, adding each to the context's shell; the result stops them. */
     AutoCloseable start(ServiceContext context) throws Exception;
