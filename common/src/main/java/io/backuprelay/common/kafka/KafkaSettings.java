@@ -1,6 +1,7 @@
 package io.backuprelay.common.kafka;
 
 import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.topic.Topics;
 import java.util.Map;
@@ -55,7 +56,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
         String instanceId = CommonSettings.INSTANCE_ID.find(config)
                 .orElseGet(() -> "0".equals(port) ? null : hostName() + "-" + port);
         if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_INSTANCE_ID",
+            throw new ConfigException(CommonSettings.INSTANCE_ID.name(),
                     "must be 1 to 100 letters, digits, '.', '_' or '-', is '" + instanceId + "'");
         }
         return new KafkaSettings(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.read(config),

@@ -36,7 +36,7 @@ public final class TopicProvisioner {
         }
         List<String> problems = check(kafka);
         if (!problems.isEmpty()) {
-            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_CREATE_TOPICS", "is false, and the"
+            throw new io.backuprelay.common.config.ConfigException(CommonSettings.CREATE_TOPICS.name(), "is false, and the"
                     + " cluster lacks what the services need; create the topics as docs/kafka.md lists them: "
                     + String.join("; ", problems));
         }
