@@ -1,7 +1,7 @@
 package io.backuprelay.common.fault;
 
-import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.common.config.ConfigSource;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
