@@ -1,17 +1,21 @@
 package io.backuprelay.blob;
 
+import io.backuprelay.common.account.Account;
+import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import io.backuprelay.common.kafka.CompactedTopicView;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Where this service may send a connection's requests, checked before every client is handed out
@@ -39,11 +43,11 @@ public final class EndpointPolicy {
 
     public static final List<String> AZURE_SUFFIXES = List.of(".blob.core.windows.net", ".blob.core.chinacloudapi.cn",
             ".blob.core.usgovcloudapi.net", ".blob.storage.azure.net");
-    static final String VARIABLE = "BACKUPRELAY_ALLOWED_ENDPOINTS";
+    static final String VARIABLE = CommonSettings.ALLOWED_ENDPOINTS.name();
     static final String PROPERTY = "backuprelay.allowedEndpoints";
 
     private static volatile EndpointPolicy installed;
-    private static volatile java.util.function.Function<String, List<String>> grants;
+    private static volatile Function<String, List<String>> grants;
 
     private final Set<Origin> origins;
     private final List<String> suffixes;
@@ -58,7 +62,7 @@ public final class EndpointPolicy {
     }
 
     EndpointPolicy(List<String> entries) {
-        Set<Origin> origins = new java.util.HashSet<>();
+        Set<Origin> origins = new HashSet<>();
         List<String> suffixes = new ArrayList<>(AZURE_SUFFIXES);
         for (String raw : entries) {
             String entry = raw.strip().toLowerCase(Locale.ROOT);
@@ -88,7 +92,7 @@ public final class EndpointPolicy {
 
     /** Azure's suffixes, and what {@code BACKUPRELAY_ALLOWED_ENDPOINTS} adds (comma-separated). */
     public static EndpointPolicy from(ConfigSource config) {
-        return new EndpointPolicy(split(config.string(VARIABLE, "")));
+        return new EndpointPolicy(split(CommonSettings.ALLOWED_ENDPOINTS.read(config)));
     }
 
     /** Makes {@code policy} (with the origins tests add) the one every client is checked against. */
@@ -101,9 +105,9 @@ public final class EndpointPolicy {
      * as it stands, caught up with the topic when the account is not in it yet. A service without one
      * refuses every endpoint that needs a grant.
      */
-    public static void grantsFrom(io.backuprelay.common.kafka.CompactedTopicView<io.backuprelay.common.account.Account> accounts) {
+    public static void grantsFrom(CompactedTopicView<Account> accounts) {
         grants = id -> accounts.current(id).or(() -> accounts.get(id))
-                .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of());
+                .map(Account::storageOrigins).orElse(List.of());
     }
 
     /** The entries granted to the account, or null when this service has no view of the grants. */
@@ -112,12 +116,11 @@ public final class EndpointPolicy {
         return lookup == null ? null : lookup.apply(accountId);
     }
 
-    /** The installed policy, or the one the environment and system properties give. */
+    /** The installed policy, or, before one is, Azure's hosts only (and the origins tests add). */
     public static EndpointPolicy installed() {
         EndpointPolicy policy = installed;
         if (policy == null) {
-            String variable = System.getenv(VARIABLE);
-            policy = new EndpointPolicy(split(variable == null ? "" : variable));
+            policy = new EndpointPolicy(List.of());
             installed = policy;
         }
         return policy;
@@ -132,7 +135,7 @@ public final class EndpointPolicy {
         Origin origin = origin(endpoint);
         if (!listed(origin)) {
             requireAllowedTarget(origin);
-            requirePublic(origin.host(), lookup(origin.host()));
+            PublicAddresses.requirePublic(origin.host(), PublicAddresses.lookup(origin.host()));
         }
     }
 
@@ -142,18 +145,18 @@ public final class EndpointPolicy {
      *
      * @param granted the entries the account's record grants
      */
-    public void check(String endpoint, java.util.Collection<String> granted) {
+    public void check(String endpoint, Collection<String> granted) {
         check(endpoint);
         requireGranted(endpoint, granted);
     }
 
     /** {@link #checkTarget}, and the account's grant, as {@link #check(String, java.util.Collection)}. */
-    public void checkTarget(String endpoint, java.util.Collection<String> granted) {
+    public void checkTarget(String endpoint, Collection<String> granted) {
         checkTarget(endpoint);
         requireGranted(endpoint, granted);
     }
 
-    private void requireGranted(String endpoint, java.util.Collection<String> granted) {
+    private void requireGranted(String endpoint, Collection<String> granted) {
         requireGranted(endpoint, () -> granted);
     }
 
@@ -166,12 +169,12 @@ public final class EndpointPolicy {
         requireGranted(endpoint, () -> grantsOf(accountId));
     }
 
-    private void requireGranted(String endpoint, java.util.function.Supplier<java.util.Collection<String>> grants) {
+    private void requireGranted(String endpoint, Supplier<Collection<String>> grants) {
         List<String> entries = entriesFor(endpoint);
         if (entries.isEmpty()) {
             return;
         }
-        java.util.Collection<String> granted = grants.get();
+        Collection<String> granted = grants.get();
         boolean any = granted != null && granted.stream().anyMatch(g -> entries.stream().anyMatch(e -> e.equalsIgnoreCase(g.strip())));
         if (!any) {
             String entry = entries.getFirst();
@@ -259,9 +262,9 @@ public final class EndpointPolicy {
      */
     public List<InetAddress> resolve(String host) {
         String lower = host.toLowerCase(Locale.ROOT);
-        List<InetAddress> addresses = lookup(host);
+        List<InetAddress> addresses = PublicAddresses.lookup(host);
         if (origins.stream().noneMatch(o -> o.host().equals(lower)) && testOrigins().stream().noneMatch(o -> o.host().equals(lower))) {
-            requirePublic(host, addresses);
+            PublicAddresses.requirePublic(host, addresses);
         }
         return addresses;
     }
@@ -297,82 +300,8 @@ public final class EndpointPolicy {
         }
     }
 
-    private static List<InetAddress> lookup(String host) {
-        try {
-            return List.of(InetAddress.getAllByName(host));
-        } catch (UnknownHostException e) {
-            throw new EndpointRefusedException("the endpoint's host '" + host + "' does not resolve");
-        }
-    }
-
-    private static void requirePublic(String host, List<InetAddress> addresses) {
-        for (InetAddress address : addresses) {
-            if (!isPublic(address)) {
-                throw new EndpointRefusedException("the endpoint's host '" + host + "' resolves to a non-public address");
-            }
-        }
-    }
-
-    /** Azure's WireServer, reachable from every Azure VM: it must never be reached on a tenant's behalf. */
-    private static final byte[] WIRESERVER = {(byte) 168, 63, (byte) 129, 16};
-
-    /** Whether an address may be reached on a tenant's behalf. */
-    static boolean isPublic(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            return false;
-        }
-        byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            return !(first == 0 || first == 100 && second >= 64 && second < 128 // carrier-grade NAT
-                    || first == 192 && second == 0 && (b[2] & 0xff) == 0 || first >= 240
-                    || first == 198 && (second == 18 || second == 19)
-                    || java.util.Arrays.equals(b, WIRESERVER));
-        }
-        if (address instanceof Inet6Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            if (zeros(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff // ::ffff:a.b.c.d, mapped
-                    || zeros(b, 0, 12) // ::a.b.c.d, IPv4-compatible
-                    || first == 0x00 && second == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
-                    && zeros(b, 4, 12)) { // 64:ff9b::/96, NAT64 of an IPv4 address
-                return embedded(b, 12);
-            }
-            if (first == 0x20 && second == 0x02) { // 2002::/16, 6to4: the IPv4 address follows
-                return embedded(b, 2);
-            }
-            if (first == 0x00 && second == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b // 64:ff9b:1::/48, local NAT64
-                    || first == 0x20 && second == 0x01 && b[2] == 0 && b[3] == 0 // 2001::/32, Teredo
-                    || first == 0x20 && second == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) { // documentation
-                return false;
-            }
-            return (first & 0xfe) != 0xfc; // fc00::/7, unique local
-        }
-        return false;
-    }
-
-    private static boolean zeros(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The IPv4 address an IPv6 form carries at {@code offset}, judged as itself. */
-    private static boolean embedded(byte[] b, int offset) {
-        try {
-            return isPublic(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, offset, offset + 4)));
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
     private static Set<Origin> testOrigins() {
-        Set<Origin> origins = new java.util.HashSet<>();
+        Set<Origin> origins = new HashSet<>();
         for (String entry : split(System.getProperty(PROPERTY, ""))) {
             try {
                 URI uri = URI.create(entry.strip().toLowerCase(Locale.ROOT));

@@ -74,11 +74,11 @@ class EndpointPolicyTest {
                 // Azure's WireServer, and private IPv4 addresses in IPv6 forms: NAT64, IPv4-compatible, 6to4
                 "168.63.129.16", "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe", "::10.0.0.1", "::127.0.0.1",
                 "2002:0a00:0001::1", "2002:a9fe:a9fe::", "64:ff9b:1::1", "2001:0:4136:e378::1", "2001:db8::1")) {
-            assertThat(EndpointPolicy.isPublic(InetAddress.getByName(address))).as(address).isFalse();
+            assertThat(PublicAddresses.isPublic(InetAddress.getByName(address))).as(address).isFalse();
         }
         for (String address : List.of("20.60.40.4", "52.239.1.1", "2603:1000::1", "64:ff9b::20.60.40.4",
                 "2002:143c:2804::1")) {
-            assertThat(EndpointPolicy.isPublic(InetAddress.getByName(address))).as(address).isTrue();
+            assertThat(PublicAddresses.isPublic(InetAddress.getByName(address))).as(address).isTrue();
         }
     }
 

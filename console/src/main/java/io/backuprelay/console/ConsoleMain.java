@@ -1,8 +1,6 @@
 package io.backuprelay.console;
 
-import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceMain;
-import java.time.Clock;
 
 /**
  * The console on its own: {@code java -jar backuprelay-console.jar}. The API and page listen on
@@ -14,12 +12,6 @@ public final class ConsoleMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run("console", (config, kafka, shell) -> {
-            io.backuprelay.blob.EndpointPolicy.install(io.backuprelay.blob.EndpointPolicy.from(config));
-            ConsoleData data = new ConsoleData(kafka).start();
-            data.components().forEach(shell::add);
-            return new ConsoleServer(data, ConsoleConfig.from(config), SecretSealer.from(config), Clock.systemUTC(),
-                    shell);
-        });
+        ServiceMain.run(new ConsoleService());
     }
 }

@@ -41,34 +41,34 @@ public final class SampleSetup {
 
     /** @return the backupId of the first backup it asked for */
     public String run() throws IOException, InterruptedException {
-        String console = config.required("CONSOLE_URL").replaceAll("/+$", "");
-        TokenMinter minter = new TokenMinter(config.required("CONSOLE_JWT_SECRET").getBytes(StandardCharsets.UTF_8),
-                config.string("CONSOLE_JWT_ISSUER", null));
-        String account = config.string("SAMPLE_ACCOUNT", "sample");
-        String admin = config.string("SAMPLE_ADMIN_EMAIL", "admin@sample.example");
+        String console = SampleSettings.CONSOLE_URL.read(config).replaceAll("/+$", "");
+        TokenMinter minter = new TokenMinter(SampleSettings.JWT_SECRET.read(config).getBytes(StandardCharsets.UTF_8),
+                ConsoleSettings.JWT_ISSUER.read(config));
+        String account = SampleSettings.ACCOUNT.read(config);
+        String admin = SampleSettings.ADMIN_EMAIL.read(config);
         String operator = minter.mint("sample-setup", null, null, Role.OPERATOR, Duration.ofMinutes(10));
         String superadmin = minter.mint("sample-admin", admin, account, Role.SUPERADMIN, Duration.ofMinutes(10));
 
         awaitReady(console);
         Map<String, Object> source = new LinkedHashMap<>();
-        source.put("engine", config.string("SAMPLE_DB_ENGINE", "POSTGRESQL"));
-        source.put("host", config.string("SAMPLE_DB_HOST", "postgres"));
-        source.put("port", config.integer("SAMPLE_DB_PORT", 5432, 1, 65535));
-        source.put("database", config.string("SAMPLE_DB_NAME", "sample"));
-        source.put("username", config.string("SAMPLE_DB_USER", "postgres"));
-        config.optional("SAMPLE_DB_PASSWORD").ifPresent(password -> source.put("password", password));
-        String endpoint = config.required("SAMPLE_STORAGE_ENDPOINT");
+        source.put("engine", SampleSettings.DB_ENGINE.read(config));
+        source.put("host", SampleSettings.DB_HOST.read(config));
+        source.put("port", SampleSettings.DB_PORT.read(config));
+        source.put("database", SampleSettings.DB_NAME.read(config));
+        source.put("username", SampleSettings.DB_USER.read(config));
+        SampleSettings.DB_PASSWORD.find(config).ifPresent(password -> source.put("password", password));
+        String endpoint = SampleSettings.STORAGE_ENDPOINT.read(config);
         io.backuprelay.blob.EndpointPolicy policy = io.backuprelay.blob.EndpointPolicy.from(config);
         // The sample storage (an emulator in the demo) is an operator's entry: the sample account is granted it.
         call("PUT", console + "/api/operator/accounts/" + account, operator, Map.of("displayName", "Sample",
-                "locale", config.string("SAMPLE_LOCALE", "en"), "timeZone", "UTC", "superadminEmails", List.of(admin),
+                "locale", SampleSettings.LOCALE.read(config), "timeZone", "UTC", "superadminEmails", List.of(admin),
                 "source", source, "storageOrigins", policy.grantNeeded(endpoint).map(List::of).orElse(List.of())));
         out.println("Registered account " + account + " (its database " + source.get("database") + " on "
                 + source.get("host") + ")");
 
-        String storageAccount = config.string("SAMPLE_STORAGE_ACCOUNT", "devstoreaccount1");
-        String key = config.required("SAMPLE_STORAGE_KEY");
-        String container = config.string("SAMPLE_CONTAINER", "backups");
+        String storageAccount = SampleSettings.STORAGE_ACCOUNT.read(config);
+        String key = SampleSettings.STORAGE_KEY.read(config);
+        String container = SampleSettings.CONTAINER.read(config);
         io.backuprelay.blob.EndpointPolicy.install(policy);
         io.backuprelay.blob.BlobStore.of(endpoint, storageAccount, container,
                 io.backuprelay.blob.BlobCredential.accountKey(key)).createContainerIfMissing();

@@ -1,26 +1,30 @@
 package io.backuprelay.dump;
 
-import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.DatabaseEngine;
-import io.backuprelay.common.kafka.EventPublisher;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
+import io.backuprelay.common.kafka.EventPublisher;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.view.AccountViews;
+import io.backuprelay.database.CredentialFiles;
+import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
-import io.backuprelay.database.PgTools;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The dump step: reads {@code backup.requests}, writes {@code backup.dumps} or {@code backup.outcomes}. */
@@ -28,8 +32,7 @@ public final class DumpWorker implements Closeable {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DumpWorker.class);
 
-    private final CompactedTopicView<Account> accounts;
-    private final CompactedTopicView<BackupSettings> settings;
+    private final AccountViews views;
     private final CompactedTopicView<BackupStatus> statuses;
     private final EventPublisher events;
     private final OpsPublisher ops;
@@ -40,12 +43,10 @@ public final class DumpWorker implements Closeable {
     private final JobWorker<BackupRequested> worker;
 
     public DumpWorker(KafkaSettings kafka, DumpWorkerConfig config, SecretSealer sealer, Clock clock) {
-        this.accounts = new CompactedTopicView<>(kafka, "dump-worker-accounts", kafka.topics().accounts(),
-                bytes -> Json.decode(bytes, Account.class));
-        this.settings = new CompactedTopicView<>(kafka, "dump-worker-settings", kafka.topics().settings(),
-                bytes -> Json.decode(bytes, BackupSettings.class));
-        this.statuses = new CompactedTopicView<>(kafka, "dump-worker-status", kafka.topics().status(),
-                bytes -> Json.decode(bytes, BackupStatus.class));
+        this.views = new AccountViews(kafka, "dump-worker");
+        CompactedTopicView<Account> accounts = views.accounts();
+        CompactedTopicView<BackupSettings> settings = views.settings();
+        this.statuses = views.statuses();
         this.ops = OpsPublisher.kafka(kafka, "dump-worker-ops");
         this.events = EventPublisher.kafka(kafka, "dump-worker-events");
         this.sweeper = new StagingSweeper(config.stagingDir(), config.orphanAge(), clock,
@@ -80,17 +81,17 @@ public final class DumpWorker implements Closeable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot clear this instance's partial files in staging", e);
         }
-        accounts.start();
-        settings.start();
-        statuses.start();
+        views.start();
         sweeper.start(sweepEvery);
         worker.start();
         return this;
     }
 
     /** The loop and the views, for the health endpoints. */
-    public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
-        return java.util.List.of(worker, accounts, settings, statuses);
+    public List<HealthCheck> components() {
+        List<HealthCheck> components = new ArrayList<>(views.components());
+        components.addFirst(worker);
+        return components;
     }
 
     public JobWorker<BackupRequested> jobs() {
@@ -103,8 +104,6 @@ public final class DumpWorker implements Closeable {
         sweeper.close();
         ops.close();
         events.close();
-        accounts.close();
-        settings.close();
-        statuses.close();
+        views.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.common.account.TlsMode;
+import io.backuprelay.common.config.ConfigSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Properties;
  */
 public final class SourceTls {
 
-    static final String VARIABLE = "SOURCE_TLS_CA_FILE";
+    static final String VARIABLE = DumpWorkerSettings.SOURCE_TLS_CA_FILE.name();
     /** For tests in one JVM: the same setting as a system property. */
     static final String PROPERTY = "backuprelay.sourceTlsCaFile";
     static final String DEFAULT_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
@@ -25,8 +26,9 @@ public final class SourceTls {
 
     /** The CA bundle {@code VERIFY_FULL} trusts. */
     public static Path caFile() {
-        String configured = System.getProperty(PROPERTY, System.getenv(VARIABLE));
-        return Path.of(configured == null || configured.isBlank() ? DEFAULT_CA_FILE : configured);
+        String property = System.getProperty(PROPERTY);
+        return property == null || property.isBlank()
+                ? DumpWorkerSettings.SOURCE_TLS_CA_FILE.read(ConfigSource.fromEnvironment()) : Path.of(property);
     }
 
     private static Path requiredCaFile() throws DumpFailedException {

@@ -354,9 +354,10 @@ class DumpHandlerIT {
                                 io.backuprelay.common.kafka.EventPublisher events, SourceDatabase source) {
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"), source);
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
-        DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), minFreeBytes, Duration.ofHours(48), SPACE_WAIT, Duration.ofMinutes(10), 2,
-                Duration.ofSeconds(5), Duration.ofMinutes(1));
+        DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Duration.ofSeconds(5),
+                new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
+                new DumpWorkerConfig.Space(minFreeBytes, SPACE_WAIT, Duration.ofHours(48), Duration.ofMinutes(10)),
+                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),

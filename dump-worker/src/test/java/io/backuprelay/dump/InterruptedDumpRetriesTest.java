@@ -148,9 +148,10 @@ class InterruptedDumpRetriesTest {
         Account account = new Account(request.accountId(), "Café Crème", "fr", "Europe/Paris",
                 List.of("zoe@cafe.example"), source);
         BackupSettings settings = new BackupSettings(request.accountId(), BackupType.MANUAL, null, null, List.of(), null);
-        DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), 0, Duration.ofHours(48), Duration.ofSeconds(2), Duration.ofMinutes(10),
-                retries, Duration.ofSeconds(5), Duration.ofMinutes(1));
+        DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Duration.ofSeconds(5),
+                new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
+                new DumpWorkerConfig.Space(0, Duration.ofSeconds(2), Duration.ofHours(48), Duration.ofMinutes(10)),
+                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), retries, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, runner), SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
                 new ArchiveSink(staging, Compression.ZSTD, 3, 0), config, ops::add, Clock.fixed(NOW, ZoneOffset.UTC),

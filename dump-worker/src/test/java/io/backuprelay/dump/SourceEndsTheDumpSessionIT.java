@@ -159,9 +159,10 @@ class SourceEndsTheDumpSessionIT {
     private DumpHandler handler(SourceDatabase source) {
         Account account = new Account("cafe-creme", "Café Crème", "fr", "Europe/Paris", List.of("zoe@cafe.example"), source);
         BackupSettings settings = new BackupSettings("cafe-creme", BackupType.MANUAL, null, null, List.of(), null);
-        DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Compression.ZSTD, 3, 0, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), 0, Duration.ofHours(48), Duration.ofSeconds(2), Duration.ofMinutes(10),
-                2, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Duration.ofSeconds(5),
+                new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
+                new DumpWorkerConfig.Space(0, Duration.ofSeconds(2), Duration.ofHours(48), Duration.ofMinutes(10)),
+                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(1), Duration.ofMinutes(1)));
         return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
                 Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),

@@ -49,16 +49,15 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
 
     public static NotifierConfig from(ConfigSource config) {
         // By default about half an hour of tries: 5 s, 10 s, 20 s, … up to 10 minutes apart.
-        RetryPolicy retry = new RetryPolicy(config.integer("NOTIFY_RETRY_ATTEMPTS", 8, 1, 100),
-                config.duration("NOTIFY_RETRY_INITIAL", Duration.ofSeconds(5)),
-                config.duration("NOTIFY_RETRY_MAX", Duration.ofMinutes(10)));
-        Duration horizon = config.duration("NOTIFY_SENT_HORIZON", DEFAULT_SENT_HORIZON);
+        RetryPolicy retry = new RetryPolicy(NotifierSettings.RETRY_ATTEMPTS.read(config),
+                NotifierSettings.RETRY_INITIAL.read(config), NotifierSettings.RETRY_MAX.read(config));
+        Duration horizon = NotifierSettings.SENT_HORIZON.read(config);
         if (horizon.compareTo(MIN_SENT_HORIZON) < 0) {
-            throw new ConfigException("NOTIFY_SENT_HORIZON", "must be at least P1D, is " + horizon);
+            throw new ConfigException(NotifierSettings.SENT_HORIZON.name(), "must be at least P1D, is " + horizon);
         }
-        Duration links = config.duration("NOTIFY_LINK_VALIDITY", MAX_LINK_VALIDITY);
+        Duration links = NotifierSettings.LINK_VALIDITY.read(config);
         if (!allowedLinkValidity(links)) {
-            throw new ConfigException("NOTIFY_LINK_VALIDITY", "must be between PT5M and PT24H, is " + links);
+            throw new ConfigException(NotifierSettings.LINK_VALIDITY.name(), "must be between PT5M and PT24H, is " + links);
         }
         return new NotifierConfig(retry, horizon, links);
     }

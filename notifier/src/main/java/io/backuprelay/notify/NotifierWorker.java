@@ -1,8 +1,6 @@
 package io.backuprelay.notify;
 
-import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.Connection;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
@@ -11,6 +9,8 @@ import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.notify.mail.OutboxMailSender;
@@ -21,6 +21,7 @@ import io.backuprelay.notify.sent.SentRecords;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +41,7 @@ public final class NotifierWorker implements Closeable {
     /** How long an immediate write to {@code backup.notifications} may wait for the broker. */
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
 
-    private final List<CompactedTopicView<?>> views;
+    private final AccountViews views;
     private final OpsPublisher ops;
     private final Producer<String, byte[]> records;
     private final SentRecords sentRecords;
@@ -56,19 +57,14 @@ public final class NotifierWorker implements Closeable {
     }
 
     public NotifierWorker(KafkaSettings kafka, MailSender sender, NotifierConfig config, SecretSealer sealer, Clock clock) {
-        var accounts = new CompactedTopicView<>(kafka, "notifier-accounts", kafka.topics().accounts(),
-                bytes -> Json.decode(bytes, Account.class));
-        var settings = new CompactedTopicView<>(kafka, "notifier-settings", kafka.topics().settings(),
-                bytes -> Json.decode(bytes, BackupSettings.class));
-        var connections = new CompactedTopicView<>(kafka, "notifier-connections", kafka.topics().connections(),
-                bytes -> Json.decode(bytes, Connection.class));
-        var sent = new CompactedTopicView<>(kafka, "notifier-sent", kafka.topics().notifications(),
-                bytes -> Json.decode(bytes, SentNotification.class));
-        var statuses = new CompactedTopicView<>(kafka, "notifier-status", kafka.topics().status(),
-                bytes -> Json.decode(bytes, io.backuprelay.common.account.BackupStatus.class));
-        this.views = List.of(accounts, settings, connections, sent, statuses);
+        this.views = new AccountViews(kafka, "notifier");
+        var accounts = views.accounts();
+        var settings = views.settings();
+        var connections = views.connections();
+        var sent = views.view("sent", kafka.topics().notifications(), SentNotification.class);
+        var statuses = views.statuses();
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
+        EndpointPolicy.grantsFrom(accounts);
         this.ops = OpsPublisher.kafka(kafka, "notifier-ops");
         this.sent = sent;
         this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
@@ -83,7 +79,7 @@ public final class NotifierWorker implements Closeable {
     }
 
     public NotifierWorker start() {
-        views.forEach(CompactedTopicView::start);
+        views.start();
         worker.start();
         expiry.scheduleWithFixedDelay(this::forgetExpired, 1, EXPIRE_EVERY.toMinutes(), TimeUnit.MINUTES);
         return this;
@@ -118,9 +114,9 @@ public final class NotifierWorker implements Closeable {
     }
 
     /** The loop and the views, for the health endpoints. */
-    public List<io.backuprelay.common.service.HealthCheck> components() {
-        List<io.backuprelay.common.service.HealthCheck> components = new java.util.ArrayList<>(views);
-        components.add(0, worker);
+    public List<HealthCheck> components() {
+        List<HealthCheck> components = new ArrayList<>(views.components());
+        components.addFirst(worker);
         return components;
     }
 
@@ -134,6 +130,6 @@ public final class NotifierWorker implements Closeable {
         worker.close();
         records.close();
         ops.close();
-        views.forEach(CompactedTopicView::close);
+        views.close();
     }
 }

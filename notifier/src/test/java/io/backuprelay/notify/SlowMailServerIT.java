@@ -119,7 +119,7 @@ class SlowMailServerIT {
     }
 
     private static MailSettings settings(int port, MailSettings.Timeouts timeouts) {
-        return new MailSettings(Optional.of("127.0.0.1"), port, MailSettings.Security.NONE, null, null,
+        return new MailSettings(Optional.of("127.0.0.1"), port, MailSettings.Security.NONE, MailSettings.Login.NONE,
                 "backups@platform.example", Path.of("unused"), timeouts);
     }
 

@@ -44,14 +44,10 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
     public static final String APPLICATION_ID = "backuprelay-scheduler";
 
     public static SchedulerConfig from(ConfigSource config) {
-        return new SchedulerConfig(
-                config.path("SCHEDULER_STATE_DIR", Path.of("data/scheduler-state")),
-                config.duration("SCHEDULER_TICK_INTERVAL", Duration.ofSeconds(10)),
-                config.integer("SCHEDULER_MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000),
-                config.duration("SCHEDULER_IN_FLIGHT_TIMEOUT", Duration.ofHours(6)),
-                config.string("SCHEDULER_INSTANCE_ID", null),
-                config.integer("SCHEDULER_STREAM_THREADS", 1, 1, 64),
-                config.duration("SCHEDULER_TEST_DAY_LENGTH", Duration.ofDays(1)));
+        return new SchedulerConfig(SchedulerSettings.STATE_DIR.read(config), SchedulerSettings.TICK_INTERVAL.read(config),
+                SchedulerSettings.MAX_REQUESTS_PER_MINUTE.read(config), SchedulerSettings.IN_FLIGHT_TIMEOUT.read(config),
+                SchedulerSettings.INSTANCE_ID.read(config), SchedulerSettings.STREAM_THREADS.read(config),
+                SchedulerSettings.TEST_DAY_LENGTH.read(config));
     }
 
     private static String defaultInstanceId(Path stateDir) {

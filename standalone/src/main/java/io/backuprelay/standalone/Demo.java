@@ -3,6 +3,10 @@ package io.backuprelay.standalone;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.console.ConsoleSettings;
+import io.backuprelay.notify.mail.MailVariables;
+import io.backuprelay.scheduler.SchedulerSettings;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
@@ -54,30 +58,32 @@ final class Demo implements Closeable {
     }
 
     private void run(ConfigSource environment) throws Exception {
-        Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
-        int azuritePort = environment.integer("DEMO_AZURITE_PORT", 10000, 1, 65535);
+        Path dataDir = CommonSettings.DATA_DIR.read(environment).toAbsolutePath();
+        int azuritePort = StandaloneSettings.DEMO_AZURITE_PORT.read(environment);
         azurite = AzuriteProcess.start(AzuriteProcess.home(), azuritePort, Map.of());
         Map<String, String> defaults = new HashMap<>();
         // The demo's own emulator is allowlisted explicitly: loopback over plain HTTP is refused otherwise.
         String azuriteOrigin = "http://127.0.0.1:" + azuritePort;
-        String allowed = environment.string("BACKUPRELAY_ALLOWED_ENDPOINTS", "");
-        defaults.put("BACKUPRELAY_ALLOWED_ENDPOINTS", allowed.isBlank() ? azuriteOrigin : allowed + "," + azuriteOrigin);
+        String allowed = CommonSettings.ALLOWED_ENDPOINTS.read(environment);
+        defaults.put(CommonSettings.ALLOWED_ENDPOINTS.name(), allowed.isBlank() ? azuriteOrigin : allowed + "," + azuriteOrigin);
         EndpointPolicy.install(EndpointPolicy.from(environment.with(defaults)));
         BlobStore.of(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME, CONTAINER,
                 BlobCredential.accountKey(AzuriteProcess.ACCOUNT_KEY)).createContainerIfMissing();
-        String pgHost = environment.string("DEMO_PG_HOST", "127.0.0.1");
-        int pgPort = environment.integer("DEMO_PG_PORT", 5432, 1, 65535);
-        String pgUser = environment.string("DEMO_PG_USER", "postgres");
+        String pgHost = StandaloneSettings.DEMO_PG_HOST.read(environment);
+        int pgPort = StandaloneSettings.DEMO_PG_PORT.read(environment);
+        String pgUser = StandaloneSettings.DEMO_PG_USER.read(environment);
         createSampleDatabase(pgHost, pgPort, pgUser);
 
-        defaults.put("CONSOLE_PORT", environment.string("CONSOLE_PORT", "8080"));
-        defaults.put("SCHEDULER_TICK_INTERVAL", environment.string("SCHEDULER_TICK_INTERVAL", "PT2S"));
+        defaults.put(ConsoleSettings.PORT.name(), String.valueOf(ConsoleSettings.PORT.read(environment)));
+        // A demo backup's outcome is recorded within seconds, not the scheduler's usual ten.
+        defaults.put(SchedulerSettings.TICK_INTERVAL.name(),
+                SchedulerSettings.TICK_INTERVAL.read(environment, Duration.ofSeconds(2)).toString());
         stack = Standalone.start(environment.with(defaults), System::exit);
         consoleUrl = "http://127.0.0.1:" + stack.consolePort() + "/";
 
-        String secret = environment.optional("CONSOLE_JWT_SECRET")
+        String secret = ConsoleSettings.JWT_SECRET.find(environment)
                 .orElse(Standalone.localSecret(dataDir.resolve("console.secret")));
-        TokenMinter minter = new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), environment.string("CONSOLE_JWT_ISSUER", null));
+        TokenMinter minter = new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), ConsoleSettings.JWT_ISSUER.read(environment));
         String operator = minter.mint("demo-operator", null, null, Role.OPERATOR, Duration.ofHours(12));
         String superadmin = minter.mint("demo-admin", "admin@demo.example", ACCOUNT, Role.SUPERADMIN, Duration.ofHours(12));
         api("PUT", "/api/operator/accounts/" + ACCOUNT, operator, Map.of("displayName", "Demo Company", "locale", "en",
@@ -96,7 +102,7 @@ final class Demo implements Closeable {
         if (!"SUCCEEDED".equals(backup.get("state").asText())) {
             throw new IllegalStateException("The demo backup failed: " + backup.get("failureReason").asText());
         }
-        Path email = environment.path("BACKUPRELAY_OUTBOX_DIR", dataDir.resolve("outbox"))
+        Path email = MailVariables.OUTBOX_DIR.read(environment, dataDir.resolve("outbox"))
                 .resolve(backupId + ".completedbackuprelay.eml");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!java.nio.file.Files.exists(email) && System.nanoTime() < deadline) {

@@ -1,8 +1,16 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
-import java.util.concurrent.CountDownLatch;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceMain;
+import io.backuprelay.standalone.restore.RestoreCommand;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /** The {@code backuprelay} command line. */
 public final class Main {
@@ -15,14 +23,13 @@ public final class Main {
         switch (command) {
             case "standalone" -> runStandalone();
             case "demo" -> runDemo();
-            case "monitor" -> runMonitor(java.util.Arrays.copyOfRange(args, 1, args.length));
-            case "token" -> System.out.println(TokenCommand.mint(java.util.Arrays.copyOfRange(args, 1, args.length),
+            case "monitor" -> runMonitor(Arrays.copyOfRange(args, 1, args.length));
+            case "token" -> System.out.println(TokenCommand.mint(Arrays.copyOfRange(args, 1, args.length),
                     ConfigSource.fromEnvironment()));
             case "rekey" -> System.exit(runRekey());
-            case "dlq" -> System.exit(new DlqCommand(io.backuprelay.common.kafka.KafkaSettings.from(localBroker()), System.out)
-                    .run(java.util.Arrays.asList(args).subList(1, args.length)));
-            case "restore" -> System.exit(new io.backuprelay.standalone.restore.RestoreCommand(System.out, System.err,
-                    System.getenv()).run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            case "dlq" -> System.exit(new DlqCommand(KafkaSettings.from(localBroker()), System.out)
+                    .run(Arrays.asList(args).subList(1, args.length)));
+            case "restore" -> System.exit(runRestore(Arrays.copyOfRange(args, 1, args.length)));
             default -> {
                 System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, dlq, token, restore, rekey");
                 System.exit(2);
@@ -35,14 +42,14 @@ public final class Main {
      * KAFKA_BOOTSTRAP_SERVERS, or the local standalone broker on its default port.
      */
     private static void runMonitor(String[] args) {
-        java.util.List<String> options = java.util.Arrays.asList(args);
+        List<String> options = Arrays.asList(args);
         boolean fromBeginning = options.contains("--from-beginning");
         String backup = valueOf(options, "--backup");
         String account = valueOf(options, "--account");
         Monitor.Filter filter = backup == null && account == null ? Monitor.Filter.NONE
                 : new Monitor.Filter(backup, account, options.contains("--follow"));
         ConfigSource config = localBroker();
-        Monitor monitor = new Monitor(io.backuprelay.common.kafka.KafkaSettings.from(config), fromBeginning, filter,
+        Monitor monitor = new Monitor(KafkaSettings.from(config), fromBeginning, filter,
                 System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "backuprelay-monitor-shutdown"));
         monitor.run();
@@ -51,11 +58,19 @@ public final class Main {
     /** The environment, with KAFKA_BOOTSTRAP_SERVERS defaulting to the local standalone broker's port. */
     private static ConfigSource localBroker() {
         ConfigSource environment = ConfigSource.fromEnvironment();
-        return environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", environment.string("KAFKA_BOOTSTRAP_SERVERS",
-                "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT", 9092, 1, 65535))));
+        return environment.with(Map.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.name(),
+                CommonSettings.KAFKA_BOOTSTRAP_SERVERS.read(environment,
+                        "127.0.0.1:" + StandaloneSettings.KAFKA_PORT.read(environment))));
     }
 
-    private static String valueOf(java.util.List<String> options, String name) {
+    /** The restore command, its storage checked against the operators' allowlist as the services check it. */
+    private static int runRestore(String[] args) {
+        ConfigSource environment = ConfigSource.fromEnvironment();
+        EndpointPolicy.install(EndpointPolicy.from(environment));
+        return new RestoreCommand(System.out, System.err, environment).run(args);
+    }
+
+    private static String valueOf(List<String> options, String name) {
         int at = options.indexOf(name);
         if (at < 0) {
             return null;
@@ -70,12 +85,10 @@ public final class Main {
     private static int runRekey() throws Exception {
         ConfigSource environment = ConfigSource.fromEnvironment();
         try {
-            ConfigSource config = Standalone.withLocalDefaults(environment.with(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS",
-                    environment.string("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + environment.integer("BACKUPRELAY_KAFKA_PORT",
-                            9092, 1, 65535)))), environment.path("BACKUPRELAY_DATA_DIR", java.nio.file.Path.of("data"))
-                    .toAbsolutePath());
-            new RekeyCommand(io.backuprelay.common.kafka.KafkaSettings.from(config),
-                    io.backuprelay.common.secret.SecretSealer.from(config, true), System.out).run();
+            ConfigSource config = Standalone.withLocalDefaults(localBroker(),
+                    CommonSettings.DATA_DIR.read(environment).toAbsolutePath());
+            new RekeyCommand(KafkaSettings.from(config),
+                    SecretSealer.from(config, true), System.out).run();
             return 0;
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
@@ -84,29 +97,10 @@ public final class Main {
     }
 
     private static void runDemo() throws Exception {
-        Demo demo = Demo.start(ConfigSource.fromEnvironment());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            demo.close();
-            stopped.countDown();
-        }, "backuprelay-demo-shutdown"));
-        stopped.await();
+        ServiceMain.runUntilStopped("backuprelay-demo", () -> Demo.start(ConfigSource.fromEnvironment()));
     }
 
     private static void runStandalone() throws Exception {
-        Standalone standalone;
-        try {
-            standalone = Standalone.start(ConfigSource.fromEnvironment(), System::exit);
-        } catch (ConfigException e) {
-            System.err.println("Configuration error: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            standalone.close();
-            stopped.countDown();
-        }, "backuprelay-shutdown"));
-        stopped.await();
+        ServiceMain.runUntilStopped("backuprelay", () -> Standalone.start(ConfigSource.fromEnvironment(), System::exit));
     }
 }

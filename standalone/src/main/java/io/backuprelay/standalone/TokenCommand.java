@@ -1,5 +1,7 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.console.ConsoleSettings;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
@@ -36,13 +38,13 @@ final class TokenCommand {
         if (role == Role.SUPERADMIN && account == null) {
             throw new IllegalArgumentException("--account is required for a superadmin token");
         }
-        String secret = environment.optional("CONSOLE_JWT_SECRET").orElse(null);
+        String secret = ConsoleSettings.JWT_SECRET.read(environment);
         if (secret == null) {
-            Path dataDir = environment.path("BACKUPRELAY_DATA_DIR", Path.of("data")).toAbsolutePath();
+            Path dataDir = CommonSettings.DATA_DIR.read(environment).toAbsolutePath();
             secret = Standalone.localSecret(dataDir.resolve("console.secret"));
         }
         String subject = options.getOrDefault("subject", role == Role.OPERATOR ? "operator" : "admin@" + account);
-        return new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), environment.string("CONSOLE_JWT_ISSUER", null))
+        return new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), ConsoleSettings.JWT_ISSUER.read(environment))
                 .mint(subject, options.get("email"), role == Role.OPERATOR ? null : account, role, options.get("locale"),
                         Duration.ofHours(Long.parseLong(options.getOrDefault("hours", "12"))));
     }

@@ -8,21 +8,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.console.ConsoleConfig;
+import io.backuprelay.common.service.ServiceDefinition;
+import io.backuprelay.common.service.ServiceProcess;
 import io.backuprelay.dump.DumpWorkerConfig;
-import io.backuprelay.notify.NotifierConfig;
-import io.backuprelay.verify.VerifierConfig;
-import io.backuprelay.notify.mail.MailSettings;
-import io.backuprelay.scheduler.SchedulerConfig;
 import io.backuprelay.upload.UploadWorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -32,41 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DeploymentFilesTest {
 
-    /** What each service reads at start, as its main reads it. */
-    private static final Map<String, Consumer<ConfigSource>> READERS = Map.of(
-            "scheduler", SchedulerConfig::from,
-            "dump-worker", config -> {
-                DumpWorkerConfig.from(config);
-                SecretSealer.from(config);
-            },
-            "upload-worker", config -> {
-                UploadWorkerConfig.from(config);
-                io.backuprelay.blob.EndpointPolicy.from(config);
-                SecretSealer.from(config);
-            },
-            "notifier", config -> {
-                MailSettings.from(config);
-                NotifierConfig.from(config);
-                io.backuprelay.blob.EndpointPolicy.from(config);
-                SecretSealer.from(config);
-            },
-            "verifier", config -> {
-                VerifierConfig.from(config);
-                io.backuprelay.blob.EndpointPolicy.from(config);
-                SecretSealer.from(config);
-            },
-            "console", config -> {
-                ConsoleConfig.from(config);
-                io.backuprelay.blob.EndpointPolicy.from(config);
-                SecretSealer.from(config);
-            });
-
-    /** What every service reads (ServiceMain). */
-    private static final Set<String> COMMON = Set.of("KAFKA_BOOTSTRAP_SERVERS", "BACKUPRELAY_TOPIC_PREFIX",
-            "BACKUPRELAY_TOPIC_PARTITIONS", "BACKUPRELAY_TOPIC_REPLICATION", "SERVICE_HOST", "SERVICE_PORT");
-
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
+    @MethodSource("serviceNames")
     void composeConfiguresEachServiceWithWhatItReads(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);
         assertThat(service).as(name + " in docker-compose.yml").isNotNull();
@@ -76,17 +41,19 @@ class DeploymentFilesTest {
         Map<String, String> environment = new HashMap<>();
         service.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), resolved(e.getValue().asText())));
         ConfigSource config = new ConfigSource(environment);
+        ServiceDefinition definition = Services.named(name);
         KafkaSettings.from(config);
-        READERS.get(name).accept(config); // throws, naming the variable, if one is missing or wrong
+        definition.check(config); // throws, naming the variable, if one is missing or wrong
 
-        Set<String> read = new java.util.HashSet<>(config.asked());
-        read.addAll(COMMON);
+        Set<String> declared = new HashSet<>();
+        ServiceProcess.settingsOf(List.of(definition)).forEach(setting -> declared.add(setting.name()));
+        assertThat(config.asked()).as("what " + name + " reads is what it declares").allMatch(declared::contains);
         assertThat(environment.keySet()).as("every variable compose sets for " + name + " is one it reads")
-                .allMatch(read::contains);
+                .allMatch(declared::contains);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
+    @MethodSource("serviceNames")
     void dockerWaitsForTheGraceOfRunningJobsAndChecksLivenessWithTheServicesOwnJar(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);
         java.time.Duration grace = java.time.Duration.parse("PT" + service.get("stop_grace_period").asText().toUpperCase());
@@ -113,13 +80,24 @@ class DeploymentFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
+    @MethodSource("serviceNames")
     void theDockerfileBuildsTheRunnableJarOfEachService(String name) throws Exception {
         String dockerfile = Files.readString(root().resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM eclipse-temurin:21-jre").contains("ARG SERVICE")
                 .contains("COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar")
                 .contains("postgresql-client").contains("mariadb-client");
         assertThat(root().resolve(name).resolve("pom.xml")).content().contains("<classifier>runnable</classifier>");
+    }
+
+    /** The services, as the runnable jars and the standalone mode know them. */
+    static List<String> serviceNames() {
+        return Services.ALL.stream().map(ServiceDefinition::name).toList();
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyServiceIsInTheComposeFile() throws Exception {
+        assertThat(serviceNames()).containsExactly("scheduler", "dump-worker", "upload-worker", "notifier", "verifier",
+                "console");
     }
 
     private static String resolved(String value) {
@@ -140,7 +118,7 @@ class DeploymentFilesTest {
         assertThat(texts(kafka.get("ports"))).contains("127.0.0.1:9094:9094");
         assertThat(kafka.get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText()).contains("EXTERNAL://localhost:9094");
         assertThat(kafka.get("environment").get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText()).contains("EXTERNAL:PLAINTEXT");
-        for (String name : List.of("scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console")) {
+        for (String name : serviceNames()) {
             assertThat(texts(services.get(name).get("ports"))).as(name + " publishes its /metrics and /health port")
                     .anyMatch(port -> port.endsWith(":8081"));
         }

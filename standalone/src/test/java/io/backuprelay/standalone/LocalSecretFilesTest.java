@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprelay.common.config.ConfigException;
+import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ class LocalSecretFilesTest {
         ConfigSource first = Standalone.withLocalDefaults(new ConfigSource(Map.of()), dataDir);
         Path key = dataDir.resolve("master.key");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-        assertThat(Standalone.withLocalDefaults(new ConfigSource(Map.of()), dataDir).required("BACKUPRELAY_MASTER_KEY"))
-                .as("the same key at the next start").isEqualTo(first.required("BACKUPRELAY_MASTER_KEY"));
+        assertThat(CommonSettings.MASTER_KEY.read(Standalone.withLocalDefaults(new ConfigSource(Map.of()), dataDir)))
+                .as("the same key at the next start").isEqualTo(CommonSettings.MASTER_KEY.read(first));
 
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 

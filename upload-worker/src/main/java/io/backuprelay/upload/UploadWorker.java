@@ -1,26 +1,31 @@
 package io.backuprelay.upload;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
-import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
+import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.blob.block.BlobUploader;
+import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
 import java.io.Closeable;
-import io.backuprelay.common.kafka.RetryingHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The upload step: reads {@code backup.dumps}, writes {@code backup.outcomes}. */
 public final class UploadWorker implements Closeable {
@@ -28,30 +33,26 @@ public final class UploadWorker implements Closeable {
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupSettings> settings;
     private final CompactedTopicView<BackupStatus> statuses;
-    private final CompactedTopicView<io.backuprelay.common.account.Account> accounts;
+    private final AccountViews views;
     private final OpsPublisher ops;
     private final JobWorker<BackupEvent> worker;
     private final StoreArchive store;
     private final UploadHandler handler;
 
     public UploadWorker(KafkaSettings kafka, UploadWorkerConfig config, SecretSealer sealer, Clock clock) {
-        this.connections = new CompactedTopicView<>(kafka, "upload-worker-connections", kafka.topics().connections(),
-                bytes -> Json.decode(bytes, Connection.class));
-        this.settings = new CompactedTopicView<>(kafka, "upload-worker-settings", kafka.topics().settings(),
-                bytes -> Json.decode(bytes, BackupSettings.class));
-        this.statuses = new CompactedTopicView<>(kafka, "upload-worker-status", kafka.topics().status(),
-                bytes -> Json.decode(bytes, BackupStatus.class));
+        this.views = new AccountViews(kafka, "upload-worker");
+        this.connections = views.connections();
+        this.settings = views.settings();
+        this.statuses = views.statuses();
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        this.accounts = new CompactedTopicView<>(kafka, "upload-worker-accounts", kafka.topics().accounts(),
-                bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
+        EndpointPolicy.grantsFrom(views.accounts());
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         BlobUploader uploader = new BlobUploader(config.blockParallelism(), config.checksum());
         this.store = new StoreArchive(connections::get, sealer, uploader, ops, clock);
         if (config.verify() == UploadHandler.Verification.READBACK) {
             store.withReadBack();
         }
-        if (config.overlap()) {
+        if (config.overlapping()) {
             store.withOverlap(config.concurrency(), config.overlapIdle());
         }
         this.handler = new UploadHandler(kafka.topics(), config.stagingDir(), store,
@@ -75,17 +76,16 @@ public final class UploadWorker implements Closeable {
     }
 
     public UploadWorker start() {
-        connections.start();
-        settings.start();
-        statuses.start();
-        accounts.start();
+        views.start();
         worker.start();
         return this;
     }
 
     /** The loop and the views, for the health endpoints. */
-    public java.util.List<io.backuprelay.common.service.HealthCheck> components() {
-        return java.util.List.of(worker, connections, settings, statuses, accounts);
+    public List<HealthCheck> components() {
+        List<HealthCheck> components = new ArrayList<>(views.components());
+        components.addFirst(worker);
+        return components;
     }
 
     public JobWorker<BackupEvent> jobs() {
@@ -110,9 +110,6 @@ public final class UploadWorker implements Closeable {
         worker.close(); // running uploads may still take what their followers sent
         store.stopFollowing();
         ops.close();
-        connections.close();
-        settings.close();
-        statuses.close();
-        accounts.close();
+        views.close();
     }
 }

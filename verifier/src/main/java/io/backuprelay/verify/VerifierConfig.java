@@ -2,6 +2,7 @@ package io.backuprelay.verify;
 
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.config.Setting;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.RestoreException;
@@ -50,32 +51,34 @@ public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServe
     }
 
     public static VerifierConfig from(ConfigSource config) {
-        return new VerifierConfig(server(config, "DRILL_POSTGRES"), server(config, "DRILL_MARIADB"),
-                new RetryPolicy(config.integer("DRILL_RETRY_ATTEMPTS", 5, 1, 100),
-                        config.duration("DRILL_RETRY_INITIAL", Duration.ofSeconds(10)),
-                        config.duration("DRILL_RETRY_MAX", Duration.ofMinutes(5))),
-                new Budget(config.path("DRILL_STAGING_DIR", Path.of("data/drill")),
-                        config.duration("DRILL_TIMEOUT", Duration.ofHours(1)),
-                        config.integer("DRILL_MAX_BLOB_MB", 20_480, 1, Integer.MAX_VALUE) * 1024L * 1024L,
-                        config.integer("DRILL_MAX_RESTORED_MB", 102_400, 1, Integer.MAX_VALUE) * 1024L * 1024L,
-                        config.integer("DRILL_MAX_MANIFEST_KB", 16_384, 1, 1_048_576) * 1024),
-                config.integer("DRILL_CONCURRENCY", 2, 1, 64));
+        return new VerifierConfig(
+                server(config, VerifierSettings.POSTGRES_URL, VerifierSettings.POSTGRES_PASSWORD, true),
+                server(config, VerifierSettings.MARIADB_URL, VerifierSettings.MARIADB_PASSWORD, false),
+                new RetryPolicy(VerifierSettings.RETRY_ATTEMPTS.read(config), VerifierSettings.RETRY_INITIAL.read(config),
+                        VerifierSettings.RETRY_MAX.read(config)),
+                new Budget(VerifierSettings.STAGING_DIR.read(config), VerifierSettings.TIMEOUT.read(config),
+                        VerifierSettings.MAX_BLOB_MB.read(config) * 1024L * 1024L,
+                        VerifierSettings.MAX_RESTORED_MB.read(config) * 1024L * 1024L,
+                        VerifierSettings.MAX_MANIFEST_KB.read(config) * 1024),
+                VerifierSettings.CONCURRENCY.read(config));
     }
 
-    private static Optional<DrillServer> server(ConfigSource config, String prefix) {
-        Optional<String> url = config.optional(prefix + "_URL");
+    private static Optional<DrillServer> server(ConfigSource config, Setting<String> urlSetting,
+                                                Setting<String> passwordSetting, boolean postgres) {
+        Optional<String> url = urlSetting.find(config);
         if (url.isEmpty()) {
             return Optional.empty();
         }
+        String variable = urlSetting.name();
         try {
-            DatabaseTarget target = DatabaseTarget.parse(url.get(), prefix + "_URL", true);
-            if (target.postgres() != prefix.endsWith("POSTGRES")) {
-                throw new ConfigException(prefix + "_URL", "must name a " + (prefix.endsWith("POSTGRES") ? "postgresql://"
-                        : "mariadb://") + " server, is '" + url.get() + "'");
+            DatabaseTarget target = DatabaseTarget.parse(url.get(), variable, true);
+            if (target.postgres() != postgres) {
+                throw new ConfigException(variable, "must name a " + (postgres ? "postgresql://" : "mariadb://")
+                        + " server, is '" + url.get() + "'");
             }
-            return Optional.of(new DrillServer(target, config.string(prefix + "_PASSWORD", "")));
+            return Optional.of(new DrillServer(target, passwordSetting.read(config)));
         } catch (RestoreException e) {
-            throw new ConfigException(prefix + "_URL", "is wrong: " + e.getMessage());
+            throw new ConfigException(variable, "is wrong: " + e.getMessage());
         }
     }
 }

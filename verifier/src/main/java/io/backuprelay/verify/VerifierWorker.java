@@ -1,17 +1,15 @@
 package io.backuprelay.verify;
 
-import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.BackupStatus;
-import io.backuprelay.common.account.Connection;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.json.Json;
-import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.database.Restorer;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,21 +25,16 @@ public final class VerifierWorker implements java.io.Closeable {
 
     private final JobWorker<BackupEvent> worker;
     private final OpsPublisher ops;
-    private final List<CompactedTopicView<?>> views;
+    private final AccountViews views;
     private final DrillGate gate;
 
     public VerifierWorker(KafkaSettings kafka, VerifierConfig config, SecretSealer sealer, Clock clock) {
-        var settings = new CompactedTopicView<>(kafka, "verifier-settings", kafka.topics().settings(),
-                bytes -> Json.decode(bytes, BackupSettings.class));
-        var connections = new CompactedTopicView<>(kafka, "verifier-connections", kafka.topics().connections(),
-                bytes -> Json.decode(bytes, Connection.class));
-        var statuses = new CompactedTopicView<>(kafka, "verifier-status", kafka.topics().status(),
-                bytes -> Json.decode(bytes, BackupStatus.class));
-        var accounts = new CompactedTopicView<>(kafka, "verifier-accounts", kafka.topics().accounts(),
-                bytes -> Json.decode(bytes, io.backuprelay.common.account.Account.class));
+        this.views = new AccountViews(kafka, "verifier");
+        var settings = views.settings();
+        var connections = views.connections();
+        var statuses = views.statuses();
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
-        this.views = List.of(settings, connections, statuses, accounts);
+        EndpointPolicy.grantsFrom(views.accounts());
         this.ops = OpsPublisher.kafka(kafka, "verifier-ops");
         DrillHandler handler = new DrillHandler(kafka.topics(),
                 new DrillHandler.Lookups(settings::get, connections::get, statuses::get), sealer,
@@ -55,14 +48,14 @@ public final class VerifierWorker implements java.io.Closeable {
     }
 
     public VerifierWorker start() {
-        views.forEach(CompactedTopicView::start);
+        views.start();
         gate.start(worker::start); // no drill before every drill server's user is known to be minimal
         return this;
     }
 
     /** The loop and the views, for the health endpoints. */
     public List<HealthCheck> components() {
-        List<HealthCheck> components = new ArrayList<>(views);
+        List<HealthCheck> components = new ArrayList<>(views.components());
         components.add(0, worker);
         components.add(1, gate);
         return components;
@@ -77,6 +70,6 @@ public final class VerifierWorker implements java.io.Closeable {
         gate.close();
         worker.close();
         ops.close();
-        views.forEach(CompactedTopicView::close);
+        views.close();
     }
 }

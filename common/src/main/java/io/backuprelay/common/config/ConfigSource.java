@@ -3,25 +3,31 @@ package io.backuprelay.common.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads settings from the environment (or any map of them) once, at start. Every error names the
- * variable and what was wrong with its value.
+ * The environment (or any map of variables), read once, at start, through the {@link Setting}s each
+ * service declares: the typed look-ups are this package's, so no value is read but through a
+ * declaration. Every error names the variable and what was wrong with its value.
  */
 public final class ConfigSource {
 
     private final Map<String, String> values;
-    private final java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> asked = ConcurrentHashMap.newKeySet();
 
     public ConfigSource(Map<String, String> values) {
         this.values = Map.copyOf(values);
     }
 
     /** Every variable a service has asked this source for: what it reads, for documentation and checks. */
-    public java.util.Set<String> asked() {
-        return java.util.Set.copyOf(asked);
+    public Set<String> asked() {
+        return Set.copyOf(asked);
     }
 
     public static ConfigSource fromEnvironment() {
@@ -30,14 +36,14 @@ public final class ConfigSource {
 
     /** This source with some values replaced. */
     public ConfigSource with(Map<String, String> overrides) {
-        var merged = new java.util.HashMap<>(values);
+        var merged = new HashMap<>(values);
         merged.putAll(overrides);
         return new ConfigSource(merged);
     }
 
     /** Every variable whose name starts with {@code prefix}, for settings named by the variable itself. */
-    public Map<String, String> startingWith(String prefix) {
-        Map<String, String> matching = new java.util.TreeMap<>();
+    Map<String, String> startingWith(String prefix) {
+        Map<String, String> matching = new TreeMap<>();
         values.forEach((name, value) -> {
             if (name.startsWith(prefix)) {
                 matching.put(name, value);
@@ -46,34 +52,34 @@ public final class ConfigSource {
         return matching;
     }
 
-    public Optional<String> optional(String name) {
+    Optional<String> optional(String name) {
         asked.add(name);
         String value = values.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    public String string(String name, String defaultValue) {
+    String string(String name, String defaultValue) {
         return optional(name).orElse(defaultValue);
     }
 
-    public String required(String name) {
+    String required(String name) {
         return optional(name).orElseThrow(() -> new ConfigException(name, "is required but not set"));
     }
 
     /** {@code true} or {@code false}, in any case; anything else names the variable. */
-    public boolean bool(String name, boolean defaultValue) {
+    boolean bool(String name, boolean defaultValue) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {
             return defaultValue;
         }
-        return switch (raw.get().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new ConfigException(name, "must be true or false, is '" + raw.get() + "'");
         };
     }
 
-    public int integer(String name, int defaultValue, int min, int max) {
+    int integer(String name, int defaultValue, int min, int max) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {
             return defaultValue;
@@ -90,7 +96,7 @@ public final class ConfigSource {
     }
 
     /** An ISO-8601 duration such as {@code PT30S}, or a number of seconds. */
-    public Duration duration(String name, Duration defaultValue) {
+    Duration duration(String name, Duration defaultValue) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {
             return defaultValue;
@@ -109,7 +115,7 @@ public final class ConfigSource {
         }
     }
 
-    public Path path(String name, Path defaultValue) {
+    Path path(String name, Path defaultValue) {
         return optional(name).map(Path::of).orElse(defaultValue);
     }
 }

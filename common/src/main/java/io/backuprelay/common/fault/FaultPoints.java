@@ -1,5 +1,7 @@
 package io.backuprelay.common.fault;
 
+import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.common.config.ConfigSource;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -24,7 +26,7 @@ public final class FaultPoints {
     public static final int EXIT_CODE = 137;
 
     private static final Logger log = LoggerFactory.getLogger(FaultPoints.class);
-    private static final Map<String, Double> SHARES = parse(System.getenv("BACKUPRELAY_FAULT_POINTS"));
+    private static final Map<String, Double> SHARES = parse(CommonSettings.FAULT_POINTS.read(ConfigSource.fromEnvironment()));
 
     private FaultPoints() {
     }

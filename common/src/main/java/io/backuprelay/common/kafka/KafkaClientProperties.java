@@ -1,5 +1,6 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.config.CommonSettings;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,7 @@ public final class KafkaClientProperties {
     private static final Logger log = LoggerFactory.getLogger(KafkaClientProperties.class);
     private static final String PREFIX = "KAFKA_";
     /** Read on their own: the cluster's address. */
-    private static final Set<String> OWN = Set.of("KAFKA_BOOTSTRAP_SERVERS");
+    private static final Set<String> OWN = Set.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.name());
     private static final Set<String> CLIENT_PROPERTIES = Stream.of(ProducerConfig.configNames(),
             ConsumerConfig.configNames(), AdminClientConfig.configNames()).flatMap(Set::stream).collect(Collectors.toSet());
 

@@ -1,5 +1,7 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.topic.Topics;
 import java.util.Map;
@@ -49,17 +51,17 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
      * property as {@code KAFKA_<PROPERTY>} ({@link KafkaClientProperties}).
      */
     public static KafkaSettings from(ConfigSource config) {
-        String port = config.string("SERVICE_PORT", "8081");
+        String port = String.valueOf(CommonSettings.SERVICE_PORT.read(config));
         // Port 0 picks a free port at each start, so it cannot tell instances apart: then the id is random.
-        String instanceId = config.optional("BACKUPRELAY_INSTANCE_ID")
+        String instanceId = CommonSettings.INSTANCE_ID.find(config)
                 .orElseGet(() -> "0".equals(port) ? null : hostName() + "-" + port);
         if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_INSTANCE_ID",
+            throw new ConfigException(CommonSettings.INSTANCE_ID.name(),
                     "must be 1 to 100 letters, digits, '.', '_' or '-', is '" + instanceId + "'");
         }
-        return new KafkaSettings(config.required("KAFKA_BOOTSTRAP_SERVERS"),
-                new Topics(config.string("BACKUPRELAY_TOPIC_PREFIX", "")),
-                KafkaClientProperties.from(config.startingWith("KAFKA_")), instanceId);
+        return new KafkaSettings(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.read(config),
+                new Topics(CommonSettings.TOPIC_PREFIX.read(config)),
+                KafkaClientProperties.from(CommonSettings.KAFKA_PROPERTIES.read(config)), instanceId);
     }
 
     public KafkaSettings withOverrides(Map<String, Object> overrides) {

@@ -1,5 +1,6 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.topic.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -28,14 +29,14 @@ public final class TopicProvisioner {
      * @throws io.backuprelay.common.config.ConfigException listing every topic that is missing or configured otherwise
      */
     public static void prepare(KafkaSettings kafka, io.backuprelay.common.config.ConfigSource config) {
-        if (config.bool("BACKUPRELAY_CREATE_TOPICS", true)) {
-            ensureTopics(kafka, config.integer("BACKUPRELAY_TOPIC_PARTITIONS", 6, 1, 1000),
-                    (short) config.integer("BACKUPRELAY_TOPIC_REPLICATION", 1, 1, 5));
+        if (CommonSettings.CREATE_TOPICS.read(config)) {
+            ensureTopics(kafka, CommonSettings.TOPIC_PARTITIONS.read(config),
+                    CommonSettings.TOPIC_REPLICATION.read(config).shortValue());
             return;
         }
         List<String> problems = check(kafka);
         if (!problems.isEmpty()) {
-            throw new io.backuprelay.common.config.ConfigException("BACKUPRELAY_CREATE_TOPICS", "is false, and the"
+            throw new io.backuprelay.common.config.ConfigException(CommonSettings.CREATE_TOPICS.name(), "is false, and the"
                     + " cluster lacks what the services need; create the topics as docs/kafka.md lists them: "
                     + String.join("; ", problems));
         }

@@ -1,5 +1,6 @@
 package io.backuprelay.common.secret;
 
+import io.backuprelay.common.config.CommonSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -66,8 +67,8 @@ public final class SecretSealer {
 
     /** The same; {@code acceptUnbound} for the rekey command, which re-seals secrets of before the binding. */
     public static SecretSealer from(io.backuprelay.common.config.ConfigSource config, boolean acceptUnbound) {
-        java.util.Optional<String> ring = config.optional("BACKUPRELAY_MASTER_KEYS");
-        String variable = ring.isPresent() ? "BACKUPRELAY_MASTER_KEYS" : "BACKUPRELAY_MASTER_KEY";
+        java.util.Optional<String> ring = CommonSettings.MASTER_KEYS.find(config);
+        String variable = (ring.isPresent() ? CommonSettings.MASTER_KEYS : CommonSettings.MASTER_KEY).name();
         try {
             Map<String, byte[]> keys = new java.util.LinkedHashMap<>();
             String last = null;
@@ -81,10 +82,10 @@ public final class SecretSealer {
                     keys.put(last, Base64.getDecoder().decode(entry.substring(colon + 1).strip()));
                 }
             } else {
-                keys.put(config.string("BACKUPRELAY_MASTER_KEY_ID", "k1"),
-                        Base64.getDecoder().decode(config.required("BACKUPRELAY_MASTER_KEY").trim()));
+                keys.put(CommonSettings.MASTER_KEY_ID.read(config),
+                        Base64.getDecoder().decode(CommonSettings.MASTER_KEY.read(config).trim()));
             }
-            String current = config.string("BACKUPRELAY_MASTER_KEY_ID", last != null ? last : "k1");
+            String current = last != null ? CommonSettings.MASTER_KEY_ID.read(config, last) : CommonSettings.MASTER_KEY_ID.read(config);
             return new SecretSealer(current, keys, acceptUnbound);
         } catch (IllegalArgumentException e) {
             throw new io.backuprelay.common.config.ConfigException(variable,

@@ -2,72 +2,52 @@ package io.backuprelay.common.service;
 
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.common.kafka.TopicProvisioner;
-import java.io.Closeable;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * How each service runs on its own ({@code java -jar}, one per container): configuration from the
- * environment (a wrong value stops it with exit code 2, naming the variable), the backup topics made
- * sure of, the service started inside a {@link ServiceShell} (health, metrics, exit code 1 on a
- * fatal error) with the broker probe among its components, and a clean stop on SIGTERM.
+ * How a process of backuprelay runs until it is stopped, the same for each runnable jar (one
+ * service, one per container) and the standalone mode: a wrong setting stops it with exit code
+ * {@value #CONFIG_EXIT} naming the variable, a fatal error with {@link ServiceShell#FATAL_EXIT}
+ * (from the shell), and SIGTERM stops it cleanly.
  */
 public final class ServiceMain {
 
-    private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
+    /** The exit code of a process whose configuration is wrong. */
+    public static final int CONFIG_EXIT = 2;
 
-    /** Starts the service from its configuration, adding its components to the shell. */
+    /** Starts a process; what it returns stops it. */
     @FunctionalInterface
     public interface Starter {
-        Closeable start(ConfigSource config, KafkaSettings kafka, ServiceShell shell) throws Exception;
+        AutoCloseable start() throws Exception;
     }
 
     private ServiceMain() {
     }
 
-    public static void run(String name, Starter starter) throws Exception {
-        ConfigSource config = ConfigSource.fromEnvironment();
-        ServiceShell shell = new ServiceShell(name, System::exit);
-        Closeable service;
-        BrokerProbe probe;
-        io.backuprelay.common.ops.OpsPublisher beats;
-        io.backuprelay.common.ops.Heartbeat heartbeat;
+    /** A runnable jar: the one service, from the environment. */
+    public static void run(ServiceDefinition service) throws Exception {
+        runUntilStopped(service.name(), () -> ServiceProcess.start(service.name(), List.of(service),
+                ConfigSource.fromEnvironment(), new ServiceShell(service.name(), System::exit)));
+    }
+
+    /** Starts the process and waits, until SIGTERM stops it. */
+    public static void runUntilStopped(String name, Starter starter) throws Exception {
+        AutoCloseable process;
         try {
-            KafkaSettings kafka = KafkaSettings.from(config);
-            TopicProvisioner.prepare(kafka, config);
-            probe = shell.add(new BrokerProbe(kafka).start());
-            service = starter.start(config, kafka, shell);
-            shell.serve(config.string("SERVICE_HOST", "0.0.0.0"), config.integer("SERVICE_PORT", 8081, 0, 65535)).watch();
-            log.info("{} is running against {} as instance {}; health and metrics on port {}", name,
-                    kafka.bootstrapServers(), kafka.instanceId(), shell.port());
-            beats = io.backuprelay.common.ops.OpsPublisher.kafka(kafka, name + "-heartbeat-" + kafka.instanceId());
-            heartbeat = io.backuprelay.common.ops.Heartbeat.start(beats, name, kafka.instanceId(),
-                    config.duration("BACKUPRELAY_HEARTBEAT_INTERVAL", java.time.Duration.ofMinutes(1)),
-                    java.time.Clock.systemUTC());
+            process = starter.start();
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
-            System.exit(2);
+            System.exit(CONFIG_EXIT);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Closeable started = service;
-        BrokerProbe startedProbe = probe;
-        io.backuprelay.common.ops.Heartbeat startedHeartbeat = heartbeat;
-        io.backuprelay.common.ops.OpsPublisher startedBeats = beats;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shell.stopWatching();
-            startedHeartbeat.close();
-            startedBeats.close();
             try {
-                started.close();
+                process.close();
             } catch (Exception e) {
-                log.warn("{} did not stop cleanly: {}", name, e.toString());
+                System.err.println(name + " did not stop cleanly: " + e);
             }
-            startedProbe.close();
-            shell.close();
             stopped.countDown();
         }, name + "-shutdown"));
         stopped.await();

@@ -1,6 +1,7 @@
 package io.backuprelay.console.api;
 
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.console.ConsoleSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +33,10 @@ public record Limits(int connectionsPerAccount, int probesPerMinute, int manualB
     }
 
     public static Limits from(ConfigSource config) {
-        return new Limits(config.integer("CONSOLE_MAX_CONNECTIONS", 20, 1, 1000),
-                config.integer("CONSOLE_PROBES_PER_MINUTE", 10, 1, 1000),
-                config.integer("CONSOLE_MANUAL_BACKUPS_PER_DAY", 12, 1, 1000),
-                config.integer("CONSOLE_MAX_NOTIFY_EMAILS", 10, 0, 50),
-                config.integer("CONSOLE_MAX_ENCRYPTION_RECIPIENTS", 10, 1, 50),
-                config.integer("CONSOLE_DOWNLOADS_PER_HOUR", 20, 1, 1000), Clock.systemUTC());
+        return new Limits(ConsoleSettings.MAX_CONNECTIONS.read(config), ConsoleSettings.PROBES_PER_MINUTE.read(config),
+                ConsoleSettings.MANUAL_BACKUPS_PER_DAY.read(config), ConsoleSettings.MAX_NOTIFY_EMAILS.read(config),
+                ConsoleSettings.MAX_ENCRYPTION_RECIPIENTS.read(config), ConsoleSettings.DOWNLOADS_PER_HOUR.read(config),
+                Clock.systemUTC());
     }
 
     PerWindow probes() {

@@ -4,6 +4,7 @@ import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,8 +15,19 @@ import java.util.Optional;
  * @param security NONE, STARTTLS or SSL
  * @param timeouts how long the server is waited for
  */
-public record MailSettings(Optional<String> host, int port, Security security, String username, String password,
-                           String from, Path outboxDir, Timeouts timeouts) {
+public record MailSettings(Optional<String> host, int port, Security security, Login login, String from,
+                           Path outboxDir, Timeouts timeouts) {
+
+    /** The credentials the server asks for, if any ({@code null} each when it asks for none). */
+    public record Login(String username, String password) {
+
+        public static final Login NONE = new Login(null, null);
+
+        @Override
+        public String toString() {
+            return "Login[username=" + username + ", password=" + (password == null ? "none" : "***") + "]";
+        }
+    }
 
     public enum Security { NONE, STARTTLS, SSL }
 
@@ -45,39 +57,48 @@ public record MailSettings(Optional<String> host, int port, Security security, S
     }
 
     public MailSettings {
+        login = login == null ? Login.NONE : login;
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
     }
 
     public MailSettings(Optional<String> host, int port, Security security, String username, String password,
                         String from, Path outboxDir) {
-        this(host, port, security, username, password, from, outboxDir, Timeouts.DEFAULT);
+        this(host, port, security, new Login(username, password), from, outboxDir, Timeouts.DEFAULT);
+    }
+
+    public String username() {
+        return login.username();
+    }
+
+    public String password() {
+        return login.password();
     }
 
     public static MailSettings from(ConfigSource config) {
-        String security = config.string("SMTP_SECURITY", "STARTTLS").toUpperCase(java.util.Locale.ROOT);
+        String security = MailVariables.SMTP_SECURITY.read(config).toUpperCase(Locale.ROOT);
         Security parsed;
         try {
             parsed = Security.valueOf(security);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("SMTP_SECURITY", "must be NONE, STARTTLS or SSL, is '" + security + "'");
+            throw new ConfigException(MailVariables.SMTP_SECURITY.name(), "must be NONE, STARTTLS or SSL, is '"
+                    + security + "'");
         }
-        Duration endOfData = config.duration("SMTP_DATA_TIMEOUT", Timeouts.DEFAULT.endOfData());
+        Duration endOfData = MailVariables.SMTP_DATA_TIMEOUT.read(config);
         if (endOfData.compareTo(Duration.ofSeconds(1)) < 0 || endOfData.compareTo(Duration.ofHours(1)) > 0) {
-            throw new ConfigException("SMTP_DATA_TIMEOUT", "must be between PT1S and PT1H (RFC 5321 asks for PT10M), is "
-                    + endOfData);
+            throw new ConfigException(MailVariables.SMTP_DATA_TIMEOUT.name(), "must be between PT1S and PT1H (RFC 5321"
+                    + " asks for PT10M), is " + endOfData);
         }
-        return new MailSettings(config.optional("SMTP_HOST"),
-                config.integer("SMTP_PORT", parsed == Security.SSL ? 465 : 587, 1, 65535), parsed,
-                config.string("SMTP_USERNAME", null), config.string("SMTP_PASSWORD", null),
-                config.string("SMTP_FROM", "backuprelay@localhost"),
-                config.path("BACKUPRELAY_OUTBOX_DIR", Path.of("data/outbox")),
+        int port = parsed == Security.SSL ? MailVariables.SMTP_PORT.read(config, 465) : MailVariables.SMTP_PORT.read(config);
+        return new MailSettings(MailVariables.SMTP_HOST.find(config), port, parsed,
+                new Login(MailVariables.SMTP_USERNAME.read(config), MailVariables.SMTP_PASSWORD.read(config)),
+                MailVariables.SMTP_FROM.read(config), MailVariables.OUTBOX_DIR.read(config),
                 new Timeouts(Timeouts.DEFAULT.connect(), Timeouts.DEFAULT.command(), endOfData));
     }
 
     @Override
     public String toString() {
         return "MailSettings[host=" + host.orElse("(outbox " + outboxDir + ")") + ", port=" + port + ", security="
-                + security + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                + security + ", username=" + username() + ", password=" + (password() == null ? "none" : "***")
                 + ", from=" + from + ", timeouts=" + timeouts + "]";
     }
 }

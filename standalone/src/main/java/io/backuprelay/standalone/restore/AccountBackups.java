@@ -1,5 +1,6 @@
 package io.backuprelay.standalone.restore;
 
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.json.Json;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An account's backups in its container, found by listing the account's folder
@@ -28,9 +28,9 @@ final class AccountBackups {
         this.folder = folder;
     }
 
-    static AccountBackups of(Options options, Map<String, String> environment) {
-        String key = environment.get("AZURE_STORAGE_KEY");
-        String sas = environment.get("AZURE_STORAGE_SAS_TOKEN");
+    static AccountBackups of(Options options, ConfigSource environment) {
+        String key = RestoreSettings.AZURE_STORAGE_KEY.read(environment);
+        String sas = RestoreSettings.AZURE_STORAGE_SAS_TOKEN.read(environment);
         if ((key == null || key.isBlank()) && (sas == null || sas.isBlank())) {
             throw new RestoreException("--account needs the storage account's access key in AZURE_STORAGE_KEY, or a SAS"
                     + " token that can read and list in AZURE_STORAGE_SAS_TOKEN");

@@ -1,5 +1,6 @@
 package io.backuprelay.standalone.restore;
 
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.database.ArchiveStream;
 import io.backuprelay.database.DatabaseTarget;
@@ -31,12 +32,17 @@ public final class RestoreCommand {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final Map<String, String> environment;
+    private final ConfigSource environment;
     private final Restorer restorer = Restorer.standard();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(15)).build();
 
     public RestoreCommand(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this(out, err, new ConfigSource(environment));
+    }
+
+    /** @param environment where {@link RestoreSettings} are read */
+    public RestoreCommand(PrintStream out, PrintStream err, ConfigSource environment) {
         this.out = out;
         this.err = err;
         this.environment = environment;
@@ -79,7 +85,7 @@ public final class RestoreCommand {
                 manifest.engine(), manifest.format(), manifest.sizeBytes(), manifest.compression(),
                 manifest.encrypted() ? ", encrypted (" + manifest.encryption() + ")" : "");
         DatabaseTarget database = options.to() == null ? null : DatabaseTarget.parse(options.to(), "--to");
-        String password = environment.getOrDefault("RESTORE_DB_PASSWORD", "");
+        String password = RestoreSettings.DB_PASSWORD.read(environment);
         if (database != null) {
             if (database.postgres() != manifest.postgres()) {
                 throw new RestoreException("The backup is a " + manifest.engine() + " dump; --to names a "

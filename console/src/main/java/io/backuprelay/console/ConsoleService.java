@@ -1,0 +1,39 @@
+package io.backuprelay.console;
+
+import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.config.Setting;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceContext;
+import io.backuprelay.common.service.ServiceDefinition;
+import java.util.List;
+
+/** The console, as a runnable jar and the standalone mode start it. */
+public final class ConsoleService implements ServiceDefinition {
+
+    @Override
+    public String name() {
+        return "console";
+    }
+
+    @Override
+    public void check(ConfigSource config) {
+        ConsoleConfig.from(config);
+        EndpointPolicy.from(config);
+        SecretSealer.from(config);
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return ConsoleSettings.ALL;
+    }
+
+    @Override
+    public ConsoleServer start(ServiceContext context) throws Exception {
+        EndpointPolicy.install(EndpointPolicy.from(context.config()));
+        ConsoleData data = new ConsoleData(context.kafka()).start();
+        data.components().forEach(context.shell()::add);
+        return new ConsoleServer(data, ConsoleConfig.from(context.config()), context.sealer(), context.clock(),
+                context.shell());
+    }
+}

@@ -1,0 +1,27 @@
+package io.backuprelay.standalone;
+
+import io.backuprelay.common.service.ServiceDefinition;
+import io.backuprelay.console.ConsoleService;
+import io.backuprelay.dump.DumpWorkerService;
+import io.backuprelay.notify.NotifierService;
+import io.backuprelay.scheduler.SchedulerService;
+import io.backuprelay.upload.UploadWorkerService;
+import io.backuprelay.verify.VerifierService;
+import java.util.List;
+
+/** Every service of backuprelay, in the order the standalone mode starts them; each is also a runnable jar. */
+public final class Services {
+
+    /** The services; the console last, once the workers that carry out what it is asked are running. */
+    public static final List<ServiceDefinition> ALL = List.of(new SchedulerService(), new DumpWorkerService(),
+            new UploadWorkerService(), new NotifierService(), new VerifierService(), new ConsoleService());
+
+    private Services() {
+    }
+
+    /** The service of that name. */
+    public static ServiceDefinition named(String name) {
+        return ALL.stream().filter(service -> service.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No service is named '" + name + "'"));
+    }
+}
