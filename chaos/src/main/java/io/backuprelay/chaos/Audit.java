@@ -9,7 +9,7 @@ import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.database.ArchiveStream;
+import io.backuprelay.format.archive.ArchiveStream;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.Manifest;
 import io.backuprelay.database.Restorer;

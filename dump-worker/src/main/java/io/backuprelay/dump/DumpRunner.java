@@ -1,7 +1,7 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.dump.archive.ArchiveSink;

@@ -11,7 +11,7 @@ import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.Manifest;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.testkit.Azurite;

@@ -1,6 +1,6 @@
 package io.backuprelay.dump.archive;
 
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import java.time.Instant;
 import java.util.List;
 

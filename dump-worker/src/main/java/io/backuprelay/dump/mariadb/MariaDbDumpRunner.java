@@ -2,7 +2,7 @@ package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.ArchiveListing;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.Completeness;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.dump.DumpFailedException;

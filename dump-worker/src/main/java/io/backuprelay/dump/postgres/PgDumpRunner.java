@@ -14,7 +14,7 @@ import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.database.ArchiveListing;
 import io.backuprelay.database.DatabaseContents;
-import io.backuprelay.database.InventoryReader;
+import InventoryReader;
 import io.backuprelay.database.ToolMissingException;
 import io.backuprelay.dump.Completeness;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.backuprelay.standalone.restore;
 
 import io.backuprelay.common.json.Json;
-import io.backuprelay.database.ArchiveStream;
+import io.backuprelay.format.archive.ArchiveStream;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.Manifest;
 import io.backuprelay.database.RestoreException;
 import io.backuprelay.database.Restorer;

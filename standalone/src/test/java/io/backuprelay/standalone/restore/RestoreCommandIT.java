@@ -13,7 +13,7 @@ import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpRunner;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.archive.Compression;
