@@ -1,8 +1,9 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.BackupFormatException;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.dump.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -33,12 +34,16 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Compression com
     private static final Duration MAX_INTERRUPTION_BACKOFF = Duration.ofMinutes(1);
 
     public static DumpWorkerConfig from(ConfigSource config) {
-        String compression = config.string("DUMP_COMPRESSION", "zstd").toUpperCase(Locale.ROOT);
+        String compression = config.string("DUMP_COMPRESSION", Compression.ZSTD.label()).toLowerCase(Locale.ROOT);
         Compression parsed;
         try {
-            parsed = Compression.valueOf(compression);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("DUMP_COMPRESSION", "must be zstd or gzip, is '" + compression.toLowerCase(Locale.ROOT) + "'");
+            parsed = Compression.of(compression);
+        } catch (BackupFormatException e) {
+            parsed = Compression.NONE;
+        }
+        if (parsed == Compression.NONE) {
+            throw new ConfigException("DUMP_COMPRESSION", "must be " + Compression.ZSTD.label() + " or "
+                    + Compression.GZIP.label() + ", is '" + compression + "'");
         }
         return new DumpWorkerConfig(
                 config.path("BACKUPRELAY_STAGING_DIR", Path.of("data/staging")),

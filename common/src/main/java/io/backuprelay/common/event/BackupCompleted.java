@@ -45,7 +45,7 @@ public record BackupCompleted(
      *
      * @param format      {@code pg_dump-custom} or {@code mariadb-sql}
      * @param compression {@code zstd}, {@code gzip} or {@code none}
-     * @param encryption  {@code age} or {@code none}
+     * @param encryption  {@code age-x25519} or {@code none}
      */
     public record ArchiveFormat(String format, String compression, String encryption) {
 
@@ -53,6 +53,15 @@ public record BackupCompleted(
             Objects.requireNonNull(format, "format");
             Objects.requireNonNull(compression, "compression");
             Objects.requireNonNull(encryption, "encryption");
+        }
+
+        /**
+         * The words typed.
+         *
+         * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
+         */
+        public io.backuprelay.format.archive.ArchiveFormat typed() {
+            return BlobNaming.archiveFormat(format, compression, encryption);
         }
 
         /** Absent when a dump event written before these fields existed lacks one. */

@@ -1,6 +1,8 @@
 package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Encryption;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,7 +40,7 @@ public record DumpStarted(
     public DumpStarted {
         version = version == 0 ? CURRENT_VERSION : version;
         attempt = attempt == 0 ? 1 : attempt;
-        encryption = encryption == null ? "none" : encryption;
+        encryption = encryption == null ? Encryption.NONE.label() : encryption;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(partialFile, "partialFile");
         Objects.requireNonNull(stagingFile, "stagingFile");
@@ -52,5 +54,14 @@ public record DumpStarted(
         return new DumpStarted(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
                 request.connectionId(), partialFile, stagingFile, engine, format, compression, encryption,
                 request.slotAt(), request.attempt());
+    }
+
+    /**
+     * The format words typed, as the blob name's extension spells them.
+     *
+     * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
+     */
+    public ArchiveFormat archiveFormat() {
+        return BlobNaming.archiveFormat(format, compression, encryption);
     }
 }

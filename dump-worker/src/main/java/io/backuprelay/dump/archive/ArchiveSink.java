@@ -1,5 +1,7 @@
 package io.backuprelay.dump.archive;
 
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Compression;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
@@ -34,7 +36,6 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ArchiveSink {
 
-    public static final String AGE_ENCRYPTION = "age-x25519";
     private static final int BUFFER_BYTES = 1 << 20;
 
     private final Path stagingDir;
@@ -54,6 +55,9 @@ public final class ArchiveSink {
      *              ({@link #removeOwnPartials}) and nothing of the other instances sharing staging
      */
     public ArchiveSink(Path stagingDir, Compression compression, int zstdLevel, int zstdWorkers, String owner) {
+        if (compression == Compression.NONE) {
+            throw new IllegalArgumentException("An archive is always compressed: zstd or gzip");
+        }
         this.stagingDir = stagingDir;
         this.compression = compression;
         this.zstdLevel = zstdLevel;
@@ -124,7 +128,7 @@ public final class ArchiveSink {
             }
         }
         return new WrittenArchive(progress.get(), Files.size(partial), HexFormat.of().formatHex(sha256.digest()),
-                compression.label(), encryptionLabel(recipients));
+                compression, Encryption.forRecipients(recipients));
     }
 
     /** The name {@link #complete} gives a partial file: {@code {backupId}.{attempt token}.archive}. */
@@ -137,14 +141,9 @@ public final class ArchiveSink {
         return archive;
     }
 
-    /** The encryption of an archive written for these recipients, as archives and events name it. */
-    public static String encryptionLabel(List<String> recipients) {
-        return recipients.isEmpty() ? "none" : AGE_ENCRYPTION;
-    }
-
-    /** The compression's label, as archives and events name it. */
-    public String compressionLabel() {
-        return compression.label();
+    /** How this sink compresses what it writes. */
+    public Compression compression() {
+        return compression;
     }
 
     /** Gives the partial file its final name. */
@@ -156,7 +155,8 @@ public final class ArchiveSink {
     }
 
     /** What {@link #write} produced. */
-    public record WrittenArchive(long dumpBytes, long archiveBytes, String sha256, String compression, String encryption) {
+    public record WrittenArchive(long dumpBytes, long archiveBytes, String sha256, Compression compression,
+                                 Encryption encryption) {
     }
 
     private OutputStream compressing(OutputStream out) throws IOException {
@@ -173,6 +173,7 @@ public final class ArchiveSink {
                     def.setLevel(Deflater.BEST_SPEED);
                 }
             };
+            case NONE -> throw new IllegalStateException("An archive is always compressed");
         };
     }
 

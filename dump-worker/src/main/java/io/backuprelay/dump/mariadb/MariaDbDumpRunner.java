@@ -1,5 +1,6 @@
 package io.backuprelay.dump.mariadb;
 
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.ArchiveListing;
 import io.backuprelay.format.inventory.Inventory;
@@ -33,7 +34,7 @@ import java.util.Optional;
  */
 public final class MariaDbDumpRunner implements DumpRunner {
 
-    static final String FORMAT = "mariadb-sql";
+    static final DumpFormat FORMAT = DumpFormat.MARIADB_SQL;
 
     private final List<Path> searchPath;
     private final CredentialFiles credentials;

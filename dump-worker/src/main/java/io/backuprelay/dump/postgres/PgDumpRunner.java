@@ -1,5 +1,6 @@
 package io.backuprelay.dump.postgres;
 
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.database.PgTools;
@@ -14,7 +15,7 @@ import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.database.ArchiveListing;
 import io.backuprelay.database.DatabaseContents;
-import InventoryReader;
+import io.backuprelay.database.InventoryReader;
 import io.backuprelay.database.ToolMissingException;
 import io.backuprelay.dump.Completeness;
 import java.io.IOException;
@@ -37,7 +38,7 @@ import java.util.Map;
  */
 public final class PgDumpRunner implements DumpRunner {
 
-    static final String FORMAT = "pg_dump-custom";
+    static final DumpFormat FORMAT = DumpFormat.PG_DUMP_CUSTOM;
 
     private final PgTools tools;
     private final CredentialFiles credentials;

@@ -12,7 +12,7 @@ import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpRunner;
 import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.testkit.Azurite;
 import java.io.ByteArrayOutputStream;

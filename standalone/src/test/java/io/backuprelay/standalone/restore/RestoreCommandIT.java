@@ -16,7 +16,7 @@ import io.backuprelay.dump.DumpRunner;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
