@@ -73,15 +73,15 @@ public record BackupManifest(
     }
 
     /**
-     * @throws BackupFormatException when the bytes are not a manifest, naming what is wrong (an unknown
-     *                               compression, say)
+     * @throws BackupFormatException when the bytes are not a manifest, its message naming what is wrong
+     *                               (an unknown compression, say)
      */
     public static BackupManifest parse(byte[] json) {
         try {
             return JSON.readValue(json, BackupManifest.class);
         } catch (IOException e) {
             Throwable cause = e.getCause() instanceof BackupFormatException format ? format : e;
-            throw new BackupFormatException("Not a backuprelay manifest: " + firstLine(cause.getMessage()), e);
+            throw new BackupFormatException(firstLine(cause.getMessage()), e);
         }
     }
 
