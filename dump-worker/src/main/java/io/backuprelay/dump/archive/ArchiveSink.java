@@ -1,7 +1,8 @@
 package io.backuprelay.dump.archive;
 
-import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.manifest.ManifestNames;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
@@ -37,6 +38,8 @@ import java.util.zip.GZIPOutputStream;
 public final class ArchiveSink {
 
     private static final int BUFFER_BYTES = 1 << 20;
+    private static final String ARCHIVE = ManifestNames.STAGING_ARCHIVE_SUFFIX;
+    private static final String PARTIAL = ".partial";
 
     private final Path stagingDir;
     private final Compression compression;
@@ -81,7 +84,7 @@ public final class ArchiveSink {
     public Path newPartialFile(String backupId) throws IOException {
         io.backuprelay.common.PrivateFiles.directory(stagingDir);
         return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8)
-                + (owner == null ? "" : "." + owner) + ".archive.partial");
+                + (owner == null ? "" : "." + owner) + ARCHIVE + PARTIAL);
     }
 
     /**
@@ -94,7 +97,7 @@ public final class ArchiveSink {
         if (owner == null || !Files.isDirectory(stagingDir)) {
             return 0;
         }
-        String suffix = "." + owner + ".archive.partial";
+        String suffix = "." + owner + ARCHIVE + PARTIAL;
         int removed = 0;
         try (java.util.stream.Stream<Path> files = Files.list(stagingDir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList()) {
@@ -134,9 +137,9 @@ public final class ArchiveSink {
     /** The name {@link #complete} gives a partial file: {@code {backupId}.{attempt token}.archive}. */
     public String completeName(Path partial) {
         String name = partial.getFileName().toString();
-        String archive = name.substring(0, name.length() - ".partial".length());
+        String archive = name.substring(0, name.length() - PARTIAL.length());
         if (owner != null) {
-            archive = archive.substring(0, archive.length() - ("." + owner + ".archive").length()) + ".archive";
+            archive = archive.substring(0, archive.length() - ("." + owner + ARCHIVE).length()) + ARCHIVE;
         }
         return archive;
     }
