@@ -3,6 +3,7 @@ package io.backuprelay.dump;
 import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.archive.ArchiveFormat;
 import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
@@ -136,8 +137,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                             clock.instant())),
                     // Announced before the tool writes a byte, so the upload can send blocks as they are written.
                     (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
-                            partial.getFileName().toString(), sink.completeName(partial), source.engine().name(), format.label(),
-                            sink.compression().label(), Encryption.forRecipients(recipients).label(),
+                            partial.getFileName().toString(), sink.completeName(partial), Engine.of(source.engine().name()),
+                            new ArchiveFormat(format, sink.compression(), Encryption.forRecipients(recipients)),
                             clock.instant())),
                     new DumpJob.Exclusive(request.accountId(), config.lockWait(), waitingFor -> {
                         log.warn("Backup {} of account {} waits {}", request.backupId(), request.accountId(), waitingFor);

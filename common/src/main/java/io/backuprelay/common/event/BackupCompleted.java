@@ -93,36 +93,6 @@ public record BackupCompleted(
         checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
     }
 
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId,
-                           java.util.List<String> checks, Requester requester) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, warnings, connectionId, checks, requester, null);
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId,
-                           java.util.List<String> checks) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, warnings, connectionId, checks, null);
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, warnings, connectionId, java.util.List.of());
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, java.util.List.of(), null, java.util.List.of());
-    }
-
     /** From the request to the verified blob. */
     public Duration duration() {
         return Duration.between(startedAt, endedAt);
