@@ -15,7 +15,8 @@ import java.util.Optional;
  * backuprelay wrote it. Retention and the restore command rely on it to touch only backups of
  * their own; a restore from a blob link alone reads the archive's format from it.
  *
- * @param requestedAt when the backup was requested: retention orders backups by it
+ * @param requestedAt when the backup was requested: retention orders backups by it (null on blobs written
+ *                    before it was kept)
  */
 public record BlobMetadata(String backupId, String accountId, String sha256, Engine engine, ArchiveFormat archive,
                            Instant requestedAt) {
@@ -45,7 +46,9 @@ public record BlobMetadata(String backupId, String accountId, String sha256, Eng
         map.put(FORMAT, archive.format().label());
         map.put(COMPRESSION, archive.compression().label());
         map.put(ENCRYPTION, archive.encryption().label());
-        map.put(REQUESTED_AT, requestedAt.toString());
+        if (requestedAt != null) {
+            map.put(REQUESTED_AT, requestedAt.toString());
+        }
         map.put(WRITTEN_BY, WRITER);
         return map;
     }
