@@ -9,10 +9,13 @@ import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.database.ArchiveStream;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Manifest;
 import io.backuprelay.database.Restorer;
+import io.backuprelay.format.archive.ArchiveStream;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.blob.BlobMetadata;
+import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
@@ -177,10 +180,10 @@ final class Audit {
         List<String> strays = new ArrayList<>();
         for (var item : container.listBlobs(new ListBlobsOptions()
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true)), null)) {
-            if (item.getName().endsWith(".manifest.json")) {
+            if (ManifestNames.isManifest(item.getName())) {
                 continue;
             }
-            String backupId = item.getMetadata() == null ? null : item.getMetadata().get("backupid");
+            String backupId = item.getMetadata() == null ? null : item.getMetadata().get(BlobMetadata.BACKUP_ID);
             perBackup.merge(String.valueOf(backupId), 1, Integer::sum);
             Fate fate = fates.get(backupId);
             BackupCompleted done = fate == null ? null : fate.completion().orElse(null);
@@ -249,7 +252,7 @@ final class Audit {
      * it completed, and every row must be what the log says the table held after exactly that many.
      */
     static Restore restore(BlobContainerClient container, BackupCompleted done, Source source, boolean duringFault) {
-        boolean postgres = "POSTGRESQL".equalsIgnoreCase(done.engine());
+        boolean postgres = Engine.of(done.engine()) == Engine.POSTGRESQL;
         try (ScratchDatabase scratch = postgres ? ScratchDatabase.postgres() : ScratchDatabase.mariadb()) {
             String sha256 = restoreInto(container, done, scratch);
             if (!sha256.equals(done.sha256())) {
@@ -266,10 +269,9 @@ final class Audit {
     /** Restores a completed backup from storage into an empty database, as {@code ./backuprelay restore} does; the SHA-256 read. */
     static String restoreInto(BlobContainerClient container, BackupCompleted done, ScratchDatabase scratch) throws Exception {
         String blob = done.destination().blobName();
-        boolean postgres = "POSTGRESQL".equalsIgnoreCase(done.engine());
-        Manifest manifest = Json.mapper().readValue(container.getBlobClient(blob + ".manifest.json").downloadContent()
-                .toBytes(), Manifest.class);
-        DatabaseTarget target = new DatabaseTarget(postgres ? "POSTGRESQL" : "MARIADB", ScratchDatabase.HOST,
+        BackupManifest manifest = BackupManifest.parse(container.getBlobClient(ManifestNames.ofBlob(blob))
+                .downloadContent().toBytes());
+        DatabaseTarget target = new DatabaseTarget(Engine.of(done.engine()), ScratchDatabase.HOST,
                 scratch.port(), scratch.name(), scratch.adminUser());
         try (InputStream in = container.getBlobClient(blob).openInputStream()) {
             ArchiveStream archive = ArchiveStream.open(in, manifest, null);

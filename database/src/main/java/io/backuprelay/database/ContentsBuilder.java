@@ -1,5 +1,6 @@
 package io.backuprelay.database;
 
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.DatabaseObject.Identity;
 import io.backuprelay.database.DatabaseObject.Kind;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.backuprelay.database;
 
+import io.backuprelay.format.inventory.Inventory;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.backuprelay.database;
 
+import io.backuprelay.format.inventory.Inventory;
 /**
  * One object a backup must hold: what it is, how a person writes its name in SQL, and the identity
  * by which a dump's listing names it exactly, whatever characters the name holds.

@@ -1,5 +1,6 @@
 package io.backuprelay.database;
 
+import io.backuprelay.format.archive.Engine;
 import java.net.URI;
 import java.util.Locale;
 
@@ -7,16 +8,15 @@ import java.util.Locale;
  * A database a backup is restored into, given as {@code postgresql://user@host:port/database} or
  * {@code mariadb://user@host:port/database}. The password is never part of it.
  *
- * @param engine {@code POSTGRESQL} or {@code MARIADB}
  */
-public record DatabaseTarget(String engine, String host, int port, String database, String user) {
+public record DatabaseTarget(Engine engine, String host, int port, String database, String user) {
 
     public boolean postgres() {
-        return engine.equals("POSTGRESQL");
+        return engine == Engine.POSTGRESQL;
     }
 
     public String describe() {
-        return engine.toLowerCase(Locale.ROOT) + "://" + user + "@" + host + ":" + port + "/" + database;
+        return engine.label().toLowerCase(Locale.ROOT) + "://" + user + "@" + host + ":" + port + "/" + database;
     }
 
     /** The same server and user, another database (a scratch database of the drill). */
@@ -47,9 +47,9 @@ public record DatabaseTarget(String engine, String host, int port, String databa
                     + " mariadb://user@host:port/database, is '" + url + "'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-        String engine = switch (scheme) {
-            case "postgresql", "postgres" -> "POSTGRESQL";
-            case "mariadb", "mysql" -> "MARIADB";
+        Engine engine = switch (scheme) {
+            case "postgresql", "postgres" -> Engine.POSTGRESQL;
+            case "mariadb", "mysql" -> Engine.MARIADB;
             default -> throw new RestoreException(option + " must start with postgresql:// or mariadb://, is '" + url + "'");
         };
         if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
@@ -63,8 +63,8 @@ public record DatabaseTarget(String engine, String host, int port, String databa
             throw new RestoreException(option + " must name its user (" + scheme + "://user@host:port/database), is '"
                     + url + "'");
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : engine.equals("POSTGRESQL") ? 5432 : 3306;
-        String user = uri.getUserInfo() != null ? uri.getUserInfo() : engine.equals("POSTGRESQL") ? "postgres" : "root";
+        int port = uri.getPort() > 0 ? uri.getPort() : engine == Engine.POSTGRESQL ? 5432 : 3306;
+        String user = uri.getUserInfo() != null ? uri.getUserInfo() : engine == Engine.POSTGRESQL ? "postgres" : "root";
         return new DatabaseTarget(engine, uri.getHost(), port, database, user);
     }
 }

@@ -1,5 +1,7 @@
 package io.backuprelay.database;
 
+import io.backuprelay.format.archive.CappedInputStream;
+import io.backuprelay.format.inventory.Inventory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

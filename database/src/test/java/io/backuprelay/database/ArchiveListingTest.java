@@ -1,5 +1,6 @@
 package io.backuprelay.database;
 
+import io.backuprelay.format.inventory.Inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.database.ArchiveListing.Listed;

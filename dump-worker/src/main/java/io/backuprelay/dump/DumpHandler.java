@@ -1,5 +1,10 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.manifest.ManifestNames;
+import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
@@ -25,7 +30,6 @@ import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
-import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -133,8 +137,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                             clock.instant())),
                     // Announced before the tool writes a byte, so the upload can send blocks as they are written.
                     (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
-                            partial.getFileName().toString(), sink.completeName(partial), source.engine().name(), format,
-                            sink.compressionLabel(), ArchiveSink.encryptionLabel(recipients),
+                            partial.getFileName().toString(), sink.completeName(partial), Engine.of(source.engine().name()),
+                            new ArchiveFormat(format, sink.compression(), Encryption.forRecipients(recipients)),
                             clock.instant())),
                     new DumpJob.Exclusive(request.accountId(), config.lockWait(), waitingFor -> {
                         log.warn("Backup {} of account {} waits {}", request.backupId(), request.accountId(), waitingFor);
@@ -151,8 +155,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
             DumpReady ready = new DumpReady(DumpReady.CURRENT_VERSION, UUID.randomUUID().toString(), request.backupId(),
                     request.accountId(), ended, request.trigger(), request.connectionId(), request.occurredAt(),
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
-                    dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format(),
-                    dumped.archive().compression(), dumped.archive().encryption(), started, ended, request.attempt(),
+                    dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format().label(),
+                    dumped.archive().compression().label(), dumped.archive().encryption().label(), started, ended, request.attempt(),
                     manifest, request.slotAt(), request.requestedBy(), request.redumps(), dumped.warnings(),
                     request.requester());
             FaultPoints.reach(FaultPoints.DUMP_WRITTEN);
@@ -261,13 +265,13 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     private String writeManifest(BackupRequested request, DatabaseEngine engine, DumpRunner.Dumped dumped,
                                  List<String> recipients, Instant started, Instant ended) throws IOException {
-        ArchiveManifest manifest = new ArchiveManifest(request.backupId(), request.accountId(), engine.name(),
+        BackupManifest manifest = new BackupManifest(request.backupId(), request.accountId(), Engine.of(engine.name()),
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
                 started, ended, dumped.tableCount(), dumped.inventory());
-        String name = ArchiveManifest.fileName(dumped.archive().path().getFileName().toString());
+        String name = ManifestNames.ofStagingArchive(dumped.archive().path().getFileName().toString());
         Path partial = sink.stagingDir().resolve(name + ".partial");
-        io.backuprelay.common.PrivateFiles.write(partial, Json.encode(manifest));
+        io.backuprelay.common.PrivateFiles.write(partial, manifest.toJson());
         Files.move(partial, sink.stagingDir().resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return name;

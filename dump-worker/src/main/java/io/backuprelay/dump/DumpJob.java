@@ -1,5 +1,6 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.archive.DumpFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -38,7 +39,7 @@ public record DumpJob(String backupId, List<String> recipients, Duration stallTi
     /** Where the archive is being written, so that its upload may follow it. */
     @FunctionalInterface
     public interface Opened {
-        void archive(java.nio.file.Path partial, String format);
+        void archive(java.nio.file.Path partial, DumpFormat format);
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
@@ -22,7 +23,7 @@ public interface DumpRunner {
      * @param warnings   what the archive may lack although the tool succeeded, for the success email
      * @param inventory  what the database held when it was dumped, checked against the archive; for the manifest
      */
-    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, String format,
+    record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, DumpFormat format,
                   java.util.List<String> warnings, Inventory inventory) {
 
         public Dumped {

@@ -1,9 +1,10 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.format.BackupFormatException;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.dump.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -51,13 +52,16 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Duration shutdo
     private static final Duration MAX_INTERRUPTION_BACKOFF = Duration.ofMinutes(1);
 
     public static DumpWorkerConfig from(ConfigSource config) {
-        String compression = DumpWorkerSettings.COMPRESSION.read(config).toUpperCase(Locale.ROOT);
+        String compression = DumpWorkerSettings.COMPRESSION.read(config).toLowerCase(Locale.ROOT);
         Compression parsed;
         try {
-            parsed = Compression.valueOf(compression);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(DumpWorkerSettings.COMPRESSION.name(), "must be zstd or gzip, is '"
-                    + compression.toLowerCase(Locale.ROOT) + "'");
+            parsed = Compression.of(compression);
+        } catch (BackupFormatException e) {
+            parsed = Compression.NONE;
+        }
+        if (parsed == Compression.NONE) {
+            throw new ConfigException(DumpWorkerSettings.COMPRESSION.name(), "must be " + Compression.ZSTD.label() + " or "
+                    + Compression.GZIP.label() + ", is '" + compression + "'");
         }
         return new DumpWorkerConfig(CommonSettings.STAGING_DIR.read(config),
                 DumpWorkerSettings.CONCURRENCY.read(config), DumpWorkerSettings.SHUTDOWN_GRACE.read(config),

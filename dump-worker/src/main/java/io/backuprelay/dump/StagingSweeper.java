@@ -1,5 +1,6 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.manifest.ManifestNames;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,8 +70,8 @@ public final class StagingSweeper implements Closeable {
         int removed = 0;
         try (Stream<Path> files = Files.list(stagingDir)) {
             for (Path file : files.toList()) {
-                if (file.getFileName().toString().endsWith(".manifest.json") && superseded(file, now)) {
-                    String archive = file.getFileName().toString().replaceFirst("\\.manifest\\.json$", ".archive");
+                if (ManifestNames.isManifest(file.getFileName().toString()) && superseded(file, now)) {
+                    String archive = ManifestNames.stagingArchiveOf(file.getFileName().toString());
                     boolean archiveRemoved = Files.deleteIfExists(stagingDir.resolve(archive));
                     Files.deleteIfExists(file);
                     log.info("Removed {} and its manifest from staging: its backup succeeded with another dump",
@@ -119,8 +120,8 @@ public final class StagingSweeper implements Closeable {
      */
     private boolean unannouncedArchiveSuperseded(Path file, Instant now) throws IOException {
         String name = file.getFileName().toString();
-        if (!name.endsWith(".archive") || name.indexOf('.') <= 0
-                || Files.exists(stagingDir.resolve(name.replaceFirst("\\.archive$", ".manifest.json")))) {
+        if (!ManifestNames.isStagingArchive(name) || name.indexOf('.') <= 0
+                || Files.exists(stagingDir.resolve(ManifestNames.ofStagingArchive(name)))) {
             return false;
         }
         return Duration.between(Files.getLastModifiedTime(file).toInstant(), now).compareTo(supersededAge) > 0

@@ -1,15 +1,16 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.archive.Engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.testkit.AwkwardNames;
@@ -78,7 +79,7 @@ class AwkwardNamesRoundTripIT {
              InputStream decompressed = new com.github.luben.zstd.ZstdInputStream(archive)) {
             Files.copy(decompressed, plain);
         }
-        DatabaseTarget target = new DatabaseTarget(engine, "127.0.0.1", restored.port(), restored.name(),
+        DatabaseTarget target = new DatabaseTarget(Engine.of(engine), "127.0.0.1", restored.port(), restored.name(),
                 restored.adminUser());
         try (InputStream dump = Files.newInputStream(plain)) {
             new Restorer(PgTools.debian(), work).feed(target, "", false, dump);

@@ -19,7 +19,7 @@ import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
@@ -99,7 +99,7 @@ class DumpHandlerIT {
         BackupRequested good = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
         for (String hostile : List.of("../../etc/cron.d/x", "/tmp/x", "a/b", "..", "x\ny")) {
             BackupRequested request = new BackupRequested(good.version(), good.eventId(), hostile, good.accountId(),
-                    good.occurredAt(), good.trigger(), good.attempt(), good.requestedBy(), good.connectionId());
+                    good.occurredAt(), good.trigger(), good.attempt(), good.requestedBy(), good.connectionId(), null, 0, null);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler(staging, 0, List.of()).handle(request, context()))
                     .as(hostile).isInstanceOf(io.backuprelay.common.kafka.PoisonMessageException.class);
         }

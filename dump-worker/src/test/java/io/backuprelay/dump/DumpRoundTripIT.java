@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
@@ -189,8 +189,8 @@ class DumpRoundTripIT {
             DumpRunner.Dumped dumped = new PgDumpRunner(PgTools.debian()).dump(db, "", sink(compression),
                     job("pg-" + compression, recipients));
 
-            assertThat(dumped.archive().encryption()).isEqualTo(encrypted ? ArchiveSink.AGE_ENCRYPTION : "none");
-            assertThat(dumped.archive().compression()).isEqualTo(compression.label());
+            assertThat(dumped.archive().encryption().label()).isEqualTo(encrypted ? "age-x25519" : "none");
+            assertThat(dumped.archive().compression().label()).isEqualTo(compression.label());
             assertThat(dumped.tableCount()).isEqualTo(2);
             Path dump = openWithStandardTools(dumped.archive().path(), compression, encrypted);
             run(List.of("pg_restore", "--no-owner", "--exit-on-error", "-h", "127.0.0.1", "-U", "postgres",
@@ -219,7 +219,7 @@ class DumpRoundTripIT {
             DumpRunner.Dumped dumped = MariaDbDumpRunner.standard().dump(db, "", sink(Compression.ZSTD),
                     job("maria-" + encrypted, recipients));
 
-            assertThat(dumped.format()).isEqualTo("mariadb-sql");
+            assertThat(dumped.format().label()).isEqualTo("mariadb-sql");
             assertThat(dumped.tableCount()).isEqualTo(2);
             Path sql = openWithStandardTools(dumped.archive().path(), Compression.ZSTD, encrypted);
             run(List.of("mariadb", "--default-character-set=utf8mb4", "-h", "127.0.0.1", "-u", "root", restored.name()), sql);

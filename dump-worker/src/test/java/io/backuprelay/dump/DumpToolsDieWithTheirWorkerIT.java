@@ -2,7 +2,7 @@ package io.backuprelay.dump;
 
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,6 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.format.archive.DumpFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -136,7 +137,7 @@ class InterruptedDumpRetriesTest {
             int attempt = tries.incrementAndGet();
             Path partial = sink.newPartialFile(job.backupId());
             Files.writeString(partial, "PGDMP half a dump");
-            job.opened().archive(partial, "pg_dump-custom");
+            job.opened().archive(partial, DumpFormat.PG_DUMP_CUSTOM);
             Files.delete(partial);
             throw DumpFailedException.interrupted(TERMINATED + " (try " + attempt + ")");
         };

@@ -4,7 +4,7 @@ import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.testkit.ScratchDatabase;

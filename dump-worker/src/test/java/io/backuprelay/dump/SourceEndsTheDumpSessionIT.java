@@ -19,7 +19,7 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.testkit.ScratchDatabase;

@@ -55,7 +55,8 @@ class EmailComposerTest {
             "pt|A cópia de segurança falhou — Acme Ltd|Envio para o Azure Blob Storage|Automática|Próxima tentativa|O que pode fazer"})
     void aFailureEmailSaysWhichStepFailedWhyWhatToDoAndWhenTheNextTryIs(String locale, String subject, String step,
                                                                         String automatic, String nextTry, String advice) {
-        BackupRequested request = new BackupRequested(1, "e", "b-2", "acme", START, Trigger.SCHEDULED, 1, "scheduler", "main");
+        BackupRequested request = new BackupRequested(1, "e", "b-2", "acme", START, Trigger.SCHEDULED, 1, "scheduler", "main",
+                null, 0, null);
         BackupFailed failed = BackupFailed.of(request, FailureStage.UPLOAD,
                 "Storage account 'acmeblobs' rejected the access key.", START.plus(Duration.ofMinutes(3)));
 
@@ -78,7 +79,7 @@ class EmailComposerTest {
         BackupCompleted checked = new BackupCompleted(1, "e1", "b-1", "acme", START.plusSeconds(100), Trigger.MANUAL,
                 new BlobLocation("acmeblobs", "db-backups", "backups/acme/2026/11/acme-x.dump.zst", "https://x"),
                 12_345_678L, "f00d", "POSTGRESQL", START, START.plusSeconds(100), List.of(), "main",
-                List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256"));
+                List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256"), null, null);
 
         Email email = composer.compose(checked, account("Acme Ltd", locale), List.of("ana@acme.example"));
 
@@ -113,7 +114,8 @@ class EmailComposerTest {
     private static BackupCompleted completed(List<String> warnings) {
         return new BackupCompleted(1, "e1", "b-1", "acme", START.plusSeconds(100), Trigger.MANUAL,
                 new BlobLocation("acmeblobs", "db-backups", "backups/acme/2026/11/acme-x.dump.zst", "https://x"),
-                12_345_678L, "f00d", "POSTGRESQL", START, START.plusSeconds(100), warnings, "main");
+                12_345_678L, "f00d", "POSTGRESQL", START, START.plusSeconds(100), warnings, "main",
+                List.of(), null, null);
     }
 
     static Account account(String name, String locale) {

@@ -124,7 +124,7 @@ class NotifierMailIT {
                                                                 String advice) throws Exception {
         String account = register(locale, "Tenant", BackupType.EVERY_7_DAYS);
         BackupRequested request = new BackupRequested(1, "e", UUID.randomUUID().toString(), account, ENDED,
-                Trigger.SCHEDULED, 1, "scheduler", "main");
+                Trigger.SCHEDULED, 1, "scheduler", "main", null, 0, null);
         publish(BackupFailed.of(request, FailureStage.DUMP, "Cannot reach the database server db:5432 (connection refused).",
                 ENDED.plusSeconds(20)), ENDED.plusSeconds(20).plus(Duration.ofMinutes(15)));
 
@@ -344,7 +344,7 @@ class NotifierMailIT {
         return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, account, ENDED,
                 Trigger.MANUAL, new BlobLocation(Azurite.ACCOUNT_NAME, container.getBlobContainerName(), blobName,
                 "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ENDED.minusSeconds(100), ENDED, List.of(), "main",
-                List.of(), requester);
+                List.of(), requester, null);
     }
 
     private static void publish(BackupEvent event) {

@@ -123,7 +123,8 @@ class SchedulerScaleOutIT {
                 new ProducerRecord<>(topics.outcomes(), account, Json.encode(new BackupCompleted(0, "e-" + backupId,
                         backupId, account, lastSuccess, Trigger.MANUAL,
                         new BlobLocation("acmeblobs", "backups", account + ".dump.zst", "http://x"), 100, "abc",
-                        "POSTGRESQL", lastSuccess.minusSeconds(60), lastSuccess))));
+                        "POSTGRESQL", lastSuccess.minusSeconds(60), lastSuccess, List.of(), null, List.of(), null,
+                        null))));
     }
 
     private long scheduledAccounts() {

@@ -556,7 +556,7 @@ class SchedulerTopologyTest {
     private static BackupCompleted completed(BackupRequested request, Instant at) {
         return new BackupCompleted(0, "e-" + request.backupId(), request.backupId(), request.accountId(), at,
                 request.trigger(), new BlobLocation("acmeblobs", "backups", request.accountId() + "/x.dump.zst", "http://x"),
-                1234L, "abc", "POSTGRESQL", request.occurredAt(), at);
+                1234L, "abc", "POSTGRESQL", request.occurredAt(), at, List.of(), null, List.of(), null, null);
     }
 
     /** Moves the injected clock and lets the scheduler tick. */

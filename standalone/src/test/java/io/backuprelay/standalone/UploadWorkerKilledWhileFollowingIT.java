@@ -122,7 +122,8 @@ class UploadWorkerKilledWhileFollowingIT {
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
             KafkaProbe.send(topics.dumps(), "acme", Json.encode(new DumpReady(1, UUID.randomUUID().toString(), backupId,
                     "acme", Instant.now(), Trigger.MANUAL, "main", slot, started.stagingFile(), content.length, sha256,
-                    "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", slot, Instant.now(), 1, null, slot)));
+                    "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", slot, Instant.now(), 1, null, slot, null, 0, List.of(),
+                    null)));
 
             BackupCompleted completed = await().atMost(Duration.ofSeconds(90)).until(() -> KafkaProbe.records(
                             topics.outcomes()).stream().map(r -> Json.decode(r.value(), BackupEvent.class))

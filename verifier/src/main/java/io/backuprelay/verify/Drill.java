@@ -4,11 +4,15 @@ import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.PrivateFiles;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.DrillOutcome.Kind;
-import io.backuprelay.database.ArchiveStream;
-import io.backuprelay.database.CappedInputStream;
+import io.backuprelay.format.BackupFormatException;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.ArchiveStream;
+import io.backuprelay.format.archive.CappedInputStream;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
-import io.backuprelay.database.Manifest;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.inventory.Inventory;
+import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.database.RestoreException;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.verify.VerifierConfig.DrillServer;
@@ -85,10 +89,7 @@ final class Drill {
         } catch (ManifestProblem e) {
             return new Finding(false, Kind.INTEGRITY_ONLY, e.getMessage(), List.of());
         }
-        BackupCompleted.ArchiveFormat format = completed.archive();
-        Manifest trusted = format == null ? null : new Manifest(completed.backupId(), completed.accountId(),
-                completed.engine(), format.format(), format.compression(), format.encryption(), completed.sizeBytes(),
-                completed.sha256(), 0, inventory.orElse(null));
+        BackupManifest trusted = trusted(completed, inventory.orElse(null));
         Optional<DrillServer> server = trusted == null || trusted.encrypted() ? Optional.empty()
                 : trusted.postgres() ? config.postgres() : config.mariadb();
         if (server.isPresent() && completed.sizeBytes() > config.budget().maxBlobBytes()) {
@@ -99,10 +100,27 @@ final class Drill {
                 : integrityOnly(store, blobName, completed, trusted, "");
     }
 
+    /** What the event says of the archive, with the manifest's inventory; null when an older event does not say. */
+    private static BackupManifest trusted(BackupCompleted completed, Inventory inventory) {
+        BackupCompleted.ArchiveFormat format = completed.archive();
+        if (format == null) {
+            return null;
+        }
+        try {
+            ArchiveFormat archive = format.typed();
+            return new BackupManifest(completed.backupId(), completed.accountId(), Engine.of(completed.engine()), null,
+                    null, archive.format(), archive.compression(), archive.encryption(), List.of(), completed.sizeBytes(),
+                    completed.sha256(), null, null, 0, inventory);
+        } catch (BackupFormatException e) {
+            throw new DrillUnavailableException("The backup's event names a format this verifier cannot read: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The manifest's inventory, when the manifest is this backup's; the manifest is read up to its budget. */
     private Optional<Inventory> inventory(BlobStore store, String blobName, BackupCompleted completed)
             throws ManifestProblem {
-        String name = blobName + ".manifest.json";
+        String name = ManifestNames.ofBlob(blobName);
         int max = config.budget().maxManifestBytes();
         Optional<byte[]> bytes;
         try {
@@ -118,10 +136,10 @@ final class Drill {
             throw new ManifestProblem("The manifest beside the backup is larger than the drill reads ("
                     + (max >> 10) + " KB, DRILL_MAX_MANIFEST_KB); it was not read.");
         }
-        Manifest manifest;
+        BackupManifest manifest;
         try {
-            manifest = io.backuprelay.common.json.Json.mapper().readValue(bytes.get(), Manifest.class);
-        } catch (IOException e) {
+            manifest = BackupManifest.parse(bytes.get());
+        } catch (BackupFormatException e) {
             throw new ManifestProblem("The manifest beside the backup cannot be read: " + e.getMessage());
         }
         if (!completed.sha256().equals(manifest.sha256())) {
@@ -143,7 +161,7 @@ final class Drill {
      * backup over the budget or one whose event predates the archive's format: the blob is hashed as
      * it streams, never more bytes than the backup had.
      */
-    private Finding integrityOnly(BlobStore store, String blobName, BackupCompleted completed, Manifest trusted,
+    private Finding integrityOnly(BlobStore store, String blobName, BackupCompleted completed, BackupManifest trusted,
                                   String why) {
         try (InputStream blob = new CappedInputStream(store.read(blobName), completed.sizeBytes())) {
             boolean encrypted = trusted == null || trusted.encrypted();
@@ -178,7 +196,7 @@ final class Drill {
         }
     }
 
-    private Finding restore(BlobStore store, String blobName, BackupCompleted completed, Manifest trusted,
+    private Finding restore(BlobStore store, String blobName, BackupCompleted completed, BackupManifest trusted,
                             DrillServer server) throws InterruptedException {
         Path copy;
         try {
@@ -198,7 +216,7 @@ final class Drill {
                     ArchiveStream archive = ArchiveStream.open(blob, trusted, null);
                     restorer.feed(scratch, server.password(), false, archive.plain(), new Restorer.Untrusted(
                             config.budget().timeout(), config.budget().maxPlainBytes()));
-                } catch (RestoreException | IOException e) {
+                } catch (RestoreException | BackupFormatException | IOException e) {
                     return new Finding(false, Kind.RESTORE, "The backup did not restore: " + e.getMessage(), List.of());
                 }
                 Inventory restored;

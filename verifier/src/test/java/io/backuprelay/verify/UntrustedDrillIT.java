@@ -11,8 +11,12 @@ import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
-import io.backuprelay.database.Manifest;
+import io.backuprelay.format.inventory.Inventory;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.ScratchDatabase;
@@ -152,11 +156,13 @@ class UntrustedDrillIT {
             byte[] bytes = store.readSmall(blobName, Integer.MAX_VALUE - 1).orElseThrow();
             bytes[bytes.length / 2] ^= 0x01;
             store.putSmall(blobName, bytes, Map.of());
-            Manifest manifest = Json.mapper().readValue(store.readSmall(blobName + ".manifest.json", 1 << 20).orElseThrow(),
-                    Manifest.class);
-            store.putSmall(blobName + ".manifest.json", Json.encode(new Manifest(manifest.backupId(), manifest.accountId(),
-                    manifest.engine(), manifest.format(), manifest.compression(), manifest.encryption(), bytes.length,
-                    sha256(bytes), manifest.tableCount(), manifest.inventory())), Map.of());
+            BackupManifest manifest = BackupManifest.parse(store.readSmall(blobName + ".manifest.json", 1 << 20)
+                    .orElseThrow());
+            store.putSmall(blobName + ".manifest.json", new BackupManifest(manifest.backupId(), manifest.accountId(),
+                    manifest.engine(), manifest.serverVersion(), manifest.toolVersion(), manifest.format(),
+                    manifest.compression(), manifest.encryption(), manifest.encryptionRecipients(), bytes.length,
+                    sha256(bytes), manifest.startedAt(), manifest.endedAt(), manifest.tableCount(),
+                    manifest.inventory()).toJson(), Map.of());
 
             Drill.Finding finding = drill.run(store, completed);
 
@@ -164,7 +170,7 @@ class UntrustedDrillIT {
             assertThat(finding.detail()).isEqualTo("The manifest names SHA-256 " + sha256(bytes)
                     + " but the backup was stored with " + completed.sha256() + ".");
             // The manifest put back, the blob is still not the backup's.
-            store.putSmall(blobName + ".manifest.json", Json.encode(manifest), Map.of());
+            store.putSmall(blobName + ".manifest.json", manifest.toJson(), Map.of());
             finding = drill.run(store, completed);
             assertThat(finding.detail()).isEqualTo("The stored blob is corrupted: its SHA-256 is " + sha256(bytes)
                     + ", the backup was stored with " + completed.sha256() + ". No restore tool ran on it.");
@@ -217,7 +223,7 @@ class UntrustedDrillIT {
                     .redirectOutput(dump.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             assertThat(tool.waitFor()).isZero();
             assertThat(Files.readString(dump)).contains("DEFINER=`root`@");
-            Inventory inventory = Restorer.inventory(new DatabaseTarget("MARIADB", "127.0.0.1", 3306, source.name(), "root"), "");
+            Inventory inventory = Restorer.inventory(new DatabaseTarget(Engine.MARIADB, "127.0.0.1", 3306, source.name(), "root"), "");
             BackupCompleted completed = storeBackup(dump, "MARIADB", "mariadb-sql", inventory);
 
             Drill.Finding finding = drill(budget(Duration.ofMinutes(2), 1L << 30)).run(store, completed);
@@ -252,11 +258,11 @@ class UntrustedDrillIT {
     }
 
     private static DrillServer pgServer(String user) {
-        return new DrillServer(new DatabaseTarget("POSTGRESQL", "127.0.0.1", 5432, "postgres", user), "");
+        return new DrillServer(new DatabaseTarget(Engine.POSTGRESQL, "127.0.0.1", 5432, "postgres", user), "");
     }
 
     private static DrillServer mariaServer(String user) {
-        return new DrillServer(new DatabaseTarget("MARIADB", "127.0.0.1", 3306, "information_schema", user), "");
+        return new DrillServer(new DatabaseTarget(Engine.MARIADB, "127.0.0.1", 3306, "information_schema", user), "");
     }
 
     /** pg_dump's custom archive of the source, stored uncompressed with its manifest, as a completed backup. */
@@ -266,7 +272,7 @@ class UntrustedDrillIT {
                 "--username=postgres", "--file=" + dump, "--dbname=" + source.name())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         assertThat(tool.waitFor()).isZero();
-        Inventory inventory = Restorer.inventory(new DatabaseTarget("POSTGRESQL", "127.0.0.1", 5432, source.name(),
+        Inventory inventory = Restorer.inventory(new DatabaseTarget(Engine.POSTGRESQL, "127.0.0.1", 5432, source.name(),
                 "postgres"), "");
         return storeBackup(dump, "POSTGRESQL", "pg_dump-custom", inventory);
     }
@@ -278,8 +284,9 @@ class UntrustedDrillIT {
         String blobName = "backups/Acme Ñandú/" + backupId + ".archive";
         String sha256 = sha256(bytes);
         store.putSmall(blobName, bytes, Map.of());
-        store.putSmall(blobName + ".manifest.json", Json.encode(new Manifest(backupId, "acme", engine, format, "none",
-                "none", bytes.length, sha256, inventory.tables().size(), inventory)), Map.of());
+        store.putSmall(blobName + ".manifest.json", new BackupManifest(backupId, "acme", Engine.of(engine), null, null,
+                DumpFormat.of(format), Compression.NONE, Encryption.NONE, List.of(), bytes.length, sha256, null, null,
+                inventory.tables().size(), inventory).toJson(), Map.of());
         Instant now = Instant.now();
         return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, "acme", now, Trigger.MANUAL,
                 new BlobLocation(Azurite.ACCOUNT_NAME, "drills", blobName, "http://unused"), bytes.length, sha256, engine,

@@ -45,7 +45,7 @@ public record BackupCompleted(
      *
      * @param format      {@code pg_dump-custom} or {@code mariadb-sql}
      * @param compression {@code zstd}, {@code gzip} or {@code none}
-     * @param encryption  {@code age} or {@code none}
+     * @param encryption  {@code age-x25519} or {@code none}
      */
     public record ArchiveFormat(String format, String compression, String encryption) {
 
@@ -53,6 +53,15 @@ public record BackupCompleted(
             Objects.requireNonNull(format, "format");
             Objects.requireNonNull(compression, "compression");
             Objects.requireNonNull(encryption, "encryption");
+        }
+
+        /**
+         * The words typed.
+         *
+         * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
+         */
+        public io.backuprelay.format.archive.ArchiveFormat typed() {
+            return BlobNaming.archiveFormat(format, compression, encryption);
         }
 
         /** Absent when a dump event written before these fields existed lacks one. */
@@ -82,36 +91,6 @@ public record BackupCompleted(
         Objects.requireNonNull(endedAt, "endedAt");
         warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
         checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId,
-                           java.util.List<String> checks, Requester requester) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, warnings, connectionId, checks, requester, null);
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId,
-                           java.util.List<String> checks) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, warnings, connectionId, checks, null);
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt, java.util.List<String> warnings, String connectionId) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, warnings, connectionId, java.util.List.of());
-    }
-
-    public BackupCompleted(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, BlobLocation destination, long sizeBytes, String sha256, String engine,
-                           Instant startedAt, Instant endedAt) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, destination, sizeBytes, sha256, engine,
-                startedAt, endedAt, java.util.List.of(), null, java.util.List.of());
     }
 
     /** From the request to the verified blob. */

@@ -41,13 +41,6 @@ public record BackupFailed(
         Objects.requireNonNull(reason, "reason");
     }
 
-    public BackupFailed(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                        Trigger trigger, FailureStage stage, String reason, boolean willRetry, Instant nextRetryAt,
-                        Instant startedAt, int attempt) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, stage, reason, willRetry, nextRetryAt, startedAt,
-                attempt, null);
-    }
-
     /** A failure of the given request, as a worker reports it. */
     public static BackupFailed of(BackupRequested request, FailureStage stage, String reason, Instant now) {
         return new BackupFailed(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
@@ -63,7 +56,7 @@ public record BackupFailed(
     public static BackupFailed of(String backupId, String accountId, Trigger trigger, int attempt, Instant startedAt,
                                   FailureStage stage, String reason, Instant now) {
         return new BackupFailed(CURRENT_VERSION, Events.newEventId(), backupId, accountId, now, trigger, stage, reason,
-                false, null, startedAt, attempt);
+                false, null, startedAt, attempt, null);
     }
 
     /** The same failure, saying when the scheduler will try again ({@code null}: it will not). */

@@ -42,24 +42,6 @@ public record BackupRequested(
         slotAt = slotAt == null ? occurredAt : slotAt;
     }
 
-    public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, int attempt, String requestedBy, String connectionId, Instant slotAt,
-                           int redumps) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, slotAt,
-                redumps, null);
-    }
-
-    /** A request as version 1 wrote it before {@code slotAt}: the slot is when it was emitted. */
-    public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, int attempt, String requestedBy, String connectionId) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, null, 0);
-    }
-
-    public BackupRequested(int version, String eventId, String backupId, String accountId, Instant occurredAt,
-                           Trigger trigger, int attempt, String requestedBy, String connectionId, Instant slotAt) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, attempt, requestedBy, connectionId, slotAt, 0);
-    }
-
     /** The same backup once more, from a fresh dump: the staged archive of the last one was not what was dumped. */
     public static BackupRequested redump(DumpReady dump, Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), dump.backupId(), dump.accountId(), now,
@@ -75,7 +57,7 @@ public record BackupRequested(
                                             Instant now) {
         return new BackupRequested(CURRENT_VERSION, Events.newEventId(), BackupIds.scheduled(accountId, dueSlot, attempt),
                 accountId, now, attempt > 1 ? Trigger.RETRY : Trigger.SCHEDULED, attempt, "scheduler", connectionId,
-                dueSlot);
+                dueSlot, 0, null);
     }
 
     /** A manual request: a fresh time-ordered backupId. */

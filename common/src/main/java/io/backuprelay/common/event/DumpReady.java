@@ -1,6 +1,8 @@
 package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Encryption;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -52,7 +54,7 @@ public record DumpReady(
 
     public DumpReady {
         version = version == 0 ? CURRENT_VERSION : version;
-        encryption = encryption == null ? "none" : encryption;
+        encryption = encryption == null ? Encryption.NONE.label() : encryption;
         attempt = attempt == 0 ? 1 : attempt;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stagingFile, "stagingFile");
@@ -101,5 +103,14 @@ public record DumpReady(
         this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
                 sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
                 manifestFile, slotAt, null, 0, java.util.List.of());
+    }
+
+    /**
+     * The format words typed, as the blob name's extension spells them.
+     *
+     * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
+     */
+    public ArchiveFormat archiveFormat() {
+        return BlobNaming.archiveFormat(format, compression, encryption);
     }
 }

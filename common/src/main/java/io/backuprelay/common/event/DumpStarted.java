@@ -1,6 +1,9 @@
 package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,7 +41,7 @@ public record DumpStarted(
     public DumpStarted {
         version = version == 0 ? CURRENT_VERSION : version;
         attempt = attempt == 0 ? 1 : attempt;
-        encryption = encryption == null ? "none" : encryption;
+        encryption = encryption == null ? Encryption.NONE.label() : encryption;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(partialFile, "partialFile");
         Objects.requireNonNull(stagingFile, "stagingFile");
@@ -47,10 +50,20 @@ public record DumpStarted(
         Objects.requireNonNull(slotAt, "slotAt");
     }
 
-    public static DumpStarted of(BackupRequested request, String partialFile, String stagingFile, String engine,
-                                 String format, String compression, String encryption, Instant now) {
+    /** The dump of {@code request} begins writing {@code partialFile}, an archive of {@code engine} written as {@code archive}. */
+    public static DumpStarted of(BackupRequested request, String partialFile, String stagingFile, Engine engine,
+                                 ArchiveFormat archive, Instant now) {
         return new DumpStarted(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
-                request.connectionId(), partialFile, stagingFile, engine, format, compression, encryption,
-                request.slotAt(), request.attempt());
+                request.connectionId(), partialFile, stagingFile, engine.label(), archive.format().label(),
+                archive.compression().label(), archive.encryption().label(), request.slotAt(), request.attempt());
+    }
+
+    /**
+     * The format words typed, as the blob name's extension spells them.
+     *
+     * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
+     */
+    public ArchiveFormat archiveFormat() {
+        return BlobNaming.archiveFormat(format, compression, encryption);
     }
 }

@@ -3,6 +3,7 @@ package io.backuprelay.common.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BlobNamingTest {
@@ -43,14 +44,14 @@ class BlobNamingTest {
     private static DumpReady dumpOf(Instant slot, Instant requestEmittedAt) {
         return new DumpReady(1, "e", BACKUP_ID, "acme", requestEmittedAt.plusSeconds(60), Trigger.SCHEDULED, "main",
                 requestEmittedAt, BACKUP_ID + ".x.archive", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", "zstd",
-                "none", requestEmittedAt, requestEmittedAt.plusSeconds(59), 1, null, slot);
+                "none", requestEmittedAt, requestEmittedAt.plusSeconds(59), 1, null, slot, null, 0, List.of(), null);
     }
 
     private static DumpReady dump(String compression, String encryption) {
         Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
         return new DumpReady(1, "e", BACKUP_ID, "acme", requested.plusSeconds(60), Trigger.MANUAL, "main", requested,
                 BACKUP_ID + ".dump.zst", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", compression, encryption,
-                requested, requested.plusSeconds(59), 1, null);
+                requested, requested.plusSeconds(59), 1, null, null, null, 0, List.of(), null);
     }
 
     @Test
@@ -59,7 +60,8 @@ class BlobNamingTest {
         Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
         String name = BlobNaming.blobName("/backups/", new DumpReady(1, "e", BACKUP_ID, account, requested.plusSeconds(60),
                 Trigger.MANUAL, "main", requested, BACKUP_ID + ".dump.zst.age", 10, "abc", "POSTGRESQL", "15.19",
-                "pg_dump-custom", "zstd", "age-x25519", requested, requested.plusSeconds(59), 1, null));
+                "pg_dump-custom", "zstd", "age-x25519", requested, requested.plusSeconds(59), 1, null, null, null, 0, List.of(),
+                null));
 
         assertThat(BlobNaming.isBackupOf(name, "backups", account, BACKUP_ID)).isTrue();
         assertThat(BlobNaming.isBackupOf(name, "backups", "acme", BACKUP_ID)).as("another account's").isFalse();

@@ -55,7 +55,7 @@ class EventContractTest {
                 Arguments.of("backup.failed.v1.json", new BackupFailed(1, "aa11bb22-cc33-4d44-8e55-ff6677889900",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:05Z"), Trigger.SCHEDULED, FailureStage.DUMP,
                         "The database server db.acme.internal:5432 refused the connection.", true,
-                        Instant.parse("2026-11-26T09:30:05Z"), Instant.parse("2026-11-26T09:15:00Z"), 1)),
+                        Instant.parse("2026-11-26T09:30:05Z"), Instant.parse("2026-11-26T09:15:00Z"), 1, null)),
                 Arguments.of("backup.overdue.v1.json", new BackupOverdue(1, "77aa88bb-99cc-4ddd-8eee-ff0011223344",
                         BACKUP_ID, "acme", Instant.parse("2026-12-06T21:18:00Z"),
                         io.backuprelay.common.account.BackupType.EVERY_7_DAYS, Instant.parse("2026-11-26T09:18:00Z"), 3)),

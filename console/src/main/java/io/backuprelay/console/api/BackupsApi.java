@@ -1,6 +1,6 @@
 package io.backuprelay.console.api;
 
-import io.backuprelay.common.event.BlobNaming;
+import io.backuprelay.format.blob.BlobNames;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -142,7 +142,7 @@ public final class BackupsApi {
             throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists")
                     .key("connectionGone");
         }
-        if (!BlobNaming.isBackupOf(stored.blobName(), connection.path(), accountId, backupId)) {
+        if (!BlobNames.isBackupOf(stored.blobName(), connection.path(), accountId, backupId)) {
             data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, OpsStage.DOWNLOAD,
                     OpsStatus.FAILED, null, "console", clock.instant(), "backup.status names the blob '"
                     + stored.blobName() + "', which is not where this account's backup is kept; no link given"));

@@ -1,5 +1,8 @@
 package io.backuprelay.dump.archive;
 
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.manifest.ManifestNames;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
@@ -34,8 +37,9 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ArchiveSink {
 
-    public static final String AGE_ENCRYPTION = "age-x25519";
     private static final int BUFFER_BYTES = 1 << 20;
+    private static final String ARCHIVE = ManifestNames.STAGING_ARCHIVE_SUFFIX;
+    private static final String PARTIAL = ".partial";
 
     private final Path stagingDir;
     private final Compression compression;
@@ -54,6 +58,9 @@ public final class ArchiveSink {
      *              ({@link #removeOwnPartials}) and nothing of the other instances sharing staging
      */
     public ArchiveSink(Path stagingDir, Compression compression, int zstdLevel, int zstdWorkers, String owner) {
+        if (compression == Compression.NONE) {
+            throw new IllegalArgumentException("An archive is always compressed: zstd or gzip");
+        }
         this.stagingDir = stagingDir;
         this.compression = compression;
         this.zstdLevel = zstdLevel;
@@ -77,7 +84,7 @@ public final class ArchiveSink {
     public Path newPartialFile(String backupId) throws IOException {
         io.backuprelay.common.PrivateFiles.directory(stagingDir);
         return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8)
-                + (owner == null ? "" : "." + owner) + ".archive.partial");
+                + (owner == null ? "" : "." + owner) + ARCHIVE + PARTIAL);
     }
 
     /**
@@ -90,7 +97,7 @@ public final class ArchiveSink {
         if (owner == null || !Files.isDirectory(stagingDir)) {
             return 0;
         }
-        String suffix = "." + owner + ".archive.partial";
+        String suffix = "." + owner + ARCHIVE + PARTIAL;
         int removed = 0;
         try (java.util.stream.Stream<Path> files = Files.list(stagingDir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList()) {
@@ -124,27 +131,22 @@ public final class ArchiveSink {
             }
         }
         return new WrittenArchive(progress.get(), Files.size(partial), HexFormat.of().formatHex(sha256.digest()),
-                compression.label(), encryptionLabel(recipients));
+                compression, Encryption.forRecipients(recipients));
     }
 
     /** The name {@link #complete} gives a partial file: {@code {backupId}.{attempt token}.archive}. */
     public String completeName(Path partial) {
         String name = partial.getFileName().toString();
-        String archive = name.substring(0, name.length() - ".partial".length());
+        String archive = name.substring(0, name.length() - PARTIAL.length());
         if (owner != null) {
-            archive = archive.substring(0, archive.length() - ("." + owner + ".archive").length()) + ".archive";
+            archive = archive.substring(0, archive.length() - ("." + owner + ARCHIVE).length()) + ARCHIVE;
         }
         return archive;
     }
 
-    /** The encryption of an archive written for these recipients, as archives and events name it. */
-    public static String encryptionLabel(List<String> recipients) {
-        return recipients.isEmpty() ? "none" : AGE_ENCRYPTION;
-    }
-
-    /** The compression's label, as archives and events name it. */
-    public String compressionLabel() {
-        return compression.label();
+    /** How this sink compresses what it writes. */
+    public Compression compression() {
+        return compression;
     }
 
     /** Gives the partial file its final name. */
@@ -156,7 +158,8 @@ public final class ArchiveSink {
     }
 
     /** What {@link #write} produced. */
-    public record WrittenArchive(long dumpBytes, long archiveBytes, String sha256, String compression, String encryption) {
+    public record WrittenArchive(long dumpBytes, long archiveBytes, String sha256, Compression compression,
+                                 Encryption encryption) {
     }
 
     private OutputStream compressing(OutputStream out) throws IOException {
@@ -173,6 +176,7 @@ public final class ArchiveSink {
                     def.setLevel(Deflater.BEST_SPEED);
                 }
             };
+            case NONE -> throw new IllegalStateException("An archive is always compressed");
         };
     }
 

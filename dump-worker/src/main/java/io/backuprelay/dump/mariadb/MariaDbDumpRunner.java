@@ -1,8 +1,9 @@
 package io.backuprelay.dump.mariadb;
 
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.ArchiveListing;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.Completeness;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.dump.DumpFailedException;
@@ -33,7 +34,7 @@ import java.util.Optional;
  */
 public final class MariaDbDumpRunner implements DumpRunner {
 
-    static final String FORMAT = "mariadb-sql";
+    static final DumpFormat FORMAT = DumpFormat.MARIADB_SQL;
 
     private final List<Path> searchPath;
     private final CredentialFiles credentials;

@@ -2,7 +2,7 @@ package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseContents;
-import io.backuprelay.database.Inventory;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.InventoryReader;
 import io.backuprelay.dump.ConnectionProblems;
 import io.backuprelay.dump.DumpFailedException;

@@ -1,5 +1,6 @@
 package io.backuprelay.dump.postgres;
 
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.database.PgTools;
@@ -37,7 +38,7 @@ import java.util.Map;
  */
 public final class PgDumpRunner implements DumpRunner {
 
-    static final String FORMAT = "pg_dump-custom";
+    static final DumpFormat FORMAT = DumpFormat.PG_DUMP_CUSTOM;
 
     private final PgTools tools;
     private final CredentialFiles credentials;

@@ -3,12 +3,13 @@ package io.backuprelay.standalone.restore;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
-import io.backuprelay.common.json.Json;
-import io.backuprelay.database.Manifest;
 import io.backuprelay.database.RestoreException;
-import java.io.IOException;
+import io.backuprelay.format.BackupFormatException;
+import io.backuprelay.format.blob.BlobMetadata;
+import io.backuprelay.format.blob.BlobNames;
+import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.manifest.ManifestNames;
 import java.io.InputStream;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -38,9 +39,8 @@ final class AccountBackups {
         BlobCredential credential = key != null && !key.isBlank() ? BlobCredential.accountKey(key) : BlobCredential.sas(sas);
         String endpoint = options.endpoint() != null ? options.endpoint()
                 : "https://" + options.storageAccount() + ".blob.core.windows.net";
-        String path = options.path() == null ? "" : options.path().replaceAll("^/+|/+$", "");
         return new AccountBackups(BlobStore.of(endpoint, options.storageAccount(), options.container(), credential),
-                (path.isEmpty() ? "" : path + "/") + options.account() + "/");
+                BlobNames.accountFolder(options.path(), options.account()));
     }
 
     /** The blob of the newest backup, or of {@code backupId}. */
@@ -48,29 +48,29 @@ final class AccountBackups {
         List<BlobStore.StoredBlob> backups;
         try {
             backups = store.list(folder).stream()
-                    .filter(blob -> !blob.name().endsWith(".manifest.json"))
-                    .filter(blob -> "backuprelay".equals(blob.metadata().get("writtenby")))
+                    .filter(blob -> !ManifestNames.isManifest(blob.name()))
+                    .filter(blob -> BlobMetadata.writtenByUs(blob.metadata()))
                     .toList();
         } catch (RuntimeException e) {
             throw new RestoreException("Cannot list " + folder + " in the container: " + e.getMessage(), e);
         }
         if (backupId != null) {
-            return backups.stream().filter(blob -> backupId.equals(blob.metadata().get("backupid"))).findFirst()
+            return backups.stream().filter(blob -> backupId.equals(blob.metadata().get(BlobMetadata.BACKUP_ID))).findFirst()
                     .map(BlobStore.StoredBlob::name)
                     .orElseThrow(() -> new RestoreException("No backup " + backupId + " under " + folder + " ("
                             + backups.size() + " backup(s) there)"));
         }
-        // Names carry the slot's UTC time after the account id: the greatest name is the newest backup.
-        return backups.stream().map(BlobStore.StoredBlob::name).max(Comparator.naturalOrder())
+        return backups.stream().map(BlobStore.StoredBlob::name).sorted(BlobNames.NEWEST_FIRST).findFirst()
                 .orElseThrow(() -> new RestoreException("No backup under " + folder + " in the container"));
     }
 
-    Manifest manifest(String blobName) {
-        byte[] bytes = store.readSmall(blobName + ".manifest.json").orElseThrow(() -> new RestoreException(
-                "The manifest " + blobName + ".manifest.json is missing beside the backup"));
+    BackupManifest manifest(String blobName) {
+        String name = ManifestNames.ofBlob(blobName);
+        byte[] bytes = store.readSmall(name).orElseThrow(() -> new RestoreException(
+                "The manifest " + name + " is missing beside the backup"));
         try {
-            return Json.mapper().readValue(bytes, Manifest.class);
-        } catch (IOException e) {
+            return BackupManifest.parse(bytes);
+        } catch (BackupFormatException e) {
             throw new RestoreException("The manifest of " + blobName + " is not a backuprelay manifest: " + e.getMessage());
         }
     }

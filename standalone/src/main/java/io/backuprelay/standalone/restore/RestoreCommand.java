@@ -1,13 +1,15 @@
 package io.backuprelay.standalone.restore;
 
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.common.json.Json;
-import io.backuprelay.database.ArchiveStream;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.database.Inventory;
-import io.backuprelay.database.Manifest;
 import io.backuprelay.database.RestoreException;
 import io.backuprelay.database.Restorer;
+import io.backuprelay.format.BackupFormatException;
+import io.backuprelay.format.archive.ArchiveStream;
+import io.backuprelay.format.blob.BlobMetadata;
+import io.backuprelay.format.inventory.Inventory;
+import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.manifest.ManifestNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code ./backuprelay restore} (see {@link Options#USAGE}): needs no broker. Finds the backup (a
@@ -61,7 +66,7 @@ public final class RestoreCommand {
         try {
             restore(options);
             return 0;
-        } catch (RestoreException e) {
+        } catch (RestoreException | BackupFormatException e) {
             err.println("restore failed: " + e.getMessage());
             return 1;
         } catch (IOException e) {
@@ -80,7 +85,7 @@ public final class RestoreCommand {
         if (blobName != null) {
             out.println("Restoring " + blobName);
         }
-        Manifest manifest = backups == null ? manifest(options) : backups.manifest(blobName);
+        BackupManifest manifest = backups == null ? manifest(options) : backups.manifest(blobName);
         out.printf("Backup %s of account %s: %s %s, %,d bytes, %s%s%n", manifest.backupId(), manifest.accountId(),
                 manifest.engine(), manifest.format(), manifest.sizeBytes(), manifest.compression(),
                 manifest.encrypted() ? ", encrypted (" + manifest.encryption() + ")" : "");
@@ -124,7 +129,7 @@ public final class RestoreCommand {
     }
 
     /** The restored database against the manifest's inventory, printed; a difference fails the restore. */
-    private void compare(Manifest manifest, DatabaseTarget database, String password) {
+    private void compare(BackupManifest manifest, DatabaseTarget database, String password) {
         Inventory restored = Restorer.inventory(database, password);
         if (manifest.inventory() == null) {
             out.println("Restored into " + database.describe() + ": " + restored.summary()
@@ -145,13 +150,13 @@ public final class RestoreCommand {
      * The manifest beside the blob; when a link to the blob alone cannot read it, what the upload
      * worker wrote into the blob's own metadata (all but the table count).
      */
-    private Manifest manifest(Options options) throws IOException, InterruptedException {
-        String url = options.manifestUrl() != null ? options.manifestUrl() : defaultManifestUrl(options.blobUrl());
+    private BackupManifest manifest(Options options) throws IOException, InterruptedException {
+        String url = options.manifestUrl() != null ? options.manifestUrl() : ManifestNames.ofBlobUrl(options.blobUrl());
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             if (options.manifestUrl() == null) {
-                java.util.Optional<Manifest> fromMetadata = fromBlobMetadata(options.blobUrl());
+                Optional<BackupManifest> fromMetadata = fromBlobMetadata(options.blobUrl());
                 if (fromMetadata.isPresent()) {
                     out.println("The manifest cannot be read with this link (HTTP " + response.statusCode()
                             + "); using the blob's own metadata, so the restored database is not compared with an inventory.");
@@ -163,24 +168,28 @@ public final class RestoreCommand {
                     + " link that can read it, or a container SAS URL.");
         }
         try {
-            return Json.mapper().readValue(response.body(), Manifest.class);
-        } catch (IOException e) {
+            return BackupManifest.parse(response.body());
+        } catch (BackupFormatException e) {
             throw new RestoreException("The manifest at " + withoutQuery(url) + " is not a backuprelay manifest: "
                     + e.getMessage());
         }
     }
 
-    private java.util.Optional<Manifest> fromBlobMetadata(String blobUrl) throws IOException, InterruptedException {
+    private Optional<BackupManifest> fromBlobMetadata(String blobUrl) throws IOException, InterruptedException {
         HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(blobUrl)).timeout(Duration.ofSeconds(60))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        java.util.function.Function<String, String> meta = name -> head.headers().firstValue("x-ms-meta-" + name).orElse(null);
-        if (head.statusCode() != 200 || meta.apply("sha256") == null || !"backuprelay".equals(meta.apply("writtenby"))) {
-            return java.util.Optional.empty();
+        if (head.statusCode() != 200) {
+            return Optional.empty();
+        }
+        Function<String, Optional<String>> header = name -> head.headers().firstValue(BlobMetadata.HEADER_PREFIX + name);
+        Map<String, String> metadata = new HashMap<>();
+        for (String key : List.of(BlobMetadata.BACKUP_ID, BlobMetadata.ACCOUNT_ID, BlobMetadata.SHA256, BlobMetadata.ENGINE,
+                BlobMetadata.FORMAT, BlobMetadata.COMPRESSION, BlobMetadata.ENCRYPTION, BlobMetadata.WRITTEN_BY)) {
+            header.apply(key).ifPresent(value -> metadata.put(key, value));
         }
         long size = head.headers().firstValueAsLong("Content-Length").orElse(0);
-        return java.util.Optional.of(new Manifest(meta.apply("backupid"), meta.apply("accountid"), meta.apply("engine"),
-                meta.apply("format"), meta.apply("compression"), meta.apply("encryption"), size, meta.apply("sha256"), 0,
-                null));
+        return BlobMetadata.read(metadata).map(meta -> BackupManifest.described(meta.backupId(), meta.accountId(),
+                meta.engine(), meta.archive(), size, meta.sha256()));
     }
 
     private InputStream download(String url) throws IOException, InterruptedException {
@@ -192,12 +201,6 @@ public final class RestoreCommand {
                     + withoutQuery(url) + "): the link may have expired, or lack the read permission.");
         }
         return response.body();
-    }
-
-    static String defaultManifestUrl(String blobUrl) {
-        int query = blobUrl.indexOf('?');
-        return query < 0 ? blobUrl + ".manifest.json"
-                : blobUrl.substring(0, query) + ".manifest.json" + blobUrl.substring(query);
     }
 
     private static String withoutQuery(String url) {

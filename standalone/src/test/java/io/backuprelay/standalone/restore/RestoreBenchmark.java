@@ -10,9 +10,11 @@ import io.backuprelay.common.json.Json;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpRunner;
-import io.backuprelay.dump.archive.ArchiveManifest;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.testkit.Azurite;
 import java.io.ByteArrayOutputStream;
@@ -55,8 +57,8 @@ public final class RestoreBenchmark {
         blob.setMetadata(Map.of("backupid", "bench", "accountid", account, "sha256", dumped.archive().sha256(),
                 "engine", "POSTGRESQL", "format", "pg_dump-custom", "compression", "zstd", "encryption", "none",
                 "writtenby", "backuprelay"));
-        ArchiveManifest manifest = new ArchiveManifest("bench", account, "POSTGRESQL", dumped.serverVersion(),
-                dumped.toolVersion(), dumped.format(), "zstd", "none", List.of(), dumped.archive().sizeBytes(),
+        BackupManifest manifest = new BackupManifest("bench", account, Engine.POSTGRESQL, dumped.serverVersion(),
+                dumped.toolVersion(), dumped.format(), Compression.ZSTD, Encryption.NONE, List.of(), dumped.archive().sizeBytes(),
                 dumped.archive().sha256(), Instant.now(), Instant.now(), dumped.tableCount(), dumped.inventory());
         container.getBlobClient(blobName + ".manifest.json").upload(com.azure.core.util.BinaryData.fromBytes(
                 Json.encode(manifest)), true);

@@ -13,10 +13,12 @@ import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.dump.DumpJob;
 import io.backuprelay.dump.DumpRunner;
-import io.backuprelay.database.Inventory;
-import io.backuprelay.dump.archive.ArchiveManifest;
+import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.archive.ArchiveSink;
-import io.backuprelay.dump.archive.Compression;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
@@ -243,8 +245,8 @@ class RestoreCommandIT {
             routines.add("public.ghost");
             Inventory claimed = new Inventory(listed.schemas(), tables, listed.views(), listed.sequences(), routines,
                     listed.triggers(), listed.events(), listed.extensions());
-            ArchiveManifest m = stored.manifest();
-            Stored tampered = new Stored(stored.archive(), new ArchiveManifest(m.backupId(), m.accountId(), m.engine(),
+            BackupManifest m = stored.manifest();
+            Stored tampered = new Stored(stored.archive(), new BackupManifest(m.backupId(), m.accountId(), m.engine(),
                     m.serverVersion(), m.toolVersion(), m.format(), m.compression(), m.encryption(),
                     m.encryptionRecipients(), m.sizeBytes(), m.sha256(), m.startedAt(), m.endedAt(), m.tableCount(), claimed));
 
@@ -257,7 +259,7 @@ class RestoreCommandIT {
 
     // ---- a stored backup, as the dump and upload workers leave it ----
 
-    private record Stored(Path archive, ArchiveManifest manifest) {
+    private record Stored(Path archive, BackupManifest manifest) {
     }
 
     private Stored backup(ScratchDatabase source, List<String> recipients) throws Exception {
@@ -269,7 +271,7 @@ class RestoreCommandIT {
         DumpRunner runner = postgres ? new PgDumpRunner(PgTools.debian()) : MariaDbDumpRunner.standard();
         DumpRunner.Dumped dumped = runner.dump(db, "", new ArchiveSink(staging, Compression.ZSTD, 3, 0),
                 new DumpJob(backupId, recipients, Duration.ofMinutes(1), null));
-        return new Stored(dumped.archive().path(), new ArchiveManifest(backupId, "acme", db.engine().name(),
+        return new Stored(dumped.archive().path(), new BackupManifest(backupId, "acme", Engine.of(db.engine().name()),
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
                 Instant.now(), Instant.now(), dumped.tableCount(), dumped.inventory()));
@@ -284,9 +286,9 @@ class RestoreCommandIT {
         container.getBlobClient(name).upload(BinaryData.fromBytes(Files.readAllBytes(stored.archive())), true);
         // The metadata the upload worker writes (BlobMetadata).
         container.getBlobClient(name).setMetadata(Map.of("backupid", stored.manifest().backupId(), "accountid", "acme",
-                "sha256", stored.manifest().sha256(), "engine", stored.manifest().engine(), "format",
-                stored.manifest().format(), "compression", stored.manifest().compression(), "encryption",
-                stored.manifest().encryption(), "writtenby", "backuprelay"));
+                "sha256", stored.manifest().sha256(), "engine", stored.manifest().engine().label(), "format",
+                stored.manifest().format().label(), "compression", stored.manifest().compression().label(), "encryption",
+                stored.manifest().encryption().label(), "writtenby", "backuprelay"));
         container.getBlobClient(name + ".manifest.json").upload(BinaryData.fromBytes(Json.encode(stored.manifest())), true);
         String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now(ZoneOffset.UTC).plusHours(1),
                 new BlobContainerSasPermission().setReadPermission(true)));

@@ -1,4 +1,4 @@
-package io.backuprelay.database;
+package io.backuprelay.format.archive;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

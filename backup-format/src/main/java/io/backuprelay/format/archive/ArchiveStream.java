@@ -1,12 +1,15 @@
-package io.backuprelay.database;
+package io.backuprelay.format.archive;
 
 import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import com.github.luben.zstd.ZstdInputStream;
+import io.backuprelay.format.BackupFormatException;
+import io.backuprelay.format.manifest.BackupManifest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.security.DigestInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,39 +72,49 @@ public final class ArchiveStream {
     }
 
     /** The blob as the plain dump: decrypted with the age identity when the manifest says so, and decompressed. */
-    public static ArchiveStream open(InputStream blob, Manifest manifest, Path identity) throws IOException {
+    public static ArchiveStream open(InputStream blob, BackupManifest manifest, Path identity) throws IOException {
+        return open(blob, manifest.compression(), manifest.encryption(), identity);
+    }
+
+    /**
+     * The blob as the plain dump: decrypted with the age identity when it is encrypted, and decompressed.
+     *
+     * @param identity a file holding the age private key (lines starting with {@code AGE-SECRET-KEY-});
+     *                 needed only when the archive is encrypted
+     * @throws BackupFormatException when the archive is encrypted and the identity is missing or cannot open it
+     */
+    public static ArchiveStream open(InputStream blob, Compression compression, Encryption encryption, Path identity)
+            throws IOException {
         MessageDigest sha256 = sha256();
         AtomicLong counted = new AtomicLong();
         InputStream hashed = hashed(blob, sha256, counted);
-        InputStream compressed = manifest.encrypted() ? decrypting(hashed, identity) : hashed;
-        InputStream plain = switch (manifest.compression()) {
-            case "zstd" -> new ZstdInputStream(compressed);
-            case "gzip" -> new GZIPInputStream(compressed, 1 << 16);
-            case "none" -> compressed;
-            default -> throw new RestoreException("The manifest names a compression this restore does not know: '"
-                    + manifest.compression() + "'");
+        InputStream compressed = encryption.encrypted() ? decrypting(hashed, identity) : hashed;
+        InputStream plain = switch (compression) {
+            case ZSTD -> new ZstdInputStream(compressed);
+            case GZIP -> new GZIPInputStream(compressed, 1 << 16);
+            case NONE -> compressed;
         };
         return new ArchiveStream(hashed, sha256, counted, plain);
     }
 
     private static InputStream decrypting(InputStream in, Path identity) throws IOException {
         if (identity == null) {
-            throw new RestoreException("The backup is encrypted with age: give the private key with --identity key.txt");
+            throw new BackupFormatException("The backup is encrypted with age: give the private key with --identity key.txt");
         }
         List<String> keys = Files.readAllLines(identity).stream().map(String::strip)
                 .filter(line -> line.startsWith("AGE-SECRET-KEY-")).toList();
         if (keys.isEmpty()) {
-            throw new RestoreException(identity + " holds no age private key (a line starting with AGE-SECRET-KEY-)");
+            throw new BackupFormatException(identity + " holds no age private key (a line starting with AGE-SECRET-KEY-)");
         }
         try {
-            List<RecipientStanzaReader> readers = new java.util.ArrayList<>();
+            List<RecipientStanzaReader> readers = new ArrayList<>();
             for (String key : keys) {
                 readers.add(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(key));
             }
             return Channels.newInputStream(new StandardDecryptingChannelFactory()
                     .newDecryptingChannel(Channels.newChannel(in), readers));
         } catch (GeneralSecurityException e) {
-            throw new RestoreException("The identity in " + identity + " cannot open this backup: it was encrypted to"
+            throw new BackupFormatException("The identity in " + identity + " cannot open this backup: it was encrypted to"
                     + " other recipients (" + e.getMessage() + ")", e);
         }
     }
@@ -116,7 +130,7 @@ public final class ArchiveStream {
 
     /** Reads what is left of the blob (after the dump tool stopped reading), so the SHA-256 covers it all. */
     public String finishAndHash() throws IOException {
-        raw.transferTo(java.io.OutputStream.nullOutputStream());
+        raw.transferTo(OutputStream.nullOutputStream());
         return HexFormat.of().formatHex(sha256.digest());
     }
 }

@@ -1,6 +1,7 @@
-package io.backuprelay.database;
+package io.backuprelay.format.inventory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.TreeSet;
  * {@code schema.name} for PostgreSQL and plain names for MariaDB; a trigger is
  * {@code table.trigger} (with its schema on PostgreSQL). Names are joined unquoted, as manifests
  * have always held them, so they are compared only with names read the same way; an archive is
- * checked against its database by {@link DatabaseObject.Identity}, not by these names.
+ * checked against its database by identity (the database module's {@code DatabaseObject.Identity}), not by these names.
  *
  * @param tables each table with its exact row count, or {@link #NOT_COUNTED} (an archive's listing,
  *               a partitioned table whose rows are in its partitions, or counts turned off)
@@ -32,7 +33,7 @@ public record Inventory(
 
     public Inventory {
         schemas = sorted(schemas);
-        tables = tables == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tables));
+        tables = tables == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tables));
         views = sorted(views);
         sequences = sorted(sequences);
         routines = sorted(routines);
