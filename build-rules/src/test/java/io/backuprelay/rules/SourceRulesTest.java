@@ -22,6 +22,7 @@ class SourceRulesTest {
             List.of("org.apache.kafka.", "io.backuprelay.common.kafka", "io.backuprelay.common.service",
                     "io.backuprelay.common.ops", "io.backuprelay.common.config"),
             "the event contract must not depend on the runtime that carries it");
+    static final Rule STORED_BACKUP = new StoredBackupWords();
     static final Rule HEALTH = new FloorRule("io.backuprelay.common.health",
             List.of("org.apache.kafka.", "io.backuprelay.common.kafka"),
             "health types must not depend on Kafka");
@@ -122,5 +123,32 @@ class SourceRulesTest {
                 "package io.backuprelay.common.event;\nimport org.apache.kafka.clients.producer.ProducerRecord;\nrecord E() {}");
         assertThat(EVENT_CONTRACT.violations(List.of(planted))).singleElement().asString()
                 .contains("common/E.java imports org.apache.kafka.clients.producer.ProducerRecord");
+    }
+
+    @Test
+    void onlyBackupFormatSpellsTheStoredBackup() {
+        assertThat(STORED_BACKUP.violations(PRODUCTION)).isEmpty();
+    }
+
+    @Test
+    void findsTheStoredBackupSpelledElsewhere() {
+        String code = """
+                package a;
+                class Names {
+                    String manifest = blob + ".manifest.json";
+                    String key = "writtenby";
+                    String text = "must be zstd or gzip";
+                    String header = "x-ms-meta-backupid";
+                    String fine = "zstandard none format engine";
+                }
+                """;
+        assertThat(STORED_BACKUP.violations(List.of(SourceFile.of("restore", "restore/Names.java", code))))
+                .containsExactly(
+                        "restore/Names.java:3 spells '.manifest.json', which only backup-format may: use its names",
+                        "restore/Names.java:4 spells 'writtenby', which only backup-format may: use its names",
+                        "restore/Names.java:5 spells 'zstd', which only backup-format may: use its names",
+                        "restore/Names.java:6 spells 'x-ms-meta-', which only backup-format may: use its names");
+        assertThat(STORED_BACKUP.violations(List.of(SourceFile.of(StoredBackupWords.OWNER, "f/Names.java", code))))
+                .isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.backuprelay.dump;
 
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.format.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,10 +12,11 @@ public final class DumpWorkerSettings {
 
     public static final Setting<Integer> CONCURRENCY = Setting.integer("DUMP_WORKER_CONCURRENCY", 2, 1, 64,
             "dumps at once in one instance");
-    public static final Setting<String> COMPRESSION = Setting.text("DUMP_COMPRESSION", "zstd", "zstd or gzip");
+    public static final Setting<String> COMPRESSION = Setting.text("DUMP_COMPRESSION", Compression.ZSTD.label(),
+            Compression.ZSTD + " or " + Compression.GZIP);
     public static final Setting<Integer> ZSTD_LEVEL = Setting.integer("DUMP_ZSTD_LEVEL", 3, 1, 19, "1–19");
     public static final Setting<Integer> ZSTD_WORKERS = Setting.integer("DUMP_ZSTD_WORKERS", 0, 0, 64,
-            "extra zstd threads per dump");
+            "extra " + Compression.ZSTD + " threads per dump");
     public static final Setting<Duration> SHUTDOWN_GRACE = Setting.duration("DUMP_SHUTDOWN_GRACE", Duration.ofSeconds(30),
             "running dumps may finish within this after SIGTERM");
     public static final Setting<Duration> STALL_TIMEOUT = Setting.duration("DUMP_STALL_TIMEOUT", Duration.ofMinutes(10),

@@ -182,7 +182,7 @@ class BackupPipelineIT {
             Files.write(staging.resolve(backupId + ".altered.archive"), altered);
             publishDump(new io.backuprelay.common.event.DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now,
                     io.backuprelay.common.event.Trigger.MANUAL, "main", now, backupId + ".altered.archive", dumped.length,
-                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0));
+                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0, java.util.List.of(), null));
 
             BackupOutcome outcome = awaitOutcome(backupId);
 

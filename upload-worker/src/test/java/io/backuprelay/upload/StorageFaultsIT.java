@@ -23,6 +23,7 @@ import io.backuprelay.testkit.FaultProxy;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -148,7 +149,7 @@ class StorageFaultsIT {
         Files.write(file, content);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", NOW, file.getFileName().toString(),
-                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", NOW, NOW, 1, null);
+                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", NOW, NOW, 1, null, null, null, 0, List.of(), null);
     }
 
     private static JobContext context() {

@@ -114,7 +114,7 @@ class UploadHandlerIT {
         Path outside = Files.writeString(staging.getParent().resolve("outside-" + UUID.randomUUID() + ".dump.zst"), "secret");
         DumpReady aimed = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main", staged.requestedAt(),
                 "../" + outside.getFileName(), 6, staged.sha256(), "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none",
-                staged.requestedAt(), NOW, 1, null);
+                staged.requestedAt(), NOW, 1, null, null, null, 0, List.of(), null);
 
         assertThatThrownBy(() -> handler.handle(aimed, context()))
                 .isInstanceOf(io.backuprelay.common.kafka.PoisonMessageException.class)
@@ -243,7 +243,7 @@ class UploadHandlerIT {
         DumpReady warned = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main",
                 staged.requestedAt(), staged.stagingFile(), 1000, staged.sha256(), "MARIADB", "10.11", "mariadb-sql",
                 "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 0,
-                List.of("The backup user 'backup' cannot read stored procedures and functions"));
+                List.of("The backup user 'backup' cannot read stored procedures and functions"), null);
 
         BackupCompleted completed = (BackupCompleted) outcome(handler.handle(warned, context()));
 
@@ -257,7 +257,7 @@ class UploadHandlerIT {
         Files.write(staging.resolve(staged.stagingFile()), new byte[2000]);
         DumpReady thirdDump = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main",
                 staged.requestedAt(), staged.stagingFile(), 2000, staged.sha256(), "POSTGRESQL", "15.19", "pg_dump-custom",
-                "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 2);
+                "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 2, List.of(), null);
 
         BackupFailed failed = (BackupFailed) outcome(handler.handle(thirdDump, context()));
 
@@ -306,7 +306,7 @@ class UploadHandlerIT {
         DumpReady dump = new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested,
                 started.stagingFile(), content.length,
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), "POSTGRESQL", "15.19",
-                "pg_dump-custom", "zstd", "none", requested, NOW, 1, null);
+                "pg_dump-custom", "zstd", "none", requested, NOW, 1, null, null, null, 0, List.of(), null);
 
         BackupCompleted completed = (BackupCompleted) outcome(handler.handle(dump, context()));
 
@@ -357,7 +357,7 @@ class UploadHandlerIT {
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         Instant requested = NOW.minusSeconds(60);
         return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested, file.getFileName().toString(),
-                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", requested, NOW, 1, null);
+                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", requested, NOW, 1, null, null, null, 0, List.of(), null);
     }
 
     private static JobContext context() {

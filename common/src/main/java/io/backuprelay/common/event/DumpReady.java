@@ -63,48 +63,6 @@ public record DumpReady(
         warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
     }
 
-    /** As version 1 wrote it before {@code requester}. */
-    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
-                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
-                     String engine, String serverVersion, String format, String compression, String encryption,
-                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt,
-                     String requestedBy, int redumps, java.util.List<String> warnings) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
-                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, slotAt, requestedBy, redumps, warnings, null);
-    }
-
-    /** As version 1 wrote it before {@code warnings}. */
-    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
-                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
-                     String engine, String serverVersion, String format, String compression, String encryption,
-                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt,
-                     String requestedBy, int redumps) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
-                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, slotAt, requestedBy, redumps, java.util.List.of());
-    }
-
-    /** As version 1 wrote it before {@code slotAt}. */
-    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
-                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
-                     String engine, String serverVersion, String format, String compression, String encryption,
-                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
-                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, null, null, 0, java.util.List.of());
-    }
-
-    /** As version 1 wrote it before {@code requestedBy} and {@code redumps}. */
-    public DumpReady(int version, String eventId, String backupId, String accountId, Instant occurredAt, Trigger trigger,
-                     String connectionId, Instant requestedAt, String stagingFile, long sizeBytes, String sha256,
-                     String engine, String serverVersion, String format, String compression, String encryption,
-                     Instant dumpStartedAt, Instant dumpEndedAt, int attempt, String manifestFile, Instant slotAt) {
-        this(version, eventId, backupId, accountId, occurredAt, trigger, connectionId, requestedAt, stagingFile, sizeBytes,
-                sha256, engine, serverVersion, format, compression, encryption, dumpStartedAt, dumpEndedAt, attempt,
-                manifestFile, slotAt, null, 0, java.util.List.of());
-    }
-
     /**
      * The format words typed, as the blob name's extension spells them.
      *

@@ -59,7 +59,7 @@ public final class ArchiveSink {
      */
     public ArchiveSink(Path stagingDir, Compression compression, int zstdLevel, int zstdWorkers, String owner) {
         if (compression == Compression.NONE) {
-            throw new IllegalArgumentException("An archive is always compressed: zstd or gzip");
+            throw new IllegalArgumentException("An archive is always compressed: " + Compression.ZSTD + " or " + Compression.GZIP);
         }
         this.stagingDir = stagingDir;
         this.compression = compression;

@@ -15,6 +15,7 @@ import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.upload.retention.RetentionSweep;
 import io.backuprelay.upload.store.UploadFailedException;
+import io.backuprelay.format.manifest.ManifestNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,7 +76,7 @@ public final class AfterStore {
             return Optional.empty();
         }
         try {
-            uploader.uploadSmall(target.named(target.blobName() + ".manifest.json"), manifest);
+            uploader.uploadSmall(target.named(ManifestNames.ofBlob(target.blobName())), manifest);
             return Optional.empty();
         } catch (BlobTransferException e) {
             if (e.isTransient()) {

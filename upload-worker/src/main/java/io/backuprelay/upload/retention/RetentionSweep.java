@@ -4,7 +4,8 @@ import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
-import io.backuprelay.upload.BlobMetadata;
+import io.backuprelay.format.blob.BlobMetadata;
+import io.backuprelay.format.manifest.ManifestNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,21 +45,17 @@ public final class RetentionSweep {
         List<RetentionRules.StoredBackup> stored = new ArrayList<>();
         for (BlobStore.StoredBlob blob : listing.blobs()) {
             Map<String, String> metadata = blob.metadata();
-            if (blob.name().endsWith(".manifest.json")
-                    || !BlobMetadata.WRITER.equals(metadata.get(BlobMetadata.WRITTEN_BY))
-                    || !accountId.equals(metadata.get(BlobMetadata.ACCOUNT_ID))
-                    || metadata.get(BlobMetadata.BACKUP_ID) == null) {
+            if (ManifestNames.isManifest(blob.name()) || !BlobMetadata.isBackupOfAccount(metadata, accountId)) {
                 continue;
             }
-            String requestedAt = metadata.get(BlobMetadata.REQUESTED_AT);
             stored.add(new RetentionRules.StoredBackup(blob.name(), metadata.get(BlobMetadata.BACKUP_ID),
-                    requestedAt != null ? Instant.parse(requestedAt) : blob.lastModified()));
+                    BlobMetadata.requestedAt(metadata).orElse(blob.lastModified())));
         }
         List<String> deleted = new ArrayList<>();
         for (RetentionRules.StoredBackup backup : RetentionRules.toDelete(stored, policy, newestBackupId, localNow,
                 storageNow)) {
             store.delete(backup.blobName());
-            store.delete(backup.blobName() + ".manifest.json");
+            store.delete(ManifestNames.ofBlob(backup.blobName()));
             deleted.add(backup.blobName());
         }
         return deleted;

@@ -3,7 +3,7 @@ package io.backuprelay.upload.store;
 import io.backuprelay.blob.BlobStore.StoredBlob;
 import io.backuprelay.blob.block.ArchiveFile;
 import io.backuprelay.blob.block.Occupant;
-import io.backuprelay.upload.BlobMetadata;
+import io.backuprelay.format.blob.BlobMetadata;
 import java.util.Map;
 
 /**

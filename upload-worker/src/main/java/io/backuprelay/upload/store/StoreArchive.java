@@ -15,7 +15,8 @@ import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.upload.BlobMetadata;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.blob.BlobMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -220,15 +221,7 @@ public final class StoreArchive {
     }
 
     private static Map<String, String> metadata(DumpReady dump) {
-        return Map.of(
-                BlobMetadata.BACKUP_ID, dump.backupId(),
-                BlobMetadata.ACCOUNT_ID, dump.accountId(),
-                BlobMetadata.SHA256, dump.sha256(),
-                BlobMetadata.ENGINE, dump.engine(),
-                BlobMetadata.FORMAT, dump.format(),
-                BlobMetadata.COMPRESSION, dump.compression(),
-                BlobMetadata.ENCRYPTION, dump.encryption(),
-                BlobMetadata.REQUESTED_AT, dump.requestedAt().toString(),
-                BlobMetadata.WRITTEN_BY, BlobMetadata.WRITER);
+        return new BlobMetadata(dump.backupId(), dump.accountId(), dump.sha256(), Engine.of(dump.engine()),
+                dump.archiveFormat(), dump.requestedAt()).toMap();
     }
 }
