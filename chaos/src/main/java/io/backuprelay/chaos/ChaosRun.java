@@ -11,6 +11,7 @@ import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.console.SampleAccount;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.testkit.Azurite;
@@ -261,6 +262,7 @@ public final class ChaosRun {
             String base = "http://127.0.0.1:" + consolePort;
             List<String> accountIds = new ArrayList<>();
             Map<String, String> destinations = new HashMap<>();
+            SampleAccount sample = new SampleAccount(HTTP, base);
             long throttle = Long.parseLong(options.getOrDefault("--source-bytes-per-second", "262144"));
             for (int i = 0; i < accounts; i++) {
                 boolean mariadb = i % 2 == 1;
@@ -272,21 +274,14 @@ public final class ChaosRun {
                 TcpProxy far = TcpProxy.start(source.port(), seed + i).throttle(throttle);
                 proxies.add(far);
                 accountIds.add(account);
-                call("PUT", base + "/api/operator/accounts/" + account, operator, """
-                        {"displayName":"Chaos %d","locale":"en","timeZone":"UTC","superadminEmails":["%s@chaos.example"],
-                         "source":{"engine":"%s","host":"127.0.0.1","port":%d,"database":"%s","username":"%s"},
-                         "storageOrigins":["%s"]}
-                        """.formatted(i, account, mariadb ? "MARIADB" : "POSTGRESQL", far.port(), source.name(),
-                        source.adminUser(), URI.create(endpoint).getScheme() + "://" + URI.create(endpoint).getAuthority()), null);
-                String superadmin = superadmin(minter, account);
-                String connection = Json.mapper().readTree(call("POST", base + "/api/accounts/" + account + "/connections",
-                        superadmin, """
-                        {"type":"AZURE_BLOB","storageAccountName":"%s","containerName":"%s","accessKey":"%s",
-                         "enabledForAutomaticBackup":true,"endpoint":"%s","path":"chaos"}
-                        """.formatted(Azurite.ACCOUNT_NAME, containerName, Azurite.ACCOUNT_KEY, endpoint), null).body())
-                        .get("connectionId").asText();
-                call("PUT", base + "/api/accounts/" + account + "/backup-settings", superadmin,
-                        "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"" + connection + "\"}", null);
+                String connection = sample.register(new SampleAccount.Account(account, "Chaos " + i, "en",
+                                account + "@chaos.example", List.of(URI.create(endpoint).getScheme() + "://"
+                                        + URI.create(endpoint).getAuthority())),
+                        new SampleAccount.Source(mariadb ? "MARIADB" : "POSTGRESQL", "127.0.0.1", far.port(),
+                                source.name(), source.adminUser(), null),
+                        new SampleAccount.Storage(endpoint, Azurite.ACCOUNT_NAME, Azurite.ACCOUNT_KEY, containerName,
+                                "chaos", null),
+                        operator, superadmin(minter, account));
                 destinations.put(account, connection);
             }
             System.out.printf("chaos: %d accounts (%d on PostgreSQL, %d on MariaDB), sources throttled to %d KiB/s%n",
