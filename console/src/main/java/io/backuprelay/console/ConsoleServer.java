@@ -2,6 +2,9 @@ package io.backuprelay.console;
 
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ComponentHealth;
+import io.backuprelay.common.service.HealthBody;
+import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.console.api.AccountsApi;
 import io.backuprelay.console.api.ApiException;
 import io.backuprelay.console.api.BackupsApi;
@@ -18,12 +21,12 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
-import io.backuprelay.common.service.ServiceShell;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +110,8 @@ public final class ConsoleServer implements Closeable {
         routes.get("/api/accounts/{accountId}/backups/{backupId}", backups::get);
         routes.post("/api/accounts/{accountId}/backups/{backupId}/download", backups::download);
 
-        routes.get("/health/live", ctx -> health(ctx, shell.live()));
-        routes.get("/health/ready", ctx -> health(ctx, shell.ready()));
+        routes.get("/health/live", ctx -> health(ctx, ComponentHealth::live));
+        routes.get("/health/ready", ctx -> health(ctx, ComponentHealth::ready));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
         routes.exception(ApiException.class, (e, ctx) -> {
@@ -172,13 +175,13 @@ public final class ConsoleServer implements Closeable {
     }
 
     /**
-     * The health on the public port: each component's state without its detail, which can hold the
-     * platform's account and connection counts or an exception's text. The management port has them.
+     * The health on the public port, in the shape of every service's, without the components'
+     * details: they can hold the platform's account and connection counts or an exception's text.
+     * The management port has them.
      */
-    private void health(Context ctx, boolean up) {
-        Map<String, Object> components = new java.util.LinkedHashMap<>();
-        shell.health().forEach(c -> components.put(c.name(), Map.of("live", c.live(), "ready", c.ready())));
-        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "components", components));
+    private void health(Context ctx, Predicate<ComponentHealth> probe) {
+        HealthBody health = HealthBody.of(shell.health(), probe, HealthBody.Detail.HIDDEN);
+        ctx.status(health.httpStatus()).json(health.json());
     }
 
     private static void authenticate(Context ctx, TokenVerifier verifier) {

@@ -1,7 +1,6 @@
 package io.backuprelay.console;
 
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.common.json.Json;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import java.io.IOException;
@@ -11,9 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The compose file's one-shot {@code init}: registers the sample database as an account through the
@@ -50,21 +47,15 @@ public final class SampleSetup {
         String superadmin = minter.mint("sample-admin", admin, account, Role.SUPERADMIN, Duration.ofMinutes(10));
 
         awaitReady(console);
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("engine", SampleSettings.DB_ENGINE.read(config));
-        source.put("host", SampleSettings.DB_HOST.read(config));
-        source.put("port", SampleSettings.DB_PORT.read(config));
-        source.put("database", SampleSettings.DB_NAME.read(config));
-        source.put("username", SampleSettings.DB_USER.read(config));
-        SampleSettings.DB_PASSWORD.find(config).ifPresent(password -> source.put("password", password));
+        SampleAccount.Source source = new SampleAccount.Source(SampleSettings.DB_ENGINE.read(config),
+                SampleSettings.DB_HOST.read(config), SampleSettings.DB_PORT.read(config),
+                SampleSettings.DB_NAME.read(config), SampleSettings.DB_USER.read(config),
+                SampleSettings.DB_PASSWORD.find(config).orElse(null));
         String endpoint = SampleSettings.STORAGE_ENDPOINT.read(config);
         io.backuprelay.blob.EndpointPolicy policy = io.backuprelay.blob.EndpointPolicy.from(config);
         // The sample storage (an emulator in the demo) is an operator's entry: the sample account is granted it.
-        call("PUT", console + "/api/operator/accounts/" + account, operator, Map.of("displayName", "Sample",
-                "locale", SampleSettings.LOCALE.read(config), "timeZone", "UTC", "superadminEmails", List.of(admin),
-                "source", source, "storageOrigins", policy.grantNeeded(endpoint).map(List::of).orElse(List.of())));
-        out.println("Registered account " + account + " (its database " + source.get("database") + " on "
-                + source.get("host") + ")");
+        SampleAccount.Account sample = new SampleAccount.Account(account, "Sample", SampleSettings.LOCALE.read(config),
+                admin, policy.grantNeeded(endpoint).map(List::of).orElse(List.of()));
 
         String storageAccount = SampleSettings.STORAGE_ACCOUNT.read(config);
         String key = SampleSettings.STORAGE_KEY.read(config);
@@ -72,23 +63,14 @@ public final class SampleSetup {
         io.backuprelay.blob.EndpointPolicy.install(policy);
         io.backuprelay.blob.BlobStore.of(endpoint, storageAccount, container,
                 io.backuprelay.blob.BlobCredential.accountKey(key)).createContainerIfMissing();
-        Map<String, Object> connection = new LinkedHashMap<>();
-        connection.put("type", "AZURE_BLOB");
-        connection.put("description", "Sample storage");
-        connection.put("storageAccountName", storageAccount);
-        connection.put("containerName", container);
-        connection.put("path", "backups");
-        connection.put("accessKey", key);
-        connection.put("enabledForAutomaticBackup", true);
-        connection.put("endpoint", endpoint);
-        String connectionId = call("POST", console + "/api/accounts/" + account + "/connections", superadmin, connection)
-                .get("connectionId").asText();
-        call("PUT", console + "/api/accounts/" + account + "/backup-settings", superadmin, Map.of(
-                "backupType", "EVERY_7_DAYS", "destinationConnectionId", connectionId));
+        SampleAccount api = new SampleAccount(http, console);
+        String connectionId = api.register(sample, source, new SampleAccount.Storage(endpoint, storageAccount, key,
+                container, "backups", "Sample storage"), operator, superadmin);
+        out.println("Registered account " + account + " (its database " + source.database() + " on "
+                + source.host() + ")");
         out.println("Added connection " + connectionId + " to container " + container + ", weekly backups");
 
-        String backupId = call("POST", console + "/api/accounts/" + account + "/backups", superadmin, null)
-                .get("backupId").asText();
+        String backupId = api.requestBackup(account, superadmin);
         out.println("Asked for the first backup: " + backupId + "; its email goes to " + admin);
         return backupId;
     }
@@ -109,19 +91,5 @@ public final class SampleSetup {
             }
             Thread.sleep(1000);
         }
-    }
-
-    private com.fasterxml.jackson.databind.JsonNode call(String method, String url, String token, Object body)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + URI.create(url).getPath() + " answered "
-                    + response.statusCode() + ": " + response.body());
-        }
-        return Json.mapper().readTree(response.body());
     }
 }

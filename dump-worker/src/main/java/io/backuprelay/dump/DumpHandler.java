@@ -25,8 +25,8 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
-import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
@@ -57,7 +57,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final SecretSealer sealer;
     private final ArchiveSink sink;
     private final DumpWorkerConfig config;
-    private final OpsPublisher ops;
+    private final ServiceOps ops;
     private final Clock clock;
     private final Function<String, Optional<BackupStatus>> statuses;
     private final EventPublisher events;
@@ -93,7 +93,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         this.sealer = sealer;
         this.sink = sink;
         this.config = config;
-        this.ops = ops;
+        this.ops = new ServiceOps(ops, "dump-worker", clock);
         this.clock = clock;
     }
 
@@ -126,15 +126,15 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         Instant started = clock.instant();
         log.info("Dumping backup {} of account {} ({} {}{})", request.backupId(), request.accountId(), source.engine(),
                 source.describe(), recipients.isEmpty() ? "" : ", encrypted to " + recipients.size() + " recipient(s)");
-        ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.STARTED, 0L, "dump-worker", started));
+        ops.publish(ops.event(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.STARTED).withBytes(0L)
+                .withTime(started));
         events.publish(topics.outcomes(), request.accountId(), BackupStarted.of(request, instanceId, started));
         try {
             awaitFreeSpace(request);
             String password = source.password() == null ? "" : sealer.open(source.password(),
                     io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId(), source));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
-                    new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.PROGRESS, bytes, "dump-worker",
-                            clock.instant())),
+                    ops.event(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.PROGRESS).withBytes(bytes)),
                     // Announced before the tool writes a byte, so the upload can send blocks as they are written.
                     (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
                             partial.getFileName().toString(), sink.completeName(partial), Engine.of(source.engine().name()),
@@ -142,16 +142,15 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                             clock.instant())),
                     new DumpJob.Exclusive(request.accountId(), config.lockWait(), waitingFor -> {
                         log.warn("Backup {} of account {} waits {}", request.backupId(), request.accountId(), waitingFor);
-                        ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.WAITING,
-                                null, "dump-worker", clock.instant(), waitingFor));
+                        ops.publish(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.WAITING, waitingFor);
                     }));
             DumpRunner.Dumped dumped = dumpRetryingInterruptions(request, runner, source, password, job);
             Instant ended = clock.instant();
             String manifest = writeManifest(request, source.engine(), dumped, recipients, started, ended);
             log.info("Dumped backup {} of account {}: {} bytes in {}", request.backupId(), request.accountId(),
                     dumped.archive().sizeBytes(), Duration.between(started, ended));
-            ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.FINISHED,
-                    dumped.archive().sizeBytes(), "dump-worker", ended));
+            ops.publish(ops.event(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.FINISHED)
+                    .withBytes(dumped.archive().sizeBytes()).withTime(ended));
             DumpReady ready = new DumpReady(DumpReady.CURRENT_VERSION, UUID.randomUUID().toString(), request.backupId(),
                     request.accountId(), ended, request.trigger(), request.connectionId(), request.occurredAt(),
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
@@ -194,10 +193,10 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                 log.warn("Backup {} of account {}: the source ended the dump's session (try {} of {}), trying again in {}: {}",
                         request.backupId(), request.accountId(), tried, config.interruptionRetries() + 1, backoff,
                         e.getMessage());
-                ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.RETRIED, null,
-                        "dump-worker", clock.instant(), "the source database ended the dump's session (try " + tried
-                        + " of " + (config.interruptionRetries() + 1) + "), trying again in "
-                        + DumpProcess.human(backoff) + ": " + e.getMessage()));
+                ops.publish(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.RETRIED,
+                        "the source database ended the dump's session (try " + tried + " of "
+                                + (config.interruptionRetries() + 1) + "), trying again in "
+                                + DumpProcess.human(backoff) + ": " + e.getMessage());
                 pause.sleep(backoff);
                 backoff = backoff.multipliedBy(2);
             }
@@ -241,9 +240,9 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                 told = true;
                 log.warn("Backup {} of account {} waits for staging space: {} MB free, {} MB needed", request.backupId(),
                         request.accountId(), free >> 20, config.minFreeBytes() >> 20);
-                ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.WAITING, free,
-                        "dump-worker", clock.instant(), "for free space in staging: " + (free >> 20) + " MB free, "
-                        + (config.minFreeBytes() >> 20) + " MB needed"));
+                ops.publish(ops.event(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.WAITING).withBytes(free)
+                        .withDetail("for free space in staging: " + (free >> 20) + " MB free, "
+                                + (config.minFreeBytes() >> 20) + " MB needed"));
             }
             Thread.sleep(Math.min(SPACE_POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
@@ -279,8 +278,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     private JobResult failed(BackupRequested request, String reason) {
         log.warn("Backup {} of account {} failed at the dump: {}", request.backupId(), request.accountId(), reason);
-        ops.publish(new OpsEvent(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.FAILED, null, "dump-worker",
-                clock.instant()));
+        ops.publish(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.FAILED, null);
         return JobResult.of(Output.json(topics.outcomes(), request.accountId(),
                 BackupFailed.of(request, FailureStage.DUMP, reason, clock.instant())));
     }

@@ -25,8 +25,8 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
-import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.notify.mail.MailSender;
@@ -74,7 +74,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final SecretSealer sealer;
     private final EmailComposer composer;
     private final MailSender sender;
-    private final OpsPublisher ops;
+    private final ServiceOps ops;
     private final Clock clock;
     private final Duration linkValidity;
 
@@ -93,7 +93,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         this.sealer = sealer;
         this.composer = composer;
         this.sender = sender;
-        this.ops = ops;
+        this.ops = new ServiceOps(ops, "notifier", clock);
         this.clock = clock;
     }
 
@@ -124,8 +124,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         List<String> recipients = recipients(account.get(), lookups.settings().apply(alert.accountId()));
         Email email = composer.overdue(alert, account.get(), recipients);
         deliver(email, alert, context);
-        ops.publish(new OpsEvent(alert.backupId(), alert.accountId(), OpsStage.SCHEDULE, OpsStatus.OVERDUE_MAILED, null, "notifier",
-                clock.instant(), "last success " + alert.lastSuccessAt()));
+        ops.publish(alert.backupId(), alert.accountId(), OpsStage.SCHEDULE, OpsStatus.OVERDUE_MAILED,
+                "last success " + alert.lastSuccessAt());
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, alert.accountId(),
                 "BackupOverdue", email.messageId(), recipients, clock.instant(), alert.occurredAt())));
     }
@@ -145,8 +145,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         List<String> recipients = recipients(account.get(), lookups.settings().apply(failed.accountId()));
         Email email = composer.drillFailed(failed, account.get(), recipients);
         deliver(email, failed, context);
-        ops.publish(new OpsEvent(failed.backupId(), failed.accountId(), OpsStage.DRILL, OpsStatus.FAILED_MAILED, null, "notifier",
-                clock.instant(), failed.detail()));
+        ops.publish(failed.backupId(), failed.accountId(), OpsStage.DRILL, OpsStatus.FAILED_MAILED, failed.detail());
         return JobResult.of(Output.json(topics.notifications(), key, new SentNotification(key, failed.accountId(),
                 "RestoreFailed", email.messageId(), recipients, clock.instant(), failed.occurredAt())));
     }
@@ -235,9 +234,9 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
      * itself. Nothing when the email carried none.
      */
     private void recordLink(BackupOutcome outcome, EmailComposer.Extras extras, int recipients) {
-        extras.download().ifPresent(link -> ops.publish(new OpsEvent(outcome.backupId(), outcome.accountId(),
-                OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, null, "notifier", clock.instant(), "read-only link in the email to "
-                + recipients + " super-administrator(s), valid until " + link.expiresAt())));
+        extras.download().ifPresent(link -> ops.publish(outcome.backupId(), outcome.accountId(), OpsStage.DOWNLOAD,
+                OpsStatus.LINK_ISSUED, "read-only link in the email to " + recipients
+                        + " super-administrator(s), valid until " + link.expiresAt()));
     }
 
     /** The super-administrators and the extra recipients, each address once whatever its case. */
@@ -259,8 +258,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         String why = event.getClass().getSimpleName() + " of " + event.occurredAt()
                 + " is older than the horizon of sent mail (NOTIFY_SENT_HORIZON, " + sent.horizon() + "); not mailed";
         log.warn("Backup {} of account {}: {}", event.backupId(), event.accountId(), why);
-        ops.publish(new OpsEvent(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.SKIPPED, null, "notifier",
-                clock.instant(), why));
+        ops.publish(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.SKIPPED, why);
         return true;
     }
 
@@ -280,16 +278,16 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         try {
             where = sender.send(email);
         } catch (Exception e) {
-            ops.publish(new OpsEvent(event.backupId(), event.accountId(), OpsStage.NOTIFY, context.lastAttempt()
-                    ? OpsStatus.DEAD_LETTERED : OpsStatus.FAILED, null, "notifier", clock.instant(),
-                    "mail could not be delivered (try " + context.attempt() + "): " + e.getMessage()));
+            ops.publish(event.backupId(), event.accountId(), OpsStage.NOTIFY, context.lastAttempt()
+                    ? OpsStatus.DEAD_LETTERED : OpsStatus.FAILED,
+                    "mail could not be delivered (try " + context.attempt() + "): " + e.getMessage());
             throw e;
         }
         FaultPoints.reach(FaultPoints.MAIL_SENT);
         sent.accepted(new SentNotification(event.backupId(), event.accountId(), event.getClass().getSimpleName(),
                 email.messageId(), email.to(), clock.instant(), event.occurredAt()));
-        ops.publish(new OpsEvent(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.SENT, null, "notifier",
-                clock.instant(), email.messageId() + " to " + email.to().size() + " recipient(s)"));
+        ops.publish(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.SENT,
+                email.messageId() + " to " + email.to().size() + " recipient(s)");
         log.info("Mailed {} about backup {} of account {} to {} recipient(s) via {}", email.messageId(),
                 event.backupId(), event.accountId(), email.to().size(), where);
         return true;

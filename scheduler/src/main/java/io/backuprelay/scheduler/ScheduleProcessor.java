@@ -4,7 +4,7 @@ import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
 import io.backuprelay.common.account.BackupStatus;
-import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.scheduler.schedule.AccountSchedule;
 import io.backuprelay.scheduler.schedule.ScheduleRules;
@@ -43,6 +43,8 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
     private final Topics topics;
     private final ScheduleRules rules;
     private final Clock clock;
+    /** The scheduler's ops events, forwarded to {@code backup.ops} with the rest of its output. */
+    private final ServiceOps ops;
     private final Duration tickInterval;
     private final int requestsPerMinute;
     private final TickListener ticks;
@@ -57,6 +59,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         this.topics = topics;
         this.rules = rules;
         this.clock = clock;
+        this.ops = ServiceOps.unpublished("scheduler", clock);
         this.tickInterval = tickInterval;
         this.requestsPerMinute = requestsPerMinute;
     }
@@ -124,9 +127,9 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
                     requested++;
                     budget.spend();
                     context.forward(new Record<>(accountId, new Routed(topics.requests(), request.request()), timestamp));
-                    context.forward(new Record<>(accountId, new Routed(topics.ops(), new OpsEvent(
-                            request.request().backupId(), accountId, OpsStage.REQUEST, OpsStatus.REQUESTED, null,
-                            "scheduler", now, request.request().trigger() + " attempt " + request.request().attempt())),
+                    context.forward(new Record<>(accountId, new Routed(topics.ops(), ops.event(
+                            request.request().backupId(), accountId, OpsStage.REQUEST, OpsStatus.REQUESTED).withTime(now)
+                            .withDetail(request.request().trigger() + " attempt " + request.request().attempt())),
                             timestamp));
                     log.debug("Requested automatic backup {} of account {} (attempt {})", request.request().backupId(),
                             accountId, request.request().attempt());
@@ -143,9 +146,9 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
             var overdue = rules.overdue(wake.next(), now);
             if (overdue.isPresent()) {
                 context.forward(new Record<>(accountId, new Routed(topics.outcomes(), overdue.get().alert()), timestamp));
-                context.forward(new Record<>(accountId, new Routed(topics.ops(), new OpsEvent(overdue.get().alert().backupId(),
-                        accountId, OpsStage.SCHEDULE, OpsStatus.OVERDUE, null, "scheduler", now,
-                        "no success since " + overdue.get().alert().lastSuccessAt())), timestamp));
+                context.forward(new Record<>(accountId, new Routed(topics.ops(), ops.event(overdue.get().alert().backupId(),
+                        accountId, OpsStage.SCHEDULE, OpsStatus.OVERDUE).withTime(now)
+                        .withDetail("no success since " + overdue.get().alert().lastSuccessAt())), timestamp));
                 log.warn("Backups of account {} are overdue: the last success was {}", accountId,
                         overdue.get().alert().lastSuccessAt());
                 save(wake.next(), overdue.get().next(), timestamp);

@@ -10,6 +10,7 @@ import io.backuprelay.scheduler.SchedulerSettings;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.console.SampleAccount;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import java.io.Closeable;
@@ -27,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,18 +88,14 @@ final class Demo implements Closeable {
         TokenMinter minter = new TokenMinter(secret.getBytes(StandardCharsets.UTF_8), ConsoleSettings.JWT_ISSUER.read(environment));
         String operator = minter.mint("demo-operator", null, null, Role.OPERATOR, Duration.ofHours(12));
         String superadmin = minter.mint("demo-admin", "admin@demo.example", ACCOUNT, Role.SUPERADMIN, Duration.ofHours(12));
-        api("PUT", "/api/operator/accounts/" + ACCOUNT, operator, Map.of("displayName", "Demo Company", "locale", "en",
-                "timeZone", "UTC", "superadminEmails", java.util.List.of("admin@demo.example"), "source",
-                Map.of("engine", "POSTGRESQL", "host", pgHost, "port", pgPort, "database", DATABASE, "username", pgUser,
-                        "password", ""), "storageOrigins", java.util.List.of(azuriteOrigin))); // the emulator, granted
-        var connection = api("POST", "/api/accounts/" + ACCOUNT + "/connections", superadmin, Map.of("type", "AZURE_BLOB",
-                "description", "Local Azurite", "storageAccountName", AzuriteProcess.ACCOUNT_NAME, "containerName", CONTAINER,
-                "path", "backups", "accessKey", AzuriteProcess.ACCOUNT_KEY, "enabledForAutomaticBackup", true,
-                "endpoint", azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME)));
-        String connectionId = connection.get("connectionId").asText();
-        api("PUT", "/api/accounts/" + ACCOUNT + "/backup-settings", superadmin,
-                Map.of("backupType", "EVERY_7_DAYS", "destinationConnectionId", connectionId));
-        String backupId = api("POST", "/api/accounts/" + ACCOUNT + "/backups", superadmin, Map.of()).get("backupId").asText();
+        SampleAccount api = new SampleAccount(http, consoleUrl);
+        api.register(new SampleAccount.Account(ACCOUNT, "Demo Company", "en", "admin@demo.example",
+                        List.of(azuriteOrigin)), // the emulator, granted
+                new SampleAccount.Source("POSTGRESQL", pgHost, pgPort, DATABASE, pgUser, ""),
+                new SampleAccount.Storage(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME,
+                        AzuriteProcess.ACCOUNT_KEY, CONTAINER, "backups", "Local Azurite"),
+                operator, superadmin);
+        String backupId = api.requestBackup(ACCOUNT, superadmin);
         var backup = awaitOutcome(superadmin, backupId);
         if (!"SUCCEEDED".equals(backup.get("state").asText())) {
             throw new IllegalStateException("The demo backup failed: " + backup.get("failureReason").asText());
@@ -136,14 +134,6 @@ final class Demo implements Closeable {
             Thread.sleep(500); // polling the API as its users do; the demo has nothing else to wait on
         }
         throw new IllegalStateException("The demo backup did not end within 3 minutes");
-    }
-
-    private com.fasterxml.jackson.databind.JsonNode api(String method, String path, String token, Object body) throws Exception {
-        HttpResponse<String> response = send(method, path, token, body);
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return Json.mapper().readTree(response.body().isEmpty() ? "{}" : response.body());
     }
 
     private HttpResponse<String> send(String method, String path, String token, Object body)

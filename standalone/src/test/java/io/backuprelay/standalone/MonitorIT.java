@@ -62,7 +62,8 @@ class MonitorIT {
                 new OpsEvent("b-2", "acme", OpsStage.REQUEST, OpsStatus.REQUESTED, null, "console", t0),
                 new OpsEvent("b-3", "other", OpsStage.DUMP, OpsStatus.STARTED, 0L, "dump-worker", t0),
                 new OpsEvent("b-2", "acme", OpsStage.DUMP, OpsStatus.STARTED, 0L, "dump-worker", t0.plusSeconds(1)),
-                new OpsEvent(null, null, OpsStage.INSTANCE, OpsStatus.HEARTBEAT, null, "dump-worker", t0.plusSeconds(2), "host-1"),
+                new OpsEvent(null, null, OpsStage.INSTANCE, OpsStatus.HEARTBEAT, null, "dump-worker", t0.plusSeconds(2))
+                        .withDetail("host-1"),
                 new OpsEvent("b-2", "acme", OpsStage.DUMP, OpsStatus.FINISHED, 9_000_000L, "dump-worker", t0.plusSeconds(61)),
                 new OpsEvent("b-2", "acme", OpsStage.UPLOAD, OpsStatus.STARTED, 9_000_000L, "upload-worker", t0.plusSeconds(62)),
                 new OpsEvent("b-2", "acme", OpsStage.UPLOAD, OpsStatus.PROGRESS, 4_000_000L, "upload-worker",

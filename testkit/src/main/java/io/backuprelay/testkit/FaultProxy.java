@@ -1,6 +1,5 @@
 package io.backuprelay.testkit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +36,7 @@ public final class FaultProxy implements Closeable {
     private final AtomicInteger faulted = new AtomicInteger();
     private volatile Fault fault;
     private volatile double share;
-    private volatile java.util.Random random = new java.util.Random();
+    private volatile Random random = new Random();
     private final AtomicInteger cuts = new AtomicInteger();
     private final Map<Injected, AtomicInteger> injected = new EnumMap<>(Injected.class);
 
@@ -154,7 +154,7 @@ public final class FaultProxy implements Closeable {
      * a load balancer's idle timeout or a network blip would).
      */
     public void failShare(double share, long seed, Duration cutEvery) {
-        this.random = new java.util.Random(seed);
+        this.random = new Random(seed);
         this.share = share;
         if (share > 0 && cutEvery != null) {
             Thread.ofVirtual().name("fault-proxy-cuts").start(() -> {
@@ -233,13 +233,13 @@ public final class FaultProxy implements Closeable {
             open.add(upstream);
             AtomicLong answered = new AtomicLong();
             AtomicLong cutAt = new AtomicLong(Long.MAX_VALUE);
-            Thread back = Thread.ofVirtual().start(() -> copyAnswer(upstream, client, answered, cutAt, this::hide));
+            Thread back = Thread.ofVirtual().start(() -> HttpWire.copyAnswer(upstream, client, answered, cutAt, this::hide));
             InputStream in = client.getInputStream();
             OutputStream out = upstream.getOutputStream();
             while (true) {
                 String head;
                 try {
-                    head = readHead(in);
+                    head = HttpWire.readHead(in);
                 } catch (IOException closed) {
                     break;
                 }
@@ -259,7 +259,7 @@ public final class FaultProxy implements Closeable {
                     in.transferTo(out);
                     break;
                 }
-                copyExactly(in, out, contentLength(head));
+                HttpWire.copyExactly(in, out, HttpWire.contentLength(head));
                 out.flush();
             }
             closeQuietly(upstream);
@@ -274,9 +274,9 @@ public final class FaultProxy implements Closeable {
 
     private void inject(Injected fault, String head, InputStream in, Socket client) throws IOException {
         switch (fault) {
-            case SERVER_BUSY -> answer(client, head, in, new Fault(503, "ServerBusy", Long.MAX_VALUE));
-            case INTERNAL_ERROR -> answer(client, head, in, new Fault(500, "InternalError", Long.MAX_VALUE));
-            case THROTTLED -> answer(client, head, in, new Fault(429, "TooManyRequests", Long.MAX_VALUE));
+            case SERVER_BUSY -> HttpWire.answer(client, head, in, 503, "ServerBusy");
+            case INTERNAL_ERROR -> HttpWire.answer(client, head, in, 500, "InternalError");
+            case THROTTLED -> HttpWire.answer(client, head, in, 429, "TooManyRequests");
             case RESET -> {
                 client.setSoLinger(true, 0); // an RST, not a FIN
                 client.close();
@@ -294,98 +294,15 @@ public final class FaultProxy implements Closeable {
         }
     }
 
-    private static void copyExactly(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("the request body ended early");
-            }
-            out.write(buffer, 0, n);
-            left -= n;
-        }
-    }
-
-    /** Copies Azurite's answers to the client, cutting the connection when {@code cutAt} bytes have been sent. */
-    private static void copyAnswer(Socket from, Socket to, AtomicLong answered, AtomicLong cutAt,
-                                   java.util.function.ObjIntConsumer<byte[]> rewrite) {
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                rewrite.accept(buffer, n);
-                long limit = cutAt.get();
-                long sent = answered.get();
-                if (sent + n >= limit) {
-                    out.write(buffer, 0, (int) Math.max(0, limit - sent));
-                    out.flush();
-                    break;
-                }
-                out.write(buffer, 0, n);
-                answered.addAndGet(n);
-            }
-        } catch (IOException e) {
-            // a side closed
-        } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
-    }
-
     private void answerWithFault(Socket client, Fault now) {
         try (client) {
             InputStream in = client.getInputStream();
-            String head = readHead(in);
+            String head = HttpWire.readHead(in);
             faulted.incrementAndGet();
-            answer(client, head, in, now);
+            HttpWire.answer(client, head, in, now.status(), now.errorCode());
         } catch (IOException e) {
             // the client gave up
         }
-    }
-
-    private static void answer(Socket client, String head, InputStream in, Fault now) throws IOException {
-        long length = contentLength(head);
-        in.skipNBytes(length);
-        boolean headRequest = head.startsWith("HEAD ");
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + now.errorCode()
-                + "</Code><Message>injected by the fault proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
-        String response = "HTTP/1.1 " + now.status() + " Injected\r\n"
-                + "x-ms-error-code: " + now.errorCode() + "\r\n"
-                + "Content-Type: application/xml\r\n"
-                + "Content-Length: " + (headRequest ? 0 : body.length) + "\r\n"
-                + "Connection: close\r\n\r\n";
-        OutputStream out = client.getOutputStream();
-        out.write(response.getBytes(StandardCharsets.US_ASCII));
-        if (!headRequest) {
-            out.write(body);
-        }
-        out.flush();
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed before the request ended");
-            }
-            head.write(b);
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static long contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                return Long.parseLong(line.substring("content-length:".length()).trim());
-            }
-        }
-        return 0;
     }
 
     /** Closes a socket (or a listening one) that may be closed already. */

@@ -18,8 +18,8 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
-import io.backuprelay.common.ops.OpsEvent;
 import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import java.time.Clock;
@@ -51,7 +51,7 @@ final class DrillHandler implements JobHandler<BackupEvent> {
     private final Lookups lookups;
     private final SecretSealer sealer;
     private final Drill drill;
-    private final OpsPublisher ops;
+    private final ServiceOps ops;
     private final Clock clock;
 
     DrillHandler(Topics topics, Lookups lookups, SecretSealer sealer, Drill drill, OpsPublisher ops, Clock clock) {
@@ -59,7 +59,7 @@ final class DrillHandler implements JobHandler<BackupEvent> {
         this.lookups = lookups;
         this.sealer = sealer;
         this.drill = drill;
-        this.ops = ops;
+        this.ops = new ServiceOps(ops, "verifier", clock);
         this.clock = clock;
     }
 
@@ -75,13 +75,13 @@ final class DrillHandler implements JobHandler<BackupEvent> {
         if (connection.isEmpty()) {
             log.warn("No restore drill for backup {} of account {}: its connection '{}' is gone", completed.backupId(),
                     completed.accountId(), connectionId);
-            ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.SKIPPED, null, "verifier",
-                    clock.instant(), "connection '" + connectionId + "' is gone"));
+            ops.publish(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.SKIPPED,
+                    "connection '" + connectionId + "' is gone");
             return JobResult.of();
         }
         Instant started = clock.instant();
-        ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.STARTED, completed.sizeBytes(),
-                "verifier", started));
+        ops.publish(ops.event(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.STARTED)
+                .withBytes(completed.sizeBytes()).withTime(started));
         BlobStore store = BlobStore.of(connection.get(), BlobCredential.of(connection.get(), sealer));
         Drill.Finding finding = drill.run(store, completed);
         Instant ended = clock.instant();
@@ -97,8 +97,9 @@ final class DrillHandler implements JobHandler<BackupEvent> {
             log.warn("Restore drill of backup {} of account {} FAILED ({}): {} {}", completed.backupId(),
                     completed.accountId(), finding.kind(), finding.detail(), finding.differences());
         }
-        ops.publish(new OpsEvent(completed.backupId(), completed.accountId(), OpsStage.DRILL,
-                finding.passed() ? OpsStatus.PASSED : OpsStatus.FAILED, null, "verifier", ended, finding.kind() + ": " + finding.detail()));
+        ops.publish(ops.event(completed.backupId(), completed.accountId(), OpsStage.DRILL,
+                finding.passed() ? OpsStatus.PASSED : OpsStatus.FAILED).withTime(ended)
+                .withDetail(finding.kind() + ": " + finding.detail()));
         return JobResult.of(Output.json(topics.outcomes(), completed.accountId(), outcome));
     }
 

@@ -78,6 +78,23 @@ public record BackupStatus(
     }
 
     /**
+     * The status of an account the scheduler has not published one for yet: with an automatic type, it
+     * awaits its first manual backup.
+     */
+    public static BackupStatus unseen(String accountId, BackupType type) {
+        return new BackupStatus(accountId, null, null, null, null, List.of(), type,
+                ScheduleState.of(false, type != BackupType.MANUAL, false), null, 0, null);
+    }
+
+    /** This status with a backup that was requested and that the scheduler does not show yet: it runs. */
+    public BackupStatus withRequested(InFlight requested) {
+        ScheduleState running = ScheduleState.of(true, backupType != BackupType.MANUAL && pausedReason == null,
+                lastSuccessAt != null);
+        return new BackupStatus(accountId, lastSuccessAt, lastSuccessBackupId, lastOutcome, requested, recent,
+                backupType, running, nextDueAt, consecutiveFailures, pausedReason);
+    }
+
+    /**
      * The backup that is running, or waiting for a worker.
      *
      * @param attempt   which try of its due slot it is

@@ -9,5 +9,23 @@ public enum ScheduleState {
     /** The next automatic backup is due at {@code nextDueAt}. */
     SCHEDULED,
     /** A backup is running now. */
-    RUNNING
+    RUNNING;
+
+    /**
+     * The one rule of where an account stands, for the scheduler's published status and for what the
+     * page shows before the scheduler has published one.
+     *
+     * @param running       a backup is running or waiting for a worker
+     * @param automatic     automatic backups are on (an automatic type, and nothing pauses them)
+     * @param succeededOnce a backup has succeeded: the schedule counts from the last success
+     */
+    public static ScheduleState of(boolean running, boolean automatic, boolean succeededOnce) {
+        if (running) {
+            return RUNNING;
+        }
+        if (!automatic) {
+            return MANUAL_ONLY;
+        }
+        return succeededOnce ? SCHEDULED : AWAITING_FIRST_MANUAL_BACKUP;
+    }
 }

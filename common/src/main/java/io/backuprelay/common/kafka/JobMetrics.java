@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 
 /**
@@ -33,11 +32,11 @@ interface JobMetrics {
 
     static JobMetrics bind(JobWorker<?> worker, String name, Consumer<?, ?> consumer, MeterRegistry registry) {
         Gauge.builder("backuprelay.jobs.in.flight", worker, JobWorker::jobsInFlight).tag("worker", name).register(registry);
-        FunctionCounter.builder("backuprelay.jobs.committed", worker.committedJobs, AtomicLong::get)
+        FunctionCounter.builder("backuprelay.jobs.committed", worker, JobWorker::committedJobs)
                 .tag("worker", name).register(registry);
-        FunctionCounter.builder("backuprelay.jobs.dead.lettered", worker.deadLettered, AtomicLong::get)
+        FunctionCounter.builder("backuprelay.jobs.dead.lettered", worker, JobWorker::deadLettered)
                 .tag("worker", name).register(registry);
-        FunctionCounter.builder("backuprelay.jobs.rebalances", worker.rebalanceCounter(), AtomicLong::get)
+        FunctionCounter.builder("backuprelay.jobs.rebalances", worker, JobWorker::rebalances)
                 .tag("worker", name).register(registry);
         Timer timer = Timer.builder("backuprelay.job.duration").tag("worker", name).register(registry);
         new KafkaClientMetrics(consumer).bindTo(registry);

@@ -3,19 +3,19 @@ package io.backuprelay.common.kafka;
 import io.backuprelay.common.service.ComponentHealth;
 import io.backuprelay.common.service.FatalErrors;
 import io.backuprelay.common.service.HealthCheck;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     private final RunningJobs running;
     /** Replaced once when its own rejoin after an outage fences it (see {@link #rejoinAfterFence}). */
     private volatile Consumer<String, byte[]> consumer;
-    private final java.util.function.Supplier<Consumer<String, byte[]>> consumers;
+    private final Supplier<Consumer<String, byte[]>> consumers;
     private long lastFenceNanos;
     private boolean fencedBefore;
     private final TransactionalCommitter committer;
@@ -79,8 +80,6 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    final AtomicLong committedJobs;
-    final AtomicLong deadLettered;
     private volatile JobMetrics metrics = JobMetrics.NONE;
     private volatile State state = State.NEW;
     private volatile Set<TopicPartition> assigned = Set.of();
@@ -102,30 +101,39 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         this.committer = new TransactionalCommitter(config.name(),
                 () -> new KafkaProducer<>(JobClients.producer(config, kafka)));
         this.commits = new JobCommits(config.name(), running, committer, () -> consumer, () -> metrics);
-        this.committedJobs = commits.committedJobs;
-        this.deadLettered = commits.deadLettered;
         this.rebalancing = new JobRebalanceListener(config.name(), running, this::commitFinished,
                 partitions -> assigned = partitions, () -> consumer.assignment());
         this.jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-job-", 0).factory());
     }
 
     /** Publishes the worker's meters (see {@link JobMetrics}). */
-    public JobWorker<I> withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    public JobWorker<I> withMetrics(MeterRegistry registry) {
         metrics = JobMetrics.bind(this, config.name(), consumer, registry);
         return this;
     }
 
-    /** Runs the loop on a thread of its own. */
+    /** Runs the loop on a thread of its own, once: a second start, or one after {@link #run()}, is refused. */
     public JobWorker<I> start() {
-        if (started.compareAndSet(false, true)) {
-            Thread.ofPlatform().name(config.name() + "-loop").start(this);
-        }
+        claimTheLoop();
+        Thread.ofPlatform().name(config.name() + "-loop").start(this::loop);
         return this;
     }
 
+    /** Runs the loop on this thread (a service's main thread) until {@link #close()}; once, as {@link #start()}. */
     @Override
     public void run() {
-        started.set(true); // run here (a service's main thread) or by start(): close() now waits for the loop
+        claimTheLoop();
+        loop();
+    }
+
+    /** From here {@link #close()} waits for the loop; a worker that was started or closed is never started again. */
+    private void claimTheLoop() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException(config.name() + " was started or closed already: its loop runs once");
+        }
+    }
+
+    private void loop() {
         state = State.RUNNING;
         try {
             consumer.subscribe(List.of(config.inputTopic()), rebalancing);
@@ -133,7 +141,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             while (!closing.get() && failure == null) {
                 try {
                     pollOnce();
-                } catch (org.apache.kafka.common.errors.FencedInstanceIdException e) {
+                } catch (FencedInstanceIdException e) {
                     rejoinAfterFence(e);
                 }
             }
@@ -191,11 +199,6 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         return state;
     }
 
-    /** Why the worker failed, when it did: fatal errors stop the worker rather than loop. */
-    public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
-    }
-
     /** How many times this instance lost or gave up partitions in a rebalance. */
     public long rebalances() {
         return rebalancing.rebalances.get();
@@ -203,7 +206,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     /** How many jobs' results and offsets this instance committed. */
     public long committedJobs() {
-        return committedJobs.get();
+        return commits.committedJobs.get();
     }
 
     /** Jobs run to the end but not committed: their partition came back with the group's offset past them. */
@@ -221,11 +224,6 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         return running.size();
     }
 
-    /** Whether the worker is consuming. */
-    public boolean isRunning() {
-        return state == State.RUNNING;
-    }
-
     /** Alive unless failed or stopped; ready while consuming with no commit waiting out a failure. */
     @Override
     public ComponentHealth health() {
@@ -240,12 +238,8 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
         };
     }
 
-    public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    AtomicLong rebalanceCounter() {
-        return rebalancing.rebalances;
+    long deadLettered() {
+        return commits.deadLettered.get();
     }
 
     private void pollOnce() {
@@ -275,7 +269,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
      * instance has this id, and is fatal. A zombie's output is kept out by its producer, which the
      * successor's {@code initTransactions} fenced for good.
      */
-    private void rejoinAfterFence(org.apache.kafka.common.errors.FencedInstanceIdException e) {
+    private void rejoinAfterFence(FencedInstanceIdException e) {
         long now = System.nanoTime();
         if (fencedBefore && now - lastFenceNanos < FENCE_WINDOW.toNanos()) {
             throw e;

@@ -22,8 +22,9 @@ public final class Heartbeat implements Closeable {
 
     public static Heartbeat start(OpsPublisher ops, String service, String instanceId, Duration every, Clock clock) {
         Heartbeat heartbeat = new Heartbeat();
-        heartbeat.timer.scheduleAtFixedRate(() -> ops.publish(new OpsEvent(null, null, OpsStage.INSTANCE,
-                OpsStatus.HEARTBEAT, null, service, clock.instant(), instanceId)), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        ServiceOps beats = new ServiceOps(ops, service, clock);
+        heartbeat.timer.scheduleAtFixedRate(() -> beats.publish(null, null, OpsStage.INSTANCE, OpsStatus.HEARTBEAT,
+                instanceId), 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return heartbeat;
     }
 

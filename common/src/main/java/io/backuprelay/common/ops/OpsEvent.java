@@ -13,6 +13,7 @@ import java.time.Instant;
 public record OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker,
                        Instant at, String detail, Long bytesPerSecond) {
 
+    /** Built by {@link ServiceOps}; left for the upload worker's events until they are built there too. */
     public OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker,
                     Instant at, String detail) {
         this(backupId, accountId, stage, status, bytes, worker, at, detail, null);
@@ -20,5 +21,20 @@ public record OpsEvent(String backupId, String accountId, OpsStage stage, OpsSta
 
     public OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker, Instant at) {
         this(backupId, accountId, stage, status, bytes, worker, at, null, null);
+    }
+
+    /** This event with the bytes handled so far. */
+    public OpsEvent withBytes(Long bytes) {
+        return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
+    }
+
+    /** This event with what an operator needs besides. */
+    public OpsEvent withDetail(String detail) {
+        return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
+    }
+
+    /** This event at a moment of the caller's: when the stage started or ended, rather than now. */
+    public OpsEvent withTime(Instant at) {
+        return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
     }
 }

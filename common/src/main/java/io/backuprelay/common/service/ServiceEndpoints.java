@@ -2,6 +2,7 @@ package io.backuprelay.common.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.backuprelay.common.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
@@ -9,9 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -48,17 +47,9 @@ public final class ServiceEndpoints implements Closeable {
     }
 
     private static void health(HttpExchange exchange, List<ComponentHealth> components,
-                               Predicate<ComponentHealth> up) throws IOException {
-        boolean all = components.stream().allMatch(up);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", all ? "UP" : "DOWN");
-        Map<String, Object> parts = new LinkedHashMap<>();
-        for (ComponentHealth component : components) {
-            parts.put(component.name(), Map.of("status", up.test(component) ? "UP" : "DOWN", "detail",
-                    String.valueOf(component.detail())));
-        }
-        body.put("components", parts);
-        respond(exchange, all ? 200 : 503, "application/json", io.backuprelay.common.json.Json.mapper().writeValueAsString(body));
+                               Predicate<ComponentHealth> probe) throws IOException {
+        HealthBody health = HealthBody.of(components, probe, HealthBody.Detail.SHOWN);
+        respond(exchange, health.httpStatus(), "application/json", Json.mapper().writeValueAsString(health.json()));
     }
 
     public int port() {

@@ -2,6 +2,7 @@ package io.backuprelay.common.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.testkit.KafkaProbe;
@@ -63,6 +64,26 @@ class JobWorkerIT {
             committed += KafkaProbe.committedOffset(group, input, p).orElse(0L);
         }
         assertThat(committed).isEqualTo(6);
+    }
+
+    @Test
+    void aWorkerRunsItsLoopOnceAndASecondStartIsRefused() {
+        worker = start(kafka, Duration.ofSeconds(5), (in, ctx) -> JobResult.of(new Output(output, ctx.key(), utf8(in))));
+
+        assertThatThrownBy(worker::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("test-worker was started or closed already");
+        assertThatThrownBy(worker::run).isInstanceOf(IllegalStateException.class);
+        KafkaProbe.send(input, "acme", utf8("job"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.committedJobs() == 1);
+    }
+
+    @Test
+    void aClosedWorkerIsNotStartedAgain() {
+        worker = start(kafka, Duration.ofSeconds(5), (in, ctx) -> JobResult.of(new Output(output, ctx.key(), utf8(in))));
+        worker.close();
+
+        assertThatThrownBy(worker::start).isInstanceOf(IllegalStateException.class);
+        assertThat(worker.state()).isEqualTo(JobWorker.State.STOPPED);
     }
 
     @Test

@@ -14,7 +14,7 @@ import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
-import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.ConsoleData;
 import io.backuprelay.console.auth.Principal;
@@ -36,6 +36,8 @@ public final class BackupsApi {
     private final PendingBackups pending;
     private final SecretSealer sealer;
     private final Clock clock;
+    /** The console's ops events, sent with its own producer, keyed by the backup. */
+    private final ServiceOps ops;
 
     private final java.util.concurrent.ConcurrentMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Limits.PerWindow manualBackups;
@@ -48,6 +50,7 @@ public final class BackupsApi {
         this.pending = pending;
         this.sealer = sealer;
         this.clock = clock;
+        this.ops = new ServiceOps(event -> data.publish(data.topics().ops(), event.backupId(), event), "console", clock);
     }
 
     /** A read-only link to one stored backup, and until when it works. */
@@ -93,9 +96,8 @@ public final class BackupsApi {
                     clock.instant());
             data.publish(data.topics().requests(), accountId, request);
             pending.add(accountId, request.backupId(), clock.instant());
-            data.publish(data.topics().ops(), request.backupId(), new OpsEvent(request.backupId(), accountId,
-                    OpsStage.REQUEST, OpsStatus.REQUESTED, null, "console", clock.instant(),
-                    "manual, to connection " + connection.connectionId()));
+            ops.publish(request.backupId(), accountId, OpsStage.REQUEST, OpsStatus.REQUESTED,
+                    "manual, to connection " + connection.connectionId());
             ctx.status(202).json(new Accepted(request.backupId()));
         }
     }
@@ -143,9 +145,8 @@ public final class BackupsApi {
                     .key("connectionGone");
         }
         if (!BlobNames.isBackupOf(stored.blobName(), connection.path(), accountId, backupId)) {
-            data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, OpsStage.DOWNLOAD,
-                    OpsStatus.FAILED, null, "console", clock.instant(), "backup.status names the blob '"
-                    + stored.blobName() + "', which is not where this account's backup is kept; no link given"));
+            ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.FAILED, "backup.status names the blob '"
+                    + stored.blobName() + "', which is not where this account's backup is kept; no link given");
             throw ApiException.conflict("Backup " + backupId + " is recorded under a blob name that is not where this"
                     + " account's backups are kept; no link is given for it").key("blobNotThisBackups");
         }
@@ -165,9 +166,8 @@ public final class BackupsApi {
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
                 + "; download the blob " + stored.blobName() + " with a tool of the storage account"));
         Instant expires = link.expiresAt();
-        data.publish(data.topics().ops(), backupId, new OpsEvent(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, null,
-                "console", clock.instant(), "read-only link to " + stored.blobName() + " for "
-                + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires));
+        ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, "read-only link to " + stored.blobName()
+                + " for " + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires);
         ctx.json(new DownloadLink(backupId, url, expires));
     }
 

@@ -1,6 +1,8 @@
 package io.backuprelay.console.api;
 
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupStatus.InFlight;
+import io.backuprelay.common.event.Trigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +28,23 @@ public final class PendingBackups {
 
     /** The pending backup of the account, unless the status already shows it running or ended. */
     public Optional<String> of(String accountId, BackupStatus status) {
+        return unseen(accountId, status).map(Pending::backupId);
+    }
+
+    /**
+     * The status as the page shows it: the published one, or, while a backup this console requested
+     * is not in it yet, the same status running that backup.
+     */
+    public BackupStatus onto(String accountId, BackupStatus published) {
+        if (published.inFlight() != null) {
+            return published;
+        }
+        return unseen(accountId, published)
+                .map(p -> published.withRequested(new InFlight(p.backupId(), Trigger.MANUAL, p.requestedAt(), 1)))
+                .orElse(published);
+    }
+
+    private Optional<Pending> unseen(String accountId, BackupStatus status) {
         Pending pending = byAccount.get(accountId);
         if (pending == null) {
             return Optional.empty();
@@ -36,7 +55,7 @@ public final class PendingBackups {
             byAccount.remove(accountId, pending);
             return Optional.empty();
         }
-        return Optional.of(pending.backupId());
+        return Optional.of(pending);
     }
 
     public Optional<Pending> get(String accountId) {

@@ -60,17 +60,13 @@ public final class SettingsApi {
         Account account = registered(accountId);
         BackupSettings settings = data.settings(accountId)
                 .orElse(new BackupSettings(accountId, BackupType.MANUAL, null, null, null, null));
-        java.util.Optional<BackupStatus> known = data.status(accountId);
-        BackupStatus status = known.orElse(BackupStatus.empty(accountId));
-        String inFlight = status.inFlight() != null ? status.inFlight().backupId() : pending.of(accountId, status).orElse(null);
-        ScheduleState state = inFlight != null ? ScheduleState.RUNNING : status.state();
-        if (known.isEmpty() && settings.backupType() != BackupType.MANUAL) {
-            state = ScheduleState.AWAITING_FIRST_MANUAL_BACKUP; // the scheduler has not seen this account yet
-        }
+        BackupStatus status = pending.onto(accountId,
+                data.status(accountId).orElseGet(() -> BackupStatus.unseen(accountId, settings.backupType())));
+        String inFlight = status.inFlight() == null ? null : status.inFlight().backupId();
         return new SettingsView(accountId, account.displayName(), account.locale(), account.timeZone(),
                 settings.backupType(), settings.destinationConnectionId(), settings.notifyEmails(),
                 settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
-                state, inFlight, status.pausedReason(), settings.restoreDrill(),
+                status.state(), inFlight, status.pausedReason(), settings.restoreDrill(),
                 status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null), platformName);
     }
 

@@ -129,16 +129,8 @@ public final class ScheduleRules {
     public BackupStatus status(AccountSchedule schedule) {
         BackupType type = schedule.settings() == null ? BackupType.MANUAL : schedule.settings().backupType();
         Optional<String> paused = pausedReason(schedule);
-        ScheduleState state;
-        if (schedule.inFlight() != null) {
-            state = ScheduleState.RUNNING;
-        } else if (paused.isPresent()) {
-            state = ScheduleState.MANUAL_ONLY;
-        } else if (schedule.lastSuccessAt() == null) {
-            state = ScheduleState.AWAITING_FIRST_MANUAL_BACKUP;
-        } else {
-            state = ScheduleState.SCHEDULED;
-        }
+        ScheduleState state = ScheduleState.of(schedule.inFlight() != null, paused.isEmpty(),
+                schedule.lastSuccessAt() != null);
         return new BackupStatus(schedule.accountId(), schedule.lastSuccessAt(), schedule.lastSuccessBackupId(),
                 schedule.lastOutcome(), schedule.inFlight(), schedule.recent(), type, state,
                 dueAt(schedule).orElse(null), schedule.consecutiveFailures(),
