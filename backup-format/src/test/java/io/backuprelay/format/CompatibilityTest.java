@@ -2,7 +2,7 @@ package io.backuprelay.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprelay.format.archive.ArchiveStream;
+import io.backuprelay.format.reader.ArchiveStream;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;

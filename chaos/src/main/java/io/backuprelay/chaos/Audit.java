@@ -11,7 +11,7 @@ import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.Restorer;
-import io.backuprelay.format.archive.ArchiveStream;
+import io.backuprelay.format.reader.ArchiveStream;
 import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.blob.BlobMetadata;
 import io.backuprelay.format.manifest.BackupManifest;

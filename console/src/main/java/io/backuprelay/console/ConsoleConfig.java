@@ -4,6 +4,8 @@ import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.console.auth.TokenVerifier;
 import io.backuprelay.console.api.Limits;
+import java.time.Clock;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -41,11 +43,19 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
     }
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
-        this(host, port, jwtSecret, jwksUrl, jwtIssuer, Limits.defaults());
+        this(host, port, jwtSecret, jwksUrl, jwtIssuer, limits(new ConfigSource(Map.of())));
     }
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer, Limits limits) {
         this(host, port, new Auth(jwtSecret, jwksUrl, jwtIssuer, null, TokenVerifier.DEFAULT_MAX_LIFETIME), limits, null);
+    }
+
+    /** What one account may ask of this console instance, from the declared settings and their defaults. */
+    static Limits limits(ConfigSource config) {
+        return new Limits(ConsoleSettings.MAX_CONNECTIONS.read(config), ConsoleSettings.PROBES_PER_MINUTE.read(config),
+                ConsoleSettings.MANUAL_BACKUPS_PER_DAY.read(config), ConsoleSettings.MAX_NOTIFY_EMAILS.read(config),
+                ConsoleSettings.MAX_ENCRYPTION_RECIPIENTS.read(config), ConsoleSettings.DOWNLOADS_PER_HOUR.read(config),
+                Clock.systemUTC());
     }
 
     public static ConsoleConfig from(ConfigSource config) {
@@ -53,7 +63,7 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
                 ConsoleSettings.JWT_ISSUER.read(config), ConsoleSettings.JWT_AUDIENCE.read(config),
                 ConsoleSettings.JWT_MAX_LIFETIME.read(config));
         ConsoleConfig console = new ConsoleConfig(ConsoleSettings.HOST.read(config), ConsoleSettings.PORT.read(config),
-                auth, Limits.from(config), ConsoleSettings.PLATFORM_NAME.read(config));
+                auth, limits(config), ConsoleSettings.PLATFORM_NAME.read(config));
         console.verifier(); // fail fast, naming the variable
         return console;
     }

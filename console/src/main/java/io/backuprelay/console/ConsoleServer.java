@@ -2,8 +2,8 @@ package io.backuprelay.console;
 
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.common.service.ComponentHealth;
-import io.backuprelay.common.service.HealthBody;
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthBody;
 import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.console.api.AccountsApi;
 import io.backuprelay.console.api.ApiException;
@@ -14,6 +14,7 @@ import io.backuprelay.console.api.Requests;
 import io.backuprelay.console.api.SettingsApi;
 import io.backuprelay.console.auth.InvalidTokenException;
 import io.backuprelay.console.auth.TokenVerifier;
+import io.backuprelay.console.data.ConsoleData;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

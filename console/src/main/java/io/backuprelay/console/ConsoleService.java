@@ -6,6 +6,7 @@ import io.backuprelay.common.config.Setting;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
+import io.backuprelay.console.data.ConsoleData;
 import java.util.List;
 
 /** The console, as a runnable jar and the standalone mode start it. */

@@ -18,6 +18,8 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.console.data.ConsoleData;
+import io.backuprelay.console.data.ViewPosition;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;

@@ -2,6 +2,7 @@ package io.backuprelay.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.console.data.ViewPosition;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

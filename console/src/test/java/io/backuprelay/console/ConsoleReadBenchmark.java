@@ -8,6 +8,8 @@ import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.console.data.ConsoleData;
+import io.backuprelay.console.data.ViewPosition;
 import io.backuprelay.testkit.TestKafka;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

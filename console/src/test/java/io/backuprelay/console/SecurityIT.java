@@ -22,6 +22,7 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.api.Limits;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;

@@ -3,6 +3,7 @@ package io.backuprelay.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backuprelay.console.data.ViewPosition;
 import org.junit.jupiter.api.Test;
 
 class ViewPositionTest {

@@ -1,6 +1,6 @@
 package io.backuprelay.database;
 
-import io.backuprelay.format.archive.CappedInputStream;
+import io.backuprelay.format.reader.CappedInputStream;
 import io.backuprelay.format.inventory.Inventory;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.dump.runner.DumpFailedException;
+import io.backuprelay.dump.runner.DumpJob;
+import io.backuprelay.dump.runner.DumpProcess;
+import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.format.archive.Engine;

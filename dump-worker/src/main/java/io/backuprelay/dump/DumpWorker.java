@@ -13,7 +13,7 @@ import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.database.PgTools;

@@ -2,6 +2,7 @@ package io.backuprelay.dump;
 
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.format.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.backuprelay.dump;
 
 import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.dump.runner.DumpFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

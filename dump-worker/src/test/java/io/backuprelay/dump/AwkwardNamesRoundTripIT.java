@@ -1,5 +1,7 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.dump.runner.DumpJob;
+import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.format.archive.Engine;
 import static org.assertj.core.api.Assertions.assertThat;
 

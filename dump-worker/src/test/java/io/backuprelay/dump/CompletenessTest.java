@@ -9,6 +9,8 @@ import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseObject;
 import io.backuprelay.database.DatabaseObject.Identity;
 import io.backuprelay.database.DatabaseObject.Kind;
+import io.backuprelay.dump.runner.Completeness;
+import io.backuprelay.dump.runner.DumpFailedException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;

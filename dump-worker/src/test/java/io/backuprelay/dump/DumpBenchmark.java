@@ -1,5 +1,7 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.dump.runner.DumpJob;
+import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.testkit.HeapMeter;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;

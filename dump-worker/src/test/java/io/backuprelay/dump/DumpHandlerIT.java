@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupFailed;

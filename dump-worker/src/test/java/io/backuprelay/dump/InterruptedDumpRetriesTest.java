@@ -1,12 +1,14 @@
 package io.backuprelay.dump;
 
+import io.backuprelay.dump.runner.DumpFailedException;
+import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.format.archive.DumpFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.config.ConfigException;

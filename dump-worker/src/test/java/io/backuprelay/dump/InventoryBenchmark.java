@@ -5,6 +5,8 @@ import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.dump.runner.DumpJob;
+import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
+import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;

@@ -2,6 +2,7 @@ package io.backuprelay.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprelay.dump.runner.SourceInterruption;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.RestoreFailed;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.notify.mail.Email;
 import java.text.MessageFormat;
 import java.time.DateTimeException;
 import java.time.Duration;

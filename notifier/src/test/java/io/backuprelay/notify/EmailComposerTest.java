@@ -12,6 +12,7 @@ import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.notify.mail.Email;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

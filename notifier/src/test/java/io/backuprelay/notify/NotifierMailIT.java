@@ -10,7 +10,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.DatabaseEngine;

@@ -2,7 +2,7 @@ package io.backuprelay.notify;
 
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupStatus;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.account.SourceDatabase;

@@ -8,6 +8,7 @@ import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.notify.mail.Email;
 import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.notify.mail.SmtpMailSender;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * share the application id and split the accounts by partition; state lives in changelogged
  * stores, so a lost instance's accounts move to the others with nothing missed or doubled.
  */
-public final class Scheduler implements Closeable, io.backuprelay.common.service.HealthCheck {
+public final class Scheduler implements Closeable, io.backuprelay.common.health.HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
@@ -97,22 +97,22 @@ public final class Scheduler implements Closeable, io.backuprelay.common.service
 
     /** Dead once the Streams client has stopped on its own (ERROR, or NOT_RUNNING without a close); ready while RUNNING. */
     @Override
-    public io.backuprelay.common.service.ComponentHealth health() {
+    public io.backuprelay.common.health.ComponentHealth health() {
         KafkaStreams.State state = streams.state();
         return switch (state) {
-            case RUNNING -> io.backuprelay.common.service.ComponentHealth.up("scheduler", "RUNNING");
-            case ERROR, PENDING_ERROR -> io.backuprelay.common.service.ComponentHealth.dead("scheduler", state.name());
+            case RUNNING -> io.backuprelay.common.health.ComponentHealth.up("scheduler", "RUNNING");
+            case ERROR, PENDING_ERROR -> io.backuprelay.common.health.ComponentHealth.dead("scheduler", state.name());
             case NOT_RUNNING, PENDING_SHUTDOWN -> closed
-                    ? io.backuprelay.common.service.ComponentHealth.notReady("scheduler", "stopping")
-                    : io.backuprelay.common.service.ComponentHealth.dead("scheduler", state.name());
-            default -> io.backuprelay.common.service.ComponentHealth.notReady("scheduler", state.name());
+                    ? io.backuprelay.common.health.ComponentHealth.notReady("scheduler", "stopping")
+                    : io.backuprelay.common.health.ComponentHealth.dead("scheduler", state.name());
+            default -> io.backuprelay.common.health.ComponentHealth.notReady("scheduler", state.name());
         };
     }
 
     /** Leaves the group on the way out, so the other instances take over its accounts at once. */
     /** Counts what the scheduler emits: automatic requests, overdue reminders and timeouts ({@code BackupMeters}). */
     public Scheduler withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        meters = new io.backuprelay.common.service.BackupMeters(registry);
+        meters = new io.backuprelay.common.metrics.BackupMeters(registry);
         return this;
     }
 

@@ -2,7 +2,7 @@ package io.backuprelay.scheduler;
 
 import io.backuprelay.testkit.HeapMeter;
 import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
 import io.backuprelay.common.topic.Topics;

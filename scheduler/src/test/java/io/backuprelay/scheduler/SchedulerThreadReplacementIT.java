@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.ScheduleState;

@@ -79,7 +79,7 @@ public final class PipelineBenchmark {
                 KafkaProbe.send(app.topics().connections(), connection.key(), Json.encode(connection));
                 // No restore drill: it would download and check each backup while the next round runs.
                 KafkaProbe.send(app.topics().settings(), accountId, Json.encode(new io.backuprelay.common.account.BackupSettings(
-                        accountId, io.backuprelay.common.account.BackupType.MANUAL, "main", List.of(), List.of(), null,
+                        accountId, io.backuprelay.common.event.BackupType.MANUAL, "main", List.of(), List.of(), null,
                         io.backuprelay.common.account.RestoreDrill.OFF)));
             }
             Thread.sleep(3000); // the views take the account and the connection in

@@ -9,7 +9,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.DatabaseEngine;

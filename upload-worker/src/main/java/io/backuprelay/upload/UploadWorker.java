@@ -17,7 +17,7 @@ import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.blob.block.BlobUploader;
-import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;

@@ -150,7 +150,7 @@ class UploadHandlerIT {
         var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(dump.backupId(), true,
                 io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null);
         handler.withStatuses(account -> Optional.of(new io.backuprelay.common.account.BackupStatus(account, NOW,
-                dump.backupId(), done, null, List.of(done), io.backuprelay.common.account.BackupType.MANUAL, null, null, 0,
+                dump.backupId(), done, null, List.of(done), io.backuprelay.common.event.BackupType.MANUAL, null, null, 0,
                 null)));
 
         JobResult result = handler.handle(dump, context());

@@ -1,7 +1,7 @@
 package io.backuprelay.verify;
 
-import io.backuprelay.common.service.ComponentHealth;
-import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.verify.VerifierConfig.DrillServer;
 import java.sql.SQLException;
 import java.time.Duration;

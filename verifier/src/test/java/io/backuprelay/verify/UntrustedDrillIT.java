@@ -113,8 +113,8 @@ class UntrustedDrillIT {
         }
     }
 
-    private static io.backuprelay.common.service.ComponentHealth gateOf(VerifierWorker verifier) {
-        return verifier.components().stream().map(io.backuprelay.common.service.HealthCheck::health)
+    private static io.backuprelay.common.health.ComponentHealth gateOf(VerifierWorker verifier) {
+        return verifier.components().stream().map(io.backuprelay.common.health.HealthCheck::health)
                 .filter(h -> h.name().equals(DrillGate.NAME)).findFirst().orElseThrow();
     }
 

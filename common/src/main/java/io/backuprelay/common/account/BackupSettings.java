@@ -1,5 +1,6 @@
 package io.backuprelay.common.account;
 
+import io.backuprelay.common.event.BackupType;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.backuprelay.common.account;
 
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import io.backuprelay.common.account.BackupType;
 import java.time.Instant;
 import java.util.Objects;
 

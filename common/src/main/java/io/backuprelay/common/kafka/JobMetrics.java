@@ -1,6 +1,6 @@
 package io.backuprelay.common.kafka;
 
-import io.backuprelay.common.service.BackupMeters;
+import io.backuprelay.common.metrics.BackupMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

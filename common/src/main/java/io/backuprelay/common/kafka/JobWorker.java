@@ -1,8 +1,8 @@
 package io.backuprelay.common.kafka;
 
-import io.backuprelay.common.service.ComponentHealth;
-import io.backuprelay.common.service.FatalErrors;
-import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.FatalErrors;
+import io.backuprelay.common.health.HealthCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.backuprelay.common.service;
 
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.kafka.KafkaSettings;
 import java.io.Closeable;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.backuprelay.common.service;
 
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.secret.SecretSealer;

@@ -2,6 +2,8 @@ package io.backuprelay.common.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthBody;
 import io.backuprelay.common.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

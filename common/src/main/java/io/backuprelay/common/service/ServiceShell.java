@@ -1,5 +1,8 @@
 package io.backuprelay.common.service;
 
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.FatalErrors;
+import io.backuprelay.common.health.HealthCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;

@@ -7,7 +7,7 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.common.service.HealthCheck;
+import io.backuprelay.common.health.HealthCheck;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.backuprelay.common.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.event.Trigger;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

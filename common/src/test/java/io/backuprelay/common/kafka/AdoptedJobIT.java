@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.backuprelay.common.service.FatalErrors;
+import io.backuprelay.common.health.FatalErrors;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;

@@ -6,6 +6,7 @@ import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.metrics.BackupMeters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

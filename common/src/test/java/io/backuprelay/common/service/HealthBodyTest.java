@@ -2,6 +2,8 @@ package io.backuprelay.common.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthBody;
 import io.backuprelay.common.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.backuprelay.common.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.backuprelay.common.health.ComponentHealth;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

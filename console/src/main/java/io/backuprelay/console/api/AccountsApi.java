@@ -5,7 +5,7 @@ import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.data.ConsoleData;
 import io.javalin.http.Context;
 import java.util.List;
 
@@ -115,7 +115,7 @@ public final class AccountsApi {
                         : existing.map(a -> a.source().tls()).orElse(null)), // left out: as it was
                 body.storageOrigins() != null ? origins(body.storageOrigins())
                         : existing.map(Account::storageOrigins).orElse(List.of()));
-        Requests.wrote(ctx, data.write(io.backuprelay.console.ViewPosition.View.ACCOUNTS, accountId, account));
+        Requests.wrote(ctx, data.write(io.backuprelay.console.data.ViewPosition.View.ACCOUNTS, accountId, account));
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }
 

@@ -16,7 +16,7 @@ import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.console.ConsoleData;
+import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.auth.Principal;
 import io.javalin.http.Context;
 import java.time.Clock;

@@ -1,7 +1,5 @@
 package io.backuprelay.console.api;
 
-import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.console.ConsoleSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,17 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record Limits(int connectionsPerAccount, int probesPerMinute, int manualBackupsPerDay, int notifyEmails,
                      int encryptionRecipients, int downloadsPerHour, Clock clock) {
-
-    public static Limits defaults() {
-        return new Limits(20, 10, 12, 10, 10, 20, Clock.systemUTC());
-    }
-
-    public static Limits from(ConfigSource config) {
-        return new Limits(ConsoleSettings.MAX_CONNECTIONS.read(config), ConsoleSettings.PROBES_PER_MINUTE.read(config),
-                ConsoleSettings.MANUAL_BACKUPS_PER_DAY.read(config), ConsoleSettings.MAX_NOTIFY_EMAILS.read(config),
-                ConsoleSettings.MAX_ENCRYPTION_RECIPIENTS.read(config), ConsoleSettings.DOWNLOADS_PER_HOUR.read(config),
-                Clock.systemUTC());
-    }
 
     PerWindow probes() {
         return new PerWindow(probesPerMinute, Duration.ofMinutes(1), clock, "connection tests");

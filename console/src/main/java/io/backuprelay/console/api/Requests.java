@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.backuprelay.common.json.Json;
-import io.backuprelay.console.ConsoleData;
-import io.backuprelay.console.ViewPosition;
+import io.backuprelay.console.data.ConsoleData;
+import io.backuprelay.console.data.ViewPosition;
 import io.backuprelay.console.auth.Principal;
 import io.backuprelay.console.auth.Role;
 import io.javalin.http.Context;
@@ -94,7 +94,7 @@ public final class Requests {
     public static void readYourWrites(Context ctx, ConsoleData data) {
         try {
             data.readAfter(position(ctx).orElse(null), ctx.pathParamMap().get("accountId"));
-        } catch (io.backuprelay.console.ConsoleData.PositionUnknownException e) {
+        } catch (io.backuprelay.console.data.ConsoleData.PositionUnknownException e) {
             throw ApiException.invalid(ViewPosition.HEADER, e.getMessage());
         } catch (io.backuprelay.common.kafka.ViewUnavailableException e) {
             throw ApiException.unavailable(e.getMessage() + "; try again in a moment", 1).key("unavailable");

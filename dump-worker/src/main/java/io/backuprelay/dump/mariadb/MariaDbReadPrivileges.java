@@ -2,8 +2,8 @@ package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseObject;
-import io.backuprelay.dump.Completeness;
-import io.backuprelay.dump.DumpFailedException;
+import io.backuprelay.dump.runner.Completeness;
+import io.backuprelay.dump.runner.DumpFailedException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,7 +2,7 @@ package io.backuprelay.dump.postgres;
 
 import io.backuprelay.database.DatabaseObject;
 import io.backuprelay.database.DatabaseObject.Identity;
-import io.backuprelay.dump.Completeness;
+import io.backuprelay.dump.runner.Completeness;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package io.backuprelay.dump.postgres;
 
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.dump.ConnectionProblems;
-import io.backuprelay.dump.DumpFailedException;
+import io.backuprelay.dump.runner.ConnectionProblems;
+import io.backuprelay.dump.runner.DumpFailedException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

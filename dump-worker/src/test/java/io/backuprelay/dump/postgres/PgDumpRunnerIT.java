@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
-import io.backuprelay.dump.DumpFailedException;
-import io.backuprelay.dump.DumpJob;
-import io.backuprelay.dump.DumpRunner;
+import io.backuprelay.dump.runner.DumpFailedException;
+import io.backuprelay.dump.runner.DumpJob;
+import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.io.IOException;

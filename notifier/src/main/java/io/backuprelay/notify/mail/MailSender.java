@@ -1,6 +1,5 @@
 package io.backuprelay.notify.mail;
 
-import io.backuprelay.notify.Email;
 
 /** Delivers an email; throws when it could not, so the caller can retry. */
 public interface MailSender {

@@ -1,6 +1,5 @@
 package io.backuprelay.notify.mail;
 
-import io.backuprelay.notify.Email;
 import jakarta.mail.Session;
 import java.io.OutputStream;
 import java.nio.file.Files;

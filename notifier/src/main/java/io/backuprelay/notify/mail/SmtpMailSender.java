@@ -1,6 +1,5 @@
 package io.backuprelay.notify.mail;
 
-import io.backuprelay.notify.Email;
 import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
 import jakarta.mail.PasswordAuthentication;

@@ -4,7 +4,7 @@ import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.BackupStatus.InFlight;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
-import io.backuprelay.common.account.BackupType;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;

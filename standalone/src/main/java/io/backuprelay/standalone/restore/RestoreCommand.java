@@ -5,7 +5,7 @@ import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.RestoreException;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.format.BackupFormatException;
-import io.backuprelay.format.archive.ArchiveStream;
+import io.backuprelay.format.reader.ArchiveStream;
 import io.backuprelay.format.blob.BlobMetadata;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.format.manifest.BackupManifest;

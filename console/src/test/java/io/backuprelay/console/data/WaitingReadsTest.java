@@ -1,4 +1,4 @@
-package io.backuprelay.console;
+package io.backuprelay.console.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.backuprelay.console;
+package io.backuprelay.console.data;
 
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
@@ -62,7 +62,7 @@ public final class ConsoleData implements Closeable {
     }
 
     /** The views, for the health endpoints: each is ready once it has read its topic to the end. */
-    public List<io.backuprelay.common.service.HealthCheck> components() {
+    public List<io.backuprelay.common.health.HealthCheck> components() {
         return List.of(accounts, settings, connections, statuses);
     }
 

@@ -1,4 +1,4 @@
-package io.backuprelay.notify;
+package io.backuprelay.notify.mail;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.backuprelay.common.service;
+package io.backuprelay.common.metrics;
 
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;

@@ -1,4 +1,4 @@
-package io.backuprelay.common.service;
+package io.backuprelay.common.health;
 
 /**
  * Where a component reports a condition it cannot recover from (fenced by a newer instance, refused

@@ -1,10 +1,12 @@
-package io.backuprelay.format.archive;
+package io.backuprelay.format.reader;
 
 import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import com.github.luben.zstd.ZstdInputStream;
 import io.backuprelay.format.BackupFormatException;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.format.manifest.BackupManifest;
 import java.io.FilterInputStream;
 import java.io.IOException;

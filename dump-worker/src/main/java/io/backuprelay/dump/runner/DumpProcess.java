@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
@@ -158,7 +158,7 @@ public final class DumpProcess {
         }
     }
 
-    static String human(Duration duration) {
+    public static String human(Duration duration) {
         long seconds = duration.toSeconds();
         return seconds % 60 == 0 && seconds >= 60 ? seconds / 60 + " min" : seconds + " s";
     }

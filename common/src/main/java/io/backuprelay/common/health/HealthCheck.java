@@ -1,4 +1,5 @@
-package io.backuprelay.common.service;
+package io.backuprelay.common.health;
+
 
 /** A part of a process that can say whether it is alive and ready; see {@link ComponentHealth}. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.backuprelay.console;
+package io.backuprelay.console.data;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseObject;

@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

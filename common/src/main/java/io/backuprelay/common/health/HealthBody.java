@@ -1,4 +1,4 @@
-package io.backuprelay.common.service;
+package io.backuprelay.common.health;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.common.account.SourceDatabase;

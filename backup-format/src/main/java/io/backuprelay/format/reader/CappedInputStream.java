@@ -1,4 +1,4 @@
-package io.backuprelay.format.archive;
+package io.backuprelay.format.reader;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 import java.sql.SQLException;
 

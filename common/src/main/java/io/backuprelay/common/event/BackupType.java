@@ -1,4 +1,4 @@
-package io.backuprelay.common.account;
+package io.backuprelay.common.event;
 
 import java.time.Duration;
 import java.util.Optional;

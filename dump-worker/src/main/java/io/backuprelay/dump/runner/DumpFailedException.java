@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 /**
  * A dump could not be made, for a reason the account's super-administrator can read: it never

@@ -1,4 +1,4 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
 import io.backuprelay.common.account.SourceDatabase;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,8 @@ import java.time.Duration;
  */
 public final class SourceLock {
 
-    static final Duration POLL = Duration.ofSeconds(1);
+    /** How often a waiting dump asks again for the account's lock (tests wait in multiples of it). */
+    public static final Duration POLL = Duration.ofSeconds(1);
 
     private SourceLock() {
     }

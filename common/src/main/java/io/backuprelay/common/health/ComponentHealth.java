@@ -1,4 +1,4 @@
-package io.backuprelay.common.service;
+package io.backuprelay.common.health;
 
 /**
  * What one part of a process (a worker loop, a view, the Streams client, the broker connection)
