@@ -28,6 +28,11 @@ public record OpsEvent(String backupId, String accountId, OpsStage stage, OpsSta
         return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
     }
 
+    /** This event with the rate of a transfer, in bytes a second ({@code null}: too short to tell). */
+    public OpsEvent withBytesPerSecond(Long bytesPerSecond) {
+        return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
+    }
+
     /** This event with what an operator needs besides. */
     public OpsEvent withDetail(String detail) {
         return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
