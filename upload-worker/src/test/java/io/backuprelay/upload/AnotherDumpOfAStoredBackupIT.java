@@ -62,7 +62,7 @@ class AnotherDumpOfAStoredBackupIT {
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "/tenants/",
                 sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
-                true, Azurite.blobEndpoint());
+                true, Azurite.blobEndpoint(), null, null);
         connections.put(connection.key(), connection);
         BlobUploader uploader = new BlobUploader(4);
         ServiceOps ops = ServiceOps.unpublished("upload-worker", clock);

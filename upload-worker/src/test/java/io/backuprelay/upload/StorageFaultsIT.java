@@ -65,7 +65,7 @@ class StorageFaultsIT {
                 container.getBlobContainerName(), "tenants",
                 sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
                         proxy.endpointFor(Azurite.blobEndpoint()), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                proxy.endpointFor(Azurite.blobEndpoint()));
+                proxy.endpointFor(Azurite.blobEndpoint()), null, null);
     }
 
     @AfterEach

@@ -149,7 +149,7 @@ class UploadHandlerIT {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
         DumpReady dump = stage(50_000);
         var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(dump.backupId(), true,
-                io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null);
+                io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null, null, null);
         handler.withStatuses(account -> Optional.of(new io.backuprelay.common.account.BackupStatus(account, NOW,
                 dump.backupId(), done, null, List.of(done), io.backuprelay.common.event.BackupType.MANUAL, null, null, 0,
                 null)));
@@ -345,7 +345,8 @@ class UploadHandlerIT {
         Connection connection = new Connection("acme", connectionId, ConnectionType.AZURE_BLOB, "test",
                 Azurite.ACCOUNT_NAME, containerName, "/tenants/",
                 sealer.seal(key, io.backuprelay.common.secret.SecretContext.accessKey("acme", connectionId,
-                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint());
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint(),
+                        null, null);
         connections.put(connection.key(), connection);
     }
 
