@@ -353,9 +353,9 @@ class ConsoleApiIT {
         // The scheduler records the outcome on backup.status(); the console reads it from there.
         Instant ended = Instant.parse("2026-11-26T10:00:00Z");
         BackupStatus done = new BackupStatus(account, ended, backupId,
-                new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, ended, 4242L, "x/y.dump.zst", null, null),
-                null, java.util.List.of(new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, ended, 4242L,
-                "x/y.dump.zst", null, null)), null, null, null, 0, null);
+                BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, ended, 4242L, "x/y.dump.zst", null),
+                null, java.util.List.of(BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, ended, 4242L,
+                "x/y.dump.zst", null)), null, null, null, 0, null);
         KafkaProbe.send(topics.status(), account, Json.encode(done));
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 !call("GET", "/api/accounts/" + account + "/backup-settings", token, null).json().get("lastBackupAt").isNull());
@@ -540,8 +540,8 @@ class ConsoleApiIT {
 
     /** What the scheduler would have recorded once the backup completed. */
     private static void recordCompleted(String account, String backupId, String blobName, String connectionId) {
-        var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L, blobName, null,
-                null, connectionId);
+        var summary = BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, Instant.now(), 20L, blobName,
+                connectionId);
         KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
                 summary, null, java.util.List.of(summary), null, null, null, 0, null)));
     }

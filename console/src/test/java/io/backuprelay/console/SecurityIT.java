@@ -122,7 +122,8 @@ class SecurityIT {
         Connection aimed = new Connection(account, "c-aimed", ConnectionType.AZURE_BLOB, "Aimed", "devstoreaccount1",
                 container, "", SEALER.seal(Azurite.ACCOUNT_KEY,
                 io.backuprelay.common.secret.SecretContext.accessKey(account, "c-aimed",
-                        "http://127.0.0.1:" + trap.getLocalPort(), "devstoreaccount1", container)), true, "http://127.0.0.1:" + trap.getLocalPort());
+                        "http://127.0.0.1:" + trap.getLocalPort(), "devstoreaccount1", container)), true, "http://127.0.0.1:" + trap.getLocalPort(),
+                        null, null);
         KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
 
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
@@ -173,7 +174,7 @@ class SecurityIT {
             Connection written = new Connection(other, "c-written", ConnectionType.AZURE_BLOB, "Written", "devstoreaccount1",
                     container, "", SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(
                     other, "c-written", origin + "/devstoreaccount1", "devstoreaccount1", container)), true,
-                    origin + "/devstoreaccount1");
+                    origin + "/devstoreaccount1", null, null);
             assertThatThrownBy(() -> BlobStore.of(written, BlobCredential.accountKey(Azurite.ACCOUNT_KEY)))
                     .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("not granted");
             assertThat(trapped.get()).as("connections made to decide").isZero();
@@ -239,7 +240,7 @@ class SecurityIT {
                 .map(r -> Json.decode(r.value(), Connection.class)).reduce((a, b) -> b), java.util.Optional::isPresent).orElseThrow();
         String attacker = registerAccount();
         Connection copied = new Connection(attacker, "c-copied", ConnectionType.AZURE_BLOB, "Copied", "devstoreaccount1",
-                container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint());
+                container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint(), null, null);
         KafkaProbe.send(topics.connections(), copied.key(), Json.encode(copied));
 
         assertThatThrownBy(() -> BlobCredential.of(copied, SEALER))
@@ -491,9 +492,8 @@ class SecurityIT {
 
     /** What the scheduler records once a backup completed, its blob where the upload worker puts it. */
     private static void recordCompleted(String account, String connection, String backupId) {
-        var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L,
-                "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst", null, null,
-                connection);
+        var summary = BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, Instant.now(), 20L,
+                "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst", connection);
         KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
                 summary, null, List.of(summary), null, null, null, 0, null)));
     }
@@ -522,7 +522,7 @@ class SecurityIT {
 
     /** What the scheduler would record once the backup ended: the console then no longer counts it as running. */
     private static void finish(String account, String backupId) {
-        var summary = new BackupStatus.OutcomeSummary(backupId, true, Trigger.MANUAL, Instant.now(), 20L, "x", null, null);
+        var summary = BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, Instant.now(), 20L, "x", null);
         KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
                 summary, null, List.of(summary), null, null, null, 0, null)));
         await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/api/accounts/" + account + "/backups/" + backupId,

@@ -54,6 +54,32 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     private static final Logger log = LoggerFactory.getLogger(DumpHandler.class);
 
+    /**
+     * What the dump step reads of each account, each a view of a compacted topic.
+     *
+     * @param statuses each account's {@code BackupStatus}: a request whose backup already succeeded is acknowledged without a dump
+     */
+    public record Lookups(Function<String, Optional<Account>> accounts,
+                          Function<String, Optional<BackupSettings>> settings,
+                          Function<String, Optional<BackupStatus>> statuses) {
+    }
+
+    /**
+     * What a dump is made with, and within which limits.
+     *
+     * @param runners a dump tool's runner for each engine this worker dumps
+     * @param sealer  opens the stored database passwords
+     * @param sink    writes the archive into staging
+     * @param limits  the stall timeout, the lock wait, the free space and the tries of an interrupted dump
+     */
+    public record Tools(Map<DatabaseEngine, DumpRunner> runners, SecretSealer sealer, ArchiveSink sink,
+                        DumpWorkerConfig limits) {
+
+        public Tools {
+            runners = Map.copyOf(runners);
+        }
+    }
+
     private final Topics topics;
     private final Function<String, Optional<Account>> accounts;
     private final Function<String, Optional<BackupSettings>> settings;
@@ -71,32 +97,22 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     /** Waits before another try of an interrupted dump; an interrupt (shutdown, a cancelled job) ends the wait and the job. */
     private io.backuprelay.common.kafka.RetryingHandler.Sleeper pause = io.backuprelay.common.kafka.RetryingHandler.Sleeper.REAL;
 
-    public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
-                       Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
-                       SecretSealer sealer, ArchiveSink sink, DumpWorkerConfig config, OpsPublisher ops, Clock clock) {
-        this(topics, accounts, settings, runners, sealer, sink, config, ops, clock, id -> Optional.empty(),
-                EventPublisher.NONE, "dump-worker");
-    }
-
     /**
-     * @param statuses   each account's {@code BackupStatus}: a request whose backup already succeeded is acknowledged without a dump
      * @param events     where {@code BackupStarted} goes at the start of each dump
      * @param instanceId this worker instance, named in {@code BackupStarted}
      */
-    public DumpHandler(Topics topics, Function<String, Optional<Account>> accounts,
-                       Function<String, Optional<BackupSettings>> settings, Map<DatabaseEngine, DumpRunner> runners,
-                       SecretSealer sealer, ArchiveSink sink, DumpWorkerConfig config, OpsPublisher ops, Clock clock,
-                       Function<String, Optional<BackupStatus>> statuses, EventPublisher events, String instanceId) {
-        this.statuses = statuses;
+    public DumpHandler(Topics topics, Lookups lookups, Tools tools, OpsPublisher ops, EventPublisher events,
+                       String instanceId, Clock clock) {
+        this.statuses = lookups.statuses();
         this.events = events;
         this.instanceId = instanceId;
         this.topics = topics;
-        this.accounts = accounts;
-        this.settings = settings;
-        this.runners = Map.copyOf(runners);
-        this.sealer = sealer;
-        this.sink = sink;
-        this.config = config;
+        this.accounts = lookups.accounts();
+        this.settings = lookups.settings();
+        this.runners = tools.runners();
+        this.sealer = tools.sealer();
+        this.sink = tools.sink();
+        this.config = tools.limits();
         this.ops = new ServiceOps(ops, "dump-worker", clock);
         this.clock = clock;
     }

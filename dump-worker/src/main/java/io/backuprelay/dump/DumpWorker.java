@@ -57,11 +57,11 @@ public final class DumpWorker implements Closeable {
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         this.sink = new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers(),
                 kafka.instanceId());
-        DumpHandler handler = new DumpHandler(kafka.topics(), accounts::get, settings::get,
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
-                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard(credentials)),
-                sealer, sink,
-                config, ops, clock, statuses::get, events, kafka.instanceId());
+        DumpHandler handler = new DumpHandler(kafka.topics(),
+                new DumpHandler.Lookups(accounts::get, settings::get, statuses::get),
+                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
+                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard(credentials)), sealer, sink, config),
+                ops, events, kafka.instanceId(), clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
                 kafka.topics().requests(), kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
                 kafka, bytes -> Json.decode(bytes, BackupRequested.class), handler);

@@ -161,7 +161,8 @@ class DumpHandlerIT {
     void aRequestWhoseBackupAlreadySucceededIsAcknowledgedWithoutADump() throws Exception {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
         var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(request.backupId(), true,
-                io.backuprelay.common.event.Trigger.MANUAL, Instant.parse("2026-11-26T09:05:00Z"), 10L, "blob", null, null);
+                io.backuprelay.common.event.Trigger.MANUAL, Instant.parse("2026-11-26T09:05:00Z"), 10L, "blob", null, null,
+                null, null);
         var status = new io.backuprelay.common.account.BackupStatus("acme", done.endedAt(), request.backupId(), done, null,
                 List.of(done), BackupType.MANUAL, null, null, 0, null);
         List<Object> started = new CopyOnWriteArrayList<>();
@@ -358,11 +359,12 @@ class DumpHandlerIT {
                 new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
                 new DumpWorkerConfig.Space(minFreeBytes, SPACE_WAIT, Duration.ofHours(48), Duration.ofMinutes(10)),
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1)));
-        return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
+        return new DumpHandler(topics, new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings),
+                statuses),
+                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
-                sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config, ops::add, Clock.systemUTC(),
-                statuses, events, "dump-test");
+                        sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config),
+                ops::add, events, "dump-test", Clock.systemUTC());
     }
 
     private static JobContext context() {

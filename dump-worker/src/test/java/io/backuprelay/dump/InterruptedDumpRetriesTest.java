@@ -155,14 +155,16 @@ class InterruptedDumpRetriesTest {
                 new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
                 new DumpWorkerConfig.Space(0, Duration.ofSeconds(2), Duration.ofHours(48), Duration.ofMinutes(10)),
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), retries, Duration.ofSeconds(5), Duration.ofMinutes(1)));
-        return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
-                Map.of(DatabaseEngine.POSTGRESQL, runner), SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
-                new ArchiveSink(staging, Compression.ZSTD, 3, 0), config, ops::add, Clock.fixed(NOW, ZoneOffset.UTC),
-                id -> Optional.empty(), (topic, key, value) -> {
+        return new DumpHandler(topics,
+                new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
+                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, runner),
+                        SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
+                        new ArchiveSink(staging, Compression.ZSTD, 3, 0), config),
+                ops::add, (topic, key, value) -> {
                     if (value instanceof DumpStarted started) {
                         announced.add(started);
                     }
-                }, "dump-test").withPause(pauses::add);
+                }, "dump-test", Clock.fixed(NOW, ZoneOffset.UTC)).withPause(pauses::add);
     }
 
     private static JobContext context() {

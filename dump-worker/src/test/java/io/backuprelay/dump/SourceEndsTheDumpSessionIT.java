@@ -163,15 +163,17 @@ class SourceEndsTheDumpSessionIT {
                 new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
                 new DumpWorkerConfig.Space(0, Duration.ofSeconds(2), Duration.ofHours(48), Duration.ofMinutes(10)),
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(1), Duration.ofMinutes(1)));
-        return new DumpHandler(topics, id -> Optional.of(account), id -> Optional.of(settings),
-                Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
+        return new DumpHandler(topics,
+                new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
+                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
-                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), new ArchiveSink(staging, Compression.ZSTD, 3, 0),
-                config, ops::add, Clock.systemUTC(), id -> Optional.empty(), (topic, key, value) -> {
+                        SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
+                        new ArchiveSink(staging, Compression.ZSTD, 3, 0), config),
+                ops::add, (topic, key, value) -> {
                     if (value instanceof DumpStarted started) {
                         announced.add(started);
                     }
-                }, "dump-test");
+                }, "dump-test", Clock.systemUTC());
     }
 
     private static BackupRequested request() {

@@ -72,7 +72,8 @@ public final class NotifierWorker implements Closeable {
                 config.sentHorizon(), clock);
         NotifyHandler handler = new NotifyHandler(kafka.topics(),
                 new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get), sentRecords,
-                sealer, new EmailComposer(), sender, ops, clock, config.linkValidity());
+                new NotifyHandler.Mail(new EmailComposer(), sender),
+                new NotifyHandler.Links(sealer, config.linkValidity()), ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("notifier", kafka.topics().prefix() + NotifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), 4, Duration.ofSeconds(10), config.retry()),
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);

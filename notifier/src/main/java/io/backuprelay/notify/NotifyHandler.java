@@ -65,6 +65,19 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                           Function<String, Optional<BackupStatus>> statuses) {
     }
 
+    /** How the emails are written, and how they go out. */
+    public record Mail(EmailComposer composer, MailSender sender) {
+    }
+
+    /**
+     * How the email of a manual backup links to it.
+     *
+     * @param sealer   opens the connection's stored key, to sign the link
+     * @param validity how long the link in the super-administrators' email works
+     */
+    public record Links(SecretSealer sealer, Duration validity) {
+    }
+
     /** How long an email waits for the scheduler to record the outcome, to say what comes next. */
     static final Duration STATUS_WAIT = Duration.ofSeconds(10);
     private static final Duration STATUS_POLL = Duration.ofMillis(250);
@@ -79,21 +92,15 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final Clock clock;
     private final Duration linkValidity;
 
-    public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, SecretSealer sealer, EmailComposer composer,
-                         MailSender sender, OpsPublisher ops, Clock clock) {
-        this(topics, lookups, sent, sealer, composer, sender, ops, clock, NotifierConfig.MAX_LINK_VALIDITY);
-    }
-
-    /** @param linkValidity how long the link in the super-administrators' email of a manual backup works */
-    public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, SecretSealer sealer, EmailComposer composer,
-                         MailSender sender, OpsPublisher ops, Clock clock, Duration linkValidity) {
-        this.linkValidity = linkValidity;
+    public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, Mail mail, Links links, OpsPublisher ops,
+                         Clock clock) {
+        this.linkValidity = links.validity();
         this.topics = topics;
         this.lookups = lookups;
         this.sent = sent;
-        this.sealer = sealer;
-        this.composer = composer;
-        this.sender = sender;
+        this.sealer = links.sealer();
+        this.composer = mail.composer();
+        this.sender = mail.sender();
         this.ops = new ServiceOps(ops, "notifier", clock);
         this.clock = clock;
     }

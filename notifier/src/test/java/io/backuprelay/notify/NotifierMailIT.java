@@ -319,7 +319,8 @@ class NotifierMailIT {
         Connection connection = new Connection(account, "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "backups",
                 SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(account, "main",
-                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint());
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
+                        null, null);
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
         KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, type,
                 type == BackupType.MANUAL ? null : "main", null, null, null)));
@@ -355,7 +356,8 @@ class NotifierMailIT {
     private static void publish(BackupEvent event, Instant next) {
         if (event instanceof io.backuprelay.common.event.BackupOutcome outcome) {
             var summary = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(outcome.backupId(),
-                    outcome instanceof BackupCompleted, outcome.trigger(), outcome.occurredAt(), null, null, null, null);
+                    outcome instanceof BackupCompleted, outcome.trigger(), outcome.occurredAt(), null, null, null, null,
+                    null, null);
             KafkaProbe.send(topics.status(), event.accountId(), Json.encode(new io.backuprelay.common.account.BackupStatus(
                     event.accountId(), null, null, summary, null, List.of(summary), BackupType.EVERY_7_DAYS,
                     io.backuprelay.common.account.ScheduleState.SCHEDULED, next, 0, null)));

@@ -148,8 +148,9 @@ class NotifyHandlerTest {
         var lookups = new NotifyHandler.Lookups(id -> id.equals(ACCOUNT) ? Optional.of(account) : Optional.empty(),
                 id -> Optional.empty(), key -> Optional.empty(), id -> Optional.empty());
         var sent = new SentRecords(key -> Optional.ofNullable(notifications.get(key)), log, Duration.ofDays(30), CLOCK);
-        return new NotifyHandler(TOPICS, lookups, sent, SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
-                new EmailComposer(), sender, ops::add, CLOCK);
+        return new NotifyHandler(TOPICS, lookups, sent, new NotifyHandler.Mail(new EmailComposer(), sender),
+                new NotifyHandler.Links(SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
+                        NotifierConfig.MAX_LINK_VALIDITY), ops::add, CLOCK);
     }
 
     private static BackupCompleted completed(Instant occurredAt, Requester requester) {

@@ -45,8 +45,8 @@ final class OutcomeFixture {
 
     /** The scheduler records the outcome (so the email need not wait for it), then the outcome arrives. */
     void publish(BackupCompleted outcome) {
-        var summary = new BackupStatus.OutcomeSummary(outcome.backupId(), true, outcome.trigger(), outcome.occurredAt(),
-                null, null, null, null, null);
+        var summary = BackupStatus.OutcomeSummary.success(outcome.backupId(), outcome.trigger(), outcome.occurredAt(),
+                null, null, null);
         KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, null, null, summary, null,
                 List.of(summary), BackupType.MANUAL, ScheduleState.SCHEDULED, null, 0, null)));
         KafkaProbe.send(topics.outcomes(), account, Json.encode(outcome));

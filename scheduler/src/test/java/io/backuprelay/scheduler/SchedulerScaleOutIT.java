@@ -114,7 +114,7 @@ class SchedulerScaleOutIT {
     /** An account on a 7-day schedule, with the manual backup that started it. */
     private List<ProducerRecord<String, byte[]>> register(String account, Instant lastSuccess) {
         Connection connection = new Connection(account, "main", ConnectionType.AZURE_BLOB, "d", "acmeblobs", "backups",
-                "", new SealedSecret("k1", "x"), true, null);
+                "", new SealedSecret("k1", "x"), true, null, null, null);
         String backupId = BackupIds.newManual(lastSuccess);
         return List.of(
                 new ProducerRecord<>(topics.connections(), connection.key(), Json.encode(connection)),

@@ -534,7 +534,7 @@ class SchedulerTopologyTest {
 
     private void connection(String account, String connectionId, boolean enabled) {
         Connection connection = new Connection(account, connectionId, ConnectionType.AZURE_BLOB, "d", "acmeblobs",
-                "backups", "", new SealedSecret("k1", "x"), enabled, null);
+                "backups", "", new SealedSecret("k1", "x"), enabled, null, null, null);
         send(connections, connection.key(), connection);
     }
 

@@ -324,7 +324,7 @@ class BackupPipelineIT {
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), path,
                 sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, connectionId,
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                Azurite.blobEndpoint());
+                Azurite.blobEndpoint(), null, null);
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
     }
 

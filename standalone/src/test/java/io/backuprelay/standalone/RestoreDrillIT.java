@@ -116,7 +116,7 @@ class RestoreDrillIT {
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "backups", sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, "main",
                     Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                    Azurite.blobEndpoint());
+                    Azurite.blobEndpoint(), null, null);
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
             settings(accountId, RestoreDrill.OFF);
 

@@ -62,7 +62,8 @@ class UploadOverlapOffIT {
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main backups",
                     Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
                     sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main",
-                    Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint());
+                    Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
+                    null, null);
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
 
             BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());

@@ -63,7 +63,8 @@ class UploadWorkerKilledWhileFollowingIT {
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "Main", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "tenants", sealer.seal(Azurite.ACCOUNT_KEY,
                 SecretContext.accessKey("acme", "main",
-                Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint());
+                Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
+                null, null);
         Path staging = Files.createDirectories(work.resolve("staging"));
         int port = ServiceJars.freePort();
         Map<String, String> env = new HashMap<>(Map.of(

@@ -2,12 +2,10 @@ package io.backuprelay.upload;
 
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.kafka.JobResult;
-import io.backuprelay.common.ops.OpsEvent;
-import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.upload.store.UploadFailedException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -27,13 +25,11 @@ final class TransientRetries {
     /** The uploads retrying transient storage faults now: backupId → when their first try started (nanoTime). */
     private final ConcurrentMap<String, Long> retryingSince = new ConcurrentHashMap<>();
     private final StorageRetry retry;
-    private final OpsPublisher ops;
-    private final Clock clock;
+    private final ServiceOps ops;
 
-    TransientRetries(StorageRetry retry, OpsPublisher ops, Clock clock) {
+    TransientRetries(StorageRetry retry, ServiceOps ops) {
         this.retry = retry;
         this.ops = ops;
-        this.clock = clock;
     }
 
     /** One try of an upload. */
@@ -65,8 +61,7 @@ final class TransientRetries {
                     Duration delay = retry.delayAfter(tries);
                     log.warn("Upload of backup {} of account {} hit a transient storage fault (try {}), trying again in {}:"
                             + " {}", dump.backupId(), dump.accountId(), tries, delay, e.getMessage());
-                    ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.RETRIED, null,
-                            "upload-worker", clock.instant(), e.getMessage()));
+                    ops.publish(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.RETRIED, e.getMessage());
                     retry.sleeper().sleep(delay);
                 }
             }

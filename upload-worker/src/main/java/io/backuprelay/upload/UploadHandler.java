@@ -14,10 +14,9 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
-import io.backuprelay.common.ops.OpsEvent;
-import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
@@ -57,18 +56,21 @@ public final class UploadHandler implements JobHandler<DumpReady> {
     private final StoreArchive store;
     private final AfterStore afterStore;
     private final TransientRetries retries;
-    private final OpsPublisher ops;
+    private final ServiceOps ops;
     private final Clock clock;
     private Function<String, Optional<BackupStatus>> statuses = account -> Optional.empty();
 
-    /** @param retry how long, and how far apart, transient storage faults are tried again */
+    /**
+     * @param retry how long, and how far apart, transient storage faults are tried again
+     * @param ops   the upload worker's ops events
+     */
     public UploadHandler(Topics topics, Path stagingDir, StoreArchive store, AfterStore afterStore, StorageRetry retry,
-                         OpsPublisher ops, Clock clock) {
+                         ServiceOps ops, Clock clock) {
         this.topics = topics;
         this.staging = new Staging(stagingDir);
         this.store = store;
         this.afterStore = afterStore;
-        this.retries = new TransientRetries(retry, ops, clock);
+        this.retries = new TransientRetries(retry, ops);
         this.ops = ops;
         this.clock = clock;
     }
@@ -139,8 +141,8 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                 BackupCompleted.ArchiveFormat.of(dump.format(), dump.compression(), dump.encryption()));
         log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(),
                 target.blobName(), stored.blob().bytesSent());
-        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.VERIFY, OpsStatus.PASSED, dump.sizeBytes(),
-                "upload-worker", clock.instant(), String.join(", ", stored.checks())));
+        ops.publish(ops.event(dump.backupId(), dump.accountId(), OpsStage.VERIFY, OpsStatus.PASSED)
+                .withBytes(dump.sizeBytes()).withDetail(String.join(", ", stored.checks())));
         afterStore.applyRetention(dump, target);
         FaultPoints.reach(FaultPoints.BLOB_COMMITTED);
         return JobResult.of(Output.json(topics.outcomes(), dump.accountId(), completed));
@@ -156,8 +158,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                     + " before its upload; the operators must check the staging storage.");
         }
         log.warn("Backup {} of account {} is dumped again: {}", dump.backupId(), dump.accountId(), reason);
-        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.ARCHIVE_CHANGED, null, "upload-worker",
-                clock.instant(), reason));
+        ops.publish(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.ARCHIVE_CHANGED, reason);
         return JobResult.of(Output.json(topics.requests(), dump.accountId(), BackupRequested.redump(dump, clock.instant())));
     }
 
@@ -175,8 +176,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
 
     private JobResult failed(DumpReady dump, String reason) {
         log.warn("Backup {} of account {} failed at the upload: {}", dump.backupId(), dump.accountId(), reason);
-        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FAILED, null,
-                "upload-worker", clock.instant(), reason));
+        ops.publish(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FAILED, reason);
         return JobResult.of(Output.json(topics.outcomes(), dump.accountId(),
                 BackupFailed.of(dump, FailureStage.UPLOAD, reason, clock.instant())));
     }

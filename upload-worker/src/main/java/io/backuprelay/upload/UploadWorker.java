@@ -15,6 +15,7 @@ import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.common.health.HealthCheck;
@@ -48,7 +49,8 @@ public final class UploadWorker implements Closeable {
         EndpointPolicy.grantsFrom(views.accounts());
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
         BlobUploader uploader = new BlobUploader(config.blockParallelism(), config.checksum());
-        this.store = new StoreArchive(connections::get, sealer, uploader, ops, clock);
+        ServiceOps events = new ServiceOps(ops, "upload-worker", clock);
+        this.store = new StoreArchive(connections::get, sealer, uploader, events);
         if (config.verify() == UploadHandler.Verification.READBACK) {
             store.withReadBack();
         }
@@ -56,8 +58,8 @@ public final class UploadWorker implements Closeable {
             store.withOverlap(config.concurrency(), config.overlapIdle());
         }
         this.handler = new UploadHandler(kafka.topics(), config.stagingDir(), store,
-                new AfterStore(uploader, settings::get, ops, clock),
-                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), ops, clock)
+                new AfterStore(uploader, settings::get, events, clock),
+                new StorageRetry(config.retryBudget(), Duration.ofSeconds(5), RetryingHandler.Sleeper.REAL), events, clock)
                 .withStatuses(statuses::get);
         this.worker = new JobWorker<>(new JobWorkerConfig("upload-worker",
                 kafka.topics().prefix() + UploadWorkerConfig.GROUP_ID, kafka.topics().dumps(),

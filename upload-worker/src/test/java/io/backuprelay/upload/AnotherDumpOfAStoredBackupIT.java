@@ -13,6 +13,7 @@ import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -61,14 +62,14 @@ class AnotherDumpOfAStoredBackupIT {
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "/tenants/",
                 sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
-                true, Azurite.blobEndpoint());
+                true, Azurite.blobEndpoint(), null, null);
         connections.put(connection.key(), connection);
         BlobUploader uploader = new BlobUploader(4);
+        ServiceOps ops = ServiceOps.unpublished("upload-worker", clock);
         handler = new UploadHandler(topics, staging,
-                new StoreArchive(key -> Optional.ofNullable(connections.get(key)), sealer, uploader,
-                        io.backuprelay.common.ops.OpsPublisher.NONE, clock),
-                new AfterStore(uploader, id -> Optional.empty(), io.backuprelay.common.ops.OpsPublisher.NONE, clock),
-                StorageRetry.defaults(), io.backuprelay.common.ops.OpsPublisher.NONE, clock);
+                new StoreArchive(key -> Optional.ofNullable(connections.get(key)), sealer, uploader, ops),
+                new AfterStore(uploader, id -> Optional.empty(), ops, clock),
+                StorageRetry.defaults(), ops, clock);
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -64,7 +65,7 @@ class StorageFaultsIT {
                 container.getBlobContainerName(), "tenants",
                 sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
                         proxy.endpointFor(Azurite.blobEndpoint()), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                proxy.endpointFor(Azurite.blobEndpoint()));
+                proxy.endpointFor(Azurite.blobEndpoint()), null, null);
     }
 
     @AfterEach
@@ -134,10 +135,11 @@ class StorageFaultsIT {
 
     private UploadHandler handler(Duration budget) {
         BlobUploader uploader = new BlobUploader(2);
+        ServiceOps events = new ServiceOps(ops::add, "upload-worker", Clock.systemUTC());
         return new UploadHandler(topics, staging,
-                new StoreArchive(key -> Optional.of(connection), sealer, uploader, ops::add, Clock.systemUTC()),
-                new AfterStore(uploader, id -> Optional.empty(), ops::add, Clock.systemUTC()),
-                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL), ops::add,
+                new StoreArchive(key -> Optional.of(connection), sealer, uploader, events),
+                new AfterStore(uploader, id -> Optional.empty(), events, Clock.systemUTC()),
+                new StorageRetry(budget, Duration.ofSeconds(2), RetryingHandler.Sleeper.REAL), events,
                 Clock.systemUTC());
     }
 

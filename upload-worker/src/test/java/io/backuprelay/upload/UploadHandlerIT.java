@@ -19,6 +19,7 @@ import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -72,13 +73,13 @@ class UploadHandlerIT {
     /** The store step on the connections of this test, sending 4 blocks at once. */
     private StoreArchive storeArchive() {
         return new StoreArchive(key -> Optional.ofNullable(connections.get(key)), sealer, new BlobUploader(4),
-                io.backuprelay.common.ops.OpsPublisher.NONE, clock);
+                ServiceOps.unpublished("upload-worker", clock));
     }
 
     private UploadHandler handler(StoreArchive store) {
+        ServiceOps ops = ServiceOps.unpublished("upload-worker", clock);
         return new UploadHandler(topics, staging, store, new AfterStore(new BlobUploader(4), id -> Optional.empty(),
-                io.backuprelay.common.ops.OpsPublisher.NONE, clock), StorageRetry.defaults(),
-                io.backuprelay.common.ops.OpsPublisher.NONE, clock);
+                ops, clock), StorageRetry.defaults(), ops, clock);
     }
 
     @Test
@@ -148,7 +149,7 @@ class UploadHandlerIT {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
         DumpReady dump = stage(50_000);
         var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(dump.backupId(), true,
-                io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null);
+                io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null, null, null);
         handler.withStatuses(account -> Optional.of(new io.backuprelay.common.account.BackupStatus(account, NOW,
                 dump.backupId(), done, null, List.of(done), io.backuprelay.common.event.BackupType.MANUAL, null, null, 0,
                 null)));
@@ -344,7 +345,8 @@ class UploadHandlerIT {
         Connection connection = new Connection("acme", connectionId, ConnectionType.AZURE_BLOB, "test",
                 Azurite.ACCOUNT_NAME, containerName, "/tenants/",
                 sealer.seal(key, io.backuprelay.common.secret.SecretContext.accessKey("acme", connectionId,
-                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint());
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint(),
+                        null, null);
         connections.put(connection.key(), connection);
     }
 

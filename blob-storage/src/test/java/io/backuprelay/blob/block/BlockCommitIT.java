@@ -41,7 +41,8 @@ class BlockCommitIT {
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .createBlobContainerIfNotExists("occupant-" + UUID.randomUUID().toString().substring(0, 8));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
-                container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(), null);
+                container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(),
+                null, null);
         target = new BlobTarget(connection, BlobCredential.accountKey(Azurite.ACCOUNT_KEY), BLOB);
         byte[] content = new byte[300_000];
         new Random(5).nextBytes(content);

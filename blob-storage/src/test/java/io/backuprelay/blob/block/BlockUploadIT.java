@@ -111,7 +111,7 @@ class BlockUploadIT {
                 .hideAnswerHeader("x-ms-content-crc64", "x-ms-content-xxx64")) {
             Connection behindIt = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true,
-                    oldService.endpointFor(Azurite.blobEndpoint()), null);
+                    oldService.endpointFor(Azurite.blobEndpoint()), null, null);
 
             UploadedBlob blob = new BlobUploader(2).upload(new BlobTarget(behindIt, KEY, "no-crc64.dump.zst"),
                     archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
@@ -338,7 +338,8 @@ class BlockUploadIT {
 
     private Connection connection(String tier) {
         return new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
-                container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(), tier);
+                container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(),
+                tier, null);
     }
 
     private String archiveSha256() throws Exception {

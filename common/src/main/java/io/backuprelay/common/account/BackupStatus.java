@@ -135,19 +135,22 @@ public record BackupStatus(
             String connectionId,
             RestoreCheck restoreCheck) {
 
-        public OutcomeSummary(String backupId, boolean succeeded, Trigger trigger, Instant endedAt, Long sizeBytes,
-                              String blobName, FailureStage failedStage, String failureReason, String connectionId) {
-            this(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage, failureReason, connectionId, null);
+        /** A backup stored as {@code blobName} through {@code connectionId}, with no drill yet. */
+        public static OutcomeSummary success(String backupId, Trigger trigger, Instant endedAt, Long sizeBytes,
+                                             String blobName, String connectionId) {
+            return new OutcomeSummary(backupId, true, trigger, endedAt, sizeBytes, blobName, null, null, connectionId,
+                    null);
+        }
+
+        /** A backup that failed at {@code stage}, for {@code reason}. */
+        public static OutcomeSummary failure(String backupId, Trigger trigger, Instant endedAt, FailureStage stage,
+                                             String reason) {
+            return new OutcomeSummary(backupId, false, trigger, endedAt, null, null, stage, reason, null, null);
         }
 
         public OutcomeSummary withRestoreCheck(RestoreCheck check) {
             return new OutcomeSummary(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage,
                     failureReason, connectionId, check);
-        }
-
-        public OutcomeSummary(String backupId, boolean succeeded, Trigger trigger, Instant endedAt, Long sizeBytes,
-                              String blobName, FailureStage failedStage, String failureReason) {
-            this(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage, failureReason, null);
         }
     }
 }

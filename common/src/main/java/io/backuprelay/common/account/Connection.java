@@ -40,20 +40,6 @@ public record Connection(
         accessTier = accessTier == null || accessTier.isBlank() ? null : accessTier;
     }
 
-    public Connection(String accountId, String connectionId, ConnectionType type, String description,
-                      String storageAccountName, String containerName, String path, SealedSecret accessKey,
-                      boolean enabledForAutomaticBackup, String endpoint, String accessTier) {
-        this(accountId, connectionId, type, description, storageAccountName, containerName, path, accessKey,
-                enabledForAutomaticBackup, endpoint, accessTier, null);
-    }
-
-    public Connection(String accountId, String connectionId, ConnectionType type, String description,
-                      String storageAccountName, String containerName, String path, SealedSecret accessKey,
-                      boolean enabledForAutomaticBackup, String endpoint) {
-        this(accountId, connectionId, type, description, storageAccountName, containerName, path, accessKey,
-                enabledForAutomaticBackup, endpoint, null);
-    }
-
     /** The record key of a connection on {@code backup.connections}. */
     public static String key(String accountId, String connectionId) {
         return accountId + "/" + connectionId;

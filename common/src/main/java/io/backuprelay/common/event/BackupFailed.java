@@ -53,10 +53,11 @@ public record BackupFailed(
                 dump.trigger(), stage, reason, false, null, dump.requestedAt(), dump.attempt(), dump.requester());
     }
 
-    public static BackupFailed of(String backupId, String accountId, Trigger trigger, int attempt, Instant startedAt,
-                                  FailureStage stage, String reason, Instant now) {
-        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), backupId, accountId, now, trigger, stage, reason,
-                false, null, startedAt, attempt, null);
+    /** A backup the scheduler declares failed (stage TIMEOUT): it had no outcome long after a worker started it. */
+    public static BackupFailed timedOut(String backupId, String accountId, Trigger trigger, int attempt,
+                                        Instant startedAt, String reason, Instant now) {
+        return new BackupFailed(CURRENT_VERSION, Events.newEventId(), backupId, accountId, now, trigger,
+                FailureStage.TIMEOUT, reason, false, null, startedAt, attempt, null);
     }
 
     /** The same failure, saying when the scheduler will try again ({@code null}: it will not). */

@@ -13,18 +13,17 @@ import java.time.Instant;
 public record OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker,
                        Instant at, String detail, Long bytesPerSecond) {
 
-    /** Built by {@link ServiceOps}; left for the upload worker's events until they are built there too. */
-    public OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker,
-                    Instant at, String detail) {
-        this(backupId, accountId, stage, status, bytes, worker, at, detail, null);
-    }
-
     public OpsEvent(String backupId, String accountId, OpsStage stage, OpsStatus status, Long bytes, String worker, Instant at) {
         this(backupId, accountId, stage, status, bytes, worker, at, null, null);
     }
 
     /** This event with the bytes handled so far. */
     public OpsEvent withBytes(Long bytes) {
+        return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
+    }
+
+    /** This event with the rate of a transfer, in bytes a second ({@code null}: too short to tell). */
+    public OpsEvent withBytesPerSecond(Long bytesPerSecond) {
         return new OpsEvent(backupId, accountId, stage, status, bytes, worker, at, detail, bytesPerSecond);
     }
 

@@ -97,8 +97,8 @@ public final class ScheduleRules {
             if (inFlight.startedAt() == null || now.isBefore(inFlight.startedAt().plus(inFlightTimeout))) {
                 return new Wake.Nothing(rewake(schedule));
             }
-            BackupFailed timedOut = BackupFailed.of(inFlight.backupId(), schedule.accountId(), inFlight.trigger(),
-                    inFlight.attempt(), inFlight.requestedAt(), FailureStage.TIMEOUT,
+            BackupFailed timedOut = BackupFailed.timedOut(inFlight.backupId(), schedule.accountId(), inFlight.trigger(),
+                    inFlight.attempt(), inFlight.requestedAt(),
                     "The backup had no outcome " + hours(inFlightTimeout) + " after a worker started it, so it was"
                             + " declared failed.", now)
                     .withNextTry(AutomaticRetry.nextTry(inFlight.trigger(), inFlight.attempt(), now).orElse(null));
@@ -228,8 +228,8 @@ public final class ScheduleRules {
             return schedule; // the same outcome twice changes nothing
         }
         // A backup declared timed out may still succeed: its success then replaces the timeout.
-        OutcomeSummary summary = new OutcomeSummary(completed.backupId(), true, completed.trigger(), completed.endedAt(),
-                completed.sizeBytes(), completed.destination().blobName(), null, null, completed.connectionId());
+        OutcomeSummary summary = OutcomeSummary.success(completed.backupId(), completed.trigger(), completed.endedAt(),
+                completed.sizeBytes(), completed.destination().blobName(), completed.connectionId());
         boolean newer = schedule.lastSuccessAt() == null || completed.endedAt().isAfter(schedule.lastSuccessAt());
         return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
                 newer ? completed.endedAt() : schedule.lastSuccessAt(),
@@ -243,8 +243,8 @@ public final class ScheduleRules {
         if (ended(schedule, failed.backupId()).isPresent()) {
             return schedule;
         }
-        OutcomeSummary summary = new OutcomeSummary(failed.backupId(), false, failed.trigger(), failed.occurredAt(),
-                null, null, failed.stage(), failed.reason());
+        OutcomeSummary summary = OutcomeSummary.failure(failed.backupId(), failed.trigger(), failed.occurredAt(),
+                failed.stage(), failed.reason());
         // The scheduler alone decides when a failed automatic backup is tried again, whatever the event says.
         boolean automatic = failed.trigger() != Trigger.MANUAL;
         Instant retryAt = AutomaticRetry.nextTry(failed.trigger(), failed.attempt(), failed.occurredAt()).orElse(null);

@@ -9,10 +9,9 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.common.event.BlobNaming;
 import io.backuprelay.common.event.DumpReady;
-import io.backuprelay.common.ops.OpsEvent;
-import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.upload.retention.RetentionSweep;
 import io.backuprelay.upload.store.UploadFailedException;
 import io.backuprelay.format.manifest.ManifestNames;
@@ -41,10 +40,11 @@ public final class AfterStore {
 
     private final BlobUploader uploader;
     private final Function<String, Optional<BackupSettings>> settings;
-    private final OpsPublisher ops;
+    private final ServiceOps ops;
     private final Clock clock;
 
-    public AfterStore(BlobUploader uploader, Function<String, Optional<BackupSettings>> settings, OpsPublisher ops,
+    /** @param ops the upload worker's ops events */
+    public AfterStore(BlobUploader uploader, Function<String, Optional<BackupSettings>> settings, ServiceOps ops,
                       Clock clock) {
         this.uploader = uploader;
         this.settings = settings;
@@ -93,8 +93,8 @@ public final class AfterStore {
         return credential.sasExpiry()
                 .filter(expiry -> expiry.isBefore(clock.instant().plus(SAS_WARNING)))
                 .map(expiry -> {
-                    ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.CREDENTIAL_EXPIRING, null,
-                            "upload-worker", clock.instant(), connection.connectionId() + " " + expiry));
+                    ops.publish(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.CREDENTIAL_EXPIRING,
+                            connection.connectionId() + " " + expiry);
                     return List.of("The SAS token of the connection '" + connection.connectionId() + "' expires on "
                             + expiry + ". Replace it before then, or backups to this connection will fail.");
                 })
@@ -113,8 +113,7 @@ public final class AfterStore {
                     BlobNaming.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
                     dump.backupId(), clock.instant())) {
                 log.info("Retention of account {} deleted {}", dump.accountId(), deleted);
-                ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.RETENTION, OpsStatus.DELETED, null,
-                        "upload-worker", clock.instant(), deleted));
+                ops.publish(dump.backupId(), dump.accountId(), OpsStage.RETENTION, OpsStatus.DELETED, deleted);
             }
         } catch (RuntimeException e) {
             log.warn("Retention of account {} could not run this time: {}", dump.accountId(), e.toString());

@@ -10,16 +10,14 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
-import io.backuprelay.common.ops.OpsEvent;
-import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.blob.BlobMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +45,18 @@ public final class StoreArchive {
     private final BlobTargets targets;
     private final BlobUploader uploader;
     private final BackupBlobs blobs;
-    private final OpsPublisher ops;
-    private final Clock clock;
+    private final ServiceOps ops;
     private boolean readBack;
     private FollowedUploads followers;
     private Duration followIdle = Duration.ofMinutes(15);
 
+    /** @param ops the upload worker's ops events */
     public StoreArchive(Function<String, Optional<Connection>> connections, SecretSealer sealer, BlobUploader uploader,
-                        OpsPublisher ops, Clock clock) {
+                        ServiceOps ops) {
         this.targets = new BlobTargets(connections, sealer);
         this.uploader = uploader;
         this.blobs = new BackupBlobs(uploader);
         this.ops = ops;
-        this.clock = clock;
     }
 
     /** Each committed blob is also downloaded and its SHA-256 compared ({@code UPLOAD_VERIFY=readback}). */
@@ -102,9 +99,8 @@ public final class StoreArchive {
         BlobTarget target = found.get();
         long startedNanos = System.nanoTime();
         boolean following = followers.start(started.stagingFile(), () -> {
-            ops.publish(new OpsEvent(started.backupId(), started.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED, null,
-                    "upload-worker", clock.instant(),
-                    target.connection().containerName() + "/" + target.blobName() + " (while dumped)"));
+            ops.publish(started.backupId(), started.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED,
+                    target.connection().containerName() + "/" + target.blobName() + " (while dumped)");
             return uploader.follow(target, started.backupId(), partial, complete, followIdle,
                     progressReporter(started.backupId(), started.accountId(), startedNanos));
         });
@@ -170,14 +166,14 @@ public final class StoreArchive {
         } else {
             log.info("Uploading backup {} of account {} ({} bytes) to {}/{}", dump.backupId(), dump.accountId(),
                     dump.sizeBytes(), target.connection().containerName(), target.blobName());
-            ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED,
-                    dump.sizeBytes(), "upload-worker", clock.instant(),
-                    target.connection().containerName() + "/" + target.blobName()));
+            ops.publish(ops.event(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.STARTED)
+                    .withBytes(dump.sizeBytes())
+                    .withDetail(target.connection().containerName() + "/" + target.blobName()));
             blob = blobs.upload(target, archive, progressReporter(dump.backupId(), dump.accountId(), startedNanos));
         }
-        ops.publish(new OpsEvent(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FINISHED,
-                blob.bytesSent(), "upload-worker", clock.instant(), null,
-                followed.isPresent() ? null : rate(blob.bytesSent(), System.nanoTime() - startedNanos)));
+        Long bytesPerSecond = followed.isPresent() ? null : rate(blob.bytesSent(), System.nanoTime() - startedNanos);
+        ops.publish(ops.event(dump.backupId(), dump.accountId(), OpsStage.UPLOAD, OpsStatus.FINISHED)
+                .withBytes(blob.bytesSent()).withBytesPerSecond(bytesPerSecond));
         if (FoundBlob.of(blob.stored(), archive) != FoundBlob.THIS_ARCHIVE) {
             throw new UploadFailedException("The blob " + target.blobName() + " read back after the upload does not"
                     + " match the archive (size " + blob.size() + " instead of " + dump.sizeBytes() + ", or a"
@@ -202,8 +198,8 @@ public final class StoreArchive {
             long now = System.nanoTime();
             long last = lastProgress.get();
             if (now - last >= PROGRESS_EVERY.toNanos() && lastProgress.compareAndSet(last, now)) {
-                ops.publish(new OpsEvent(backupId, accountId, OpsStage.UPLOAD, OpsStatus.PROGRESS, sentSoFar,
-                        "upload-worker", clock.instant(), null, rate(sentSoFar, now - startedNanos)));
+                ops.publish(ops.event(backupId, accountId, OpsStage.UPLOAD, OpsStatus.PROGRESS).withBytes(sentSoFar)
+                        .withBytesPerSecond(rate(sentSoFar, now - startedNanos)));
             }
         };
     }

@@ -49,7 +49,8 @@ public final class UploadBenchmark {
             BlobContainerClient container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString())
                     .buildClient().createBlobContainerIfNotExists("bench-" + UUID.randomUUID().toString().substring(0, 8));
             Connection connection = new Connection("bench", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
-                    container.getBlobContainerName(), "", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint());
+                    container.getBlobContainerName(), "", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint(),
+                    null, null);
             BlobUploader uploader = new BlobUploader(Integer.getInteger("concurrency", 4));
             BlobUploader md5Uploader = new BlobUploader(Integer.getInteger("concurrency", 4),
                     io.backuprelay.blob.BlobStore.BlockChecksum.MD5);

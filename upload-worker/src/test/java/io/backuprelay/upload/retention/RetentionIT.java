@@ -37,7 +37,8 @@ class RetentionIT {
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .createBlobContainerIfNotExists("retention-" + UUID.randomUUID().toString().substring(0, 8));
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
-                container.getBlobContainerName(), "backups", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint());
+                container.getBlobContainerName(), "backups", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint(),
+                null, null);
         ours("acme", "b-40d", NOW.minus(Duration.ofDays(40)));
         ours("acme", "b-10d", NOW.minus(Duration.ofDays(10)));
         ours("acme", "b-5d", NOW.minus(Duration.ofDays(5)));

@@ -48,7 +48,8 @@ class BlobCommitIT {
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .createBlobContainerIfNotExists("commit-" + UUID.randomUUID().toString().substring(0, 8));
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
-                container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(), null);
+                container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(),
+                null, null);
         target = new BlobTarget(connection, KEY, BLOB);
     }
 
