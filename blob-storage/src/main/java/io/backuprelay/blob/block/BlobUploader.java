@@ -63,6 +63,11 @@ public final class BlobUploader {
     record Settings(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
     }
 
+    /** Where this uploader reaches storage: the stores of other blobs of the same service (retention). */
+    public BlobAccess access() {
+        return settings.access();
+    }
+
     /** Told about each block as it is sent (its buffer, read afresh for each try); tests use it to interrupt an upload or corrupt a block. */
     interface BlockListener {
         BlockListener NONE = (index, data) -> { };
