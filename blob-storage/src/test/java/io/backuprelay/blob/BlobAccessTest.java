@@ -7,6 +7,8 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.secret.SealedSecret;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,31 @@ class BlobAccessTest {
                 .hasMessageContaining("was not granted to this account");
         assertThat(access.policy().grantNeeded(EMULATOR)).isEmpty();
         assertThat(access.policy().grantNeeded("https://storage.internal:8443")).contains("https://storage.internal:8443");
+    }
+
+    /** Before: tests widened every policy of the JVM through the system property {@code backuprelay.allowedEndpoints}. */
+    @Test
+    void nothingOfTheProcessWidensAPolicy() {
+        System.setProperty("backuprelay.allowedEndpoints", EMULATOR);
+        try {
+            assertThatThrownBy(() -> EndpointPolicy.allowing().checkTarget(EMULATOR))
+                    .isInstanceOf(EndpointPolicy.EndpointRefusedException.class);
+            assertThatThrownBy(() -> new BlobAccess(EndpointPolicy.allowing()).store(EMULATOR, "a", "b", KEY))
+                    .isInstanceOf(EndpointPolicy.EndpointRefusedException.class);
+        } finally {
+            System.clearProperty("backuprelay.allowedEndpoints");
+        }
+        for (Class<?> type : List.of(EndpointPolicy.class, BlobAccess.class, BlobContainers.class, BlobStore.class,
+                CheckedResolverGroup.class, ConnectionProbe.class)) {
+            for (Field field : type.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())) {
+                    assertThat(Modifier.isFinal(field.getModifiers())).as(type.getSimpleName() + "." + field.getName())
+                            .isTrue();
+                    assertThat(field.getType()).as(type.getSimpleName() + "." + field.getName() + " holds no state")
+                            .isIn(String.class, int.class, List.class);
+                }
+            }
+        }
     }
 
     private static Connection connection(String accountId, String endpoint) {
