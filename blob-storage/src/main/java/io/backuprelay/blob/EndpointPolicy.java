@@ -65,7 +65,7 @@ public final class EndpointPolicy {
         }
     }
 
-    EndpointPolicy(List<String> entries) {
+    private EndpointPolicy(List<String> entries) {
         Set<Origin> origins = new HashSet<>();
         List<String> suffixes = new ArrayList<>(AZURE_SUFFIXES);
         for (String raw : entries) {
