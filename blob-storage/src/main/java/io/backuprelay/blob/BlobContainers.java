@@ -7,20 +7,42 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.backuprelay.common.account.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Container clients for a connection: the endpoint, the account key, and retries in the SDK's pipeline. */
-public final class BlobContainers {
+/**
+ * Container clients for a connection: the endpoint, the account key, and retries in the SDK's
+ * pipeline; every endpoint checked against one {@link EndpointPolicy}, the client's addresses too
+ * when it connects. Clients are kept (up to 256, the least recently used dropped first) and shared:
+ * the SDK's clients are thread-safe, and building one per request would build its HTTP pipeline
+ * every time. One per {@link BlobAccess}, so clients built under one policy serve only that one.
+ */
+final class BlobContainers {
 
-    private BlobContainers() {
+    private final EndpointPolicy policy;
+    private final CheckedResolverGroup resolver;
+    private final Map<Key, BlobContainerClient> clients = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, BlobContainerClient> eldest) {
+            return size() > 256;
+        }
+    };
+
+    BlobContainers(EndpointPolicy policy) {
+        this.policy = policy;
+        this.resolver = new CheckedResolverGroup(policy);
+    }
+
+    EndpointPolicy policy() {
+        return policy;
     }
 
     /**
      * @param tryTimeoutSeconds how long one try of one request may take (a block upload needs more than a probe)
      * @param maxTries          tries of a request that fails transiently, with exponential backoff
      */
-    public static BlobContainerClient client(Connection connection, BlobCredential credential, int tryTimeoutSeconds,
-                                             int maxTries) {
-        EndpointPolicy.installed().checkTargetFor(connection.accountId(), connection.blobEndpoint());
+    BlobContainerClient client(Connection connection, BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
+        policy.checkTargetFor(connection.accountId(), connection.blobEndpoint());
         return client(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential,
                 tryTimeoutSeconds, maxTries);
     }
@@ -28,30 +50,21 @@ public final class BlobContainers {
     /**
      * The same, for a container named without a registered connection (the restore command). The
      * endpoint must pass the {@link EndpointPolicy}, or {@link EndpointPolicy.EndpointRefusedException}
-     * is thrown before any request. Clients
-     * are kept (up to 256, the least recently used dropped first) and shared: the SDK's clients are
-     * thread-safe, and building one per request would build its HTTP pipeline every time.
+     * is thrown before any request.
      */
-    public static BlobContainerClient client(String blobEndpoint, String storageAccountName, String containerName,
-                                             BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
-        // Every time (the allowlist may have changed); the addresses are checked when the client connects.
-        EndpointPolicy.installed().checkTarget(blobEndpoint);
+    BlobContainerClient client(String blobEndpoint, String storageAccountName, String containerName,
+                               BlobCredential credential, int tryTimeoutSeconds, int maxTries) {
+        // Every time (a cached client was checked before); the addresses are checked when the client connects.
+        policy.checkTarget(blobEndpoint);
         Key key = new Key(blobEndpoint, storageAccountName, containerName, credential, tryTimeoutSeconds, maxTries);
-        synchronized (CLIENTS) {
-            return CLIENTS.computeIfAbsent(key, BlobContainers::build);
+        synchronized (clients) {
+            return clients.computeIfAbsent(key, this::build);
         }
     }
 
     private record Key(String endpoint, String storageAccountName, String containerName, BlobCredential credential,
                        int tryTimeoutSeconds, int maxTries) {
     }
-
-    private static final java.util.Map<Key, BlobContainerClient> CLIENTS = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Key, BlobContainerClient> eldest) {
-            return size() > 256;
-        }
-    };
 
     /** The context key under which a request carries the base64 CRC-64/NVME of its body. */
     static final String CRC64_KEY = "backuprelay.content-crc64";
@@ -89,7 +102,7 @@ public final class BlobContainers {
         }
     }
 
-    private static BlobContainerClient build(Key key) {
+    private BlobContainerClient build(Key key) {
         String blobEndpoint = key.endpoint();
         String storageAccountName = key.storageAccountName();
         String containerName = key.containerName();
@@ -99,7 +112,7 @@ public final class BlobContainers {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(blobEndpoint)
                 // Names are resolved and checked again when the connection is made, not only here.
                 .httpClient(new com.azure.core.http.netty.NettyAsyncHttpClientBuilder(
-                        reactor.netty.http.client.HttpClient.create().resolver(CheckedResolverGroup.INSTANCE)).build());
+                        reactor.netty.http.client.HttpClient.create().resolver(resolver)).build());
         if (credential.sasToken() != null) {
             builder.credential(new AzureSasCredential(credential.sasToken()));
         } else {

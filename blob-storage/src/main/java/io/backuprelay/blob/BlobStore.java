@@ -22,50 +22,26 @@ import java.util.Optional;
 
 /**
  * One connection's container, in this project's terms: put, find, list, read, delete and link
- * blobs by name. Built once per connection (see {@link #of}) on a client {@link BlobContainers}
+ * blobs by name. Built once per connection (see {@link BlobAccess#store}) on a client {@link BlobContainers}
  * keeps, so the Azure SDK's clients and connection pools are shared by everything that reaches the
  * same container.
  */
 public final class BlobStore {
 
-    private static final int CACHED = 256;
-    private static final Map<Key, BlobStore> STORES = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, BlobStore> eldest) {
-            return size() > CACHED;
-        }
-    };
-
     private final Key key;
     private final BlobCredential credential;
+    private final BlobContainers containers;
     private final BlobContainerClient container;
 
-    private BlobStore(Key key) {
+    BlobStore(BlobContainers containers, Key key) {
         this.key = key;
         this.credential = key.credential();
-        this.container = BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), key.credential(),
+        this.containers = containers;
+        this.container = containers.client(key.endpoint(), key.storageAccount(), key.container(), key.credential(),
                 60, 4);
     }
 
-    /**
-     * The store of this connection with this credential: the same instance while neither changes. Its
-     * endpoint must be one the account may use (an operator's entry only when granted to it), checked
-     * every time.
-     */
-    public static BlobStore of(Connection connection, BlobCredential credential) {
-        EndpointPolicy.installed().checkTargetFor(connection.accountId(), connection.blobEndpoint());
-        return of(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
-    }
-
-    /** A container named without a registered connection (the restore command). */
-    public static BlobStore of(String blobEndpoint, String storageAccount, String containerName, BlobCredential credential) {
-        Key key = new Key(blobEndpoint, storageAccount, containerName, credential);
-        synchronized (STORES) {
-            return STORES.computeIfAbsent(key, BlobStore::new);
-        }
-    }
-
-    private record Key(String endpoint, String storageAccount, String container, BlobCredential credential) {
+    record Key(String endpoint, String storageAccount, String container, BlobCredential credential) {
     }
 
     /**
@@ -231,7 +207,7 @@ public final class BlobStore {
             context = context.addData(BlobContainers.CRC64_KEY, java.util.Base64.getEncoder().encodeToString(checksum));
         }
         try {
-            var response = BlobContainers.client(key.endpoint(), key.storageAccount(), key.container(), credential,
+            var response = containers.client(key.endpoint(), key.storageAccount(), key.container(), credential,
                             tryTimeoutSeconds, 4)
                     .getBlobClient(name).getBlockBlobClient().stageBlockWithResponse(options, null, context);
             if (algorithm == BlockChecksum.MD5) {

@@ -17,11 +17,6 @@ public record BlobTarget(Connection connection, BlobCredential credential, Strin
         return new BlobTarget(connection, credential, otherBlobName);
     }
 
-    /** The connection's container; its endpoint is checked against the policy every time. */
-    public BlobStore store() {
-        return BlobStore.of(connection, credential);
-    }
-
     /** {@code HOT}, {@code COOL}, {@code COLD}, or {@code null} for the storage account's default. */
     public String accessTier() {
         return connection.accessTier();

@@ -16,7 +16,11 @@ import java.util.List;
  */
 final class CheckedResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
-    static final CheckedResolverGroup INSTANCE = new CheckedResolverGroup();
+    private final EndpointPolicy policy;
+
+    CheckedResolverGroup(EndpointPolicy policy) {
+        this.policy = policy;
+    }
 
     @Override
     protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
@@ -24,7 +28,7 @@ final class CheckedResolverGroup extends AddressResolverGroup<InetSocketAddress>
             @Override
             protected void doResolve(String host, Promise<InetAddress> promise) {
                 try {
-                    promise.setSuccess(EndpointPolicy.installed().resolve(host).getFirst());
+                    promise.setSuccess(policy.resolve(host).getFirst());
                 } catch (RuntimeException e) {
                     promise.setFailure(e);
                 }
@@ -33,7 +37,7 @@ final class CheckedResolverGroup extends AddressResolverGroup<InetSocketAddress>
             @Override
             protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
                 try {
-                    promise.setSuccess(EndpointPolicy.installed().resolve(host));
+                    promise.setSuccess(policy.resolve(host));
                 } catch (RuntimeException e) {
                     promise.setFailure(e);
                 }

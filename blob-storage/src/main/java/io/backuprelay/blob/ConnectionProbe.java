@@ -10,19 +10,19 @@ import java.util.UUID;
 
 /**
  * "Test connection": writes a small blob where backups would go, reads it back and deletes it.
- * Answers ok, or the reason in plain words.
+ * Answers ok, or the reason in plain words. Run through {@link BlobAccess#probe}, under its policy.
  */
 public final class ConnectionProbe {
 
     private ConnectionProbe() {
     }
 
-    public static Result test(Connection connection, BlobCredential credential) {
+    static Result test(BlobContainers containers, Connection connection, BlobCredential credential) {
         String folder = connection.path().isBlank() ? "" : connection.path().replaceAll("^/+|/+$", "") + "/";
         BlobClient blob;
         try {
             // Time-boxed: one try of at most 10 s per request, so a probe never holds a thread for long.
-            blob = BlobContainers.client(connection, credential, 10, 1)
+            blob = containers.client(connection, credential, 10, 1)
                     .getBlobClient(folder + ".backuprelay-probe-" + UUID.randomUUID());
         } catch (EndpointPolicy.EndpointRefusedException e) {
             return Result.failed("The endpoint " + connection.blobEndpoint() + " is not allowed: " + e.getMessage());

@@ -31,28 +31,32 @@ import java.util.function.Supplier;
  *       multicast or unspecified.</li>
  * </ul>
  * No connection is made to decide: only a DNS lookup, when a connection is saved and again, by the
- * storage clients' own resolver, whenever they connect. Tests add an emulator's origin through the
- * system property {@code backuprelay.allowedEndpoints}.
+ * storage clients' own resolver, whenever they connect. A test allows its emulator's origin with
+ * {@link #allowing} or {@link #alsoAllowing}: such an origin needs no grant.
  *
  * <p>What the operator listed is only what may be granted: an account's connection may use a listed
  * origin or suffix only when the account's record ({@code Account.storageOrigins}, set on the
  * operators' API) grants that very entry. Azure's own suffixes need no grant: each tenant reaches
  * its own storage account with its own key.
+ *
+ * <p>A value: each service builds its own from its settings ({@link #from}) and binds the grants of
+ * its view of the accounts ({@link #withGrantsFrom}), then passes it to what hands out storage
+ * clients ({@link BlobAccess}). Nothing here is shared by the services of one process.
  */
 public final class EndpointPolicy {
 
     public static final List<String> AZURE_SUFFIXES = List.of(".blob.core.windows.net", ".blob.core.chinacloudapi.cn",
             ".blob.core.usgovcloudapi.net", ".blob.storage.azure.net");
     static final String VARIABLE = CommonSettings.ALLOWED_ENDPOINTS.name();
-    static final String PROPERTY = "backuprelay.allowedEndpoints";
-
-    private static volatile EndpointPolicy installed;
-    private static volatile Function<String, List<String>> grants;
 
     private final Set<Origin> origins;
     private final List<String> suffixes;
     /** The suffixes the operators listed, beyond Azure's: entries an account must be granted. */
     private final List<String> operatorSuffixes;
+    /** Origins allowed without a grant (a test's emulator), as {@link #allowing} lists them. */
+    private final Set<Origin> openOrigins;
+    /** The entries granted to an account; null when this policy has no view of the grants. */
+    private final Function<String, List<String>> grants;
 
     private record Origin(String scheme, String host, int port) {
         @Override
@@ -61,7 +65,7 @@ public final class EndpointPolicy {
         }
     }
 
-    EndpointPolicy(List<String> entries) {
+    private EndpointPolicy(List<String> entries) {
         Set<Origin> origins = new HashSet<>();
         List<String> suffixes = new ArrayList<>(AZURE_SUFFIXES);
         for (String raw : entries) {
@@ -88,6 +92,16 @@ public final class EndpointPolicy {
         this.origins = Set.copyOf(origins);
         this.suffixes = List.copyOf(suffixes);
         this.operatorSuffixes = suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix)).toList();
+        this.openOrigins = Set.of();
+        this.grants = null;
+    }
+
+    private EndpointPolicy(EndpointPolicy policy, Set<Origin> openOrigins, Function<String, List<String>> grants) {
+        this.origins = policy.origins;
+        this.suffixes = policy.suffixes;
+        this.operatorSuffixes = policy.operatorSuffixes;
+        this.openOrigins = Set.copyOf(openOrigins);
+        this.grants = grants;
     }
 
     /** Azure's suffixes, and what {@code BACKUPRELAY_ALLOWED_ENDPOINTS} adds (comma-separated). */
@@ -95,35 +109,50 @@ public final class EndpointPolicy {
         return new EndpointPolicy(split(CommonSettings.ALLOWED_ENDPOINTS.read(config)));
     }
 
-    /** Makes {@code policy} (with the origins tests add) the one every client is checked against. */
-    public static void install(EndpointPolicy policy) {
-        installed = policy;
+    /**
+     * Azure's hosts, and {@code origins} (e.g. a test's emulator, {@code http://127.0.0.1:41234}),
+     * which need no grant and whose addresses are not checked.
+     */
+    public static EndpointPolicy allowing(String... origins) {
+        return new EndpointPolicy(List.of()).alsoAllowing(origins);
+    }
+
+    /** This policy, and {@code origins} as {@link #allowing} allows them. */
+    public EndpointPolicy alsoAllowing(String... origins) {
+        Set<Origin> open = new HashSet<>(openOrigins);
+        for (String entry : origins) {
+            try {
+                URI uri = URI.create(entry.strip().toLowerCase(Locale.ROOT));
+                if (uri.getHost() != null) {
+                    open.add(origin(uri));
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not an origin
+            }
+        }
+        return new EndpointPolicy(this, open, grants);
     }
 
     /**
-     * Where this service reads the entries each account was granted: its view of {@code backup.accounts},
-     * as it stands, caught up with the topic when the account is not in it yet. A service without one
-     * refuses every endpoint that needs a grant.
+     * This policy, reading the entries each account was granted from {@code grants} (null when the
+     * account has none). A policy without grants refuses every endpoint that needs one.
      */
-    public static void grantsFrom(CompactedTopicView<Account> accounts) {
-        grants = id -> accounts.current(id).or(() -> accounts.get(id))
-                .map(Account::storageOrigins).orElse(List.of());
+    public EndpointPolicy withGrants(Function<String, List<String>> grants) {
+        return new EndpointPolicy(this, openOrigins, grants);
     }
 
-    /** The entries granted to the account, or null when this service has no view of the grants. */
-    static List<String> grantsOf(String accountId) {
-        var lookup = grants;
-        return lookup == null ? null : lookup.apply(accountId);
+    /**
+     * This policy, reading the grants from a service's view of {@code backup.accounts}, as it stands,
+     * caught up with the topic when the account is not in it yet.
+     */
+    public EndpointPolicy withGrantsFrom(CompactedTopicView<Account> accounts) {
+        return withGrants(id -> accounts.current(id).or(() -> accounts.get(id))
+                .map(Account::storageOrigins).orElse(List.of()));
     }
 
-    /** The installed policy, or, before one is, Azure's hosts only (and the origins tests add). */
-    public static EndpointPolicy installed() {
-        EndpointPolicy policy = installed;
-        if (policy == null) {
-            policy = new EndpointPolicy(List.of());
-            installed = policy;
-        }
-        return policy;
+    /** The entries granted to the account, or null when this policy has no view of the grants. */
+    private List<String> grantsOf(String accountId) {
+        return grants == null ? null : grants.apply(accountId);
     }
 
     /**
@@ -185,7 +214,7 @@ public final class EndpointPolicy {
 
     /**
      * The operator's entry that lets {@code endpoint} through, which an account must be granted to use
-     * it; empty for Azure's own hosts and the tests' origins, which need no grant.
+     * it; empty for Azure's own hosts and the origins allowed without a grant ({@link #allowing}), which need none.
      */
     public Optional<String> grantNeeded(String endpoint) {
         return entriesFor(endpoint).stream().findFirst();
@@ -193,11 +222,11 @@ public final class EndpointPolicy {
 
     /**
      * Every operator's entry that lets {@code endpoint} through: its origin, and the suffixes it ends
-     * with. None for the tests' origins, nor for an Azure host that is not itself a listed origin.
+     * with. None for the origins allowed without a grant, nor for an Azure host that is not itself a listed origin.
      */
     private List<String> entriesFor(String endpoint) {
         Origin origin = origin(endpoint);
-        if (testOrigins().contains(origin)) {
+        if (openOrigins.contains(origin)) {
             return List.of();
         }
         List<String> entries = new ArrayList<>();
@@ -263,7 +292,7 @@ public final class EndpointPolicy {
     public List<InetAddress> resolve(String host) {
         String lower = host.toLowerCase(Locale.ROOT);
         List<InetAddress> addresses = PublicAddresses.lookup(host);
-        if (origins.stream().noneMatch(o -> o.host().equals(lower)) && testOrigins().stream().noneMatch(o -> o.host().equals(lower))) {
+        if (origins.stream().noneMatch(o -> o.host().equals(lower)) && openOrigins.stream().noneMatch(o -> o.host().equals(lower))) {
             PublicAddresses.requirePublic(host, addresses);
         }
         return addresses;
@@ -286,7 +315,7 @@ public final class EndpointPolicy {
     }
 
     private boolean listed(Origin origin) {
-        return origins.contains(origin) || testOrigins().contains(origin);
+        return origins.contains(origin) || openOrigins.contains(origin);
     }
 
     private void requireAllowedTarget(Origin origin) {
@@ -298,21 +327,6 @@ public final class EndpointPolicy {
             throw new EndpointRefusedException("the endpoint's host '" + host + "' is not an Azure Blob Storage host"
                     + " (…" + String.join(", …", AZURE_SUFFIXES) + ") nor one the operators allowed");
         }
-    }
-
-    private static Set<Origin> testOrigins() {
-        Set<Origin> origins = new HashSet<>();
-        for (String entry : split(System.getProperty(PROPERTY, ""))) {
-            try {
-                URI uri = URI.create(entry.strip().toLowerCase(Locale.ROOT));
-                if (uri.getHost() != null) {
-                    origins.add(origin(uri));
-                }
-            } catch (IllegalArgumentException ignored) {
-                // not an origin
-            }
-        }
-        return origins;
     }
 
     private static Origin origin(URI uri) {

@@ -11,14 +11,12 @@ class BlobStoreTest {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[64]);
 
-    static {
-        // An explicit origin: no DNS lookup of the Azure host on this machine without a network.
-        io.backuprelay.testkit.AllowedEndpoints.allow("https://acme.blob.core.windows.net");
-    }
+    // An explicit origin: no DNS lookup of the Azure host on this machine without a network.
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing("https://acme.blob.core.windows.net"));
 
     @Test
     void aKeySignedLinkReadsOneBlobForAWhileAndOnlyOverHttpsOnAzure() {
-        BlobStore.Link link = BlobStore.of("https://acme.blob.core.windows.net", "acme", "backups",
+        BlobStore.Link link = ACCESS.store("https://acme.blob.core.windows.net", "acme", "backups",
                 BlobCredential.accountKey(KEY)).link("acme/2026/11/a.dump.zst", Duration.ofMinutes(15));
 
         assertThat(link.url()).hasValueSatisfying(url -> assertThat(url)
@@ -41,7 +39,7 @@ class BlobStoreTest {
     }
 
     private static BlobStore.Link link(String sas) {
-        return BlobStore.of("https://acme.blob.core.windows.net", "acme", "backups", BlobCredential.sas(sas))
+        return ACCESS.store("https://acme.blob.core.windows.net", "acme", "backups", BlobCredential.sas(sas))
                 .link("a.dump.zst", Duration.ofMinutes(15));
     }
 }

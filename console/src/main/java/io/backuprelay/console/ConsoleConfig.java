@@ -1,5 +1,6 @@
 package io.backuprelay.console;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.console.auth.TokenVerifier;
@@ -16,8 +17,11 @@ import java.time.Duration;
  * @param limits       what one account may ask of the console
  * @param platformName the platform's name as the page says it ("…backups of your data in {name}."),
  *                     from {@code BACKUPRELAY_PLATFORM_NAME}
+ * @param endpoints    where connections may send requests and what an operator may grant
+ *                     ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}); Azure's hosts only when not given
  */
-public record ConsoleConfig(String host, int port, Auth auth, Limits limits, String platformName) {
+public record ConsoleConfig(String host, int port, Auth auth, Limits limits, String platformName,
+                            EndpointPolicy endpoints) {
 
     /**
      * @param jwtSecret      HS256 secret (at least 32 bytes), for tokens this platform mints
@@ -40,6 +44,7 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
 
     public ConsoleConfig {
         platformName = platformName == null || platformName.isBlank() ? DEFAULT_PLATFORM_NAME : platformName.strip();
+        endpoints = endpoints == null ? EndpointPolicy.allowing() : endpoints;
     }
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
@@ -47,7 +52,13 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
     }
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer, Limits limits) {
-        this(host, port, new Auth(jwtSecret, jwksUrl, jwtIssuer, null, TokenVerifier.DEFAULT_MAX_LIFETIME), limits, null);
+        this(host, port, new Auth(jwtSecret, jwksUrl, jwtIssuer, null, TokenVerifier.DEFAULT_MAX_LIFETIME), limits, null,
+                null);
+    }
+
+    /** The same, checking storage endpoints against {@code endpoints}. */
+    public ConsoleConfig withEndpoints(EndpointPolicy endpoints) {
+        return new ConsoleConfig(host, port, auth, limits, platformName, endpoints);
     }
 
     /** What one account may ask of this console instance, from the declared settings and their defaults. */
@@ -63,7 +74,7 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
                 ConsoleSettings.JWT_ISSUER.read(config), ConsoleSettings.JWT_AUDIENCE.read(config),
                 ConsoleSettings.JWT_MAX_LIFETIME.read(config));
         ConsoleConfig console = new ConsoleConfig(ConsoleSettings.HOST.read(config), ConsoleSettings.PORT.read(config),
-                auth, limits(config), ConsoleSettings.PLATFORM_NAME.read(config));
+                auth, limits(config), ConsoleSettings.PLATFORM_NAME.read(config), EndpointPolicy.from(config));
         console.verifier(); // fail fast, naming the variable
         return console;
     }

@@ -1,5 +1,6 @@
 package io.backuprelay.console;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.health.ComponentHealth;
@@ -57,10 +58,12 @@ public final class ConsoleServer implements Closeable {
         this.metrics = shell.metrics();
         TokenVerifier verifier = config.verifier();
         PendingBackups pending = new PendingBackups();
-        AccountsApi accounts = new AccountsApi(data, sealer);
+        // The storage origins an operator granted each account: no other listed origin serves its connections.
+        BlobAccess storage = new BlobAccess(data.withGrants(config.endpoints()));
+        AccountsApi accounts = new AccountsApi(data, sealer, config.endpoints());
         SettingsApi settings = new SettingsApi(data, pending, config.limits(), config.platformName());
-        ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits());
-        BackupsApi backups = new BackupsApi(data, pending, sealer, clock, config.limits());
+        ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits(), storage);
+        BackupsApi backups = new BackupsApi(data, pending, sealer, storage, clock, config.limits());
 
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;

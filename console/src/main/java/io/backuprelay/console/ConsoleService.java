@@ -8,9 +8,21 @@ import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.console.data.ConsoleData;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The console, as a runnable jar and the standalone mode start it. */
 public final class ConsoleService implements ServiceDefinition {
+
+    private final UnaryOperator<EndpointPolicy> endpoints;
+
+    public ConsoleService() {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param endpoints what the policy its settings declare becomes (a test allows its emulator) */
+    public ConsoleService(UnaryOperator<EndpointPolicy> endpoints) {
+        this.endpoints = endpoints;
+    }
 
     @Override
     public String name() {
@@ -20,7 +32,6 @@ public final class ConsoleService implements ServiceDefinition {
     @Override
     public void check(ConfigSource config) {
         ConsoleConfig.from(config);
-        EndpointPolicy.from(config);
         SecretSealer.from(config);
     }
 
@@ -31,10 +42,10 @@ public final class ConsoleService implements ServiceDefinition {
 
     @Override
     public ConsoleServer start(ServiceContext context) throws Exception {
-        EndpointPolicy.install(EndpointPolicy.from(context.config()));
+        ConsoleConfig config = ConsoleConfig.from(context.config());
         ConsoleData data = new ConsoleData(context.kafka()).start();
         data.components().forEach(context.shell()::add);
-        return new ConsoleServer(data, ConsoleConfig.from(context.config()), context.sealer(), context.clock(),
-                context.shell());
+        return new ConsoleServer(data, config.withEndpoints(endpoints.apply(config.endpoints())), context.sealer(),
+                context.clock(), context.shell());
     }
 }

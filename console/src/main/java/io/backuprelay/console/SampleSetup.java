@@ -1,5 +1,6 @@
 package io.backuprelay.console;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
@@ -60,8 +61,7 @@ public final class SampleSetup {
         String storageAccount = SampleSettings.STORAGE_ACCOUNT.read(config);
         String key = SampleSettings.STORAGE_KEY.read(config);
         String container = SampleSettings.CONTAINER.read(config);
-        io.backuprelay.blob.EndpointPolicy.install(policy);
-        io.backuprelay.blob.BlobStore.of(endpoint, storageAccount, container,
+        new BlobAccess(policy).store(endpoint, storageAccount, container,
                 io.backuprelay.blob.BlobCredential.accountKey(key)).createContainerIfMissing();
         SampleAccount api = new SampleAccount(http, console);
         String connectionId = api.register(sample, source, new SampleAccount.Storage(endpoint, storageAccount, key,

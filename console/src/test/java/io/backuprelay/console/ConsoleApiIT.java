@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.Trigger;
@@ -54,7 +55,8 @@ class ConsoleApiIT {
         topics = new Topics(TestKafka.uniquePrefix());
         KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
         TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
-        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null),
+        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null)
+                        .withEndpoints(EndpointPolicy.allowing(Azurite.origin())), // the emulator, as settings would list it
                 SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
         container = "console-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
-import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
@@ -56,6 +56,9 @@ class SecurityIT {
     private static final String OPERATOR = MINTER.mint("ops-1", "ops@platform.example", null, Role.OPERATOR, Duration.ofHours(1));
     private static final SecretSealer SEALER = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
 
+    /** Azure's hosts, and the emulator as a test's settings would list it: nothing else. */
+    private static final EndpointPolicy ALLOWING_AZURITE = EndpointPolicy.allowing(Azurite.origin());
+
     private static ConsoleServer console;
     private static Topics topics;
     private static String container;
@@ -70,7 +73,8 @@ class SecurityIT {
         TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
         Limits limits = new Limits(3, 2, 2, 2, 2, 2, Clock.systemUTC());
         console = new ConsoleServer(new ConsoleData(kafka).start(),
-                new ConsoleConfig("127.0.0.1", 0, SECRET, null, null, limits), SEALER, Clock.systemUTC());
+                new ConsoleConfig("127.0.0.1", 0, SECRET, null, null, limits).withEndpoints(ALLOWING_AZURITE), SEALER,
+                Clock.systemUTC());
         container = "security-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
         trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -132,7 +136,7 @@ class SecurityIT {
         assertThat(test.json().get("ok").asBoolean()).isFalse();
         assertThat(test.json().get("reason").asText()).startsWith("The storage account did not accept the request.")
                 .doesNotContain("127.0.0.1").doesNotContain("refused").doesNotContain("allowed");
-        assertThatThrownBy(() -> BlobStore.of(aimed, BlobCredential.accountKey(Azurite.ACCOUNT_KEY)).find("x"))
+        assertThatThrownBy(() -> new BlobAccess(ALLOWING_AZURITE).store(aimed, BlobCredential.accountKey(Azurite.ACCOUNT_KEY)).find("x"))
                 .as("the upload worker, retention and the drill go through the same check")
                 .isInstanceOf(EndpointPolicy.EndpointRefusedException.class);
         assertThat(trapped.get()).isZero();
@@ -146,9 +150,12 @@ class SecurityIT {
     @Test
     void anOriginTheOperatorsListedServesOnlyTheAccountsItWasGrantedTo() throws Exception {
         String origin = "http://127.0.0.1:" + trap.getLocalPort();
-        EndpointPolicy before = EndpointPolicy.installed();
-        EndpointPolicy.install(EndpointPolicy.from(new io.backuprelay.common.config.ConfigSource(
-                Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS", origin))));
+        EndpointPolicy listing = EndpointPolicy.from(new io.backuprelay.common.config.ConfigSource(
+                Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS", origin))).alsoAllowing(Azurite.origin());
+        ConsoleServer shared = console;
+        ConsoleData data = new ConsoleData(new KafkaSettings(TestKafka.bootstrapServers(), topics)).start();
+        console = new ConsoleServer(data, new ConsoleConfig("127.0.0.1", 0, SECRET, null, null).withEndpoints(listing),
+                SEALER, Clock.systemUTC());
         try {
             String granted = registerAccount();
             String other = registerAccount();
@@ -175,11 +182,13 @@ class SecurityIT {
                     container, "", SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(
                     other, "c-written", origin + "/devstoreaccount1", "devstoreaccount1", container)), true,
                     origin + "/devstoreaccount1", null, null);
-            assertThatThrownBy(() -> BlobStore.of(written, BlobCredential.accountKey(Azurite.ACCOUNT_KEY)))
+            assertThatThrownBy(() -> new BlobAccess(data.withGrants(listing)).store(written,
+                    BlobCredential.accountKey(Azurite.ACCOUNT_KEY)))
                     .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("not granted");
             assertThat(trapped.get()).as("connections made to decide").isZero();
         } finally {
-            EndpointPolicy.install(before);
+            console.close();
+            console = shared;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.backuprelay.notify;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.RetryPolicy;
@@ -11,8 +12,10 @@ import java.util.Objects;
  * @param sentHorizon how old an event may be and still be mailed; the records of what was sent are
  *                    kept that long (and a day), so the notifier's memory holds one horizon of them
  * @param linkValidity how long the download link in a super-administrators' email works ({@code NOTIFY_LINK_VALIDITY}, at most PT24H)
+ * @param endpoints   where the links it signs may point ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}), before the
+ *                    accounts' grants are bound; Azure's hosts only when not given
  */
-public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity) {
+public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity, EndpointPolicy endpoints) {
 
     public static final String GROUP_ID = "backuprelay-notifier";
     public static final Duration DEFAULT_SENT_HORIZON = Duration.ofDays(30);
@@ -28,6 +31,7 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
         if (sentHorizon.compareTo(MIN_SENT_HORIZON) < 0) {
             throw new IllegalArgumentException("the sent horizon must be at least " + MIN_SENT_HORIZON + ", is " + sentHorizon);
         }
+        endpoints = endpoints == null ? EndpointPolicy.allowing() : endpoints;
         linkValidity = linkValidity == null ? MAX_LINK_VALIDITY : linkValidity;
         if (!allowedLinkValidity(linkValidity)) {
             throw new IllegalArgumentException("an email's link must work between " + MIN_LINK_VALIDITY + " and "
@@ -39,8 +43,17 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
         return validity.compareTo(MIN_LINK_VALIDITY) >= 0 && validity.compareTo(MAX_LINK_VALIDITY) <= 0;
     }
 
+    public NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity) {
+        this(retry, sentHorizon, linkValidity, null);
+    }
+
     public NotifierConfig(RetryPolicy retry, Duration sentHorizon) {
         this(retry, sentHorizon, MAX_LINK_VALIDITY);
+    }
+
+    /** The same, signing links where {@code endpoints} allows. */
+    public NotifierConfig withEndpoints(EndpointPolicy endpoints) {
+        return new NotifierConfig(retry, sentHorizon, linkValidity, endpoints);
     }
 
     public NotifierConfig(RetryPolicy retry) {
@@ -59,6 +72,6 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
         if (!allowedLinkValidity(links)) {
             throw new ConfigException(NotifierSettings.LINK_VALIDITY.name(), "must be between PT5M and PT24H, is " + links);
         }
-        return new NotifierConfig(retry, horizon, links);
+        return new NotifierConfig(retry, horizon, links, EndpointPolicy.from(config));
     }
 }

@@ -8,6 +8,7 @@ import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.notify.mail.MailSettings;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,17 @@ import org.slf4j.LoggerFactory;
 public final class NotifierService implements ServiceDefinition {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierService.class);
+
+    private final UnaryOperator<EndpointPolicy> endpoints;
+
+    public NotifierService() {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param endpoints what the policy its settings declare becomes (a test allows its emulator) */
+    public NotifierService(UnaryOperator<EndpointPolicy> endpoints) {
+        this.endpoints = endpoints;
+    }
 
     @Override
     public String name() {
@@ -25,7 +37,6 @@ public final class NotifierService implements ServiceDefinition {
     public void check(ConfigSource config) {
         MailSettings.from(config);
         NotifierConfig.from(config);
-        EndpointPolicy.from(config);
         SecretSealer.from(config);
     }
 
@@ -36,11 +47,11 @@ public final class NotifierService implements ServiceDefinition {
 
     @Override
     public NotifierWorker start(ServiceContext context) throws Exception {
-        // The download links it signs: for endpoints the policy allows, and the account was granted.
-        EndpointPolicy.install(EndpointPolicy.from(context.config()));
         MailSettings mail = MailSettings.from(context.config());
         log.info("Mail: {}", mail);
-        NotifierWorker worker = new NotifierWorker(context.kafka(), mail, NotifierConfig.from(context.config()),
+        NotifierConfig config = NotifierConfig.from(context.config());
+        // The download links it signs: for endpoints the policy allows, and the account was granted.
+        NotifierWorker worker = new NotifierWorker(context.kafka(), mail, config.withEndpoints(endpoints.apply(config.endpoints())),
                 context.sealer(), context.clock());
         return context.startWorker(worker.jobs(), worker.components(), worker::start);
     }

@@ -1,6 +1,6 @@
 package io.backuprelay.notify;
 
-import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
@@ -63,8 +63,6 @@ public final class NotifierWorker implements Closeable {
         var connections = views.connections();
         var sent = views.view("sent", kafka.topics().notifications(), SentNotification.class);
         var statuses = views.statuses();
-        // The storage origins an operator granted each account: no other listed origin serves its connections.
-        EndpointPolicy.grantsFrom(accounts);
         this.ops = OpsPublisher.kafka(kafka, "notifier-ops");
         this.sent = sent;
         this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
@@ -73,7 +71,9 @@ public final class NotifierWorker implements Closeable {
         NotifyHandler handler = new NotifyHandler(kafka.topics(),
                 new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get), sentRecords,
                 new NotifyHandler.Mail(new EmailComposer(), sender),
-                new NotifyHandler.Links(sealer, config.linkValidity()), ops, clock);
+                new NotifyHandler.Links(sealer, config.linkValidity()), ops, clock)
+                // The storage origins an operator granted each account: no other listed origin serves its connections.
+                .withStorage(new BlobAccess(config.endpoints().withGrantsFrom(accounts)));
         this.worker = new JobWorker<>(new JobWorkerConfig("notifier", kafka.topics().prefix() + NotifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), 4, Duration.ofSeconds(10), config.retry()),
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);

@@ -7,7 +7,9 @@ import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.event.BackupType;
@@ -91,6 +93,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final ServiceOps ops;
     private final Clock clock;
     private final Duration linkValidity;
+    private BlobAccess storage = new BlobAccess(EndpointPolicy.allowing());
 
     public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, Mail mail, Links links, OpsPublisher ops,
                          Clock clock) {
@@ -103,6 +106,12 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         this.sender = mail.sender();
         this.ops = new ServiceOps(ops, "notifier", clock);
         this.clock = clock;
+    }
+
+    /** Signs the links with the stores of {@code storage}, under its endpoint policy (Azure's hosts only until given). */
+    public NotifyHandler withStorage(BlobAccess storage) {
+        this.storage = storage;
+        return this;
     }
 
     @Override
@@ -351,7 +360,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                         + " is kept", completed.backupId(), completed.destination().blobName());
                 return Optional.empty();
             }
-            BlobStore.Link link = BlobStore.of(connection, credential).link(completed.destination().blobName(), linkValidity);
+            BlobStore.Link link = storage.store(connection, credential).link(completed.destination().blobName(), linkValidity);
             return link.url().map(url -> new EmailComposer.Download(url, link.expiresAt()));
         } catch (RuntimeException e) {
             log.warn("No download link for backup {}: {}", completed.backupId(), e.toString());

@@ -8,6 +8,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.event.BackupType;
@@ -62,7 +63,8 @@ class NotifierMailIT {
     private static final Instant ENDED = Instant.parse("2026-11-26T09:16:40Z");
     private static final SecretSealer SEALER = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
     private static final NotifierConfig QUICK_RETRIES = new NotifierConfig(
-            new RetryPolicy(20, Duration.ofMillis(200), Duration.ofMillis(500)));
+            new RetryPolicy(20, Duration.ofMillis(200), Duration.ofMillis(500)))
+            .withEndpoints(EndpointPolicy.allowing(Azurite.origin())); // as its settings would list the emulator
 
     private static Topics topics;
     private static KafkaSettings kafka;

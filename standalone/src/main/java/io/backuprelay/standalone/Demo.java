@@ -1,7 +1,7 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
-import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.console.ConsoleSettings;
@@ -68,9 +68,9 @@ final class Demo implements Closeable {
         String azuriteOrigin = "http://127.0.0.1:" + azuritePort;
         String allowed = CommonSettings.ALLOWED_ENDPOINTS.read(environment);
         defaults.put(CommonSettings.ALLOWED_ENDPOINTS.name(), allowed.isBlank() ? azuriteOrigin : allowed + "," + azuriteOrigin);
-        EndpointPolicy.install(EndpointPolicy.from(environment.with(defaults)));
-        BlobStore.of(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME, CONTAINER,
-                BlobCredential.accountKey(AzuriteProcess.ACCOUNT_KEY)).createContainerIfMissing();
+        new BlobAccess(EndpointPolicy.from(environment.with(defaults)))
+                .store(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME, CONTAINER,
+                        BlobCredential.accountKey(AzuriteProcess.ACCOUNT_KEY)).createContainerIfMissing();
         String pgHost = StandaloneSettings.DEMO_PG_HOST.read(environment);
         int pgPort = StandaloneSettings.DEMO_PG_PORT.read(environment);
         String pgUser = StandaloneSettings.DEMO_PG_USER.read(environment);

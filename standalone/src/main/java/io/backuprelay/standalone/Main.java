@@ -1,6 +1,5 @@
 package io.backuprelay.standalone;
 
-import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
@@ -65,9 +64,7 @@ public final class Main {
 
     /** The restore command, its storage checked against the operators' allowlist as the services check it. */
     private static int runRestore(String[] args) {
-        ConfigSource environment = ConfigSource.fromEnvironment();
-        EndpointPolicy.install(EndpointPolicy.from(environment));
-        return new RestoreCommand(System.out, System.err, environment).run(args);
+        return new RestoreCommand(System.out, System.err, ConfigSource.fromEnvironment()).run(args);
     }
 
     private static String valueOf(List<String> options, String name) {

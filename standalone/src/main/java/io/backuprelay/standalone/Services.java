@@ -1,5 +1,6 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.console.ConsoleService;
 import io.backuprelay.dump.DumpWorkerService;
@@ -8,15 +9,24 @@ import io.backuprelay.scheduler.SchedulerService;
 import io.backuprelay.upload.UploadWorkerService;
 import io.backuprelay.verify.VerifierService;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Every service of backuprelay, in the order the standalone mode starts them; each is also a runnable jar. */
 public final class Services {
 
     /** The services; the console last, once the workers that carry out what it is asked are running. */
-    public static final List<ServiceDefinition> ALL = List.of(new SchedulerService(), new DumpWorkerService(),
-            new UploadWorkerService(), new NotifierService(), new VerifierService(), new ConsoleService());
+    public static final List<ServiceDefinition> ALL = all(UnaryOperator.identity());
 
     private Services() {
+    }
+
+    /**
+     * The services, each reaching storage where {@code endpoints} makes of the policy its own settings
+     * declare (a test allows its emulator); each service still builds and binds its own.
+     */
+    public static List<ServiceDefinition> all(UnaryOperator<EndpointPolicy> endpoints) {
+        return List.of(new SchedulerService(), new DumpWorkerService(), new UploadWorkerService(endpoints),
+                new NotifierService(endpoints), new VerifierService(endpoints), new ConsoleService(endpoints));
     }
 
     /** The service of that name. */

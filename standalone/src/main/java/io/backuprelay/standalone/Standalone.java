@@ -1,11 +1,13 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.common.service.ServiceProcess;
 import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.topic.Topics;
@@ -21,9 +23,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +50,25 @@ public final class Standalone implements Closeable {
         return start(environment, code -> log.error("backuprelay would exit with code {} now", code));
     }
 
+    /**
+     * As {@link #start(ConfigSource)}, each service's endpoint policy made by {@code endpoints} of the
+     * one its settings declare: how a test allows its emulator, the same for every service.
+     */
+    public static Standalone startWithEndpoints(ConfigSource environment, UnaryOperator<EndpointPolicy> endpoints)
+            throws Exception {
+        return start(environment, code -> log.error("backuprelay would exit with code {} now", code), endpoints);
+    }
+
     /** @param exit how the process ends on a fatal error ({@code System::exit} from the command line) */
     public static Standalone start(ConfigSource environment, IntConsumer exit) throws Exception {
+        return start(environment, exit, UnaryOperator.identity());
+    }
+
+    private static Standalone start(ConfigSource environment, IntConsumer exit, UnaryOperator<EndpointPolicy> endpoints)
+            throws Exception {
         Standalone standalone = new Standalone(exit);
         try {
-            standalone.startAll(environment);
+            standalone.startAll(environment, Services.all(endpoints));
             return standalone;
         } catch (Exception e) {
             standalone.close();
@@ -62,7 +80,7 @@ public final class Standalone implements Closeable {
         this.shell = new ServiceShell("standalone", exit);
     }
 
-    private void startAll(ConfigSource environment) throws Exception {
+    private void startAll(ConfigSource environment, List<ServiceDefinition> services) throws Exception {
         Path dataDir = CommonSettings.DATA_DIR.read(environment).toAbsolutePath();
         Files.createDirectories(dataDir);
         ConfigSource config = withLocalDefaults(environment, dataDir);
@@ -71,7 +89,7 @@ public final class Standalone implements Closeable {
                     StandaloneSettings.KAFKA_CONTROLLER_PORT.read(config));
             config = config.with(Map.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers()));
         }
-        process = ServiceProcess.start("standalone", Services.ALL, config, shell);
+        process = ServiceProcess.start("standalone", services, config, shell);
     }
 
     /** The health of every component, as the endpoints report it. */

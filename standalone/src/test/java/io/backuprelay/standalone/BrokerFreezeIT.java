@@ -63,7 +63,7 @@ class BrokerFreezeIT {
         try (BrokerProcess broker = BrokerProcess.start(java.nio.file.Files.createDirectories(dir.resolve("broker")));
              ScratchDatabase slowDb = ScratchDatabase.postgres();
              ScratchDatabase quickDb = ScratchDatabase.postgres();
-             Standalone app = Standalone.start(new ConfigSource(Map.of(
+             Standalone app = Standalone.startWithEndpoints(new ConfigSource(Map.of(
                      "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                      "BACKUPRELAY_TOPIC_PARTITIONS", "3",
                      "BACKUPRELAY_DATA_DIR", dir.resolve("data").toString(),
@@ -71,7 +71,7 @@ class BrokerFreezeIT {
                      "BACKUPRELAY_INSTANCE_ID", "freeze-test",
                      "SERVICE_PORT", "0",
                      "CONSOLE_PORT", "0",
-                     "DUMP_WORKER_CONCURRENCY", "1")));
+                     "DUMP_WORKER_CONCURRENCY", "1")), TestStack::allowingAzurite);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(app.kafka().producer("freeze-test", null))) {
             var topics = app.topics();
             slowDb.execute("CREATE TABLE invoice (id serial PRIMARY KEY, total numeric(10,2))",

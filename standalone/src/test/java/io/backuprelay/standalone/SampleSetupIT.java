@@ -39,7 +39,9 @@ class SampleSetupIT {
              Standalone app = TestStack.start(TestKafka.uniquePrefix(), dataDir, SecretSealer.newBase64Key(), Map.of(
                      "BACKUPRELAY_TOPIC_PARTITIONS", "2",
                      "CONSOLE_PORT", "0",
-                     "CONSOLE_JWT_SECRET", SECRET))) {
+                     "CONSOLE_JWT_SECRET", SECRET,
+                     // The sample storage is an operator's entry the sample account is granted, as in the demo.
+                     "BACKUPRELAY_ALLOWED_ENDPOINTS", Azurite.origin()))) {
             sample.execute("CREATE TABLE greeting (id int PRIMARY KEY, text text)",
                     "INSERT INTO greeting VALUES (1, 'hello')");
             String account = "sample-" + UUID.randomUUID().toString().substring(0, 8);
@@ -58,7 +60,8 @@ class SampleSetupIT {
                     Map.entry("SAMPLE_STORAGE_ACCOUNT", Azurite.ACCOUNT_NAME),
                     Map.entry("SAMPLE_STORAGE_KEY", Azurite.ACCOUNT_KEY),
                     Map.entry("SAMPLE_STORAGE_ENDPOINT", Azurite.blobEndpoint()),
-                    Map.entry("SAMPLE_CONTAINER", container))),
+                    Map.entry("SAMPLE_CONTAINER", container),
+                    Map.entry("BACKUPRELAY_ALLOWED_ENDPOINTS", Azurite.origin()))),
                     new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Registered account " + account)

@@ -1,16 +1,26 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The standalone stack as the integration tests start it: on the test broker, mailing the test SMTP server. */
+/**
+ * The standalone stack as the integration tests start it: on the test broker, mailing the test SMTP
+ * server, each service reaching the test's Azurite besides what its settings allow.
+ */
 final class TestStack {
 
     private TestStack() {
+    }
+
+    /** A service's policy, and the emulator's origin as a test allows it: with no grant needed. */
+    static EndpointPolicy allowingAzurite(EndpointPolicy policy) {
+        return policy.alsoAllowing(Azurite.origin());
     }
 
     /**
@@ -29,6 +39,6 @@ final class TestStack {
                 "SMTP_PORT", Integer.toString(TestSmtp.port()),
                 "SMTP_SECURITY", "NONE"));
         settings.putAll(extra);
-        return Standalone.start(new ConfigSource(settings));
+        return Standalone.startWithEndpoints(new ConfigSource(settings), TestStack::allowingAzurite);
     }
 }

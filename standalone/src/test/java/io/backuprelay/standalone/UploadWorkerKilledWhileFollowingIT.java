@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.event.BackupCompleted;
@@ -103,8 +105,8 @@ class UploadWorkerKilledWhileFollowingIT {
                     .withZone(java.time.ZoneOffset.UTC).format(slot) + "/acme-" + java.time.format.DateTimeFormatter
                     .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(slot) + "-" + backupId
                     + ".dump.zst";
-            BlobStore store = BlobStore.of(connection.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName(),
-                    BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
+            BlobStore store = new BlobAccess(EndpointPolicy.allowing(Azurite.origin())).store(connection.blobEndpoint(),
+                    Azurite.ACCOUNT_NAME, container.getBlobContainerName(), BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
 
             try (OutputStream out = Files.newOutputStream(partial)) {
                 out.write(content, 0, 3 * 8 * MIB + 10); // three whole blocks while "the dump" writes

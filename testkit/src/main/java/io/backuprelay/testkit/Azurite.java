@@ -34,6 +34,15 @@ public final class Azurite {
         return running().blobEndpoint(ACCOUNT_NAME);
     }
 
+    /**
+     * The emulator's origin, e.g. {@code http://127.0.0.1:41234}: what a test's endpoint policy allows
+     * ({@code EndpointPolicy.allowing(Azurite.origin())}) or lists in {@code BACKUPRELAY_ALLOWED_ENDPOINTS};
+     * loopback over plain HTTP is refused otherwise, as in production.
+     */
+    public static synchronized String origin() {
+        return "http://127.0.0.1:" + java.net.URI.create(running().blobEndpoint(ACCOUNT_NAME)).getPort();
+    }
+
     public static synchronized String plantedEndpoint() {
         return running().blobEndpoint(PLANTED_ACCOUNT);
     }
@@ -55,7 +64,6 @@ public final class Azurite {
                 throw new IllegalStateException("Cannot start Azurite", e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(process::close, "azurite-stop"));
-            AllowedEndpoints.allow("http://127.0.0.1:" + java.net.URI.create(process.blobEndpoint(ACCOUNT_NAME)).getPort());
         }
         return process;
     }

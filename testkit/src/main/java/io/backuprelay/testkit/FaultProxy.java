@@ -66,7 +66,6 @@ public final class FaultProxy implements Closeable {
     public static FaultProxy start(String blobEndpoint) {
         try {
             FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint), InetAddress.getLoopbackAddress(), "127.0.0.1");
-            AllowedEndpoints.allow("http://127.0.0.1:" + proxy.server.getLocalPort()); // as the emulator is
             return proxy;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the fault proxy", e);
@@ -82,11 +81,18 @@ public final class FaultProxy implements Closeable {
     public static FaultProxy start(String blobEndpoint, String address) {
         try {
             FaultProxy proxy = new FaultProxy(URI.create(blobEndpoint), InetAddress.getByName(address), address);
-            AllowedEndpoints.allow("http://" + address + ":" + proxy.server.getLocalPort());
             return proxy;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the fault proxy on " + address, e);
         }
+    }
+
+    /**
+     * The proxy's origin, e.g. {@code http://127.0.0.1:41234}: what a test's endpoint policy must
+     * allow, as it allows the emulator's ({@link Azurite#origin()}).
+     */
+    public String origin() {
+        return "http://" + host + ":" + server.getLocalPort();
     }
 
     /** The blob endpoint to give a connection: the proxy's address with the target endpoint's path. */

@@ -1,6 +1,6 @@
 package io.backuprelay.upload;
 
-import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
@@ -46,9 +46,9 @@ public final class UploadWorker implements Closeable {
         this.settings = views.settings();
         this.statuses = views.statuses();
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        EndpointPolicy.grantsFrom(views.accounts());
+        BlobAccess access = new BlobAccess(config.endpoints().withGrantsFrom(views.accounts()));
         this.ops = OpsPublisher.kafka(kafka, "upload-worker-ops");
-        BlobUploader uploader = new BlobUploader(config.blockParallelism(), config.checksum());
+        BlobUploader uploader = new BlobUploader(access, config.blockParallelism(), config.checksum());
         ServiceOps events = new ServiceOps(ops, "upload-worker", clock);
         this.store = new StoreArchive(connections::get, sealer, uploader, events);
         if (config.verify() == UploadHandler.Verification.READBACK) {

@@ -1,6 +1,7 @@
 package io.backuprelay.upload;
 
 import io.backuprelay.blob.BlobStore.BlockChecksum;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
@@ -15,9 +16,11 @@ import java.util.Locale;
  * @param retryBudget   how long transient storage faults are tried again before the backup is given up
  * @param transfer      how the blocks are sent and checked
  * @param overlap       whether, and how long, an archive being dumped is followed
+ * @param endpoints     where connections may send requests ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}), before the
+ *                      accounts' grants are bound
  */
 public record UploadWorkerConfig(Path stagingDir, int concurrency, Duration shutdownGrace, Duration retryBudget,
-                                 Transfer transfer, Overlap overlap) {
+                                 Transfer transfer, Overlap overlap, EndpointPolicy endpoints) {
 
     /**
      * @param blockParallelism blocks of one upload sent at once
@@ -47,7 +50,13 @@ public record UploadWorkerConfig(Path stagingDir, int concurrency, Duration shut
                 new Transfer(UploadWorkerSettings.BLOCK_PARALLELISM.read(config),
                         verification(UploadWorkerSettings.VERIFY.read(config)),
                         checksum(UploadWorkerSettings.BLOCK_CHECKSUM.read(config))),
-                new Overlap(UploadWorkerSettings.OVERLAP.read(config), UploadWorkerSettings.OVERLAP_IDLE.read(config)));
+                new Overlap(UploadWorkerSettings.OVERLAP.read(config), UploadWorkerSettings.OVERLAP_IDLE.read(config)),
+                EndpointPolicy.from(config));
+    }
+
+    /** The same, sending requests where {@code endpoints} allows. */
+    public UploadWorkerConfig withEndpoints(EndpointPolicy endpoints) {
+        return new UploadWorkerConfig(stagingDir, concurrency, shutdownGrace, retryBudget, transfer, overlap, endpoints);
     }
 
     public int blockParallelism() {

@@ -7,9 +7,21 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The upload worker, as a runnable jar and the standalone mode start it. */
 public final class UploadWorkerService implements ServiceDefinition {
+
+    private final UnaryOperator<EndpointPolicy> endpoints;
+
+    public UploadWorkerService() {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param endpoints what the policy its settings declare becomes (a test allows its emulator) */
+    public UploadWorkerService(UnaryOperator<EndpointPolicy> endpoints) {
+        this.endpoints = endpoints;
+    }
 
     @Override
     public String name() {
@@ -19,7 +31,6 @@ public final class UploadWorkerService implements ServiceDefinition {
     @Override
     public void check(ConfigSource config) {
         UploadWorkerConfig.from(config);
-        EndpointPolicy.from(config);
         SecretSealer.from(config);
     }
 
@@ -30,8 +41,8 @@ public final class UploadWorkerService implements ServiceDefinition {
 
     @Override
     public UploadWorker start(ServiceContext context) throws Exception {
-        EndpointPolicy.install(EndpointPolicy.from(context.config()));
-        UploadWorker worker = new UploadWorker(context.kafka(), UploadWorkerConfig.from(context.config()),
+        UploadWorkerConfig config = UploadWorkerConfig.from(context.config());
+        UploadWorker worker = new UploadWorker(context.kafka(), config.withEndpoints(endpoints.apply(config.endpoints())),
                 context.sealer(), context.clock());
         worker.withRetryGauge(context.shell().metrics());
         return context.startWorker(worker.jobs(), worker.components(), worker::start);

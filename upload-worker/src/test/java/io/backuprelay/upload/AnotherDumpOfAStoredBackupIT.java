@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.event.BackupCompleted;
@@ -43,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AnotherDumpOfAStoredBackupIT {
 
+    /** The emulator's origin is allowed beyond Azure's hosts, as a service's settings would list it. */
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
+
     private final Clock clock = Clock.systemUTC();
 
     @TempDir
@@ -64,7 +69,7 @@ class AnotherDumpOfAStoredBackupIT {
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
                 true, Azurite.blobEndpoint(), null, null);
         connections.put(connection.key(), connection);
-        BlobUploader uploader = new BlobUploader(4);
+        BlobUploader uploader = new BlobUploader(ACCESS, 4);
         ServiceOps ops = ServiceOps.unpublished("upload-worker", clock);
         handler = new UploadHandler(topics, staging,
                 new StoreArchive(key -> Optional.ofNullable(connections.get(key)), sealer, uploader, ops),

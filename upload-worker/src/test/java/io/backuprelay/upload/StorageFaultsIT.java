@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.event.BackupCompleted;
@@ -134,7 +136,7 @@ class StorageFaultsIT {
     }
 
     private UploadHandler handler(Duration budget) {
-        BlobUploader uploader = new BlobUploader(2);
+        BlobUploader uploader = new BlobUploader(new BlobAccess(EndpointPolicy.allowing(proxy.origin())), 2); // the proxy, as a service's settings would list it
         ServiceOps events = new ServiceOps(ops::add, "upload-worker", Clock.systemUTC());
         return new UploadHandler(topics, staging,
                 new StoreArchive(key -> Optional.of(connection), sealer, uploader, events),

@@ -3,6 +3,7 @@ package io.backuprelay.verify;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.BackupSettings;
@@ -50,14 +51,18 @@ final class DrillHandler implements JobHandler<BackupEvent> {
     private final Topics topics;
     private final Lookups lookups;
     private final SecretSealer sealer;
+    private final BlobAccess storage;
     private final Drill drill;
     private final ServiceOps ops;
     private final Clock clock;
 
-    DrillHandler(Topics topics, Lookups lookups, SecretSealer sealer, Drill drill, OpsPublisher ops, Clock clock) {
+    /** @param storage the stores it reads, under the verifier's endpoint policy */
+    DrillHandler(Topics topics, Lookups lookups, SecretSealer sealer, BlobAccess storage, Drill drill, OpsPublisher ops,
+                 Clock clock) {
         this.topics = topics;
         this.lookups = lookups;
         this.sealer = sealer;
+        this.storage = storage;
         this.drill = drill;
         this.ops = new ServiceOps(ops, "verifier", clock);
         this.clock = clock;
@@ -82,7 +87,7 @@ final class DrillHandler implements JobHandler<BackupEvent> {
         Instant started = clock.instant();
         ops.publish(ops.event(completed.backupId(), completed.accountId(), OpsStage.DRILL, OpsStatus.STARTED)
                 .withBytes(completed.sizeBytes()).withTime(started));
-        BlobStore store = BlobStore.of(connection.get(), BlobCredential.of(connection.get(), sealer));
+        BlobStore store = storage.store(connection.get(), BlobCredential.of(connection.get(), sealer));
         Drill.Finding finding = drill.run(store, completed);
         Instant ended = clock.instant();
         long millis = Duration.between(started, ended).toMillis();

@@ -1,5 +1,6 @@
 package io.backuprelay.verify;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
@@ -22,9 +23,25 @@ import java.util.Optional;
  * @param budget   what one drill may take
  * @param concurrency drills at once in this instance ({@code DRILL_CONCURRENCY}); one per partition,
  *                 so one account (one partition) never holds more than one slot
+ * @param endpoints where the connections drilled may be read from ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}),
+ *                 before the accounts' grants are bound; Azure's hosts only when not given
  */
 public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServer> mariadb, RetryPolicy retry,
-                             Budget budget, int concurrency) {
+                             Budget budget, int concurrency, EndpointPolicy endpoints) {
+
+    public VerifierConfig {
+        endpoints = endpoints == null ? EndpointPolicy.allowing() : endpoints;
+    }
+
+    public VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServer> mariadb, RetryPolicy retry,
+                          Budget budget, int concurrency) {
+        this(postgres, mariadb, retry, budget, concurrency, null);
+    }
+
+    /** The same, reading storage where {@code endpoints} allows. */
+    public VerifierConfig withEndpoints(EndpointPolicy endpoints) {
+        return new VerifierConfig(postgres, mariadb, retry, budget, concurrency, endpoints);
+    }
 
     public static final String GROUP_ID = "backuprelay-verifier";
 
@@ -60,7 +77,7 @@ public record VerifierConfig(Optional<DrillServer> postgres, Optional<DrillServe
                         VerifierSettings.MAX_BLOB_MB.read(config) * 1024L * 1024L,
                         VerifierSettings.MAX_RESTORED_MB.read(config) * 1024L * 1024L,
                         VerifierSettings.MAX_MANIFEST_KB.read(config) * 1024),
-                VerifierSettings.CONCURRENCY.read(config));
+                VerifierSettings.CONCURRENCY.read(config), EndpointPolicy.from(config));
     }
 
     private static Optional<DrillServer> server(ConfigSource config, Setting<String> urlSetting,

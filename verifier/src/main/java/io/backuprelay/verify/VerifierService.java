@@ -7,9 +7,21 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceContext;
 import io.backuprelay.common.service.ServiceDefinition;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The verifier, as a runnable jar and the standalone mode start it. */
 public final class VerifierService implements ServiceDefinition {
+
+    private final UnaryOperator<EndpointPolicy> endpoints;
+
+    public VerifierService() {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param endpoints what the policy its settings declare becomes (a test allows its emulator) */
+    public VerifierService(UnaryOperator<EndpointPolicy> endpoints) {
+        this.endpoints = endpoints;
+    }
 
     @Override
     public String name() {
@@ -19,7 +31,6 @@ public final class VerifierService implements ServiceDefinition {
     @Override
     public void check(ConfigSource config) {
         VerifierConfig.from(config);
-        EndpointPolicy.from(config);
         SecretSealer.from(config);
     }
 
@@ -30,8 +41,8 @@ public final class VerifierService implements ServiceDefinition {
 
     @Override
     public VerifierWorker start(ServiceContext context) throws Exception {
-        EndpointPolicy.install(EndpointPolicy.from(context.config()));
-        VerifierWorker worker = new VerifierWorker(context.kafka(), VerifierConfig.from(context.config()),
+        VerifierConfig config = VerifierConfig.from(context.config());
+        VerifierWorker worker = new VerifierWorker(context.kafka(), config.withEndpoints(endpoints.apply(config.endpoints())),
                 context.sealer(), context.clock());
         return context.startWorker(worker.jobs(), worker.components(), worker::start);
     }

@@ -1,6 +1,6 @@
 package io.backuprelay.verify;
 
-import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobWorker;
@@ -34,10 +34,10 @@ public final class VerifierWorker implements java.io.Closeable {
         var connections = views.connections();
         var statuses = views.statuses();
         // The storage origins an operator granted each account: no other listed origin serves its connections.
-        EndpointPolicy.grantsFrom(views.accounts());
+        BlobAccess storage = new BlobAccess(config.endpoints().withGrantsFrom(views.accounts()));
         this.ops = OpsPublisher.kafka(kafka, "verifier-ops");
         DrillHandler handler = new DrillHandler(kafka.topics(),
-                new DrillHandler.Lookups(settings::get, connections::get, statuses::get), sealer,
+                new DrillHandler.Lookups(settings::get, connections::get, statuses::get), sealer, storage,
                 new Drill(config, Restorer.standard()), ops, clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("verifier", kafka.topics().prefix() + VerifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), config.concurrency(), Duration.ofSeconds(30),

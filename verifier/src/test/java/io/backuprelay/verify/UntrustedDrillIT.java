@@ -2,8 +2,10 @@ package io.backuprelay.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.DrillOutcome.Kind;
@@ -43,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UntrustedDrillIT {
 
+    /** The emulator's origin is allowed beyond Azure's hosts, as a service's settings would list it. */
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
+
     private static final String PG_ROLE = "br_drill_" + UUID.randomUUID().toString().substring(0, 8);
     private static final String MARIA_USER = "br_drill_" + UUID.randomUUID().toString().substring(0, 8);
     private static final BlobCredential KEY = BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
@@ -57,7 +62,7 @@ class UntrustedDrillIT {
         admin("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "CREATE ROLE " + PG_ROLE + " LOGIN CREATEDB");
         admin("jdbc:mariadb://127.0.0.1:3306/", "root", "CREATE USER '" + MARIA_USER + "'@'%'");
         admin("jdbc:mariadb://127.0.0.1:3306/", "root", "GRANT ALL ON `drill\\_%`.* TO '" + MARIA_USER + "'@'%'");
-        store = BlobStore.of(Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, "drills-" + UUID.randomUUID().toString()
+        store = ACCESS.store(Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, "drills-" + UUID.randomUUID().toString()
                 .substring(0, 8), KEY);
         store.createContainerIfMissing();
     }

@@ -38,7 +38,7 @@ final class ArchiveFollower {
     /** See {@link BlobUploader#follow}. */
     static Optional<Sent> follow(BlobTarget target, String backupId, Path partial, Path complete, Duration idle,
                                  LongConsumer progress, BlobUploader.Settings settings) throws BlobTransferException, InterruptedException {
-        BlobStore store = target.store();
+        BlobStore store = settings.access().store(target);
         String blobName = target.blobName();
         String attempt = BlockIds.attemptKey(backupId, complete.getFileName().toString());
         FileChannel channel = openWhenThere(partial, complete, idle);

@@ -3,6 +3,7 @@ package io.backuprelay.blob.block;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.backuprelay.blob.BlobErrors;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobTarget;
 import java.io.IOException;
@@ -42,20 +43,29 @@ public final class BlobUploader {
 
     private final Settings settings;
 
-    public BlobUploader(int concurrency) {
-        this(concurrency, BlobStore.BlockChecksum.CRC64);
+    /** @param access the service's way to storage: its endpoint policy, its stores */
+    public BlobUploader(BlobAccess access, int concurrency) {
+        this(access, concurrency, BlobStore.BlockChecksum.CRC64);
     }
 
-    public BlobUploader(int concurrency, BlobStore.BlockChecksum checksum) {
-        this(concurrency, checksum, BlockListener.NONE);
+    public BlobUploader(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum) {
+        this(access, concurrency, checksum, BlockListener.NONE);
     }
 
-    BlobUploader(int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
-        this.settings = new Settings(concurrency, checksum, listener);
+    BlobUploader(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
+        this.settings = new Settings(access, concurrency, checksum, listener);
     }
 
-    /** How blocks are sent: how many at once, with which checksum first, and who is told of each. */
-    record Settings(int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
+    /**
+     * How blocks are sent: to stores handed out by {@code access}, how many at once, with which
+     * checksum first, and who is told of each.
+     */
+    record Settings(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
+    }
+
+    /** Where this uploader reaches storage: the stores of other blobs of the same service (retention). */
+    public BlobAccess access() {
+        return settings.access();
     }
 
     /** Told about each block as it is sent (its buffer, read afresh for each try); tests use it to interrupt an upload or corrupt a block. */
@@ -87,7 +97,7 @@ public final class BlobUploader {
                     + " bytes, more than the " + BlockLayout.maxArchiveBytes() + " a blob of 50,000 blocks holds here.",
                     BlobTransferException.Kind.PERMANENT);
         }
-        BlobStore store = target.store();
+        BlobStore store = settings.access().store(target);
         String blobName = target.blobName();
         String attempt = BlockIds.attemptKey(archive.backupId(), archive.file().getFileName().toString());
         try (FileChannel channel = FileChannel.open(archive.file(), StandardOpenOption.READ)) {
@@ -135,7 +145,7 @@ public final class BlobUploader {
      */
     public UploadedBlob commitFollowed(BlobTarget target, ArchiveFile archive, Sent sent, Occupant.Rule occupants)
             throws BlobTransferException {
-        BlobStore store = target.store();
+        BlobStore store = settings.access().store(target);
         try {
             return commit(store, target, archive, sent, occupants);
         } catch (RuntimeException e) {
@@ -167,7 +177,7 @@ public final class BlobUploader {
     /** A small file (a manifest) as the target blob, overwriting an earlier attempt's. */
     public void uploadSmall(BlobTarget target, Path file) throws BlobTransferException {
         try {
-            target.store().putSmall(target.blobName(), Files.readAllBytes(file), null);
+            settings.access().store(target).putSmall(target.blobName(), Files.readAllBytes(file), null);
         } catch (IOException e) {
             throw new BlobTransferException("The manifest " + file.getFileName() + " cannot be read from staging: "
                     + e.getMessage(), BlobTransferException.Kind.PERMANENT);
@@ -195,9 +205,9 @@ public final class BlobUploader {
         }
     }
 
-    private static String readBackSha256(BlobTarget target) throws BlobTransferException {
+    private String readBackSha256(BlobTarget target) throws BlobTransferException {
         MessageDigest sha256 = BlockStream.digest("SHA-256");
-        try (InputStream in = target.store().read(target.blobName())) {
+        try (InputStream in = settings.access().store(target).read(target.blobName())) {
             byte[] buffer = new byte[1 << 20];
             int read;
             while ((read = in.read(buffer)) >= 0) {
@@ -214,9 +224,9 @@ public final class BlobUploader {
         return HexFormat.of().formatHex(sha256.digest());
     }
 
-    private static void delete(BlobTarget target) throws BlobTransferException {
+    private void delete(BlobTarget target) throws BlobTransferException {
         try {
-            target.store().delete(target.blobName());
+            settings.access().store(target).delete(target.blobName());
         } catch (BlobStorageException e) {
             throw Failures.failure(target.connection(), e);
         } catch (RuntimeException e) {
@@ -226,7 +236,7 @@ public final class BlobUploader {
 
     /** The blob's properties if it exists, to find a backup that an earlier attempt already stored. */
     public Optional<UploadedBlob> find(BlobTarget target) throws BlobTransferException {
-        BlobStore store = target.store();
+        BlobStore store = settings.access().store(target);
         try {
             return store.find(target.blobName()).map(found -> new UploadedBlob(store.url(target.blobName()), found, 0,
                     Sent.NONE.checks(settings.checksum())));

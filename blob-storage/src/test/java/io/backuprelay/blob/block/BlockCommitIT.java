@@ -8,6 +8,8 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobTarget;
+import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The commit overwrites no blob found under its name: what the caller's rule says of it decides. */
 class BlockCommitIT {
+
+    /** The emulator's origin is the only one allowed beyond Azure's hosts. */
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
 
     private static final String BLOB = "acme/someone-else.dump.zst";
     private static final String THEIRS = "someone else's export";
@@ -54,7 +59,7 @@ class BlockCommitIT {
 
     @Test
     void aBlobTheRuleKeepsIsNeverOverwrittenAndTheFailureCarriesIt() {
-        assertThatThrownBy(() -> new BlobUploader(2).upload(target, archive, found -> Occupant.KEPT))
+        assertThatThrownBy(() -> new BlobUploader(ACCESS, 2).upload(target, archive, found -> Occupant.KEPT))
                 .isInstanceOfSatisfying(BlobTransferException.class, e -> {
                     assertThat(e.kind()).isEqualTo(BlobTransferException.Kind.OCCUPIED);
                     assertThat(e.isTransient()).isFalse();
@@ -70,7 +75,7 @@ class BlockCommitIT {
     void aBlobTheRuleTakesForThisArchiveIsTheCommittedOneAndIsNotWrittenAgain() throws Exception {
         String etag = container.getBlobClient(BLOB).getProperties().getETag();
 
-        UploadedBlob blob = new BlobUploader(2).upload(target, archive, found -> Occupant.THIS_ARCHIVE);
+        UploadedBlob blob = new BlobUploader(ACCESS, 2).upload(target, archive, found -> Occupant.THIS_ARCHIVE);
 
         assertThat(blob.size()).isEqualTo(THEIRS.length());
         assertThat(container.getBlobClient(BLOB).getProperties().getETag()).isEqualTo(etag);

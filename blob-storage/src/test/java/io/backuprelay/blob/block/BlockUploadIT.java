@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
+import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
@@ -31,6 +33,9 @@ import io.backuprelay.blob.Crc64Nvme;
 
 /** Block uploads against Azurite: resuming after a crash, a corrupted block, the access tier. */
 class BlockUploadIT {
+
+    /** The emulator's origin is the only one allowed beyond Azure's hosts. */
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
 
     private static final io.backuprelay.blob.BlobCredential KEY =
             io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
@@ -62,7 +67,7 @@ class BlockUploadIT {
     @Test
     void anUploadKilledMidWaySendsOnlyTheMissingBlocksWhenItStartsAgain() throws Exception {
         String backupId = UUID.randomUUID().toString();
-        BlobUploader crashing = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+        BlobUploader crashing = new BlobUploader(ACCESS, 1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 3) {
                 throw new IllegalStateException("worker killed");
             }
@@ -75,7 +80,7 @@ class BlockUploadIT {
                 .mapToLong(com.azure.storage.blob.models.Block::getSizeLong).sum();
         assertThat(stagedBefore).as("the blocks sent before the crash").isGreaterThanOrEqualTo(3 * BLOCK);
 
-        UploadedBlob blob = new BlobUploader(4).upload(target("b/x.dump.zst"),
+        UploadedBlob blob = new BlobUploader(ACCESS, 4).upload(target("b/x.dump.zst"),
                 new ArchiveFile(backupId, archive, SIZE, archiveSha256(), Map.of("backupid", backupId)), KEEP_ANY);
 
         assertThat(blob.bytesSent()).as("only what Azure did not hold").isEqualTo(SIZE - stagedBefore).isLessThan(SIZE);
@@ -88,7 +93,7 @@ class BlockUploadIT {
     @EnumSource(BlobStore.BlockChecksum.class)
     void aBlockCorruptedOnTheWayIsRejectedByAzureAndSentAgain(BlobStore.BlockChecksum checksum) throws Exception {
         List<Integer> sends = new CopyOnWriteArrayList<>();
-        BlobUploader flipping = new BlobUploader(2, checksum, (index, data) -> {
+        BlobUploader flipping = new BlobUploader(ACCESS, 2, checksum, (index, data) -> {
             sends.add(index);
             if (index == 1 && sends.stream().filter(i -> i == 1).count() == 1) {
                 data[1000] ^= 0x20; // one flipped bit, after the checksum was taken
@@ -113,7 +118,8 @@ class BlockUploadIT {
                     container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true,
                     oldService.endpointFor(Azurite.blobEndpoint()), null, null);
 
-            UploadedBlob blob = new BlobUploader(2).upload(new BlobTarget(behindIt, KEY, "no-crc64.dump.zst"),
+            BlobAccess throughIt = new BlobAccess(EndpointPolicy.allowing(Azurite.origin(), oldService.origin()));
+            UploadedBlob blob = new BlobUploader(throughIt, 2).upload(new BlobTarget(behindIt, KEY, "no-crc64.dump.zst"),
                     archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
 
             assertThat(blob.blockChecks()).as("no block counted as CRC64-checked").containsExactly(BlobStore.BlockChecksum.MD5);
@@ -124,7 +130,7 @@ class BlockUploadIT {
 
     @Test
     void azureRefusesABlockWhoseContentDoesNotMatchItsCrc64AndEchoesTheOneThatDoes() {
-        BlobStore store = BlobStore.of(connection, KEY);
+        BlobStore store = ACCESS.store(connection, KEY);
         byte[] block = new byte[4096];
         new Random(3).nextBytes(block);
         byte[] crc = Crc64Nvme.of(block, 0, block.length);
@@ -148,7 +154,7 @@ class BlockUploadIT {
         altered[(int) (2 * BLOCK + 5)] ^= 0x01; // same size, one bit flipped
         Files.write(archive, altered);
 
-        assertThatThrownBy(() -> new BlobUploader(4).upload(target("altered.dump.zst"),
+        assertThatThrownBy(() -> new BlobUploader(ACCESS, 4).upload(target("altered.dump.zst"),
                 archiveFile(UUID.randomUUID().toString(), archive, dumped), KEEP_ANY))
                 .isInstanceOfSatisfying(BlobTransferException.class, e -> {
                     assertThat(e.kind()).isEqualTo(BlobTransferException.Kind.ARCHIVE_CHANGED);
@@ -162,7 +168,7 @@ class BlockUploadIT {
         String dumped = archiveSha256();
         Files.write(archive, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> new BlobUploader(4).upload(target("longer.dump.zst"),
+        assertThatThrownBy(() -> new BlobUploader(ACCESS, 4).upload(target("longer.dump.zst"),
                 archiveFile(UUID.randomUUID().toString(), archive, dumped), KEEP_ANY))
                 .isInstanceOfSatisfying(BlobTransferException.class,
                         e -> assertThat(e.kind()).isEqualTo(BlobTransferException.Kind.ARCHIVE_CHANGED));
@@ -171,7 +177,7 @@ class BlockUploadIT {
 
     @Test
     void theBlobGetsTheAccessTierOfTheConnection() throws Exception {
-        new BlobUploader(4).upload(new BlobTarget(connection("COOL"), KEY, "cool.dump.zst"),
+        new BlobUploader(ACCESS, 4).upload(new BlobTarget(connection("COOL"), KEY, "cool.dump.zst"),
                 archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
 
         assertThat(container.getBlobClient("cool.dump.zst").getProperties().getAccessTier()).isEqualTo(AccessTier.COOL);
@@ -181,7 +187,7 @@ class BlockUploadIT {
     void anArchiveBeingDumpedIsSentBlockByBlockAndCommittedOnceWhole() throws Exception {
         DumpAttempt attempt = dumpAttempt("1a2b3c4d");
         byte[] content = Files.readAllBytes(archive);
-        BlobUploader uploader = new BlobUploader(2);
+        BlobUploader uploader = new BlobUploader(ACCESS, 2);
         var followed = followInTheBackground(uploader, attempt, "follow.dump.zst");
         long stagedWhileWriting;
         try (var out = Files.newOutputStream(attempt.partial())) {
@@ -210,7 +216,7 @@ class BlockUploadIT {
     void aDumpThatFailsHalfwayLeavesNoCommittedBlobAndNoStagedBlocks() throws Exception {
         DumpAttempt attempt = dumpAttempt("5e6f7a8b");
         byte[] content = Files.readAllBytes(archive);
-        var followed = followInTheBackground(new BlobUploader(2), attempt, "failed.dump.zst");
+        var followed = followInTheBackground(new BlobUploader(ACCESS, 2), attempt, "failed.dump.zst");
         try (var out = Files.newOutputStream(attempt.partial())) {
             out.write(content, 0, (int) (2 * BLOCK + 10));
             out.flush();
@@ -220,14 +226,14 @@ class BlockUploadIT {
 
         assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
         assertThat(container.getBlobClient("failed.dump.zst").exists()).as("no blob").isFalse();
-        assertThat(BlobStore.of(connection, KEY).uncommittedBlocks("failed.dump.zst")).as("its blocks discarded").isEmpty();
+        assertThat(ACCESS.store(connection, KEY).uncommittedBlocks("failed.dump.zst")).as("its blocks discarded").isEmpty();
     }
 
     @Test
     void anUploadStoppedWhileFollowingTheDumpResumesFromTheBlocksItSent() throws Exception {
         DumpAttempt attempt = dumpAttempt("0c0d0e0f");
         byte[] content = Files.readAllBytes(archive);
-        BlobUploader dying = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+        BlobUploader dying = new BlobUploader(ACCESS, 1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 2) {
                 throw new IllegalStateException("upload worker killed");
             }
@@ -237,12 +243,12 @@ class BlockUploadIT {
         assertThatThrownBy(() -> followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the follower died")
                 .isInstanceOf(java.util.concurrent.ExecutionException.class);
         Files.move(attempt.partial(), attempt.complete(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        long stagedBefore = BlobStore.of(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
+        long stagedBefore = ACCESS.store(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
                 .mapToLong(Long::longValue).sum();
         assertThat(stagedBefore).as("blocks sent before it died: 0 and 1 at least, never block 2")
                 .isGreaterThanOrEqualTo(2 * BLOCK).isLessThan(SIZE);
 
-        UploadedBlob blob = new BlobUploader(4).upload(target("resumed.dump.zst"),
+        UploadedBlob blob = new BlobUploader(ACCESS, 4).upload(target("resumed.dump.zst"),
                 archiveFile(attempt.backupId(), attempt.complete(), archiveSha256()), KEEP_ANY);
 
         assertThat(blob.bytesSent()).as("only what the follower had not sent").isEqualTo(SIZE - stagedBefore);
@@ -276,7 +282,7 @@ class BlockUploadIT {
     /** Waits (30 s at most) until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
     private long awaitStaged(String blobName, long bytes) {
         return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> BlobStore.of(connection, KEY)
+                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> ACCESS.store(connection, KEY)
                         .uncommittedBlocks(blobName).values().stream().mapToLong(Long::longValue).sum(), staged -> staged >= bytes);
     }
 
@@ -306,20 +312,20 @@ class BlockUploadIT {
         String backupId = UUID.randomUUID().toString();
         Path file = staging.resolve(backupId + ".5a5a5a5a.archive");
         Files.copy(archive, file);
-        BlobUploader crashing = new BlobUploader(1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+        BlobUploader crashing = new BlobUploader(ACCESS, 1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 3) {
                 throw new IllegalStateException("worker killed");
             }
         });
         assertThatThrownBy(() -> crashing.upload(target("changed.dump.zst"),
                 archiveFile(backupId, file, archiveSha256()), KEEP_ANY)).isInstanceOf(BlobTransferException.class);
-        assertThat(BlobStore.of(connection, KEY).uncommittedBlocks("changed.dump.zst")).as("blocks 0 to 2 staged")
+        assertThat(ACCESS.store(connection, KEY).uncommittedBlocks("changed.dump.zst")).as("blocks 0 to 2 staged")
                 .hasSizeGreaterThanOrEqualTo(3);
         byte[] now = new byte[(int) SIZE];
         new Random(8).nextBytes(now); // same name, same size, other bytes
         Files.write(file, now);
 
-        UploadedBlob blob = new BlobUploader(4).upload(target("changed.dump.zst"),
+        UploadedBlob blob = new BlobUploader(ACCESS, 4).upload(target("changed.dump.zst"),
                 archiveFile(backupId, file, sha256(now)), KEEP_ANY);
 
         assertThat(blob.bytesSent()).as("no block of the old bytes reused").isEqualTo(SIZE);

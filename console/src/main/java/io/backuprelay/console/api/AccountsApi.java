@@ -1,5 +1,6 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
@@ -14,10 +15,13 @@ public final class AccountsApi {
 
     private final ConsoleData data;
     private final SecretSealer sealer;
+    private final EndpointPolicy endpoints;
 
-    public AccountsApi(ConsoleData data, SecretSealer sealer) {
+    /** @param endpoints what an operator may grant an account: the entries of the console's policy */
+    public AccountsApi(ConsoleData data, SecretSealer sealer, EndpointPolicy endpoints) {
         this.data = data;
         this.sealer = sealer;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -53,14 +57,14 @@ public final class AccountsApi {
     }
 
     /** Each entry one the operators listed, as the policy keeps it; at most 20. */
-    private static List<String> origins(List<String> requested) {
+    private List<String> origins(List<String> requested) {
         if (requested.size() > 20) {
             throw ApiException.invalid("storageOrigins", "may name at most 20 entries");
         }
         List<String> granted = new java.util.ArrayList<>();
         for (String entry : requested) {
             try {
-                String normalized = io.backuprelay.blob.EndpointPolicy.installed().grantable(entry);
+                String normalized = endpoints.grantable(entry);
                 if (!granted.contains(normalized)) {
                     granted.add(normalized);
                 }

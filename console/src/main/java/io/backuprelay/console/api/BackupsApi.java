@@ -1,5 +1,6 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.format.blob.BlobNames;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
@@ -36,6 +37,7 @@ public final class BackupsApi {
     private final PendingBackups pending;
     private final SecretSealer sealer;
     private final Clock clock;
+    private final BlobAccess storage;
     /** The console's ops events, sent with its own producer, keyed by the backup. */
     private final ServiceOps ops;
 
@@ -43,7 +45,10 @@ public final class BackupsApi {
     private final Limits.PerWindow manualBackups;
     private final Limits.PerWindow downloads;
 
-    public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, Clock clock, Limits limits) {
+    /** @param storage how the console reaches storage, to sign download links under its endpoint policy */
+    public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, BlobAccess storage, Clock clock,
+                      Limits limits) {
+        this.storage = storage;
         this.manualBackups = limits.manualBackups();
         this.downloads = limits.downloads();
         this.data = data;
@@ -153,7 +158,7 @@ public final class BackupsApi {
         BlobStore store;
         BlobCredential credential = BlobCredential.of(connection, sealer);
         try {
-            store = BlobStore.of(connection, credential);
+            store = storage.store(connection, credential);
         } catch (io.backuprelay.blob.EndpointPolicy.EndpointRefusedException e) {
             throw ApiException.conflict("No download link for backup " + backupId + ": the connection '"
                     + connection.connectionId() + "' names an endpoint this account may not use (" + e.getMessage() + ")");

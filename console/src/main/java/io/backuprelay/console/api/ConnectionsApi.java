@@ -1,5 +1,6 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.ConnectionProbe;
 import io.backuprelay.blob.EndpointPolicy;
@@ -24,10 +25,13 @@ public final class ConnectionsApi {
     private final SecretSealer sealer;
     private final Limits limits;
     private final Limits.PerWindow probes;
+    private final BlobAccess storage;
 
-    public ConnectionsApi(ConsoleData data, SecretSealer sealer, Limits limits) {
+    /** @param storage how the console reaches storage: the endpoint policy connections are checked against, the probe */
+    public ConnectionsApi(ConsoleData data, SecretSealer sealer, Limits limits, BlobAccess storage) {
         this.data = data;
         this.sealer = sealer;
+        this.storage = storage;
         this.limits = limits;
         this.probes = limits.probes();
     }
@@ -154,7 +158,7 @@ public final class ConnectionsApi {
         probes.acquire(accountId);
         ConnectionProbe.Result result;
         try {
-            result = ConnectionProbe.test(connection, BlobCredential.of(connection, sealer));
+            result = storage.probe(connection, BlobCredential.of(connection, sealer));
         } catch (io.backuprelay.common.secret.SecretUnavailableException e) {
             result = new ConnectionProbe.Result(false, "The stored credential cannot be opened: " + e.getMessage());
         }
@@ -175,7 +179,7 @@ public final class ConnectionsApi {
     private String allowedEndpoint(String accountId, String endpoint) {
         if (endpoint != null) {
             try {
-                EndpointPolicy.installed().check(endpoint, data.account(accountId)
+                storage.policy().check(endpoint, data.account(accountId)
                         .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of()));
             } catch (EndpointPolicy.EndpointRefusedException e) {
                 throw ApiException.invalid("endpoint", "is not allowed: " + e.getMessage());

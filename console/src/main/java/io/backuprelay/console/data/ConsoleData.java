@@ -1,5 +1,6 @@
 package io.backuprelay.console.data;
 
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
@@ -49,8 +50,6 @@ public final class ConsoleData implements Closeable {
         this.statuses = new CompactedTopicView<>(kafka, "console-status", topics.status(),
                 bytes -> Json.decode(bytes, BackupStatus.class));
         this.producer = new KafkaProducer<>(kafka.producer("console", null));
-        // The storage origins an operator granted each account: no other listed origin serves its connections.
-        io.backuprelay.blob.EndpointPolicy.grantsFrom(accounts);
     }
 
     public ConsoleData start() {
@@ -71,6 +70,11 @@ public final class ConsoleData implements Closeable {
     }
 
     /** The account; a miss first catches up with the broker, as an account registered a moment ago is no miss. */
+    /** {@code policy}, reading each account's grants from this view of the accounts. */
+    public EndpointPolicy withGrants(EndpointPolicy policy) {
+        return policy.withGrantsFrom(accounts);
+    }
+
     public Optional<Account> account(String accountId) {
         Optional<Account> known = accounts.current(accountId);
         return known.isPresent() ? known : accounts.get(accountId);

@@ -1,5 +1,7 @@
 package io.backuprelay.standalone.restore;
 
+import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
@@ -39,7 +41,9 @@ final class AccountBackups {
         BlobCredential credential = key != null && !key.isBlank() ? BlobCredential.accountKey(key) : BlobCredential.sas(sas);
         String endpoint = options.endpoint() != null ? options.endpoint()
                 : "https://" + options.storageAccount() + ".blob.core.windows.net";
-        return new AccountBackups(BlobStore.of(endpoint, options.storageAccount(), options.container(), credential),
+        // Its storage checked against the operators' allowlist as the services check it.
+        BlobAccess storage = new BlobAccess(EndpointPolicy.from(environment));
+        return new AccountBackups(storage.store(endpoint, options.storageAccount(), options.container(), credential),
                 BlobNames.accountFolder(options.path(), options.account()));
     }
 

@@ -70,7 +70,7 @@ class AwkwardNamesBackupAndRestoreIT {
     static void startEverything() throws Exception {
         String prefix = TestKafka.uniquePrefix();
         // as TestStack starts it (package io.backuprelay.standalone), with the console on
-        app = Standalone.start(new ConfigSource(Map.ofEntries(
+        app = Standalone.startWithEndpoints(new ConfigSource(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()),
                 Map.entry("BACKUPRELAY_TOPIC_PREFIX", prefix),
                 Map.entry("BACKUPRELAY_TOPIC_PARTITIONS", "3"),
@@ -82,7 +82,7 @@ class AwkwardNamesBackupAndRestoreIT {
                 Map.entry("SMTP_SECURITY", "NONE"),
                 Map.entry("SMTP_FROM", "backups@platform.example"),
                 Map.entry("CONSOLE_PORT", "0"),
-                Map.entry("CONSOLE_JWT_SECRET", JWT_SECRET))));
+                Map.entry("CONSOLE_JWT_SECRET", JWT_SECRET))), policy -> policy.alsoAllowing(Azurite.origin()));
         container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .createBlobContainerIfNotExists("awkward-" + prefix.replace(".", ""));
         minter = new TokenMinter(JWT_SECRET.getBytes(StandardCharsets.UTF_8), null);

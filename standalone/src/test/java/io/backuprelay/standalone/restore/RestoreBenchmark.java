@@ -83,7 +83,8 @@ public final class RestoreBenchmark {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             start = System.nanoTime();
             int exit = new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(java.io.OutputStream.nullOutputStream()), Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY))
+                    new PrintStream(java.io.OutputStream.nullOutputStream()), Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY,
+                    "BACKUPRELAY_ALLOWED_ENDPOINTS", Azurite.origin()))
                     .run("--account", account, "--latest", "--storage-account", Azurite.ACCOUNT_NAME, "--container",
                             container.getBlobContainerName(), "--path", "backups", "--endpoint", Azurite.blobEndpoint(),
                             "--to", "postgresql://postgres@127.0.0.1:5432/restore_bench_cmd");

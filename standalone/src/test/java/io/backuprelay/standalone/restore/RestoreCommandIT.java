@@ -204,7 +204,9 @@ class RestoreCommandIT {
             Stored second = backup(source, List.of());
             store(second, "backups/" + account + "/2026/11/" + account + "-20261101T000000Z-" + second.manifest().backupId()
                     + ".dump.zst");
-            Map<String, String> key = Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY);
+            // The emulator is an operator's entry of the allowlist, as the restore command reads it from its environment.
+            Map<String, String> key = Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY,
+                    "BACKUPRELAY_ALLOWED_ENDPOINTS", Azurite.origin());
             String[] where = {"--account", account, "--storage-account", Azurite.ACCOUNT_NAME, "--container",
                     container.getBlobContainerName(), "--path", "backups", "--endpoint", Azurite.blobEndpoint()};
 

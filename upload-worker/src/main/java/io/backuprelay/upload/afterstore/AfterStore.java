@@ -109,7 +109,7 @@ public final class AfterStore {
         }
         Connection connection = target.connection();
         try {
-            for (String deleted : RetentionSweep.apply(connection, target.credential(),
+            for (String deleted : RetentionSweep.apply(uploader.access().store(target),
                     BlobNaming.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
                     dump.backupId(), clock.instant())) {
                 log.info("Retention of account {} deleted {}", dump.accountId(), deleted);

@@ -1,8 +1,6 @@
 package io.backuprelay.upload.retention;
 
-import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
-import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.format.blob.BlobMetadata;
 import io.backuprelay.format.manifest.ManifestNames;
@@ -31,12 +29,11 @@ public final class RetentionSweep {
      *                 clock agrees ({@link RetentionRules})
      * @return the blob names it deleted
      */
-    public static List<String> apply(Connection connection, BlobCredential credential, String accountFolder, String accountId,
-                                     Retention policy, String newestBackupId, Instant localNow) {
+    public static List<String> apply(BlobStore store, String accountFolder, String accountId, Retention policy,
+                                     String newestBackupId, Instant localNow) {
         if (policy == null) {
             return List.of();
         }
-        BlobStore store = BlobStore.of(connection, credential);
         BlobStore.Listing listing = store.listing(accountFolder);
         Optional<Instant> storageNow = storageNow(listing);
         storageNow.filter(storage -> Duration.between(storage, localNow).abs().compareTo(SKEW_WORTH_A_WARNING) > 0)

@@ -1,6 +1,8 @@
 package io.backuprelay.upload.azure;
 
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobTarget;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.blob.block.ArchiveFile;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.blob.block.Occupant;
@@ -29,6 +31,9 @@ import java.util.UUID;
  */
 public final class UploadBenchmark {
 
+    /** The emulator's origin is allowed beyond Azure's hosts, as a service's settings would list it. */
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
+
     private static final io.backuprelay.blob.BlobCredential KEY =
             io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
 
@@ -51,8 +56,8 @@ public final class UploadBenchmark {
             Connection connection = new Connection("bench", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint(),
                     null, null);
-            BlobUploader uploader = new BlobUploader(Integer.getInteger("concurrency", 4));
-            BlobUploader md5Uploader = new BlobUploader(Integer.getInteger("concurrency", 4),
+            BlobUploader uploader = new BlobUploader(ACCESS, Integer.getInteger("concurrency", 4));
+            BlobUploader md5Uploader = new BlobUploader(ACCESS, Integer.getInteger("concurrency", 4),
                     io.backuprelay.blob.BlobStore.BlockChecksum.MD5);
             checksumCost();
             for (int round = 1; round <= rounds; round++) {

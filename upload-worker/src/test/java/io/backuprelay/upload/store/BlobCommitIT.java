@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobTarget;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.blob.block.ArchiveFile;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.blob.block.Sent;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The commit of a block list never overwrites a blob stored under the backup's name. */
 class BlobCommitIT {
 
+    /** The emulator's origin is allowed beyond Azure's hosts, as a service's settings would list it. */
+    private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
+
     private static final BlobCredential KEY = BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
     private static final String BLOB = "tenants/acme/2026/11/acme-20261126T095900Z-b.dump.zst";
 
@@ -39,7 +44,7 @@ class BlobCommitIT {
     private BlobContainerClient container;
     private Connection connection;
     private final String backupId = UUID.randomUUID().toString();
-    private final BlobUploader uploader = new BlobUploader(2);
+    private final BlobUploader uploader = new BlobUploader(ACCESS, 2);
     private final BackupBlobs blobs = new BackupBlobs(uploader);
     private BlobTarget target;
 

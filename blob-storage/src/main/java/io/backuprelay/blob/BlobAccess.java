@@ -1,0 +1,64 @@
+package io.backuprelay.blob;
+
+import io.backuprelay.common.account.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a service reaches storage: its {@link EndpointPolicy}, and the stores and clients built under
+ * it (each container's, kept up to 256, the least recently used dropped first, and shared: the SDK's
+ * clients are thread-safe). Every store and client it hands out was checked against its policy, so a
+ * service holding one reaches only what its own settings and grants allow, whatever other services
+ * of the same process allow.
+ */
+public final class BlobAccess {
+
+    private static final int CACHED = 256;
+
+    private final BlobContainers containers;
+    private final Map<BlobStore.Key, BlobStore> stores = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BlobStore.Key, BlobStore> eldest) {
+            return size() > CACHED;
+        }
+    };
+
+    public BlobAccess(EndpointPolicy policy) {
+        this.containers = new BlobContainers(policy);
+    }
+
+    /** What this access checks every endpoint against. */
+    public EndpointPolicy policy() {
+        return containers.policy();
+    }
+
+    /**
+     * The store of this connection with this credential: the same instance while neither changes. Its
+     * endpoint must be one the account may use (an operator's entry only when granted to it), checked
+     * every time.
+     *
+     * @throws EndpointPolicy.EndpointRefusedException before any request, when it is not
+     */
+    public BlobStore store(Connection connection, BlobCredential credential) {
+        policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
+        return store(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
+    }
+
+    /** The store of the target's container. */
+    public BlobStore store(BlobTarget target) {
+        return store(target.connection(), target.credential());
+    }
+
+    /** A container named without a registered connection (the restore command). */
+    public BlobStore store(String blobEndpoint, String storageAccount, String containerName, BlobCredential credential) {
+        BlobStore.Key key = new BlobStore.Key(blobEndpoint, storageAccount, containerName, credential);
+        synchronized (stores) {
+            return stores.computeIfAbsent(key, k -> new BlobStore(containers, k));
+        }
+    }
+
+    /** "Test connection" of this connection, as {@link ConnectionProbe} does it. */
+    public ConnectionProbe.Result probe(Connection connection, BlobCredential credential) {
+        return ConnectionProbe.test(containers, connection, credential);
+    }
+}
