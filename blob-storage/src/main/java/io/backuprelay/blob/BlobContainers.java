@@ -1,6 +1,14 @@
 package io.backuprelay.blob;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -9,6 +17,8 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import io.backuprelay.common.account.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Container clients for a connection: the endpoint, the account key, and retries in the SDK's
@@ -73,32 +83,32 @@ final class BlobContainers {
      * Sets {@code x-ms-content-crc64} from the request's context. Per call, so before the request is
      * signed (the header is part of the shared-key signature) and on every try.
      */
-    private static final class Crc64Header implements com.azure.core.http.policy.HttpPipelinePolicy {
+    private static final class Crc64Header implements HttpPipelinePolicy {
 
         @Override
-        public reactor.core.publisher.Mono<com.azure.core.http.HttpResponse> process(
-                com.azure.core.http.HttpPipelineCallContext context, com.azure.core.http.HttpPipelineNextPolicy next) {
+        public Mono<HttpResponse> process(
+                HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
             setHeader(context);
             return next.process();
         }
 
         @Override
-        public com.azure.core.http.HttpResponse processSync(com.azure.core.http.HttpPipelineCallContext context,
-                                                            com.azure.core.http.HttpPipelineNextSyncPolicy next) {
+        public HttpResponse processSync(HttpPipelineCallContext context,
+                                                            HttpPipelineNextSyncPolicy next) {
             setHeader(context);
             return next.processSync();
         }
 
-        private static void setHeader(com.azure.core.http.HttpPipelineCallContext context) {
+        private static void setHeader(HttpPipelineCallContext context) {
             context.getData(CRC64_KEY).ifPresent(value -> context.getHttpRequest().setHeader(HEADER, value.toString()));
         }
 
-        private static final com.azure.core.http.HttpHeaderName HEADER =
-                com.azure.core.http.HttpHeaderName.fromString(BlobStore.CRC64_HEADER);
+        private static final HttpHeaderName HEADER =
+                HttpHeaderName.fromString(BlobStore.CRC64_HEADER);
 
         @Override
-        public com.azure.core.http.HttpPipelinePosition getPipelinePosition() {
-            return com.azure.core.http.HttpPipelinePosition.PER_CALL;
+        public HttpPipelinePosition getPipelinePosition() {
+            return HttpPipelinePosition.PER_CALL;
         }
     }
 
@@ -111,8 +121,8 @@ final class BlobContainers {
         int maxTries = key.maxTries();
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(blobEndpoint)
                 // Names are resolved and checked again when the connection is made, not only here.
-                .httpClient(new com.azure.core.http.netty.NettyAsyncHttpClientBuilder(
-                        reactor.netty.http.client.HttpClient.create().resolver(resolver)).build());
+                .httpClient(new NettyAsyncHttpClientBuilder(
+                        HttpClient.create().resolver(resolver)).build());
         if (credential.sasToken() != null) {
             builder.credential(new AzureSasCredential(credential.sasToken()));
         } else {

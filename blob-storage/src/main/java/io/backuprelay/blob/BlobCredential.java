@@ -1,6 +1,7 @@
 package io.backuprelay.blob;
 
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,9 @@ public record BlobCredential(String accountKey, String sasToken) {
     public static BlobCredential of(Connection connection, SecretSealer sealer) {
         return connection.sasToken() != null
                 ? new BlobCredential(null, sealer.open(connection.sasToken(),
-                        io.backuprelay.common.secret.SecretContext.sasToken(connection)))
+                        connection.sasTokenContext()))
                 : new BlobCredential(sealer.open(connection.accessKey(),
-                        io.backuprelay.common.secret.SecretContext.accessKey(connection)), null);
+                        connection.accessKeyContext()), null);
     }
 
     public static BlobCredential accountKey(String key) {

@@ -1,22 +1,42 @@
 package io.backuprelay.blob;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.sas.SasProtocol;
 import io.backuprelay.common.account.Connection;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -96,9 +116,9 @@ public final class BlobStore {
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));
         Instant serviceTime = null;
         for (var page : container.listBlobs(options, Duration.ofMinutes(2)).iterableByPage()) {
-            String date = page.getHeaders().getValue(com.azure.core.http.HttpHeaderName.DATE);
+            String date = page.getHeaders().getValue(HttpHeaderName.DATE);
             if (date != null) {
-                serviceTime = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                serviceTime = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
                         .toInstant();
             }
             for (BlobItem item : page.getValue()) {
@@ -129,8 +149,8 @@ public final class BlobStore {
                 return Optional.empty();
             }
             throw e;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -163,9 +183,9 @@ public final class BlobStore {
     /** The blocks staged for {@code name} and not committed yet, by id, with their sizes. */
     public Map<String, Long> uncommittedBlocks(String name) {
         try {
-            Map<String, Long> staged = new java.util.HashMap<>();
-            for (com.azure.storage.blob.models.Block block : container.getBlobClient(name).getBlockBlobClient()
-                    .listBlocks(com.azure.storage.blob.models.BlockListType.UNCOMMITTED).getUncommittedBlocks()) {
+            Map<String, Long> staged = new HashMap<>();
+            for (Block block : container.getBlobClient(name).getBlockBlobClient()
+                    .listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks()) {
                 staged.put(block.getName(), block.getSizeLong());
             }
             return staged;
@@ -198,13 +218,13 @@ public final class BlobStore {
     public boolean stageBlock(String name, String blockId, byte[] buffer, int length, BlockChecksum algorithm,
                               byte[] checksum) {
         int tryTimeoutSeconds = Math.max(60, length >> 20);
-        var options = new com.azure.storage.blob.options.BlockBlobStageBlockOptions(blockId,
-                BinaryData.fromByteBuffer(java.nio.ByteBuffer.wrap(buffer, 0, length)));
-        com.azure.core.util.Context context = com.azure.core.util.Context.NONE;
+        var options = new BlockBlobStageBlockOptions(blockId,
+                BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)));
+        Context context = Context.NONE;
         if (algorithm == BlockChecksum.MD5) {
             options.setContentMd5(checksum);
         } else {
-            context = context.addData(BlobContainers.CRC64_KEY, java.util.Base64.getEncoder().encodeToString(checksum));
+            context = context.addData(BlobContainers.CRC64_KEY, Base64.getEncoder().encodeToString(checksum));
         }
         try {
             var response = containers.client(key.endpoint(), key.storageAccount(), key.container(), credential,
@@ -217,13 +237,13 @@ public final class BlobStore {
             if (echoed == null) {
                 return false;
             }
-            if (!java.util.Arrays.equals(java.util.Base64.getDecoder().decode(echoed), checksum)) {
+            if (!Arrays.equals(Base64.getDecoder().decode(echoed), checksum)) {
                 throw new BlockCorruptedException(blockId, algorithm, null); // stored other bytes than we computed
             }
             return true;
         } catch (BlobStorageException e) {
             String code = String.valueOf(e.getErrorCode());
-            String message = String.valueOf(e.getServiceMessage()).toLowerCase(java.util.Locale.ROOT);
+            String message = String.valueOf(e.getServiceMessage()).toLowerCase(Locale.ROOT);
             if (e.getStatusCode() == 400 && (code.equalsIgnoreCase("Md5Mismatch") || code.equalsIgnoreCase("Crc64Mismatch")
                     || message.contains("md5") || message.contains("crc64"))) {
                 throw new BlockCorruptedException(blockId, algorithm, e); // the emulator answers InvalidOperation, naming the MD5
@@ -254,12 +274,12 @@ public final class BlobStore {
         var blob = container.getBlobClient(name);
         try {
             var made = blob.getBlockBlobClient().commitBlockListWithResponse(
-                    new com.azure.storage.blob.options.BlockBlobCommitBlockListOptions(List.of())
-                            .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions()
+                    new BlockBlobCommitBlockListOptions(List.of())
+                            .setRequestConditions(new BlobRequestConditions()
                                     .setIfNoneMatch("*")),
-                    null, com.azure.core.util.Context.NONE);
-            blob.deleteWithResponse(null, new com.azure.storage.blob.models.BlobRequestConditions()
-                    .setIfMatch(made.getValue().getETag()), null, com.azure.core.util.Context.NONE);
+                    null, Context.NONE);
+            blob.deleteWithResponse(null, new BlobRequestConditions()
+                    .setIfMatch(made.getValue().getETag()), null, Context.NONE);
             return true;
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412 || e.getStatusCode() == 404) {
@@ -284,7 +304,7 @@ public final class BlobStore {
     public Optional<StoredBlob> commitBlocks(String name, List<String> ids, Map<String, String> metadata,
                                              String accessTier, String replacing) {
         var blob = container.getBlobClient(name);
-        var condition = new com.azure.storage.blob.models.BlobRequestConditions();
+        var condition = new BlobRequestConditions();
         if (replacing == null) {
             condition.setIfNoneMatch("*");
         } else {
@@ -292,18 +312,18 @@ public final class BlobStore {
         }
         try {
             blob.getBlockBlobClient().commitBlockListWithResponse(
-                    new com.azure.storage.blob.options.BlockBlobCommitBlockListOptions(ids)
-                            .setHeaders(new com.azure.storage.blob.models.BlobHttpHeaders()
+                    new BlockBlobCommitBlockListOptions(ids)
+                            .setHeaders(new BlobHttpHeaders()
                                     .setContentType("application/octet-stream"))
                             .setMetadata(metadata)
                             .setRequestConditions(condition)
-                            .setTier(accessTier == null ? null : com.azure.storage.blob.models.AccessTier.fromString(
-                                    accessTier.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-                                            + accessTier.substring(1).toLowerCase(java.util.Locale.ROOT))),
-                    null, com.azure.core.util.Context.NONE);
+                            .setTier(accessTier == null ? null : AccessTier.fromString(
+                                    accessTier.substring(0, 1).toUpperCase(Locale.ROOT)
+                                            + accessTier.substring(1).toLowerCase(Locale.ROOT))),
+                    null, Context.NONE);
         } catch (BlobStorageException e) {
-            if (e.getErrorCode() == com.azure.storage.blob.models.BlobErrorCode.BLOB_ALREADY_EXISTS
-                    || e.getErrorCode() == com.azure.storage.blob.models.BlobErrorCode.CONDITION_NOT_MET) {
+            if (e.getErrorCode() == BlobErrorCode.BLOB_ALREADY_EXISTS
+                    || e.getErrorCode() == BlobErrorCode.CONDITION_NOT_MET) {
                 return Optional.empty();
             }
             throw e;
@@ -335,7 +355,7 @@ public final class BlobStore {
         BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expires,
                 new BlobSasPermission().setReadPermission(true));
         if (blob.getBlobUrl().startsWith("https://")) {
-            values.setProtocol(com.azure.storage.common.sas.SasProtocol.HTTPS_ONLY); // plain HTTP only for an emulator
+            values.setProtocol(SasProtocol.HTTPS_ONLY); // plain HTTP only for an emulator
         }
         String sas = blob.generateSas(values);
         return new Link(Optional.of(blob.getBlobUrl() + "?" + sas), expires.toInstant(), null);

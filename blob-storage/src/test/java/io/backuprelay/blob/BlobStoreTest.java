@@ -3,7 +3,9 @@ package io.backuprelay.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Links are signed here, without a request to the storage account. */
@@ -22,13 +24,13 @@ class BlobStoreTest {
         assertThat(link.url()).hasValueSatisfying(url -> assertThat(url)
                 .startsWith("https://acme.blob.core.windows.net/backups/acme%2F2026%2F11%2Fa.dump.zst?")
                 .contains("sp=r&").contains("sr=b").contains("spr=https").doesNotContain(KEY));
-        assertThat(link.expiresAt()).isBetween(java.time.Instant.now().plusSeconds(14 * 60),
-                java.time.Instant.now().plusSeconds(16 * 60));
+        assertThat(link.expiresAt()).isBetween(Instant.now().plusSeconds(14 * 60),
+                Instant.now().plusSeconds(16 * 60));
     }
 
     @Test
     void aSasTokenIsNeverHandedOutWhateverItMayDo() {
-        for (String sas : java.util.List.of("sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rl&sig=abc",
+        for (String sas : List.of("sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rl&sig=abc",
                 "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=abc",
                 "sv=2024-08-04&se=2027-01-01T00%3A00%3A00Z&sr=c&sp=rwc&sig=abc")) {
             BlobStore.Link link = link(sas);

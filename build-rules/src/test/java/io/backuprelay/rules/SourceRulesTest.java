@@ -87,6 +87,8 @@ class SourceRulesTest {
                     int constant = config.limits.MAX;
                     String text = record.value().trim();
                     List<String> fine = List.of();
+                    record Instant(long at) {}
+                    java.time.Instant shadowed = java.time.Instant.now();
                 }
                 """);
         assertThat(QUALIFIED_NAMES.violations(List.of(planted))).containsExactly(

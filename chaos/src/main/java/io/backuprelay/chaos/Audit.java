@@ -3,6 +3,7 @@ package io.backuprelay.chaos;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
@@ -25,14 +26,23 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,7 +76,7 @@ final class Audit {
             return last() instanceof BackupCompleted || (last() instanceof BackupFailed failed && failed.attempt() >= attempts);
         }
 
-        java.util.Optional<BackupCompleted> completion() {
+        Optional<BackupCompleted> completion() {
             return outcomes.stream().filter(BackupCompleted.class::isInstance).map(BackupCompleted.class::cast).findFirst();
         }
 
@@ -126,14 +136,14 @@ final class Audit {
      * The backups the scheduler has recorded, per account: the recent outcomes of each account's
      * status as it stands on {@code backup.status}.
      */
-    Map<String, java.util.Set<String>> recordedByScheduler() {
-        Map<String, java.util.Set<String>> recorded = new HashMap<>();
+    Map<String, Set<String>> recordedByScheduler() {
+        Map<String, Set<String>> recorded = new HashMap<>();
         read(kafka.topics().status(), (key, value) -> {
             try {
-                var status = value == null ? null : Json.decode(value, io.backuprelay.common.account.BackupStatus.class);
-                recorded.put(key, status == null ? java.util.Set.of() : status.recent().stream()
-                        .map(io.backuprelay.common.account.BackupStatus.OutcomeSummary::backupId)
-                        .collect(java.util.stream.Collectors.toSet()));
+                var status = value == null ? null : Json.decode(value, BackupStatus.class);
+                recorded.put(key, status == null ? Set.of() : status.recent().stream()
+                        .map(BackupStatus.OutcomeSummary::backupId)
+                        .collect(Collectors.toSet()));
             } catch (RuntimeException notAStatus) {
                 // poison: the scheduler skips it too
             }
@@ -232,7 +242,7 @@ final class Audit {
                                        int wanted, List<FaultWindow> faults) {
         List<BackupCompleted> completed = fates.values().stream()
                 .filter(f -> f.settled() && f.last() instanceof BackupCompleted && sources.containsKey(f.account()))
-                .map(f -> (BackupCompleted) f.last()).sorted(java.util.Comparator.comparing(BackupCompleted::endedAt)).toList();
+                .map(f -> (BackupCompleted) f.last()).sorted(Comparator.comparing(BackupCompleted::endedAt)).toList();
         List<Restore> restores = new ArrayList<>();
         if (wanted <= 0 || completed.isEmpty()) {
             return restores;
@@ -299,7 +309,7 @@ final class Audit {
      * per backup, and the Message-IDs whose end-of-data answer the mail proxy held back and could not
      * pass on, once per such answer (the server had the message; the notifier never heard so).
      */
-    record Emails(int messages, List<Duplicate> duplicated, Map<String, java.util.Set<String>> kinds,
+    record Emails(int messages, List<Duplicate> duplicated, Map<String, Set<String>> kinds,
                   List<String> answersLost) {
         int duplicates() {
             return duplicated.size();
@@ -312,43 +322,43 @@ final class Audit {
 
         /** Whether the email of the backup's own final outcome arrived (a completion's, or a failure's). */
         boolean mailedItsOutcome(Fate fate) {
-            return kinds.getOrDefault(fate.backupId(), java.util.Set.of()).contains(kindOf(fate));
+            return kinds.getOrDefault(fate.backupId(), Set.of()).contains(kindOf(fate));
         }
     }
 
     /** A message the mail server received again: when the first copy and this one arrived. */
-    record Duplicate(String messageId, java.time.Instant first, java.time.Instant again) {
+    record Duplicate(String messageId, Instant first, Instant again) {
     }
 
     /** The notifier's Message-ID: the backup, the kind of email, and whether it is the requester's own copy. */
-    private static final java.util.regex.Pattern MESSAGE_ID =
-            java.util.regex.Pattern.compile("<(.+)\\.(completed|failed)(\\.requester|\\.others)?@backuprelay>");
+    private static final Pattern MESSAGE_ID =
+            Pattern.compile("<(.+)\\.(completed|failed)(\\.requester|\\.others)?@backuprelay>");
 
     static Emails emails(List<MimeMessage> received) throws Exception {
         return emails(received, List.of());
     }
 
     static Emails emails(List<MimeMessage> received, List<String> answersLost) throws Exception {
-        Map<String, List<java.time.Instant>> arrivals = new LinkedHashMap<>();
+        Map<String, List<Instant>> arrivals = new LinkedHashMap<>();
         Map<String, Integer> recipients = new HashMap<>();
-        Map<String, java.util.Set<String>> kinds = new HashMap<>();
+        Map<String, Set<String>> kinds = new HashMap<>();
         for (MimeMessage message : received) {
             String id = message.getMessageID();
-            java.util.regex.Matcher about = MESSAGE_ID.matcher(String.valueOf(id));
-            List<java.time.Instant> copies = arrivals.computeIfAbsent(id, k -> new ArrayList<>());
+            Matcher about = MESSAGE_ID.matcher(String.valueOf(id));
+            List<Instant> copies = arrivals.computeIfAbsent(id, k -> new ArrayList<>());
             if (copies.isEmpty() && about.matches() && about.group(3) == null) {
-                kinds.computeIfAbsent(about.group(1), k -> new java.util.TreeSet<>()).add(about.group(2));
+                kinds.computeIfAbsent(about.group(1), k -> new TreeSet<>()).add(about.group(2));
             }
-            java.util.Date date = message.getReceivedDate();
-            copies.add(date == null ? java.time.Instant.EPOCH : date.toInstant());
+            Date date = message.getReceivedDate();
+            copies.add(date == null ? Instant.EPOCH : date.toInstant());
             recipients.put(id, Math.max(1, message.getAllRecipients().length));
         }
         List<Duplicate> duplicated = new ArrayList<>();
         arrivals.forEach((id, copies) -> {
             // GreenMail keeps one copy a recipient: every recipients-th arrival is one more delivery of the message.
-            List<java.time.Instant> deliveries = new ArrayList<>();
+            List<Instant> deliveries = new ArrayList<>();
             int perDelivery = recipients.get(id);
-            List<java.time.Instant> sorted = copies.stream().sorted().toList();
+            List<Instant> sorted = copies.stream().sorted().toList();
             for (int i = 0; i < sorted.size(); i += perDelivery) {
                 deliveries.add(sorted.get(i));
             }

@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,7 +158,7 @@ public final class ChaosRun {
                 String account = "chaos-" + seed + "-" + i;
                 int rows = 5_000 + random.nextInt(45_000);
                 sources.put(account, new Source(account,
-                        new SourceWriter(source, mariadb, rows, new Random(seed + i), java.time.Clock.systemUTC()).create()));
+                        new SourceWriter(source, mariadb, rows, new Random(seed + i), Clock.systemUTC()).create()));
                 TcpProxy far = TcpProxy.start(source.port(), seed + i).throttle(throttle);
                 proxies.add(far);
                 accountIds.add(account);

@@ -5,6 +5,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Watches the source server for two dump sessions at once on one account's database. */
 final class DumpSessionSampler {
@@ -16,8 +20,8 @@ final class DumpSessionSampler {
      * Every 500 ms, the PostgreSQL sessions of the dump tools per source database: never two for one
      * account. Other databases on the server (another test's) are not counted.
      */
-    static void sample(java.util.Set<String> databases, java.util.concurrent.CountDownLatch loadEnded,
-                       Map<String, Integer> concurrentDumps, java.util.function.Consumer<String> findings) {
+    static void sample(Set<String> databases, CountDownLatch loadEnded,
+                       Map<String, Integer> concurrentDumps, Consumer<String> findings) {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
              Statement statement = connection.createStatement()) {
             do {
@@ -34,7 +38,7 @@ final class DumpSessionSampler {
                         }
                     }
                 }
-            } while (!loadEnded.await(500, java.util.concurrent.TimeUnit.MILLISECONDS));
+            } while (!loadEnded.await(500, TimeUnit.MILLISECONDS));
         } catch (Exception e) {
             findings.accept("pg_stat_activity sampling stopped: " + e);
         }

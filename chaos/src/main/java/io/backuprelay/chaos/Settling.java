@@ -3,8 +3,11 @@ package io.backuprelay.chaos;
 import io.backuprelay.chaos.Audit.Fate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The end of a run: waiting, from outside, until every backup asked for has settled and been mailed. */
 final class Settling {
@@ -32,13 +35,13 @@ final class Settling {
         Instant settled = Instant.now();
         long mailDeadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < mailDeadline) {
-            Audit.Emails mailed = Audit.received(java.util.List.of());
+            Audit.Emails mailed = Audit.received(List.of());
             if (fates.values().stream().filter(Fate::settled).allMatch(mailed::mailedItsOutcome)) {
                 break;
             }
             Thread.sleep(3000);
         }
-        Audit.Emails mailed = Audit.received(java.util.List.of());
+        Audit.Emails mailed = Audit.received(List.of());
         System.out.printf("chaos: %d of %d settled backups mailed, %d s after they settled%n",
                 fates.values().stream().filter(f -> f.settled() && mailed.mailedItsOutcome(f)).count(),
                 fates.values().stream().filter(Fate::settled).count(), Duration.between(settled, Instant.now()).toSeconds());
@@ -49,15 +52,15 @@ final class Settling {
         Map<String, Fate> now = audit.fates(asked);
         Map<String, String> newest = new HashMap<>();
         now.values().stream().filter(Fate::settled)
-                .sorted(java.util.Comparator.comparing((Fate f) -> f.last().occurredAt()))
+                .sorted(Comparator.comparing((Fate f) -> f.last().occurredAt()))
                 .forEach(f -> newest.put(f.account(), f.backupId()));
         Instant mailedAt = Instant.now();
         long statusDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         long recorded;
         while (true) {
-            Map<String, java.util.Set<String>> byScheduler = audit.recordedByScheduler();
+            Map<String, Set<String>> byScheduler = audit.recordedByScheduler();
             recorded = newest.entrySet().stream()
-                    .filter(e -> byScheduler.getOrDefault(e.getKey(), java.util.Set.of()).contains(e.getValue())).count();
+                    .filter(e -> byScheduler.getOrDefault(e.getKey(), Set.of()).contains(e.getValue())).count();
             if (recorded == newest.size() || System.nanoTime() > statusDeadline) {
                 break;
             }

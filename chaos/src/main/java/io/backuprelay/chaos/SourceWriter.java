@@ -4,6 +4,7 @@ import io.backuprelay.testkit.ScratchDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Writes a source database during the whole run, one change a transaction (an insert, an update or
@@ -151,11 +156,11 @@ final class SourceWriter {
      * Writes changes one after another, about {@code perSecond} a second, until {@code stop} counts
      * down; a broken connection is opened again and the change in doubt reconciled.
      */
-    void run(java.util.concurrent.CountDownLatch stop, int perSecond, java.util.function.Consumer<String> problems) {
+    void run(CountDownLatch stop, int perSecond, Consumer<String> problems) {
         long pause = Math.max(1, 1000 / perSecond);
         Connection connection = null;
         try {
-            while (!stop.await(pause, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!stop.await(pause, TimeUnit.MILLISECONDS)) {
                 try {
                     if (connection == null) {
                         connection = database.connect();
@@ -247,7 +252,7 @@ final class SourceWriter {
     }
 
     /** The number of the last change of the log that matches (changes are logged in the order they began and committed). */
-    private synchronized long lastWhere(java.util.function.Predicate<Change> test) {
+    private synchronized long lastWhere(Predicate<Change> test) {
         long n = 0;
         for (Change change : log) {
             if (test.test(change)) {
@@ -306,7 +311,7 @@ final class SourceWriter {
                 digest.update((entry.getKey() + "\t" + row.name() + "\t" + price + "\n").getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

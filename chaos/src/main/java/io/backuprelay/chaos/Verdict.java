@@ -6,6 +6,7 @@ import io.backuprelay.common.event.BackupFailed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -213,7 +214,7 @@ final class Verdict {
      * duplicate left to explain.
      */
     static List<DuplicateCause> causes(Audit.Emails emails, List<FaultWindow> faults) {
-        Map<String, Integer> lost = new java.util.HashMap<>();
+        Map<String, Integer> lost = new HashMap<>();
         emails.answersLost().forEach(id -> lost.merge(id, 1, Integer::sum));
         List<DuplicateCause> causes = new ArrayList<>();
         for (Audit.Duplicate duplicate : emails.duplicated()) {

@@ -37,11 +37,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -393,7 +395,7 @@ class AuditFindsPlantedDefectsIT {
     /** The planted defect is found under its kind; nothing else is, but what follows from it. */
     private static void assertFound(Verdict verdict, Kind kind, Kind... consequences) {
         assertThat(verdict.counts().get(kind)).as("findings of " + kind + " in " + verdict.findings()).isPositive();
-        java.util.Set<Kind> allowed = java.util.EnumSet.of(kind, consequences);
+        Set<Kind> allowed = EnumSet.of(kind, consequences);
         assertThat(verdict.findings()).as("findings").allMatch(f -> allowed.contains(f.kind()));
         assertThat(verdict.exitCode()).isNotZero();
     }

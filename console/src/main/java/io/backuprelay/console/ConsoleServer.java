@@ -1,7 +1,9 @@
 package io.backuprelay.console;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.ViewUnavailableException;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.HealthBody;
@@ -17,16 +19,19 @@ import io.backuprelay.console.auth.InvalidTokenException;
 import io.backuprelay.console.auth.TokenVerifier;
 import io.backuprelay.console.data.ConsoleData;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -69,7 +74,7 @@ public final class ConsoleServer implements Closeable {
             javalin.startup.showJavalinBanner = false;
             // The API writes every field, null included: "lastBackupAt": null is how it says "Never".
             javalin.jsonMapper(new JavalinJackson(Json.mapper().copy()
-                    .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS), false));
+                    .setSerializationInclusion(JsonInclude.Include.ALWAYS), false));
             javalin.http.maxRequestSize = MAX_BODY_BYTES;
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -85,7 +90,7 @@ public final class ConsoleServer implements Closeable {
     }
 
     /** Every route, handler and error answer, set up front as Javalin 7 requires. */
-    private void routes(io.javalin.config.RoutesConfig routes, TokenVerifier verifier, AccountsApi accounts,
+    private void routes(RoutesConfig routes, TokenVerifier verifier, AccountsApi accounts,
                         SettingsApi settings, ConnectionsApi connections, BackupsApi backups) {
         routes.before("/api/*", ctx -> {
             authenticate(ctx, verifier);
@@ -130,11 +135,11 @@ public final class ConsoleServer implements Closeable {
             }
             ctx.status(e.status()).json(e.body());
         });
-        routes.exception(io.backuprelay.common.kafka.ViewUnavailableException.class, (e, ctx) -> {
+        routes.exception(ViewUnavailableException.class, (e, ctx) -> {
             log.warn("{} {}: {}", ctx.method(), route(ctx), e.getMessage());
             ctx.status(503).header("Retry-After", "5").json(new ApiException.ErrorBody("unavailable", null,
                     "The console cannot reach its data store right now; try again in a moment", "unavailable",
-                    java.util.List.of()));
+                    List.of()));
         });
         routes.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401).header("WWW-Authenticate", "Bearer")
                 .json(new ApiException.ErrorBody("unauthorized", null, e.getMessage())));
@@ -212,7 +217,7 @@ public final class ConsoleServer implements Closeable {
      * in the request logger that is the last handler run, the after-handler of every path ("*").
      */
     private static String route(Context ctx) {
-        io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
         if (matched != null) {
             return matched.path;
         }

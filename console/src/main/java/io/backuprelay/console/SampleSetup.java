@@ -1,10 +1,13 @@
 package io.backuprelay.console;
 
 import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +29,9 @@ public final class SampleSetup {
 
     private final ConfigSource config;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final java.io.PrintStream out;
+    private final PrintStream out;
 
-    public SampleSetup(ConfigSource config, java.io.PrintStream out) {
+    public SampleSetup(ConfigSource config, PrintStream out) {
         this.config = config;
         this.out = out;
     }
@@ -53,7 +56,7 @@ public final class SampleSetup {
                 SampleSettings.DB_NAME.read(config), SampleSettings.DB_USER.read(config),
                 SampleSettings.DB_PASSWORD.find(config).orElse(null));
         String endpoint = SampleSettings.STORAGE_ENDPOINT.read(config);
-        io.backuprelay.blob.EndpointPolicy policy = io.backuprelay.blob.EndpointPolicy.from(config);
+        EndpointPolicy policy = EndpointPolicy.from(config);
         // The sample storage (an emulator in the demo) is an operator's entry: the sample account is granted it.
         SampleAccount.Account sample = new SampleAccount.Account(account, "Sample", SampleSettings.LOCALE.read(config),
                 admin, policy.grantNeeded(endpoint).map(List::of).orElse(List.of()));
@@ -62,7 +65,7 @@ public final class SampleSetup {
         String key = SampleSettings.STORAGE_KEY.read(config);
         String container = SampleSettings.CONTAINER.read(config);
         new BlobAccess(policy).store(endpoint, storageAccount, container,
-                io.backuprelay.blob.BlobCredential.accountKey(key)).createContainerIfMissing();
+                BlobCredential.accountKey(key)).createContainerIfMissing();
         SampleAccount api = new SampleAccount(http, console);
         String connectionId = api.register(sample, source, new SampleAccount.Storage(endpoint, storageAccount, key,
                 container, "backups", "Sample storage"), operator, superadmin);

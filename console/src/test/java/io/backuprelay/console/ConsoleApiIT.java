@@ -4,10 +4,14 @@ import static io.backuprelay.console.ConsoleCalls.accountJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
@@ -15,6 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Role;
@@ -33,6 +40,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,8 +253,8 @@ class ConsoleApiIT {
         String token = superadmin(account);
         var containerClient = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .getBlobContainerClient(container);
-        String sas = containerClient.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
-                java.time.OffsetDateTime.now().plusDays(30), new com.azure.storage.blob.sas.BlobContainerSasPermission()
+        String sas = containerClient.generateSas(new BlobServiceSasSignatureValues(
+                OffsetDateTime.now().plusDays(30), new BlobContainerSasPermission()
                 .setReadPermission(true).setWritePermission(true).setCreatePermission(true).setDeletePermission(true)));
         String body = connectionJson(true).replace("\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\"", "\"sasToken\":\"" + sas + "\"");
 
@@ -342,9 +351,9 @@ class ConsoleApiIT {
                 .contains(backupId).contains("\"trigger\":\"MANUAL\"").contains(connection);
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
                 .filter(r -> backupId.equals(r.key()))
-                .map(r -> Json.decode(r.value(), io.backuprelay.common.ops.OpsEvent.class))
-                .anyMatch(e -> e.stage() == io.backuprelay.common.ops.OpsStage.REQUEST
-                        && e.status() == io.backuprelay.common.ops.OpsStatus.REQUESTED && "console".equals(e.worker())));
+                .map(r -> Json.decode(r.value(), OpsEvent.class))
+                .anyMatch(e -> e.stage() == OpsStage.REQUEST
+                        && e.status() == OpsStatus.REQUESTED && "console".equals(e.worker())));
 
         Response history = call("GET", backups, token, null);
         assertThat(history.json().get(0).get("backupId").asText()).isEqualTo(backupId);
@@ -356,7 +365,7 @@ class ConsoleApiIT {
         Instant ended = Instant.parse("2026-11-26T10:00:00Z");
         BackupStatus done = new BackupStatus(account, ended, backupId,
                 BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, ended, 4242L, "x/y.dump.zst", null),
-                null, java.util.List.of(BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, ended, 4242L,
+                null, List.of(BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, ended, 4242L,
                 "x/y.dump.zst", null)), null, null, null, 0, null);
         KafkaProbe.send(topics.status(), account, Json.encode(done));
         await().atMost(Duration.ofSeconds(20)).until(() ->
@@ -389,7 +398,7 @@ class ConsoleApiIT {
                 .map(r -> Json.decode(r.value(), BackupRequested.class)).filter(r -> r.backupId().equals(backupId))
                 .findFirst().orElseThrow();
         assertThat(request.connectionId()).isEqualTo(other).isNotEqualTo(enabled);
-        assertThat(request.requester()).isEqualTo(new io.backuprelay.common.event.Requester(
+        assertThat(request.requester()).isEqualTo(new Requester(
                 "ana@" + account + ".example", "es"));
     }
 
@@ -509,8 +518,8 @@ class ConsoleApiIT {
                 .getBlobContainerClient(container);
         String backupId = UUID.randomUUID().toString();
         String blobName = storedBackup(account, backupId, "archive " + backupId);
-        String readOnly = containerClient.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
-                java.time.OffsetDateTime.now().plusDays(30), new com.azure.storage.blob.sas.BlobContainerSasPermission()
+        String readOnly = containerClient.generateSas(new BlobServiceSasSignatureValues(
+                OffsetDateTime.now().plusDays(30), new BlobContainerSasPermission()
                 .setReadPermission(true).setListPermission(true)));
         String path = "/api/accounts/" + account + "/backups/" + backupId + "/download";
 
@@ -536,7 +545,7 @@ class ConsoleApiIT {
         String blobName = "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst";
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
                 .getBlobContainerClient(container).getBlobClient(blobName)
-                .upload(com.azure.core.util.BinaryData.fromString(content));
+                .upload(BinaryData.fromString(content));
         return blobName;
     }
 
@@ -545,7 +554,7 @@ class ConsoleApiIT {
         var summary = BackupStatus.OutcomeSummary.success(backupId, Trigger.MANUAL, Instant.now(), 20L, blobName,
                 connectionId);
         KafkaProbe.send(topics.status(), account, Json.encode(new BackupStatus(account, summary.endedAt(), backupId,
-                summary, null, java.util.List.of(summary), null, null, null, 0, null)));
+                summary, null, List.of(summary), null, null, null, 0, null)));
     }
 
     // ---- helpers ----

@@ -6,15 +6,18 @@ import io.backuprelay.console.data.ViewPosition;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Calls to a running console as an outside tool makes them, for the console's integration tests. */
 final class ConsoleCalls {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Like the page, the tests present the position of their last write, so they read what they wrote. */
-    private static final java.util.Map<Integer, String> POSITIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, String> POSITIONS = new ConcurrentHashMap<>();
 
     private ConsoleCalls() {
     }
@@ -56,7 +59,7 @@ final class ConsoleCalls {
                 + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}}";
     }
 
-    record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    record Response(int status, String body, HttpHeaders headers) {
 
         JsonNode json() throws IOException {
             return Json.mapper().readTree(body);

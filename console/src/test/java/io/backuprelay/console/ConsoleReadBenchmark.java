@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * How fast the console answers the page's reads: the console as it runs in production (its views
@@ -108,7 +109,7 @@ public final class ConsoleReadBenchmark {
         }
         done.await();
         double elapsed = (System.nanoTime() - started) / 1e9;
-        long[] all = java.util.stream.IntStream.range(0, clients)
+        long[] all = IntStream.range(0, clients)
                 .mapToObj(c -> Arrays.stream(latencies.get(c), 0, counts[c])).flatMapToLong(s -> s).sorted().toArray();
         if (!name.startsWith("warm-up")) {
             System.out.printf("| %s | %d | %,.0f | %.2f ms | %.2f ms |%s%n", name, clients, all.length / elapsed,

@@ -6,18 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.api.Limits;
 import io.backuprelay.console.auth.Role;
@@ -26,8 +31,10 @@ import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,9 +42,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -125,7 +137,7 @@ class SecurityIT {
         String account = registerAccount();
         Connection aimed = new Connection(account, "c-aimed", ConnectionType.AZURE_BLOB, "Aimed", "devstoreaccount1",
                 container, "", SEALER.seal(Azurite.ACCOUNT_KEY,
-                io.backuprelay.common.secret.SecretContext.accessKey(account, "c-aimed",
+                SecretContext.accessKey(account, "c-aimed",
                         "http://127.0.0.1:" + trap.getLocalPort(), "devstoreaccount1", container)), true, "http://127.0.0.1:" + trap.getLocalPort(),
                         null, null);
         KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
@@ -150,7 +162,7 @@ class SecurityIT {
     @Test
     void anOriginTheOperatorsListedServesOnlyTheAccountsItWasGrantedTo() throws Exception {
         String origin = "http://127.0.0.1:" + trap.getLocalPort();
-        EndpointPolicy listing = EndpointPolicy.from(new io.backuprelay.common.config.ConfigSource(
+        EndpointPolicy listing = EndpointPolicy.from(new ConfigSource(
                 Map.of("BACKUPRELAY_ALLOWED_ENDPOINTS", origin))).alsoAllowing(Azurite.origin());
         ConsoleServer shared = console;
         ConsoleData data = new ConsoleData(new KafkaSettings(TestKafka.bootstrapServers(), topics)).start();
@@ -179,7 +191,7 @@ class SecurityIT {
 
             // A record written straight to the topic for the other account: the workers refuse it too.
             Connection written = new Connection(other, "c-written", ConnectionType.AZURE_BLOB, "Written", "devstoreaccount1",
-                    container, "", SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(
+                    container, "", SEALER.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(
                     other, "c-written", origin + "/devstoreaccount1", "devstoreaccount1", container)), true,
                     origin + "/devstoreaccount1", null, null);
             assertThatThrownBy(() -> new BlobAccess(data.withGrants(listing)).store(written,
@@ -220,10 +232,10 @@ class SecurityIT {
     void forgedExpiredOrOverlongTokensAreRefused() throws Exception {
         String account = registerAccount();
         String path = "/api/accounts/" + account + "/backup-settings";
-        var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("x").claim("role", "superadmin")
-                .claim("account", account).issueTime(new java.util.Date())
-                .expirationTime(java.util.Date.from(Instant.now().plusSeconds(300))).build();
-        String none = new com.nimbusds.jwt.PlainJWT(claims).serialize();
+        var claims = new JWTClaimsSet.Builder().subject("x").claim("role", "superadmin")
+                .claim("account", account).issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plusSeconds(300))).build();
+        String none = new PlainJWT(claims).serialize();
         String otherSecret = new TokenMinter(("another-secret-of-at-least-32-bytes-" + UUID.randomUUID())
                 .getBytes(StandardCharsets.UTF_8), null).mint("x", null, account, Role.SUPERADMIN, Duration.ofMinutes(5));
         String expired = MINTER.mint("x", null, account, Role.SUPERADMIN, Duration.ofMinutes(-5));
@@ -246,14 +258,14 @@ class SecurityIT {
         String id = createConnection(victim);
         Connection sealedForVictim = await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe
                 .records(topics.connections()).stream().filter(r -> r.key().equals(victim + "/" + id))
-                .map(r -> Json.decode(r.value(), Connection.class)).reduce((a, b) -> b), java.util.Optional::isPresent).orElseThrow();
+                .map(r -> Json.decode(r.value(), Connection.class)).reduce((a, b) -> b), Optional::isPresent).orElseThrow();
         String attacker = registerAccount();
         Connection copied = new Connection(attacker, "c-copied", ConnectionType.AZURE_BLOB, "Copied", "devstoreaccount1",
                 container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint(), null, null);
         KafkaProbe.send(topics.connections(), copied.key(), Json.encode(copied));
 
         assertThatThrownBy(() -> BlobCredential.of(copied, SEALER))
-                .isInstanceOf(io.backuprelay.common.secret.SecretUnavailableException.class);
+                .isInstanceOf(SecretUnavailableException.class);
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + attacker
                 + "/connections/c-copied/test", superadmin(attacker), null), r -> r.status() != 404);
         assertThat(test.status()).isEqualTo(200);
@@ -306,8 +318,8 @@ class SecurityIT {
             out.write(("POST /api/accounts/" + account + "/connections HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                     + superadmin(account) + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            java.util.concurrent.CompletableFuture<String> statusLine = new java.util.concurrent.CompletableFuture<>();
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            CompletableFuture<String> statusLine = new CompletableFuture<>();
             Thread.ofPlatform().daemon().start(() -> {
                 try {
                     String line = in.readLine();
@@ -318,7 +330,7 @@ class SecurityIT {
                 }
             });
             byte[] chunk = new byte[64 * 1024];
-            java.util.Arrays.fill(chunk, (byte) ' ');
+            Arrays.fill(chunk, (byte) ' ');
             byte[] header = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             try {
                 while (sent.get() < size && !statusLine.isDone()) {
@@ -331,7 +343,7 @@ class SecurityIT {
             } catch (IOException closed) {
                 // the server closed the connection: nothing more is read
             }
-            assertThat(statusLine.get(30, java.util.concurrent.TimeUnit.SECONDS)).startsWith("HTTP/1.1 413");
+            assertThat(statusLine.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.1 413");
         }
         assertThat(sentWhenAnswered.get()).as("bytes sent when the 413 came (socket buffers hold a few MB)")
                 .isBetween(64L * 1024, size / 4);

@@ -1,5 +1,6 @@
 package io.backuprelay.database;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ public final class ChildEnvironment {
     /** Replaces the builder's environment with the passed variables and {@code extra}. */
     public static ProcessBuilder apply(ProcessBuilder builder, Map<String, String> extra) {
         Map<String, String> environment = builder.environment();
-        Map<String, String> kept = new java.util.HashMap<>();
+        Map<String, String> kept = new HashMap<>();
         for (String name : PASSED) {
             String value = environment.get(name);
             if (value != null) {

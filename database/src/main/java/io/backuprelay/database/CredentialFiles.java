@@ -1,10 +1,13 @@
 package io.backuprelay.database;
 
+import io.backuprelay.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,11 +72,11 @@ public final class CredentialFiles {
      * refused. The caller deletes it.
      */
     public Path mariadbOptionsFile(String host, int port, String user, String password) throws IOException {
-        return mariadbOptionsFile(host, port, user, password, java.util.List.of());
+        return mariadbOptionsFile(host, port, user, password, List.of());
     }
 
     /** @param more further {@code [client]} lines (TLS settings), each one option */
-    public Path mariadbOptionsFile(String host, int port, String user, String password, java.util.List<String> more)
+    public Path mariadbOptionsFile(String host, int port, String user, String password, List<String> more)
             throws IOException {
         noLineBreaks(host, user, password);
         noLineBreaks(more.toArray(String[]::new));
@@ -83,7 +86,7 @@ public final class CredentialFiles {
                 + "user=" + quote(user) + "\n"
                 + "password=" + quote(password == null ? "" : password) + "\n"
                 + "protocol=TCP\n"
-                + more.stream().map(line -> line + "\n").collect(java.util.stream.Collectors.joining()));
+                + more.stream().map(line -> line + "\n").collect(Collectors.joining()));
     }
 
     /** Each line of these files is one setting: a value may not hold a control character. */
@@ -106,7 +109,7 @@ public final class CredentialFiles {
 
     /** A new file readable by this user only, holding {@code content}; the caller deletes it. */
     public Path write(String suffix, String content) throws IOException {
-        io.backuprelay.common.PrivateFiles.directory(dir);
+        PrivateFiles.directory(dir);
         Path file = Files.createTempFile(dir, "backuprelay-", suffix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content, StandardCharsets.UTF_8);

@@ -1,6 +1,8 @@
 package io.backuprelay.database;
 
 import io.backuprelay.format.inventory.Inventory;
+import java.util.Locale;
+
 /**
  * One object a backup must hold: what it is, how a person writes its name in SQL, and the identity
  * by which a dump's listing names it exactly, whatever characters the name holds.
@@ -15,7 +17,7 @@ public record DatabaseObject(Kind kind, String name, Identity identity) {
 
         /** As {@link Inventory#missingFrom} names it: {@code table}, {@code routine}… */
         public String noun() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -38,7 +40,7 @@ public record DatabaseObject(Kind kind, String name, Identity identity) {
 
         /** @param statement {@code table}, {@code view}, {@code sequence}, {@code function}, {@code procedure}, {@code trigger} or {@code event} */
         public static Identity named(String statement, String exactName) {
-            return new Identity(statement.toLowerCase(java.util.Locale.ROOT), exactName);
+            return new Identity(statement.toLowerCase(Locale.ROOT), exactName);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.backuprelay.database;
 
 import io.backuprelay.format.archive.Engine;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -26,7 +28,7 @@ public record DatabaseTarget(Engine engine, String host, int port, String databa
 
     public String jdbcUrl() {
         return (postgres() ? "jdbc:postgresql://" : "jdbc:mariadb://") + host + ":" + port + "/"
-                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+                + URLEncoder.encode(database, StandardCharsets.UTF_8);
     }
 
     /** @param option how the URL was given, for the error message (e.g. {@code --to}) */

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,7 +87,7 @@ final class DefinerFilter extends InputStream {
             return false;
         }
         if (limit - position >= INSERT.length
-                && java.util.Arrays.equals(buffer, position, position + INSERT.length, INSERT, 0, INSERT.length)) {
+                && Arrays.equals(buffer, position, position + INSERT.length, INSERT, 0, INSERT.length)) {
             rows = true;
             return true;
         }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,7 @@ public final class Restorer {
     public record Untrusted(Duration timeout, long maxPlainBytes) {
 
         public Untrusted {
-            java.util.Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(timeout, "timeout");
         }
     }
 

@@ -12,11 +12,12 @@ import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
-
+import io.backuprelay.common.PrivateFiles;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupIds;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
@@ -29,15 +30,20 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobHandler;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.Output;
+import io.backuprelay.common.kafka.PoisonMessageException;
+import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.ServiceOps;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +52,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +79,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
      * @param sink    writes the archive into staging
      * @param limits  the stall timeout, the lock wait, the free space and the tries of an interrupted dump
      */
-    public record Tools(Map<DatabaseEngine, DumpRunner> runners, SecretSealer sealer, ArchiveSink sink,
+    public record Tools(Map<Engine, DumpRunner> runners, SecretSealer sealer, ArchiveSink sink,
                         DumpWorkerConfig limits) {
 
         public Tools {
@@ -83,7 +90,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final Topics topics;
     private final Function<String, Optional<Account>> accounts;
     private final Function<String, Optional<BackupSettings>> settings;
-    private final Map<DatabaseEngine, DumpRunner> runners;
+    private final Map<Engine, DumpRunner> runners;
     private final SecretSealer sealer;
     private final ArchiveSink sink;
     private final DumpWorkerConfig config;
@@ -92,10 +99,10 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final Function<String, Optional<BackupStatus>> statuses;
     private final EventPublisher events;
     private final String instanceId;
-    private static final java.time.Duration SPACE_POLL = java.time.Duration.ofSeconds(5);
-    private java.util.function.ToLongFunction<java.nio.file.Path> freeSpace = DumpHandler::usableSpace;
+    private static final Duration SPACE_POLL = Duration.ofSeconds(5);
+    private ToLongFunction<Path> freeSpace = DumpHandler::usableSpace;
     /** Waits before another try of an interrupted dump; an interrupt (shutdown, a cancelled job) ends the wait and the job. */
-    private io.backuprelay.common.kafka.RetryingHandler.Sleeper pause = io.backuprelay.common.kafka.RetryingHandler.Sleeper.REAL;
+    private RetryingHandler.Sleeper pause = RetryingHandler.Sleeper.REAL;
 
     /**
      * @param events     where {@code BackupStarted} goes at the start of each dump
@@ -119,8 +126,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
 
     @Override
     public JobResult handle(BackupRequested request, JobContext context) throws InterruptedException {
-        if (!io.backuprelay.common.event.BackupIds.isSafe(request.backupId())) {
-            throw new io.backuprelay.common.kafka.PoisonMessageException("backupId '" + request.backupId()
+        if (!BackupIds.isSafe(request.backupId())) {
+            throw new PoisonMessageException("backupId '" + request.backupId()
                     + "' is not a backup id (letters, digits, '-'): it would name a file outside staging");
         }
         if (alreadySucceeded(request)) {
@@ -152,12 +159,12 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         try {
             awaitFreeSpace(request);
             String password = source.password() == null ? "" : sealer.open(source.password(),
-                    io.backuprelay.common.secret.SecretContext.databasePassword(request.accountId(), source));
+                    source.passwordContext(request.accountId()));
             DumpJob job = new DumpJob(request.backupId(), recipients, config.stallTimeout(), bytes -> ops.publish(
                     ops.event(request.backupId(), request.accountId(), OpsStage.DUMP, OpsStatus.PROGRESS).withBytes(bytes)),
                     // Announced before the tool writes a byte, so the upload can send blocks as they are written.
                     (partial, format) -> events.publish(topics.dumps(), request.accountId(), DumpStarted.of(request,
-                            partial.getFileName().toString(), sink.completeName(partial), Engine.of(source.engine().name()),
+                            partial.getFileName().toString(), sink.completeName(partial), source.engine(),
                             new ArchiveFormat(format, sink.compression(), Encryption.forRecipients(recipients)),
                             clock.instant())),
                     new DumpJob.Exclusive(request.accountId(), config.lockWait(), waitingFor -> {
@@ -196,7 +203,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
      * its own staging file; a failed try's runner has removed its partial file.
      */
     private DumpRunner.Dumped dumpRetryingInterruptions(BackupRequested request, DumpRunner runner,
-                                                        io.backuprelay.common.account.SourceDatabase source,
+                                                        SourceDatabase source,
                                                         String password, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
         Duration backoff = config.interruptionBackoff();
@@ -224,7 +231,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     }
 
     /** Replaces the wait between tries of an interrupted dump, for a test. */
-    DumpHandler withPause(io.backuprelay.common.kafka.RetryingHandler.Sleeper pause) {
+    DumpHandler withPause(RetryingHandler.Sleeper pause) {
         this.pause = pause;
         return this;
     }
@@ -238,14 +245,14 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
      * and empties as other backups are dumped and uploaded, and a moment's peak must not fail a backup.
      */
     private void awaitFreeSpace(BackupRequested request) throws IOException, DumpFailedException, InterruptedException {
-        io.backuprelay.common.PrivateFiles.directory(sink.stagingDir());
+        PrivateFiles.directory(sink.stagingDir());
         long deadline = System.nanoTime() + config.spaceWait().toNanos();
         boolean told = false;
         while (true) {
             long free;
             try {
                 free = freeSpace.applyAsLong(sink.stagingDir());
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
             if (free >= config.minFreeBytes()) {
@@ -268,31 +275,31 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
         }
     }
 
-    private static long usableSpace(java.nio.file.Path dir) {
+    private static long usableSpace(Path dir) {
         try {
             return Files.getFileStore(dir).getUsableSpace();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     /** Replaces how free space in staging is measured, for a test. */
-    DumpHandler withFreeSpace(java.util.function.ToLongFunction<java.nio.file.Path> probe) {
+    DumpHandler withFreeSpace(ToLongFunction<Path> probe) {
         this.freeSpace = probe;
         return this;
     }
 
-    private String writeManifest(BackupRequested request, DatabaseEngine engine, DumpRunner.Dumped dumped,
+    private String writeManifest(BackupRequested request, Engine engine, DumpRunner.Dumped dumped,
                                  List<String> recipients, Instant started, Instant ended) throws IOException {
-        BackupManifest manifest = new BackupManifest(request.backupId(), request.accountId(), Engine.of(engine.name()),
+        BackupManifest manifest = new BackupManifest(request.backupId(), request.accountId(), engine,
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
                 started, ended, dumped.tableCount(), dumped.inventory());
         String name = ManifestNames.ofStagingArchive(dumped.archive().path().getFileName().toString());
         Path partial = sink.stagingDir().resolve(name + ".partial");
-        io.backuprelay.common.PrivateFiles.write(partial, manifest.toJson());
-        Files.move(partial, sink.stagingDir().resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        PrivateFiles.write(partial, manifest.toJson());
+        Files.move(partial, sink.stagingDir().resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
         return name;
     }
 

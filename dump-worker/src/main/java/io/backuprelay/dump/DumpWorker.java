@@ -3,7 +3,7 @@ package io.backuprelay.dump;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
@@ -21,16 +21,21 @@ import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The dump step: reads {@code backup.requests}, writes {@code backup.dumps} or {@code backup.outcomes}. */
 public final class DumpWorker implements Closeable {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DumpWorker.class);
+    private static final Logger log = LoggerFactory.getLogger(DumpWorker.class);
 
     private final AccountViews views;
     private final CompactedTopicView<BackupStatus> statuses;
@@ -53,14 +58,14 @@ public final class DumpWorker implements Closeable {
                 (account, backup) -> (account == null ? statuses.snapshot().values().stream()
                         : statuses.get(account).stream()).anyMatch(status -> status.succeeded(backup)),
                 config.supersededAge());
-        this.sweepEvery = java.util.Collections.min(java.util.List.of(config.supersededAge(), Duration.ofMinutes(10)));
+        this.sweepEvery = Collections.min(List.of(config.supersededAge(), Duration.ofMinutes(10)));
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         this.sink = new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers(),
                 kafka.instanceId());
         DumpHandler handler = new DumpHandler(kafka.topics(),
                 new DumpHandler.Lookups(accounts::get, settings::get, statuses::get),
-                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
-                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard(credentials)), sealer, sink, config),
+                new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
+                        Engine.MARIADB, MariaDbDumpRunner.standard(credentials)), sealer, sink, config),
                 ops, events, kafka.instanceId(), clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
                 kafka.topics().requests(), kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),
@@ -70,16 +75,16 @@ public final class DumpWorker implements Closeable {
     public DumpWorker start() {
         try {
             credentials.sweep();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot sweep the credential directory " + credentials.dir(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot sweep the credential directory " + credentials.dir(), e);
         }
         try {
             int removed = sink.removeOwnPartials();
             if (removed > 0) {
                 log.info("Removed {} half-written archive(s) a crash of this instance left in staging", removed);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot clear this instance's partial files in staging", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clear this instance's partial files in staging", e);
         }
         views.start();
         sweeper.start(sweepEvery);

@@ -3,6 +3,7 @@ package io.backuprelay.dump;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.Setting;
 import io.backuprelay.dump.runner.DumpJob;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.format.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +37,8 @@ public final class DumpWorkerSettings {
             Duration.ofSeconds(5), "the wait before the first of those tries, doubling; at most PT1M");
     public static final Setting<Duration> LOCK_WAIT = Setting.duration("DUMP_LOCK_WAIT", DumpJob.DEFAULT_LOCK_WAIT,
             "how long a dump waits for another dump of the same account");
-    public static final Setting<Path> SOURCE_TLS_CA_FILE = Setting.path("SOURCE_TLS_CA_FILE",
-            Path.of(SourceTls.DEFAULT_CA_FILE), "the CA bundle VERIFY_FULL trusts");
+    /** Declared beside the one class that reads it. */
+    public static final Setting<Path> SOURCE_TLS_CA_FILE = SourceTls.CA_FILE;
 
     public static final List<Setting<?>> ALL = List.of(CommonSettings.STAGING_DIR, CONCURRENCY, COMPRESSION, ZSTD_LEVEL,
             ZSTD_WORKERS, SHUTDOWN_GRACE, STALL_TIMEOUT, MIN_FREE_MB, ORPHAN_AGE, SPACE_WAIT, SUPERSEDED_AGE,

@@ -1,5 +1,7 @@
 package io.backuprelay.dump;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backuprelay.common.json.Json;
 import io.backuprelay.format.manifest.ManifestNames;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,7 @@ public final class StagingSweeper implements Closeable {
     private final Path stagingDir;
     private final Duration orphanAge;
     private final Clock clock;
-    private final java.util.function.BiPredicate<String, String> succeeded;
+    private final BiPredicate<String, String> succeeded;
     private final Duration supersededAge;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("staging-sweeper").factory());
@@ -48,7 +51,7 @@ public final class StagingSweeper implements Closeable {
      * @param supersededAge how old a succeeded backup's staging file must be before it is removed
      */
     public StagingSweeper(Path stagingDir, Duration orphanAge, Clock clock,
-                          java.util.function.BiPredicate<String, String> succeeded, Duration supersededAge) {
+                          BiPredicate<String, String> succeeded, Duration supersededAge) {
         this.stagingDir = stagingDir;
         this.orphanAge = orphanAge;
         this.clock = clock;
@@ -107,7 +110,7 @@ public final class StagingSweeper implements Closeable {
             if (Duration.between(Files.getLastModifiedTime(manifest).toInstant(), now).compareTo(supersededAge) <= 0) {
                 return false;
             }
-            com.fasterxml.jackson.databind.JsonNode read = io.backuprelay.common.json.Json.mapper().readTree(manifest.toFile());
+            JsonNode read = Json.mapper().readTree(manifest.toFile());
             return succeeded.test(read.path("accountId").asText(), read.path("backupId").asText());
         } catch (IOException | RuntimeException unreadable) {
             return false; // the orphan age decides

@@ -5,7 +5,7 @@ import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.format.archive.Engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import com.github.luben.zstd.ZstdInputStream;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.format.inventory.Inventory;
@@ -42,7 +42,7 @@ class AwkwardNamesRoundTripIT {
     void aDatabaseWithSpacesQuotesAndAccentsInEveryNameBacksUpAndRestoresEqual() throws Exception {
         try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase restored = ScratchDatabase.postgres()) {
             AwkwardNames.create(source);
-            SourceDatabase db = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres", null);
+            SourceDatabase db = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres", null);
 
             DumpRunner.Dumped dumped = new PgDumpRunner(PgTools.debian()).dump(db, "", sink(), job("pg-awkward"));
 
@@ -61,7 +61,7 @@ class AwkwardNamesRoundTripIT {
     void aMariadbDatabaseWithSpacesBackticksAndAccentsInEveryNameBacksUpAndRestoresEqual() throws Exception {
         try (ScratchDatabase source = ScratchDatabase.mariadb(); ScratchDatabase restored = ScratchDatabase.mariadb()) {
             AwkwardNames.create(source);
-            SourceDatabase db = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, source.name(), "root", null);
+            SourceDatabase db = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, source.name(), "root", null);
 
             DumpRunner.Dumped dumped = MariaDbDumpRunner.standard().dump(db, "", sink(), job("maria-awkward"));
 
@@ -78,7 +78,7 @@ class AwkwardNamesRoundTripIT {
                                    String engine) throws Exception {
         Path plain = work.resolve("plain-dump");
         try (InputStream archive = Files.newInputStream(dumped.archive().path());
-             InputStream decompressed = new com.github.luben.zstd.ZstdInputStream(archive)) {
+             InputStream decompressed = new ZstdInputStream(archive)) {
             Files.copy(decompressed, plain);
         }
         DatabaseTarget target = new DatabaseTarget(Engine.of(engine), "127.0.0.1", restored.port(), restored.name(),

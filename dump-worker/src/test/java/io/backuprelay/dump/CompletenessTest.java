@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.DatabaseObject;
 import io.backuprelay.database.DatabaseObject.Identity;
@@ -14,11 +14,12 @@ import io.backuprelay.dump.runner.DumpFailedException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CompletenessTest {
 
-    private static final SourceDatabase SOURCE = new SourceDatabase(DatabaseEngine.POSTGRESQL, "db.example", 5432,
+    private static final SourceDatabase SOURCE = new SourceDatabase(Engine.POSTGRESQL, "db.example", 5432,
             "tenant_7", "backup_user", null);
     private static final DatabaseObject ORDERS = new DatabaseObject(Kind.TABLE, "\"Sales Ops\".\"Orders\"",
             Identity.oid(1259, 18057));
@@ -74,7 +75,7 @@ class CompletenessTest {
 
     @Test
     void atMostTenMissingObjectsAreNamed() {
-        List<DatabaseObject> many = java.util.stream.IntStream.range(0, 12)
+        List<DatabaseObject> many = IntStream.range(0, 12)
                 .mapToObj(i -> new DatabaseObject(Kind.TABLE, "public.t" + (char) ('a' + i), Identity.oid(1259, i)))
                 .toList();
 

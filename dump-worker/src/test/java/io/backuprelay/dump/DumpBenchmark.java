@@ -3,7 +3,7 @@ package io.backuprelay.dump;
 import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.testkit.HeapMeter;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.format.archive.Compression;
@@ -30,7 +30,7 @@ public final class DumpBenchmark {
         Path dir = Files.createTempDirectory("dump-bench");
         System.out.printf("Dump benchmark on database %s: JVM %s, %d cores, max heap %d MB%n", database,
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres", null);
+        SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres", null);
         PgDumpRunner runner = new PgDumpRunner(PgTools.debian());
         ArchiveSink sink = new ArchiveSink(dir, Compression.ZSTD, 3, 0);
         for (int round = 1; round <= rounds; round++) {

@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.BackupType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.EventPublisher;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.kafka.PoisonMessageException;
 import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.dump.archive.ArchiveSink;
@@ -27,14 +34,19 @@ import io.backuprelay.testkit.ScratchDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +102,7 @@ class DumpHandlerIT {
         assertThat(manifest.get("encryptionRecipients").get(0).asText()).isEqualTo(AGE_RECIPIENT);
         assertThat(manifest.get("serverVersion").asText()).startsWith("15.");
         assertThat(manifest.get("toolVersion").asText()).contains("pg_dump");
-        assertThat(ops).extracting(OpsEvent::status).startsWith(io.backuprelay.common.ops.OpsStatus.STARTED).endsWith(io.backuprelay.common.ops.OpsStatus.FINISHED);
+        assertThat(ops).extracting(OpsEvent::status).startsWith(OpsStatus.STARTED).endsWith(OpsStatus.FINISHED);
     }
 
     /** Before: only the upload worker checked; the dump worker wrote {backupId}.…archive wherever it pointed. */
@@ -100,8 +112,8 @@ class DumpHandlerIT {
         for (String hostile : List.of("../../etc/cron.d/x", "/tmp/x", "a/b", "..", "x\ny")) {
             BackupRequested request = new BackupRequested(good.version(), good.eventId(), hostile, good.accountId(),
                     good.occurredAt(), good.trigger(), good.attempt(), good.requestedBy(), good.connectionId(), null, 0, null);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler(staging, 0, List.of()).handle(request, context()))
-                    .as(hostile).isInstanceOf(io.backuprelay.common.kafka.PoisonMessageException.class);
+            Assertions.assertThatThrownBy(() -> handler(staging, 0, List.of()).handle(request, context()))
+                    .as(hostile).isInstanceOf(PoisonMessageException.class);
         }
         assertThat(staging.getParent().resolve("etc")).doesNotExist();
     }
@@ -111,18 +123,18 @@ class DumpHandlerIT {
     void registeredDatabaseSettingsThatCouldCarryAnOptionFailTheBackupWithoutRunningATool() throws Exception {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
         for (SourceDatabase hostile : List.of(
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "host=10.1.2.3 dbname=postgres", "postgres", null),
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "--help", null),
-                new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, "app", "root\nresult-file=/tmp/x", null),
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1 -c", 5432, db.name(), "postgres", null))) {
+                new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, "host=10.1.2.3 dbname=postgres", "postgres", null),
+                new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "--help", null),
+                new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, "app", "root\nresult-file=/tmp/x", null),
+                new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1 -c", 5432, db.name(), "postgres", null))) {
             JobResult result = handlerFor(hostile).handle(request, context());
 
-            var failed = Json.decode(result.outputs().getFirst().value(), io.backuprelay.common.event.BackupFailed.class);
+            var failed = Json.decode(result.outputs().getFirst().value(), BackupFailed.class);
             assertThat(failed.reason()).as(hostile.toString()).startsWith("The registered database settings of this account"
                     + " are not valid");
-            assertThat(ops).extracting(OpsEvent::status).doesNotContain(io.backuprelay.common.ops.OpsStatus.STARTED);
+            assertThat(ops).extracting(OpsEvent::status).doesNotContain(OpsStatus.STARTED);
         }
-        try (var files = java.nio.file.Files.list(staging)) {
+        try (var files = Files.list(staging)) {
             assertThat(files).isEmpty();
         }
     }
@@ -134,11 +146,11 @@ class DumpHandlerIT {
         DumpReady ready = Json.decode(handler(staging, 0, List.of()).handle(request, context()).outputs().getFirst().value(),
                 DumpReady.class);
 
-        assertThat(java.nio.file.Files.getPosixFilePermissions(staging))
-                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(staging))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
         for (String file : List.of(ready.stagingFile(), ready.manifestFile())) {
-            assertThat(java.nio.file.Files.getPosixFilePermissions(staging.resolve(file))).as(file)
-                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.getPosixFilePermissions(staging.resolve(file))).as(file)
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         }
     }
 
@@ -160,10 +172,10 @@ class DumpHandlerIT {
     @Test
     void aRequestWhoseBackupAlreadySucceededIsAcknowledgedWithoutADump() throws Exception {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
-        var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(request.backupId(), true,
-                io.backuprelay.common.event.Trigger.MANUAL, Instant.parse("2026-11-26T09:05:00Z"), 10L, "blob", null, null,
+        var done = new BackupStatus.OutcomeSummary(request.backupId(), true,
+                Trigger.MANUAL, Instant.parse("2026-11-26T09:05:00Z"), 10L, "blob", null, null,
                 null, null);
-        var status = new io.backuprelay.common.account.BackupStatus("acme", done.endedAt(), request.backupId(), done, null,
+        var status = new BackupStatus("acme", done.endedAt(), request.backupId(), done, null,
                 List.of(done), BackupType.MANUAL, null, null, 0, null);
         List<Object> started = new CopyOnWriteArrayList<>();
         DumpHandler handler = handler(staging, 0, List.of(), id -> Optional.of(status),
@@ -187,8 +199,8 @@ class DumpHandlerIT {
         handler(staging, 0, List.of(), id -> Optional.empty(), (topic, key, value) -> started.add(value))
                 .handle(request, context());
 
-        assertThat(started).filteredOn(io.backuprelay.common.event.BackupStarted.class::isInstance).singleElement()
-                .isInstanceOfSatisfying(io.backuprelay.common.event.BackupStarted.class, event -> {
+        assertThat(started).filteredOn(BackupStarted.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(BackupStarted.class, event -> {
                     assertThat(event.backupId()).isEqualTo(request.backupId());
                     assertThat(event.worker()).isEqualTo("dump-test");
                 });
@@ -201,7 +213,7 @@ class DumpHandlerIT {
         List<Boolean> partialExistedWhenAnnounced = new CopyOnWriteArrayList<>();
 
         JobResult result = handler(staging, 0, List.of(), id -> Optional.empty(), (topic, key, value) -> {
-            if (value instanceof io.backuprelay.common.event.DumpStarted announced) {
+            if (value instanceof DumpStarted announced) {
                 assertThat(topic).isEqualTo(topics.dumps());
                 assertThat(key).isEqualTo("acme");
                 partialExistedWhenAnnounced.add(Files.exists(staging.resolve(announced.partialFile())));
@@ -210,8 +222,8 @@ class DumpHandlerIT {
         }).handle(request, context());
 
         DumpReady ready = Json.decode(result.outputs().getFirst().value(), DumpReady.class);
-        assertThat(published).filteredOn(io.backuprelay.common.event.DumpStarted.class::isInstance).singleElement()
-                .isInstanceOfSatisfying(io.backuprelay.common.event.DumpStarted.class, announced -> {
+        assertThat(published).filteredOn(DumpStarted.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(DumpStarted.class, announced -> {
                     assertThat(announced.backupId()).isEqualTo(request.backupId());
                     assertThat(announced.stagingFile()).as("the name the archive has when whole").isEqualTo(ready.stagingFile());
                     assertThat(announced.partialFile()).startsWith(ready.stagingFile().replace(".archive", ""))
@@ -259,7 +271,7 @@ class DumpHandlerIT {
     @Test
     void aDumpWaitsForStagingSpaceAndGoesOnOnceOtherUploadsFreeIt() throws Exception {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
-        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger probes = new AtomicInteger();
 
         JobResult result = handler(staging, 64L << 20, List.of())
                 .withFreeSpace(dir -> probes.incrementAndGet() == 1 ? 1L << 20 : Long.MAX_VALUE)
@@ -268,7 +280,7 @@ class DumpHandlerIT {
         assertThat(result.outputs().getFirst().topic()).isEqualTo(topics.dumps());
         assertThat(probes.get()).isGreaterThanOrEqualTo(2);
         assertThat(ops).anySatisfy(event -> {
-            assertThat(event.status()).isEqualTo(io.backuprelay.common.ops.OpsStatus.WAITING);
+            assertThat(event.status()).isEqualTo(OpsStatus.WAITING);
             assertThat(event.detail()).isEqualTo("for free space in staging: 1 MB free, 64 MB needed");
         });
     }
@@ -281,7 +293,7 @@ class DumpHandlerIT {
         Path abandonedArchive = touch("c.archive", now.minus(Duration.ofDays(3)));
         Path waitingArchive = touch("d.archive", now.minus(Duration.ofHours(5)));
 
-        int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, java.time.ZoneOffset.UTC)).sweep();
+        int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, ZoneOffset.UTC)).sweep();
 
         assertThat(removed).isEqualTo(2);
         assertThat(abandonedPartial).doesNotExist();
@@ -304,7 +316,7 @@ class DumpHandlerIT {
         Path unannounced = touch("done.dddd4444.archive", now.minus(Duration.ofMinutes(20)));
         Path unannouncedPending = touch("pending.eeee5555.archive", now.minus(Duration.ofMinutes(20)));
 
-        int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, java.time.ZoneOffset.UTC),
+        int removed = new StagingSweeper(staging, Duration.ofHours(48), Clock.fixed(now, ZoneOffset.UTC),
                 (account, backup) -> (account == null || account.equals("acme")) && backup.equals("done"),
                 Duration.ofMinutes(10)).sweep();
 
@@ -335,24 +347,24 @@ class DumpHandlerIT {
 
     private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients) {
         return handler(stagingDir, minFreeBytes, recipients, id -> Optional.empty(),
-                io.backuprelay.common.kafka.EventPublisher.NONE);
+                EventPublisher.NONE);
     }
 
     private DumpHandler handlerFor(SourceDatabase source) {
-        return handler(staging, 0, List.of(), id -> Optional.empty(), io.backuprelay.common.kafka.EventPublisher.NONE,
+        return handler(staging, 0, List.of(), id -> Optional.empty(), EventPublisher.NONE,
                 source);
     }
 
     private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients,
-                                java.util.function.Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses,
-                                io.backuprelay.common.kafka.EventPublisher events) {
+                                Function<String, Optional<BackupStatus>> statuses,
+                                EventPublisher events) {
         return handler(stagingDir, minFreeBytes, recipients, statuses, events,
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null));
+                new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null));
     }
 
     private DumpHandler handler(Path stagingDir, long minFreeBytes, List<String> recipients,
-                                java.util.function.Function<String, Optional<io.backuprelay.common.account.BackupStatus>> statuses,
-                                io.backuprelay.common.kafka.EventPublisher events, SourceDatabase source) {
+                                Function<String, Optional<BackupStatus>> statuses,
+                                EventPublisher events, SourceDatabase source) {
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("ana@acme.example"), source);
         BackupSettings settings = new BackupSettings("acme", BackupType.MANUAL, null, null, recipients, null);
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Duration.ofSeconds(5),
@@ -361,8 +373,8 @@ class DumpHandlerIT {
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         return new DumpHandler(topics, new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings),
                 statuses),
-                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
-                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
+                new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
+                        Engine.MARIADB, MariaDbDumpRunner.standard()),
                         sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config),
                 ops::add, events, "dump-test", Clock.systemUTC());
     }

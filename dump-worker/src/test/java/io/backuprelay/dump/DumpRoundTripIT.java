@@ -3,7 +3,7 @@ package io.backuprelay.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.runner.DumpFailedException;
@@ -17,6 +17,7 @@ import io.backuprelay.testkit.ScratchDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -77,7 +78,7 @@ class DumpRoundTripIT {
             db.admin("GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT ON " + db.name() + ".* TO '" + user + "'@'%'");
             try {
                 db.execute("CREATE TABLE t (id INT PRIMARY KEY)", "CREATE PROCEDURE count_t() SELECT COUNT(*) FROM t");
-                SourceDatabase limited = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
+                SourceDatabase limited = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
 
                 ArchiveSink sink = sink(Compression.ZSTD);
                 assertThatThrownBy(() -> MariaDbDumpRunner.standard().dump(limited, password, sink,
@@ -121,7 +122,7 @@ class DumpRoundTripIT {
                         + "first=\"$1\"; shift\nexec /usr/bin/mariadb-dump \"$first\" '--ignore-table=" + db.name()
                         + ".Nómina `Secreta`' '--ignore-table=" + db.name() + ".Ventas Año' \"$@\"\n");
                 Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-                SourceDatabase limited = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
+                SourceDatabase limited = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
 
                 assertThatThrownBy(() -> new MariaDbDumpRunner(List.of(bin)).dump(limited, password, sink(Compression.ZSTD),
                         job("m-skips", List.of())))
@@ -148,7 +149,7 @@ class DumpRoundTripIT {
                 db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
                 Path bin = wrapper("mariadb-dump");
                 MariaDbDumpRunner runner = new MariaDbDumpRunner(List.of(bin));
-                SourceDatabase source = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
+                SourceDatabase source = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, db.name(), user, null);
 
                 DumpRunner.Dumped dumped = runner.dump(source, password, sink(Compression.ZSTD), job("m-1", List.of()));
                 assertThat(dumped.tableCount()).isEqualTo(1);
@@ -160,10 +161,10 @@ class DumpRoundTripIT {
                         .isInstanceOf(DumpFailedException.class)
                         .hasMessage("The database server 127.0.0.1:3306 rejected the username '" + user
                                 + "' or its password. Update the database credentials registered for this account.");
-                SourceDatabase missing = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, "no_such_db", "root", null);
+                SourceDatabase missing = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, "no_such_db", "root", null);
                 assertThatThrownBy(() -> runner.dump(missing, "", sink(Compression.ZSTD), job("m-3", List.of())))
                         .hasMessage("The database 'no_such_db' does not exist on 127.0.0.1:3306.");
-                SourceDatabase nowhere = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 1, db.name(), "root", null);
+                SourceDatabase nowhere = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 1, db.name(), "root", null);
                 assertThatThrownBy(() -> runner.dump(nowhere, "", sink(Compression.ZSTD), job("m-4", List.of())))
                         .hasMessageStartingWith("Cannot reach the database server 127.0.0.1:1 (");
                 assertThatThrownBy(() -> new MariaDbDumpRunner(List.of(work.resolve("empty"))).dump(source, password,
@@ -187,7 +188,7 @@ class DumpRoundTripIT {
                     "CREATE INDEX invoice_by_customer ON invoice (customer_id)",
                     "CREATE VIEW big_invoices AS SELECT * FROM invoice WHERE total > 1000");
             List<String> recipients = encrypted ? List.of(ageKey()) : List.of();
-            SourceDatabase db = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres", null);
+            SourceDatabase db = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres", null);
 
             DumpRunner.Dumped dumped = new PgDumpRunner(PgTools.debian()).dump(db, "", sink(compression),
                     job("pg-" + compression, recipients));
@@ -217,7 +218,7 @@ class DumpRoundTripIT {
                     "CREATE VIEW big_invoices AS SELECT * FROM invoice WHERE total > 1000",
                     "CREATE PROCEDURE count_invoices() SELECT COUNT(*) FROM invoice");
             List<String> recipients = encrypted ? List.of(ageKey()) : List.of();
-            SourceDatabase db = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, source.name(), "root", null);
+            SourceDatabase db = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, source.name(), "root", null);
 
             DumpRunner.Dumped dumped = MariaDbDumpRunner.standard().dump(db, "", sink(Compression.ZSTD),
                     job("maria-" + encrypted, recipients));
@@ -244,7 +245,7 @@ class DumpRoundTripIT {
             run(List.of("zstd", "-d", "-q", "-f", compressed.toString(), "-o", plain.toString()), null);
         } else {
             Path gz = work.resolve("archive.gz");
-            Files.copy(compressed, gz, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(compressed, gz, StandardCopyOption.REPLACE_EXISTING);
             run(List.of("gunzip", "-f", gz.toString()), null);
             Files.move(work.resolve("archive"), plain);
         }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -73,8 +74,8 @@ class DumpToolsDieWithTheirWorkerIT {
             assertThat(left).isEmpty();
         }
         assertThat(Files.getPosixFilePermissions(credentials)).containsOnly(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-                java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE);
     }
 
     private static int dumpSessions(ScratchDatabase db) throws Exception {

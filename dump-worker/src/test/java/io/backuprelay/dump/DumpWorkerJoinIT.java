@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupEvent;
@@ -13,20 +13,25 @@ import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,9 +59,9 @@ class DumpWorkerJoinIT {
                     "INSERT INTO invoice (total) SELECT g FROM generate_series(1, 100) g");
             for (String account : accounts) {
                 KafkaProbe.send(topics.accounts(), account, Json.encode(new Account(account, "Tenant", "en", "UTC",
-                        List.of("ana@tenant.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
-                        db.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(account,
-                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres"))))));
+                        List.of("ana@tenant.example"), new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432,
+                        db.name(), "postgres", sealer.seal("", SecretContext.databasePassword(account,
+                        Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres"))))));
             }
             lock.setAutoCommit(false);
             try (Statement statement = lock.createStatement()) {
@@ -96,11 +101,11 @@ class DumpWorkerJoinIT {
 
     /** Account ids whose records land on distinct partitions (Kafka's default partitioner: murmur2 of the key). */
     private static List<String> accountsOnDistinctPartitions(int count) {
-        Map<Integer, String> byPartition = new java.util.TreeMap<>();
+        Map<Integer, String> byPartition = new TreeMap<>();
         for (int i = 0; byPartition.size() < count; i++) {
             String account = "tenant-" + i;
-            byPartition.putIfAbsent(org.apache.kafka.common.utils.Utils.toPositive(
-                    org.apache.kafka.common.utils.Utils.murmur2(account.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            byPartition.putIfAbsent(Utils.toPositive(
+                    Utils.murmur2(account.getBytes(StandardCharsets.UTF_8)))
                     % PARTITIONS, account);
         }
         return List.copyOf(byPartition.values());
@@ -108,13 +113,13 @@ class DumpWorkerJoinIT {
 
     private static List<DumpReady> dumpsOf(Topics topics, String backupId) {
         return KafkaProbe.records(topics.dumps()).stream()
-                .map(r -> Json.decode(r.value(), io.backuprelay.common.event.BackupEvent.class))
+                .map(r -> Json.decode(r.value(), BackupEvent.class))
                 .filter(DumpReady.class::isInstance).map(DumpReady.class::cast) // each dump also announces itself
                 .filter(d -> d.backupId().equals(backupId)).toList();
     }
 
     private static Set<Integer> waitingDumpPids(ScratchDatabase db) throws Exception {
-        Set<Integer> pids = new java.util.HashSet<>();
+        Set<Integer> pids = new HashSet<>();
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = '"
                      + db.name() + "' AND application_name = 'backuprelay' AND wait_event_type = 'Lock'")) {

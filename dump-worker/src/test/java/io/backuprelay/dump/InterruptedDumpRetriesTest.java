@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.event.BackupType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
@@ -146,7 +146,7 @@ class InterruptedDumpRetriesTest {
     }
 
     private DumpHandler handler(int retries, DumpRunner runner) {
-        SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "db.example", 5432, "Ventes_2026",
+        SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "db.example", 5432, "Ventes_2026",
                 "zoe_obrien", null);
         Account account = new Account(request.accountId(), "Café Crème", "fr", "Europe/Paris",
                 List.of("zoe@cafe.example"), source);
@@ -157,7 +157,7 @@ class InterruptedDumpRetriesTest {
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), retries, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         return new DumpHandler(topics,
                 new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
-                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, runner),
+                new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, runner),
                         SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
                         new ArchiveSink(staging, Compression.ZSTD, 3, 0), config),
                 ops::add, (topic, key, value) -> {

@@ -1,6 +1,6 @@
 package io.backuprelay.dump;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.CredentialFiles;
 import io.backuprelay.database.PgTools;
@@ -27,7 +27,7 @@ public final class InventoryBenchmark {
         String database = args.length > 0 ? args[0] : "br_bench_1g";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Path dir = Files.createTempDirectory("inventory-bench");
-        SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres", null);
+        SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres", null);
         CredentialFiles credentials = new CredentialFiles(Files.createTempDirectory("inventory-bench-credentials"));
         ArchiveSink sink = new ArchiveSink(dir, Compression.ZSTD, 3, 0);
         System.out.printf("Inventory benchmark on %s, %d cores%n", database, Runtime.getRuntime().availableProcessors());

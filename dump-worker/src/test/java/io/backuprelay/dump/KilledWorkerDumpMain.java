@@ -1,7 +1,7 @@
 package io.backuprelay.dump;
 
 import io.backuprelay.database.CredentialFiles;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.runner.DumpJob;
@@ -23,7 +23,7 @@ public final class KilledWorkerDumpMain {
 
     /** @param args database name, staging directory, credentials directory */
     public static void main(String[] args) throws Exception {
-        SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, args[0], "postgres", null);
+        SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, args[0], "postgres", null);
         new PgDumpRunner(PgTools.debian(), new CredentialFiles(Path.of(args[2])))
                 .dump(source, "", new ArchiveSink(Path.of(args[1]), Compression.ZSTD, 3, 0, OWNER),
                         new DumpJob("killed-" + args[0], List.of(), Duration.ofMinutes(10), null));

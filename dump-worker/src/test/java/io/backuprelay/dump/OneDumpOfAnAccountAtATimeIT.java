@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class OneDumpOfAnAccountAtATimeIT {
         try (ScratchDatabase db = ScratchDatabase.postgres(); Connection blocker = db.connect()) {
             db.execute("CREATE TABLE \"Orders\" (id serial PRIMARY KEY, total numeric)",
                     "INSERT INTO \"Orders\" (total) SELECT g FROM generate_series(1, 200) g");
-            SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null);
+            SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null);
             DumpRunner runner = new PgDumpRunner(PgTools.debian());
             holdTable(blocker, "LOCK TABLE \"Orders\" IN ACCESS EXCLUSIVE MODE"); // the first dump's pg_dump waits on it
 
@@ -94,7 +95,7 @@ class OneDumpOfAnAccountAtATimeIT {
     void onPostgresqlADumpWhoseAccountStaysLockedFailsNamingTheSessionThatHoldsIt() throws Exception {
         try (ScratchDatabase db = ScratchDatabase.postgres(); Connection blocker = db.connect()) {
             db.execute("CREATE TABLE \"Sales Ops\" (id int PRIMARY KEY)", "INSERT INTO \"Sales Ops\" VALUES (1)");
-            SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null);
+            SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "postgres", null);
             DumpRunner runner = new PgDumpRunner(PgTools.debian());
             holdTable(blocker, "LOCK TABLE \"Sales Ops\" IN ACCESS EXCLUSIVE MODE");
             CompletableFuture<Instant> first = dumpAsync(runner, source, job("b-stuck", ACCOUNT, Duration.ofMinutes(1), null, null));
@@ -119,7 +120,7 @@ class OneDumpOfAnAccountAtATimeIT {
     void onMariadbASecondDumpOfTheAccountWaitsForTheFirstAndFailsWhenItOutlastsTheWait() throws Exception {
         try (ScratchDatabase db = ScratchDatabase.mariadb(); Connection blocker = db.connect()) {
             db.execute("CREATE TABLE `Sales Ops` (id INT PRIMARY KEY)", "INSERT INTO `Sales Ops` VALUES (1), (2)");
-            SourceDatabase source = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, db.name(), "root", null);
+            SourceDatabase source = new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, db.name(), "root", null);
             DumpRunner runner = MariaDbDumpRunner.standard();
             try (Statement statement = blocker.createStatement()) {
                 statement.execute("LOCK TABLES `Sales Ops` WRITE"); // the first dump's mariadb-dump waits on it
@@ -169,7 +170,7 @@ class OneDumpOfAnAccountAtATimeIT {
         }, threads);
     }
 
-    private DumpJob job(String backupId, String account, Duration wait, java.util.function.Consumer<String> waiting,
+    private DumpJob job(String backupId, String account, Duration wait, Consumer<String> waiting,
                         AtomicReference<Instant> opened) {
         return new DumpJob(backupId, List.of(), Duration.ofMinutes(1), null, (partial, format) -> {
             if (opened != null) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupEvent;
@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,9 +49,9 @@ class ReAimedAccountIT {
         TopicProvisioner.ensureTopics(kafka, 1, (short) 1);
         SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
         String accountId = "Acme \"Ñandú\" Ops";
-        SourceDatabase registered = new SourceDatabase(DatabaseEngine.POSTGRESQL, "db.acme.internal", 5432, "app", "backup",
+        SourceDatabase registered = new SourceDatabase(Engine.POSTGRESQL, "db.acme.internal", 5432, "app", "backup",
                 null);
-        var password = sealer.seal("the tenant's password", SecretContext.databasePassword(accountId, registered));
+        var password = sealer.seal("the tenant's password", registered.passwordContext(accountId));
 
         AtomicInteger contacted = new AtomicInteger();
         try (ServerSocket trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -65,7 +66,7 @@ class ReAimedAccountIT {
             });
             // Written to the topic directly, as a writer to the broker would: the host is theirs, the password the tenant's.
             Account reAimed = new Account(accountId, "Acme", "en", "UTC", List.of("ana@acme.example"),
-                    new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", trap.getLocalPort(), "app", "backup", password));
+                    new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", trap.getLocalPort(), "app", "backup", password));
             KafkaProbe.send(topics.accounts(), accountId, Json.encode(reAimed));
             DumpWorkerConfig config = DumpWorkerConfig.from(new ConfigSource(Map.of(
                     "BACKUPRELAY_STAGING_DIR", staging.toString(), "DUMP_MIN_FREE_MB", "0")));
@@ -77,7 +78,7 @@ class ReAimedAccountIT {
                 BackupFailed failed = await().atMost(Duration.ofSeconds(60)).until(() -> KafkaProbe.records(topics.outcomes())
                         .stream().map(r -> Json.decode(r.value(), BackupEvent.class))
                         .filter(BackupFailed.class::isInstance).map(BackupFailed.class::cast)
-                        .filter(f -> f.backupId().equals(request.backupId())).findFirst(), java.util.Optional::isPresent)
+                        .filter(f -> f.backupId().equals(request.backupId())).findFirst(), Optional::isPresent)
                         .orElseThrow();
                 assertThat(failed.reason()).startsWith("The backup worker cannot read the stored database password")
                         .contains("re-aimed").doesNotContain("the tenant's password");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.event.BackupType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +67,7 @@ class SourceEndsTheDumpSessionIT {
              TcpProxy slow = TcpProxy.start(db.port(), 7).throttle(BYTES_PER_SECOND)) {
             db.execute("CREATE TABLE \"Ventes été\" (id int PRIMARY KEY, data text)",
                     "INSERT INTO \"Ventes été\" SELECT g, md5(g::text) || md5((g * 31)::text) FROM generate_series(1, 60000) g");
-            SourceDatabase source = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", slow.port(), db.name(),
+            SourceDatabase source = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", slow.port(), db.name(),
                     "postgres", null);
 
             AtomicReference<String> killed = endOnceMidDump(() -> terminatePgDump(db.name()));
@@ -83,7 +84,7 @@ class SourceEndsTheDumpSessionIT {
              TcpProxy slow = TcpProxy.start(db.port(), 7).throttle(BYTES_PER_SECOND)) {
             db.execute("CREATE TABLE `Ventes été` (id int PRIMARY KEY, data text)",
                     "INSERT INTO `Ventes été` SELECT seq, CONCAT(MD5(seq), MD5(seq * 31)) FROM seq_1_to_60000");
-            SourceDatabase source = new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", slow.port(), db.name(),
+            SourceDatabase source = new SourceDatabase(Engine.MARIADB, "127.0.0.1", slow.port(), db.name(),
                     "root", null);
 
             AtomicReference<String> killed = endOnceMidDump(() -> killMariadbDump(db.name()));
@@ -117,7 +118,7 @@ class SourceEndsTheDumpSessionIT {
     /** Looks for the dump's session every 100 ms for up to a minute, and ends it once. */
     private static AtomicReference<String> endOnceMidDump(Kill kill) {
         AtomicReference<String> killed = new AtomicReference<>();
-        Thread.ofVirtual().name("source-ends-session").start(() -> org.awaitility.Awaitility.await()
+        Thread.ofVirtual().name("source-ends-session").start(() -> Awaitility.await()
                 .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
                     killed.set(kill.once());
                     return killed.get() != null;
@@ -165,8 +166,8 @@ class SourceEndsTheDumpSessionIT {
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(1), Duration.ofMinutes(1)));
         return new DumpHandler(topics,
                 new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
-                new DumpHandler.Tools(Map.of(DatabaseEngine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
-                        DatabaseEngine.MARIADB, MariaDbDumpRunner.standard()),
+                new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
+                        Engine.MARIADB, MariaDbDumpRunner.standard()),
                         SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
                         new ArchiveSink(staging, Compression.ZSTD, 3, 0), config),
                 ops::add, (topic, key, value) -> {

@@ -13,6 +13,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
@@ -212,7 +213,7 @@ public final class EmailComposer {
 
     /** One reminder a day an account: the Message-ID names both. */
     static String overdueMessageId(BackupOverdue alert) {
-        return "<overdue." + alert.accountId() + "." + alert.occurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate()
+        return "<overdue." + alert.accountId() + "." + alert.occurredAt().atZone(ZoneOffset.UTC).toLocalDate()
                 + "@backuprelay>";
     }
 

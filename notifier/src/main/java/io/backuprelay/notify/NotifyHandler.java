@@ -12,15 +12,20 @@ import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.BackupType;
+import io.backuprelay.common.event.BlobNaming;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.Rules;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.RestoreFailed;
+import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.kafka.JobContext;
@@ -38,8 +43,12 @@ import io.backuprelay.notify.sent.SentRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -121,16 +130,16 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             case BackupOverdue alert -> overdue(alert, context);
             case BackupRequested ignored -> JobResult.of();
             case DumpReady ignored -> JobResult.of();
-            case io.backuprelay.common.event.DumpStarted ignored -> JobResult.of();
-            case io.backuprelay.common.event.BackupStarted ignored -> JobResult.of();
+            case DumpStarted ignored -> JobResult.of();
+            case BackupStarted ignored -> JobResult.of();
             case RestoreFailed failed -> drillFailed(failed, context);
-            case io.backuprelay.common.event.RestoreVerified ignored -> JobResult.of();
+            case RestoreVerified ignored -> JobResult.of();
         };
     }
 
     /** At most one reminder a day an account, recorded under the account and the day. */
     private JobResult overdue(BackupOverdue alert, JobContext context) throws Exception {
-        String key = "overdue/" + alert.accountId() + "/" + alert.occurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        String key = "overdue/" + alert.accountId() + "/" + alert.occurredAt().atZone(ZoneOffset.UTC).toLocalDate();
         if (pastHorizon(alert) || sent.find(key).isPresent()) {
             return JobResult.of();
         }
@@ -179,7 +188,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             return JobResult.of();
         }
         Optional<Account> account = lookups.accounts().apply(outcome.accountId());
-        Requester requester = outcome.requester() != null && io.backuprelay.common.account.Rules.isEmail(outcome.requester().email())
+        Requester requester = outcome.requester() != null && Rules.isEmail(outcome.requester().email())
                 ? outcome.requester() : null;
         if (account.isEmpty() || account.get().superadminEmails().isEmpty() && requester == null) {
             log.warn("No one to tell about backup {}: account {} is {}", outcome.backupId(), outcome.accountId(),
@@ -258,9 +267,9 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     /** The super-administrators and the extra recipients, each address once whatever its case. */
     private static List<String> recipients(Account account, Optional<BackupSettings> settings) {
-        java.util.Map<String, String> byAddress = new java.util.LinkedHashMap<>();
-        account.superadminEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(java.util.Locale.ROOT), a));
-        settings.ifPresent(s -> s.notifyEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(java.util.Locale.ROOT), a)));
+        Map<String, String> byAddress = new LinkedHashMap<>();
+        account.superadminEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(Locale.ROOT), a));
+        settings.ifPresent(s -> s.notifyEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(Locale.ROOT), a)));
         return List.copyOf(byAddress.values());
     }
 
@@ -354,7 +363,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             if (credential.accountKey() == null) {
                 return Optional.empty(); // a token is never handed out, and cannot sign a link for one blob
             }
-            if (!io.backuprelay.common.event.BlobNaming.isBackupOf(completed.destination().blobName(), connection.path(),
+            if (!BlobNaming.isBackupOf(completed.destination().blobName(), connection.path(),
                     completed.accountId(), completed.backupId())) {
                 log.warn("No download link for backup {}: its event names the blob '{}', not where this account's backup"
                         + " is kept", completed.backupId(), completed.destination().blobName());

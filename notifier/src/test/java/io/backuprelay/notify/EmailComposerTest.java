@@ -3,7 +3,7 @@ package io.backuprelay.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
@@ -121,7 +121,7 @@ class EmailComposerTest {
 
     static Account account(String name, String locale) {
         return new Account("acme", name, locale, "Europe/Madrid", List.of("ana@acme.example"),
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "db.acme", 5432, "acme", "backup",
+                new SourceDatabase(Engine.POSTGRESQL, "db.acme", 5432, "acme", "backup",
                         new SealedSecret("k1", "c2VjcmV0")));
     }
 }

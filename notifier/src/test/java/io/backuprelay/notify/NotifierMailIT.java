@@ -11,13 +11,16 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
@@ -29,6 +32,7 @@ import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.notify.mail.MailSender;
@@ -38,19 +42,25 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,7 +195,7 @@ class NotifierMailIT {
         String account = register("fr", "Tenant", BackupType.MANUAL);
         String admin = account + "@tenant.example";
         KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, BackupType.MANUAL, null,
-                List.of(admin.toUpperCase(java.util.Locale.ROOT), "extra-" + account + "@else.example"), null, null)));
+                List.of(admin.toUpperCase(Locale.ROOT), "extra-" + account + "@else.example"), null, null)));
         BackupCompleted outcome = completed(account, "same.dump.zst", new Requester(admin, "fr"));
         publish(outcome);
 
@@ -194,7 +204,7 @@ class NotifierMailIT {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> emailsTo(admin) == 1);
         MimeMessage email = TestSmtp.messagesTo(admin).getFirst();
         assertThat(email.getSubject()).isEqualTo("Sauvegarde terminée — Tenant " + account);
-        assertThat(java.util.Arrays.stream(email.getAllRecipients()).map(Object::toString)
+        assertThat(Arrays.stream(email.getAllRecipients()).map(Object::toString)
                 .filter(a -> a.equalsIgnoreCase(admin))).hasSize(1);
     }
 
@@ -224,12 +234,12 @@ class NotifierMailIT {
         assertThat(adminEmail.getAllRecipients()).extracting(Object::toString).containsExactly(admin);
         String link = part(adminEmail, "text/plain").lines().filter(l -> l.contains("sig=")).findFirst().orElseThrow()
                 .replaceAll(".*(http\\S+).*", "$1");
-        Instant expires = Instant.parse(java.net.URLDecoder.decode(link.replaceAll(".*[?&]se=([^&]+).*", "$1"),
-                java.nio.charset.StandardCharsets.UTF_8));
+        Instant expires = Instant.parse(URLDecoder.decode(link.replaceAll(".*[?&]se=([^&]+).*", "$1"),
+                StandardCharsets.UTF_8));
         assertThat(expires).isBetween(sent.plus(Duration.ofHours(23)), Instant.now().plus(Duration.ofHours(24)));
         assertThat(part(adminEmail, "text/plain")).contains("Download (valid until");
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
-                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(outcome.backupId())
                         && json.contains("1 super-administrator(s)") && !json.contains("sig=")));
     }
@@ -286,7 +296,7 @@ class NotifierMailIT {
         TopicProvisioner.ensureTopics(ownKafka, 1, (short) 1);
         GreenMail late = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         SmtpMailSender smtp = new SmtpMailSender(smtp(port));
-        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger tries = new AtomicInteger();
         MailSender counting = email -> {
             tries.incrementAndGet();
             return smtp.send(email);
@@ -320,7 +330,7 @@ class NotifierMailIT {
         KafkaProbe.send(topics.accounts(), account, Json.encode(account(account, locale, name + " " + account)));
         Connection connection = new Connection(account, "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "backups",
-                SEALER.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(account, "main",
+                SEALER.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(account, "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
                         null, null);
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
@@ -331,7 +341,7 @@ class NotifierMailIT {
 
     private static Account account(String accountId, String locale, String name) {
         return new Account(accountId, name, locale, "Europe/Madrid", List.of(accountId + "@tenant.example"),
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "db", 5432, "app", "app", null));
+                new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app", "app", null));
     }
 
     private static BackupCompleted completed(String account, String blobName) {
@@ -356,13 +366,13 @@ class NotifierMailIT {
 
     /** As the pipeline would: the scheduler records an outcome (with what comes next) as the notifier reads it. */
     private static void publish(BackupEvent event, Instant next) {
-        if (event instanceof io.backuprelay.common.event.BackupOutcome outcome) {
-            var summary = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(outcome.backupId(),
+        if (event instanceof BackupOutcome outcome) {
+            var summary = new BackupStatus.OutcomeSummary(outcome.backupId(),
                     outcome instanceof BackupCompleted, outcome.trigger(), outcome.occurredAt(), null, null, null, null,
                     null, null);
-            KafkaProbe.send(topics.status(), event.accountId(), Json.encode(new io.backuprelay.common.account.BackupStatus(
+            KafkaProbe.send(topics.status(), event.accountId(), Json.encode(new BackupStatus(
                     event.accountId(), null, null, summary, null, List.of(summary), BackupType.EVERY_7_DAYS,
-                    io.backuprelay.common.account.ScheduleState.SCHEDULED, next, 0, null)));
+                    ScheduleState.SCHEDULED, next, 0, null)));
         }
         KafkaProbe.send(topics.outcomes(), event.accountId(), Json.encode(event));
     }
@@ -371,7 +381,7 @@ class NotifierMailIT {
         return TestSmtp.messagesTo(address).stream().map(m -> {
             try {
                 return m.getMessageID();
-            } catch (jakarta.mail.MessagingException e) {
+            } catch (MessagingException e) {
                 throw new IllegalStateException(e);
             }
         }).distinct().count();

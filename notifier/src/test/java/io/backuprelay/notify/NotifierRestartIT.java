@@ -8,6 +8,7 @@ import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.kafka.RetryPolicy;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.notify.mail.MailSender;
+import jakarta.mail.MessagingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ class NotifierRestartIT {
         MailSender requesterRefused = email -> {
             if (email.to().contains(requester)) {
                 refusals.incrementAndGet();
-                throw new jakarta.mail.MessagingException("451 try again later");
+                throw new MessagingException("451 try again later");
             }
             beforeRestart.add(email.messageId());
             return "test";

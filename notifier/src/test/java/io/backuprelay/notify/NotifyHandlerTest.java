@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.ops.OpsEvent;
@@ -20,6 +21,7 @@ import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.sent.SentLog;
 import io.backuprelay.notify.sent.SentNotification;
 import io.backuprelay.notify.sent.SentRecords;
+import jakarta.mail.MessagingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,14 +55,14 @@ class NotifyHandlerTest {
         List<String> sentByFirst = new ArrayList<>();
         MailSender requesterUnreachable = email -> {
             if (email.to().contains(REQUESTER)) {
-                throw new jakarta.mail.MessagingException("550 mailbox unavailable, try later");
+                throw new MessagingException("550 mailbox unavailable, try later");
             }
             sentByFirst.add(email.messageId());
             return "fake";
         };
         NotifyHandler first = handler(requesterUnreachable);
-        assertThatThrownBy(() -> first.handle(outcome, RETRY)).isInstanceOf(jakarta.mail.MessagingException.class);
-        assertThatThrownBy(() -> first.handle(outcome, RETRY)).isInstanceOf(jakarta.mail.MessagingException.class);
+        assertThatThrownBy(() -> first.handle(outcome, RETRY)).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> first.handle(outcome, RETRY)).isInstanceOf(MessagingException.class);
         assertThat(sentByFirst).containsExactly("<" + outcome.backupId() + ".completed@backuprelay>");
 
         List<String> sentAfterRestart = new ArrayList<>();
@@ -125,7 +127,7 @@ class NotifyHandlerTest {
         }).handle(completed(occurred, null), RETRY);
 
         assertThat(mailed).hasSize(1);
-        SentNotification record = io.backuprelay.common.json.Json.decode(result.outputs().getFirst().value(),
+        SentNotification record = Json.decode(result.outputs().getFirst().value(),
                 SentNotification.class);
         assertThat(record.occurredAt()).isEqualTo(occurred);
         assertThat(record.recipients()).containsExactly(ADMIN);
@@ -144,7 +146,7 @@ class NotifyHandlerTest {
             }
         };
         Account account = new Account(ACCOUNT, "Acme Ñandú \"Ltd\"", "en", "Europe/Madrid", List.of(ADMIN),
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "db", 5432, "app", "app", null));
+                new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app", "app", null));
         var lookups = new NotifyHandler.Lookups(id -> id.equals(ACCOUNT) ? Optional.of(account) : Optional.empty(),
                 id -> Optional.empty(), key -> Optional.empty(), id -> Optional.empty());
         var sent = new SentRecords(key -> Optional.ofNullable(notifications.get(key)), log, Duration.ofDays(30), CLOCK);

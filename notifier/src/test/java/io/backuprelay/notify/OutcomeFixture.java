@@ -3,7 +3,7 @@ package io.backuprelay.notify;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
@@ -31,7 +31,7 @@ final class OutcomeFixture {
     OutcomeFixture() {
         TopicProvisioner.ensureTopics(kafka, 1, (short) 1);
         KafkaProbe.send(topics.accounts(), account, Json.encode(new Account(account, "Ñandú \"Backups\" Ltd", "en",
-                "Europe/Madrid", List.of(admin), new SourceDatabase(DatabaseEngine.POSTGRESQL, "db", 5432, "app", "app",
+                "Europe/Madrid", List.of(admin), new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app", "app",
                 null))));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.backuprelay.common.json.Json;
+import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,7 +37,7 @@ final class JsonSerde {
         Deserializer<T> deserializer = (topic, bytes) -> {
             try {
                 return bytes == null ? null : reader.readValue(bytes);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new SerializationException("Cannot decode " + type.getSimpleName(), e);
             }
         };

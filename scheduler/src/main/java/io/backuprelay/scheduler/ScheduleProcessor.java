@@ -9,6 +9,8 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.scheduler.schedule.AccountSchedule;
 import io.backuprelay.scheduler.schedule.ScheduleRules;
 import io.backuprelay.scheduler.schedule.Wake;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
     private static final Logger log = LoggerFactory.getLogger(ScheduleProcessor.class);
     private static final byte[] PRESENT = new byte[0];
     private static final long SLOW_TICK_NANOS = 1_000_000_000L;
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Topics topics;
     private final ScheduleRules rules;

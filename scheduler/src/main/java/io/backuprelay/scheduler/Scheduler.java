@@ -1,6 +1,11 @@
 package io.backuprelay.scheduler;
 
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthCheck;
+import io.backuprelay.common.kafka.KafkaErrors;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.metrics.BackupMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,12 +14,14 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * share the application id and split the accounts by partition; state lives in changelogged
  * stores, so a lost instance's accounts move to the others with nothing missed or doubled.
  */
-public final class Scheduler implements Closeable, io.backuprelay.common.health.HealthCheck {
+public final class Scheduler implements Closeable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
@@ -31,7 +38,7 @@ public final class Scheduler implements Closeable, io.backuprelay.common.health.
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile boolean closed;
     /** The backup meters of what the scheduler emits (requests, overdue reminders, timeouts); none until {@link #withMetrics}. */
-    private volatile java.util.function.Consumer<byte[]> meters = bytes -> { };
+    private volatile Consumer<byte[]> meters = bytes -> { };
 
     public Scheduler(KafkaSettings kafka, SchedulerConfig config, Clock clock) {
         this(kafka, config, clock, TickListener.NONE);
@@ -64,13 +71,13 @@ public final class Scheduler implements Closeable, io.backuprelay.common.health.
         // A stream thread that dies of an unexpected error is replaced; the client goes on. Fatal
         // conditions (fenced, unauthorized) put the client in ERROR, which health reports as dead.
         streams.setUncaughtExceptionHandler(error -> {
-            if (error instanceof Error || io.backuprelay.common.kafka.KafkaErrors.isFatal(error)
-                    || error.getCause() != null && io.backuprelay.common.kafka.KafkaErrors.isFatal(error.getCause())) {
+            if (error instanceof Error || KafkaErrors.isFatal(error)
+                    || error.getCause() != null && KafkaErrors.isFatal(error.getCause())) {
                 log.error("Scheduler stream thread stopped on a fatal error", error);
-                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             log.error("Scheduler stream thread failed; replacing it", error);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
@@ -97,22 +104,22 @@ public final class Scheduler implements Closeable, io.backuprelay.common.health.
 
     /** Dead once the Streams client has stopped on its own (ERROR, or NOT_RUNNING without a close); ready while RUNNING. */
     @Override
-    public io.backuprelay.common.health.ComponentHealth health() {
+    public ComponentHealth health() {
         KafkaStreams.State state = streams.state();
         return switch (state) {
-            case RUNNING -> io.backuprelay.common.health.ComponentHealth.up("scheduler", "RUNNING");
-            case ERROR, PENDING_ERROR -> io.backuprelay.common.health.ComponentHealth.dead("scheduler", state.name());
+            case RUNNING -> ComponentHealth.up("scheduler", "RUNNING");
+            case ERROR, PENDING_ERROR -> ComponentHealth.dead("scheduler", state.name());
             case NOT_RUNNING, PENDING_SHUTDOWN -> closed
-                    ? io.backuprelay.common.health.ComponentHealth.notReady("scheduler", "stopping")
-                    : io.backuprelay.common.health.ComponentHealth.dead("scheduler", state.name());
-            default -> io.backuprelay.common.health.ComponentHealth.notReady("scheduler", state.name());
+                    ? ComponentHealth.notReady("scheduler", "stopping")
+                    : ComponentHealth.dead("scheduler", state.name());
+            default -> ComponentHealth.notReady("scheduler", state.name());
         };
     }
 
     /** Leaves the group on the way out, so the other instances take over its accounts at once. */
     /** Counts what the scheduler emits: automatic requests, overdue reminders and timeouts ({@code BackupMeters}). */
-    public Scheduler withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        meters = new io.backuprelay.common.metrics.BackupMeters(registry);
+    public Scheduler withMetrics(MeterRegistry registry) {
+        meters = new BackupMeters(registry);
         return this;
     }
 

@@ -1,6 +1,8 @@
 package io.backuprelay.scheduler;
 
 import io.backuprelay.common.config.ConfigSource;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -53,8 +55,8 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
     private static String defaultInstanceId(Path stateDir) {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "localhost";
         }
         return host + "-" + Integer.toHexString(stateDir.toString().hashCode());

@@ -9,6 +9,7 @@ import io.backuprelay.scheduler.schedule.AccountSchedule;
 import io.backuprelay.scheduler.schedule.ScheduleRules;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -39,7 +40,7 @@ public final class SchedulerTopology {
 
     /** @param published sees each record the scheduler emits (its backup meters count the events among them) */
     public static Topology build(Topics topics, SchedulerConfig config, Clock clock, int requestsPerMinutePerTask,
-                                 TickListener ticks, java.util.function.Consumer<byte[]> published) {
+                                 TickListener ticks, Consumer<byte[]> published) {
         Serde<String> keys = Serdes.String();
         StreamsBuilder builder = new StreamsBuilder();
 

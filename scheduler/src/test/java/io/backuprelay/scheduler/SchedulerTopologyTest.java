@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
@@ -15,7 +16,10 @@ import io.backuprelay.common.event.BackupIds;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BlobLocation;
+import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.RestoreFailed;
+import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SealedSecret;
@@ -37,6 +41,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,12 +128,12 @@ class SchedulerTopologyTest {
         BackupRequested second = manualBackup("acme", T0.plusSeconds(120));
         complete(second, T0.plusSeconds(180));
 
-        send(outcomesIn, io.backuprelay.common.event.RestoreVerified.of(first.backupId(), "acme",
-                io.backuprelay.common.event.DrillOutcome.Kind.RESTORE, "2 tables (10 rows)", T0.plusSeconds(200), 900));
-        send(outcomesIn, io.backuprelay.common.event.RestoreVerified.of(second.backupId(), "acme",
-                io.backuprelay.common.event.DrillOutcome.Kind.INTEGRITY_ONLY, "checksum", T0.plusSeconds(210), 100));
-        send(outcomesIn, io.backuprelay.common.event.RestoreFailed.of("not-a-recent-backup", "acme",
-                io.backuprelay.common.event.DrillOutcome.Kind.RESTORE, "corrupted", List.of(), T0.plusSeconds(220)));
+        send(outcomesIn, RestoreVerified.of(first.backupId(), "acme",
+                DrillOutcome.Kind.RESTORE, "2 tables (10 rows)", T0.plusSeconds(200), 900));
+        send(outcomesIn, RestoreVerified.of(second.backupId(), "acme",
+                DrillOutcome.Kind.INTEGRITY_ONLY, "checksum", T0.plusSeconds(210), 100));
+        send(outcomesIn, RestoreFailed.of("not-a-recent-backup", "acme",
+                DrillOutcome.Kind.RESTORE, "corrupted", List.of(), T0.plusSeconds(220)));
 
         BackupStatus current = status("acme");
         assertThat(current.recent()).extracting(o -> o.restoreCheck() == null ? null : o.restoreCheck().detail())
@@ -136,7 +141,7 @@ class SchedulerTopologyTest {
         assertThat(current.lastRestoreCheck().orElseThrow().backupId()).isEqualTo(second.backupId());
         assertThat(current.lastVerifiedRestore().orElseThrow().backupId()).isEqualTo(first.backupId());
         assertThat(current.lastOutcome().restoreCheck().kind())
-                .isEqualTo(io.backuprelay.common.event.DrillOutcome.Kind.INTEGRITY_ONLY);
+                .isEqualTo(DrillOutcome.Kind.INTEGRITY_ONLY);
     }
 
     @Test
@@ -512,7 +517,7 @@ class SchedulerTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
+                LogAndContinueExceptionHandler.class);
         SchedulerConfig config = new SchedulerConfig(stateDir, TICK, requestsPerMinute, Duration.ofHours(6))
                 .withDayLength(dayLength);
         driver = new TopologyTestDriver(SchedulerTopology.build(topics, config, clock, requestsPerMinute), props, T0);
@@ -545,7 +550,7 @@ class SchedulerTopologyTest {
     }
 
     private void started(BackupRequested request, Instant at) {
-        send(outcomesIn, new io.backuprelay.common.event.BackupStarted(1, "s-" + request.backupId(), request.backupId(),
+        send(outcomesIn, new BackupStarted(1, "s-" + request.backupId(), request.backupId(),
                 request.accountId(), at, request.trigger(), request.attempt(), "dump-1"));
     }
 

@@ -7,6 +7,7 @@ import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.console.ConsoleSettings;
 import io.backuprelay.notify.mail.MailVariables;
 import io.backuprelay.scheduler.SchedulerSettings;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
@@ -20,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -103,10 +105,10 @@ final class Demo implements Closeable {
         Path email = MailVariables.OUTBOX_DIR.read(environment, dataDir.resolve("outbox"))
                 .resolve(backupId + ".completedbackuprelay.eml");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!java.nio.file.Files.exists(email) && System.nanoTime() < deadline) {
+        while (!Files.exists(email) && System.nanoTime() < deadline) {
             Thread.sleep(200); // the notifier mails once the scheduler has recorded the outcome
         }
-        if (!java.nio.file.Files.exists(email)) {
+        if (!Files.exists(email)) {
             throw new IllegalStateException("The demo backup succeeded but its email did not reach " + email);
         }
         System.out.println();
@@ -120,7 +122,7 @@ final class Demo implements Closeable {
         System.out.flush();
     }
 
-    private com.fasterxml.jackson.databind.JsonNode awaitOutcome(String token, String backupId) throws Exception {
+    private JsonNode awaitOutcome(String token, String backupId) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (Instant.now().isBefore(deadline)) {
             var response = send("GET", "/api/accounts/" + ACCOUNT + "/backups/" + backupId, token, null);

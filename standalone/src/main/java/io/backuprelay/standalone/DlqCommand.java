@@ -1,15 +1,19 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.common.kafka.DeadLetters;
 import io.backuprelay.common.kafka.KafkaSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,7 +49,7 @@ final class DlqCommand {
     record Letter(String id, Instant at, String sourceTopic, String key, byte[] value, Map<String, String> headers) {
 
         boolean truncated() {
-            return headers.containsKey(io.backuprelay.common.kafka.DeadLetters.VALUE_TRUNCATED);
+            return headers.containsKey(DeadLetters.VALUE_TRUNCATED);
         }
     }
 
@@ -78,7 +82,7 @@ final class DlqCommand {
         Instant since;
         try {
             since = options.containsKey("--since") ? Instant.parse(options.get("--since")) : Instant.EPOCH;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return usage("--since must be an ISO-8601 instant such as 2026-11-29T08:00:00Z");
         }
         String topic = options.get("--topic") == null ? null : qualified(options.get("--topic"));
@@ -99,7 +103,7 @@ final class DlqCommand {
         out.printf("%-10s  %-19s  %-24s  %-36s  %s%n", "id", "time (UTC)", "from", "key", "error");
         for (Letter l : letters) {
             out.printf("%-10s  %-19s  %-24s  %-36s  %s%n", l.id(), TIME.format(l.at()), l.sourceTopic(), l.key(),
-                    abbreviate(l.headers().getOrDefault(io.backuprelay.common.kafka.DeadLetters.ERROR, ""), 100));
+                    abbreviate(l.headers().getOrDefault(DeadLetters.ERROR, ""), 100));
         }
         out.println(letters.size() + " dead letter(s)");
         return 0;
@@ -151,7 +155,7 @@ final class DlqCommand {
     /** The dead letters already replayed, by ID → where the replay is: found on their source topics by header. */
     private Map<String, String> replayed(List<Letter> letters) {
         Map<String, String> found = new HashMap<>();
-        letters.stream().map(Letter::sourceTopic).filter(java.util.Objects::nonNull).distinct().forEach(topic ->
+        letters.stream().map(Letter::sourceTopic).filter(Objects::nonNull).distinct().forEach(topic ->
                 TopicScan.each(kafka, "backuprelay-dlq", topic, record -> {
                     Header header = record.headers().lastHeader(REPLAYED_FROM);
                     if (header != null) {
@@ -169,12 +173,12 @@ final class DlqCommand {
     }
 
     private static Letter letter(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
             headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
         }
         return new Letter(record.partition() + "-" + record.offset(), Instant.ofEpochMilli(record.timestamp()),
-                headers.get(io.backuprelay.common.kafka.DeadLetters.SOURCE_TOPIC), record.key(), record.value(), headers);
+                headers.get(DeadLetters.SOURCE_TOPIC), record.key(), record.value(), headers);
     }
 
     /** A topic named as operators do ({@code backup.outcomes}), under this deployment's prefix. */

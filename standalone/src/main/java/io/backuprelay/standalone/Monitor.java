@@ -3,6 +3,8 @@ package io.backuprelay.standalone;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
 import java.io.Closeable;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +54,7 @@ final class Monitor implements Runnable, Closeable {
     private final Map<String, Instant> started = new HashMap<>();
     private final Filter filter;
     /** Per backup, in order: its stage durations and its first and last events, for the summary. */
-    private final Map<String, Life> lives = new java.util.LinkedHashMap<>();
+    private final Map<String, Life> lives = new LinkedHashMap<>();
     private volatile boolean closing;
 
     Monitor(KafkaSettings kafka, boolean fromBeginning, PrintStream out) {
@@ -71,7 +74,7 @@ final class Monitor implements Runnable, Closeable {
         Instant first;
         Instant last;
         String lastWhat;
-        final Map<String, Duration> stages = new java.util.LinkedHashMap<>();
+        final Map<String, Duration> stages = new LinkedHashMap<>();
     }
 
     @Override
@@ -122,9 +125,9 @@ final class Monitor implements Runnable, Closeable {
         }
         String key = event.backupId() + "/" + event.stage();
         Duration took = null;
-        if (event.status() == io.backuprelay.common.ops.OpsStatus.STARTED) {
+        if (event.status() == OpsStatus.STARTED) {
             started.put(key, event.at());
-        } else if (started.containsKey(key) && event.status() != io.backuprelay.common.ops.OpsStatus.PROGRESS) {
+        } else if (started.containsKey(key) && event.status() != OpsStatus.PROGRESS) {
             took = Duration.between(started.remove(key), event.at());
         } else if (started.containsKey(key)) {
             took = Duration.between(started.get(key), event.at());
@@ -136,14 +139,14 @@ final class Monitor implements Runnable, Closeable {
                 event.bytesPerSecond() == null ? "" : String.format("  %,.1f MB/s", event.bytesPerSecond() / 1e6),
                 event.detail() == null ? "" : "  " + event.detail());
         out.flush();
-        if (event.backupId() != null && event.stage() != io.backuprelay.common.ops.OpsStage.INSTANCE) {
+        if (event.backupId() != null && event.stage() != OpsStage.INSTANCE) {
             Life life = lives.computeIfAbsent(event.backupId(), id -> new Life());
             life.first = life.first == null || event.at().isBefore(life.first) ? event.at() : life.first;
             if (life.last == null || !event.at().isBefore(life.last)) {
                 life.last = event.at();
                 life.lastWhat = event.stage() + " " + event.status();
             }
-            if (took != null && event.status() != io.backuprelay.common.ops.OpsStatus.PROGRESS) {
+            if (took != null && event.status() != OpsStatus.PROGRESS) {
                 life.stages.put(event.stage().name(), took);
             }
         }

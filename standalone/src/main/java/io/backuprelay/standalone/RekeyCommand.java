@@ -57,7 +57,7 @@ final class RekeyCommand {
             SourceDatabase s = account.source();
             Account updated = new Account(account.accountId(), account.displayName(), account.locale(), account.timeZone(),
                     account.superadminEmails(), new SourceDatabase(s.engine(), s.host(), s.port(), s.database(), s.username(),
-                    sealer.reseal(password, SecretContext.databasePassword(account.accountId(), s)), s.schema(), s.tls()),
+                    sealer.reseal(password, s.passwordContext(account.accountId())), s.schema(), s.tls()),
                     account.storageOrigins());
             changed.put("A" + entry.getKey(), Json.encode(updated));
             resealed++;
@@ -74,9 +74,9 @@ final class RekeyCommand {
             }
             Connection updated = new Connection(c.accountId(), c.connectionId(), c.type(), c.description(),
                     c.storageAccountName(), c.containerName(), c.path(),
-                    keyCurrent ? key : sealer.reseal(key, SecretContext.accessKey(c)),
+                    keyCurrent ? key : sealer.reseal(key, c.accessKeyContext()),
                     c.enabledForAutomaticBackup(), c.endpoint(), c.accessTier(),
-                    sasCurrent ? sas : sealer.reseal(sas, SecretContext.sasToken(c)));
+                    sasCurrent ? sas : sealer.reseal(sas, c.sasTokenContext()));
             changed.put("C" + entry.getKey(), Json.encode(updated));
             resealed++;
         }

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
@@ -24,28 +29,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.Year;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.LoggerFactory;
@@ -73,7 +86,7 @@ class BackupPageBrowserIT {
     Path browserProfile;
 
     private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private static final List<String> apiResponses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<String> apiResponses = new CopyOnWriteArrayList<>();
     private static Standalone app;
     private static ScratchDatabase database;
     private static String dbUser;
@@ -231,11 +244,11 @@ class BackupPageBrowserIT {
             return href != null && href.contains("sig=") ? href : null;
         });
         assertThat(text("downloadLink")).startsWith("Download link, valid until");
-        java.net.http.HttpResponse<byte[]> download = HTTP.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> download = HTTP.send(
+                HttpRequest.newBuilder(URI.create(link)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
-        assertThat(java.util.Arrays.copyOf(download.body(), 4)).as("a zstd archive")
+        assertThat(Arrays.copyOf(download.body(), 4)).as("a zstd archive")
                 .containsExactly((byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD);
         screenshot("download-link");
 
@@ -342,7 +355,7 @@ class BackupPageBrowserIT {
         assertThat(text("pending")).isEqualTo(pending);
         browser.findElement(By.id("save")).click();
         wait.until(d -> !d.findElement(By.id("pending")).isDisplayed());
-        JsonNode settings = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(
+        JsonNode settings = JsonMapper.builder().build().readTree(
                 api("GET", "/api/accounts/" + account + "/backup-settings", superadmin, null));
         assertThat(settings.get("notifyEmails")).extracting(JsonNode::asText)
                 .containsExactly("finance@" + account + ".example", "it@" + account + ".example");
@@ -398,7 +411,7 @@ class BackupPageBrowserIT {
     }
 
     private JsonNode connectionNamed(String account, String token, String description) throws Exception {
-        JsonNode all = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+        JsonNode all = JsonMapper.builder().build()
                 .readTree(api("GET", "/api/accounts/" + account + "/connections", token, null));
         for (JsonNode connection : all) {
             if (description.equals(connection.get("description").asText())) {
@@ -408,7 +421,7 @@ class BackupPageBrowserIT {
         throw new AssertionError("No connection '" + description + "' in " + all);
     }
 
-    private static com.azure.storage.blob.BlobServiceClient planted() {
+    private static BlobServiceClient planted() {
         return new BlobServiceClientBuilder().connectionString("DefaultEndpointsProtocol=http;AccountName="
                 + Azurite.PLANTED_ACCOUNT + ";AccountKey=" + Azurite.PLANTED_KEY + ";BlobEndpoint="
                 + Azurite.plantedEndpoint() + ";").buildClient();
@@ -422,18 +435,18 @@ class BackupPageBrowserIT {
 
     private static List<String> plantedBlobs(String container) {
         return planted().getBlobContainerClient(container).listBlobs().stream()
-                .map(com.azure.storage.blob.models.BlobItem::getName).filter(n -> !n.endsWith(".manifest.json")).toList();
+                .map(BlobItem::getName).filter(n -> !n.endsWith(".manifest.json")).toList();
     }
 
     private static String sasToken(String container) {
         return planted().getBlobContainerClient(container).generateSas(
-                new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(java.time.OffsetDateTime.now().plusDays(30),
-                        com.azure.storage.blob.sas.BlobContainerSasPermission.parse("racwdl")));
+                new BlobServiceSasSignatureValues(OffsetDateTime.now().plusDays(30),
+                        BlobContainerSasPermission.parse("racwdl")));
     }
 
     /** How many API requests the page has made so far, as the browser's resource timing lists them. */
     private long apiCalls() {
-        return ((Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        return ((Number) ((JavascriptExecutor) browser).executeScript(
                 "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/')).length"))
                 .longValue();
     }
@@ -449,7 +462,7 @@ class BackupPageBrowserIT {
 
     /** Every field has a label (or a name of its own), and status lines are announced. */
     private void assertEveryFieldIsLabelledAndMessagesAreAnnounced() {
-        Object unlabelled = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+        Object unlabelled = ((JavascriptExecutor) browser).executeScript("""
                 return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
                   .filter(f => f.labels.length === 0 && !f.getAttribute('aria-label')).map(f => f.id);""");
         assertThat((List<?>) unlabelled).as("fields without a label").isEmpty();
@@ -460,9 +473,9 @@ class BackupPageBrowserIT {
 
     /** What the page wrote to the browser's console as an error. */
     private List<String> severeConsoleEntries() {
-        return browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
-                .map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage).toList();
     }
 
     /** The planted key and password: in no API answer, log line, page, email or Kafka record of this stack. */
@@ -486,7 +499,7 @@ class BackupPageBrowserIT {
     /** A wait that looks again when the page redrew what it was reading (the page polls while a backup runs). */
     private WebDriverWait waitUpTo(Duration timeout) {
         WebDriverWait wait = new WebDriverWait(browser, timeout);
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
 

@@ -6,19 +6,28 @@ import static org.awaitility.Awaitility.await;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobProperties;
+import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
+import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.BackupIds;
 import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.DeadLetters;
+import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsStage;
+import io.backuprelay.common.ops.OpsStatus;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -28,17 +37,30 @@ import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -142,22 +164,22 @@ class BackupPipelineIT {
 
             // Every stage of its life is on backup.ops, and the instance's heartbeat with them.
             await().atMost(PATIENCE).untilAsserted(() -> {
-                List<io.backuprelay.common.ops.OpsEvent> ops = io.backuprelay.testkit.KafkaProbe.records(topics.ops())
-                        .stream().map(r -> Json.decode(r.value(), io.backuprelay.common.ops.OpsEvent.class)).toList();
+                List<OpsEvent> ops = KafkaProbe.records(topics.ops())
+                        .stream().map(r -> Json.decode(r.value(), OpsEvent.class)).toList();
                 assertThat(ops.stream().filter(e -> request.backupId().equals(e.backupId()))
                         .map(e -> e.stage() + " " + e.status()).toList())
                         .contains("DUMP STARTED", "DUMP FINISHED", "UPLOAD STARTED", "UPLOAD FINISHED", "VERIFY PASSED",
                                 "NOTIFY SENT");
                 // Overlap is on by default: the dump announced its archive, and the upload followed it.
                 assertThat(ops).anyMatch(e -> request.backupId().equals(e.backupId())
-                        && e.stage() == io.backuprelay.common.ops.OpsStage.UPLOAD
-                        && e.status() == io.backuprelay.common.ops.OpsStatus.STARTED
+                        && e.stage() == OpsStage.UPLOAD
+                        && e.status() == OpsStatus.STARTED
                         && String.valueOf(e.detail()).endsWith("(while dumped)"));
                 assertThat(eventsOf(request.backupId()).stream().filter(json -> json.contains("\"type\":\"dump."))
                         .map(json -> json.contains("\"dump.started\"") ? "dump.started" : "dump.ready").toList())
                         .containsExactly("dump.started", "dump.ready");
-                assertThat(ops).anyMatch(e -> e.stage() == io.backuprelay.common.ops.OpsStage.INSTANCE
-                        && e.status() == io.backuprelay.common.ops.OpsStatus.HEARTBEAT && "standalone".equals(e.worker()));
+                assertThat(ops).anyMatch(e -> e.stage() == OpsStage.INSTANCE
+                        && e.status() == OpsStatus.HEARTBEAT && "standalone".equals(e.worker()));
             });
         }
     }
@@ -172,17 +194,17 @@ class BackupPipelineIT {
             registerConnection(accountId, "main", "backups");
             // As if the staged archive had changed on disk after the dump: same size, one byte flipped.
             byte[] dumped = new byte[64 * 1024];
-            new java.util.Random(3).nextBytes(dumped);
+            new Random(3).nextBytes(dumped);
             String dumpedSha256 = sha256(dumped);
             byte[] altered = dumped.clone();
             altered[12_345] ^= 0x10;
             Instant now = Instant.now();
-            String backupId = io.backuprelay.common.event.BackupIds.newManual(now);
+            String backupId = BackupIds.newManual(now);
             Path staging = Files.createDirectories(dataDir.resolve("staging"));
             Files.write(staging.resolve(backupId + ".altered.archive"), altered);
-            publishDump(new io.backuprelay.common.event.DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now,
-                    io.backuprelay.common.event.Trigger.MANUAL, "main", now, backupId + ".altered.archive", dumped.length,
-                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0, java.util.List.of(), null));
+            publishDump(new DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now,
+                    Trigger.MANUAL, "main", now, backupId + ".altered.archive", dumped.length,
+                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0, List.of(), null));
 
             BackupOutcome outcome = awaitOutcome(backupId);
 
@@ -286,11 +308,11 @@ class BackupPipelineIT {
      */
     @Test
     void everyMetricTheAlertsAndTheDashboardNameIsExported() throws Exception {
-        Path deploy = io.backuprelay.azurite.AzuriteProcess.home().getParent().getParent().resolve("deploy");
+        Path deploy = AzuriteProcess.home().getParent().getParent().resolve("deploy");
         String rules = Files.readString(deploy.resolve("prometheus/backuprelay-alerts.yml"));
         String dashboard = Files.readString(deploy.resolve("grafana/backuprelay-dashboard.json"));
-        java.util.Set<String> named = new java.util.TreeSet<>();
-        java.util.regex.Matcher metric = java.util.regex.Pattern.compile("\\b((?:backuprelay|kafka|http|jvm)_[a-z_]+)\\b")
+        Set<String> named = new TreeSet<>();
+        Matcher metric = Pattern.compile("\\b((?:backuprelay|kafka|http|jvm)_[a-z_]+)\\b")
                 .matcher(rules + dashboard);
         while (metric.find()) {
             named.add(metric.group(1));
@@ -299,41 +321,41 @@ class BackupPipelineIT {
                 "kafka_consumer_fetch_manager_records_lag_max", "backuprelay_backups_overdue_total");
 
         String scrapeUrl = "http://127.0.0.1:" + app.shell().port() + "/metrics";
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + app.consolePort()
-                + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()); // a console request
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.consolePort()
+                + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()); // a console request
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-            String scrape = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(scrapeUrl)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            java.util.Set<String> exported = scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                    .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+            String scrape = http.send(HttpRequest.newBuilder(URI.create(scrapeUrl)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Set<String> exported = scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
             assertThat(exported).as("series of the running stack").containsAll(named);
         });
     }
 
     private static void register(String accountId, String admin, String database, int port, String user, String password) {
         Account account = new Account(accountId, "Tenant " + accountId, "en", "Europe/Lisbon", List.of(admin),
-                new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", port, database, user,
-                        sealer.seal(password, io.backuprelay.common.secret.SecretContext.databasePassword(accountId,
-                                DatabaseEngine.POSTGRESQL, "127.0.0.1", port, database, user))));
+                new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", port, database, user,
+                        sealer.seal(password, SecretContext.databasePassword(accountId,
+                                Engine.POSTGRESQL, "127.0.0.1", port, database, user))));
         KafkaProbe.send(topics.accounts(), accountId, Json.encode(account));
     }
 
     private static void registerConnection(String accountId, String connectionId, String path) {
         Connection connection = new Connection(accountId, connectionId, ConnectionType.AZURE_BLOB, "Main backups",
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), path,
-                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, connectionId,
+                sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, connectionId,
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
                 Azurite.blobEndpoint(), null, null);
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
     }
 
-    private static void publishDump(io.backuprelay.common.event.DumpReady dump) {
+    private static void publishDump(DumpReady dump) {
         KafkaProbe.send(topics.dumps(), dump.accountId(), Json.encode(dump));
     }
 
     private static String sha256(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static void publish(BackupRequested request) {
@@ -344,14 +366,14 @@ class BackupPipelineIT {
 
     private static BackupOutcome awaitOutcome(String backupId) {
         return await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.outcomes()).stream()
-                .map(r -> Json.decode(r.value(), io.backuprelay.common.event.BackupEvent.class))
+                .map(r -> Json.decode(r.value(), BackupEvent.class))
                 .filter(BackupOutcome.class::isInstance)
                 .map(BackupOutcome.class::cast)
                 .filter(o -> o.backupId().equals(backupId))
                 .findFirst(), Optional::isPresent).orElseThrow();
     }
 
-    private static BackupStatus awaitStatus(String accountId, java.util.function.Predicate<BackupStatus> condition) {
+    private static BackupStatus awaitStatus(String accountId, Predicate<BackupStatus> condition) {
         return await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.status()).stream()
                 .filter(r -> accountId.equals(r.key()))
                 .map(r -> Json.decode(r.value(), BackupStatus.class))

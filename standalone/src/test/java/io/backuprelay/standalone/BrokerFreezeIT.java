@@ -9,13 +9,14 @@ import com.azure.storage.blob.models.BlobItem;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.BrokerProcess;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Statement;
 import java.time.Duration;
@@ -60,7 +62,7 @@ class BrokerFreezeIT {
     void aThreeMinuteFreezeIsWaitedOutWithOneBlobPerBackupAndNothingDeadLettered() throws Exception {
         BlobContainerClient container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString())
                 .buildClient().createBlobContainerIfNotExists("freeze-" + UUID.randomUUID().toString().substring(0, 8));
-        try (BrokerProcess broker = BrokerProcess.start(java.nio.file.Files.createDirectories(dir.resolve("broker")));
+        try (BrokerProcess broker = BrokerProcess.start(Files.createDirectories(dir.resolve("broker")));
              ScratchDatabase slowDb = ScratchDatabase.postgres();
              ScratchDatabase quickDb = ScratchDatabase.postgres();
              Standalone app = Standalone.startWithEndpoints(new ConfigSource(Map.of(
@@ -82,13 +84,13 @@ class BrokerFreezeIT {
             String quick = "freeze-quick";
             for (var entry : Map.of(slow, slowDb, quick, quickDb).entrySet()) {
                 Account account = new Account(entry.getKey(), "Tenant", "en", "UTC", List.of("admin@tenant.example"),
-                        new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, entry.getValue().name(), "postgres",
-                                sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(entry.getKey(),
-                                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, entry.getValue().name(), "postgres"))));
+                        new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, entry.getValue().name(), "postgres",
+                                sealer.seal("", SecretContext.databasePassword(entry.getKey(),
+                                        Engine.POSTGRESQL, "127.0.0.1", 5432, entry.getValue().name(), "postgres"))));
                 producer.send(new ProducerRecord<>(topics.accounts(), entry.getKey(), Json.encode(account))).get();
                 Connection connection = new Connection(entry.getKey(), "main", ConnectionType.AZURE_BLOB, "Main",
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
-                        sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(entry.getKey(), "main",
+                        sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(entry.getKey(), "main",
                                 Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
                         true, Azurite.blobEndpoint(), null, null);
                 producer.send(new ProducerRecord<>(topics.connections(), connection.key(), Json.encode(connection))).get();

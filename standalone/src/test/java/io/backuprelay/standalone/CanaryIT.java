@@ -20,6 +20,9 @@ import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,7 +54,7 @@ class CanaryIT {
     private static final String JWT_SECRET = "canary-jwt-secret-" + UUID.randomUUID();
     private static final String DB_PASSWORD = "canary-db-password-" + UUID.randomUUID();
     private static final String WRONG_DB_PASSWORD = "canary-wrong-db-password-" + UUID.randomUUID();
-    private static final String WRONG_KEY = java.util.Base64.getEncoder().encodeToString(
+    private static final String WRONG_KEY = Base64.getEncoder().encodeToString(
             ("canary-wrong-storage-key-" + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -154,16 +158,16 @@ class CanaryIT {
         try (Stream<Path> walk = Files.walk(dir)) {
             // The emulator's own log is the storage side: it is sent the token by design.
             for (Path file : walk.filter(Files::isRegularFile)
-                    .filter(f -> !f.toString().contains(java.io.File.separator + "azurite")).toList()) {
+                    .filter(f -> !f.toString().contains(File.separator + "azurite")).toList()) {
                 try {
                     if (Files.getLastModifiedTime(file).toInstant().isAfter(since) && Files.size(file) < (8 << 20)) {
                         found.add("file " + file + ": " + new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
                     }
-                } catch (java.io.IOException | SecurityException gone) {
+                } catch (IOException | SecurityException gone) {
                     // removed while walking, or another user's: not written by this test's services
                 }
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             // a directory vanished while walking
         }
         return found;

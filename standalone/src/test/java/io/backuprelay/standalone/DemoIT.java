@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.azurite.AzuriteProcess;
+import io.backuprelay.testkit.TestSmtp;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -13,8 +16,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +57,9 @@ class DemoIT {
             Path email = Path.of(printed.get("email"));
             assertThat(email).exists();
             try (var in = Files.newInputStream(email)) {
-                var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()), in);
+                var message = new MimeMessage(Session.getInstance(new Properties()), in);
                 assertThat(message.getSubject()).isEqualTo("Database backup completed — Demo Company");
-                assertThat(io.backuprelay.testkit.TestSmtp.text(message)).contains(blobName).contains(container);
+                assertThat(TestSmtp.text(message)).contains(blobName).contains(container);
             }
             assertThat(printed.get("console")).startsWith("http://127.0.0.1:").contains("#token=" + printed.get("token"));
         } finally {
@@ -72,7 +77,7 @@ class DemoIT {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     output.append(line).append('\n');
-                    var match = java.util.regex.Pattern.compile("^  (\\w+):\\s+(\\S+)$").matcher(line);
+                    var match = Pattern.compile("^  (\\w+):\\s+(\\S+)$").matcher(line);
                     if (match.matches()) {
                         printed.put(match.group(1), match.group(2));
                     }

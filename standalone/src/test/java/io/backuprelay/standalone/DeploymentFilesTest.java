@@ -5,20 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.HealthCommand;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.common.service.ServiceProcess;
+import io.backuprelay.console.SampleSetup;
 import io.backuprelay.dump.DumpWorkerConfig;
 import io.backuprelay.upload.UploadWorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,15 +63,15 @@ class DeploymentFilesTest {
     @MethodSource("serviceNames")
     void dockerWaitsForTheGraceOfRunningJobsAndChecksLivenessWithTheServicesOwnJar(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);
-        java.time.Duration grace = java.time.Duration.parse("PT" + service.get("stop_grace_period").asText().toUpperCase());
+        Duration grace = Duration.parse("PT" + service.get("stop_grace_period").asText().toUpperCase());
         ConfigSource defaults = new ConfigSource(Map.of());
         assertThat(grace).as("Docker's stop grace exceeds the service's own, plus its cleanup")
                 .isGreaterThan(DumpWorkerConfig.from(defaults).shutdownGrace().plusSeconds(30))
                 .isGreaterThan(UploadWorkerConfig.from(defaults).shutdownGrace().plusSeconds(30));
-        List<String> test = java.util.stream.StreamSupport.stream(service.get("healthcheck").get("test").spliterator(), false)
+        List<String> test = StreamSupport.stream(service.get("healthcheck").get("test").spliterator(), false)
                 .map(JsonNode::asText).toList();
         assertThat(test).containsSubsequence("CMD", "java", "-cp", "app.jar",
-                io.backuprelay.common.service.HealthCommand.class.getName(), "http://127.0.0.1:8081/health/live");
+                HealthCommand.class.getName(), "http://127.0.0.1:8081/health/live");
         assertThat(service.get("environment").has("SERVICE_PORT")).as("health is served on the default port 8081").isFalse();
     }
 
@@ -73,7 +80,7 @@ class DeploymentFilesTest {
     void theWorkersShareStagingOnOneVolumeWhereTheyLookForIt(String name) throws Exception {
         JsonNode service = compose().get("services").get(name);
         String staging = service.get("environment").get("BACKUPRELAY_STAGING_DIR").asText();
-        List<String> volumes = java.util.stream.StreamSupport.stream(service.get("volumes").spliterator(), false)
+        List<String> volumes = StreamSupport.stream(service.get("volumes").spliterator(), false)
                 .map(JsonNode::asText).toList();
         assertThat(volumes).contains("staging:" + staging);
         assertThat(compose().get("volumes").has("staging")).isTrue();
@@ -94,7 +101,7 @@ class DeploymentFilesTest {
         return Services.ALL.stream().map(ServiceDefinition::name).toList();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void everyServiceIsInTheComposeFile() throws Exception {
         assertThat(serviceNames()).containsExactly("scheduler", "dump-worker", "upload-worker", "notifier", "verifier",
                 "console");
@@ -111,7 +118,7 @@ class DeploymentFilesTest {
         return value;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void composePublishesTheBrokerTheConsoleAndEachServicesHealthAndMetrics() throws Exception {
         JsonNode services = compose().get("services");
         JsonNode kafka = services.get("kafka");
@@ -133,10 +140,10 @@ class DeploymentFilesTest {
         });
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void everyDependencyIsWaitedForUntilItsHealthcheckPasses() throws Exception {
         JsonNode services = compose().get("services");
-        List<String> checked = new java.util.ArrayList<>();
+        List<String> checked = new ArrayList<>();
         services.fields().forEachRemaining(service -> {
             JsonNode dependsOn = service.getValue().get("depends_on");
             if (dependsOn == null) {
@@ -154,11 +161,11 @@ class DeploymentFilesTest {
         assertThat(checked).contains("kafka", "console", "postgres", "azurite", "mailpit");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theInitRegistersTheSampleDatabaseWithTheProgramSampleSetupIT() throws Exception {
         JsonNode init = compose().get("services").get("init");
         assertThat(texts(init.get("entrypoint"))).containsSubsequence("java", "-cp", "app.jar",
-                io.backuprelay.console.SampleSetup.class.getName());
+                SampleSetup.class.getName());
         assertThat(init.get("image").asText()).isEqualTo("backuprelay/console");
         Map<String, String> environment = new HashMap<>();
         init.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), resolved(e.getValue().asText())));
@@ -174,7 +181,7 @@ class DeploymentFilesTest {
     }
 
     private static List<String> texts(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
 
     private static JsonNode compose() throws Exception {
@@ -182,6 +189,6 @@ class DeploymentFilesTest {
     }
 
     private static Path root() {
-        return io.backuprelay.azurite.AzuriteProcess.home().getParent().getParent();
+        return AzuriteProcess.home().getParent().getParent();
     }
 }

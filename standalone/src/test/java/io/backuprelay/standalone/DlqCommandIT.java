@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BlobLocation;
@@ -50,7 +50,7 @@ class DlqCommandIT {
         TopicProvisioner.ensureTopics(kafka, 1, (short) 1);
         String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaProbe.send(topics.accounts(), account, Json.encode(new Account(account, "Tenant", "en", "UTC",
-                List.of(account + "@tenant.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "db", 5432, "app",
+                List.of(account + "@tenant.example"), new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app",
                 "app", null))));
         Instant ended = Instant.parse("2026-11-26T09:16:40Z");
         BackupCompleted outcome = new BackupCompleted(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(),

@@ -2,23 +2,30 @@ package io.backuprelay.standalone;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.common.account.RestoreDrill;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.HeapMeter;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TcpProxy;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,11 +49,11 @@ public final class PipelineBenchmark {
         long megabytesPerSecond = args.length > 2 ? Long.parseLong(args[2]) : 0;
         String checksum = args.length > 3 ? args[3] : "crc64";
         Path dir = Files.createTempDirectory("pipeline-bench");
-        TcpProxy storage = TcpProxy.start(java.net.URI.create(Azurite.blobEndpoint()).getPort(), 1)
+        TcpProxy storage = TcpProxy.start(URI.create(Azurite.blobEndpoint()).getPort(), 1)
                 .throttleTotal(megabytesPerSecond * 1_000_000);
         String endpoint = "http://127.0.0.1:" + storage.port() + "/" + Azurite.ACCOUNT_NAME;
         BlobContainerClient container = new BlobServiceClientBuilder().endpoint(endpoint)
-                .credential(new com.azure.storage.common.StorageSharedKeyCredential(Azurite.ACCOUNT_NAME, Azurite.ACCOUNT_KEY))
+                .credential(new StorageSharedKeyCredential(Azurite.ACCOUNT_NAME, Azurite.ACCOUNT_KEY))
                 .buildClient().createBlobContainerIfNotExists("pipeline-bench");
         String masterKey = SecretSealer.newBase64Key();
         SecretSealer sealer = SecretSealer.ofBase64("k1", masterKey);
@@ -55,8 +62,8 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 megabytesPerSecond == 0 ? "unthrottled" : "limited to " + megabytesPerSecond + " MB/s", checksum);
 
-        Map<Boolean, Standalone> apps = new java.util.HashMap<>();
-        Map<Boolean, String> accounts = new java.util.HashMap<>();
+        Map<Boolean, Standalone> apps = new HashMap<>();
+        Map<Boolean, String> accounts = new HashMap<>();
         try {
             for (boolean overlap : List.of(true, false)) {
                 String prefix = TestKafka.uniquePrefix();
@@ -68,9 +75,9 @@ public final class PipelineBenchmark {
                 String accountId = "bench-" + (overlap ? "on" : "off");
                 accounts.put(overlap, accountId);
                 KafkaProbe.send(app.topics().accounts(), accountId, Json.encode(new Account(accountId, "Bench", "en", "UTC",
-                        List.of(accountId + "@bench.example"), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1",
+                        List.of(accountId + "@bench.example"), new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1",
                         5432, database, "postgres", sealer.seal("", SecretContext.databasePassword(accountId,
-                        DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres"))),
+                        Engine.POSTGRESQL, "127.0.0.1", 5432, database, "postgres"))),
                         List.of("http://127.0.0.1:" + storage.port()))));
                 Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Bench",
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "bench",
@@ -78,9 +85,9 @@ public final class PipelineBenchmark {
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, endpoint, null, null);
                 KafkaProbe.send(app.topics().connections(), connection.key(), Json.encode(connection));
                 // No restore drill: it would download and check each backup while the next round runs.
-                KafkaProbe.send(app.topics().settings(), accountId, Json.encode(new io.backuprelay.common.account.BackupSettings(
-                        accountId, io.backuprelay.common.event.BackupType.MANUAL, "main", List.of(), List.of(), null,
-                        io.backuprelay.common.account.RestoreDrill.OFF)));
+                KafkaProbe.send(app.topics().settings(), accountId, Json.encode(new BackupSettings(
+                        accountId, BackupType.MANUAL, "main", List.of(), List.of(), null,
+                        RestoreDrill.OFF)));
             }
             Thread.sleep(3000); // the views take the account and the connection in
 
@@ -100,15 +107,15 @@ public final class PipelineBenchmark {
                 container.getBlobClient("by-hand/" + round + ".dump.zst").delete();
                 Files.delete(file);
 
-                Map<Boolean, Double> pipeline = new java.util.HashMap<>();
+                Map<Boolean, Double> pipeline = new HashMap<>();
                 long heapOverlap = 0;
                 double emulatorCpu = 0;
                 for (boolean overlap : round % 2 == 1 ? List.of(true, false) : List.of(false, true)) {
-                    io.backuprelay.testkit.HeapMeter.resetPeaks();
+                    HeapMeter.resetPeaks();
                     double cpuBefore = emulatorCpuSeconds();
                     pipeline.put(overlap, backup(apps.get(overlap), accounts.get(overlap)));
                     if (overlap) {
-                        heapOverlap = io.backuprelay.testkit.HeapMeter.peakHeap();
+                        heapOverlap = HeapMeter.peakHeap();
                         emulatorCpu = emulatorCpuSeconds() - cpuBefore;
                     }
                     for (var blob : container.listBlobs()) {

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
@@ -21,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +40,7 @@ class RekeyIT {
         String k2 = SecretSealer.newBase64Key();
         SecretSealer before = SecretSealer.from(new ConfigSource(Map.of("BACKUPRELAY_MASTER_KEY", k1)));
         Account account = new Account("acme", "Acme", "en", "UTC", List.of("a@acme.example"), new SourceDatabase(
-                DatabaseEngine.POSTGRESQL, "db.acme.internal", 5432, "app", "backup",
+                Engine.POSTGRESQL, "db.acme.internal", 5432, "app", "backup",
                 before.seal("db-password", new SecretContext("backup.accounts", "acme", "source.password"))));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "Main", "acmeblobs", "backups",
                 "", before.seal("storage-key", new SecretContext("backup.connections", "acme/main", "accessKey")), true, null,
@@ -56,13 +58,13 @@ class RekeyIT {
                 "BACKUPRELAY_MASTER_KEY_ID", "k2")));
         Account rekeyed = Json.decode(KafkaProbe.records(topics.accounts()).getLast().value(), Account.class);
         Connection reconnected = Json.decode(KafkaProbe.records(topics.connections()).getLast().value(), Connection.class);
-        assertThat(onlyK2.open(rekeyed.source().password(), SecretContext.databasePassword("acme", rekeyed.source()))).isEqualTo("db-password");
-        assertThat(onlyK2.open(reconnected.accessKey(), SecretContext.accessKey(reconnected))).isEqualTo("storage-key");
+        assertThat(onlyK2.open(rekeyed.source().password(), rekeyed.source().passwordContext("acme"))).isEqualTo("db-password");
+        assertThat(onlyK2.open(reconnected.accessKey(), reconnected.accessKeyContext())).isEqualTo("storage-key");
         assertThat(rekeyed.source().host()).isEqualTo("db.acme.internal");
         assertThat(rekeyed.source().password().version()).as("bound to its target now").isEqualTo(
-                io.backuprelay.common.secret.SealedSecret.TARGETED);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> onlyK2.open(rekeyed.source().password(),
-                SecretContext.databasePassword("acme", DatabaseEngine.POSTGRESQL, "elsewhere.example", 5432, "app", "backup")))
+                SealedSecret.TARGETED);
+        Assertions.assertThatThrownBy(() -> onlyK2.open(rekeyed.source().password(),
+                SecretContext.databasePassword("acme", Engine.POSTGRESQL, "elsewhere.example", 5432, "app", "backup")))
                 .as("and only to it").hasMessageContaining("re-aimed");
 
         assertThat(new RekeyCommand(kafka, ring, new PrintStream(out, true, StandardCharsets.UTF_8)).run())

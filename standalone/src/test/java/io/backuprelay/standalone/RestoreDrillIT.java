@@ -12,7 +12,7 @@ import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.RestoreDrill;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
@@ -22,6 +22,7 @@ import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.RestoreFailed;
 import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -29,18 +30,22 @@ import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,11 +115,11 @@ class RestoreDrillIT {
             String accountId = "acct-" + UUID.randomUUID().toString().substring(0, 8);
             String admin = accountId + "-admin@tenant.example";
             KafkaProbe.send(topics.accounts(), accountId, Json.encode(new Account(accountId, "Tenant " + accountId, "es",
-                    "Europe/Madrid", List.of(admin), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
-                    source.name(), "postgres", sealer.seal("", io.backuprelay.common.secret.SecretContext.databasePassword(accountId,
-                    DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres"))))));
+                    "Europe/Madrid", List.of(admin), new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432,
+                    source.name(), "postgres", sealer.seal("", SecretContext.databasePassword(accountId,
+                    Engine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres"))))));
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main", Azurite.ACCOUNT_NAME,
-                    container.getBlobContainerName(), "backups", sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey(accountId, "main",
+                    container.getBlobContainerName(), "backups", sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main",
                     Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
                     Azurite.blobEndpoint(), null, null);
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
@@ -123,7 +128,7 @@ class RestoreDrillIT {
             BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());
             KafkaProbe.send(topics.requests(), accountId, Json.encode(request));
             BackupCompleted completed = await().atMost(PATIENCE).until(() -> events(BackupCompleted.class).stream()
-                    .filter(c -> c.backupId().equals(request.backupId())).findFirst(), java.util.Optional::isPresent)
+                    .filter(c -> c.backupId().equals(request.backupId())).findFirst(), Optional::isPresent)
                     .orElseThrow();
             await().atMost(PATIENCE).until(() -> TestSmtp.messagesTo(admin).size() == 1); // the success email
             assertThat(events(DrillOutcome.class)).as("the drill is off for this account").isEmpty();
@@ -143,7 +148,7 @@ class RestoreDrillIT {
                 }
                 return events(RestoreVerified.class).stream().filter(v -> v.backupId().equals(completed.backupId()))
                         .findFirst();
-            }, java.util.Optional::isPresent).orElseThrow();
+            }, Optional::isPresent).orElseThrow();
             await().atMost(PATIENCE).until(() -> scratchDatabases().isEmpty()); // any drill still running has ended
             watching.set(false);
             watcher.join();
@@ -172,7 +177,7 @@ class RestoreDrillIT {
             KafkaProbe.send(topics.outcomes(), accountId, Json.encode(completed));
 
             RestoreFailed failed = await().atMost(PATIENCE).until(() -> events(RestoreFailed.class).stream()
-                    .filter(f -> f.backupId().equals(completed.backupId())).findFirst(), java.util.Optional::isPresent)
+                    .filter(f -> f.backupId().equals(completed.backupId())).findFirst(), Optional::isPresent)
                     .orElseThrow();
             assertThat(failed.detail()).startsWith("The stored blob is corrupted: its SHA-256 is ")
                     .endsWith("the backup was stored with " + completed.sha256() + ". No restore tool ran on it.");
@@ -192,7 +197,7 @@ class RestoreDrillIT {
 
     /** Whether the verifier said it started a drill of this backup (on backup.ops). */
     private static boolean drillStarted(String backupId) {
-        return KafkaProbe.records(topics.ops()).stream().map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+        return KafkaProbe.records(topics.ops()).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .anyMatch(json -> json.contains(backupId) && json.contains("\"DRILL\"") && json.contains("\"STARTED\""));
     }
 
@@ -207,7 +212,7 @@ class RestoreDrillIT {
                 .filter(type::isInstance).map(type::cast).toList();
     }
 
-    private static BackupStatus awaitStatus(String accountId, java.util.function.Predicate<BackupStatus> condition) {
+    private static BackupStatus awaitStatus(String accountId, Predicate<BackupStatus> condition) {
         return await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.status()).stream()
                 .filter(r -> accountId.equals(r.key()))
                 .map(r -> Json.decode(r.value(), BackupStatus.class))
@@ -248,7 +253,7 @@ class RestoreDrillIT {
         try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'drill\\_%'")) {
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
+import io.backuprelay.testkit.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class SecretSearch {
     /** Each email to an address containing {@code recipient}, raw as it went over the wire. */
     static List<String> emailsTo(String recipient) throws Exception {
         List<String> emails = new ArrayList<>();
-        for (MimeMessage message : io.backuprelay.testkit.TestSmtp.messagesTo(recipient)) {
+        for (MimeMessage message : TestSmtp.messagesTo(recipient)) {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
             message.writeTo(raw);
             emails.add("email: " + raw.toString(StandardCharsets.UTF_8));

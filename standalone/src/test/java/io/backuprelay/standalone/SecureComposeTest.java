@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import java.io.InputStream;
@@ -203,7 +204,7 @@ class SecureComposeTest {
         }
 
         static Path root() {
-            return io.backuprelay.azurite.AzuriteProcess.home().getParent().getParent();
+            return AzuriteProcess.home().getParent().getParent();
         }
     }
 }

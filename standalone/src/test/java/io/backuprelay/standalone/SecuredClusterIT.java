@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -174,7 +176,7 @@ class SecuredClusterIT {
                 process.destroy();
             }
             for (Process process : processes) {
-                if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             }
@@ -242,7 +244,7 @@ class SecuredClusterIT {
                 case "--operation" -> operations.add(AclOperation.fromString(
                         words.get(++i).replaceAll("([a-z])([A-Z])", "$1_$2")));
                 case "--topic", "--group", "--transactional-id" -> named.add(new String[] {words.get(i), words.get(++i)});
-                case "--resource-pattern-type" -> pattern = PatternType.valueOf(words.get(++i).toUpperCase(java.util.Locale.ROOT));
+                case "--resource-pattern-type" -> pattern = PatternType.valueOf(words.get(++i).toUpperCase(Locale.ROOT));
                 default -> { }
             }
         }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,7 +55,7 @@ class ServiceJarsIT {
             assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("service=\"" + module + "\"");
         } finally {
             service.destroy();
-            assertThat(service.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+            assertThat(service.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
         }
         assertThat(Files.readString(work.resolve("service.log"))).contains(module + " is running against");
     }
@@ -62,7 +64,7 @@ class ServiceJarsIT {
      * Two upload workers started with the same {@code BACKUPRELAY_INSTANCE_ID}: the second fences the
      * first, whose process exits with code 1 (for its orchestrator to restart it) while the second runs on.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aFencedInstanceExitsWithCodeOneAndItsSuccessorRunsOn() throws Exception {
         Path jar = ServiceJars.runnableJar("upload-worker");
         Map<String, String> env = new HashMap<>(Map.of(
@@ -81,7 +83,7 @@ class ServiceJarsIT {
             int secondPort = ServiceJars.freePort();
             second = start(jar, env, secondPort, "second.log");
 
-            assertThat(first.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the fenced instance exits").isTrue();
+            assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("the fenced instance exits").isTrue();
             assertThat(first.exitValue()).isEqualTo(1);
             assertThat(Files.readString(work.resolve("first.log"))).contains("cannot go on").contains("Fenced");
             await().atMost(Duration.ofSeconds(90)).until(() -> ServiceJars.ready(secondPort));
@@ -90,7 +92,7 @@ class ServiceJarsIT {
             first.destroyForcibly();
             if (second != null) {
                 second.destroy();
-                second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                second.waitFor(60, TimeUnit.SECONDS);
             }
         }
     }

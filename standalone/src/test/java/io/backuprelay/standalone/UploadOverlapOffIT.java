@@ -8,7 +8,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,9 +57,9 @@ class UploadOverlapOffIT {
             String accountId = "acct-" + prefix.replace(".", "").substring(0, 8);
             String admin = accountId + "-admin@tenant.example";
             KafkaProbe.send(topics.accounts(), accountId, Json.encode(new Account(accountId, "Tenant " + accountId, "en",
-                    "Europe/Lisbon", List.of(admin), new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
+                    "Europe/Lisbon", List.of(admin), new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432,
                     source.name(), "postgres", sealer.seal("", SecretContext.databasePassword(accountId,
-                    DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres"))))));
+                    Engine.POSTGRESQL, "127.0.0.1", 5432, source.name(), "postgres"))))));
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main backups",
                     Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
                     sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main",
@@ -72,7 +73,7 @@ class UploadOverlapOffIT {
             BackupCompleted completed = await().atMost(Duration.ofSeconds(90)).until(() -> KafkaProbe.records(topics.outcomes())
                     .stream().map(r -> Json.decode(r.value(), BackupEvent.class))
                     .filter(BackupCompleted.class::isInstance).map(BackupCompleted.class::cast)
-                    .filter(c -> c.backupId().equals(request.backupId())).findFirst(), java.util.Optional::isPresent)
+                    .filter(c -> c.backupId().equals(request.backupId())).findFirst(), Optional::isPresent)
                     .orElseThrow();
             byte[] stored = container.getBlobClient(completed.destination().blobName()).downloadContent().toBytes();
             assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))

@@ -9,8 +9,11 @@ import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.DumpReady;
@@ -34,12 +37,16 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,9 +95,9 @@ class UploadWorkerKilledWhileFollowingIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> ServiceJars.ready(port));
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
             // The emulator's origin is an operator's entry: the account must be granted it.
-            KafkaProbe.send(topics.accounts(), "acme", Json.encode(new io.backuprelay.common.account.Account("acme", "Acme",
-                    "en", "UTC", List.of("ops@acme.example"), new io.backuprelay.common.account.SourceDatabase(
-                    io.backuprelay.common.account.DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "acme", "postgres", null),
+            KafkaProbe.send(topics.accounts(), "acme", Json.encode(new Account("acme", "Acme",
+                    "en", "UTC", List.of("ops@acme.example"), new SourceDatabase(
+                    Engine.POSTGRESQL, "127.0.0.1", 5432, "acme", "postgres", null),
                     List.of(Azurite.blobEndpoint().replaceFirst("(//[^/]+)/.*", "$1")))));
 
             String backupId = UUID.randomUUID().toString();
@@ -101,9 +108,9 @@ class UploadWorkerKilledWhileFollowingIT {
             byte[] content = new byte[40 * MIB + 12_345];
             new Random(17).nextBytes(content);
             Path partial = staging.resolve(started.partialFile());
-            String blobName = "tenants/acme/" + java.time.format.DateTimeFormatter.ofPattern("yyyy/MM")
-                    .withZone(java.time.ZoneOffset.UTC).format(slot) + "/acme-" + java.time.format.DateTimeFormatter
-                    .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(slot) + "-" + backupId
+            String blobName = "tenants/acme/" + DateTimeFormatter.ofPattern("yyyy/MM")
+                    .withZone(ZoneOffset.UTC).format(slot) + "/acme-" + DateTimeFormatter
+                    .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(slot) + "-" + backupId
                     + ".dump.zst";
             BlobStore store = new BlobAccess(EndpointPolicy.allowing(Azurite.origin())).store(connection.blobEndpoint(),
                     Azurite.ACCOUNT_NAME, container.getBlobContainerName(), BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
@@ -114,7 +121,7 @@ class UploadWorkerKilledWhileFollowingIT {
                 KafkaProbe.send(topics.dumps(), "acme", Json.encode(started));
                 await().atMost(Duration.ofSeconds(60)).until(() -> store.uncommittedBlocks(blobName).size() >= 2);
                 first.destroyForcibly(); // SIGKILL, mid-follow
-                assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 out.write(content, 3 * 8 * MIB + 10, content.length - (3 * 8 * MIB + 10));
             }
             long stagedBeforeTheKill = store.uncommittedBlocks(blobName).values().stream().mapToLong(Long::longValue).sum();
@@ -131,7 +138,7 @@ class UploadWorkerKilledWhileFollowingIT {
             BackupCompleted completed = await().atMost(Duration.ofSeconds(90)).until(() -> KafkaProbe.records(
                             topics.outcomes()).stream().map(r -> Json.decode(r.value(), BackupEvent.class))
                     .filter(BackupCompleted.class::isInstance).map(BackupCompleted.class::cast)
-                    .filter(c -> c.backupId().equals(backupId)).findFirst(), java.util.Optional::isPresent).orElseThrow();
+                    .filter(c -> c.backupId().equals(backupId)).findFirst(), Optional::isPresent).orElseThrow();
             assertThat(completed.destination().blobName()).isEqualTo(blobName);
             assertThat(container.getBlobClient(blobName).downloadContent().toBytes()).isEqualTo(content);
             List<OpsEvent> finished = KafkaProbe.records(topics.ops()).stream()
@@ -145,7 +152,7 @@ class UploadWorkerKilledWhileFollowingIT {
             first.destroyForcibly();
             if (second != null) {
                 second.destroy();
-                second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                second.waitFor(60, TimeUnit.SECONDS);
             }
         }
     }

@@ -3,7 +3,10 @@ package io.backuprelay.testkit;
 import io.backuprelay.azurite.AzuriteProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -21,8 +24,8 @@ public final class Azurite {
      * its path-style endpoint is {@link #plantedEndpoint()}.
      */
     public static final String PLANTED_ACCOUNT = "brplanted";
-    public static final String PLANTED_KEY = java.util.Base64.getEncoder().encodeToString(
-            "backuprelay-planted-access-key-must-never-leak-0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    public static final String PLANTED_KEY = Base64.getEncoder().encodeToString(
+            "backuprelay-planted-access-key-must-never-leak-0001".getBytes(StandardCharsets.US_ASCII));
 
     private static AzuriteProcess process;
 
@@ -40,7 +43,7 @@ public final class Azurite {
      * loopback over plain HTTP is refused otherwise, as in production.
      */
     public static synchronized String origin() {
-        return "http://127.0.0.1:" + java.net.URI.create(running().blobEndpoint(ACCOUNT_NAME)).getPort();
+        return "http://127.0.0.1:" + URI.create(running().blobEndpoint(ACCOUNT_NAME)).getPort();
     }
 
     public static synchronized String plantedEndpoint() {

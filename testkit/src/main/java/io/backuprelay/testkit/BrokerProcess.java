@@ -2,7 +2,9 @@ package io.backuprelay.testkit;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft broker in a process of its own, from Kafka's jars on the test classpath
@@ -45,7 +48,7 @@ public final class BrokerProcess implements Closeable {
      * {@code host} adds no listener.
      */
     public static BrokerProcess start(Path dir, String host) throws IOException, InterruptedException {
-        boolean loopback = host == null || java.net.InetAddress.getByName(host).isLoopbackAddress();
+        boolean loopback = host == null || InetAddress.getByName(host).isLoopbackAddress();
         return start(dir, null, loopback ? null : host);
     }
 
@@ -82,7 +85,7 @@ public final class BrokerProcess implements Closeable {
                 .append("inter.broker.listener.name=").append(listener).append('\n')
                 .append("log.dirs=").append(dir.resolve("logs")).append('\n');
         if (secured) {
-            String password = "broker-store-" + java.util.UUID.randomUUID();
+            String password = "broker-store-" + UUID.randomUUID();
             Path keyStore = certificate(dir, password);
             properties.append("sasl.enabled.mechanisms=SCRAM-SHA-512\n")
                     .append("sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512\n")
@@ -105,7 +108,7 @@ public final class BrokerProcess implements Closeable {
             properties.append(setting.getKey()).append('=').append(setting.getValue()).append('\n');
         }
         Files.writeString(config, properties.toString());
-        List<String> format = new ArrayList<>(List.of("format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(),
+        List<String> format = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
                 "-c", config.toString()));
         if (secured) {
             format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
@@ -184,7 +187,7 @@ public final class BrokerProcess implements Closeable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
         }

@@ -2,6 +2,7 @@ package io.backuprelay.testkit;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -26,7 +27,7 @@ final class ContainerKafka implements AutoCloseable {
 
     /** The image's environment for the broker settings: {@code offsets.topic.replication.factor} is {@code KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR}. */
     static Map<String, String> environment(Map<String, String> brokerSettings) {
-        Map<String, String> env = new java.util.TreeMap<>();
+        Map<String, String> env = new TreeMap<>();
         brokerSettings.forEach((name, value) -> env.put("KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
         return env;
     }

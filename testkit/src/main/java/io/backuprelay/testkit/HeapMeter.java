@@ -1,5 +1,6 @@
 package io.backuprelay.testkit;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -43,7 +44,7 @@ public final class HeapMeter {
                     return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // not Linux
         }
         return -1;

@@ -9,10 +9,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy on loopback for the faults of a slow or unreliable peer: it can limit each
@@ -38,7 +42,7 @@ public final class TcpProxy implements Closeable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger slowed = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
-    private final java.util.List<String> answersLost = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> answersLost = new CopyOnWriteArrayList<>();
 
     private TcpProxy(int targetPort, long seed) throws IOException {
         this.targetPort = targetPort;
@@ -126,8 +130,8 @@ public final class TcpProxy implements Closeable {
      * was gone (killed) before the answer was passed on. The server has each of them; a client that sends it again makes a
      * duplicate no protocol can prevent.
      */
-    public java.util.List<String> answersLost() {
-        return java.util.List.copyOf(answersLost);
+    public List<String> answersLost() {
+        return List.copyOf(answersLost);
     }
 
     /** Times the proxy stopped listening. */
@@ -183,8 +187,8 @@ public final class TcpProxy implements Closeable {
         volatile String messageId;
     }
 
-    private static final java.util.regex.Pattern MESSAGE_ID =
-            java.util.regex.Pattern.compile("(?im)^Message-ID:[ \\t]*(<[^>\\r\\n]+>)");
+    private static final Pattern MESSAGE_ID =
+            Pattern.compile("(?im)^Message-ID:[ \\t]*(<[^>\\r\\n]+>)");
     /** How much of a message the proxy keeps to find its Message-ID (the headers come first). */
     private static final int HEAD_KEPT = 16 * 1024;
 
@@ -211,7 +215,7 @@ public final class TcpProxy implements Closeable {
                         }
                         matched = buffer[i] == END_OF_DATA[matched] ? matched + 1 : (buffer[i] == '\r' ? 1 : 0);
                         if (matched == END_OF_DATA.length) {
-                            java.util.regex.Matcher id = MESSAGE_ID.matcher(head);
+                            Matcher id = MESSAGE_ID.matcher(head);
                             hold.messageId = id.find() ? id.group(1) : null;
                             head.setLength(0);
                             hold.next = holdAfterData;

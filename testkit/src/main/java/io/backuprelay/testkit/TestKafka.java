@@ -1,5 +1,6 @@
 package io.backuprelay.testkit;
 
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -72,7 +73,7 @@ public final class TestKafka {
                     .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
                     // A folder of our own: the kit's default one is deleted by a shutdown hook of its own, which
                     // can race the broker's shutdown and make it halt the JVM. Ours is deleted after the close.
-                    .setBaseDirectory(java.nio.file.Files.createTempDirectory("test-kafka"))
+                    .setBaseDirectory(Files.createTempDirectory("test-kafka"))
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)

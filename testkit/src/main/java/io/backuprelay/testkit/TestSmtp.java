@@ -2,7 +2,11 @@ package io.backuprelay.testkit;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,20 +35,20 @@ public final class TestSmtp {
     public static String part(MimeMessage message, String type) {
         try {
             Object content = message.getContent();
-            if (!(content instanceof jakarta.mail.internet.MimeMultipart multipart)) {
+            if (!(content instanceof MimeMultipart multipart)) {
                 if (message.isMimeType(type)) {
                     return content.toString();
                 }
                 throw new AssertionError("the message has no " + type + " part");
             }
             for (int i = 0; i < multipart.getCount(); i++) {
-                jakarta.mail.BodyPart part = multipart.getBodyPart(i);
+                BodyPart part = multipart.getBodyPart(i);
                 if (part.isMimeType(type)) {
                     return part.getContent().toString();
                 }
             }
             throw new AssertionError("the message has no " + type + " part");
-        } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+        } catch (MessagingException | IOException e) {
             throw new IllegalStateException("Cannot read the message", e);
         }
     }
@@ -60,7 +64,7 @@ public final class TestSmtp {
                 .filter(message -> {
                     try {
                         return Arrays.stream(message.getAllRecipients()).anyMatch(a -> a.toString().contains(recipient));
-                    } catch (jakarta.mail.MessagingException e) {
+                    } catch (MessagingException e) {
                         return false;
                     }
                 })

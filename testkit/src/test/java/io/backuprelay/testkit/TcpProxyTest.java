@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class TcpProxyTest {
 
     private ServerSocket upstream;
     /** Lines the upstream server has received: what the proxy has passed on. */
-    private final java.util.concurrent.atomic.AtomicInteger linesReceived = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger linesReceived = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -40,7 +41,7 @@ class TcpProxyTest {
     }
 
     /** "250 OK" for each line, as an SMTP server answers the end of a message. */
-    private static void answerEachLine(Socket socket, java.util.concurrent.atomic.AtomicInteger lines) {
+    private static void answerEachLine(Socket socket, AtomicInteger lines) {
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             for (int b; (b = in.read()) >= 0; ) {
                 if (b == '\n') {

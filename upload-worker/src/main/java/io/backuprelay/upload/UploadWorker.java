@@ -9,10 +9,12 @@ import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
+import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.PoisonMessageException;
 import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.ServiceOps;
@@ -22,6 +24,8 @@ import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,11 +72,11 @@ public final class UploadWorker implements Closeable {
     }
 
     /** {@code backup.dumps} carries the announcement of each dump and its archive when ready. */
-    private JobResult dispatch(BackupEvent event, io.backuprelay.common.kafka.JobContext context) throws InterruptedException {
+    private JobResult dispatch(BackupEvent event, JobContext context) throws InterruptedException {
         return switch (event) {
             case DumpReady ready -> handler.handle(ready, context);
             case DumpStarted started -> handler.started(started);
-            default -> throw new io.backuprelay.common.kafka.PoisonMessageException("A " + event.getClass().getSimpleName()
+            default -> throw new PoisonMessageException("A " + event.getClass().getSimpleName()
                     + " has no place on backup.dumps, which carries dump.started and dump.ready");
         };
     }
@@ -95,14 +99,14 @@ public final class UploadWorker implements Closeable {
     }
 
     /** The job meters, and {@code backuprelay.upload.retrying.seconds}: how long the longest-retrying upload has been at it. */
-    public UploadWorker withMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    public UploadWorker withMetrics(MeterRegistry registry) {
         worker.withMetrics(registry);
         return withRetryGauge(registry);
     }
 
     /** Only the retry gauge, where the job meters are bound elsewhere. */
-    public UploadWorker withRetryGauge(io.micrometer.core.instrument.MeterRegistry registry) {
-        io.micrometer.core.instrument.Gauge.builder("backuprelay.upload.retrying.seconds", handler,
+    public UploadWorker withRetryGauge(MeterRegistry registry) {
+        Gauge.builder("backuprelay.upload.retrying.seconds", handler,
                 h -> h.longestRetry().toMillis() / 1000.0).register(registry);
         return this;
     }

@@ -16,6 +16,7 @@ import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.ops.ServiceOps;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -65,7 +66,7 @@ class AnotherDumpOfAStoredBackupIT {
                 .createBlobContainerIfNotExists("twice-" + UUID.randomUUID().toString().substring(0, 8));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test",
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "/tenants/",
-                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
+                sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey("acme", "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
                 true, Azurite.blobEndpoint(), null, null);
         connections.put(connection.key(), connection);

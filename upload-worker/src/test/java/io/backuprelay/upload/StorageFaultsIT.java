@@ -18,7 +18,9 @@ import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
 import io.backuprelay.common.kafka.RetryingHandler;
 import io.backuprelay.common.ops.OpsEvent;
+import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.ops.ServiceOps;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -38,6 +40,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +70,7 @@ class StorageFaultsIT {
         proxy = FaultProxy.start(Azurite.blobEndpoint());
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "tenants",
-                sealer.seal(Azurite.ACCOUNT_KEY, io.backuprelay.common.secret.SecretContext.accessKey("acme", "main",
+                sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey("acme", "main",
                         proxy.endpointFor(Azurite.blobEndpoint()), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
                 proxy.endpointFor(Azurite.blobEndpoint()), null, null);
     }
@@ -84,9 +89,9 @@ class StorageFaultsIT {
         long started = System.nanoTime();
         UploadHandler handler = handler(Duration.ofMinutes(5));
         // What the alert "an upload retrying for more than 10 minutes" reads, sampled while it retries.
-        java.util.List<Duration> retrying = new java.util.concurrent.CopyOnWriteArrayList<>();
-        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> retrying.add(handler.longestRetry()), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        List<Duration> retrying = new CopyOnWriteArrayList<>();
+        var sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> retrying.add(handler.longestRetry()), 0, 500, TimeUnit.MILLISECONDS);
 
         JobResult result;
         try {
@@ -104,7 +109,7 @@ class StorageFaultsIT {
                 .isEqualTo(Files.readAllBytes(staging.resolve(dump.stagingFile())));
         assertThat(container.listBlobs().stream().filter(b -> !b.getName().endsWith(".manifest.json")).count())
                 .as("one backup, one blob").isEqualTo(1);
-        assertThat(ops).anyMatch(e -> e.status() == io.backuprelay.common.ops.OpsStatus.RETRIED);
+        assertThat(ops).anyMatch(e -> e.status() == OpsStatus.RETRIED);
         assertThat(staging.resolve(dump.stagingFile())).as("kept until the outcome is committed").exists();
         result.afterCommit().run();
         assertThat(staging.resolve(dump.stagingFile())).doesNotExist();
@@ -121,7 +126,7 @@ class StorageFaultsIT {
         BackupFailed failed = (BackupFailed) outcome(result);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
         assertThat(failed.reason()).contains("rejected the access key").contains("'main'");
-        assertThat(ops).noneMatch(e -> e.status() == io.backuprelay.common.ops.OpsStatus.RETRIED);
+        assertThat(ops).noneMatch(e -> e.status() == OpsStatus.RETRIED);
         assertThat(proxy.faultedRequests()).as("a permanent fault is not retried").isLessThanOrEqualTo(2);
     }
 

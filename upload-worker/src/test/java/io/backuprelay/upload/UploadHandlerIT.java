@@ -1,7 +1,10 @@
 package io.backuprelay.upload;
-
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.event.BlobNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobProperties;
+import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.event.BackupCompleted;
@@ -16,12 +20,15 @@ import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.JobContext;
 import io.backuprelay.common.kafka.JobResult;
+import io.backuprelay.common.kafka.PoisonMessageException;
 import io.backuprelay.common.ops.ServiceOps;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
@@ -30,9 +37,16 @@ import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,10 +110,10 @@ class UploadHandlerIT {
         JobResult result = handler.handle(dump, context());
 
         BackupCompleted completed = (BackupCompleted) outcome(result);
-        java.time.ZonedDateTime requested = dump.requestedAt().atZone(java.time.ZoneOffset.UTC);
+        ZonedDateTime requested = dump.requestedAt().atZone(ZoneOffset.UTC);
         assertThat(completed.destination().blobName()).isEqualTo("tenants/acme/"
-                + java.time.format.DateTimeFormatter.ofPattern("yyyy/MM").format(requested) + "/acme-"
-                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(requested) + "-"
+                + DateTimeFormatter.ofPattern("yyyy/MM").format(requested) + "/acme-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(requested) + "-"
                 + dump.backupId() + ".dump.zst");
         BlobProperties properties = container.getBlobClient(completed.destination().blobName()).getProperties();
         assertThat(properties.getBlobSize()).isEqualTo(dump.sizeBytes());
@@ -123,7 +138,7 @@ class UploadHandlerIT {
                 staged.requestedAt(), NOW, 1, null, null, null, 0, List.of(), null);
 
         assertThatThrownBy(() -> handler.handle(aimed, context()))
-                .isInstanceOf(io.backuprelay.common.kafka.PoisonMessageException.class)
+                .isInstanceOf(PoisonMessageException.class)
                 .hasMessageContaining("outside the staging directory");
         assertThat(container.listBlobs().stream().map(b -> b.getName()).toList()).noneMatch(n -> n.contains(staged.backupId()));
         assertThat(outside).exists();
@@ -153,10 +168,10 @@ class UploadHandlerIT {
     void aDumpOfABackupAlreadyRecordedAsSucceededIsNeitherUploadedNorReportedAndItsArchiveGoes() throws Exception {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
         DumpReady dump = stage(50_000);
-        var done = new io.backuprelay.common.account.BackupStatus.OutcomeSummary(dump.backupId(), true,
-                io.backuprelay.common.event.Trigger.MANUAL, NOW, 10L, "other-blob", null, null, null, null);
-        handler.withStatuses(account -> Optional.of(new io.backuprelay.common.account.BackupStatus(account, NOW,
-                dump.backupId(), done, null, List.of(done), io.backuprelay.common.event.BackupType.MANUAL, null, null, 0,
+        var done = new BackupStatus.OutcomeSummary(dump.backupId(), true,
+                Trigger.MANUAL, NOW, 10L, "other-blob", null, null, null, null);
+        handler.withStatuses(account -> Optional.of(new BackupStatus(account, NOW,
+                dump.backupId(), done, null, List.of(done), BackupType.MANUAL, null, null, 0,
                 null)));
 
         JobResult result = handler.handle(dump, context());
@@ -171,7 +186,7 @@ class UploadHandlerIT {
     void aRejectedAccessKeyIsReportedAsSuch() throws Exception {
         byte[] wrongKey = new byte[64];
         new Random(1).nextBytes(wrongKey);
-        connect("main", container.getBlobContainerName(), java.util.Base64.getEncoder().encodeToString(wrongKey));
+        connect("main", container.getBlobContainerName(), Base64.getEncoder().encodeToString(wrongKey));
         DumpReady dump = stage(1000);
 
         BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
@@ -195,7 +210,7 @@ class UploadHandlerIT {
 
     @Test
     void aSasTokenWorksInsteadOfTheKeyAndASoonExpiringOneIsWarnedAbout() throws Exception {
-        String sas = sas(java.time.OffsetDateTime.now(clock).plusDays(5));
+        String sas = sas(OffsetDateTime.now(clock).plusDays(5));
         connectWithSas(sas);
         DumpReady dump = stage(2000);
 
@@ -210,7 +225,7 @@ class UploadHandlerIT {
 
     @Test
     void anExpiredSasTokenFailsTheUploadNamingTheToken() throws Exception {
-        connectWithSas(sas(java.time.OffsetDateTime.now(clock).minusHours(1)));
+        connectWithSas(sas(OffsetDateTime.now(clock).minusHours(1)));
         DumpReady dump = stage(2000);
 
         BackupFailed failed = (BackupFailed) outcome(handler.handle(dump, context()));
@@ -286,12 +301,12 @@ class UploadHandlerIT {
     @Test
     void anArchiveAnnouncedByDumpStartedIsSentWhileItIsDumpedAndCommittedOnDumpReady() throws Exception {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
-        store.withOverlap(2, java.time.Duration.ofSeconds(30));
+        store.withOverlap(2, Duration.ofSeconds(30));
         String backupId = UUID.randomUUID().toString();
         byte[] content = new byte[20 * 1024 * 1024 + 5];
         new Random(11).nextBytes(content);
         Instant requested = NOW.minusSeconds(60);
-        var started = new io.backuprelay.common.event.DumpStarted(1, "s", backupId, "acme", NOW, "main",
+        var started = new DumpStarted(1, "s", backupId, "acme", NOW, "main",
                 backupId + ".a1b2c3d4.w1.archive.partial", backupId + ".a1b2c3d4.archive", "POSTGRESQL", "pg_dump-custom",
                 "zstd", "none", requested, 1);
         String blobName = BlobNaming.blobName("/tenants/", started);
@@ -302,13 +317,13 @@ class UploadHandlerIT {
             out.write(content, 0, 17 * 1024 * 1024);
             out.flush();
             var store = ACCESS.store(connections.get(Connection.key("acme", "main")),
-                    io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
+            Awaitility.await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(store.uncommittedBlocks(blobName))
                             .as("two whole 8 MiB blocks sent while the dump writes").hasSize(2));
             out.write(content, 17 * 1024 * 1024, content.length - 17 * 1024 * 1024);
         }
-        Files.move(partial, staging.resolve(started.stagingFile()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(partial, staging.resolve(started.stagingFile()), StandardCopyOption.ATOMIC_MOVE);
         DumpReady dump = new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested,
                 started.stagingFile(), content.length,
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), "POSTGRESQL", "15.19",
@@ -321,18 +336,18 @@ class UploadHandlerIT {
         assertThat(container.getBlobClient(blobName).downloadContent().toBytes()).isEqualTo(content);
     }
 
-    private String sas(java.time.OffsetDateTime expiry) {
-        var permissions = new com.azure.storage.blob.sas.BlobContainerSasPermission().setReadPermission(true)
+    private String sas(OffsetDateTime expiry) {
+        var permissions = new BlobContainerSasPermission().setReadPermission(true)
                 .setWritePermission(true).setCreatePermission(true).setAddPermission(true).setListPermission(true)
                 .setDeletePermission(true);
-        return container.generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(expiry, permissions)
-                .setStartTime(java.time.OffsetDateTime.now(clock).minusHours(2)));
+        return container.generateSas(new BlobServiceSasSignatureValues(expiry, permissions)
+                .setStartTime(OffsetDateTime.now(clock).minusHours(2)));
     }
 
     private void connectWithSas(String sas) {
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "/tenants/", null, true, Azurite.blobEndpoint(), null,
-                sealer.seal(sas, io.backuprelay.common.secret.SecretContext.sasToken("acme", "main",
+                sealer.seal(sas, SecretContext.sasToken("acme", "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())));
         connections.put(connection.key(), connection);
     }
@@ -349,7 +364,7 @@ class UploadHandlerIT {
     private void connect(String connectionId, String containerName, String key) {
         Connection connection = new Connection("acme", connectionId, ConnectionType.AZURE_BLOB, "test",
                 Azurite.ACCOUNT_NAME, containerName, "/tenants/",
-                sealer.seal(key, io.backuprelay.common.secret.SecretContext.accessKey("acme", connectionId,
+                sealer.seal(key, SecretContext.accessKey("acme", connectionId,
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint(),
                         null, null);
         connections.put(connection.key(), connection);

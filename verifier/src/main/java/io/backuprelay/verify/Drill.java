@@ -28,6 +28,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -168,7 +169,7 @@ final class Drill {
             ArchiveStream archive = encrypted ? ArchiveStream.hashing(blob) : ArchiveStream.open(blob, trusted, null);
             if (trusted != null && trusted.encrypted()) {
                 byte[] header = archive.plain().readNBytes(AGE_HEADER.length);
-                if (!java.util.Arrays.equals(header, AGE_HEADER)) {
+                if (!Arrays.equals(header, AGE_HEADER)) {
                     archive.finishAndHash();
                     return new Finding(false, Kind.INTEGRITY_ONLY, "The blob does not start with an age header,"
                             + " although the backup was encrypted.", List.of());

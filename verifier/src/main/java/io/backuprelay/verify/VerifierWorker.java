@@ -11,17 +11,20 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.database.Restorer;
+import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The verifier: consumes {@code backup.outcomes} in its own consumer group and drills the completed
  * backups its accounts' policies ask for, one drill per partition at a time, {@code DRILL_CONCURRENCY} at
  * once per instance, once every drill server's user is known to be minimal ({@link DrillGate}).
  */
-public final class VerifierWorker implements java.io.Closeable {
+public final class VerifierWorker implements Closeable {
 
     private final JobWorker<BackupEvent> worker;
     private final OpsPublisher ops;
@@ -43,8 +46,8 @@ public final class VerifierWorker implements java.io.Closeable {
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), config.concurrency(), Duration.ofSeconds(30),
                 config.retry()),
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
-        this.gate = new DrillGate(java.util.stream.Stream.of(config.postgres(), config.mariadb())
-                .flatMap(java.util.Optional::stream).toList(), Duration.ofMinutes(1));
+        this.gate = new DrillGate(Stream.of(config.postgres(), config.mariadb())
+                .flatMap(Optional::stream).toList(), Duration.ofMinutes(1));
     }
 
     public VerifierWorker start() {

@@ -10,8 +10,15 @@ import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BlobLocation;
 import io.backuprelay.common.event.DrillOutcome.Kind;
 import io.backuprelay.common.event.Trigger;
+import io.backuprelay.common.health.ComponentHealth;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.JobWorker;
+import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.RetryPolicy;
+import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.format.archive.Compression;
@@ -22,18 +29,24 @@ import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.database.Restorer;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.ScratchDatabase;
+import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.verify.VerifierConfig.DrillServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,33 +106,33 @@ class UntrustedDrillIT {
 
     @Test
     void aVerifierWhoseDrillUserIsASuperuserIsNotReadyAndDrillsNothingAndAMinimalOneStarts() throws Exception {
-        var topics = new io.backuprelay.common.topic.Topics(io.backuprelay.testkit.TestKafka.uniquePrefix());
-        var kafka = new io.backuprelay.common.kafka.KafkaSettings(io.backuprelay.testkit.TestKafka.bootstrapServers(), topics);
-        io.backuprelay.common.kafka.TopicProvisioner.ensureTopics(kafka, 1, (short) 1);
-        var sealer = io.backuprelay.common.secret.SecretSealer.ofBase64("k1",
-                io.backuprelay.common.secret.SecretSealer.newBase64Key());
+        var topics = new Topics(TestKafka.uniquePrefix());
+        var kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
+        TopicProvisioner.ensureTopics(kafka, 1, (short) 1);
+        var sealer = SecretSealer.ofBase64("k1",
+                SecretSealer.newBase64Key());
         VerifierConfig superuser = new VerifierConfig(Optional.of(pgServer("postgres")), Optional.empty(),
                 new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), budget(Duration.ofMinutes(1), 1L << 30), 2);
-        try (VerifierWorker verifier = new VerifierWorker(kafka, superuser, sealer, java.time.Clock.systemUTC()).start()) {
-            var gate = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateOf(verifier),
+        try (VerifierWorker verifier = new VerifierWorker(kafka, superuser, sealer, Clock.systemUTC()).start()) {
+            var gate = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateOf(verifier),
                     h -> !h.detail().equals("not checked yet"));
             assertThat(gate.ready()).isFalse();
             assertThat(gate.detail()).contains("'postgres'", "is a superuser", "CREATE ROLE backuprelay_drill LOGIN CREATEDB");
-            org.awaitility.Awaitility.await("it never consumes outcomes").during(Duration.ofSeconds(2))
+            Awaitility.await("it never consumes outcomes").during(Duration.ofSeconds(2))
                     .atMost(Duration.ofSeconds(4)).until(() -> verifier.jobs().state()
-                            == io.backuprelay.common.kafka.JobWorker.State.NEW);
+                            == JobWorker.State.NEW);
         }
         VerifierConfig minimal = new VerifierConfig(Optional.of(pgServer(PG_ROLE)), Optional.of(mariaServer(MARIA_USER)),
                 new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), budget(Duration.ofMinutes(1), 1L << 30), 2);
-        try (VerifierWorker verifier = new VerifierWorker(kafka, minimal, sealer, java.time.Clock.systemUTC()).start()) {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> verifier.jobs().state()
-                    == io.backuprelay.common.kafka.JobWorker.State.RUNNING);
+        try (VerifierWorker verifier = new VerifierWorker(kafka, minimal, sealer, Clock.systemUTC()).start()) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> verifier.jobs().state()
+                    == JobWorker.State.RUNNING);
             assertThat(gateOf(verifier).ready()).isTrue();
         }
     }
 
-    private static io.backuprelay.common.health.ComponentHealth gateOf(VerifierWorker verifier) {
-        return verifier.components().stream().map(io.backuprelay.common.health.HealthCheck::health)
+    private static ComponentHealth gateOf(VerifierWorker verifier) {
+        return verifier.components().stream().map(HealthCheck::health)
                 .filter(h -> h.name().equals(DrillGate.NAME)).findFirst().orElseThrow();
     }
 
@@ -180,7 +193,7 @@ class UntrustedDrillIT {
             assertThat(finding.detail()).isEqualTo("The stored blob is corrupted: its SHA-256 is " + sha256(bytes)
                     + ", the backup was stored with " + completed.sha256() + ". No restore tool ran on it.");
             // A blob made longer than the backup is not read past the backup's size.
-            store.putSmall(blobName, java.util.Arrays.copyOf(bytes, bytes.length * 3), Map.of());
+            store.putSmall(blobName, Arrays.copyOf(bytes, bytes.length * 3), Map.of());
             assertThat(drill.run(store, completed).detail()).startsWith("The stored blob is corrupted: it is longer than the "
                     + completed.sizeBytes() + " bytes the backup stored.");
             assertThat(toolRuns).as("no restore tool ran").isEmpty();
@@ -240,10 +253,10 @@ class UntrustedDrillIT {
     }
 
     private static void admin(String url, String user, String sql) {
-        try (var connection = java.sql.DriverManager.getConnection(url, user, "");
+        try (var connection = DriverManager.getConnection(url, user, "");
              var statement = connection.createStatement()) {
             statement.execute(sql);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }

@@ -6,22 +6,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockListType;
 import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.FaultProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +50,8 @@ class BlockUploadIT {
     /** The emulator's origin is the only one allowed beyond Azure's hosts. */
     private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
 
-    private static final io.backuprelay.blob.BlobCredential KEY =
-            io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+    private static final BlobCredential KEY =
+            BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
 
     /** Every blob here has a name of its own: none is there to be kept or replaced. */
     private static final Occupant.Rule KEEP_ANY = found -> Occupant.KEPT;
@@ -76,8 +89,8 @@ class BlockUploadIT {
                 archiveFile(backupId, archive, archiveSha256()), KEEP_ANY)).isInstanceOf(BlobTransferException.class);
         assertThat(container.getBlobClient("b/x.dump.zst").exists()).as("nothing committed yet").isFalse();
         long stagedBefore = container.getBlobClient("b/x.dump.zst").getBlockBlobClient()
-                .listBlocks(com.azure.storage.blob.models.BlockListType.UNCOMMITTED).getUncommittedBlocks().stream()
-                .mapToLong(com.azure.storage.blob.models.Block::getSizeLong).sum();
+                .listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks().stream()
+                .mapToLong(Block::getSizeLong).sum();
         assertThat(stagedBefore).as("the blocks sent before the crash").isGreaterThanOrEqualTo(3 * BLOCK);
 
         UploadedBlob blob = new BlobUploader(ACCESS, 4).upload(target("b/x.dump.zst"),
@@ -112,7 +125,7 @@ class BlockUploadIT {
 
     @Test
     void aServiceThatDoesNotEchoTheCrc64GetsEveryBlockWithItsMd5() throws Exception {
-        try (io.backuprelay.testkit.FaultProxy oldService = io.backuprelay.testkit.FaultProxy.start(Azurite.blobEndpoint())
+        try (FaultProxy oldService = FaultProxy.start(Azurite.blobEndpoint())
                 .hideAnswerHeader("x-ms-content-crc64", "x-ms-content-xxx64")) {
             Connection behindIt = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true,
@@ -140,8 +153,8 @@ class BlockUploadIT {
         assertThatThrownBy(() -> store.stageBlock("crc.bin", BlockIds.of("k", 0, crc), block, block.length,
                 BlobStore.BlockChecksum.CRC64, wrong))
                 .isInstanceOf(BlobStore.BlockCorruptedException.class)
-                .hasCauseInstanceOf(com.azure.storage.blob.models.BlobStorageException.class)
-                .satisfies(e -> assertThat(((com.azure.storage.blob.models.BlobStorageException) e.getCause())
+                .hasCauseInstanceOf(BlobStorageException.class)
+                .satisfies(e -> assertThat(((BlobStorageException) e.getCause())
                         .getErrorCode().toString()).isEqualTo("Crc64Mismatch"));
         assertThat(store.stageBlock("crc.bin", BlockIds.of("k", 0, crc), block, block.length,
                 BlobStore.BlockChecksum.CRC64, crc)).as("accepted, and Azure echoed the same CRC64").isTrue();
@@ -166,7 +179,7 @@ class BlockUploadIT {
     @Test
     void aStagedArchiveOfAnotherSizeIsNeverCommitted() throws Exception {
         String dumped = archiveSha256();
-        Files.write(archive, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(archive, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
 
         assertThatThrownBy(() -> new BlobUploader(ACCESS, 4).upload(target("longer.dump.zst"),
                 archiveFile(UUID.randomUUID().toString(), archive, dumped), KEEP_ANY))
@@ -196,9 +209,9 @@ class BlockUploadIT {
             stagedWhileWriting = awaitStaged("follow.dump.zst", 3 * BLOCK);
             out.write(content, (int) (3 * BLOCK + 10), content.length - (int) (3 * BLOCK + 10));
         }
-        Files.move(attempt.partial(), attempt.complete(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(attempt.partial(), attempt.complete(), StandardCopyOption.ATOMIC_MOVE);
 
-        Sent sent = followed.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+        Sent sent = followed.get(60, TimeUnit.SECONDS).orElseThrow();
         assertThat(stagedWhileWriting).as("three whole blocks sent before the dump ended").isEqualTo(3 * BLOCK);
         assertThat(sent.bytes()).isEqualTo(SIZE);
         assertThat(sent.sha256()).isEqualTo(archiveSha256());
@@ -224,7 +237,7 @@ class BlockUploadIT {
         }
         Files.delete(attempt.partial()); // what the dump worker does when its tool fails
 
-        assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        assertThat(followed.get(60, TimeUnit.SECONDS)).isEmpty();
         assertThat(container.getBlobClient("failed.dump.zst").exists()).as("no blob").isFalse();
         assertThat(ACCESS.store(connection, KEY).uncommittedBlocks("failed.dump.zst")).as("its blocks discarded").isEmpty();
     }
@@ -240,9 +253,9 @@ class BlockUploadIT {
         });
         var followed = followInTheBackground(dying, attempt, "resumed.dump.zst");
         Files.write(attempt.partial(), content);
-        assertThatThrownBy(() -> followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the follower died")
-                .isInstanceOf(java.util.concurrent.ExecutionException.class);
-        Files.move(attempt.partial(), attempt.complete(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertThatThrownBy(() -> followed.get(60, TimeUnit.SECONDS)).as("the follower died")
+                .isInstanceOf(ExecutionException.class);
+        Files.move(attempt.partial(), attempt.complete(), StandardCopyOption.ATOMIC_MOVE);
         long stagedBefore = ACCESS.store(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
                 .mapToLong(Long::longValue).sum();
         assertThat(stagedBefore).as("blocks sent before it died: 0 and 1 at least, never block 2")
@@ -267,12 +280,12 @@ class BlockUploadIT {
     }
 
     /** What {@code uploader} sends of the archive written to {@code partial}, followed on another thread. */
-    private java.util.concurrent.CompletableFuture<Optional<Sent>> followInTheBackground(
+    private CompletableFuture<Optional<Sent>> followInTheBackground(
             BlobUploader uploader, DumpAttempt attempt, String blobName) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return uploader.follow(target(blobName), attempt.backupId(), attempt.partial(), attempt.complete(),
-                        java.time.Duration.ofSeconds(30), sent -> { });
+                        Duration.ofSeconds(30), sent -> { });
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -281,8 +294,8 @@ class BlockUploadIT {
 
     /** Waits (30 s at most) until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
     private long awaitStaged(String blobName, long bytes) {
-        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> ACCESS.store(connection, KEY)
+        return Awaitility.await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> ACCESS.store(connection, KEY)
                         .uncommittedBlocks(blobName).values().stream().mapToLong(Long::longValue).sum(), staged -> staged >= bytes);
     }
 
@@ -298,7 +311,7 @@ class BlockUploadIT {
                 .isNotEqualTo(BlockIds.of(second, 1, bytes, 3))
                 .isNotEqualTo(BlockIds.of(first, 1, other, 3))
                 .isEqualTo(BlockIds.of(first, 1, bytes, 3));
-        assertThat(java.util.Base64.getDecoder().decode(BlockIds.of(first, 49_999, bytes, 3)))
+        assertThat(Base64.getDecoder().decode(BlockIds.of(first, 49_999, bytes, 3)))
                 .as("within Azure's 64 bytes before encoding").hasSizeLessThanOrEqualTo(64);
     }
 

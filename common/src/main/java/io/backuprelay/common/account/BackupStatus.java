@@ -1,11 +1,13 @@
 package io.backuprelay.common.account;
 
 import io.backuprelay.common.event.BackupType;
+import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What is known of an account's backups (topic {@code backup.status}, kept by the scheduler).
@@ -43,7 +45,7 @@ public record BackupStatus(
     /**
      * The newest restore drill among the recent backups, with the backup it checked; empty when none ran.
      */
-    public java.util.Optional<OutcomeSummary> lastRestoreCheck() {
+    public Optional<OutcomeSummary> lastRestoreCheck() {
         return recent.stream().filter(o -> o.restoreCheck() != null).findFirst();
     }
 
@@ -51,9 +53,9 @@ public record BackupStatus(
      * The newest backup a drill restored and found whole: "last verified restore". An integrity-only
      * drill (an encrypted backup, or no drill server) proves the blob, not a restore, and does not count.
      */
-    public java.util.Optional<OutcomeSummary> lastVerifiedRestore() {
+    public Optional<OutcomeSummary> lastVerifiedRestore() {
         return recent.stream().filter(o -> o.restoreCheck() != null && o.restoreCheck().passed()
-                && o.restoreCheck().kind() == io.backuprelay.common.event.DrillOutcome.Kind.RESTORE).findFirst();
+                && o.restoreCheck().kind() == DrillOutcome.Kind.RESTORE).findFirst();
     }
 
     /**
@@ -62,7 +64,7 @@ public record BackupStatus(
      * @param kind   {@code RESTORE} (restored and compared) or {@code INTEGRITY_ONLY} (an encrypted backup: checksum and header)
      * @param detail what it restored, or what did not match
      */
-    public record RestoreCheck(boolean passed, io.backuprelay.common.event.DrillOutcome.Kind kind, Instant checkedAt,
+    public record RestoreCheck(boolean passed, DrillOutcome.Kind kind, Instant checkedAt,
                                String detail) {
     }
 

@@ -1,6 +1,7 @@
 package io.backuprelay.common.account;
 
 import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.common.secret.SecretContext;
 import java.util.Objects;
 
 /**
@@ -54,5 +55,15 @@ public record Connection(
             return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         }
         return "https://" + storageAccountName + ".blob.core.windows.net";
+    }
+
+    /** Where this connection's access key is sealed and the container it opens: the seal's associated data. */
+    public SecretContext accessKeyContext() {
+        return SecretContext.accessKey(accountId, connectionId, blobEndpoint(), storageAccountName, containerName);
+    }
+
+    /** Where this connection's SAS token is sealed and the container it opens. */
+    public SecretContext sasTokenContext() {
+        return SecretContext.sasToken(accountId, connectionId, blobEndpoint(), storageAccountName, containerName);
     }
 }

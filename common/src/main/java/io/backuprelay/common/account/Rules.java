@@ -1,5 +1,7 @@
 package io.backuprelay.common.account;
 
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
+import java.security.GeneralSecurityException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -45,9 +47,9 @@ public final class Rules {
             return Optional.of("is not an age X25519 public key (age1…)");
         }
         try {
-            com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(value);
+            X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(value);
             return Optional.empty();
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             return Optional.of("is not an age X25519 public key: its encoding or checksum is wrong");
         }
     }

@@ -1,6 +1,12 @@
 package io.backuprelay.common.account;
 
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.common.secret.SecretContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,7 +16,7 @@ import java.util.Objects;
  * @param tls    how the connections use TLS; {@code null} is {@link TlsMode#PREFER}
  */
 public record SourceDatabase(
-        DatabaseEngine engine,
+        Engine engine,
         String host,
         int port,
         String database,
@@ -28,12 +34,12 @@ public record SourceDatabase(
         tls = tls == null ? TlsMode.PREFER : tls;
     }
 
-    public SourceDatabase(DatabaseEngine engine, String host, int port, String database, String username,
+    public SourceDatabase(Engine engine, String host, int port, String database, String username,
                           SealedSecret password, String schema) {
         this(engine, host, port, database, username, password, schema, TlsMode.PREFER);
     }
 
-    public SourceDatabase(DatabaseEngine engine, String host, int port, String database, String username,
+    public SourceDatabase(Engine engine, String host, int port, String database, String username,
                           SealedSecret password) {
         this(engine, host, port, database, username, password, null);
     }
@@ -49,8 +55,8 @@ public record SourceDatabase(
     }
 
     /** What is wrong with these settings for use in a command or a URL; empty when nothing is. */
-    public java.util.List<String> problems() {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
         if (!Rules.isHost(host)) {
             problems.add("host");
         }
@@ -77,12 +83,17 @@ public record SourceDatabase(
         if (!problems().isEmpty()) {
             throw new IllegalArgumentException("The database settings are not valid: " + problems());
         }
-        return "jdbc:" + (engine == DatabaseEngine.POSTGRESQL ? "postgresql" : "mariadb") + "://" + host + ":" + port + "/"
-                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+        return "jdbc:" + (engine == Engine.POSTGRESQL ? "postgresql" : "mariadb") + "://" + host + ":" + port + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8);
     }
 
     /** host:port/database, for messages; never the credentials. */
     public String describe() {
         return host + ":" + port + "/" + database;
+    }
+
+    /** Where the account's database password is sealed and the server, database and user it opens. */
+    public SecretContext passwordContext(String accountId) {
+        return SecretContext.databasePassword(accountId, engine, host, port, database, username);
     }
 }

@@ -1,5 +1,7 @@
 package io.backuprelay.common.account;
 
+import java.util.Locale;
+
 /**
  * How the backup worker's connections to an account's database use TLS: the probe, the
  * inventory, the lock and the dump tool alike.
@@ -19,6 +21,6 @@ public enum TlsMode {
 
     /** libpq's and pgjdbc's {@code sslmode}. */
     public String libpq() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

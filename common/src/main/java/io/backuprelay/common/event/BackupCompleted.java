@@ -3,6 +3,7 @@ package io.backuprelay.common.event;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -32,9 +33,9 @@ public record BackupCompleted(
         String engine,
         Instant startedAt,
         Instant endedAt,
-        java.util.List<String> warnings,
+        List<String> warnings,
         String connectionId,
-        java.util.List<String> checks,
+        List<String> checks,
         Requester requester,
         ArchiveFormat archive) implements BackupOutcome {
 
@@ -89,8 +90,8 @@ public record BackupCompleted(
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(endedAt, "endedAt");
-        warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
-        checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        checks = checks == null ? List.of() : List.copyOf(checks);
     }
 
     /** From the request to the verified blob. */

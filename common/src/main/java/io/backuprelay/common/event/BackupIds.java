@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** How backups are named: the staging file and the blob name derive from the backupId. */
 public final class BackupIds {
@@ -13,7 +14,7 @@ public final class BackupIds {
     private BackupIds() {
     }
 
-    private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
 
     /**
      * Whether a backupId can name files and blobs as it is: letters, digits and '-' (every id this

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.backuprelay.format.archive.ArchiveFormat;
 import io.backuprelay.format.archive.Encryption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,7 +48,7 @@ public record DumpReady(
         Instant slotAt,
         String requestedBy,
         int redumps,
-        java.util.List<String> warnings,
+        List<String> warnings,
         Requester requester) implements BackupEvent {
 
     public static final int CURRENT_VERSION = 1;
@@ -60,7 +61,7 @@ public record DumpReady(
         Objects.requireNonNull(stagingFile, "stagingFile");
         Objects.requireNonNull(sha256, "sha256");
         slotAt = slotAt == null ? requestedAt : slotAt;
-        warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
     /**

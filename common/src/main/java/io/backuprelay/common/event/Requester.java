@@ -1,5 +1,7 @@
 package io.backuprelay.common.event;
 
+import java.util.Objects;
+
 /**
  * The person who pressed "Create database backup", to whom its email goes too.
  *
@@ -9,6 +11,6 @@ package io.backuprelay.common.event;
 public record Requester(String email, String locale) {
 
     public Requester {
-        java.util.Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(email, "email");
     }
 }

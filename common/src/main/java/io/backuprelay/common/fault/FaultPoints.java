@@ -2,6 +2,8 @@ package io.backuprelay.common.fault;
 
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigSource;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ public final class FaultPoints {
             log.warn("fault point {} reached: the process kills itself (SIGKILL)", point);
             try {
                 new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
-            } catch (java.io.IOException | InterruptedException e) {
+            } catch (IOException | InterruptedException e) {
                 // no kill command: halting ends the process just as abruptly
             }
             Runtime.getRuntime().halt(EXIT_CODE);
@@ -49,7 +51,7 @@ public final class FaultPoints {
         if (spec == null || spec.isBlank()) {
             return Map.of();
         }
-        Map<String, Double> shares = new java.util.HashMap<>();
+        Map<String, Double> shares = new HashMap<>();
         for (String entry : spec.split(",")) {
             String[] parts = entry.strip().split("=", 2);
             if (parts.length != 2) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON codec of the project: every event, settings record and status goes through it.
@@ -57,7 +58,7 @@ public final class Json {
     }
 
     public static <T> T decode(String json, Class<T> type) {
-        return decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+        return decode(json.getBytes(StandardCharsets.UTF_8), type);
     }
 
     /** The shared mapper, for adapters that must hand it to a library (e.g. a Kafka Streams serde). */

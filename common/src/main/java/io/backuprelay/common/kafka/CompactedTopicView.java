@@ -2,6 +2,7 @@ package io.backuprelay.common.kafka;
 
 import java.io.Closeable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +162,7 @@ public final class CompactedTopicView<V> implements Runnable, Closeable, HealthC
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> targets = null;
-            List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
+            List<CompletableFuture<Void>> waiting = new ArrayList<>();
             long nextCheck = System.nanoTime();
             while (!closing) {
                 try {

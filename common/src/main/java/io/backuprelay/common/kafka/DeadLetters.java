@@ -1,6 +1,7 @@
 package io.backuprelay.common.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -40,7 +41,7 @@ public final class DeadLetters {
         byte[] value = source.value();
         if (value != null && value.length > MAX_VALUE_BYTES) {
             headers.add(VALUE_TRUNCATED, utf8(Integer.toString(value.length)));
-            value = java.util.Arrays.copyOf(value, MAX_VALUE_BYTES);
+            value = Arrays.copyOf(value, MAX_VALUE_BYTES);
         }
         return new ProducerRecord<>(dlqTopic, null, source.key(), value, headers);
     }

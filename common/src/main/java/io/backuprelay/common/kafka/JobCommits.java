@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ final class JobCommits {
             OffsetAndMetadata committed = consumer.get().committed(Set.of(job.partition), OFFSET_CHECK_TIMEOUT)
                     .get(job.partition);
             return committed == null ? -1L : committed.offset();
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
+        } catch (WakeupException e) {
             return null; // a stop was asked for: the loop sees it
         } catch (RetriableException e) { // a timeout among them
             log.info("{}: the committed offset of {} cannot be read yet ({}); the adopted job waits", name,

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ final class JobRebalanceListener implements ConsumerRebalanceListener {
     private final RunningJobs running;
     private final Runnable commitFinished;
     private final Consumer<Set<TopicPartition>> assignedNow;
-    private final java.util.function.Supplier<Set<TopicPartition>> assignment;
+    private final Supplier<Set<TopicPartition>> assignment;
     final AtomicLong rebalances = new AtomicLong();
 
     /**
@@ -33,7 +34,7 @@ final class JobRebalanceListener implements ConsumerRebalanceListener {
      * @param assignment     the consumer's assignment
      */
     JobRebalanceListener(String name, RunningJobs running, Runnable commitFinished,
-                         Consumer<Set<TopicPartition>> assignedNow, java.util.function.Supplier<Set<TopicPartition>> assignment) {
+                         Consumer<Set<TopicPartition>> assignedNow, Supplier<Set<TopicPartition>> assignment) {
         this.name = name;
         this.running = running;
         this.commitFinished = commitFinished;

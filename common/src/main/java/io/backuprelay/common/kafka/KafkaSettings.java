@@ -4,9 +4,14 @@ import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.topic.Topics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,7 +37,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
         Objects.requireNonNull(topics, "topics");
         clientOverrides = clientOverrides == null ? Map.of() : Map.copyOf(clientOverrides);
         instanceId = instanceId == null || instanceId.isBlank()
-                ? "instance-" + java.util.UUID.randomUUID().toString().substring(0, 8) : instanceId;
+                ? "instance-" + UUID.randomUUID().toString().substring(0, 8) : instanceId;
     }
 
     /** With a random instance id: for tests and tools whose instances need not outlive a restart. */
@@ -65,7 +70,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     }
 
     public KafkaSettings withOverrides(Map<String, Object> overrides) {
-        var merged = new java.util.HashMap<>(clientOverrides);
+        var merged = new HashMap<>(clientOverrides);
         merged.putAll(overrides);
         return new KafkaSettings(bootstrapServers, topics, merged, instanceId);
     }
@@ -76,8 +81,8 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }
@@ -95,7 +100,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     @Override
     public String toString() {
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics.prefix()
-                + ", clientProperties=" + new java.util.TreeSet<>(clientOverrides.keySet()) + ", instanceId=" + instanceId + "]";
+                + ", clientProperties=" + new TreeSet<>(clientOverrides.keySet()) + ", instanceId=" + instanceId + "]";
     }
 
     /** A consumer of string keys and raw values that commits only through transactions. */

@@ -1,13 +1,19 @@
 package io.backuprelay.common.kafka;
 
 import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.common.config.ConfigException;
+import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.topic.Topics;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -28,7 +34,7 @@ public final class TopicProvisioner {
      *
      * @throws io.backuprelay.common.config.ConfigException listing every topic that is missing or configured otherwise
      */
-    public static void prepare(KafkaSettings kafka, io.backuprelay.common.config.ConfigSource config) {
+    public static void prepare(KafkaSettings kafka, ConfigSource config) {
         if (CommonSettings.CREATE_TOPICS.read(config)) {
             ensureTopics(kafka, CommonSettings.TOPIC_PARTITIONS.read(config),
                     CommonSettings.TOPIC_REPLICATION.read(config).shortValue());
@@ -36,7 +42,7 @@ public final class TopicProvisioner {
         }
         List<String> problems = check(kafka);
         if (!problems.isEmpty()) {
-            throw new io.backuprelay.common.config.ConfigException(CommonSettings.CREATE_TOPICS.name(), "is false, and the"
+            throw new ConfigException(CommonSettings.CREATE_TOPICS.name(), "is false, and the"
                     + " cluster lacks what the services need; create the topics as docs/kafka.md lists them: "
                     + String.join("; ", problems));
         }
@@ -49,22 +55,22 @@ public final class TopicProvisioner {
     public static List<String> check(KafkaSettings kafka) {
         Topics topics = kafka.topics();
         List<String> names = topics.all().stream().map(Topics.TopicSpec::name).toList();
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         try (Admin admin = Admin.create(kafka.common("backuprelay-topic-check"))) {
-            java.util.Set<String> existing = admin.listTopics().names().get();
-            List<org.apache.kafka.common.config.ConfigResource> present = new java.util.ArrayList<>();
+            Set<String> existing = admin.listTopics().names().get();
+            List<ConfigResource> present = new ArrayList<>();
             for (String name : names) {
                 if (existing.contains(name)) {
-                    present.add(new org.apache.kafka.common.config.ConfigResource(
-                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name));
+                    present.add(new ConfigResource(
+                            ConfigResource.Type.TOPIC, name));
                 } else {
                     problems.add(name + " does not exist");
                 }
             }
             var configs = admin.describeConfigs(present).all().get();
             for (Topics.TopicSpec spec : topics.all()) {
-                var config = configs.get(new org.apache.kafka.common.config.ConfigResource(
-                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, spec.name()));
+                var config = configs.get(new ConfigResource(
+                        ConfigResource.Type.TOPIC, spec.name()));
                 if (config == null) {
                     continue;
                 }
@@ -126,7 +132,7 @@ public final class TopicProvisioner {
 
     /** Services start writing right after this; a partition without a leader yet would only make them retry. */
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ final class TransactionalCommitter implements Closeable {
         } catch (KafkaException | IllegalStateException e) {
             // A fenced group membership is the consumer's to settle (JobWorker rejoins once, and a
             // second fence is fatal); here it only means this transaction carried a stale member id.
-            if (KafkaErrors.isFatal(e) && !(e instanceof org.apache.kafka.common.errors.FencedInstanceIdException)) {
+            if (KafkaErrors.isFatal(e) && !(e instanceof FencedInstanceIdException)) {
                 throw e;
             }
             backOff("the commit of " + partition + "@" + (nextOffset - 1) + " failed; it is tried again", e);

@@ -6,13 +6,19 @@ import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
+import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
+import io.backuprelay.common.event.FailureStage;
+import io.backuprelay.common.event.RestoreVerified;
+import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -27,23 +33,23 @@ public final class BackupMeters implements Consumer<byte[]> {
     public BackupMeters(MeterRegistry registry) {
         this.registry = registry;
         // Counters exist at zero from the start, so a rate or an alert on them has a series before the first event.
-        for (io.backuprelay.common.event.Trigger trigger : io.backuprelay.common.event.Trigger.values()) {
+        for (Trigger trigger : Trigger.values()) {
             Counter.builder("backuprelay.backups.requested").tag("trigger", trigger.name()).register(registry);
             Counter.builder("backuprelay.backups.completed").tag("trigger", trigger.name()).register(registry);
         }
-        for (io.backuprelay.common.event.FailureStage stage : io.backuprelay.common.event.FailureStage.values()) {
+        for (FailureStage stage : FailureStage.values()) {
             Counter.builder("backuprelay.backups.failed").tag("stage", stage.name()).register(registry);
         }
         Counter.builder("backuprelay.backups.started").register(registry);
         Counter.builder("backuprelay.backups.overdue").register(registry);
         Timer.builder("backuprelay.dump.duration").register(registry);
         Timer.builder("backuprelay.backup.duration").register(registry);
-        for (io.backuprelay.common.event.DrillOutcome.Kind kind : io.backuprelay.common.event.DrillOutcome.Kind.values()) {
-            for (String result : java.util.List.of("verified", "failed")) {
+        for (DrillOutcome.Kind kind : DrillOutcome.Kind.values()) {
+            for (String result : List.of("verified", "failed")) {
                 Counter.builder("backuprelay.restore.drills").tag("result", result).tag("kind", kind.name()).register(registry);
             }
         }
-        for (String step : java.util.List.of("dump", "upload")) {
+        for (String step : List.of("dump", "upload")) {
             DistributionSummary.builder("backuprelay.archive.bytes").baseUnit("bytes").tag("step", step).register(registry);
         }
     }
@@ -79,12 +85,12 @@ public final class BackupMeters implements Consumer<byte[]> {
             case BackupFailed failed -> Counter.builder("backuprelay.backups.failed")
                     .tag("stage", failed.stage().name()).register(registry).increment();
             case BackupStarted ignored -> Counter.builder("backuprelay.backups.started").register(registry).increment();
-            case io.backuprelay.common.event.DumpStarted ignored -> {
+            case DumpStarted ignored -> {
                 // the same dump as backup.started, announced to the upload worker: not counted twice
             }
             case BackupOverdue ignored -> Counter.builder("backuprelay.backups.overdue").register(registry).increment();
-            case io.backuprelay.common.event.DrillOutcome drill -> Counter.builder("backuprelay.restore.drills")
-                    .tag("result", drill instanceof io.backuprelay.common.event.RestoreVerified ? "verified" : "failed")
+            case DrillOutcome drill -> Counter.builder("backuprelay.restore.drills")
+                    .tag("result", drill instanceof RestoreVerified ? "verified" : "failed")
                     .tag("kind", drill.kind().name()).register(registry).increment();
         }
     }

@@ -1,5 +1,6 @@
 package io.backuprelay.common.secret;
 
+import io.backuprelay.format.archive.Engine;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -33,32 +34,17 @@ public record SecretContext(String topic, String recordKey, String field, String
         return storageSecret("accessKey", accountId, connectionId, blobEndpoint, storageAccount, container);
     }
 
-    public static SecretContext accessKey(io.backuprelay.common.account.Connection connection) {
-        return accessKey(connection.accountId(), connection.connectionId(), connection.blobEndpoint(),
-                connection.storageAccountName(), connection.containerName());
-    }
-
     /** A connection's SAS token, for its container. */
     public static SecretContext sasToken(String accountId, String connectionId, String blobEndpoint,
                                          String storageAccount, String container) {
         return storageSecret("sasToken", accountId, connectionId, blobEndpoint, storageAccount, container);
     }
 
-    public static SecretContext sasToken(io.backuprelay.common.account.Connection connection) {
-        return sasToken(connection.accountId(), connection.connectionId(), connection.blobEndpoint(),
-                connection.storageAccountName(), connection.containerName());
-    }
-
     /** An account's database password ({@code backup.accounts}, {@code accountId}), for its server, database and user. */
-    public static SecretContext databasePassword(String accountId, io.backuprelay.common.account.DatabaseEngine engine,
+    public static SecretContext databasePassword(String accountId, Engine engine,
                                                  String host, int port, String database, String username) {
         return new SecretContext("backup.accounts", accountId, "source.password",
                 String.join("|", engine.name(), host, Integer.toString(port), database, username));
-    }
-
-    public static SecretContext databasePassword(String accountId, io.backuprelay.common.account.SourceDatabase source) {
-        return databasePassword(accountId, source.engine(), source.host(), source.port(), source.database(),
-                source.username());
     }
 
     private static SecretContext storageSecret(String field, String accountId, String connectionId, String blobEndpoint,

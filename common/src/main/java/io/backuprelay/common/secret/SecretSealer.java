@@ -1,12 +1,17 @@
 package io.backuprelay.common.secret;
 
 import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.common.config.ConfigException;
+import io.backuprelay.common.config.ConfigSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -48,7 +53,7 @@ public final class SecretSealer {
         });
         this.currentKeyId = currentKeyId;
         this.keys = Map.copyOf(keys.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> new SecretKeySpec(e.getValue(), "AES"))));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new SecretKeySpec(e.getValue(), "AES"))));
     }
 
     /** A sealer with one key, given as base64 of 32 bytes. */
@@ -61,16 +66,16 @@ public final class SecretSealer {
      * for a rotation) or the one {@code BACKUPRELAY_MASTER_KEY} (base64 of 32 bytes); new secrets are
      * sealed with {@code BACKUPRELAY_MASTER_KEY_ID} (default {@code k1}, or the last of the list).
      */
-    public static SecretSealer from(io.backuprelay.common.config.ConfigSource config) {
+    public static SecretSealer from(ConfigSource config) {
         return from(config, false);
     }
 
     /** The same; {@code acceptUnbound} for the rekey command, which re-seals secrets of before the binding. */
-    public static SecretSealer from(io.backuprelay.common.config.ConfigSource config, boolean acceptUnbound) {
-        java.util.Optional<String> ring = CommonSettings.MASTER_KEYS.find(config);
+    public static SecretSealer from(ConfigSource config, boolean acceptUnbound) {
+        Optional<String> ring = CommonSettings.MASTER_KEYS.find(config);
         String variable = (ring.isPresent() ? CommonSettings.MASTER_KEYS : CommonSettings.MASTER_KEY).name();
         try {
-            Map<String, byte[]> keys = new java.util.LinkedHashMap<>();
+            Map<String, byte[]> keys = new LinkedHashMap<>();
             String last = null;
             if (ring.isPresent()) {
                 for (String entry : ring.get().split(",")) {
@@ -88,7 +93,7 @@ public final class SecretSealer {
             String current = last != null ? CommonSettings.MASTER_KEY_ID.read(config, last) : CommonSettings.MASTER_KEY_ID.read(config);
             return new SecretSealer(current, keys, acceptUnbound);
         } catch (IllegalArgumentException e) {
-            throw new io.backuprelay.common.config.ConfigException(variable,
+            throw new ConfigException(variable,
                     "must hold base64 keys of 32 random bytes (" + e.getMessage().replaceAll("[A-Za-z0-9+/=]{20,}", "***") + ")");
         }
     }

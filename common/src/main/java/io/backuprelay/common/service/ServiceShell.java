@@ -4,11 +4,17 @@ import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.FatalErrors;
 import io.backuprelay.common.health.HealthCheck;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -32,17 +38,17 @@ public final class ServiceShell implements FatalErrors, Closeable {
     private final IntConsumer exit;
     private final AtomicBoolean exiting = new AtomicBoolean();
     private volatile ServiceEndpoints endpoints;
-    private final java.util.concurrent.ScheduledExecutorService watchdog =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("health-watchdog").factory());
 
     /** @param exit how the process ends on a fatal error ({@code System::exit} in a real process) */
     public ServiceShell(String service, IntConsumer exit) {
         this.registry = ServiceEndpoints.newRegistry();
         this.registry.config().commonTags("service", service);
-        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
         this.exit = exit;
     }
 
@@ -90,7 +96,7 @@ public final class ServiceShell implements FatalErrors, Closeable {
     public ServiceShell watch() {
         watchdog.scheduleWithFixedDelay(() -> health().stream().filter(c -> !c.live()).findFirst()
                 .ifPresent(dead -> fatal(dead.name(), new IllegalStateException(dead.name() + " is dead: " + dead.detail()))),
-                2, 2, java.util.concurrent.TimeUnit.SECONDS);
+                2, 2, TimeUnit.SECONDS);
         return this;
     }
 

@@ -58,7 +58,7 @@ class EventContractTest {
                         Instant.parse("2026-11-26T09:30:05Z"), Instant.parse("2026-11-26T09:15:00Z"), 1, null)),
                 Arguments.of("backup.overdue.v1.json", new BackupOverdue(1, "77aa88bb-99cc-4ddd-8eee-ff0011223344",
                         BACKUP_ID, "acme", Instant.parse("2026-12-06T21:18:00Z"),
-                        io.backuprelay.common.event.BackupType.EVERY_7_DAYS, Instant.parse("2026-11-26T09:18:00Z"), 3)),
+                        BackupType.EVERY_7_DAYS, Instant.parse("2026-11-26T09:18:00Z"), 3)),
                 Arguments.of("restore.verified.v1.json", new RestoreVerified(1, "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:21:00Z"), DrillOutcome.Kind.RESTORE,
                         "3 tables (8,501 rows), 1 view, 3 sequences", 41250)),

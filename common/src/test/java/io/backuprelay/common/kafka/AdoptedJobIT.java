@@ -9,6 +9,7 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +32,7 @@ class AdoptedJobIT {
     private final String output = prefix + "output";
     private final String dlq = prefix + "dlq";
     private final String group = prefix + "group";
-    private final List<JobWorker<String>> workers = new java.util.ArrayList<>();
+    private final List<JobWorker<String>> workers = new ArrayList<>();
     private KafkaSettings kafka;
 
     @BeforeEach

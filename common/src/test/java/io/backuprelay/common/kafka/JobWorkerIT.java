@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,7 +38,7 @@ class JobWorkerIT {
 
     @BeforeEach
     void topics() {
-        kafka = new KafkaSettings(TestKafka.bootstrapServers(), new io.backuprelay.common.topic.Topics(prefix));
+        kafka = new KafkaSettings(TestKafka.bootstrapServers(), new Topics(prefix));
         KafkaProbe.createTopic(input, 3);
         KafkaProbe.createTopic(output, 1);
         KafkaProbe.createTopic(dlq, 1);
@@ -169,10 +172,10 @@ class JobWorkerIT {
                 new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100))), kafka, JobWorkerIT::text,
                 (in, ctx) -> {
                     if (in.equals("flaky") && attempts.incrementAndGet() < 3) {
-                        throw new java.io.IOException("temporarily unavailable");
+                        throw new IOException("temporarily unavailable");
                     }
                     if (in.equals("broken")) {
-                        throw new java.io.IOException("always broken");
+                        throw new IOException("always broken");
                     }
                     return JobResult.of(new Output(output, ctx.key(), utf8("done:" + in)));
                 }).start();
@@ -200,7 +203,7 @@ class JobWorkerIT {
             }
         });
         KafkaProbe.send(input, "acme", utf8("interrupted-job"));
-        assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         int partition = partitionOfOnlyRecord();
 
         worker.close();

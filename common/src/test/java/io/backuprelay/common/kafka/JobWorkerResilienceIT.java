@@ -9,13 +9,16 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +32,7 @@ class JobWorkerResilienceIT {
     private final String output = prefix + "output";
     private final String dlq = prefix + "dlq";
     private final String group = prefix + "group";
-    private final List<JobWorker<String>> workers = new java.util.ArrayList<>();
+    private final List<JobWorker<String>> workers = new ArrayList<>();
     private KafkaSettings kafka;
 
     @BeforeEach
@@ -166,8 +169,8 @@ class JobWorkerResilienceIT {
                 }, (component, error) -> fatal.add(error)).start();
         workers.add(worker);
         KafkaProbe.sendAll(List.of(
-                new org.apache.kafka.clients.producer.ProducerRecord<>(prefix + "two", 0, "a", utf8("waits")),
-                new org.apache.kafka.clients.producer.ProducerRecord<>(prefix + "two", 1, "b", utf8("breaks"))));
+                new ProducerRecord<>(prefix + "two", 0, "a", utf8("waits")),
+                new ProducerRecord<>(prefix + "two", 1, "b", utf8("breaks"))));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.state() == JobWorker.State.FAILED);
         assertThat(fatal).anyMatch(e -> e instanceof OutOfMemoryError);
@@ -182,7 +185,7 @@ class JobWorkerResilienceIT {
     }
 
     private JobWorker<String> start(KafkaSettings settings, int concurrency, JobHandler<String> handler, FatalErrors fatal,
-                                    java.util.function.Function<byte[], String> decoder) {
+                                    Function<byte[], String> decoder) {
         JobWorker<String> worker = new JobWorker<>(new JobWorkerConfig("test-worker", group, input, dlq, concurrency,
                 Duration.ofSeconds(2), new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10))), settings,
                 decoder, handler, fatal).start();

@@ -2,11 +2,13 @@ package io.backuprelay.common.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.backuprelay.common.config.ConfigSource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +35,7 @@ class KafkaClientPropertiesTest {
 
         assertThat(kafka.clientOverrides()).containsOnlyKeys("security.protocol", "sasl.mechanism", "sasl.jaas.config",
                 "ssl.truststore.location");
-        for (var props : java.util.List.of(kafka.common("a"), kafka.consumer("c", "g"), kafka.reader("r"),
+        for (var props : List.of(kafka.common("a"), kafka.consumer("c", "g"), kafka.reader("r"),
                 kafka.producer("p", "tx"))) {
             assertThat(props).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN")
                     .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12")
@@ -49,8 +51,8 @@ class KafkaClientPropertiesTest {
         logs.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Logger kafkaLogs = (Logger) LoggerFactory.getLogger("org.apache.kafka");
-        ch.qos.logback.classic.Level level = kafkaLogs.getLevel();
-        kafkaLogs.setLevel(ch.qos.logback.classic.Level.INFO); // where the clients dump their configuration
+        Level level = kafkaLogs.getLevel();
+        kafkaLogs.setLevel(Level.INFO); // where the clients dump their configuration
         root.addAppender(logs);
         try {
             KafkaSettings kafka = KafkaSettings.from(new ConfigSource(ENVIRONMENT));

@@ -3,10 +3,17 @@ package io.backuprelay.common.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.json.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class SecretSealerTest {
@@ -31,11 +38,11 @@ class SecretSealerTest {
     @Test
     void aSecretMovedToAnotherRecordAccountOrFieldDoesNotOpen() {
         SealedSecret sealed = sealer.seal("the key of acme", ACME_MAIN);
-        for (SecretContext elsewhere : java.util.List.of(
+        for (SecretContext elsewhere : List.of(
                 SecretContext.accessKey("evil", "main", AZURE, "acmebackups", "db-backups"),
                 SecretContext.accessKey("acme", "other", AZURE, "acmebackups", "db-backups"),
                 SecretContext.sasToken("acme", "main", AZURE, "acmebackups", "db-backups"),
-                SecretContext.databasePassword("acme", io.backuprelay.common.account.DatabaseEngine.POSTGRESQL,
+                SecretContext.databasePassword("acme", Engine.POSTGRESQL,
                         "db.acme.internal", 5432, "app", "backup"))) {
             assertThatThrownBy(() -> sealer.open(sealed, elsewhere)).as(elsewhere.toString())
                     .isInstanceOf(SecretUnavailableException.class).hasMessageContaining("another record, field or target");
@@ -49,23 +56,23 @@ class SecretSealerTest {
      */
     @Test
     void aSecretWhoseRecordIsReAimedAtAnotherTargetDoesNotOpen() {
-        var engine = io.backuprelay.common.account.DatabaseEngine.POSTGRESQL;
+        var engine = Engine.POSTGRESQL;
         SealedSecret password = sealer.seal("db password", SecretContext.databasePassword("Acme Ñandú", engine,
                 "db.acme.internal", 5432, "app", "backup"));
         assertThat(sealer.open(password, SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 5432,
                 "app", "backup"))).isEqualTo("db password");
-        for (SecretContext reAimed : java.util.List.of(
+        for (SecretContext reAimed : List.of(
                 SecretContext.databasePassword("Acme Ñandú", engine, "attacker.example", 5432, "app", "backup"),
                 SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 6432, "app", "backup"),
                 SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 5432, "other", "backup"),
                 SecretContext.databasePassword("Acme Ñandú", engine, "db.acme.internal", 5432, "app", "postgres"),
-                SecretContext.databasePassword("Acme Ñandú", io.backuprelay.common.account.DatabaseEngine.MARIADB,
+                SecretContext.databasePassword("Acme Ñandú", Engine.MARIADB,
                         "db.acme.internal", 5432, "app", "backup"))) {
             assertThatThrownBy(() -> sealer.open(password, reAimed)).as(reAimed.target())
                     .isInstanceOf(SecretUnavailableException.class).hasMessageContaining("re-aimed");
         }
         SealedSecret key = sealer.seal("storage key", ACME_MAIN);
-        for (SecretContext reAimed : java.util.List.of(
+        for (SecretContext reAimed : List.of(
                 SecretContext.accessKey("acme", "main", "https://evil.blob.core.windows.net", "acmebackups", "db-backups"),
                 SecretContext.accessKey("acme", "main", AZURE, "evilaccount", "db-backups"),
                 SecretContext.accessKey("acme", "main", AZURE, "acmebackups", "other-container"))) {
@@ -85,7 +92,7 @@ class SecretSealerTest {
         assertThat(sealer.isCurrent(bound)).isFalse();
         // rekey: a sealer that accepts secrets of before, re-sealing each for its record's current target
         SecretSealer rekey = new SecretSealer(sealer.currentKeyId(), Map.of(sealer.currentKeyId(),
-                java.util.Base64.getDecoder().decode(KEY)), true);
+                Base64.getDecoder().decode(KEY)), true);
         SealedSecret targeted = rekey.reseal(new SealedSecret(bound.keyId(), bound.ciphertext(), bound.version()), ACME_MAIN);
         assertThat(targeted.version()).isEqualTo(SealedSecret.TARGETED);
         assertThat(sealer.open(targeted, ACME_MAIN)).isEqualTo("older key");
@@ -132,15 +139,15 @@ class SecretSealerTest {
     @Test
     void aSecretSealedBeforeTheBindingOpensOnlyForRekey() throws Exception {
         byte[] key = Base64.getDecoder().decode(SecretSealer.newBase64Key());
-        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         byte[] nonce = new byte[12];
-        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
-                new javax.crypto.spec.GCMParameterSpec(128, nonce));
-        cipher.updateAAD("k1".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // as the first version sealed
-        byte[] sealedBytes = cipher.doFinal("legacy".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
+                new GCMParameterSpec(128, nonce));
+        cipher.updateAAD("k1".getBytes(StandardCharsets.UTF_8)); // as the first version sealed
+        byte[] sealedBytes = cipher.doFinal("legacy".getBytes(StandardCharsets.UTF_8));
         SealedSecret legacy = Json.decode(("{\"keyId\":\"k1\",\"ciphertext\":\"" + Base64.getEncoder().encodeToString(
-                java.nio.ByteBuffer.allocate(12 + sealedBytes.length).put(nonce).put(sealedBytes).array()) + "\"}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), SealedSecret.class);
+                ByteBuffer.allocate(12 + sealedBytes.length).put(nonce).put(sealedBytes).array()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8), SealedSecret.class);
 
         assertThat(legacy.version()).isEqualTo(SealedSecret.UNBOUND);
         assertThatThrownBy(() -> new SecretSealer("k1", Map.of("k1", key)).open(legacy, ACME_MAIN))

@@ -2,12 +2,16 @@ package io.backuprelay.console.api;
 
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.data.ConsoleData;
+import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The operators' account registry: who the account is, who administers it, where its database lives. */
@@ -29,8 +33,8 @@ public final class AccountsApi {
      * @param tls    how the backup worker's connections use TLS (null: as it was; PREFER, TLS whenever the
      *               server offers it, for a new account)
      */
-    public record SourceBody(DatabaseEngine engine, String host, Integer port, String database, String username,
-                             String password, String schema, io.backuprelay.common.account.TlsMode tls) {
+    public record SourceBody(Engine engine, String host, Integer port, String database, String username,
+                             String password, String schema, TlsMode tls) {
     }
 
     /**
@@ -41,8 +45,8 @@ public final class AccountsApi {
                               SourceBody source, List<String> storageOrigins) {
     }
 
-    public record SourceView(DatabaseEngine engine, String host, int port, String database, String username,
-                             boolean passwordSet, String schema, io.backuprelay.common.account.TlsMode tls) {
+    public record SourceView(Engine engine, String host, int port, String database, String username,
+                             boolean passwordSet, String schema, TlsMode tls) {
     }
 
     public record AccountView(String accountId, String displayName, String locale, String timeZone,
@@ -61,7 +65,7 @@ public final class AccountsApi {
         if (requested.size() > 20) {
             throw ApiException.invalid("storageOrigins", "may name at most 20 entries");
         }
-        List<String> granted = new java.util.ArrayList<>();
+        List<String> granted = new ArrayList<>();
         for (String entry : requested) {
             try {
                 String normalized = endpoints.grantable(entry);
@@ -88,7 +92,7 @@ public final class AccountsApi {
         Validate.maxLength("source.password", source.password(), 1024);
         Validate.text("displayName", body.displayName(), 200);
         if (source.schema() != null && !source.schema().isBlank()) {
-            if (source.engine() != DatabaseEngine.POSTGRESQL) {
+            if (source.engine() != Engine.POSTGRESQL) {
                 throw ApiException.invalid("source.schema", "applies to PostgreSQL only; a MariaDB database is its own schema");
             }
             Validate.databaseName("source.schema", source.schema());
@@ -107,7 +111,7 @@ public final class AccountsApi {
             }
         }
         SealedSecret password = source.password() != null
-                ? sealer.seal(source.password(), io.backuprelay.common.secret.SecretContext.databasePassword(accountId,
+                ? sealer.seal(source.password(), SecretContext.databasePassword(accountId,
                         source.engine(), source.host().strip(), port, source.database(), source.username()))
                 : existing.map(a -> a.source().password()).orElse(null);
         Account account = new Account(accountId,
@@ -119,7 +123,7 @@ public final class AccountsApi {
                         : existing.map(a -> a.source().tls()).orElse(null)), // left out: as it was
                 body.storageOrigins() != null ? origins(body.storageOrigins())
                         : existing.map(Account::storageOrigins).orElse(List.of()));
-        Requests.wrote(ctx, data.write(io.backuprelay.console.data.ViewPosition.View.ACCOUNTS, accountId, account));
+        Requests.wrote(ctx, data.write(ViewPosition.View.ACCOUNTS, accountId, account));
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }
 

@@ -1,5 +1,7 @@
 package io.backuprelay.console.api;
 
+import java.util.List;
+
 /**
  * An answer other than success, with the HTTP status, a stable error code, the field it concerns
  * (for a 400) and a message a person can act on. Messages a super-administrator meets on the page
@@ -12,7 +14,7 @@ public class ApiException extends RuntimeException {
     private final String field;
     private final long retryAfterSeconds;
     private String key;
-    private java.util.List<String> args = java.util.List.of();
+    private List<String> args = List.of();
 
     public ApiException(int status, String code, String field, String message) {
         this(status, code, field, message, 0);
@@ -71,7 +73,7 @@ public class ApiException extends RuntimeException {
     /** The same error, with the key (and arguments) of its message in the page's texts ({@code err_<key>}). */
     public ApiException key(String key, String... args) {
         this.key = key;
-        this.args = java.util.List.of(args);
+        this.args = List.of(args);
         return this;
     }
 
@@ -84,10 +86,10 @@ public class ApiException extends RuntimeException {
      *
      * @param key  the message's key for a translated text, where there is one; {@code args} fill its {@code {0}}…
      */
-    public record ErrorBody(String error, String field, String message, String key, java.util.List<String> args) {
+    public record ErrorBody(String error, String field, String message, String key, List<String> args) {
 
         public ErrorBody(String error, String field, String message) {
-            this(error, field, message, null, java.util.List.of());
+            this(error, field, message, null, List.of());
         }
     }
 }

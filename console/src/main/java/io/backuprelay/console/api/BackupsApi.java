@@ -7,6 +7,7 @@ import io.backuprelay.common.ops.OpsStatus;
 
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
+import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
 import io.backuprelay.common.account.BackupStatus;
@@ -26,6 +27,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /** "Create database backup" and the history of recent backups. */
 public final class BackupsApi {
@@ -41,7 +44,7 @@ public final class BackupsApi {
     /** The console's ops events, sent with its own producer, keyed by the backup. */
     private final ServiceOps ops;
 
-    private final java.util.concurrent.ConcurrentMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
     private final Limits.PerWindow manualBackups;
     private final Limits.PerWindow downloads;
 
@@ -159,7 +162,7 @@ public final class BackupsApi {
         BlobCredential credential = BlobCredential.of(connection, sealer);
         try {
             store = storage.store(connection, credential);
-        } catch (io.backuprelay.blob.EndpointPolicy.EndpointRefusedException e) {
+        } catch (EndpointPolicy.EndpointRefusedException e) {
             throw ApiException.conflict("No download link for backup " + backupId + ": the connection '"
                     + connection.connectionId() + "' names an endpoint this account may not use (" + e.getMessage() + ")");
         }

@@ -4,22 +4,29 @@ import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.ConnectionProbe;
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The account's Azure Blob Storage connections. The access key is write-only: answers carry a masked hint. */
 public final class ConnectionsApi {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConnectionsApi.class);
+    private static final Logger log = LoggerFactory.getLogger(ConnectionsApi.class);
 
     private final ConsoleData data;
     private final SecretSealer sealer;
@@ -52,7 +59,7 @@ public final class ConnectionsApi {
     public record ConnectionView(String connectionId, ConnectionType type, String description,
                                  String storageAccountName, String containerName, String path, String accessKeyHint,
                                  boolean enabledForAutomaticBackup, String endpoint, String credentialType,
-                                 java.time.Instant sasTokenExpiresAt, String accessTier) {
+                                 Instant sasTokenExpiresAt, String accessTier) {
     }
 
     /** @param key the reason's key in the page's texts ({@code err_<key>}), so the page says it in its language */
@@ -95,15 +102,15 @@ public final class ConnectionsApi {
     }
 
     /** Stands for the secret while a connection's target is settled, before it is sealed for that target. */
-    private static final io.backuprelay.common.secret.SealedSecret UNSEALED = new io.backuprelay.common.secret.SealedSecret(
-            "-", "-", io.backuprelay.common.secret.SealedSecret.TARGETED);
+    private static final SealedSecret UNSEALED = new SealedSecret(
+            "-", "-", SealedSecret.TARGETED);
 
     /** The connection with its new key or token sealed for its own endpoint, storage account and container. */
     private Connection sealed(Connection draft, String key, String sas) {
         return new Connection(draft.accountId(), draft.connectionId(), draft.type(), draft.description(),
                 draft.storageAccountName(), draft.containerName(), draft.path(),
-                key == null ? null : sealer.seal(key, SecretContext.accessKey(draft)), draft.enabledForAutomaticBackup(),
-                draft.endpoint(), draft.accessTier(), sas == null ? null : sealer.seal(sas, SecretContext.sasToken(draft)));
+                key == null ? null : sealer.seal(key, draft.accessKeyContext()), draft.enabledForAutomaticBackup(),
+                draft.endpoint(), draft.accessTier(), sas == null ? null : sealer.seal(sas, draft.sasTokenContext()));
     }
 
     public void update(Context ctx) {
@@ -159,7 +166,7 @@ public final class ConnectionsApi {
         ConnectionProbe.Result result;
         try {
             result = storage.probe(connection, BlobCredential.of(connection, sealer));
-        } catch (io.backuprelay.common.secret.SecretUnavailableException e) {
+        } catch (SecretUnavailableException e) {
             result = new ConnectionProbe.Result(false, "The stored credential cannot be opened: " + e.getMessage());
         }
         if (!result.ok()) {
@@ -180,7 +187,7 @@ public final class ConnectionsApi {
         if (endpoint != null) {
             try {
                 storage.policy().check(endpoint, data.account(accountId)
-                        .map(io.backuprelay.common.account.Account::storageOrigins).orElse(List.of()));
+                        .map(Account::storageOrigins).orElse(List.of()));
             } catch (EndpointPolicy.EndpointRefusedException e) {
                 throw ApiException.invalid("endpoint", "is not allowed: " + e.getMessage());
             }
@@ -225,8 +232,8 @@ public final class ConnectionsApi {
         if (tier == null || tier.isBlank()) {
             return null;
         }
-        String upper = tier.toUpperCase(java.util.Locale.ROOT);
-        if (!java.util.Set.of("HOT", "COOL", "COLD").contains(upper)) {
+        String upper = tier.toUpperCase(Locale.ROOT);
+        if (!Set.of("HOT", "COOL", "COLD").contains(upper)) {
             throw ApiException.invalid("accessTier", "must be HOT, COOL or COLD, is '" + tier + "'");
         }
         return upper;

@@ -1,16 +1,22 @@
 package io.backuprelay.console.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.backuprelay.common.json.Json;
+import io.backuprelay.common.kafka.ViewUnavailableException;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.backuprelay.console.auth.Principal;
 import io.backuprelay.console.auth.Role;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Reading requests strictly: unknown fields, wrong types and malformed JSON are 400s that name the field. */
@@ -24,7 +30,7 @@ public final class Requests {
 
     static {
         // Deeply nested or huge values are refused by the parser before they cost memory or stack.
-        STRICT.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+        STRICT.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(16).maxStringLength(16_384).maxNumberLength(32).build());
     }
 
@@ -38,12 +44,12 @@ public final class Requests {
      * Reads the request's body, whatever its transfer encoding, up to {@code max} bytes; a longer one
      * is refused with 413 as soon as byte {@code max + 1} arrives, the rest unread.
      */
-    public static void readCapped(Context ctx, int max) throws java.io.IOException {
+    public static void readCapped(Context ctx, int max) throws IOException {
         byte[] read = ctx.req().getInputStream().readNBytes(max + 1);
         if (read.length > max) {
             throw ApiException.tooLarge("body must be at most " + max + " bytes");
         }
-        ctx.attribute(BODY, new String(read, java.nio.charset.StandardCharsets.UTF_8));
+        ctx.attribute(BODY, new String(read, StandardCharsets.UTF_8));
     }
 
     /** The body read by {@link #readCapped}; empty when there is none. */
@@ -63,12 +69,12 @@ public final class Requests {
                 throw ApiException.invalid("body", "must be a JSON object");
             }
             return value;
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (StreamConstraintsException e) {
             throw ApiException.invalid("body", "is nested too deeply or holds a value too long");
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(path(e), "is not a known field");
         } catch (JsonMappingException e) {
-            if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            if (e.getCause() instanceof StreamConstraintsException) {
                 throw ApiException.invalid("body", "is nested too deeply or holds a value too long");
             }
             String field = path(e);
@@ -79,7 +85,7 @@ public final class Requests {
     }
 
     /** The position the client presented ({@link ViewPosition#HEADER}), if any; a malformed one is a 400. */
-    public static java.util.Optional<ViewPosition> position(Context ctx) {
+    public static Optional<ViewPosition> position(Context ctx) {
         try {
             return ViewPosition.parse(ctx.header(ViewPosition.HEADER));
         } catch (IllegalArgumentException e) {
@@ -94,9 +100,9 @@ public final class Requests {
     public static void readYourWrites(Context ctx, ConsoleData data) {
         try {
             data.readAfter(position(ctx).orElse(null), ctx.pathParamMap().get("accountId"));
-        } catch (io.backuprelay.console.data.ConsoleData.PositionUnknownException e) {
+        } catch (ConsoleData.PositionUnknownException e) {
             throw ApiException.invalid(ViewPosition.HEADER, e.getMessage());
-        } catch (io.backuprelay.common.kafka.ViewUnavailableException e) {
+        } catch (ViewUnavailableException e) {
             throw ApiException.unavailable(e.getMessage() + "; try again in a moment", 1).key("unavailable");
         }
     }

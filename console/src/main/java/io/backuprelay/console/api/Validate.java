@@ -1,5 +1,8 @@
 package io.backuprelay.console.api;
 
+import io.backuprelay.common.account.Rules;
+import io.backuprelay.common.account.SourceDatabase;
+import java.net.URI;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.List;
@@ -88,7 +91,7 @@ public final class Validate {
 
     /** Whether the value is one plain email address (as the lists of addresses must hold). */
     public static boolean isEmail(String value) {
-        return io.backuprelay.common.account.Rules.isEmail(value);
+        return Rules.isEmail(value);
     }
 
     public static List<String> emails(String field, List<String> values, boolean atLeastOne) {
@@ -142,7 +145,7 @@ public final class Validate {
     }
 
     public static String host(String field, String value) {
-        if (!io.backuprelay.common.account.Rules.isHost(required(field, value))) {
+        if (!Rules.isHost(required(field, value))) {
             throw ApiException.invalid(field, "is not a host name or address: '" + value + "'");
         }
         return value;
@@ -154,7 +157,7 @@ public final class Validate {
      * break into a command or an options file.
      */
     public static String databaseName(String field, String value) {
-        if (!io.backuprelay.common.account.SourceDatabase.isSafeName(value)) {
+        if (!SourceDatabase.isSafeName(value)) {
             throw ApiException.invalid(field, "must be 1 to 63 letters, digits, '_', '$' or '-', starting with a letter,"
                     + " digit or '_'");
         }
@@ -174,7 +177,7 @@ public final class Validate {
             return List.of();
         }
         for (int i = 0; i < values.size(); i++) {
-            var problem = io.backuprelay.common.account.Rules.ageRecipientProblem(values.get(i));
+            var problem = Rules.ageRecipientProblem(values.get(i));
             if (problem.isPresent()) {
                 throw ApiException.invalid(field + "[" + i + "]", problem.get());
             }
@@ -195,7 +198,7 @@ public final class Validate {
         }
         maxLength(field, value, 2048);
         try {
-            var uri = java.net.URI.create(value);
+            var uri = URI.create(value);
             if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw ApiException.invalid(field, "must be an http(s) URL such as https://acme.blob.core.windows.net");
             }

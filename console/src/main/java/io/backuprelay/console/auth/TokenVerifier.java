@@ -15,6 +15,8 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -105,12 +107,12 @@ public final class TokenVerifier {
         }
         // The lifetime counts from when the token was issued, or from now if that is earlier: an
         // issue time in the future would otherwise stretch the cap. One minute of clock skew is allowed.
-        java.time.Instant now = java.time.Instant.now();
-        java.util.Date issued = claims.getIssueTime();
+        Instant now = Instant.now();
+        Date issued = claims.getIssueTime();
         if (issued != null && issued.toInstant().isAfter(now.plusSeconds(60))) {
             throw new InvalidTokenException("The token claims to be issued in the future (iat " + issued.toInstant() + ")");
         }
-        java.time.Instant from = issued != null && issued.toInstant().isBefore(now) ? issued.toInstant() : now;
+        Instant from = issued != null && issued.toInstant().isBefore(now) ? issued.toInstant() : now;
         if (claims.getExpirationTime().toInstant().isAfter(from.plus(maxLifetime).plusSeconds(60))) {
             throw new InvalidTokenException("The token is valid for longer than " + maxLifetime.toHours()
                     + " h, the most this console accepts");

@@ -5,20 +5,28 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.ViewUnavailableException;
 import io.backuprelay.common.topic.Topics;
 import java.io.Closeable;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * What the console reads and writes: the compacted topics of accounts, settings, connections and
@@ -37,7 +45,7 @@ public final class ConsoleData implements Closeable {
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupStatus> statuses;
     private final Producer<String, byte[]> producer;
-    private final java.util.concurrent.Semaphore waitingReads = new java.util.concurrent.Semaphore(16);
+    private final Semaphore waitingReads = new Semaphore(16);
 
     public ConsoleData(KafkaSettings kafka) {
         this.topics = kafka.topics();
@@ -61,7 +69,7 @@ public final class ConsoleData implements Closeable {
     }
 
     /** The views, for the health endpoints: each is ready once it has read its topic to the end. */
-    public List<io.backuprelay.common.health.HealthCheck> components() {
+    public List<HealthCheck> components() {
         return List.of(accounts, settings, connections, statuses);
     }
 
@@ -104,8 +112,8 @@ public final class ConsoleData implements Closeable {
 
     /** Reads of one account that may wait for the views at once: a client has one or two in flight. */
     static final int WAITING_READS_PER_ACCOUNT = 2;
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> waitingByAccount =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> waitingByAccount =
+            new ConcurrentHashMap<>();
 
     /**
      * Waits until the views have read as far as the reader has seen ({@code null}: not at all): each
@@ -118,27 +126,27 @@ public final class ConsoleData implements Closeable {
      * @throws io.backuprelay.common.kafka.ViewUnavailableException when the views cannot catch up (the broker is away)
      */
     public void readAfter(ViewPosition seen, String accountId) {
-        if (seen == null || reached(seen, java.time.Duration.ZERO)) {
+        if (seen == null || reached(seen, Duration.ZERO)) {
             return;
         }
         // Reads that wait hold a request thread each: a few at a time, and no account may take them all.
         var mine = waitingByAccount.computeIfAbsent(accountId == null ? "" : accountId,
-                k -> new java.util.concurrent.atomic.AtomicInteger());
+                k -> new AtomicInteger());
         if (mine.incrementAndGet() > WAITING_READS_PER_ACCOUNT) {
             mine.decrementAndGet();
-            throw new io.backuprelay.common.kafka.ViewUnavailableException("Too many reads of this account are waiting"
+            throw new ViewUnavailableException("Too many reads of this account are waiting"
                     + " for recent changes", null);
         }
         try {
             if (!waitingReads.tryAcquire()) {
-                throw new io.backuprelay.common.kafka.ViewUnavailableException("Too many reads are waiting for recent"
+                throw new ViewUnavailableException("Too many reads are waiting for recent"
                         + " changes", null);
             }
             try {
                 for (ViewPosition.View view : seen.views()) {
                     view(view).sync();
                 }
-                if (!reached(seen, java.time.Duration.ZERO)) {
+                if (!reached(seen, Duration.ZERO)) {
                     throw new PositionUnknownException();
                 }
             } finally {
@@ -170,11 +178,11 @@ public final class ConsoleData implements Closeable {
         };
     }
 
-    private boolean reached(ViewPosition seen, java.time.Duration timeout) {
+    private boolean reached(ViewPosition seen, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (var entry : seen.offsets().entrySet()) {
             CompactedTopicView<?> view = view(entry.getKey().view());
-            java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             if (!view.awaitPosition(entry.getKey().partition(), entry.getValue(), left)) {
                 return false;
             }
@@ -186,7 +194,7 @@ public final class ConsoleData implements Closeable {
         String prefix = accountId + "/";
         return connections.currentSnapshot().entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix))
-                .map(java.util.Map.Entry::getValue)
+                .map(Map.Entry::getValue)
                 .sorted(Comparator.comparing(Connection::connectionId))
                 .toList();
     }
@@ -207,7 +215,7 @@ public final class ConsoleData implements Closeable {
         send(topic, key, value);
     }
 
-    private org.apache.kafka.clients.producer.RecordMetadata send(String topic, String key, Object value) {
+    private RecordMetadata send(String topic, String key, Object value) {
         try {
             return producer.send(new ProducerRecord<>(topic, key, value == null ? null : Json.encode(value)))
                     .get(30, TimeUnit.SECONDS);

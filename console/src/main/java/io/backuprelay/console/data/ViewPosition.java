@@ -1,5 +1,7 @@
 package io.backuprelay.console.data;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 public record ViewPosition(Map<Key, Long> offsets) {
 
     /** The views this position names. */
-    public java.util.List<View> views() {
+    public List<View> views() {
         return offsets.keySet().stream().map(Key::view).distinct().toList();
     }
 
@@ -66,7 +68,7 @@ public record ViewPosition(Map<Key, Long> offsets) {
                 throw new IllegalArgumentException("has an entry that is not view:partition:offset: '"
                         + (entry.length() > 40 ? entry.substring(0, 40) + "…" : entry) + "'");
             }
-            offsets.merge(new Key(View.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT)),
+            offsets.merge(new Key(View.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
                     Integer.parseInt(m.group(2))), Long.parseLong(m.group(3)), Math::max);
         }
         return Optional.of(new ViewPosition(offsets));
@@ -86,7 +88,7 @@ public record ViewPosition(Map<Key, Long> offsets) {
     public String toString() {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(offsets).forEach((key, offset) -> text.append(text.isEmpty() ? "" : ",")
-                .append(key.view().name().toLowerCase(java.util.Locale.ROOT)).append(':').append(key.partition())
+                .append(key.view().name().toLowerCase(Locale.ROOT)).append(':').append(key.partition())
                 .append(':').append(offset));
         return text.toString();
     }

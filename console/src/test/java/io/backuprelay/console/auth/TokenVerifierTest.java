@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +51,7 @@ class TokenVerifierTest {
     @Test
     void anIdentityProvidersTokenMustNameThisIssuerAndAudienceAndNothingElseIsAccepted() throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("idp-1").generate();
-        TokenVerifier verifier = TokenVerifier.jwks(new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(
+        TokenVerifier verifier = TokenVerifier.jwks(new ImmutableJWKSet<>(
                 new JWKSet(key.toPublicJWK())), "https://idp.example", "backuprelay-console", Duration.ofHours(12));
         Instant now = Instant.now();
 
@@ -62,11 +65,11 @@ class TokenVerifierTest {
         assertRefused(verifier, rs256(key, claims(now).expirationTime(Date.from(now.plus(Duration.ofDays(30)))).build()),
                 "a 30-day token");
         // alg=none: an unsecured JWT with the right claims
-        String none = new com.nimbusds.jwt.PlainJWT(claims(now).build()).serialize();
+        String none = new PlainJWT(claims(now).build()).serialize();
         assertRefused(verifier, none, "alg=none");
         // HS256 signed with the RSA public key as the HMAC secret (the algorithm-confusion attack)
         SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("idp-1").build(), claims(now).build());
-        confused.sign(new com.nimbusds.jose.crypto.MACSigner(key.toPublicJWK().toRSAPublicKey().getEncoded()));
+        confused.sign(new MACSigner(key.toPublicJWK().toRSAPublicKey().getEncoded()));
         assertRefused(verifier, confused.serialize(), "HS256 with the public key");
         // signed by another key with the same kid
         RSAKey other = new RSAKeyGenerator(2048).keyID("idp-1").generate();
@@ -108,7 +111,7 @@ class TokenVerifierTest {
 
     private static String hs256(JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET));
+        jwt.sign(new MACSigner(SECRET));
         return jwt.serialize();
     }
 

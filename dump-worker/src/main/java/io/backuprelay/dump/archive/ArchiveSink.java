@@ -7,8 +7,10 @@ import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.backuprelay.common.PrivateFiles;
 import io.backuprelay.database.ArchiveListing;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -82,7 +85,7 @@ public final class ArchiveSink {
      * backup has its own final file too, so a re-dump never touches an archive an upload may be reading.
      */
     public Path newPartialFile(String backupId) throws IOException {
-        io.backuprelay.common.PrivateFiles.directory(stagingDir);
+        PrivateFiles.directory(stagingDir);
         return stagingDir.resolve(backupId + "." + UUID.randomUUID().toString().substring(0, 8)
                 + (owner == null ? "" : "." + owner) + ARCHIVE + PARTIAL);
     }
@@ -99,7 +102,7 @@ public final class ArchiveSink {
         }
         String suffix = "." + owner + ARCHIVE + PARTIAL;
         int removed = 0;
-        try (java.util.stream.Stream<Path> files = Files.list(stagingDir)) {
+        try (Stream<Path> files = Files.list(stagingDir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList()) {
                 if (Files.deleteIfExists(file)) {
                     removed++;
@@ -118,7 +121,7 @@ public final class ArchiveSink {
     public WrittenArchive write(InputStream dump, Path partial, List<String> recipients, AtomicLong progress,
                                 ArchiveListing listing) throws IOException {
         MessageDigest sha256 = sha256();
-        try (OutputStream file = io.backuprelay.common.PrivateFiles.create(partial);
+        try (OutputStream file = PrivateFiles.create(partial);
              DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, BUFFER_BYTES), sha256);
              OutputStream encrypted = recipients.isEmpty() ? nonClosing(digest) : encrypting(digest, recipients);
              OutputStream compressed = compressing(encrypted)) {
@@ -195,7 +198,7 @@ public final class ArchiveSink {
 
     /** The outer try closes the file itself; inner layers must only flush into it. */
     private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
+        return new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);

@@ -6,6 +6,7 @@ import io.backuprelay.database.ArchiveListing;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.runner.Completeness;
 import io.backuprelay.database.CredentialFiles;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.dump.runner.DumpFailedException;
 import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.dump.runner.DumpProcess;
@@ -23,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +71,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
 
     /** The name of the account's lock ({@code GET_LOCK} names are server-wide, at most 64 characters). */
     static String lockName(String key) {
-        return "backuprelay-dump:" + java.util.HexFormat.of().formatHex(SourceLock.digest(key), 0, 20);
+        return "backuprelay-dump:" + HexFormat.of().formatHex(SourceLock.digest(key), 0, 20);
     }
 
     /**
@@ -156,6 +158,6 @@ public final class MariaDbDumpRunner implements DumpRunner {
     /** The client options file: readable by this user only, removed when the dump ends. */
     private Path writeOptionsFile(SourceDatabase source, String password) throws IOException, DumpFailedException {
         return credentials.mariadbOptionsFile(source.host(), source.port(), source.username(), password,
-                io.backuprelay.dump.SourceTls.mariadbOptions(source.tls()));
+                SourceTls.mariadbOptions(source.tls()));
     }
 }

@@ -1,9 +1,11 @@
 package io.backuprelay.dump.mariadb;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.database.DatabaseContents;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.database.InventoryReader;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.dump.runner.ConnectionProblems;
 import io.backuprelay.dump.runner.DumpFailedException;
 import java.sql.Connection;
@@ -11,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Connects once before a dump: the server's version, what the database holds, and connection problems in plain words. */
@@ -53,12 +57,12 @@ public final class MariaDbProbe {
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", "15000");
         props.setProperty("socketTimeout", "60000");
-        io.backuprelay.dump.SourceTls.mariadb(props, source.tls());
+        SourceTls.mariadb(props, source.tls());
         try {
             return DriverManager.getConnection(source.jdbcUrl(), props);
         } catch (SQLException e) {
-            if (source.tls() == io.backuprelay.common.account.TlsMode.PREFER && io.backuprelay.dump.SourceTls.serverHasNoTls(e)) {
-                io.backuprelay.dump.SourceTls.mariadb(props, io.backuprelay.common.account.TlsMode.DISABLE); // PREFER: the server offers none
+            if (source.tls() == TlsMode.PREFER && SourceTls.serverHasNoTls(e)) {
+                SourceTls.mariadb(props, TlsMode.DISABLE); // PREFER: the server offers none
                 try {
                     return DriverManager.getConnection(source.jdbcUrl(), props);
                 } catch (SQLException plain) {
@@ -82,7 +86,7 @@ public final class MariaDbProbe {
         }
         try (ResultSet grants = statement.executeQuery("SHOW GRANTS")) {
             while (grants.next()) {
-                String grant = grants.getString(1).toUpperCase(java.util.Locale.ROOT);
+                String grant = grants.getString(1).toUpperCase(Locale.ROOT);
                 if (grant.contains("SHOW CREATE ROUTINE") || grant.contains("ALL PRIVILEGES ON *.*")) {
                     return true;
                 }
@@ -100,7 +104,7 @@ public final class MariaDbProbe {
     }
 
     static String reason(SourceDatabase source, SQLException e) {
-        java.util.Optional<String> tls = io.backuprelay.dump.SourceTls.problem(source, e);
+        Optional<String> tls = SourceTls.problem(source, e);
         if (tls.isPresent()) {
             return tls.get();
         }

@@ -11,6 +11,7 @@ import io.backuprelay.dump.runner.DumpRunner;
 import io.backuprelay.dump.runner.SourceInterruption;
 import io.backuprelay.dump.runner.SourceLock;
 import io.backuprelay.dump.runner.ToolVersion;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.database.ArchiveListing;
@@ -19,15 +20,18 @@ import io.backuprelay.database.InventoryReader;
 import io.backuprelay.database.ToolMissingException;
 import io.backuprelay.dump.runner.Completeness;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,7 +99,7 @@ public final class PgDumpRunner implements DumpRunner {
                     command.add("--schema=" + source.schema());
                 }
                 job.opened().archive(partial, FORMAT);
-                Map<String, String> env = new java.util.HashMap<>(io.backuprelay.dump.SourceTls.libpq(source.tls()));
+                Map<String, String> env = new HashMap<>(SourceTls.libpq(source.tls()));
                 env.putAll(Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"));
                 DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command, env, sink, partial, job, listing);
                 if (outcome.exitCode() != 0) {
@@ -133,7 +137,7 @@ public final class PgDumpRunner implements DumpRunner {
     static final int LOCK_CLASS = 0x42524c59; // "BRLY"
 
     static int lockKey(String key) {
-        return java.nio.ByteBuffer.wrap(SourceLock.digest(key)).getInt() & 0x7fffffff;
+        return ByteBuffer.wrap(SourceLock.digest(key)).getInt() & 0x7fffffff;
     }
 
     /**
@@ -195,7 +199,7 @@ public final class PgDumpRunner implements DumpRunner {
             throws DumpFailedException, InterruptedException {
         try {
             return inventory.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw DumpFailedException.of("Could not list what " + source.describe() + " holds, to check the archive: "
                     + (e.getCause() instanceof SQLException sql ? PostgresProbe.reason(source, sql) : e.getCause().toString()),
                     e.getCause() instanceof SQLException sql && SourceInterruption.inSqlState(sql));

@@ -1,6 +1,7 @@
 package io.backuprelay.dump.postgres;
 
 import io.backuprelay.common.account.SourceDatabase;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.dump.runner.ConnectionProblems;
 import io.backuprelay.dump.runner.DumpFailedException;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -59,7 +61,7 @@ public final class PostgresProbe {
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
         props.setProperty("ApplicationName", applicationName);
-        io.backuprelay.dump.SourceTls.postgres(props, source.tls());
+        SourceTls.postgres(props, source.tls());
         String url = source.jdbcUrl();
         try {
             return DriverManager.getConnection(url, props);
@@ -69,7 +71,7 @@ public final class PostgresProbe {
     }
 
     static String reason(SourceDatabase source, SQLException e) {
-        java.util.Optional<String> tls = io.backuprelay.dump.SourceTls.problem(source, e);
+        Optional<String> tls = SourceTls.problem(source, e);
         if (tls.isPresent()) {
             return tls.get();
         }

@@ -1,8 +1,10 @@
 package io.backuprelay.dump.runner;
 
 import io.backuprelay.format.archive.DumpFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -39,7 +41,7 @@ public record DumpJob(String backupId, List<String> recipients, Duration stallTi
     /** Where the archive is being written, so that its upload may follow it. */
     @FunctionalInterface
     public interface Opened {
-        void archive(java.nio.file.Path partial, DumpFormat format);
+        void archive(Path partial, DumpFormat format);
     }
 
     /**
@@ -54,7 +56,7 @@ public record DumpJob(String backupId, List<String> recipients, Duration stallTi
     public record Exclusive(String key, Duration lockWait, Consumer<String> waiting) {
 
         public Exclusive {
-            java.util.Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(key, "key");
             waiting = waiting == null ? holder -> { } : waiting;
         }
     }

@@ -1,15 +1,21 @@
 package io.backuprelay.dump.runner;
 
+import io.backuprelay.database.ArchiveListing;
+import io.backuprelay.database.ChildEnvironment;
 import io.backuprelay.dump.archive.ArchiveSink;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,9 +43,9 @@ public final class DumpProcess {
      * @return the tool's exit code, what it wrote to stderr (last lines), and the archive written
      */
     public static Outcome run(String tool, List<String> command, Map<String, String> environment, ArchiveSink sink,
-                              Path partial, DumpJob job, io.backuprelay.database.ArchiveListing listing)
+                              Path partial, DumpJob job, ArchiveListing listing)
             throws IOException, InterruptedException, DumpFailedException {
-        ProcessBuilder builder = io.backuprelay.database.ChildEnvironment.apply(new ProcessBuilder(guarded(command)),
+        ProcessBuilder builder = ChildEnvironment.apply(new ProcessBuilder(guarded(command)),
                 environment);
         Process process = builder.start();
         AtomicLong dumped = new AtomicLong();
@@ -123,7 +129,7 @@ public final class DumpProcess {
                 + "wait \"$child\"; rc=$?\n"
                 + "kill \"$watcher\" 2>/dev/null\n"
                 + "exit $rc\n";
-        List<String> guarded = new java.util.ArrayList<>(List.of("/bin/sh", "-c", guard, "backuprelay-dump-guard"));
+        List<String> guarded = new ArrayList<>(List.of("/bin/sh", "-c", guard, "backuprelay-dump-guard"));
         guarded.addAll(command);
         return guarded;
     }
@@ -134,7 +140,7 @@ public final class DumpProcess {
 
     private static String tail(InputStream stderr) throws IOException {
         Deque<String> lines = new ArrayDeque<>();
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(stderr, StandardCharsets.UTF_8))) {
+        try (var reader = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (lines.size() == STDERR_LINES_KEPT) {
@@ -166,7 +172,7 @@ public final class DumpProcess {
     /** The last line of stderr that reads like an error, with the password (if any) masked. */
     public static String failure(Outcome outcome, String password) {
         String detail = outcome.stderrTail().lines()
-                .filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains("error") || line.contains("FATAL"))
+                .filter(line -> line.toLowerCase(Locale.ROOT).contains("error") || line.contains("FATAL"))
                 .reduce((first, second) -> second)
                 .orElse(outcome.exitCode() > 128 || outcome.exitCode() < 0
                         ? "it was stopped by a signal"

@@ -6,6 +6,7 @@ import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.dump.archive.ArchiveFile;
 import io.backuprelay.dump.archive.ArchiveSink;
 import java.io.IOException;
+import java.util.List;
 
 /** Dumps one engine's database into a staged archive. */
 public interface DumpRunner {
@@ -24,10 +25,10 @@ public interface DumpRunner {
      * @param inventory  what the database held when it was dumped, checked against the archive; for the manifest
      */
     record Dumped(ArchiveFile archive, String serverVersion, String toolVersion, DumpFormat format,
-                  java.util.List<String> warnings, Inventory inventory) {
+                  List<String> warnings, Inventory inventory) {
 
         public Dumped {
-            warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
         }
 
         /** Tables in what was dumped, for the manifest. */

@@ -1,7 +1,9 @@
 package io.backuprelay.dump.runner;
 
+import io.backuprelay.database.ChildEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,8 @@ public final class ToolVersion {
     public static String of(String executable) {
         Process process = null;
         try {
-            process = io.backuprelay.database.ChildEnvironment.apply(new ProcessBuilder(executable, "--version"),
-                    java.util.Map.of()).redirectErrorStream(true).start();
+            process = ChildEnvironment.apply(new ProcessBuilder(executable, "--version"),
+                    Map.of()).redirectErrorStream(true).start();
             Process started = process;
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -1,10 +1,10 @@
 package io.backuprelay.dump.postgres;
-
+import io.backuprelay.database.ChildEnvironment;
 import io.backuprelay.database.PgTools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.dump.runner.DumpFailedException;
 import io.backuprelay.dump.runner.DumpJob;
@@ -19,10 +19,13 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,8 +87,8 @@ class PgDumpRunnerIT {
         // Only an allowlisted environment reaches the tool: not the worker's own (JAVA_HOME, the master key, SMTP…).
         assertThat(env.lines().map(l -> l.substring(0, Math.max(0, l.indexOf('=')))))
                 .doesNotContain("JAVA_HOME", "BACKUPRELAY_MASTER_KEY", "SMTP_PASSWORD", "MAVEN_OPTS")
-                .allMatch(name -> io.backuprelay.database.ChildEnvironment.PASSED.contains(name) || name.startsWith("PG")
-                        || java.util.Set.of("PWD", "SHLVL", "_", "OLDPWD").contains(name), "allowlisted");
+                .allMatch(name -> ChildEnvironment.PASSED.contains(name) || name.startsWith("PG")
+                        || Set.of("PWD", "SHLVL", "_", "OLDPWD").contains(name), "allowlisted");
         String passFile = env.lines().filter(l -> l.startsWith("PGPASSFILE=")).findFirst().orElseThrow().substring(11);
         assertThat(Path.of(passFile)).doesNotExist();
         assertThat(Files.readString(calls.resolve("passfile-mode"))).contains("-rw-------");
@@ -108,7 +111,7 @@ class PgDumpRunnerIT {
     @Test
     void anUnreachableServerIsReportedInPlainWords() throws Exception {
         installWrapper("");
-        SourceDatabase nowhere = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 1, db.name(), user, null);
+        SourceDatabase nowhere = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 1, db.name(), user, null);
 
         assertThatThrownBy(() -> runner().dump(nowhere, PASSWORD, sink(), job("b-3")))
                 .isInstanceOf(DumpFailedException.class)
@@ -119,7 +122,7 @@ class PgDumpRunnerIT {
     @Test
     void aMissingDatabaseIsNamed() throws Exception {
         installWrapper("");
-        SourceDatabase missing = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, "no_such_db", "postgres", null);
+        SourceDatabase missing = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, "no_such_db", "postgres", null);
 
         assertThatThrownBy(() -> runner().dump(missing, "", sink(), job("b-4")))
                 .hasMessage("The database 'no_such_db' does not exist on 127.0.0.1:5432.");
@@ -143,7 +146,7 @@ class PgDumpRunnerIT {
         DumpRunner.Dumped dumped = runner().dump(source(), PASSWORD, sink(), job("b-10"));
 
         assertThat(Files.readString(calls.resolve("args"))).containsPattern("--snapshot=[0-9A-F-]+");
-        assertThat(dumped.inventory().tables()).containsExactlyEntriesOf(java.util.Map.of("public.customer", 500L));
+        assertThat(dumped.inventory().tables()).containsExactlyEntriesOf(Map.of("public.customer", 500L));
         assertThat(dumped.inventory().views()).containsExactly("public.named");
         assertThat(dumped.inventory().sequences()).containsExactly("public.customer_id_seq");
     }
@@ -219,7 +222,7 @@ class PgDumpRunnerIT {
         installWrapper("");
         db.execute("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.secret_stuff (id int)",
                 "GRANT USAGE ON SCHEMA tenant_b TO " + user, "GRANT SELECT ON ALL TABLES IN SCHEMA tenant_b TO " + user);
-        SourceDatabase onlyPublic = new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), user,
+        SourceDatabase onlyPublic = new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), user,
                 null, "public");
 
         DumpRunner.Dumped dumped = runner().dump(onlyPublic, PASSWORD, sink(), job("b-9"));
@@ -268,7 +271,7 @@ class PgDumpRunnerIT {
     }
 
     private SourceDatabase source() {
-        return new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432, db.name(), user, null);
+        return new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), user, null);
     }
 
     /** A pg_dump 15 that records its arguments, environment and password file, then runs {@code body} (or the real one). */
@@ -293,7 +296,7 @@ class PgDumpRunnerIT {
     }
 
     private static void awaitFile(Path file) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Files.exists(file)
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file)
                 && !Files.readString(file).isBlank());
     }
 

@@ -3,7 +3,7 @@ package io.backuprelay.dump.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backuprelay.common.account.DatabaseEngine;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.database.CredentialFiles;
@@ -30,8 +30,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -137,7 +139,7 @@ class SourceTlsIT {
         assertThat(underRequire.get(10, TimeUnit.SECONDS)).as("what the server heard under REQUIRE")
                 .isEqualTo("SSLRequest").doesNotContain(password);
         assertThat(underPrefer.get(10, TimeUnit.SECONDS)).as("what the server heard under PREFER").contains(password);
-        assertThatThrownBy(() -> PostgresProbe.connect(new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", 5432,
+        assertThatThrownBy(() -> PostgresProbe.connect(new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432,
                 "postgres", "postgres", null, null, TlsMode.REQUIRE), "", Duration.ofSeconds(10)))
                 .as("the machine's own PostgreSQL, without TLS").hasMessageContaining("does not offer TLS");
     }
@@ -159,22 +161,22 @@ class SourceTlsIT {
         System.setProperty(CA_PROPERTY, SYSTEM_CAS);
         assertThatThrownBy(() -> mariaRunner().dump(mariaSource(database, TlsMode.VERIFY_FULL), TlsServers.MariaDb.PASSWORD,
                 sink(), job())).isInstanceOf(DumpFailedException.class).hasMessageContaining("certificate");
-        assertThatThrownBy(() -> mariaRunner().dump(new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", 3306, "mysql",
+        assertThatThrownBy(() -> mariaRunner().dump(new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, "mysql",
                 "root", null, null, TlsMode.REQUIRE), "", sink(), job()))
                 .as("the machine's own MariaDB, without TLS").hasMessageContaining("does not offer TLS");
     }
 
     private static SourceDatabase pgSource(String database, TlsMode mode) {
-        return new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", postgres.port, database, "postgres", null, null, mode);
+        return new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", postgres.port, database, "postgres", null, null, mode);
     }
 
     private static SourceDatabase mariaSource(String database, TlsMode mode) {
-        return new SourceDatabase(DatabaseEngine.MARIADB, "127.0.0.1", mariadb.port, database, TlsServers.MariaDb.USER,
+        return new SourceDatabase(Engine.MARIADB, "127.0.0.1", mariadb.port, database, TlsServers.MariaDb.USER,
                 null, null, mode);
     }
 
     private static SourceDatabase fakeSource(CompletableFuture<String> server, TlsMode mode) {
-        return new SourceDatabase(DatabaseEngine.POSTGRESQL, "127.0.0.1", FakeServer.portOf(server), "app", "backup",
+        return new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", FakeServer.portOf(server), "app", "backup",
                 null, null, mode);
     }
 
@@ -200,7 +202,7 @@ class SourceTlsIT {
      */
     static final class FakeServer {
 
-        private static final java.util.Map<CompletableFuture<String>, Integer> PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<CompletableFuture<String>, Integer> PORTS = new ConcurrentHashMap<>();
 
         static int portOf(CompletableFuture<String> server) {
             return PORTS.get(server);

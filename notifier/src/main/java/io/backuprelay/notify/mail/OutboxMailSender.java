@@ -1,5 +1,6 @@
 package io.backuprelay.notify.mail;
 
+import io.backuprelay.common.PrivateFiles;
 import jakarta.mail.Session;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -21,12 +22,12 @@ public final class OutboxMailSender implements MailSender {
 
     @Override
     public String send(Email email) throws Exception {
-        io.backuprelay.common.PrivateFiles.directory(outbox);
+        PrivateFiles.directory(outbox);
         String name = email.messageId().replaceAll("[^A-Za-z0-9._-]", "");
         Path target = outbox.resolve(name + ".eml");
         Path partial = outbox.resolve(name + ".eml.partial");
         Files.deleteIfExists(partial);
-        try (OutputStream out = io.backuprelay.common.PrivateFiles.create(partial)) {
+        try (OutputStream out = PrivateFiles.create(partial)) {
             SmtpMailSender.toMime(session, from, email).writeTo(out);
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SentRecordsTest {
@@ -91,7 +94,7 @@ class SentRecordsTest {
         SentLog away = new SentLog() {
             @Override
             public void record(String key, SentNotification record) throws Exception {
-                throw new java.util.concurrent.TimeoutException("the broker is away");
+                throw new TimeoutException("the broker is away");
             }
 
             @Override
@@ -118,7 +121,7 @@ class SentRecordsTest {
     }
 
     /** A clock that reads the test's current one, so one SentRecords sees time pass. */
-    private static Clock clockOf(java.util.function.Supplier<Clock> current) {
+    private static Clock clockOf(Supplier<Clock> current) {
         return new Clock() {
             @Override
             public ZoneOffset getZone() {
@@ -126,7 +129,7 @@ class SentRecordsTest {
             }
 
             @Override
-            public Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 

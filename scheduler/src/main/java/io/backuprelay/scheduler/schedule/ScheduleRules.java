@@ -15,6 +15,7 @@ import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.DumpReady;
+import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class ScheduleRules {
             case BackupRequested requested -> requested(schedule, requested);
             case BackupStarted started -> started(schedule, started);
             case DumpReady ignored -> schedule;
-            case io.backuprelay.common.event.DumpStarted ignored -> schedule;
+            case DumpStarted ignored -> schedule;
             case BackupOverdue ignored -> schedule;
             case BackupCompleted completed -> completed(schedule, completed);
             case BackupFailed failed -> failed(schedule, failed);

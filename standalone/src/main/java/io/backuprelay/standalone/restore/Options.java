@@ -3,6 +3,8 @@ package io.backuprelay.standalone.restore;
 import io.backuprelay.database.RestoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The restore command's arguments, checked before anything is read or written. The backup is
@@ -23,7 +25,7 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
                       (the database password in RESTORE_DB_PASSWORD)""";
 
     static Options parse(String... args) {
-        java.util.Map<String, String> values = new java.util.HashMap<>();
+        Map<String, String> values = new HashMap<>();
         boolean clean = false;
         boolean latest = false;
         for (int i = 0; i < args.length; i++) {

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -144,7 +145,7 @@ class AwkwardNamesBackupAndRestoreIT {
         String superadmin = minter.mint("ana", admin, accountId, Role.SUPERADMIN, Duration.ofHours(1));
         call("PUT", "/api/operator/accounts/" + accountId, operator, Json.mapper().writeValueAsString(Map.of(
                 "displayName", displayName, "locale", "es", "timeZone", "Europe/Madrid",
-                "superadminEmails", java.util.List.of(admin),
+                "superadminEmails", List.of(admin),
                 "source", Map.of("engine", engine.name(), "host", "127.0.0.1", "port", source.port(),
                         "database", source.name(), "username", source.adminUser()))), 201);
         String connection = call("POST", "/api/accounts/" + accountId + "/connections", superadmin,

@@ -1,10 +1,10 @@
 package io.backuprelay.standalone.restore;
 
+import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.database.PgTools;
@@ -18,6 +18,7 @@ import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.testkit.Azurite;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class RestoreBenchmark {
                 .buildClient().createBlobContainerIfNotExists("restore-bench");
 
         // The backup, as the dump and upload workers leave it: blob, metadata and manifest.
-        DumpRunner.Dumped dumped = new PgDumpRunner(PgTools.debian()).dump(new SourceDatabase(DatabaseEngine.POSTGRESQL,
+        DumpRunner.Dumped dumped = new PgDumpRunner(PgTools.debian()).dump(new SourceDatabase(Engine.POSTGRESQL,
                         "127.0.0.1", 5432, database, "postgres", null), "", new ArchiveSink(dir, Compression.ZSTD, 3, 0),
                 new DumpJob("bench", List.of(), Duration.ofMinutes(30), null));
         String blobName = "backups/" + account + "/2026/11/" + account + "-20261129T000000Z-bench.dump.zst";
@@ -60,7 +61,7 @@ public final class RestoreBenchmark {
         BackupManifest manifest = new BackupManifest("bench", account, Engine.POSTGRESQL, dumped.serverVersion(),
                 dumped.toolVersion(), dumped.format(), Compression.ZSTD, Encryption.NONE, List.of(), dumped.archive().sizeBytes(),
                 dumped.archive().sha256(), Instant.now(), Instant.now(), dumped.tableCount(), dumped.inventory());
-        container.getBlobClient(blobName + ".manifest.json").upload(com.azure.core.util.BinaryData.fromBytes(
+        container.getBlobClient(blobName + ".manifest.json").upload(BinaryData.fromBytes(
                 Json.encode(manifest)), true);
         Files.delete(dumped.archive().path());
         String sasUrl = blob.getBlobUrl() + "?" + blob.generateSas(new BlobServiceSasSignatureValues(
@@ -83,7 +84,7 @@ public final class RestoreBenchmark {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             start = System.nanoTime();
             int exit = new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(java.io.OutputStream.nullOutputStream()), Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY,
+                    new PrintStream(OutputStream.nullOutputStream()), Map.of("AZURE_STORAGE_KEY", Azurite.ACCOUNT_KEY,
                     "BACKUPRELAY_ALLOWED_ENDPOINTS", Azurite.origin()))
                     .run("--account", account, "--latest", "--storage-account", Azurite.ACCOUNT_NAME, "--container",
                             container.getBlobContainerName(), "--path", "backups", "--endpoint", Azurite.blobEndpoint(),

@@ -8,7 +8,6 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import io.backuprelay.common.account.DatabaseEngine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.dump.runner.DumpJob;
@@ -26,6 +25,7 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -176,7 +179,7 @@ class RestoreCommandIT {
 
             assertThat(restore("--blob-url", store(stored), "--to-file", work.resolve("plain.dump").toString()))
                     .isEqualTo(1);
-            assertThat(err.toString().toLowerCase(java.util.Locale.ROOT)).contains("corrupt");
+            assertThat(err.toString().toLowerCase(Locale.ROOT)).contains("corrupt");
 
             String bare = container.getBlobClient("bare.dump.zst").getBlobUrl();
             container.getBlobClient("bare.dump.zst").upload(BinaryData.fromBytes(Files.readAllBytes(stored.archive())), true);
@@ -229,7 +232,7 @@ class RestoreCommandIT {
     }
 
     private static String[] concat(String[] first, String... more) {
-        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        String[] all = Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);
         return all;
     }
@@ -241,7 +244,7 @@ class RestoreCommandIT {
             Stored stored = backup(source, List.of());
             // The manifest says one more routine and one more row than the archive holds.
             Inventory listed = stored.manifest().inventory();
-            Map<String, Long> tables = new java.util.HashMap<>(listed.tables());
+            Map<String, Long> tables = new HashMap<>(listed.tables());
             tables.put("public.invoice", tables.get("public.invoice") + 1);
             List<String> routines = new ArrayList<>(listed.routines());
             routines.add("public.ghost");
@@ -267,13 +270,13 @@ class RestoreCommandIT {
     private Stored backup(ScratchDatabase source, List<String> recipients) throws Exception {
         Path staging = Files.createDirectories(work.resolve("staging"));
         boolean postgres = source.port() == 5432;
-        SourceDatabase db = new SourceDatabase(postgres ? DatabaseEngine.POSTGRESQL : DatabaseEngine.MARIADB, "127.0.0.1",
+        SourceDatabase db = new SourceDatabase(postgres ? Engine.POSTGRESQL : Engine.MARIADB, "127.0.0.1",
                 source.port(), source.name(), source.adminUser(), null);
         String backupId = UUID.randomUUID().toString();
         DumpRunner runner = postgres ? new PgDumpRunner(PgTools.debian()) : MariaDbDumpRunner.standard();
         DumpRunner.Dumped dumped = runner.dump(db, "", new ArchiveSink(staging, Compression.ZSTD, 3, 0),
                 new DumpJob(backupId, recipients, Duration.ofMinutes(1), null));
-        return new Stored(dumped.archive().path(), new BackupManifest(backupId, "acme", Engine.of(db.engine().name()),
+        return new Stored(dumped.archive().path(), new BackupManifest(backupId, "acme", db.engine(),
                 dumped.serverVersion(), dumped.toolVersion(), dumped.format(), dumped.archive().compression(),
                 dumped.archive().encryption(), recipients, dumped.archive().sizeBytes(), dumped.archive().sha256(),
                 Instant.now(), Instant.now(), dumped.tableCount(), dumped.inventory()));
@@ -300,7 +303,7 @@ class RestoreCommandIT {
     /** The same blob with a SAS for it alone: the manifest beside it cannot be read with that. */
     private String blobSasUrl(String containerSasUrl) {
         String url = containerSasUrl.substring(0, containerSasUrl.indexOf('?'));
-        String name = java.net.URLDecoder.decode(url.substring(url.indexOf(container.getBlobContainerName())
+        String name = URLDecoder.decode(url.substring(url.indexOf(container.getBlobContainerName())
                 + container.getBlobContainerName().length() + 1), StandardCharsets.UTF_8);
         var blob = container.getBlobClient(name);
         return blob.getBlobUrl() + "?" + blob.generateSas(new BlobServiceSasSignatureValues(

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies an account's retention in its container after a successful, verified backup. It looks
@@ -18,7 +20,7 @@ import java.util.Optional;
  */
 public final class RetentionSweep {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RetentionSweep.class);
+    private static final Logger log = LoggerFactory.getLogger(RetentionSweep.class);
     private static final Duration SKEW_WORTH_A_WARNING = Duration.ofHours(1);
 
     private RetentionSweep() {

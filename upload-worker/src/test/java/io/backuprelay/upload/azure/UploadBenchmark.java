@@ -1,7 +1,10 @@
 package io.backuprelay.upload.azure;
 
 import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobTarget;
+import io.backuprelay.blob.Crc64Nvme;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.blob.block.ArchiveFile;
 import io.backuprelay.blob.block.BlobUploader;
@@ -17,7 +20,10 @@ import io.backuprelay.testkit.Azurite;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -34,8 +40,8 @@ public final class UploadBenchmark {
     /** The emulator's origin is allowed beyond Azure's hosts, as a service's settings would list it. */
     private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
 
-    private static final io.backuprelay.blob.BlobCredential KEY =
-            io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+    private static final BlobCredential KEY =
+            BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
 
     /** Each round's blobs have names of their own. */
     private static final Occupant.Rule NEVER_OVERWRITE = found -> Occupant.KEPT;
@@ -58,7 +64,7 @@ public final class UploadBenchmark {
                     null, null);
             BlobUploader uploader = new BlobUploader(ACCESS, Integer.getInteger("concurrency", 4));
             BlobUploader md5Uploader = new BlobUploader(ACCESS, Integer.getInteger("concurrency", 4),
-                    io.backuprelay.blob.BlobStore.BlockChecksum.MD5);
+                    BlobStore.BlockChecksum.MD5);
             checksumCost();
             for (int round = 1; round <= rounds; round++) {
                 double sdkSeconds = Double.NaN;
@@ -95,16 +101,16 @@ public final class UploadBenchmark {
     /** One core's time per GiB for each block checksum, on 8 MiB blocks in memory. */
     private static void checksumCost() throws Exception {
         byte[] block = new byte[8 << 20];
-        new java.util.Random(5).nextBytes(block);
+        new Random(5).nextBytes(block);
         for (int warm = 0; warm < 2; warm++) {
             long start = System.nanoTime();
             for (int i = 0; i < 128; i++) {
-                io.backuprelay.blob.Crc64Nvme.of(block, 0, block.length);
+                Crc64Nvme.of(block, 0, block.length);
             }
             double crc = (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
             for (int i = 0; i < 128; i++) {
-                java.security.MessageDigest.getInstance("MD5").digest(block);
+                MessageDigest.getInstance("MD5").digest(block);
             }
             double md5 = (System.nanoTime() - start) / 1e9;
             System.out.printf("checksum of 1 GiB on one core (%s): CRC-64/NVME %.2f s, MD5 %.2f s%n",
@@ -129,7 +135,7 @@ public final class UploadBenchmark {
     }
 
     private static String sha256Of(Path file) throws Exception {
-        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (var in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 20];
             int read;
@@ -137,6 +143,6 @@ public final class UploadBenchmark {
                 digest.update(buffer, 0, read);
             }
         }
-        return java.util.HexFormat.of().formatHex(digest.digest());
+        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -7,6 +7,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
@@ -29,8 +30,8 @@ class RetentionIT {
     /** The emulator's origin is allowed beyond Azure's hosts, as a service's settings would list it. */
     private static final BlobAccess ACCESS = new BlobAccess(EndpointPolicy.allowing(Azurite.origin()));
 
-    private static final io.backuprelay.blob.BlobCredential KEY =
-            io.backuprelay.blob.BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
+    private static final BlobCredential KEY =
+            BlobCredential.accountKey(Azurite.ACCOUNT_KEY);
 
     private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
 

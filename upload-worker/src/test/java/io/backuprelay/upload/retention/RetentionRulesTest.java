@@ -7,6 +7,7 @@ import io.backuprelay.upload.retention.RetentionRules.StoredBackup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RetentionRulesTest {
@@ -32,12 +33,12 @@ class RetentionRulesTest {
     void aLocalClockAYearAheadAgesBackupsOnlyAsFarAsTheStoragesClockAgrees() {
         Instant aYearAhead = NOW.plus(Duration.ofDays(365));
 
-        assertThat(RetentionRules.toDelete(stored, new Retention(null, 15), "d", aYearAhead, java.util.Optional.of(NOW)))
+        assertThat(RetentionRules.toDelete(stored, new Retention(null, 15), "d", aYearAhead, Optional.of(NOW)))
                 .extracting(StoredBackup::backupId).containsExactlyInAnyOrder("a", "b");
-        assertThat(RetentionRules.toDelete(stored, new Retention(null, 15), "d", NOW, java.util.Optional.of(aYearAhead)))
+        assertThat(RetentionRules.toDelete(stored, new Retention(null, 15), "d", NOW, Optional.of(aYearAhead)))
                 .as("nor does a storage clock ahead of ours").extracting(StoredBackup::backupId)
                 .containsExactlyInAnyOrder("a", "b");
-        assertThat(RetentionRules.toDelete(stored, new Retention(3, 1), "d", aYearAhead, java.util.Optional.empty()))
+        assertThat(RetentionRules.toDelete(stored, new Retention(3, 1), "d", aYearAhead, Optional.empty()))
                 .as("with no storage clock, nothing goes for its age").extracting(StoredBackup::backupId)
                 .containsExactly("a");
     }

@@ -21,7 +21,9 @@ import io.backuprelay.testkit.Azurite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -105,7 +107,7 @@ class BlobCommitIT {
     /** What discarding a follower's blocks leaves when it stops between committing an empty list and deleting it. */
     @Test
     void anEmptyBlobLeftByDiscardedBlocksIsReplaced() throws Exception {
-        container.getBlobClient(BLOB).getBlockBlobClient().commitBlockList(java.util.List.of());
+        container.getBlobClient(BLOB).getBlockBlobClient().commitBlockList(List.of());
         Path file = archive("1a2b3c4d", 1);
 
         UploadedBlob blob = blobs.upload(target, archiveFile(file), sent -> { });
@@ -123,7 +125,7 @@ class BlobCommitIT {
     /** What a follower sends of a file that is already whole. */
     private Sent followWhole(Path file) throws Exception {
         return uploader.follow(target, backupId, staging.resolve("absent.partial"), file,
-                java.time.Duration.ofSeconds(5), sent -> { }).orElseThrow();
+                Duration.ofSeconds(5), sent -> { }).orElseThrow();
     }
 
     private ArchiveFile archiveFile(Path file) throws Exception {

@@ -1,13 +1,20 @@
-package io.backuprelay.dump;
+package io.backuprelay.dump.runner;
 
+import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.dump.runner.DumpFailedException;
+import io.backuprelay.common.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
 
 /**
  * An account's TLS mode ({@link TlsMode}) as each client of the source database takes it: pgjdbc
@@ -17,10 +24,12 @@ import java.util.Properties;
  */
 public final class SourceTls {
 
-    static final String VARIABLE = DumpWorkerSettings.SOURCE_TLS_CA_FILE.name();
+    static final String DEFAULT_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
+    public static final Setting<Path> CA_FILE = Setting.path("SOURCE_TLS_CA_FILE", Path.of(DEFAULT_CA_FILE),
+            "the CA bundle VERIFY_FULL trusts");
+    static final String VARIABLE = CA_FILE.name();
     /** For tests in one JVM: the same setting as a system property. */
     static final String PROPERTY = "backuprelay.sourceTlsCaFile";
-    static final String DEFAULT_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
 
     private SourceTls() {
     }
@@ -29,7 +38,7 @@ public final class SourceTls {
     public static Path caFile() {
         String property = System.getProperty(PROPERTY);
         return property == null || property.isBlank()
-                ? DumpWorkerSettings.SOURCE_TLS_CA_FILE.read(ConfigSource.fromEnvironment()) : Path.of(property);
+                ? CA_FILE.read(ConfigSource.fromEnvironment()) : Path.of(property);
     }
 
     private static Path requiredCaFile() throws DumpFailedException {
@@ -73,9 +82,9 @@ public final class SourceTls {
     }
 
     /** Whether Connector/J refused because the server offers no TLS (then {@code PREFER} goes on without). */
-    public static boolean serverHasNoTls(java.sql.SQLException e) {
+    public static boolean serverHasNoTls(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("ssl not enabled in the server") || message.contains("server does not support ssl")) {
                 return true;
             }
@@ -84,26 +93,26 @@ public final class SourceTls {
     }
 
     /** What went wrong with TLS, in plain words; empty when the failure is not about TLS. */
-    public static java.util.Optional<String> problem(io.backuprelay.common.account.SourceDatabase source,
-                                                     java.sql.SQLException e) {
+    public static Optional<String> problem(SourceDatabase source,
+                                                     SQLException e) {
         String server = "The database server " + source.host() + ":" + source.port();
         if (serverHasNoTls(e)) {
-            return java.util.Optional.of(server + " does not offer TLS, which this account's TLS mode (" + source.tls()
+            return Optional.of(server + " does not offer TLS, which this account's TLS mode (" + source.tls()
                     + ") insists on: switch TLS on at the server, or, on a network you trust, set the account's source"
                     + " TLS mode to DISABLE.");
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             String text = String.valueOf(t.getMessage());
-            if (source.tls() != io.backuprelay.common.account.TlsMode.DISABLE
-                    && (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
-                    || t instanceof java.security.GeneralSecurityException || text.contains("PKIX"))) {
-                return java.util.Optional.of(server + "'s certificate could not be verified against the CA bundle "
+            if (source.tls() != TlsMode.DISABLE
+                    && (t instanceof SSLException || t instanceof CertificateException
+                    || t instanceof GeneralSecurityException || text.contains("PKIX"))) {
+                return Optional.of(server + "'s certificate could not be verified against the CA bundle "
                         + caFile() + " (" + VARIABLE + ", TLS mode " + source.tls() + "): "
                         + text.lines().findFirst().orElse(text) + ". Give " + VARIABLE + " the CA that signed it, and"
                         + " check that the certificate names the host the account gives.");
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**

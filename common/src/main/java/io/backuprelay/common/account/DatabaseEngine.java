@@ -1,6 +1,0 @@
-package io.backuprelay.common.account;
-
-public enum DatabaseEngine {
-    POSTGRESQL,
-    MARIADB
-}
