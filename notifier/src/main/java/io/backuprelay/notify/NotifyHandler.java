@@ -1,5 +1,6 @@
 package io.backuprelay.notify;
 
+import io.backuprelay.format.blob.BlobNames;
 import io.backuprelay.common.fault.FaultPoints;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
@@ -14,7 +15,6 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.event.BackupStarted;
 import io.backuprelay.common.event.BackupType;
-import io.backuprelay.common.event.BlobNaming;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Rules;
 import io.backuprelay.common.event.BackupCompleted;
@@ -363,7 +363,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             if (credential.accountKey() == null) {
                 return Optional.empty(); // a token is never handed out, and cannot sign a link for one blob
             }
-            if (!BlobNaming.isBackupOf(completed.destination().blobName(), connection.path(),
+            if (!BlobNames.isBackupOf(completed.destination().blobName(), connection.path(),
                     completed.accountId(), completed.backupId())) {
                 log.warn("No download link for backup {}: its event names the blob '{}', not where this account's backup"
                         + " is kept", completed.backupId(), completed.destination().blobName());

@@ -24,16 +24,6 @@ public final class BlobNaming {
         return BlobNames.blobName(path, dump.accountId(), dump.slotAt(), dump.backupId(), dump.archiveFormat());
     }
 
-    /** The folder holding all of an account's backups: where retention looks, and nowhere else. */
-    public static String accountFolder(String path, String accountId) {
-        return BlobNames.accountFolder(path, accountId);
-    }
-
-    /** @see BlobNames#isBackupOf */
-    public static boolean isBackupOf(String blobName, String path, String accountId, String backupId) {
-        return BlobNames.isBackupOf(blobName, path, accountId, backupId);
-    }
-
     static ArchiveFormat archiveFormat(String format, String compression, String encryption) {
         return new ArchiveFormat(DumpFormat.of(format), Compression.of(compression), Encryption.of(encryption));
     }

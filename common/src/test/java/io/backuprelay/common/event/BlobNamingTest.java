@@ -1,5 +1,6 @@
 package io.backuprelay.common.event;
 
+import io.backuprelay.format.blob.BlobNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -63,12 +64,12 @@ class BlobNamingTest {
                 "pg_dump-custom", "zstd", "age-x25519", requested, requested.plusSeconds(59), 1, null, null, null, 0, List.of(),
                 null));
 
-        assertThat(BlobNaming.isBackupOf(name, "backups", account, BACKUP_ID)).isTrue();
-        assertThat(BlobNaming.isBackupOf(name, "backups", "acme", BACKUP_ID)).as("another account's").isFalse();
-        assertThat(BlobNaming.isBackupOf(name, "backups", account, "another-backup")).as("another backup").isFalse();
-        assertThat(BlobNaming.isBackupOf(name, "other", account, BACKUP_ID)).as("under another path").isFalse();
-        assertThat(BlobNaming.isBackupOf(name + ".manifest.json", "backups", account, BACKUP_ID)).isFalse();
-        assertThat(BlobNaming.isBackupOf("backups/" + account + "/../acme/2026/11/x", "backups", account, BACKUP_ID)).isFalse();
-        assertThat(BlobNaming.isBackupOf(null, "backups", account, BACKUP_ID)).isFalse();
+        assertThat(BlobNames.isBackupOf(name, "backups", account, BACKUP_ID)).isTrue();
+        assertThat(BlobNames.isBackupOf(name, "backups", "acme", BACKUP_ID)).as("another account's").isFalse();
+        assertThat(BlobNames.isBackupOf(name, "backups", account, "another-backup")).as("another backup").isFalse();
+        assertThat(BlobNames.isBackupOf(name, "other", account, BACKUP_ID)).as("under another path").isFalse();
+        assertThat(BlobNames.isBackupOf(name + ".manifest.json", "backups", account, BACKUP_ID)).isFalse();
+        assertThat(BlobNames.isBackupOf("backups/" + account + "/../acme/2026/11/x", "backups", account, BACKUP_ID)).isFalse();
+        assertThat(BlobNames.isBackupOf(null, "backups", account, BACKUP_ID)).isFalse();
     }
 }

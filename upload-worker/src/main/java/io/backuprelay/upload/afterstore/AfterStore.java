@@ -1,5 +1,6 @@
 package io.backuprelay.upload.afterstore;
 
+import io.backuprelay.format.blob.BlobNames;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobTarget;
 import io.backuprelay.blob.block.BlobTransferException;
@@ -7,7 +8,6 @@ import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.Retention;
-import io.backuprelay.common.event.BlobNaming;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
@@ -110,7 +110,7 @@ public final class AfterStore {
         Connection connection = target.connection();
         try {
             for (String deleted : RetentionSweep.apply(uploader.access().store(target),
-                    BlobNaming.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
+                    BlobNames.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
                     dump.backupId(), clock.instant())) {
                 log.info("Retention of account {} deleted {}", dump.accountId(), deleted);
                 ops.publish(dump.backupId(), dump.accountId(), OpsStage.RETENTION, OpsStatus.DELETED, deleted);
