@@ -20,6 +20,7 @@ import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
+import io.backuprelay.dump.runner.DumpRunner;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,10 +63,12 @@ public final class DumpWorker implements Closeable {
         this.credentials = CredentialFiles.forInstance(kafka.instanceId());
         this.sink = new ArchiveSink(config.stagingDir(), config.compression(), config.zstdLevel(), config.zstdWorkers(),
                 kafka.instanceId());
+        Map<Engine, DumpRunner> runners = Map.of(
+                Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials, config.sourceTls()),
+                Engine.MARIADB, MariaDbDumpRunner.standard(credentials, config.sourceTls()));
         DumpHandler handler = new DumpHandler(kafka.topics(),
                 new DumpHandler.Lookups(accounts::get, settings::get, statuses::get),
-                new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials),
-                        Engine.MARIADB, MariaDbDumpRunner.standard(credentials)), sealer, sink, config),
+                new DumpHandler.Tools(runners, sealer, sink, config),
                 ops, events, kafka.instanceId(), clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,
                 kafka.topics().requests(), kafka.topics().deadLetters(), config.concurrency(), config.shutdownGrace(), null),

@@ -5,6 +5,7 @@ import io.backuprelay.format.BackupFormatException;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.dump.runner.SourceTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -16,9 +17,10 @@ import java.util.Locale;
  * @param archive       how archives are compressed
  * @param space         staging's free space and its sweeping
  * @param patience      how long a dump waits, and how often it is tried again
+ * @param sourceTls     the CA bundle an account's {@code VERIFY_FULL} connection trusts
  */
 public record DumpWorkerConfig(Path stagingDir, int concurrency, Duration shutdownGrace, Archive archive, Space space,
-                               Patience patience) {
+                               Patience patience, SourceTls sourceTls) {
 
     /**
      * @param compression zstd or gzip (level 1)
@@ -71,7 +73,8 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Duration shutdo
                         DumpWorkerSettings.SUPERSEDED_AGE.read(config)),
                 new Patience(DumpWorkerSettings.STALL_TIMEOUT.read(config),
                         DumpWorkerSettings.INTERRUPTION_RETRIES.read(config), interruptionBackoff(config),
-                        DumpWorkerSettings.LOCK_WAIT.read(config)));
+                        DumpWorkerSettings.LOCK_WAIT.read(config)),
+                new SourceTls(DumpWorkerSettings.SOURCE_TLS_CA_FILE.read(config)));
     }
 
     private static Duration interruptionBackoff(ConfigSource config) {

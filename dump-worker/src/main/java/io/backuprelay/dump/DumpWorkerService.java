@@ -17,8 +17,7 @@ public final class DumpWorkerService implements ServiceDefinition {
 
     @Override
     public void check(ConfigSource config) {
-        DumpWorkerConfig.from(config);
-        DumpWorkerSettings.SOURCE_TLS_CA_FILE.read(config);
+        DumpWorkerConfig.from(config); // with SOURCE_TLS_CA_FILE
         SecretSealer.from(config);
     }
 

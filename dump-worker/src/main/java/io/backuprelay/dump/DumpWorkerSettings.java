@@ -37,7 +37,7 @@ public final class DumpWorkerSettings {
             Duration.ofSeconds(5), "the wait before the first of those tries, doubling; at most PT1M");
     public static final Setting<Duration> LOCK_WAIT = Setting.duration("DUMP_LOCK_WAIT", DumpJob.DEFAULT_LOCK_WAIT,
             "how long a dump waits for another dump of the same account");
-    /** Declared beside the one class that reads it. */
+    /** Declared beside the one class that uses it; read into {@link DumpWorkerConfig#sourceTls()}. */
     public static final Setting<Path> SOURCE_TLS_CA_FILE = SourceTls.CA_FILE;
 
     public static final List<Setting<?>> ALL = List.of(CommonSettings.STAGING_DIR, CONCURRENCY, COMPRESSION, ZSTD_LEVEL,

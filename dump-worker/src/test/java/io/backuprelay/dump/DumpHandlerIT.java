@@ -29,6 +29,7 @@ import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.testkit.ScratchDatabase;
 import java.nio.file.Files;
@@ -370,7 +371,8 @@ class DumpHandlerIT {
         DumpWorkerConfig config = new DumpWorkerConfig(stagingDir, 1, Duration.ofSeconds(5),
                 new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
                 new DumpWorkerConfig.Space(minFreeBytes, SPACE_WAIT, Duration.ofHours(48), Duration.ofMinutes(10)),
-                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1)));
+                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                SourceTls.SYSTEM_CAS);
         return new DumpHandler(topics, new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings),
                 statuses),
                 new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),

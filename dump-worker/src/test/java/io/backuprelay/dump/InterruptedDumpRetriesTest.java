@@ -2,6 +2,7 @@ package io.backuprelay.dump;
 
 import io.backuprelay.dump.runner.DumpFailedException;
 import io.backuprelay.dump.runner.DumpRunner;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.format.archive.DumpFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -154,7 +155,8 @@ class InterruptedDumpRetriesTest {
         DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Duration.ofSeconds(5),
                 new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
                 new DumpWorkerConfig.Space(0, Duration.ofSeconds(2), Duration.ofHours(48), Duration.ofMinutes(10)),
-                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), retries, Duration.ofSeconds(5), Duration.ofMinutes(1)));
+                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), retries, Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                SourceTls.SYSTEM_CAS);
         return new DumpHandler(topics,
                 new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
                 new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, runner),

@@ -7,6 +7,7 @@ import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.dump.runner.DumpRunner;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import java.nio.file.Files;
@@ -32,8 +33,10 @@ public final class InventoryBenchmark {
         ArchiveSink sink = new ArchiveSink(dir, Compression.ZSTD, 3, 0);
         System.out.printf("Inventory benchmark on %s, %d cores%n", database, Runtime.getRuntime().availableProcessors());
         for (int round = 1; round <= rounds; round++) {
-            double without = run(new PgDumpRunner(PgTools.debian(), credentials, false), source, sink, "objects-" + round);
-            double with = run(new PgDumpRunner(PgTools.debian(), credentials, true), source, sink, "counts-" + round);
+            double without = run(new PgDumpRunner(PgTools.debian(), credentials, SourceTls.SYSTEM_CAS, false), source,
+                    sink, "objects-" + round);
+            double with = run(new PgDumpRunner(PgTools.debian(), credentials, SourceTls.SYSTEM_CAS, true), source,
+                    sink, "counts-" + round);
             System.out.printf("round %d: dump with objects only %.1f s; with exact row counts %.1f s; cost %+.1f %%%n",
                     round, without, with, (with / without - 1) * 100);
         }

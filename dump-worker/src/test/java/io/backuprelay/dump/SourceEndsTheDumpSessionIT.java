@@ -22,6 +22,7 @@ import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TcpProxy;
 import java.nio.file.Files;
@@ -163,7 +164,8 @@ class SourceEndsTheDumpSessionIT {
         DumpWorkerConfig config = new DumpWorkerConfig(staging, 1, Duration.ofSeconds(5),
                 new DumpWorkerConfig.Archive(Compression.ZSTD, 3, 0),
                 new DumpWorkerConfig.Space(0, Duration.ofSeconds(2), Duration.ofHours(48), Duration.ofMinutes(10)),
-                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(1), Duration.ofMinutes(1)));
+                new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                SourceTls.SYSTEM_CAS);
         return new DumpHandler(topics,
                 new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
                 new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),

@@ -40,32 +40,39 @@ public final class MariaDbDumpRunner implements DumpRunner {
 
     private final List<Path> searchPath;
     private final CredentialFiles credentials;
+    private final SourceTls tls;
+    private final MariaDbProbe probe;
 
+    /** With the system's CA bundle for {@code VERIFY_FULL}. */
     public MariaDbDumpRunner(List<Path> searchPath) {
-        this(searchPath, CredentialFiles.forInstance("shared"));
+        this(searchPath, CredentialFiles.forInstance("shared"), SourceTls.SYSTEM_CAS);
     }
 
-    public MariaDbDumpRunner(List<Path> searchPath, CredentialFiles credentials) {
+    public MariaDbDumpRunner(List<Path> searchPath, CredentialFiles credentials, SourceTls tls) {
         this.searchPath = List.copyOf(searchPath);
         this.credentials = credentials;
+        this.tls = tls;
+        this.probe = new MariaDbProbe(tls);
     }
 
+    /** With the system's CA bundle for {@code VERIFY_FULL}. */
     public static MariaDbDumpRunner standard() {
-        return standard(CredentialFiles.forInstance("shared"));
+        return standard(CredentialFiles.forInstance("shared"), SourceTls.SYSTEM_CAS);
     }
 
-    public static MariaDbDumpRunner standard(CredentialFiles credentials) {
-        return new MariaDbDumpRunner(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")), credentials);
+    /** The tools where Debian and the official images install them. */
+    public static MariaDbDumpRunner standard(CredentialFiles credentials, SourceTls tls) {
+        return new MariaDbDumpRunner(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")), credentials, tls);
     }
 
     @Override
     public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
-        try (Connection lock = MariaDbProbe.connect(source, password)) {
+        try (Connection lock = probe.connect(source, password)) {
             lockAccount(lock, source, job.exclusive()); // held by this session until the dump ends
             return dumpLocked(source, password, sink, job);
         } catch (SQLException e) {
-            throw DumpFailedException.of(MariaDbProbe.reason(source, e), SourceInterruption.inSqlState(e));
+            throw DumpFailedException.of(probe.reason(source, e), SourceInterruption.inSqlState(e));
         }
     }
 
@@ -106,7 +113,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
 
     private Dumped dumpLocked(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
-        MariaDbProbe.Server server = MariaDbProbe.check(source, password);
+        MariaDbProbe.Server server = probe.check(source, password);
         Path tool = tool().orElseThrow(() -> new DumpFailedException(
                 "Neither mariadb-dump nor mysqldump is installed on the backup worker."));
         Path options = writeOptionsFile(source, password);
@@ -131,7 +138,7 @@ public final class MariaDbDumpRunner implements DumpRunner {
             }
             ArchiveListing.Listed inArchive = listing.finish();
             Completeness.check(source, server.contents().objects(), inArchive.identities(), name,
-                    new MariaDbReadPrivileges(source, password));
+                    new MariaDbReadPrivileges(probe, source, password));
             // The objects as the database listed them; the rows as the archive holds them.
             Inventory listed = server.inventory();
             Inventory inventory = new Inventory(List.of(), inArchive.rows(), listed.views(), listed.sequences(),
@@ -158,6 +165,6 @@ public final class MariaDbDumpRunner implements DumpRunner {
     /** The client options file: readable by this user only, removed when the dump ends. */
     private Path writeOptionsFile(SourceDatabase source, String password) throws IOException, DumpFailedException {
         return credentials.mariadbOptionsFile(source.host(), source.port(), source.username(), password,
-                SourceTls.mariadbOptions(source.tls()));
+                tls.mariadbOptions(source.tls()));
     }
 }

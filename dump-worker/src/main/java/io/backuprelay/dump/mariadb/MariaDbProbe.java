@@ -17,11 +17,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
-/** Connects once before a dump: the server's version, what the database holds, and connection problems in plain words. */
-public final class MariaDbProbe {
-
-    private MariaDbProbe() {
-    }
+/**
+ * Connects once before a dump: the server's version, what the database holds, and connection problems in plain words.
+ *
+ * @param tls how the account's TLS mode is taken, with the CA bundle the worker trusts
+ */
+public record MariaDbProbe(SourceTls tls) {
 
     /**
      * The server's version and what the database holds (without row counts: the dump's SQL stream
@@ -30,7 +31,7 @@ public final class MariaDbProbe {
      * @throws DumpFailedException when the user cannot read the stored routines, which the dump
      *                             would leave out without a word, naming the grant that fixes it
      */
-    public static Server check(SourceDatabase source, String password) throws DumpFailedException {
+    public Server check(SourceDatabase source, String password) throws DumpFailedException {
         try (Connection connection = connect(source, password);
              Statement statement = connection.createStatement()) {
             if (!canReadRoutines(statement)) {
@@ -51,18 +52,18 @@ public final class MariaDbProbe {
     }
 
     /** A connection of the backup user to the source database, its problems in plain words. */
-    static Connection connect(SourceDatabase source, String password) throws DumpFailedException {
+    Connection connect(SourceDatabase source, String password) throws DumpFailedException {
         Properties props = new Properties();
         props.setProperty("user", source.username());
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", "15000");
         props.setProperty("socketTimeout", "60000");
-        SourceTls.mariadb(props, source.tls());
+        tls.mariadb(props, source.tls());
         try {
             return DriverManager.getConnection(source.jdbcUrl(), props);
         } catch (SQLException e) {
             if (source.tls() == TlsMode.PREFER && SourceTls.serverHasNoTls(e)) {
-                SourceTls.mariadb(props, TlsMode.DISABLE); // PREFER: the server offers none
+                tls.mariadb(props, TlsMode.DISABLE); // PREFER: the server offers none
                 try {
                     return DriverManager.getConnection(source.jdbcUrl(), props);
                 } catch (SQLException plain) {
@@ -103,10 +104,10 @@ public final class MariaDbProbe {
                 + source.username() + "'.";
     }
 
-    static String reason(SourceDatabase source, SQLException e) {
-        Optional<String> tls = SourceTls.problem(source, e);
-        if (tls.isPresent()) {
-            return tls.get();
+    String reason(SourceDatabase source, SQLException e) {
+        Optional<String> problem = tls.problem(source, e);
+        if (problem.isPresent()) {
+            return problem.get();
         }
         String server = "The database server " + source.host() + ":" + source.port();
         String state = e.getSQLState() == null ? "" : e.getSQLState();

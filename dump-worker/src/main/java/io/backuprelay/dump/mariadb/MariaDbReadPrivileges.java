@@ -24,10 +24,12 @@ final class MariaDbReadPrivileges implements Completeness.ReadPrivileges {
     /** No such table, routine, trigger or event: dropped since it was listed, which no grant explains. */
     private static final Set<Integer> GONE = Set.of(1146, 1305, 1360, 1539);
 
+    private final MariaDbProbe probe;
     private final SourceDatabase source;
     private final String password;
 
-    MariaDbReadPrivileges(SourceDatabase source, String password) {
+    MariaDbReadPrivileges(MariaDbProbe probe, SourceDatabase source, String password) {
+        this.probe = probe;
         this.source = source;
         this.password = password;
     }
@@ -35,7 +37,7 @@ final class MariaDbReadPrivileges implements Completeness.ReadPrivileges {
     @Override
     public List<DatabaseObject> unreadable(List<DatabaseObject> objects) throws SQLException {
         List<DatabaseObject> unreadable = new ArrayList<>();
-        try (Connection connection = MariaDbProbe.connect(source, password);
+        try (Connection connection = probe.connect(source, password);
              Statement statement = connection.createStatement()) {
             for (DatabaseObject object : objects) {
                 if (!readable(statement, object)) {

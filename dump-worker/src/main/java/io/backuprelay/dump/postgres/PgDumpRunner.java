@@ -46,27 +46,37 @@ public final class PgDumpRunner implements DumpRunner {
 
     private final PgTools tools;
     private final CredentialFiles credentials;
+    private final SourceTls tls;
+    private final PostgresProbe probe;
     private final boolean countRows;
 
+    /** With the system's CA bundle for {@code VERIFY_FULL}. */
     public PgDumpRunner(PgTools tools) {
         this(tools, CredentialFiles.forInstance("shared"));
     }
 
+    /** With the system's CA bundle for {@code VERIFY_FULL}. */
     public PgDumpRunner(PgTools tools, CredentialFiles credentials) {
-        this(tools, credentials, true);
+        this(tools, credentials, SourceTls.SYSTEM_CAS);
+    }
+
+    public PgDumpRunner(PgTools tools, CredentialFiles credentials, SourceTls tls) {
+        this(tools, credentials, tls, true);
     }
 
     /** @param countRows exact row counts in the inventory ({@code count(*)} of each table, in the dump's snapshot) */
-    public PgDumpRunner(PgTools tools, CredentialFiles credentials, boolean countRows) {
+    public PgDumpRunner(PgTools tools, CredentialFiles credentials, SourceTls tls, boolean countRows) {
         this.tools = tools;
         this.credentials = credentials;
+        this.tls = tls;
+        this.probe = new PostgresProbe(tls);
         this.countRows = countRows;
     }
 
     @Override
     public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
-        PostgresProbe.ServerVersion server = PostgresProbe.serverVersion(source, password);
+        PostgresProbe.ServerVersion server = probe.serverVersion(source, password);
         Path pgDump;
         try {
             pgDump = tools.forServerMajor(server.major());
@@ -76,7 +86,7 @@ public final class PgDumpRunner implements DumpRunner {
         String toolVersion = ToolVersion.of(pgDump.toString());
         // The inventory is read in the very snapshot pg_dump dumps: exported here, imported by pg_dump.
         // Named from its first moment: pg_dump's own session is the one called backuprelay.
-        try (Connection snapshot = PostgresProbe.connect(source, password, Duration.ZERO, "backuprelay-inventory")) {
+        try (Connection snapshot = probe.connect(source, password, Duration.ZERO, "backuprelay-inventory")) {
             lockAccount(snapshot, source, job.exclusive()); // held by this session until the dump ends
             String snapshotId = exportSnapshot(snapshot, source);
             CompletableFuture<DatabaseContents> inventory = new CompletableFuture<>();
@@ -99,7 +109,7 @@ public final class PgDumpRunner implements DumpRunner {
                     command.add("--schema=" + source.schema());
                 }
                 job.opened().archive(partial, FORMAT);
-                Map<String, String> env = new HashMap<>(SourceTls.libpq(source.tls()));
+                Map<String, String> env = new HashMap<>(tls.libpq(source.tls()));
                 env.putAll(Map.of("PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "15", "PGAPPNAME", "backuprelay"));
                 DumpProcess.Outcome outcome = DumpProcess.run("pg_dump", command, env, sink, partial, job, listing);
                 if (outcome.exitCode() != 0) {
@@ -176,7 +186,7 @@ public final class PgDumpRunner implements DumpRunner {
         });
     }
 
-    private static String exportSnapshot(Connection connection, SourceDatabase source) throws DumpFailedException {
+    private String exportSnapshot(Connection connection, SourceDatabase source) throws DumpFailedException {
         try (Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -191,17 +201,17 @@ public final class PgDumpRunner implements DumpRunner {
     }
 
     /** An error on the open snapshot connection: interrupted when the server ended or lost the session. */
-    private static DumpFailedException onSnapshot(SourceDatabase source, SQLException e) {
-        return DumpFailedException.of(PostgresProbe.reason(source, e), SourceInterruption.inSqlState(e));
+    private DumpFailedException onSnapshot(SourceDatabase source, SQLException e) {
+        return DumpFailedException.of(probe.reason(source, e), SourceInterruption.inSqlState(e));
     }
 
-    private static DatabaseContents await(CompletableFuture<DatabaseContents> inventory, SourceDatabase source)
+    private DatabaseContents await(CompletableFuture<DatabaseContents> inventory, SourceDatabase source)
             throws DumpFailedException, InterruptedException {
         try {
             return inventory.get();
         } catch (ExecutionException e) {
             throw DumpFailedException.of("Could not list what " + source.describe() + " holds, to check the archive: "
-                    + (e.getCause() instanceof SQLException sql ? PostgresProbe.reason(source, sql) : e.getCause().toString()),
+                    + (e.getCause() instanceof SQLException sql ? probe.reason(source, sql) : e.getCause().toString()),
                     e.getCause() instanceof SQLException sql && SourceInterruption.inSqlState(sql));
         }
     }

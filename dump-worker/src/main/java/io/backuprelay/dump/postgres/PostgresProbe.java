@@ -16,16 +16,15 @@ import java.util.Properties;
 /**
  * Connects once before a dump: it tells the server's version (to choose the pg_dump) and turns
  * the common connection problems into reasons a super-administrator can act on.
+ *
+ * @param tls how the account's TLS mode is taken, with the CA bundle the worker trusts
  */
-public final class PostgresProbe {
+public record PostgresProbe(SourceTls tls) {
 
     private static final int CONNECT_TIMEOUT_SECONDS = 15;
 
-    private PostgresProbe() {
-    }
-
     /** The server's version, e.g. {@code 15.19}. */
-    public static ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
+    public ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
         try (Connection connection = connect(source, password, Duration.ofSeconds(60), "backuprelay-probe");
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
@@ -44,7 +43,7 @@ public final class PostgresProbe {
      *
      * @param socketTimeout how long one statement may take before the connection gives up
      */
-    public static Connection connect(SourceDatabase source, String password, Duration socketTimeout)
+    public Connection connect(SourceDatabase source, String password, Duration socketTimeout)
             throws DumpFailedException {
         return connect(source, password, socketTimeout, "backuprelay-probe");
     }
@@ -53,7 +52,7 @@ public final class PostgresProbe {
      * @param applicationName how the session shows in {@code pg_stat_activity}: {@code backuprelay} is
      *                        pg_dump's own session, every other connection of the worker is named otherwise
      */
-    public static Connection connect(SourceDatabase source, String password, Duration socketTimeout,
+    public Connection connect(SourceDatabase source, String password, Duration socketTimeout,
                                      String applicationName) throws DumpFailedException {
         Properties props = new Properties();
         props.setProperty("user", source.username());
@@ -61,7 +60,7 @@ public final class PostgresProbe {
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
         props.setProperty("ApplicationName", applicationName);
-        SourceTls.postgres(props, source.tls());
+        tls.postgres(props, source.tls());
         String url = source.jdbcUrl();
         try {
             return DriverManager.getConnection(url, props);
@@ -70,10 +69,10 @@ public final class PostgresProbe {
         }
     }
 
-    static String reason(SourceDatabase source, SQLException e) {
-        Optional<String> tls = SourceTls.problem(source, e);
-        if (tls.isPresent()) {
-            return tls.get();
+    String reason(SourceDatabase source, SQLException e) {
+        Optional<String> problem = tls.problem(source, e);
+        if (problem.isPresent()) {
+            return problem.get();
         }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String server = "The database server " + source.host() + ":" + source.port();

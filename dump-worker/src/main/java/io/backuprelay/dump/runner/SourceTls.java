@@ -2,7 +2,6 @@ package io.backuprelay.dump.runner;
 
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.account.TlsMode;
-import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
@@ -20,39 +20,35 @@ import javax.net.ssl.SSLException;
  * An account's TLS mode ({@link TlsMode}) as each client of the source database takes it: pgjdbc
  * and libpq ({@code pg_dump}) for PostgreSQL, Connector/J and {@code mariadb-dump} for MariaDB.
  * {@code VERIFY_FULL} checks the server's certificate against the CA bundle of
- * {@code SOURCE_TLS_CA_FILE} (by default the system's, {@value #DEFAULT_CA_FILE}).
+ * {@code SOURCE_TLS_CA_FILE} (by default the system's, {@value #DEFAULT_CA_FILE}), read once into
+ * the dump worker's config and handed to its runners.
+ *
+ * @param caFile the CA bundle {@code VERIFY_FULL} trusts
  */
-public final class SourceTls {
+public record SourceTls(Path caFile) {
 
     static final String DEFAULT_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
     public static final Setting<Path> CA_FILE = Setting.path("SOURCE_TLS_CA_FILE", Path.of(DEFAULT_CA_FILE),
             "the CA bundle VERIFY_FULL trusts");
     static final String VARIABLE = CA_FILE.name();
-    /** For tests in one JVM: the same setting as a system property. */
-    static final String PROPERTY = "backuprelay.sourceTlsCaFile";
+    /** The system's CA bundle: what {@code SOURCE_TLS_CA_FILE} is when it is not set. */
+    public static final SourceTls SYSTEM_CAS = new SourceTls(CA_FILE.fallback());
 
-    private SourceTls() {
+    public SourceTls {
+        Objects.requireNonNull(caFile, "caFile");
     }
 
-    /** The CA bundle {@code VERIFY_FULL} trusts. */
-    public static Path caFile() {
-        String property = System.getProperty(PROPERTY);
-        return property == null || property.isBlank()
-                ? CA_FILE.read(ConfigSource.fromEnvironment()) : Path.of(property);
-    }
-
-    private static Path requiredCaFile() throws DumpFailedException {
-        Path file = caFile();
-        if (!Files.isReadable(file)) {
+    private Path requiredCaFile() throws DumpFailedException {
+        if (!Files.isReadable(caFile)) {
             throw new DumpFailedException("The account's database connection must verify the server's certificate"
-                    + " (TLS mode VERIFY_FULL), but the CA bundle " + file + " (" + VARIABLE + ") cannot be read on the"
+                    + " (TLS mode VERIFY_FULL), but the CA bundle " + caFile + " (" + VARIABLE + ") cannot be read on the"
                     + " backup worker.");
         }
-        return file;
+        return caFile;
     }
 
     /** pgjdbc's connection properties. */
-    public static void postgres(Properties props, TlsMode mode) throws DumpFailedException {
+    public void postgres(Properties props, TlsMode mode) throws DumpFailedException {
         props.setProperty("sslmode", mode.libpq());
         if (mode == TlsMode.VERIFY_FULL) {
             props.setProperty("sslrootcert", requiredCaFile().toString());
@@ -60,7 +56,7 @@ public final class SourceTls {
     }
 
     /** libpq's environment, for {@code pg_dump}. */
-    public static Map<String, String> libpq(TlsMode mode) throws DumpFailedException {
+    public Map<String, String> libpq(TlsMode mode) throws DumpFailedException {
         return mode == TlsMode.VERIFY_FULL
                 ? Map.of("PGSSLMODE", mode.libpq(), "PGSSLROOTCERT", requiredCaFile().toString())
                 : Map.of("PGSSLMODE", mode.libpq());
@@ -70,7 +66,7 @@ public final class SourceTls {
      * Connector/J's connection properties. It has no "prefer": {@code PREFER} asks for TLS without
      * checking the certificate, and the caller tries again without TLS when the server has none.
      */
-    public static void mariadb(Properties props, TlsMode mode) throws DumpFailedException {
+    public void mariadb(Properties props, TlsMode mode) throws DumpFailedException {
         switch (mode) {
             case DISABLE -> props.setProperty("sslMode", "disable");
             case PREFER, REQUIRE -> props.setProperty("sslMode", "trust");
@@ -93,8 +89,7 @@ public final class SourceTls {
     }
 
     /** What went wrong with TLS, in plain words; empty when the failure is not about TLS. */
-    public static Optional<String> problem(SourceDatabase source,
-                                                     SQLException e) {
+    public Optional<String> problem(SourceDatabase source, SQLException e) {
         String server = "The database server " + source.host() + ":" + source.port();
         if (serverHasNoTls(e)) {
             return Optional.of(server + " does not offer TLS, which this account's TLS mode (" + source.tls()
@@ -107,7 +102,7 @@ public final class SourceTls {
                     && (t instanceof SSLException || t instanceof CertificateException
                     || t instanceof GeneralSecurityException || text.contains("PKIX"))) {
                 return Optional.of(server + "'s certificate could not be verified against the CA bundle "
-                        + caFile() + " (" + VARIABLE + ", TLS mode " + source.tls() + "): "
+                        + caFile + " (" + VARIABLE + ", TLS mode " + source.tls() + "): "
                         + text.lines().findFirst().orElse(text) + ". Give " + VARIABLE + " the CA that signed it, and"
                         + " check that the certificate names the host the account gives.");
             }
@@ -120,7 +115,7 @@ public final class SourceTls {
      * on TLS only while verifying the certificate: with {@code REQUIRE} it asks for TLS, and the
      * probe's connection just before, which does insist, has found the server offering it.
      */
-    public static List<String> mariadbOptions(TlsMode mode) throws DumpFailedException {
+    public List<String> mariadbOptions(TlsMode mode) throws DumpFailedException {
         return switch (mode) {
             case DISABLE -> List.of("skip-ssl");
             case PREFER, REQUIRE -> List.of("ssl");

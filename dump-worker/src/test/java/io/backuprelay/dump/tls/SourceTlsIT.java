@@ -11,6 +11,7 @@ import io.backuprelay.database.PgTools;
 import io.backuprelay.dump.runner.DumpFailedException;
 import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.dump.runner.DumpRunner;
+import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.dump.archive.ArchiveSink;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
@@ -36,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SourceTlsIT {
 
-    private static final String CA_PROPERTY = "backuprelay.sourceTlsCaFile";
     private static final String SYSTEM_CAS = "/etc/ssl/certs/ca-certificates.crt";
+    private static final SourceTls SYSTEM_TRUST = new SourceTls(Path.of(SYSTEM_CAS));
 
     @TempDir
     static Path work;
@@ -77,11 +77,6 @@ class SourceTlsIT {
         }
     }
 
-    @AfterEach
-    void defaultCas() {
-        System.clearProperty(CA_PROPERTY);
-    }
-
     @Test
     void postgresRequireAndVerifyFullDumpOverTlsAndDisableIsRefusedByAServerThatInsists() throws Exception {
         String database = "tls_" + UUID.randomUUID().toString().substring(0, 8);
@@ -96,26 +91,27 @@ class SourceTlsIT {
             statement.execute("INSERT INTO \"Sales Ops\".\"Orders\" (customer) SELECT 'Müller ' || g FROM generate_series(1, 200) g");
         }
 
-        DumpRunner.Dumped required = pgRunner().dump(pgSource(database, TlsMode.REQUIRE), "", sink(), job());
-        System.setProperty(CA_PROPERTY, certs.ca().toString());
-        DumpRunner.Dumped verified = pgRunner().dump(pgSource(database, TlsMode.VERIFY_FULL), "", sink(), job());
+        DumpRunner.Dumped required = pgRunner(SYSTEM_TRUST).dump(pgSource(database, TlsMode.REQUIRE), "", sink(), job());
+        DumpRunner.Dumped verified = pgRunner(ownCa()).dump(pgSource(database, TlsMode.VERIFY_FULL), "", sink(), job());
 
         assertThat(required.archive().sizeBytes()).isPositive();
         assertThat(verified.inventory().toString()).contains("Orders");
-        assertThatThrownBy(() -> pgRunner().dump(pgSource(database, TlsMode.DISABLE), "", sink(), job()))
+        assertThatThrownBy(() -> pgRunner(ownCa()).dump(pgSource(database, TlsMode.DISABLE), "", sink(), job()))
                 .as("the server takes TLS only: DISABLE really sends none").isInstanceOf(DumpFailedException.class)
                 .hasMessageContaining("127.0.0.1:" + postgres.port);
     }
 
     @Test
     void verifyFullRefusesACertificateNoTrustedCaSignedAndSaysWhy() {
-        System.setProperty(CA_PROPERTY, SYSTEM_CAS);
+        PostgresProbe trustingTheSystem = new PostgresProbe(SYSTEM_TRUST);
+        PostgresProbe trustingNoFile = new PostgresProbe(new SourceTls(work.resolve("no-such-bundle.pem")));
 
-        assertThatThrownBy(() -> PostgresProbe.connect(pgSource("postgres", TlsMode.VERIFY_FULL), "", Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> trustingTheSystem.connect(pgSource("postgres", TlsMode.VERIFY_FULL), "",
+                Duration.ofSeconds(10)))
                 .isInstanceOf(DumpFailedException.class)
                 .hasMessageContaining("certificate").hasMessageContaining(SYSTEM_CAS);
-        System.setProperty(CA_PROPERTY, work.resolve("no-such-bundle.pem").toString());
-        assertThatThrownBy(() -> PostgresProbe.connect(pgSource("postgres", TlsMode.VERIFY_FULL), "", Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> trustingNoFile.connect(pgSource("postgres", TlsMode.VERIFY_FULL), "",
+                Duration.ofSeconds(10)))
                 .hasMessageContaining("no-such-bundle.pem").hasMessageContaining("SOURCE_TLS_CA_FILE");
     }
 
@@ -127,19 +123,20 @@ class SourceTlsIT {
     @Test
     void requireNeverHandsThePasswordToAServerWithoutTls() throws Exception {
         String password = "S3cret-" + UUID.randomUUID();
+        PostgresProbe probe = new PostgresProbe(SYSTEM_TRUST);
 
         CompletableFuture<String> underRequire = FakeServer.askForThePasswordInClear();
-        assertThatThrownBy(() -> PostgresProbe.connect(fakeSource(underRequire, TlsMode.REQUIRE), password,
+        assertThatThrownBy(() -> probe.connect(fakeSource(underRequire, TlsMode.REQUIRE), password,
                 Duration.ofSeconds(10))).isInstanceOf(DumpFailedException.class)
                 .hasMessageContaining("does not offer TLS").hasMessageContaining("REQUIRE");
         CompletableFuture<String> underPrefer = FakeServer.askForThePasswordInClear();
-        assertThatThrownBy(() -> PostgresProbe.connect(fakeSource(underPrefer, TlsMode.PREFER), password,
+        assertThatThrownBy(() -> probe.connect(fakeSource(underPrefer, TlsMode.PREFER), password,
                 Duration.ofSeconds(10))).isInstanceOf(DumpFailedException.class);
 
         assertThat(underRequire.get(10, TimeUnit.SECONDS)).as("what the server heard under REQUIRE")
                 .isEqualTo("SSLRequest").doesNotContain(password);
         assertThat(underPrefer.get(10, TimeUnit.SECONDS)).as("what the server heard under PREFER").contains(password);
-        assertThatThrownBy(() -> PostgresProbe.connect(new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432,
+        assertThatThrownBy(() -> probe.connect(new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432,
                 "postgres", "postgres", null, null, TlsMode.REQUIRE), "", Duration.ofSeconds(10)))
                 .as("the machine's own PostgreSQL, without TLS").hasMessageContaining("does not offer TLS");
     }
@@ -150,19 +147,17 @@ class SourceTlsIT {
         mariadb.root("CREATE DATABASE " + database, "CREATE TABLE " + database + ".`Sales Orders` (id INT PRIMARY KEY,"
                 + " customer VARCHAR(40))", "INSERT INTO " + database + ".`Sales Orders` VALUES (1, 'Müller'), (2, 'O''Brien')");
 
-        DumpRunner.Dumped required = mariaRunner().dump(mariaSource(database, TlsMode.REQUIRE), TlsServers.MariaDb.PASSWORD,
-                sink(), job());
-        System.setProperty(CA_PROPERTY, certs.ca().toString());
-        DumpRunner.Dumped verified = mariaRunner().dump(mariaSource(database, TlsMode.VERIFY_FULL),
+        DumpRunner.Dumped required = mariaRunner(SYSTEM_TRUST).dump(mariaSource(database, TlsMode.REQUIRE),
+                TlsServers.MariaDb.PASSWORD, sink(), job());
+        DumpRunner.Dumped verified = mariaRunner(ownCa()).dump(mariaSource(database, TlsMode.VERIFY_FULL),
                 TlsServers.MariaDb.PASSWORD, sink(), job());
 
         assertThat(Files.size(required.archive().path())).isPositive();
         assertThat(verified.inventory().toString()).contains("Sales Orders"); // the table, over a verified connection
-        System.setProperty(CA_PROPERTY, SYSTEM_CAS);
-        assertThatThrownBy(() -> mariaRunner().dump(mariaSource(database, TlsMode.VERIFY_FULL), TlsServers.MariaDb.PASSWORD,
-                sink(), job())).isInstanceOf(DumpFailedException.class).hasMessageContaining("certificate");
-        assertThatThrownBy(() -> mariaRunner().dump(new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306, "mysql",
-                "root", null, null, TlsMode.REQUIRE), "", sink(), job()))
+        assertThatThrownBy(() -> mariaRunner(SYSTEM_TRUST).dump(mariaSource(database, TlsMode.VERIFY_FULL),
+                TlsServers.MariaDb.PASSWORD, sink(), job())).isInstanceOf(DumpFailedException.class).hasMessageContaining("certificate");
+        assertThatThrownBy(() -> mariaRunner(SYSTEM_TRUST).dump(new SourceDatabase(Engine.MARIADB, "127.0.0.1", 3306,
+                "mysql", "root", null, null, TlsMode.REQUIRE), "", sink(), job()))
                 .as("the machine's own MariaDB, without TLS").hasMessageContaining("does not offer TLS");
     }
 
@@ -180,12 +175,17 @@ class SourceTlsIT {
                 null, null, mode);
     }
 
-    private static PgDumpRunner pgRunner() {
-        return new PgDumpRunner(PgTools.debian(), CredentialFiles.forInstance("tls-test"));
+    /** Trusting only the test's own CA, which signed its servers' certificates. */
+    private static SourceTls ownCa() {
+        return new SourceTls(certs.ca());
     }
 
-    private static MariaDbDumpRunner mariaRunner() {
-        return MariaDbDumpRunner.standard(CredentialFiles.forInstance("tls-test"));
+    private static PgDumpRunner pgRunner(SourceTls tls) {
+        return new PgDumpRunner(PgTools.debian(), CredentialFiles.forInstance("tls-test"), tls);
+    }
+
+    private static MariaDbDumpRunner mariaRunner(SourceTls tls) {
+        return MariaDbDumpRunner.standard(CredentialFiles.forInstance("tls-test"), tls);
     }
 
     private ArchiveSink sink() {

@@ -26,8 +26,8 @@ class SettingsReadThroughDeclarationsTest {
 
     /** The one place the environment is read. */
     private static final String CONFIG_SOURCE = "common/src/main/java/io/backuprelay/common/config/ConfigSource.java";
-    /** JVM properties, and the hooks only tests set in one JVM; none is a deployment's setting. */
-    private static final Set<String> PROPERTIES = Set.of("\"java.io.tmpdir\"", "PROPERTY");
+    /** The JVM's own properties: none is a deployment's setting, and no setting (nor test hook) is read as one. */
+    private static final Set<String> PROPERTIES = Set.of("\"java.io.tmpdir\"");
     /** Test support: the emulator's location for tests and the fault-injection harness, never a deployment's. */
     private static final Set<String> TEST_SUPPORT = Set.of("testkit", "azurite-process");
     /**
