@@ -2,7 +2,10 @@ package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -36,11 +39,11 @@ public record DumpReady(
         String stagingFile,
         long sizeBytes,
         String sha256,
-        String engine,
+        Engine engine,
         String serverVersion,
-        String format,
-        String compression,
-        String encryption,
+        DumpFormat format,
+        Compression compression,
+        Encryption encryption,
         Instant dumpStartedAt,
         Instant dumpEndedAt,
         int attempt,
@@ -55,7 +58,7 @@ public record DumpReady(
 
     public DumpReady {
         version = version == 0 ? CURRENT_VERSION : version;
-        encryption = encryption == null ? Encryption.NONE.label() : encryption;
+        encryption = encryption == null ? Encryption.NONE : encryption;
         attempt = attempt == 0 ? 1 : attempt;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stagingFile, "stagingFile");
@@ -64,12 +67,8 @@ public record DumpReady(
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
-    /**
-     * The format words typed, as the blob name's extension spells them.
-     *
-     * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
-     */
+    /** How the archive is written, as the blob name's extension spells it. */
     public ArchiveFormat archiveFormat() {
-        return BlobNaming.archiveFormat(format, compression, encryption);
+        return new ArchiveFormat(format, compression, encryption);
     }
 }
