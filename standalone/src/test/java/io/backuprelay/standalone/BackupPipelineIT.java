@@ -35,6 +35,9 @@ import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
@@ -204,7 +207,7 @@ class BackupPipelineIT {
             Files.write(staging.resolve(backupId + ".altered.archive"), altered);
             publishDump(new DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now,
                     Trigger.MANUAL, "main", now, backupId + ".altered.archive", dumped.length,
-                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0, List.of(), null));
+                    dumpedSha256, Engine.POSTGRESQL, "15", DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, now, now, 1, null, now, admin, 0, List.of(), null));
 
             BackupOutcome outcome = awaitOutcome(backupId);
 

@@ -11,6 +11,10 @@ import java.util.Objects;
 /**
  * A backup is in the account's container, verified.
  *
+ * <p>Its format words (the engine, and the archive's format, compression and encryption) are typed, written as
+ * the words themselves: an event naming one this version does not know cannot be decoded, so its reader
+ * dead-letters it as poison.
+ *
  * @param warnings what the super-administrator should act on although this backup succeeded, e.g. a
  *                 SAS token that expires soon (added in version 1; empty when absent)
  * @param connectionId the connection the backup went to (added in version 1; may be absent)

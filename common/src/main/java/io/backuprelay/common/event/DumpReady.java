@@ -13,6 +13,9 @@ import java.util.Objects;
 /**
  * A complete archive waits in staging for upload.
  *
+ * <p>Its format words (engine, format, compression, encryption) are typed, written as the words themselves: an
+ * event naming one this version does not know cannot be decoded, so its worker dead-letters it as poison.
+ *
  * @param stagingFile the archive's file name inside the shared staging directory
  * @param format      how the dump tool wrote it, e.g. {@code pg_dump-custom}
  * @param compression e.g. {@code zstd}
@@ -63,6 +66,9 @@ public record DumpReady(
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stagingFile, "stagingFile");
         Objects.requireNonNull(sha256, "sha256");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(compression, "compression");
         slotAt = slotAt == null ? requestedAt : slotAt;
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }

@@ -14,6 +14,9 @@ import java.util.Objects;
  * before the attempt's {@code DumpReady}). The upload worker may send the archive's blocks while the
  * dump writes them: the file grows by appending only, and gets its final name only when whole.
  *
+ * <p>Its format words (engine, format, compression, encryption) are typed, written as the words themselves: an
+ * event naming one this version does not know cannot be decoded, so its worker dead-letters it as poison.
+ *
  * @param partialFile the file the dump writes, in the shared staging directory
  * @param stagingFile the name it gets when whole: the {@code DumpReady.stagingFile} of this attempt
  * @param format      how the dump tool writes it, e.g. {@code pg_dump-custom} (names the blob)

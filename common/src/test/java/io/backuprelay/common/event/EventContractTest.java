@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** The JSON of every event version is a contract with the other services and outside tools. */
@@ -132,6 +133,18 @@ class EventContractTest {
         ObjectNode old = (ObjectNode) Json.mapper().readTree(golden("backup.completed.v1.json"));
         old.remove("archive");
         assertThat(Json.decode(Json.encode(old), BackupCompleted.class).archive()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"engine", "format", "compression"})
+    void refusesADumpThatDoesNotSayHowItsArchiveIsWritten(String field) throws IOException {
+        ObjectNode ready = (ObjectNode) Json.mapper().readTree(golden("dump.ready.v1.json"));
+        ready.remove(field);
+        byte[] bytes = Json.encode(ready);
+
+        assertThatThrownBy(() -> Json.decode(bytes, BackupEvent.class))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessageContaining(field);
     }
 
     static Stream<Arguments> unknownWords() {
