@@ -231,7 +231,7 @@ final class Audit {
     }
 
     /** One restored backup: whether it holds what its source held at a moment of the backup, and whether a fault was active. */
-    record Restore(String backupId, String engine, boolean equal, boolean duringFault, String detail) {
+    record Restore(String backupId, Engine engine, boolean equal, boolean duringFault, String detail) {
     }
 
     /**
@@ -262,7 +262,7 @@ final class Audit {
      * it completed, and every row must be what the log says the table held after exactly that many.
      */
     static Restore restore(BlobContainerClient container, BackupCompleted done, Source source, boolean duringFault) {
-        boolean postgres = Engine.of(done.engine()) == Engine.POSTGRESQL;
+        boolean postgres = done.engine() == Engine.POSTGRESQL;
         try (ScratchDatabase scratch = postgres ? ScratchDatabase.postgres() : ScratchDatabase.mariadb()) {
             String sha256 = restoreInto(container, done, scratch);
             if (!sha256.equals(done.sha256())) {
@@ -281,7 +281,7 @@ final class Audit {
         String blob = done.destination().blobName();
         BackupManifest manifest = BackupManifest.parse(container.getBlobClient(ManifestNames.ofBlob(blob))
                 .downloadContent().toBytes());
-        DatabaseTarget target = new DatabaseTarget(Engine.of(done.engine()), ScratchDatabase.HOST,
+        DatabaseTarget target = new DatabaseTarget(done.engine(), ScratchDatabase.HOST,
                 scratch.port(), scratch.name(), scratch.adminUser());
         try (InputStream in = container.getBlobClient(blob).openInputStream()) {
             ArchiveStream archive = ArchiveStream.open(in, manifest, null);

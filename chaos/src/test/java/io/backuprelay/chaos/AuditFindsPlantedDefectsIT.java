@@ -18,6 +18,7 @@ import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.standalone.Standalone;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
@@ -187,7 +188,7 @@ class AuditFindsPlantedDefectsIT {
         assertThat(verdict.exitCode()).isZero();
         assertThat(fates.values()).hasSize(4).allMatch(f -> f.last() instanceof BackupCompleted);
         assertThat(evidence.restores()).hasSize(4).allMatch(Audit.Restore::equal)
-                .extracting(Audit.Restore::engine).containsOnly("POSTGRESQL", "MARIADB");
+                .extracting(Audit.Restore::engine).containsOnly(Engine.POSTGRESQL, Engine.MARIADB);
         assertThat(evidence.restores()).allSatisfy(r -> assertThat(r.detail()).contains("rows after"));
     }
 

@@ -181,8 +181,8 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
             DumpReady ready = new DumpReady(DumpReady.CURRENT_VERSION, UUID.randomUUID().toString(), request.backupId(),
                     request.accountId(), ended, request.trigger(), request.connectionId(), request.occurredAt(),
                     dumped.archive().path().getFileName().toString(), dumped.archive().sizeBytes(),
-                    dumped.archive().sha256(), source.engine().name(), dumped.serverVersion(), dumped.format().label(),
-                    dumped.archive().compression().label(), dumped.archive().encryption().label(), started, ended, request.attempt(),
+                    dumped.archive().sha256(), source.engine(), dumped.serverVersion(), dumped.format(),
+                    dumped.archive().compression(), dumped.archive().encryption(), started, ended, request.attempt(),
                     manifest, request.slotAt(), request.requestedBy(), request.redumps(), dumped.warnings(),
                     request.requester());
             FaultPoints.reach(FaultPoints.DUMP_WRITTEN);

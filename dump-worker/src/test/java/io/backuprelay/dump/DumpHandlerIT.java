@@ -32,6 +32,8 @@ import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.database.PgTools;
 import io.backuprelay.testkit.ScratchDatabase;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -92,8 +94,8 @@ class DumpHandlerIT {
 
         DumpReady ready = Json.decode(result.outputs().getFirst().value(), DumpReady.class);
         assertThat(result.outputs().getFirst().topic()).isEqualTo(topics.dumps());
-        assertThat(ready.encryption()).isEqualTo("age-x25519");
-        assertThat(ready.format()).isEqualTo("pg_dump-custom");
+        assertThat(ready.encryption()).isEqualTo(Encryption.AGE_X25519);
+        assertThat(ready.format()).isEqualTo(DumpFormat.PG_DUMP_CUSTOM);
         assertThat(staging.resolve(ready.stagingFile())).hasSize(ready.sizeBytes());
         JsonNode manifest = Json.mapper().readTree(staging.resolve(ready.manifestFile()).toFile());
         assertThat(manifest.get("backupId").asText()).isEqualTo(request.backupId());

@@ -356,7 +356,7 @@ class NotifierMailIT {
         }
         return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, account, ENDED,
                 Trigger.MANUAL, new BlobLocation(Azurite.ACCOUNT_NAME, container.getBlobContainerName(), blobName,
-                "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ENDED.minusSeconds(100), ENDED, List.of(), "main",
+                "http://unused"), 12_345_678L, "f00d", Engine.POSTGRESQL, ENDED.minusSeconds(100), ENDED, List.of(), "main",
                 List.of(), requester, null);
     }
 

@@ -159,7 +159,7 @@ class NotifyHandlerTest {
         String backupId = "b-" + occurredAt.toEpochMilli();
         return new BackupCompleted(1, "e-" + backupId, backupId, ACCOUNT, occurredAt, Trigger.MANUAL,
                 new BlobLocation("acmeblobs", "db-backups", "backups/acme/" + backupId + ".dump.zst", "http://unused"),
-                12_345_678L, "f00d", "POSTGRESQL", occurredAt.minusSeconds(100), occurredAt, List.of(), null, List.of(),
+                12_345_678L, "f00d", Engine.POSTGRESQL, occurredAt.minusSeconds(100), occurredAt, List.of(), null, List.of(),
                 requester, null);
     }
 }

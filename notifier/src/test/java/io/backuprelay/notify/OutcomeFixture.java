@@ -39,7 +39,7 @@ final class OutcomeFixture {
         Instant ended = Instant.now();
         return new BackupCompleted(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(), account, ended,
                 Trigger.MANUAL, new BlobLocation("acmeblobs", "db-backups", "backups/" + account + ".dump.zst",
-                "http://unused"), 12_345_678L, "f00d", "POSTGRESQL", ended.minusSeconds(100), ended, List.of(), null,
+                "http://unused"), 12_345_678L, "f00d", Engine.POSTGRESQL, ended.minusSeconds(100), ended, List.of(), null,
                 List.of(), requester, null);
     }
 

@@ -21,6 +21,7 @@ import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
+import io.backuprelay.format.archive.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +124,7 @@ class SchedulerScaleOutIT {
                 new ProducerRecord<>(topics.outcomes(), account, Json.encode(new BackupCompleted(0, "e-" + backupId,
                         backupId, account, lastSuccess, Trigger.MANUAL,
                         new BlobLocation("acmeblobs", "backups", account + ".dump.zst", "http://x"), 100, "abc",
-                        "POSTGRESQL", lastSuccess.minusSeconds(60), lastSuccess, List.of(), null, List.of(), null,
+                        Engine.POSTGRESQL, lastSuccess.minusSeconds(60), lastSuccess, List.of(), null, List.of(), null,
                         null))));
     }
 

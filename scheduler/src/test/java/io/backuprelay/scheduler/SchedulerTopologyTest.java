@@ -24,6 +24,7 @@ import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.format.archive.Engine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -561,7 +562,7 @@ class SchedulerTopologyTest {
     private static BackupCompleted completed(BackupRequested request, Instant at) {
         return new BackupCompleted(0, "e-" + request.backupId(), request.backupId(), request.accountId(), at,
                 request.trigger(), new BlobLocation("acmeblobs", "backups", request.accountId() + "/x.dump.zst", "http://x"),
-                1234L, "abc", "POSTGRESQL", request.occurredAt(), at, List.of(), null, List.of(), null, null);
+                1234L, "abc", Engine.POSTGRESQL, request.occurredAt(), at, List.of(), null, List.of(), null, null);
     }
 
     /** Moves the injected clock and lets the scheduler tick. */

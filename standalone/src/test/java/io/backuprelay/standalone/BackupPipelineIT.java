@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobProperties;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupStatus;
@@ -35,6 +36,9 @@ import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
@@ -204,7 +208,8 @@ class BackupPipelineIT {
             Files.write(staging.resolve(backupId + ".altered.archive"), altered);
             publishDump(new DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now,
                     Trigger.MANUAL, "main", now, backupId + ".altered.archive", dumped.length,
-                    dumpedSha256, "POSTGRESQL", "15", "pg_dump-custom", "zstd", "none", now, now, 1, null, now, admin, 0, List.of(), null));
+                    dumpedSha256, Engine.POSTGRESQL, "15", DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE,
+                    now, now, 1, null, now, admin, 0, List.of(), null));
 
             BackupOutcome outcome = awaitOutcome(backupId);
 
@@ -294,6 +299,24 @@ class BackupPipelineIT {
         assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).matches("\\d+");
         assertThat(header(letter, DeadLetters.ERROR)).startsWith("Not a valid BackupRequested");
         assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"backup.requested\",\"backupId\":");
+    }
+
+    @Test
+    void aDumpNamingACompressionThisVersionDoesNotKnowIsDeadLetteredNamingIt() throws Exception {
+        String accountId = newAccountId();
+        Instant now = Instant.now();
+        String backupId = BackupIds.newManual(now);
+        DumpReady dump = new DumpReady(1, UUID.randomUUID().toString(), backupId, accountId, now, Trigger.MANUAL, "main",
+                now, backupId + ".newer.archive", 10, "abc", Engine.POSTGRESQL, "15", DumpFormat.PG_DUMP_CUSTOM,
+                Compression.ZSTD, Encryption.NONE, now, now, 1, null, now, null, 0, List.of(), null);
+        ObjectNode fromANewerWriter = (ObjectNode) Json.mapper().readTree(Json.encode(dump));
+        fromANewerWriter.put("compression", "lz4");
+        KafkaProbe.send(topics.dumps(), accountId, Json.encode(fromANewerWriter));
+
+        ConsumerRecord<String, byte[]> letter = await().atMost(PATIENCE).until(() -> KafkaProbe.records(topics.deadLetters())
+                .stream().filter(r -> accountId.equals(r.key())).findFirst(), Optional::isPresent).get();
+        assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.dumps());
+        assertThat(header(letter, DeadLetters.ERROR)).startsWith("Not a valid BackupEvent").contains("'lz4'");
     }
 
     // ---- what the platform's operators and the super-administrator would have registered ----

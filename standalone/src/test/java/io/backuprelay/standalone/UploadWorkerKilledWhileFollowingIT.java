@@ -30,6 +30,9 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.ServiceJars;
 import io.backuprelay.testkit.TestKafka;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,8 +106,8 @@ class UploadWorkerKilledWhileFollowingIT {
             String backupId = UUID.randomUUID().toString();
             Instant slot = Instant.now();
             DumpStarted started = new DumpStarted(1, UUID.randomUUID().toString(), backupId, "acme", slot, "main",
-                    backupId + ".0badcafe.dump-1.archive.partial", backupId + ".0badcafe.archive", "POSTGRESQL",
-                    "pg_dump-custom", "zstd", "none", slot, 1);
+                    backupId + ".0badcafe.dump-1.archive.partial", backupId + ".0badcafe.archive", Engine.POSTGRESQL,
+                    DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, slot, 1);
             byte[] content = new byte[40 * MIB + 12_345];
             new Random(17).nextBytes(content);
             Path partial = staging.resolve(started.partialFile());
@@ -132,7 +135,7 @@ class UploadWorkerKilledWhileFollowingIT {
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
             KafkaProbe.send(topics.dumps(), "acme", Json.encode(new DumpReady(1, UUID.randomUUID().toString(), backupId,
                     "acme", Instant.now(), Trigger.MANUAL, "main", slot, started.stagingFile(), content.length, sha256,
-                    "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", slot, Instant.now(), 1, null, slot, null, 0, List.of(),
+                    Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, slot, Instant.now(), 1, null, slot, null, 0, List.of(),
                     null)));
 
             BackupCompleted completed = await().atMost(Duration.ofSeconds(90)).until(() -> KafkaProbe.records(

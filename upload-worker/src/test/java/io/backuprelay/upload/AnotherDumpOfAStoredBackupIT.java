@@ -23,6 +23,10 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,8 +107,8 @@ class AnotherDumpOfAStoredBackupIT {
         Path file = Files.write(staging.resolve(backupId + "." + attempt + ".archive"), content);
         Instant requested = Instant.parse("2026-11-26T09:59:00Z"); // the same slot, so the same blob name
         return new DumpReady(1, UUID.randomUUID().toString(), backupId, "acme", clock.instant(), Trigger.MANUAL,
-                "main", requested, file.getFileName().toString(), content.length, sha256(content), "POSTGRESQL", "15.19",
-                "pg_dump-custom", "zstd", "none", clock.instant(), clock.instant(), 1, null, null, null, 0, List.of(), null);
+                "main", requested, file.getFileName().toString(), content.length, sha256(content), Engine.POSTGRESQL, "15.19",
+                DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, clock.instant(), clock.instant(), 1, null, null, null, 0, List.of(), null);
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -28,6 +28,10 @@ import io.backuprelay.testkit.FaultProxy;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +162,7 @@ class StorageFaultsIT {
         Files.write(file, content);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", NOW, file.getFileName().toString(),
-                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", NOW, NOW, 1, null, null, null, 0, List.of(), null);
+                bytes, sha256, Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, NOW, NOW, 1, null, null, null, 0, List.of(), null);
     }
 
     private static JobContext context() {

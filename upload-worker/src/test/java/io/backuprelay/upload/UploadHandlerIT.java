@@ -35,6 +35,10 @@ import io.backuprelay.testkit.Azurite;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.upload.afterstore.AfterStore;
 import io.backuprelay.upload.store.StoreArchive;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -134,7 +138,8 @@ class UploadHandlerIT {
         DumpReady staged = stage(1_000);
         Path outside = Files.writeString(staging.getParent().resolve("outside-" + UUID.randomUUID() + ".dump.zst"), "secret");
         DumpReady aimed = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main", staged.requestedAt(),
-                "../" + outside.getFileName(), 6, staged.sha256(), "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none",
+                "../" + outside.getFileName(), 6, staged.sha256(), Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD,
+                Encryption.NONE,
                 staged.requestedAt(), NOW, 1, null, null, null, 0, List.of(), null);
 
         assertThatThrownBy(() -> handler.handle(aimed, context()))
@@ -262,8 +267,8 @@ class UploadHandlerIT {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
         DumpReady staged = stage(1000);
         DumpReady warned = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main",
-                staged.requestedAt(), staged.stagingFile(), 1000, staged.sha256(), "MARIADB", "10.11", "mariadb-sql",
-                "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 0,
+                staged.requestedAt(), staged.stagingFile(), 1000, staged.sha256(), Engine.MARIADB, "10.11", DumpFormat.MARIADB_SQL,
+                Compression.ZSTD, Encryption.NONE, staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 0,
                 List.of("The backup user 'backup' cannot read stored procedures and functions"), null);
 
         BackupCompleted completed = (BackupCompleted) outcome(handler.handle(warned, context()));
@@ -277,8 +282,8 @@ class UploadHandlerIT {
         DumpReady staged = stage(2000);
         Files.write(staging.resolve(staged.stagingFile()), new byte[2000]);
         DumpReady thirdDump = new DumpReady(1, "e", staged.backupId(), "acme", NOW, Trigger.MANUAL, "main",
-                staged.requestedAt(), staged.stagingFile(), 2000, staged.sha256(), "POSTGRESQL", "15.19", "pg_dump-custom",
-                "zstd", "none", staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 2, List.of(), null);
+                staged.requestedAt(), staged.stagingFile(), 2000, staged.sha256(), Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM,
+                Compression.ZSTD, Encryption.NONE, staged.requestedAt(), NOW, 1, null, staged.slotAt(), "ana@acme.example", 2, List.of(), null);
 
         BackupFailed failed = (BackupFailed) outcome(handler.handle(thirdDump, context()));
 
@@ -307,8 +312,8 @@ class UploadHandlerIT {
         new Random(11).nextBytes(content);
         Instant requested = NOW.minusSeconds(60);
         var started = new DumpStarted(1, "s", backupId, "acme", NOW, "main",
-                backupId + ".a1b2c3d4.w1.archive.partial", backupId + ".a1b2c3d4.archive", "POSTGRESQL", "pg_dump-custom",
-                "zstd", "none", requested, 1);
+                backupId + ".a1b2c3d4.w1.archive.partial", backupId + ".a1b2c3d4.archive", Engine.POSTGRESQL, DumpFormat.PG_DUMP_CUSTOM,
+                Compression.ZSTD, Encryption.NONE, requested, 1);
         String blobName = BlobNaming.blobName("/tenants/", started);
 
         assertThat(handler.started(started).outputs()).as("nothing published for the announcement").isEmpty();
@@ -326,8 +331,8 @@ class UploadHandlerIT {
         Files.move(partial, staging.resolve(started.stagingFile()), StandardCopyOption.ATOMIC_MOVE);
         DumpReady dump = new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested,
                 started.stagingFile(), content.length,
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), "POSTGRESQL", "15.19",
-                "pg_dump-custom", "zstd", "none", requested, NOW, 1, null, null, null, 0, List.of(), null);
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), Engine.POSTGRESQL, "15.19",
+                DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, requested, NOW, 1, null, null, null, 0, List.of(), null);
 
         BackupCompleted completed = (BackupCompleted) outcome(handler.handle(dump, context()));
 
@@ -379,7 +384,8 @@ class UploadHandlerIT {
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         Instant requested = NOW.minusSeconds(60);
         return new DumpReady(1, "e", backupId, "acme", NOW, Trigger.MANUAL, "main", requested, file.getFileName().toString(),
-                bytes, sha256, "POSTGRESQL", "15.19", "pg_dump-custom", "zstd", "none", requested, NOW, 1, null, null, null, 0, List.of(), null);
+                bytes, sha256, Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE,
+                requested, NOW, 1, null, null, null, 0, List.of(), null);
     }
 
     private static JobContext context() {

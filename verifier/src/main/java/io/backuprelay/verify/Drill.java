@@ -9,7 +9,6 @@ import io.backuprelay.format.archive.ArchiveFormat;
 import io.backuprelay.format.reader.ArchiveStream;
 import io.backuprelay.format.reader.CappedInputStream;
 import io.backuprelay.database.DatabaseTarget;
-import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.format.manifest.BackupManifest;
 import io.backuprelay.format.manifest.ManifestNames;
@@ -103,19 +102,16 @@ final class Drill {
 
     /** What the event says of the archive, with the manifest's inventory; null when an older event does not say. */
     private static BackupManifest trusted(BackupCompleted completed, Inventory inventory) {
-        BackupCompleted.ArchiveFormat format = completed.archive();
-        if (format == null) {
+        ArchiveFormat archive = completed.archive();
+        if (archive == null) {
             return null;
         }
-        try {
-            ArchiveFormat archive = format.typed();
-            return new BackupManifest(completed.backupId(), completed.accountId(), Engine.of(completed.engine()), null,
-                    null, archive.format(), archive.compression(), archive.encryption(), List.of(), completed.sizeBytes(),
-                    completed.sha256(), null, null, 0, inventory);
-        } catch (BackupFormatException e) {
-            throw new DrillUnavailableException("The backup's event names a format this verifier cannot read: "
-                    + e.getMessage(), e);
+        if (completed.engine() == null) {
+            throw new DrillUnavailableException("The backup's event names no engine, so this verifier cannot read it.");
         }
+        return new BackupManifest(completed.backupId(), completed.accountId(), completed.engine(), null, null,
+                archive.format(), archive.compression(), archive.encryption(), List.of(), completed.sizeBytes(),
+                completed.sha256(), null, null, 0, inventory);
     }
 
     /** The manifest's inventory, when the manifest is this backup's; the manifest is read up to its budget. */

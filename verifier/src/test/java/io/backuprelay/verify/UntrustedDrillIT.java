@@ -21,6 +21,7 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.format.inventory.Inventory;
+import io.backuprelay.format.archive.ArchiveFormat;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;
@@ -242,7 +243,7 @@ class UntrustedDrillIT {
             assertThat(tool.waitFor()).isZero();
             assertThat(Files.readString(dump)).contains("DEFINER=`root`@");
             Inventory inventory = Restorer.inventory(new DatabaseTarget(Engine.MARIADB, "127.0.0.1", 3306, source.name(), "root"), "");
-            BackupCompleted completed = storeBackup(dump, "MARIADB", "mariadb-sql", inventory);
+            BackupCompleted completed = storeBackup(dump, Engine.MARIADB, DumpFormat.MARIADB_SQL, inventory);
 
             Drill.Finding finding = drill(budget(Duration.ofMinutes(2), 1L << 30)).run(store, completed);
 
@@ -292,24 +293,24 @@ class UntrustedDrillIT {
         assertThat(tool.waitFor()).isZero();
         Inventory inventory = Restorer.inventory(new DatabaseTarget(Engine.POSTGRESQL, "127.0.0.1", 5432, source.name(),
                 "postgres"), "");
-        return storeBackup(dump, "POSTGRESQL", "pg_dump-custom", inventory);
+        return storeBackup(dump, Engine.POSTGRESQL, DumpFormat.PG_DUMP_CUSTOM, inventory);
     }
 
-    private static BackupCompleted storeBackup(Path archive, String engine, String format, Inventory inventory)
+    private static BackupCompleted storeBackup(Path archive, Engine engine, DumpFormat format, Inventory inventory)
             throws Exception {
         byte[] bytes = Files.readAllBytes(archive);
         String backupId = UUID.randomUUID().toString();
         String blobName = "backups/Acme Ñandú/" + backupId + ".archive";
         String sha256 = sha256(bytes);
         store.putSmall(blobName, bytes, Map.of());
-        store.putSmall(blobName + ".manifest.json", new BackupManifest(backupId, "acme", Engine.of(engine), null, null,
-                DumpFormat.of(format), Compression.NONE, Encryption.NONE, List.of(), bytes.length, sha256, null, null,
+        store.putSmall(blobName + ".manifest.json", new BackupManifest(backupId, "acme", engine, null, null,
+                format, Compression.NONE, Encryption.NONE, List.of(), bytes.length, sha256, null, null,
                 inventory.tables().size(), inventory).toJson(), Map.of());
         Instant now = Instant.now();
         return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, "acme", now, Trigger.MANUAL,
                 new BlobLocation(Azurite.ACCOUNT_NAME, "drills", blobName, "http://unused"), bytes.length, sha256, engine,
                 now.minusSeconds(5), now, List.of(), "main", List.of(), null,
-                new BackupCompleted.ArchiveFormat(format, "none", "none"));
+                new ArchiveFormat(format, Compression.NONE, Encryption.NONE));
     }
 
     private static String sha256(byte[] bytes) throws Exception {

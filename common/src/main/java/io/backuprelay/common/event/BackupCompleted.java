@@ -1,6 +1,8 @@
 package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +10,10 @@ import java.util.Objects;
 
 /**
  * A backup is in the account's container, verified.
+ *
+ * <p>Its format words (the engine, and the archive's format, compression and encryption) are typed, written as
+ * the words themselves: an event naming one this version does not know cannot be decoded, so its reader
+ * dead-letters it as poison.
  *
  * @param warnings what the super-administrator should act on although this backup succeeded, e.g. a
  *                 SAS token that expires soon (added in version 1; empty when absent)
@@ -30,7 +36,7 @@ public record BackupCompleted(
         BlobLocation destination,
         long sizeBytes,
         String sha256,
-        String engine,
+        Engine engine,
         Instant startedAt,
         Instant endedAt,
         List<String> warnings,
@@ -40,37 +46,6 @@ public record BackupCompleted(
         ArchiveFormat archive) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
-
-    /**
-     * How the blob's bytes are to be read, as the dump worker wrote them.
-     *
-     * @param format      {@code pg_dump-custom} or {@code mariadb-sql}
-     * @param compression {@code zstd}, {@code gzip} or {@code none}
-     * @param encryption  {@code age-x25519} or {@code none}
-     */
-    public record ArchiveFormat(String format, String compression, String encryption) {
-
-        public ArchiveFormat {
-            Objects.requireNonNull(format, "format");
-            Objects.requireNonNull(compression, "compression");
-            Objects.requireNonNull(encryption, "encryption");
-        }
-
-        /**
-         * The words typed.
-         *
-         * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
-         */
-        public io.backuprelay.format.archive.ArchiveFormat typed() {
-            return BlobNaming.archiveFormat(format, compression, encryption);
-        }
-
-        /** Absent when a dump event written before these fields existed lacks one. */
-        public static ArchiveFormat of(String format, String compression, String encryption) {
-            return format == null || compression == null || encryption == null ? null
-                    : new ArchiveFormat(format, compression, encryption);
-        }
-    }
 
     /** An integrity check a stored backup passed. */
     public enum Check {

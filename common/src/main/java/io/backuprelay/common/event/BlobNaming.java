@@ -1,9 +1,5 @@
 package io.backuprelay.common.event;
 
-import io.backuprelay.format.archive.ArchiveFormat;
-import io.backuprelay.format.archive.Compression;
-import io.backuprelay.format.archive.DumpFormat;
-import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.format.blob.BlobNames;
 
 /**
@@ -22,9 +18,5 @@ public final class BlobNaming {
     /** The same blob, named from the announcement of the dump that will fill it. */
     public static String blobName(String path, DumpStarted dump) {
         return BlobNames.blobName(path, dump.accountId(), dump.slotAt(), dump.backupId(), dump.archiveFormat());
-    }
-
-    static ArchiveFormat archiveFormat(String format, String compression, String encryption) {
-        return new ArchiveFormat(DumpFormat.of(format), Compression.of(compression), Encryption.of(encryption));
     }
 }

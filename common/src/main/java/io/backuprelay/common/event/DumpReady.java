@@ -2,13 +2,19 @@ package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A complete archive waits in staging for upload.
+ *
+ * <p>Its format words (engine, format, compression, encryption) are typed, written as the words themselves: an
+ * event naming one this version does not know cannot be decoded, so its worker dead-letters it as poison.
  *
  * @param stagingFile the archive's file name inside the shared staging directory
  * @param format      how the dump tool wrote it, e.g. {@code pg_dump-custom}
@@ -36,11 +42,11 @@ public record DumpReady(
         String stagingFile,
         long sizeBytes,
         String sha256,
-        String engine,
+        Engine engine,
         String serverVersion,
-        String format,
-        String compression,
-        String encryption,
+        DumpFormat format,
+        Compression compression,
+        Encryption encryption,
         Instant dumpStartedAt,
         Instant dumpEndedAt,
         int attempt,
@@ -55,21 +61,20 @@ public record DumpReady(
 
     public DumpReady {
         version = version == 0 ? CURRENT_VERSION : version;
-        encryption = encryption == null ? Encryption.NONE.label() : encryption;
+        encryption = encryption == null ? Encryption.NONE : encryption;
         attempt = attempt == 0 ? 1 : attempt;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(stagingFile, "stagingFile");
         Objects.requireNonNull(sha256, "sha256");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(compression, "compression");
         slotAt = slotAt == null ? requestedAt : slotAt;
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
-    /**
-     * The format words typed, as the blob name's extension spells them.
-     *
-     * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
-     */
+    /** How the archive is written, as the blob name's extension spells it. */
     public ArchiveFormat archiveFormat() {
-        return BlobNaming.archiveFormat(format, compression, encryption);
+        return new ArchiveFormat(format, compression, encryption);
     }
 }

@@ -2,6 +2,8 @@ package io.backuprelay.common.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.format.archive.Engine;
 import java.time.Instant;
@@ -11,6 +13,9 @@ import java.util.Objects;
  * A dump worker has begun writing an archive (on {@code backup.dumps}, keyed by account, so it comes
  * before the attempt's {@code DumpReady}). The upload worker may send the archive's blocks while the
  * dump writes them: the file grows by appending only, and gets its final name only when whole.
+ *
+ * <p>Its format words (engine, format, compression, encryption) are typed, written as the words themselves: an
+ * event naming one this version does not know cannot be decoded, so its worker dead-letters it as poison.
  *
  * @param partialFile the file the dump writes, in the shared staging directory
  * @param stagingFile the name it gets when whole: the {@code DumpReady.stagingFile} of this attempt
@@ -29,10 +34,10 @@ public record DumpStarted(
         String connectionId,
         String partialFile,
         String stagingFile,
-        String engine,
-        String format,
-        String compression,
-        String encryption,
+        Engine engine,
+        DumpFormat format,
+        Compression compression,
+        Encryption encryption,
         Instant slotAt,
         int attempt) implements BackupEvent {
 
@@ -41,7 +46,7 @@ public record DumpStarted(
     public DumpStarted {
         version = version == 0 ? CURRENT_VERSION : version;
         attempt = attempt == 0 ? 1 : attempt;
-        encryption = encryption == null ? Encryption.NONE.label() : encryption;
+        encryption = encryption == null ? Encryption.NONE : encryption;
         Events.requireCommon(eventId, backupId, accountId, occurredAt);
         Objects.requireNonNull(partialFile, "partialFile");
         Objects.requireNonNull(stagingFile, "stagingFile");
@@ -54,16 +59,12 @@ public record DumpStarted(
     public static DumpStarted of(BackupRequested request, String partialFile, String stagingFile, Engine engine,
                                  ArchiveFormat archive, Instant now) {
         return new DumpStarted(CURRENT_VERSION, Events.newEventId(), request.backupId(), request.accountId(), now,
-                request.connectionId(), partialFile, stagingFile, engine.label(), archive.format().label(),
-                archive.compression().label(), archive.encryption().label(), request.slotAt(), request.attempt());
+                request.connectionId(), partialFile, stagingFile, engine, archive.format(),
+                archive.compression(), archive.encryption(), request.slotAt(), request.attempt());
     }
 
-    /**
-     * The format words typed, as the blob name's extension spells them.
-     *
-     * @throws io.backuprelay.format.BackupFormatException naming a word this version does not know
-     */
+    /** How the archive is written, as the blob name's extension spells it. */
     public ArchiveFormat archiveFormat() {
-        return BlobNaming.archiveFormat(format, compression, encryption);
+        return new ArchiveFormat(format, compression, encryption);
     }
 }

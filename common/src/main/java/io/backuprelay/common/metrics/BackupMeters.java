@@ -69,7 +69,7 @@ public final class BackupMeters implements Consumer<byte[]> {
             case BackupRequested requested -> Counter.builder("backuprelay.backups.requested")
                     .tag("trigger", requested.trigger().name()).register(registry).increment();
             case DumpReady dump -> {
-                Counter.builder("backuprelay.backups.dumped").tag("engine", dump.engine()).register(registry).increment();
+                Counter.builder("backuprelay.backups.dumped").tag("engine", dump.engine().label()).register(registry).increment();
                 DistributionSummary.builder("backuprelay.archive.bytes").baseUnit("bytes").tag("step", "dump")
                         .register(registry).record(dump.sizeBytes());
                 Timer.builder("backuprelay.dump.duration").register(registry)

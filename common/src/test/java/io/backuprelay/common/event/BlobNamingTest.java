@@ -1,7 +1,12 @@
 package io.backuprelay.common.event;
 
-import io.backuprelay.format.blob.BlobNames;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
+import io.backuprelay.format.blob.BlobNames;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,17 +18,17 @@ class BlobNamingTest {
 
     @Test
     void namesTheBlobByPathAccountMonthTimestampAndBackupId() {
-        assertThat(BlobNaming.blobName("backups/companyX", dump("zstd", "none")))
+        assertThat(BlobNaming.blobName("backups/companyX", dump(Compression.ZSTD, Encryption.NONE)))
                 .isEqualTo("backups/companyX/acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst");
     }
 
     @Test
     void leavesOutAnEmptyPathAndTrimsSlashes() {
-        assertThat(BlobNaming.blobName("", dump("zstd", "none")))
+        assertThat(BlobNaming.blobName("", dump(Compression.ZSTD, Encryption.NONE)))
                 .isEqualTo("acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst");
-        assertThat(BlobNaming.blobName("/backups/", dump("zstd", "none")))
+        assertThat(BlobNaming.blobName("/backups/", dump(Compression.ZSTD, Encryption.NONE)))
                 .startsWith("backups/acme/2026/11/");
-        assertThat(BlobNaming.blobName(null, dump("zstd", "none"))).startsWith("acme/");
+        assertThat(BlobNaming.blobName(null, dump(Compression.ZSTD, Encryption.NONE))).startsWith("acme/");
     }
 
     @Test
@@ -38,20 +43,20 @@ class BlobNamingTest {
 
     @Test
     void theExtensionSaysHowToOpenTheArchive() {
-        assertThat(BlobNaming.blobName("", dump("gzip", "none"))).endsWith(".dump.gz");
-        assertThat(BlobNaming.blobName("", dump("zstd", "age-x25519"))).endsWith(".dump.zst.age");
+        assertThat(BlobNaming.blobName("", dump(Compression.GZIP, Encryption.NONE))).endsWith(".dump.gz");
+        assertThat(BlobNaming.blobName("", dump(Compression.ZSTD, Encryption.AGE_X25519))).endsWith(".dump.zst.age");
     }
 
     private static DumpReady dumpOf(Instant slot, Instant requestEmittedAt) {
         return new DumpReady(1, "e", BACKUP_ID, "acme", requestEmittedAt.plusSeconds(60), Trigger.SCHEDULED, "main",
-                requestEmittedAt, BACKUP_ID + ".x.archive", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", "zstd",
-                "none", requestEmittedAt, requestEmittedAt.plusSeconds(59), 1, null, slot, null, 0, List.of(), null);
+                requestEmittedAt, BACKUP_ID + ".x.archive", 10, "abc", Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM,
+                Compression.ZSTD, Encryption.NONE, requestEmittedAt, requestEmittedAt.plusSeconds(59), 1, null, slot, null, 0, List.of(), null);
     }
 
-    private static DumpReady dump(String compression, String encryption) {
+    private static DumpReady dump(Compression compression, Encryption encryption) {
         Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
         return new DumpReady(1, "e", BACKUP_ID, "acme", requested.plusSeconds(60), Trigger.MANUAL, "main", requested,
-                BACKUP_ID + ".dump.zst", 10, "abc", "POSTGRESQL", "15.19", "pg_dump-custom", compression, encryption,
+                BACKUP_ID + ".dump.zst", 10, "abc", Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM, compression, encryption,
                 requested, requested.plusSeconds(59), 1, null, null, null, 0, List.of(), null);
     }
 
@@ -60,8 +65,8 @@ class BlobNamingTest {
         String account = "Sales Ops \"Ünïcode\"";
         Instant requested = Instant.parse("2026-11-26T09:15:00.123Z");
         String name = BlobNaming.blobName("/backups/", new DumpReady(1, "e", BACKUP_ID, account, requested.plusSeconds(60),
-                Trigger.MANUAL, "main", requested, BACKUP_ID + ".dump.zst.age", 10, "abc", "POSTGRESQL", "15.19",
-                "pg_dump-custom", "zstd", "age-x25519", requested, requested.plusSeconds(59), 1, null, null, null, 0, List.of(),
+                Trigger.MANUAL, "main", requested, BACKUP_ID + ".dump.zst.age", 10, "abc", Engine.POSTGRESQL, "15.19",
+                DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.AGE_X25519, requested, requested.plusSeconds(59), 1, null, null, null, 0, List.of(),
                 null));
 
         assertThat(BlobNames.isBackupOf(name, "backups", account, BACKUP_ID)).isTrue();

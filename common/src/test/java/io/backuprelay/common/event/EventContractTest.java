@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.json.MalformedJsonException;
+import io.backuprelay.format.archive.ArchiveFormat;
+import io.backuprelay.format.archive.Compression;
+import io.backuprelay.format.archive.DumpFormat;
+import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -15,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** The JSON of every event version is a contract with the other services and outside tools. */
@@ -33,13 +39,13 @@ class EventContractTest {
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:01Z"), Trigger.MANUAL, 1, "dump-1")),
                 Arguments.of("dump.started.v1.json", new DumpStarted(1, "2d3e4f50-6a7b-4c8d-9e0f-a1b2c3d4e5f6", BACKUP_ID,
                         "acme", Instant.parse("2026-11-26T09:15:01Z"), "main-azure",
-                        BACKUP_ID + ".4f2a9c1e.dump-1.archive.partial", BACKUP_ID + ".4f2a9c1e.archive", "POSTGRESQL",
-                        "pg_dump-custom", "zstd", "none", Instant.parse("2026-11-26T09:15:00Z"), 1)),
+                        BACKUP_ID + ".4f2a9c1e.dump-1.archive.partial", BACKUP_ID + ".4f2a9c1e.archive", Engine.POSTGRESQL,
+                        DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, Instant.parse("2026-11-26T09:15:00Z"), 1)),
                 Arguments.of("dump.ready.v1.json", new DumpReady(1, "8c3e2f10-1d4b-4a53-9f0e-2b7c6d5e4f31", BACKUP_ID,
                         "acme", Instant.parse("2026-11-26T09:16:40Z"), Trigger.MANUAL, "main-azure",
                         Instant.parse("2026-11-26T09:15:00Z"), BACKUP_ID + ".dump.zst", 123456789L,
-                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL", "15.19",
-                        "pg_dump-custom", "zstd", "none", Instant.parse("2026-11-26T09:15:01Z"),
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Engine.POSTGRESQL, "15.19",
+                        DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE, Instant.parse("2026-11-26T09:15:01Z"),
                         Instant.parse("2026-11-26T09:16:39Z"), 1, BACKUP_ID + ".manifest.json",
                         Instant.parse("2026-11-26T09:15:00Z"), "ana@acme.example", 0, List.of(), ANA)),
                 Arguments.of("backup.completed.v1.json", new BackupCompleted(1, "0f1e2d3c-4b5a-4697-8877-665544332211",
@@ -48,10 +54,10 @@ class EventContractTest {
                                 "backups/acme/2026/11/acme-20261126T091500Z-" + BACKUP_ID + ".dump.zst",
                                 "https://acmebackups.blob.core.windows.net/db-backups/backups/acme/2026/11/acme-20261126T091500Z-"
                                         + BACKUP_ID + ".dump.zst"),
-                        123456789L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "POSTGRESQL",
+                        123456789L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Engine.POSTGRESQL,
                         Instant.parse("2026-11-26T09:15:00Z"), Instant.parse("2026-11-26T09:18:00Z"), List.of(),
                         "main-azure", List.of("SHA256_OF_BYTES_SENT", "CRC64_PER_BLOCK"), ANA,
-                        new BackupCompleted.ArchiveFormat("pg_dump-custom", "zstd", "none"))),
+                        new ArchiveFormat(DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE))),
                 Arguments.of("backup.failed.v1.json", new BackupFailed(1, "aa11bb22-cc33-4d44-8e55-ff6677889900",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:05Z"), Trigger.SCHEDULED, FailureStage.DUMP,
                         "The database server db.acme.internal:5432 refused the connection.", true,
@@ -109,6 +115,66 @@ class EventContractTest {
         ObjectNode oldDump = (ObjectNode) Json.mapper().readTree(golden("dump.ready.v1.json"));
         oldDump.remove("slotAt");
         assertThat(Json.decode(Json.encode(oldDump), DumpReady.class).slotAt()).isEqualTo(Instant.parse("2026-11-26T09:15:00Z"));
+    }
+
+    @Test
+    void readsADumpEventWrittenBeforeEncryptionAsUnencrypted() throws IOException {
+        ObjectNode ready = (ObjectNode) Json.mapper().readTree(golden("dump.ready.v1.json"));
+        ready.remove("encryption");
+        assertThat(Json.decode(Json.encode(ready), DumpReady.class).archiveFormat())
+                .isEqualTo(new ArchiveFormat(DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE));
+        ObjectNode started = (ObjectNode) Json.mapper().readTree(golden("dump.started.v1.json"));
+        started.remove("encryption");
+        assertThat(Json.decode(Json.encode(started), DumpStarted.class).encryption()).isEqualTo(Encryption.NONE);
+    }
+
+    @Test
+    void readsACompletedBackupWrittenBeforeItSaidHowTheArchiveIsWritten() throws IOException {
+        ObjectNode old = (ObjectNode) Json.mapper().readTree(golden("backup.completed.v1.json"));
+        old.remove("archive");
+        assertThat(Json.decode(Json.encode(old), BackupCompleted.class).archive()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"engine", "format", "compression"})
+    void refusesADumpThatDoesNotSayHowItsArchiveIsWritten(String field) throws IOException {
+        ObjectNode ready = (ObjectNode) Json.mapper().readTree(golden("dump.ready.v1.json"));
+        ready.remove(field);
+        byte[] bytes = Json.encode(ready);
+
+        assertThatThrownBy(() -> Json.decode(bytes, BackupEvent.class))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessageContaining(field);
+    }
+
+    static Stream<Arguments> unknownWords() {
+        return Stream.of(
+                Arguments.of("dump.ready.v1.json", "engine", "ORACLE"),
+                Arguments.of("dump.ready.v1.json", "format", "pg_dump-directory"),
+                Arguments.of("dump.ready.v1.json", "compression", "lz4"),
+                Arguments.of("dump.ready.v1.json", "encryption", "gpg"),
+                Arguments.of("dump.started.v1.json", "engine", "postgresql"),
+                Arguments.of("dump.started.v1.json", "format", "mysql-sql"),
+                Arguments.of("dump.started.v1.json", "compression", "brotli"),
+                Arguments.of("dump.started.v1.json", "encryption", "age-ed25519"),
+                Arguments.of("backup.completed.v1.json", "engine", "SQLSERVER"),
+                Arguments.of("backup.completed.v1.json", "archive.format", "tar"),
+                Arguments.of("backup.completed.v1.json", "archive.compression", "xz"),
+                Arguments.of("backup.completed.v1.json", "archive.encryption", "kms"));
+    }
+
+    /** A word this version does not know makes the event a poison message: its worker dead-letters what it cannot decode. */
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @MethodSource("unknownWords")
+    void refusesAnEventNamingAFormatWordThisVersionDoesNotKnow(String file, String field, String word) throws IOException {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(golden(file));
+        ObjectNode holder = field.startsWith("archive.") ? (ObjectNode) event.get("archive") : event;
+        holder.put(field.substring(field.indexOf('.') + 1), word);
+        byte[] bytes = Json.encode(event);
+
+        assertThatThrownBy(() -> Json.decode(bytes, BackupEvent.class))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessageContaining("'" + word + "'");
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.blob.BlobMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,7 +216,7 @@ public final class StoreArchive {
     }
 
     private static Map<String, String> metadata(DumpReady dump) {
-        return new BlobMetadata(dump.backupId(), dump.accountId(), dump.sha256(), Engine.of(dump.engine()),
+        return new BlobMetadata(dump.backupId(), dump.accountId(), dump.sha256(), dump.engine(),
                 dump.archiveFormat(), dump.requestedAt()).toMap();
     }
 }
