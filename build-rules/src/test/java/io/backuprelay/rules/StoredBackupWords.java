@@ -6,6 +6,7 @@ import com.github.javaparser.ast.expr.LiteralStringValueExpr;
 import io.backuprelay.format.archive.Compression;
 import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.blob.BlobMetadata;
 import io.backuprelay.format.manifest.ManifestNames;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class StoredBackupWords implements Rule {
         Stream.of(Compression.values()).filter(c -> c != Compression.NONE).map(Compression::label).forEach(spelled::add);
         Stream.of(Encryption.values()).filter(e -> e != Encryption.NONE).map(Encryption::label).forEach(spelled::add);
         Stream.of(DumpFormat.values()).map(DumpFormat::label).forEach(spelled::add);
+        Stream.of(Engine.values()).map(Engine::label).forEach(spelled::add);
         this.words = spelled.stream()
                 .map(word -> Pattern.compile("(?<![\\w-])" + Pattern.quote(word) + (word.endsWith("-") ? "" : "(?![\\w-])")))
                 .toList();

@@ -1,5 +1,6 @@
 package io.backuprelay.chaos;
 
+import io.backuprelay.format.archive.Engine;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.chaos.Audit.Fate;
@@ -165,7 +166,7 @@ public final class ChaosRun {
                 String connection = sample.register(new SampleAccount.Account(account, "Chaos " + i, "en",
                                 account + "@chaos.example", List.of(URI.create(endpoint).getScheme() + "://"
                                         + URI.create(endpoint).getAuthority())),
-                        new SampleAccount.Source(mariadb ? "MARIADB" : "POSTGRESQL", "127.0.0.1", far.port(),
+                        new SampleAccount.Source((mariadb ? Engine.MARIADB : Engine.POSTGRESQL).label(), "127.0.0.1", far.port(),
                                 source.name(), source.adminUser(), null),
                         new SampleAccount.Storage(endpoint, Azurite.ACCOUNT_NAME, Azurite.ACCOUNT_KEY, containerName,
                                 "chaos", null),

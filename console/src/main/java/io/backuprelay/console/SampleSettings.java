@@ -1,5 +1,6 @@
 package io.backuprelay.console;
 
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.Setting;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class SampleSettings {
     public static final Setting<String> ADMIN_EMAIL = Setting.text("SAMPLE_ADMIN_EMAIL", "admin@sample.example",
             "its super-administrator");
     public static final Setting<String> LOCALE = Setting.text("SAMPLE_LOCALE", "en", "its locale");
-    public static final Setting<String> DB_ENGINE = Setting.text("SAMPLE_DB_ENGINE", "POSTGRESQL", "its database engine");
+    public static final Setting<String> DB_ENGINE = Setting.text("SAMPLE_DB_ENGINE", Engine.POSTGRESQL.label(), "its database engine");
     public static final Setting<String> DB_HOST = Setting.text("SAMPLE_DB_HOST", "postgres", "its database host");
     public static final Setting<Integer> DB_PORT = Setting.integer("SAMPLE_DB_PORT", 5432, 1, 65535, "its database port");
     public static final Setting<String> DB_NAME = Setting.text("SAMPLE_DB_NAME", "sample", "its database");

@@ -1,5 +1,6 @@
 package io.backuprelay.standalone;
 
+import io.backuprelay.format.archive.Engine;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.EndpointPolicy;
@@ -93,7 +94,7 @@ final class Demo implements Closeable {
         SampleAccount api = new SampleAccount(http, consoleUrl);
         api.register(new SampleAccount.Account(ACCOUNT, "Demo Company", "en", "admin@demo.example",
                         List.of(azuriteOrigin)), // the emulator, granted
-                new SampleAccount.Source("POSTGRESQL", pgHost, pgPort, DATABASE, pgUser, ""),
+                new SampleAccount.Source(Engine.POSTGRESQL.label(), pgHost, pgPort, DATABASE, pgUser, ""),
                 new SampleAccount.Storage(azurite.blobEndpoint(AzuriteProcess.ACCOUNT_NAME), AzuriteProcess.ACCOUNT_NAME,
                         AzuriteProcess.ACCOUNT_KEY, CONTAINER, "backups", "Local Azurite"),
                 operator, superadmin);
