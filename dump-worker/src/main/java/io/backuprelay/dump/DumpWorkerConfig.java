@@ -74,7 +74,7 @@ public record DumpWorkerConfig(Path stagingDir, int concurrency, Duration shutdo
                 new Patience(DumpWorkerSettings.STALL_TIMEOUT.read(config),
                         DumpWorkerSettings.INTERRUPTION_RETRIES.read(config), interruptionBackoff(config),
                         DumpWorkerSettings.LOCK_WAIT.read(config)),
-                new SourceTls(DumpWorkerSettings.SOURCE_TLS_CA_FILE.read(config)));
+                new SourceTls(SourceTls.CA_FILE.read(config)));
     }
 
     private static Duration interruptionBackoff(ConfigSource config) {

@@ -5,7 +5,6 @@ import io.backuprelay.common.config.Setting;
 import io.backuprelay.dump.runner.DumpJob;
 import io.backuprelay.dump.runner.SourceTls;
 import io.backuprelay.format.archive.Compression;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,12 +36,10 @@ public final class DumpWorkerSettings {
             Duration.ofSeconds(5), "the wait before the first of those tries, doubling; at most PT1M");
     public static final Setting<Duration> LOCK_WAIT = Setting.duration("DUMP_LOCK_WAIT", DumpJob.DEFAULT_LOCK_WAIT,
             "how long a dump waits for another dump of the same account");
-    /** Declared beside the one class that uses it; read into {@link DumpWorkerConfig#sourceTls()}. */
-    public static final Setting<Path> SOURCE_TLS_CA_FILE = SourceTls.CA_FILE;
 
     public static final List<Setting<?>> ALL = List.of(CommonSettings.STAGING_DIR, CONCURRENCY, COMPRESSION, ZSTD_LEVEL,
             ZSTD_WORKERS, SHUTDOWN_GRACE, STALL_TIMEOUT, MIN_FREE_MB, ORPHAN_AGE, SPACE_WAIT, SUPERSEDED_AGE,
-            INTERRUPTION_RETRIES, INTERRUPTION_BACKOFF, LOCK_WAIT, SOURCE_TLS_CA_FILE, CommonSettings.MASTER_KEY,
+            INTERRUPTION_RETRIES, INTERRUPTION_BACKOFF, LOCK_WAIT, SourceTls.CA_FILE, CommonSettings.MASTER_KEY,
             CommonSettings.MASTER_KEY_ID, CommonSettings.MASTER_KEYS);
 
     private DumpWorkerSettings() {

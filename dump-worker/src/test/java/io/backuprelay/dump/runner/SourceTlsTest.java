@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.dump.DumpWorkerConfig;
-import io.backuprelay.dump.DumpWorkerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,7 +27,7 @@ class SourceTlsTest {
         Path bundle = dir.resolve("Café CAs").resolve("tenant bundle.pem");
 
         DumpWorkerConfig configured = DumpWorkerConfig.from(new ConfigSource(
-                Map.of(DumpWorkerSettings.SOURCE_TLS_CA_FILE.name(), bundle.toString())));
+                Map.of(SourceTls.CA_FILE.name(), bundle.toString())));
         DumpWorkerConfig defaults = DumpWorkerConfig.from(new ConfigSource(Map.of()));
 
         assertThat(configured.sourceTls()).isEqualTo(new SourceTls(bundle));
