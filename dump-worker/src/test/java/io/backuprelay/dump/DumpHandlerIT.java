@@ -88,7 +88,7 @@ class DumpHandlerIT {
 
     @Test
     void aDumpEndsAsDumpReadyWithAManifestBesideTheArchive() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
 
         JobResult result = handler(staging, 0, List.of(AGE_RECIPIENT)).handle(request, context());
 
@@ -111,7 +111,7 @@ class DumpHandlerIT {
     /** Before: only the upload worker checked; the dump worker wrote {backupId}.…archive wherever it pointed. */
     @Test
     void aBackupIdThatCouldNameAPathOutsideStagingIsDeadLettered() {
-        BackupRequested good = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested good = BackupRequested.manual("acme", "main", "ana", Instant.now());
         for (String hostile : List.of("../../etc/cron.d/x", "/tmp/x", "a/b", "..", "x\ny")) {
             BackupRequested request = new BackupRequested(good.version(), good.eventId(), hostile, good.accountId(),
                     good.occurredAt(), good.trigger(), good.attempt(), good.requestedBy(), good.connectionId(), null, 0, null);
@@ -124,7 +124,7 @@ class DumpHandlerIT {
     /** Before: a registered database or user could carry an option or a connection string into pg_dump. */
     @Test
     void registeredDatabaseSettingsThatCouldCarryAnOptionFailTheBackupWithoutRunningATool() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
         for (SourceDatabase hostile : List.of(
                 new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, "host=10.1.2.3 dbname=postgres", "postgres", null),
                 new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", 5432, db.name(), "--help", null),
@@ -144,7 +144,7 @@ class DumpHandlerIT {
 
     @Test
     void stagingIsPrivateToTheWorkersUser() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
 
         DumpReady ready = Json.decode(handler(staging, 0, List.of()).handle(request, context()).outputs().getFirst().value(),
                 DumpReady.class);
@@ -159,7 +159,7 @@ class DumpHandlerIT {
 
     @Test
     void aSecondDumpOfTheSameBackupWritesItsOwnFileAndNeverTouchesTheFirst() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
         DumpHandler handler = handler(staging, 0, List.of());
 
         DumpReady first = Json.decode(handler.handle(request, context()).outputs().getFirst().value(), DumpReady.class);
@@ -174,9 +174,9 @@ class DumpHandlerIT {
 
     @Test
     void aRequestWhoseBackupAlreadySucceededIsAcknowledgedWithoutADump() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
         var done = new BackupStatus.OutcomeSummary(request.backupId(), true,
-                Trigger.MANUAL, Instant.parse("2026-11-26T09:05:00Z"), 10L, "blob", null, null,
+                Trigger.MANUAL, request.occurredAt().plusSeconds(300), 10L, "blob", null, null,
                 null, null);
         var status = new BackupStatus("acme", done.endedAt(), request.backupId(), done, null,
                 List.of(done), BackupType.MANUAL, null, null, 0, null);
@@ -196,7 +196,7 @@ class DumpHandlerIT {
 
     @Test
     void aDumpTellsTheSchedulerItStarted() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
         List<Object> started = new CopyOnWriteArrayList<>();
 
         handler(staging, 0, List.of(), id -> Optional.empty(), (topic, key, value) -> started.add(value))
@@ -211,7 +211,7 @@ class DumpHandlerIT {
 
     @Test
     void aDumpAnnouncesItsArchiveOnTheDumpsTopicBeforeWritingIt() throws Exception {
-        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.parse("2026-11-26T09:00:00Z"));
+        BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
         List<Object> published = new CopyOnWriteArrayList<>();
         List<Boolean> partialExistedWhenAnnounced = new CopyOnWriteArrayList<>();
 
