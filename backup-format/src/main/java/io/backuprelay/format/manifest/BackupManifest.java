@@ -1,13 +1,8 @@
 package io.backuprelay.format.manifest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backuprelay.format.BackupFormatException;
 import io.backuprelay.format.archive.ArchiveFormat;
 import io.backuprelay.format.archive.Compression;
@@ -15,6 +10,7 @@ import io.backuprelay.format.archive.DumpFormat;
 import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.inventory.Inventory;
+import io.backuprelay.format.json.JsonMappers;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -49,13 +45,7 @@ public record BackupManifest(
         long tableCount,
         Inventory inventory) {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
+    private static final ObjectMapper JSON = JsonMappers.standard();
 
     public BackupManifest {
         encryption = encryption == null ? Encryption.NONE : encryption;

@@ -1,28 +1,19 @@
 package io.backuprelay.common.json;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.backuprelay.format.json.JsonMappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one JSON codec of the project: every event, settings record and status goes through it.
+ * The one JSON codec of the project: every event, settings record and status goes through it, with the
+ * mapper the stored manifests use too ({@link JsonMappers#standard()}).
  * Readers ignore unknown fields, so a producer may add fields before its readers know them.
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
+    private static final ObjectMapper MAPPER = JsonMappers.standard();
 
     private Json() {
     }
