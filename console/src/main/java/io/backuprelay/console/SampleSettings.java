@@ -9,8 +9,6 @@ import java.util.List;
 public final class SampleSettings {
 
     public static final Setting<String> CONSOLE_URL = Setting.required("CONSOLE_URL", "the console to register with");
-    public static final Setting<String> JWT_SECRET = Setting.required("CONSOLE_JWT_SECRET",
-            "the console's HS256 secret, to mint the setup's tokens").masked();
     public static final Setting<String> ACCOUNT = Setting.text("SAMPLE_ACCOUNT", "sample", "the sample account's id");
     public static final Setting<String> ADMIN_EMAIL = Setting.text("SAMPLE_ADMIN_EMAIL", "admin@sample.example",
             "its super-administrator");
@@ -29,7 +27,7 @@ public final class SampleSettings {
     public static final Setting<String> STORAGE_KEY = Setting.required("SAMPLE_STORAGE_KEY", "its access key").masked();
     public static final Setting<String> CONTAINER = Setting.text("SAMPLE_CONTAINER", "backups", "its container");
 
-    public static final List<Setting<?>> ALL = List.of(CONSOLE_URL, JWT_SECRET, ConsoleSettings.JWT_ISSUER, ACCOUNT,
+    public static final List<Setting<?>> ALL = List.of(CONSOLE_URL, ConsoleSettings.JWT_SECRET, ConsoleSettings.JWT_ISSUER, ACCOUNT,
             ADMIN_EMAIL, LOCALE, DB_ENGINE, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, STORAGE_ENDPOINT,
             STORAGE_ACCOUNT, STORAGE_KEY, CONTAINER, CommonSettings.ALLOWED_ENDPOINTS);
 

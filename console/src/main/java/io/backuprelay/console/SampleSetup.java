@@ -43,7 +43,7 @@ public final class SampleSetup {
     /** @return the backupId of the first backup it asked for */
     public String run() throws IOException, InterruptedException {
         String console = SampleSettings.CONSOLE_URL.read(config).replaceAll("/+$", "");
-        TokenMinter minter = new TokenMinter(SampleSettings.JWT_SECRET.read(config).getBytes(StandardCharsets.UTF_8),
+        TokenMinter minter = new TokenMinter(ConsoleSettings.JWT_SECRET.require(config).getBytes(StandardCharsets.UTF_8),
                 ConsoleSettings.JWT_ISSUER.read(config));
         String account = SampleSettings.ACCOUNT.read(config);
         String admin = SampleSettings.ADMIN_EMAIL.read(config);

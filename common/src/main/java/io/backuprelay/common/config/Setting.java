@@ -35,6 +35,17 @@ public record Setting<T>(String name, String defaults, String doc, boolean isSec
         return reader.read(source, name, otherDefault);
     }
 
+    /**
+     * The value, for a reader that cannot go on without one although the setting has a default or may be left
+     * out elsewhere (the sample setup needs the console's secret; the console may use a JWKS URL instead).
+     */
+    public T require(ConfigSource source) {
+        if (!isSet(source)) {
+            throw new ConfigException(name, "is required but not set");
+        }
+        return read(source);
+    }
+
     /** The value as given, when it is set and not blank. */
     public Optional<String> find(ConfigSource source) {
         return source.optional(name);

@@ -8,6 +8,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,16 @@ final class Declarations {
     /** Every declared setting by its variable, with the class that declares it. */
     static Map<String, String> all() {
         Map<String, String> declared = new LinkedHashMap<>();
+        instances().forEach((name, declarations) -> declared.put(name, declarations.values().iterator().next()));
+        return declared;
+    }
+
+    /**
+     * Each variable's declarations: the distinct {@link Setting} objects of that name, with the class holding each.
+     * A class that lists another's setting (a service's {@code ALL}) holds the same object, not a second one.
+     */
+    static Map<String, Map<Setting<?>, String>> instances() {
+        Map<String, Map<Setting<?>, String>> declared = new LinkedHashMap<>();
         for (Path source : mainSources()) {
             String text = read(source);
             if (!text.contains("static final Setting<")) {
@@ -68,10 +79,21 @@ final class Declarations {
             }
             String name = pkg.group(1) + "." + source.getFileName().toString().replace(".java", "");
             for (Setting<?> setting : settingsOf(name)) {
-                declared.putIfAbsent(setting.name(), name);
+                declared.computeIfAbsent(setting.name(), variable -> new IdentityHashMap<>()).putIfAbsent(setting, name);
             }
         }
         return declared;
+    }
+
+    /** The variables declared more than once, each with the classes that declare it. */
+    static Map<String, List<String>> declaredTwice(Map<String, Map<Setting<?>, String>> instances) {
+        Map<String, List<String>> twice = new LinkedHashMap<>();
+        instances.forEach((name, declarations) -> {
+            if (declarations.size() > 1) {
+                twice.put(name, declarations.values().stream().sorted().toList());
+            }
+        });
+        return twice;
     }
 
     private static List<Setting<?>> settingsOf(String className) {

@@ -2,7 +2,10 @@ package io.backuprelay.standalone.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprelay.common.config.Setting;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,22 @@ class SettingsDocumentedTest {
         Map<String, String> declared = Declarations.all();
         declared.forEach((name, declaredIn) -> assertThat(documented)
                 .as(name + " (declared in " + declaredIn + ") is missing from " + DOCS).contains(name));
+    }
+
+    @Test
+    void everySettingIsDeclaredOnce() {
+        assertThat(Declarations.declaredTwice(Declarations.instances())).as("variables declared more than once").isEmpty();
+    }
+
+    @Test
+    void aSecondDeclarationOfAVariableIsCaught() {
+        Setting<String> first = Setting.text("SOME_VARIABLE", "a", "one meaning");
+        Setting<String> second = Setting.text("SOME_VARIABLE", "b", "another meaning");
+        Map<String, Map<Setting<?>, String>> instances = Map.of("SOME_VARIABLE",
+                new IdentityHashMap<>(Map.of(first, "a.First", second, "b.Second")));
+        assertThat(Declarations.declaredTwice(instances)).containsEntry("SOME_VARIABLE", List.of("a.First", "b.Second"));
+        assertThat(Declarations.declaredTwice(Map.of("SOME_VARIABLE", new IdentityHashMap<>(Map.of(first, "a.First")))))
+                .isEmpty();
     }
 
     @Test
