@@ -16,9 +16,9 @@ public final class BlobAccess {
     private static final int CACHED = 256;
 
     private final BlobContainers containers;
-    private final Map<BlobStore.Key, BlobStore> stores = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<AzureBlobStore.Key, AzureBlobStore> stores = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<BlobStore.Key, BlobStore> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<AzureBlobStore.Key, AzureBlobStore> eldest) {
             return size() > CACHED;
         }
     };
@@ -41,19 +41,34 @@ public final class BlobAccess {
      */
     public BlobStore store(Connection connection, BlobCredential credential) {
         policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
+        if (connection.isS3()) {
+            throw new UnsupportedOperationException("S3 connections are not supported yet");
+        }
         return store(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
     }
 
-    /** The store of the target's container. */
-    public BlobStore store(BlobTarget target) {
-        return store(target.connection(), target.credential());
+    /** The Azure container of the target, for the block protocol. */
+    public AzureBlobStore store(BlobTarget target) {
+        return azure(target.connection(), target.credential());
     }
 
-    /** A container named without a registered connection (the restore command). */
-    public BlobStore store(String blobEndpoint, String storageAccount, String containerName, BlobCredential credential) {
-        BlobStore.Key key = new BlobStore.Key(blobEndpoint, storageAccount, containerName, credential);
+    /** The Azure container of this connection, for the block protocol; checked as {@link #store(Connection, BlobCredential)}. */
+    public AzureBlobStore azure(Connection connection, BlobCredential credential) {
+        if (connection.isS3()) {
+            throw new IllegalArgumentException("The block protocol needs an Azure container; " + connection.connectionId()
+                    + " is an S3 bucket");
+        }
+        policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
+        return store(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(),
+                credential);
+    }
+
+    /** An Azure container named without a registered connection (the restore command). */
+    public AzureBlobStore store(String blobEndpoint, String storageAccount, String containerName,
+                                BlobCredential credential) {
+        AzureBlobStore.Key key = new AzureBlobStore.Key(blobEndpoint, storageAccount, containerName, credential);
         synchronized (stores) {
-            return stores.computeIfAbsent(key, k -> new BlobStore(containers, k));
+            return stores.computeIfAbsent(key, k -> new AzureBlobStore(containers, k));
         }
     }
 

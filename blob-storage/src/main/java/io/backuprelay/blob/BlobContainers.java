@@ -104,7 +104,7 @@ final class BlobContainers {
         }
 
         private static final HttpHeaderName HEADER =
-                HttpHeaderName.fromString(BlobStore.CRC64_HEADER);
+                HttpHeaderName.fromString(AzureBlobStore.CRC64_HEADER);
 
         @Override
         public HttpPipelinePosition getPipelinePosition() {

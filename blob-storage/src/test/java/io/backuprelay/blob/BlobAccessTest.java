@@ -104,6 +104,6 @@ class BlobAccessTest {
 
     private static Connection connection(String accountId, String endpoint) {
         return new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main", "devstoreaccount1", "backups", "",
-                new SealedSecret("k1", "unused"), true, endpoint, null, null);
+                new SealedSecret("k1", "unused"), true, endpoint, null, null, null, null);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class BlobErrorsTest {
 
     private final Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", "acmeblobs",
-            "db-backups", "", new SealedSecret("k1", "x"), true, null, null, null);
+            "db-backups", "", new SealedSecret("k1", "x"), true, null, null, null, null, null);
 
     @Test
     void anAuthenticationFailureNamesTheKey() {

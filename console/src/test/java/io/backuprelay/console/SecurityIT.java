@@ -139,7 +139,7 @@ class SecurityIT {
                 container, "", SEALER.seal(Azurite.ACCOUNT_KEY,
                 SecretContext.accessKey(account, "c-aimed",
                         "http://127.0.0.1:" + trap.getLocalPort(), "devstoreaccount1", container)), true, "http://127.0.0.1:" + trap.getLocalPort(),
-                        null, null);
+                        null, null, null, null);
         KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
 
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
@@ -193,7 +193,7 @@ class SecurityIT {
             Connection written = new Connection(other, "c-written", ConnectionType.AZURE_BLOB, "Written", "devstoreaccount1",
                     container, "", SEALER.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(
                     other, "c-written", origin + "/devstoreaccount1", "devstoreaccount1", container)), true,
-                    origin + "/devstoreaccount1", null, null);
+                    origin + "/devstoreaccount1", null, null, null, null);
             assertThatThrownBy(() -> new BlobAccess(data.withGrants(listing)).store(written,
                     BlobCredential.accountKey(Azurite.ACCOUNT_KEY)))
                     .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("not granted");
@@ -261,7 +261,7 @@ class SecurityIT {
                 .map(r -> Json.decode(r.value(), Connection.class)).reduce((a, b) -> b), Optional::isPresent).orElseThrow();
         String attacker = registerAccount();
         Connection copied = new Connection(attacker, "c-copied", ConnectionType.AZURE_BLOB, "Copied", "devstoreaccount1",
-                container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint(), null, null);
+                container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint(), null, null, null, null);
         KafkaProbe.send(topics.connections(), copied.key(), Json.encode(copied));
 
         assertThatThrownBy(() -> BlobCredential.of(copied, SEALER))

@@ -177,7 +177,7 @@ class DumpHandlerIT {
         BackupRequested request = BackupRequested.manual("acme", "main", "ana", Instant.now());
         var done = new BackupStatus.OutcomeSummary(request.backupId(), true,
                 Trigger.MANUAL, request.occurredAt().plusSeconds(300), 10L, "blob", null, null,
-                null, null);
+                null, null, null, null);
         var status = new BackupStatus("acme", done.endedAt(), request.backupId(), done, null,
                 List.of(done), BackupType.MANUAL, null, null, 0, null);
         List<Object> started = new CopyOnWriteArrayList<>();

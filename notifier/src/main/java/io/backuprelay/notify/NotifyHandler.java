@@ -24,6 +24,8 @@ import io.backuprelay.common.event.RestoreFailed;
 import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
+import io.backuprelay.common.event.CopyFailed;
+import io.backuprelay.common.event.CopyStored;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.Trigger;
@@ -134,6 +136,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             case BackupStarted ignored -> JobResult.of();
             case RestoreFailed failed -> drillFailed(failed, context);
             case RestoreVerified ignored -> JobResult.of();
+            case CopyStored ignored -> JobResult.of();
+            case CopyFailed ignored -> JobResult.of();
         };
     }
 

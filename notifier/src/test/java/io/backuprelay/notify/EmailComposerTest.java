@@ -80,7 +80,7 @@ class EmailComposerTest {
         BackupCompleted checked = new BackupCompleted(1, "e1", "b-1", "acme", START.plusSeconds(100), Trigger.MANUAL,
                 new BlobLocation("acmeblobs", "db-backups", "backups/acme/2026/11/acme-x.dump.zst", "https://x"),
                 12_345_678L, "f00d", Engine.POSTGRESQL, START, START.plusSeconds(100), List.of(), "main",
-                List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256"), null, null);
+                List.of("SHA256_OF_BYTES_SENT", "MD5_PER_BLOCK", "READ_BACK_SHA256"), null, null, null);
 
         Email email = composer.compose(checked, account("Acme Ltd", locale), List.of("ana@acme.example"));
 
@@ -116,7 +116,7 @@ class EmailComposerTest {
         return new BackupCompleted(1, "e1", "b-1", "acme", START.plusSeconds(100), Trigger.MANUAL,
                 new BlobLocation("acmeblobs", "db-backups", "backups/acme/2026/11/acme-x.dump.zst", "https://x"),
                 12_345_678L, "f00d", Engine.POSTGRESQL, START, START.plusSeconds(100), warnings, "main",
-                List.of(), null, null);
+                List.of(), null, null, null);
     }
 
     static Account account(String name, String locale) {

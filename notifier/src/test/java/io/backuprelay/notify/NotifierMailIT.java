@@ -332,7 +332,7 @@ class NotifierMailIT {
                 container.getBlobContainerName(), "backups",
                 SEALER.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(account, "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
-                        null, null);
+                        null, null, null, null);
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
         KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, type,
                 type == BackupType.MANUAL ? null : "main", null, null, null)));
@@ -357,7 +357,7 @@ class NotifierMailIT {
         return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, account, ENDED,
                 Trigger.MANUAL, new BlobLocation(Azurite.ACCOUNT_NAME, container.getBlobContainerName(), blobName,
                 "http://unused"), 12_345_678L, "f00d", Engine.POSTGRESQL, ENDED.minusSeconds(100), ENDED, List.of(), "main",
-                List.of(), requester, null);
+                List.of(), requester, null, null);
     }
 
     private static void publish(BackupEvent event) {
@@ -369,7 +369,7 @@ class NotifierMailIT {
         if (event instanceof BackupOutcome outcome) {
             var summary = new BackupStatus.OutcomeSummary(outcome.backupId(),
                     outcome instanceof BackupCompleted, outcome.trigger(), outcome.occurredAt(), null, null, null, null,
-                    null, null);
+                    null, null, null, null);
             KafkaProbe.send(topics.status(), event.accountId(), Json.encode(new BackupStatus(
                     event.accountId(), null, null, summary, null, List.of(summary), BackupType.EVERY_7_DAYS,
                     ScheduleState.SCHEDULED, next, 0, null)));

@@ -160,6 +160,6 @@ class NotifyHandlerTest {
         return new BackupCompleted(1, "e-" + backupId, backupId, ACCOUNT, occurredAt, Trigger.MANUAL,
                 new BlobLocation("acmeblobs", "db-backups", "backups/acme/" + backupId + ".dump.zst", "http://unused"),
                 12_345_678L, "f00d", Engine.POSTGRESQL, occurredAt.minusSeconds(100), occurredAt, List.of(), null, List.of(),
-                requester, null);
+                requester, null, null);
     }
 }

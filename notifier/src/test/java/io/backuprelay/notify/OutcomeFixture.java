@@ -40,7 +40,7 @@ final class OutcomeFixture {
         return new BackupCompleted(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(), account, ended,
                 Trigger.MANUAL, new BlobLocation("acmeblobs", "db-backups", "backups/" + account + ".dump.zst",
                 "http://unused"), 12_345_678L, "f00d", Engine.POSTGRESQL, ended.minusSeconds(100), ended, List.of(), null,
-                List.of(), requester, null);
+                List.of(), requester, null, null);
     }
 
     /** The scheduler records the outcome (so the email need not wait for it), then the outcome arrives. */

@@ -115,7 +115,7 @@ class SchedulerScaleOutIT {
     /** An account on a 7-day schedule, with the manual backup that started it. */
     private List<ProducerRecord<String, byte[]>> register(String account, Instant lastSuccess) {
         Connection connection = new Connection(account, "main", ConnectionType.AZURE_BLOB, "d", "acmeblobs", "backups",
-                "", new SealedSecret("k1", "x"), true, null, null, null);
+                "", new SealedSecret("k1", "x"), true, null, null, null, null, null);
         String backupId = BackupIds.newManual(lastSuccess);
         return List.of(
                 new ProducerRecord<>(topics.connections(), connection.key(), Json.encode(connection)),
@@ -125,7 +125,7 @@ class SchedulerScaleOutIT {
                         backupId, account, lastSuccess, Trigger.MANUAL,
                         new BlobLocation("acmeblobs", "backups", account + ".dump.zst", "http://x"), 100, "abc",
                         Engine.POSTGRESQL, lastSuccess.minusSeconds(60), lastSuccess, List.of(), null, List.of(), null,
-                        null))));
+                        null, null))));
     }
 
     private long scheduledAccounts() {

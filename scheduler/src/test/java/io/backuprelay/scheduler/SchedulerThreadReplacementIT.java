@@ -47,7 +47,7 @@ class SchedulerThreadReplacementIT {
             await().atMost(Duration.ofSeconds(60)).until(failed::get);
 
             Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", "acmeblobs", "backups",
-                    "", new SealedSecret("k1", "x"), true, null, null, null);
+                    "", new SealedSecret("k1", "x"), true, null, null, null, null, null);
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
             KafkaProbe.send(topics.settings(), "acme",
                     Json.encode(new BackupSettings("acme", BackupType.EVERY_7_DAYS, "main", null, null, null)));

@@ -540,7 +540,7 @@ class SchedulerTopologyTest {
 
     private void connection(String account, String connectionId, boolean enabled) {
         Connection connection = new Connection(account, connectionId, ConnectionType.AZURE_BLOB, "d", "acmeblobs",
-                "backups", "", new SealedSecret("k1", "x"), enabled, null, null, null);
+                "backups", "", new SealedSecret("k1", "x"), enabled, null, null, null, null, null);
         send(connections, connection.key(), connection);
     }
 
@@ -562,7 +562,7 @@ class SchedulerTopologyTest {
     private static BackupCompleted completed(BackupRequested request, Instant at) {
         return new BackupCompleted(0, "e-" + request.backupId(), request.backupId(), request.accountId(), at,
                 request.trigger(), new BlobLocation("acmeblobs", "backups", request.accountId() + "/x.dump.zst", "http://x"),
-                1234L, "abc", Engine.POSTGRESQL, request.occurredAt(), at, List.of(), null, List.of(), null, null);
+                1234L, "abc", Engine.POSTGRESQL, request.occurredAt(), at, List.of(), null, List.of(), null, null, null);
     }
 
     /** Moves the injected clock and lets the scheduler tick. */

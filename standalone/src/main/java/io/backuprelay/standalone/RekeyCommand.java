@@ -76,7 +76,7 @@ final class RekeyCommand {
                     c.storageAccountName(), c.containerName(), c.path(),
                     keyCurrent ? key : sealer.reseal(key, c.accessKeyContext()),
                     c.enabledForAutomaticBackup(), c.endpoint(), c.accessTier(),
-                    sasCurrent ? sas : sealer.reseal(sas, c.sasTokenContext()));
+                    sasCurrent ? sas : sealer.reseal(sas, c.sasTokenContext()), null, null);
             changed.put("C" + entry.getKey(), Json.encode(updated));
             resealed++;
         }

@@ -369,7 +369,7 @@ class BackupPipelineIT {
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), path,
                 sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, connectionId,
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                Azurite.blobEndpoint(), null, null);
+                Azurite.blobEndpoint(), null, null, null, null);
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
     }
 

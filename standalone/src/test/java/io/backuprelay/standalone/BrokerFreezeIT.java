@@ -92,7 +92,7 @@ class BrokerFreezeIT {
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
                         sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(entry.getKey(), "main",
                                 Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
-                        true, Azurite.blobEndpoint(), null, null);
+                        true, Azurite.blobEndpoint(), null, null, null, null);
                 producer.send(new ProducerRecord<>(topics.connections(), connection.key(), Json.encode(connection))).get();
             }
             await().atMost(Duration.ofSeconds(90)).until(() -> status(app.shell().port(), "ready") == 200);

@@ -55,7 +55,7 @@ class DlqCommandIT {
         Instant ended = Instant.parse("2026-11-26T09:16:40Z");
         BackupCompleted outcome = new BackupCompleted(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 account, ended, Trigger.MANUAL, new BlobLocation("acct", "c", "b.dump.zst", "http://unused"), 42L, "f00d",
-                Engine.POSTGRESQL, ended.minusSeconds(10), ended, List.of(), null, List.of(), null, null);
+                Engine.POSTGRESQL, ended.minusSeconds(10), ended, List.of(), null, List.of(), null, null, null);
 
         NotifierConfig quick = new NotifierConfig(new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(200)));
         try (NotifierWorker down = new NotifierWorker(kafka, smtp(closedPort()), quick, SEALER, Clock.systemUTC()).start()) {

@@ -82,7 +82,7 @@ public final class PipelineBenchmark {
                 Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Bench",
                         Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "bench",
                         sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main", endpoint,
-                        Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, endpoint, null, null);
+                        Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, endpoint, null, null, null, null);
                 KafkaProbe.send(app.topics().connections(), connection.key(), Json.encode(connection));
                 // No restore drill: it would download and check each backup while the next round runs.
                 KafkaProbe.send(app.topics().settings(), accountId, Json.encode(new BackupSettings(

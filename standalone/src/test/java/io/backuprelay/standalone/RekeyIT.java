@@ -44,7 +44,7 @@ class RekeyIT {
                 before.seal("db-password", new SecretContext("backup.accounts", "acme", "source.password"))));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "Main", "acmeblobs", "backups",
                 "", before.seal("storage-key", new SecretContext("backup.connections", "acme/main", "accessKey")), true, null,
-                null, null);
+                null, null, null, null);
         KafkaProbe.send(topics.accounts(), "acme", Json.encode(account));
         KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
 

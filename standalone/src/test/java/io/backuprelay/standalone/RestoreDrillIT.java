@@ -121,7 +121,7 @@ class RestoreDrillIT {
             Connection connection = new Connection(accountId, "main", ConnectionType.AZURE_BLOB, "Main", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "backups", sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main",
                     Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                    Azurite.blobEndpoint(), null, null);
+                    Azurite.blobEndpoint(), null, null, null, null);
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
             settings(accountId, RestoreDrill.OFF);
 

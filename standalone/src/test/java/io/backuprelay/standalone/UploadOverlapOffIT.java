@@ -64,7 +64,7 @@ class UploadOverlapOffIT {
                     Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "backups",
                     sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey(accountId, "main",
                     Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
-                    null, null);
+                    null, null, null, null);
             KafkaProbe.send(topics.connections(), connection.key(), Json.encode(connection));
 
             BackupRequested request = BackupRequested.manual(accountId, "main", admin, Instant.now());

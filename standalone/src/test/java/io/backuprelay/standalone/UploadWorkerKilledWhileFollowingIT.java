@@ -7,6 +7,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
+import io.backuprelay.blob.AzureBlobStore;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
@@ -76,7 +77,7 @@ class UploadWorkerKilledWhileFollowingIT {
                 container.getBlobContainerName(), "tenants", sealer.seal(Azurite.ACCOUNT_KEY,
                 SecretContext.accessKey("acme", "main",
                 Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true, Azurite.blobEndpoint(),
-                null, null);
+                null, null, null, null);
         Path staging = Files.createDirectories(work.resolve("staging"));
         int port = ServiceJars.freePort();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -115,7 +116,7 @@ class UploadWorkerKilledWhileFollowingIT {
                     .withZone(ZoneOffset.UTC).format(slot) + "/acme-" + DateTimeFormatter
                     .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(slot) + "-" + backupId
                     + ".dump.zst";
-            BlobStore store = new BlobAccess(EndpointPolicy.allowing(Azurite.origin())).store(connection.blobEndpoint(),
+            AzureBlobStore store = new BlobAccess(EndpointPolicy.allowing(Azurite.origin())).store(connection.blobEndpoint(),
                     Azurite.ACCOUNT_NAME, container.getBlobContainerName(), BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
 
             try (OutputStream out = Files.newOutputStream(partial)) {

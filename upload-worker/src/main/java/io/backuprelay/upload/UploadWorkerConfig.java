@@ -1,6 +1,7 @@
 package io.backuprelay.upload;
 
-import io.backuprelay.blob.BlobStore.BlockChecksum;
+import io.backuprelay.blob.AzureBlobStore;
+import io.backuprelay.blob.AzureBlobStore.BlockChecksum;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigException;

@@ -72,7 +72,7 @@ class AnotherDumpOfAStoredBackupIT {
                 Azurite.ACCOUNT_NAME, container.getBlobContainerName(), "/tenants/",
                 sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey("acme", "main",
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())),
-                true, Azurite.blobEndpoint(), null, null);
+                true, Azurite.blobEndpoint(), null, null, null, null);
         connections.put(connection.key(), connection);
         BlobUploader uploader = new BlobUploader(ACCESS, 4);
         ServiceOps ops = ServiceOps.unpublished("upload-worker", clock);

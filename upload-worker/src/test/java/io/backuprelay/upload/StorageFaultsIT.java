@@ -76,7 +76,7 @@ class StorageFaultsIT {
                 container.getBlobContainerName(), "tenants",
                 sealer.seal(Azurite.ACCOUNT_KEY, SecretContext.accessKey("acme", "main",
                         proxy.endpointFor(Azurite.blobEndpoint()), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), true,
-                proxy.endpointFor(Azurite.blobEndpoint()), null, null);
+                proxy.endpointFor(Azurite.blobEndpoint()), null, null, null, null);
     }
 
     @AfterEach

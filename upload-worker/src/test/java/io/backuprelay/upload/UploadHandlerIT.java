@@ -174,7 +174,7 @@ class UploadHandlerIT {
         connect("main", container.getBlobContainerName(), Azurite.ACCOUNT_KEY);
         DumpReady dump = stage(50_000);
         var done = new BackupStatus.OutcomeSummary(dump.backupId(), true,
-                Trigger.MANUAL, NOW, 10L, "other-blob", null, null, null, null);
+                Trigger.MANUAL, NOW, 10L, "other-blob", null, null, null, null, null, null);
         handler.withStatuses(account -> Optional.of(new BackupStatus(account, NOW,
                 dump.backupId(), done, null, List.of(done), BackupType.MANUAL, null, null, 0,
                 null)));
@@ -321,7 +321,7 @@ class UploadHandlerIT {
         try (var out = Files.newOutputStream(partial)) {
             out.write(content, 0, 17 * 1024 * 1024);
             out.flush();
-            var store = ACCESS.store(connections.get(Connection.key("acme", "main")),
+            var store = ACCESS.azure(connections.get(Connection.key("acme", "main")),
                     BlobCredential.accountKey(Azurite.ACCOUNT_KEY));
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(store.uncommittedBlocks(blobName))
@@ -353,7 +353,7 @@ class UploadHandlerIT {
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "test", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "/tenants/", null, true, Azurite.blobEndpoint(), null,
                 sealer.seal(sas, SecretContext.sasToken("acme", "main",
-                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())));
+                        Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, container.getBlobContainerName())), null, null);
         connections.put(connection.key(), connection);
     }
 
@@ -371,7 +371,7 @@ class UploadHandlerIT {
                 Azurite.ACCOUNT_NAME, containerName, "/tenants/",
                 sealer.seal(key, SecretContext.accessKey("acme", connectionId,
                         Azurite.blobEndpoint(), Azurite.ACCOUNT_NAME, containerName)), true, Azurite.blobEndpoint(),
-                        null, null);
+                        null, null, null, null);
         connections.put(connection.key(), connection);
     }
 

@@ -310,7 +310,7 @@ class UntrustedDrillIT {
         return new BackupCompleted(1, UUID.randomUUID().toString(), backupId, "acme", now, Trigger.MANUAL,
                 new BlobLocation(Azurite.ACCOUNT_NAME, "drills", blobName, "http://unused"), bytes.length, sha256, engine,
                 now.minusSeconds(5), now, List.of(), "main", List.of(), null,
-                new ArchiveFormat(format, Compression.NONE, Encryption.NONE));
+                new ArchiveFormat(format, Compression.NONE, Encryption.NONE), null);
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -1,5 +1,7 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.AzureBlobStore;
+import io.backuprelay.blob.BlobTransferException;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobTarget;
 import java.io.IOException;
@@ -38,7 +40,7 @@ final class ArchiveFollower {
     /** See {@link BlobUploader#follow}. */
     static Optional<Sent> follow(BlobTarget target, String backupId, Path partial, Path complete, Duration idle,
                                  LongConsumer progress, BlobUploader.Settings settings) throws BlobTransferException, InterruptedException {
-        BlobStore store = settings.access().store(target);
+        AzureBlobStore store = settings.access().store(target);
         String blobName = target.blobName();
         String attempt = BlockIds.attemptKey(backupId, complete.getFileName().toString());
         FileChannel channel = openWhenThere(partial, complete, idle);

@@ -1,5 +1,7 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.BlobTransferException;
+import io.backuprelay.blob.AzureBlobStore;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.backuprelay.blob.BlobErrors;
@@ -45,14 +47,14 @@ public final class BlobUploader {
 
     /** @param access the service's way to storage: its endpoint policy, its stores */
     public BlobUploader(BlobAccess access, int concurrency) {
-        this(access, concurrency, BlobStore.BlockChecksum.CRC64);
+        this(access, concurrency, AzureBlobStore.BlockChecksum.CRC64);
     }
 
-    public BlobUploader(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum) {
+    public BlobUploader(BlobAccess access, int concurrency, AzureBlobStore.BlockChecksum checksum) {
         this(access, concurrency, checksum, BlockListener.NONE);
     }
 
-    BlobUploader(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
+    BlobUploader(BlobAccess access, int concurrency, AzureBlobStore.BlockChecksum checksum, BlockListener listener) {
         this.settings = new Settings(access, concurrency, checksum, listener);
     }
 
@@ -60,7 +62,7 @@ public final class BlobUploader {
      * How blocks are sent: to stores handed out by {@code access}, how many at once, with which
      * checksum first, and who is told of each.
      */
-    record Settings(BlobAccess access, int concurrency, BlobStore.BlockChecksum checksum, BlockListener listener) {
+    record Settings(BlobAccess access, int concurrency, AzureBlobStore.BlockChecksum checksum, BlockListener listener) {
     }
 
     /** Where this uploader reaches storage: the stores of other blobs of the same service (retention). */
@@ -97,7 +99,7 @@ public final class BlobUploader {
                     + " bytes, more than the " + BlockLayout.maxArchiveBytes() + " a blob of 50,000 blocks holds here.",
                     BlobTransferException.Kind.PERMANENT);
         }
-        BlobStore store = settings.access().store(target);
+        AzureBlobStore store = settings.access().store(target);
         String blobName = target.blobName();
         String attempt = BlockIds.attemptKey(archive.backupId(), archive.file().getFileName().toString());
         try (FileChannel channel = FileChannel.open(archive.file(), StandardOpenOption.READ)) {
@@ -145,7 +147,7 @@ public final class BlobUploader {
      */
     public UploadedBlob commitFollowed(BlobTarget target, ArchiveFile archive, Sent sent, Occupant.Rule occupants)
             throws BlobTransferException {
-        BlobStore store = settings.access().store(target);
+        AzureBlobStore store = settings.access().store(target);
         try {
             return commit(store, target, archive, sent, occupants);
         } catch (RuntimeException e) {
@@ -153,7 +155,7 @@ public final class BlobUploader {
         }
     }
 
-    private UploadedBlob commit(BlobStore store, BlobTarget target, ArchiveFile archive, Sent sent,
+    private UploadedBlob commit(AzureBlobStore store, BlobTarget target, ArchiveFile archive, Sent sent,
                                 Occupant.Rule occupants) throws BlobTransferException {
         if (sent.bytes() != archive.sizeBytes() || !sent.sha256().equals(archive.sha256())) {
             throw new BlobTransferException("The staged archive of backup " + archive.backupId() + " changed after the"
@@ -236,7 +238,7 @@ public final class BlobUploader {
 
     /** The blob's properties if it exists, to find a backup that an earlier attempt already stored. */
     public Optional<UploadedBlob> find(BlobTarget target) throws BlobTransferException {
-        BlobStore store = settings.access().store(target);
+        AzureBlobStore store = settings.access().store(target);
         try {
             return store.find(target.blobName()).map(found -> new UploadedBlob(store.url(target.blobName()), found, 0,
                     Sent.NONE.checks(settings.checksum())));

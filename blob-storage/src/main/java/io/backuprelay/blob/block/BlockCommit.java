@@ -1,5 +1,7 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.AzureBlobStore;
+import io.backuprelay.blob.BlobTransferException;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobTarget;
 import java.util.List;
@@ -32,7 +34,7 @@ final class BlockCommit {
      * @return the blob that holds this archive now
      * @throws BlobTransferException OCCUPIED, or TRANSIENT (the blob kept changing)
      */
-    static BlobStore.StoredBlob commit(BlobStore store, BlobTarget target, ArchiveFile archive, List<String> ids,
+    static BlobStore.StoredBlob commit(AzureBlobStore store, BlobTarget target, ArchiveFile archive, List<String> ids,
                                        Occupant.Rule occupants) throws BlobTransferException {
         String blobName = target.blobName();
         String replacing = null;

@@ -1,5 +1,7 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.BlobTransferException;
+import io.backuprelay.blob.AzureBlobStore;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.Crc64Nvme;
 import java.io.IOException;
@@ -37,7 +39,7 @@ final class BlockStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BlockStream.class);
 
-    private final BlobStore store;
+    private final AzureBlobStore store;
     private final String blobName;
     private final String attempt;
     private final FileChannel channel;
@@ -51,14 +53,14 @@ final class BlockStream implements AutoCloseable {
     private final List<Future<?>> pending = new ArrayList<>();
     private final Map<Integer, String> ids = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
-    private final Set<BlobStore.BlockChecksum> used = ConcurrentHashMap.newKeySet();
+    private final Set<AzureBlobStore.BlockChecksum> used = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean failed = new AtomicBoolean();
-    private volatile BlobStore.BlockChecksum current;
+    private volatile AzureBlobStore.BlockChecksum current;
     private int next;
     private long read;
 
     /** @param progress told the bytes sent so far, after each block Azure accepted */
-    BlockStream(BlobStore store, String blobName, String attempt, FileChannel channel, StagedBlocks staged,
+    BlockStream(AzureBlobStore store, String blobName, String attempt, FileChannel channel, StagedBlocks staged,
                 LongConsumer progress, BlobUploader.Settings settings) {
         this.store = store;
         this.blobName = blobName;
@@ -162,8 +164,8 @@ final class BlockStream implements AutoCloseable {
      * the way is read again and sent once more; if the archive now reads differently, it changed under us.
      */
     private void stage(String id, int index, long offset, byte[] buffer, int length, byte[] crc64) throws IOException {
-        BlobStore.BlockChecksum algorithm = current;
-        byte[] sum = algorithm == BlobStore.BlockChecksum.CRC64 ? crc64 : checksum(algorithm, buffer, length);
+        AzureBlobStore.BlockChecksum algorithm = current;
+        byte[] sum = algorithm == AzureBlobStore.BlockChecksum.CRC64 ? crc64 : checksum(algorithm, buffer, length);
         for (int tries = 1; ; tries++) {
             listener.beforeSend(index, buffer);
             try {
@@ -172,15 +174,15 @@ final class BlockStream implements AutoCloseable {
                     return;
                 }
                 // The service did not confirm the CRC64: it does not check it. MD5 from now on, and this block again.
-                if (current == BlobStore.BlockChecksum.CRC64) {
-                    current = BlobStore.BlockChecksum.MD5;
+                if (current == AzureBlobStore.BlockChecksum.CRC64) {
+                    current = AzureBlobStore.BlockChecksum.MD5;
                     log.warn("Storage did not confirm the CRC64 of block {} of {}; blocks carry their MD5 instead",
                             index, blobName);
                 }
-                algorithm = BlobStore.BlockChecksum.MD5;
+                algorithm = AzureBlobStore.BlockChecksum.MD5;
                 sum = checksum(algorithm, buffer, length);
                 tries = 0;
-            } catch (BlobStore.BlockCorruptedException e) {
+            } catch (AzureBlobStore.BlockCorruptedException e) {
                 if (tries >= 2) {
                     throw e;
                 }
@@ -201,8 +203,8 @@ final class BlockStream implements AutoCloseable {
         senders.shutdownNow();
     }
 
-    private static byte[] checksum(BlobStore.BlockChecksum algorithm, byte[] data, int length) {
-        if (algorithm == BlobStore.BlockChecksum.CRC64) {
+    private static byte[] checksum(AzureBlobStore.BlockChecksum algorithm, byte[] data, int length) {
+        if (algorithm == AzureBlobStore.BlockChecksum.CRC64) {
             return Crc64Nvme.of(data, 0, length);
         }
         MessageDigest md5 = digest("MD5");

@@ -1,5 +1,6 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.BlobTransferException;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.backuprelay.blob.BlobErrors;
 import io.backuprelay.common.account.Connection;

@@ -1,5 +1,6 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.BlobTransferException;
 import io.backuprelay.blob.BlobStore;
 
 /**

@@ -1,6 +1,7 @@
 package io.backuprelay.blob.block;
 
-import io.backuprelay.blob.BlobStore.BlockChecksum;
+import io.backuprelay.blob.AzureBlobStore;
+import io.backuprelay.blob.AzureBlobStore.BlockChecksum;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.AzureBlobStore;
 import io.backuprelay.blob.BlobStore;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ final class StagedBlocks {
         this.staged = staged;
     }
 
-    static StagedBlocks of(BlobStore store, String blobName) {
+    static StagedBlocks of(AzureBlobStore store, String blobName) {
         Map<String, Long> staged = store.uncommittedBlocks(blobName);
         if (staged.keySet().stream().anyMatch(id -> id.length() != BlockIds.LENGTH)) {
             // Ids of another length (another id scheme): Azure refuses to stage a block whose id

@@ -1,5 +1,6 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.AzureBlobStore;
 import io.backuprelay.blob.BlobStore;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Map;
  * @param blockChecks the checksum each block carried for Azure to check, CRC64 before MD5
  */
 public record UploadedBlob(String url, BlobStore.StoredBlob stored, long bytesSent,
-                           List<BlobStore.BlockChecksum> blockChecks) {
+                           List<AzureBlobStore.BlockChecksum> blockChecks) {
 
     public long size() {
         return stored.sizeBytes();

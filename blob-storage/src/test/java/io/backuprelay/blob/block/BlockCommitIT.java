@@ -1,5 +1,6 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.BlobTransferException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +48,7 @@ class BlockCommitIT {
                 .createBlobContainerIfNotExists("occupant-" + UUID.randomUUID().toString().substring(0, 8));
         Connection connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(),
-                null, null);
+                null, null, null, null);
         target = new BlobTarget(connection, BlobCredential.accountKey(Azurite.ACCOUNT_KEY), BLOB);
         byte[] content = new byte[300_000];
         new Random(5).nextBytes(content);

@@ -1,5 +1,7 @@
 package io.backuprelay.blob.block;
 
+import io.backuprelay.blob.BlobTransferException;
+import io.backuprelay.blob.AzureBlobStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,7 +82,7 @@ class BlockUploadIT {
     @Test
     void anUploadKilledMidWaySendsOnlyTheMissingBlocksWhenItStartsAgain() throws Exception {
         String backupId = UUID.randomUUID().toString();
-        BlobUploader crashing = new BlobUploader(ACCESS, 1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+        BlobUploader crashing = new BlobUploader(ACCESS, 1, AzureBlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 3) {
                 throw new IllegalStateException("worker killed");
             }
@@ -103,8 +105,8 @@ class BlockUploadIT {
     }
 
     @ParameterizedTest
-    @EnumSource(BlobStore.BlockChecksum.class)
-    void aBlockCorruptedOnTheWayIsRejectedByAzureAndSentAgain(BlobStore.BlockChecksum checksum) throws Exception {
+    @EnumSource(AzureBlobStore.BlockChecksum.class)
+    void aBlockCorruptedOnTheWayIsRejectedByAzureAndSentAgain(AzureBlobStore.BlockChecksum checksum) throws Exception {
         List<Integer> sends = new CopyOnWriteArrayList<>();
         BlobUploader flipping = new BlobUploader(ACCESS, 2, checksum, (index, data) -> {
             sends.add(index);
@@ -129,13 +131,13 @@ class BlockUploadIT {
                 .hideAnswerHeader("x-ms-content-crc64", "x-ms-content-xxx64")) {
             Connection behindIt = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true,
-                    oldService.endpointFor(Azurite.blobEndpoint()), null, null);
+                    oldService.endpointFor(Azurite.blobEndpoint()), null, null, null, null);
 
             BlobAccess throughIt = new BlobAccess(EndpointPolicy.allowing(Azurite.origin(), oldService.origin()));
             UploadedBlob blob = new BlobUploader(throughIt, 2).upload(new BlobTarget(behindIt, KEY, "no-crc64.dump.zst"),
                     archiveFile(UUID.randomUUID().toString(), archive, archiveSha256()), KEEP_ANY);
 
-            assertThat(blob.blockChecks()).as("no block counted as CRC64-checked").containsExactly(BlobStore.BlockChecksum.MD5);
+            assertThat(blob.blockChecks()).as("no block counted as CRC64-checked").containsExactly(AzureBlobStore.BlockChecksum.MD5);
             assertThat(sha256(container.getBlobClient("no-crc64.dump.zst").downloadContent().toBytes()))
                     .isEqualTo(archiveSha256());
         }
@@ -143,7 +145,7 @@ class BlockUploadIT {
 
     @Test
     void azureRefusesABlockWhoseContentDoesNotMatchItsCrc64AndEchoesTheOneThatDoes() {
-        BlobStore store = ACCESS.store(connection, KEY);
+        AzureBlobStore store = ACCESS.azure(connection, KEY);
         byte[] block = new byte[4096];
         new Random(3).nextBytes(block);
         byte[] crc = Crc64Nvme.of(block, 0, block.length);
@@ -151,13 +153,13 @@ class BlockUploadIT {
         wrong[0] ^= 1;
 
         assertThatThrownBy(() -> store.stageBlock("crc.bin", BlockIds.of("k", 0, crc), block, block.length,
-                BlobStore.BlockChecksum.CRC64, wrong))
-                .isInstanceOf(BlobStore.BlockCorruptedException.class)
+                AzureBlobStore.BlockChecksum.CRC64, wrong))
+                .isInstanceOf(AzureBlobStore.BlockCorruptedException.class)
                 .hasCauseInstanceOf(BlobStorageException.class)
                 .satisfies(e -> assertThat(((BlobStorageException) e.getCause())
                         .getErrorCode().toString()).isEqualTo("Crc64Mismatch"));
         assertThat(store.stageBlock("crc.bin", BlockIds.of("k", 0, crc), block, block.length,
-                BlobStore.BlockChecksum.CRC64, crc)).as("accepted, and Azure echoed the same CRC64").isTrue();
+                AzureBlobStore.BlockChecksum.CRC64, crc)).as("accepted, and Azure echoed the same CRC64").isTrue();
     }
 
     @Test
@@ -220,7 +222,7 @@ class BlockUploadIT {
         UploadedBlob blob = uploader.commitFollowed(target("follow.dump.zst"),
                 archiveFile(attempt.backupId(), attempt.complete(), archiveSha256()), sent, KEEP_ANY);
         assertThat(blob.size()).isEqualTo(SIZE);
-        assertThat(blob.blockChecks()).containsExactly(BlobStore.BlockChecksum.CRC64);
+        assertThat(blob.blockChecks()).containsExactly(AzureBlobStore.BlockChecksum.CRC64);
         assertThat(sha256(container.getBlobClient("follow.dump.zst").downloadContent().toBytes()))
                 .isEqualTo(archiveSha256());
     }
@@ -239,14 +241,14 @@ class BlockUploadIT {
 
         assertThat(followed.get(60, TimeUnit.SECONDS)).isEmpty();
         assertThat(container.getBlobClient("failed.dump.zst").exists()).as("no blob").isFalse();
-        assertThat(ACCESS.store(connection, KEY).uncommittedBlocks("failed.dump.zst")).as("its blocks discarded").isEmpty();
+        assertThat(ACCESS.azure(connection, KEY).uncommittedBlocks("failed.dump.zst")).as("its blocks discarded").isEmpty();
     }
 
     @Test
     void anUploadStoppedWhileFollowingTheDumpResumesFromTheBlocksItSent() throws Exception {
         DumpAttempt attempt = dumpAttempt("0c0d0e0f");
         byte[] content = Files.readAllBytes(archive);
-        BlobUploader dying = new BlobUploader(ACCESS, 1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+        BlobUploader dying = new BlobUploader(ACCESS, 1, AzureBlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 2) {
                 throw new IllegalStateException("upload worker killed");
             }
@@ -256,7 +258,7 @@ class BlockUploadIT {
         assertThatThrownBy(() -> followed.get(60, TimeUnit.SECONDS)).as("the follower died")
                 .isInstanceOf(ExecutionException.class);
         Files.move(attempt.partial(), attempt.complete(), StandardCopyOption.ATOMIC_MOVE);
-        long stagedBefore = ACCESS.store(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
+        long stagedBefore = ACCESS.azure(connection, KEY).uncommittedBlocks("resumed.dump.zst").values().stream()
                 .mapToLong(Long::longValue).sum();
         assertThat(stagedBefore).as("blocks sent before it died: 0 and 1 at least, never block 2")
                 .isGreaterThanOrEqualTo(2 * BLOCK).isLessThan(SIZE);
@@ -295,7 +297,7 @@ class BlockUploadIT {
     /** Waits (30 s at most) until Azure holds at least {@code bytes} of uncommitted blocks of the blob; returns how many it holds. */
     private long awaitStaged(String blobName, long bytes) {
         return Awaitility.await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50)).until(() -> ACCESS.store(connection, KEY)
+                .pollInterval(Duration.ofMillis(50)).until(() -> ACCESS.azure(connection, KEY)
                         .uncommittedBlocks(blobName).values().stream().mapToLong(Long::longValue).sum(), staged -> staged >= bytes);
     }
 
@@ -325,14 +327,14 @@ class BlockUploadIT {
         String backupId = UUID.randomUUID().toString();
         Path file = staging.resolve(backupId + ".5a5a5a5a.archive");
         Files.copy(archive, file);
-        BlobUploader crashing = new BlobUploader(ACCESS, 1, BlobStore.BlockChecksum.CRC64, (index, data) -> {
+        BlobUploader crashing = new BlobUploader(ACCESS, 1, AzureBlobStore.BlockChecksum.CRC64, (index, data) -> {
             if (index == 3) {
                 throw new IllegalStateException("worker killed");
             }
         });
         assertThatThrownBy(() -> crashing.upload(target("changed.dump.zst"),
                 archiveFile(backupId, file, archiveSha256()), KEEP_ANY)).isInstanceOf(BlobTransferException.class);
-        assertThat(ACCESS.store(connection, KEY).uncommittedBlocks("changed.dump.zst")).as("blocks 0 to 2 staged")
+        assertThat(ACCESS.azure(connection, KEY).uncommittedBlocks("changed.dump.zst")).as("blocks 0 to 2 staged")
                 .hasSizeGreaterThanOrEqualTo(3);
         byte[] now = new byte[(int) SIZE];
         new Random(8).nextBytes(now); // same name, same size, other bytes
@@ -358,7 +360,7 @@ class BlockUploadIT {
     private Connection connection(String tier) {
         return new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(),
-                tier, null);
+                tier, null, null, null);
     }
 
     private String archiveSha256() throws Exception {

@@ -3,11 +3,13 @@ package io.backuprelay.common.account;
 import io.backuprelay.common.event.BackupType;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the account's super-administrator chose (topic {@code backup.settings}).
  *
  * @param restoreDrill how often the verifier restores a backup to prove it (added later; {@code WEEKLY} when absent)
+ * @param copies       where each stored backup is copied too, each with its own retention (added later; empty when absent)
  */
 public record BackupSettings(
         String accountId,
@@ -16,11 +18,19 @@ public record BackupSettings(
         List<String> notifyEmails,
         List<String> encryptionRecipients,
         Retention retention,
-        RestoreDrill restoreDrill) {
+        RestoreDrill restoreDrill,
+        List<CopyDestination> copies) {
+
+    public BackupSettings(String accountId, BackupType backupType, String destinationConnectionId,
+                          List<String> notifyEmails, List<String> encryptionRecipients, Retention retention,
+                          RestoreDrill restoreDrill) {
+        this(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients, retention,
+                restoreDrill, null);
+    }
 
     public BackupSettings(String accountId, BackupType backupType, String destinationConnectionId,
                           List<String> notifyEmails, List<String> encryptionRecipients, Retention retention) {
-        this(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients, retention, null);
+        this(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients, retention, null, null);
     }
 
     public BackupSettings {
@@ -29,5 +39,11 @@ public record BackupSettings(
         backupType = backupType == null ? BackupType.MANUAL : backupType;
         notifyEmails = notifyEmails == null ? List.of() : List.copyOf(notifyEmails);
         encryptionRecipients = encryptionRecipients == null ? List.of() : List.copyOf(encryptionRecipients);
+        copies = copies == null ? List.of() : List.copyOf(copies);
+    }
+
+    /** The copy destination of that connection, if the account copies there. */
+    public Optional<CopyDestination> copyTo(String connectionId) {
+        return copies.stream().filter(c -> c.connectionId().equals(connectionId)).findFirst();
     }
 }

@@ -5,6 +5,8 @@ import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.Trigger;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -124,6 +126,8 @@ public record BackupStatus(
      * @param failedStage  {@code null} when it succeeded
      * @param connectionId the connection a successful backup is stored through (added later; may be absent)
      * @param restoreCheck what the restore drill found of this backup; {@code null} until a drill ran
+     * @param immutableUntil until when the backup's blob at the destination cannot be deleted (added later; null: it can)
+     * @param copies       the backup's copies at the account's copy destinations, as far as known (added later)
      */
     public record OutcomeSummary(
             String backupId,
@@ -135,24 +139,72 @@ public record BackupStatus(
             FailureStage failedStage,
             String failureReason,
             String connectionId,
-            RestoreCheck restoreCheck) {
+            RestoreCheck restoreCheck,
+            Instant immutableUntil,
+            List<CopyState> copies) {
+
+        public OutcomeSummary {
+            copies = copies == null ? List.of() : List.copyOf(copies);
+        }
 
         /** A backup stored as {@code blobName} through {@code connectionId}, with no drill yet. */
         public static OutcomeSummary success(String backupId, Trigger trigger, Instant endedAt, Long sizeBytes,
                                              String blobName, String connectionId) {
             return new OutcomeSummary(backupId, true, trigger, endedAt, sizeBytes, blobName, null, null, connectionId,
-                    null);
+                    null, null, null);
         }
 
         /** A backup that failed at {@code stage}, for {@code reason}. */
         public static OutcomeSummary failure(String backupId, Trigger trigger, Instant endedAt, FailureStage stage,
                                              String reason) {
-            return new OutcomeSummary(backupId, false, trigger, endedAt, null, null, stage, reason, null, null);
+            return new OutcomeSummary(backupId, false, trigger, endedAt, null, null, stage, reason, null, null, null, null);
         }
 
         public OutcomeSummary withRestoreCheck(RestoreCheck check) {
             return new OutcomeSummary(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage,
-                    failureReason, connectionId, check);
+                    failureReason, connectionId, check, immutableUntil, copies);
+        }
+
+        public OutcomeSummary withImmutableUntil(Instant until) {
+            return new OutcomeSummary(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage,
+                    failureReason, connectionId, restoreCheck, until, copies);
+        }
+
+        /** This summary with the copy at {@code copy.connectionId()} replaced by {@code copy}, or added. */
+        public OutcomeSummary withCopy(CopyState copy) {
+            List<CopyState> updated = new ArrayList<>(copies.stream()
+                    .filter(c -> !c.connectionId().equals(copy.connectionId())).toList());
+            updated.add(copy);
+            updated.sort(Comparator.comparing(CopyState::connectionId));
+            return new OutcomeSummary(backupId, succeeded, trigger, endedAt, sizeBytes, blobName, failedStage,
+                    failureReason, connectionId, restoreCheck, immutableUntil, updated);
+        }
+
+        /** The copy at that connection, if one was tried. */
+        public Optional<CopyState> copy(String connectionId) {
+            return copies.stream().filter(c -> c.connectionId().equals(connectionId)).findFirst();
+        }
+    }
+
+    /**
+     * Where one copy of a backup stands.
+     *
+     * @param state          {@code STORED} (verified there), {@code RETRYING} (a try failed, another follows at
+     *                       {@code nextAttemptAt}) or {@code FAILED} (given up: a warning to act on)
+     * @param at             when this state was reached
+     * @param reason         why the last try failed; {@code null} once stored
+     * @param blobName       where the copy is, once stored
+     * @param immutableUntil until when the stored copy cannot be deleted; {@code null} when it can
+     */
+    public record CopyState(String connectionId, CopyState.State state, Instant at, int attempt, String reason,
+                            Instant nextAttemptAt, String blobName, Instant immutableUntil) {
+
+        /** What became of a copy. */
+        public enum State { RETRYING, STORED, FAILED }
+
+        public CopyState {
+            Objects.requireNonNull(connectionId, "connectionId");
+            Objects.requireNonNull(state, "state");
         }
     }
 }

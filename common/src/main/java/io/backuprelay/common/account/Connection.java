@@ -13,6 +13,10 @@ import java.util.Objects;
  *                   {@code https://{storageAccountName}.blob.core.windows.net}
  * @param accessTier optional tier of the backups' blobs: {@code HOT}, {@code COOL} or {@code COLD}; the account's default when absent
  * @param sasToken   a container-scoped SAS token, instead of the access key
+ * @param s3           for an {@link ConnectionType#S3} connection: region, key id and addressing; the
+ *                     bucket is {@code containerName}, the prefix {@code path}, the secret access key
+ *                     {@code accessKey}, and {@code storageAccountName} is absent (added later; null for Azure)
+ * @param immutability how each backup stored here is kept from deletion for a while (added later; null: not at all)
  */
 public record Connection(
         String accountId,
@@ -26,13 +30,25 @@ public record Connection(
         boolean enabledForAutomaticBackup,
         String endpoint,
         String accessTier,
-        SealedSecret sasToken) {
+        SealedSecret sasToken,
+        S3Options s3,
+        Immutability immutability) {
 
     public Connection {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(connectionId, "connectionId");
         type = type == null ? ConnectionType.AZURE_BLOB : type;
-        Objects.requireNonNull(storageAccountName, "storageAccountName");
+        if (type == ConnectionType.S3) {
+            Objects.requireNonNull(s3, "s3");
+            if (sasToken != null) {
+                throw new IllegalArgumentException("an S3 connection has no SAS token");
+            }
+        } else {
+            Objects.requireNonNull(storageAccountName, "storageAccountName");
+            if (s3 != null) {
+                throw new IllegalArgumentException("an Azure connection has no S3 options");
+            }
+        }
         Objects.requireNonNull(containerName, "containerName");
         path = path == null ? "" : path;
         if (accessKey == null && sasToken == null) {
@@ -50,16 +66,30 @@ public record Connection(
         return key(accountId, connectionId);
     }
 
+    public boolean isS3() {
+        return type == ConnectionType.S3;
+    }
+
+    /**
+     * The service's address without a trailing slash: the endpoint given, or by default Azure's
+     * {@code https://{storageAccountName}.blob.core.windows.net} or AWS's {@code https://s3.{region}.amazonaws.com}.
+     */
     public String blobEndpoint() {
         if (endpoint != null && !endpoint.isBlank()) {
             return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         }
-        return "https://" + storageAccountName + ".blob.core.windows.net";
+        return isS3() ? "https://s3." + s3.region() + ".amazonaws.com"
+                : "https://" + storageAccountName + ".blob.core.windows.net";
+    }
+
+    /** Who the stored key belongs to: the storage account (Azure) or the key id (S3). */
+    public String keyOwner() {
+        return isS3() ? s3.accessKeyId() : storageAccountName;
     }
 
     /** Where this connection's access key is sealed and the container it opens: the seal's associated data. */
     public SecretContext accessKeyContext() {
-        return SecretContext.accessKey(accountId, connectionId, blobEndpoint(), storageAccountName, containerName);
+        return SecretContext.accessKey(accountId, connectionId, blobEndpoint(), keyOwner(), containerName);
     }
 
     /** Where this connection's SAS token is sealed and the container it opens. */

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param archive      how the stored blob is written (added in version 1; absent from events written before):
  *                     what a restore drill trusts, rather than the manifest beside the blob, which the
  *                     tenant can rewrite
+ * @param immutableUntil until when the stored blob cannot be deleted or overwritten (added in version 1; null
+ *                       when it can be, or when the writer did not say)
  */
 @JsonTypeName("backup.completed")
 public record BackupCompleted(
@@ -43,7 +45,8 @@ public record BackupCompleted(
         String connectionId,
         List<String> checks,
         Requester requester,
-        ArchiveFormat archive) implements BackupOutcome {
+        ArchiveFormat archive,
+        Instant immutableUntil) implements BackupOutcome {
 
     public static final int CURRENT_VERSION = 1;
 

@@ -19,10 +19,12 @@ import java.time.Instant;
     @JsonSubTypes.Type(BackupFailed.class),
     @JsonSubTypes.Type(BackupOverdue.class),
     @JsonSubTypes.Type(RestoreVerified.class),
-    @JsonSubTypes.Type(RestoreFailed.class)
+    @JsonSubTypes.Type(RestoreFailed.class),
+    @JsonSubTypes.Type(CopyStored.class),
+    @JsonSubTypes.Type(CopyFailed.class)
 })
 public sealed interface BackupEvent permits BackupRequested, BackupStarted, DumpStarted, DumpReady, BackupOutcome, BackupOverdue,
-        DrillOutcome {
+        DrillOutcome, CopyOutcome {
 
     int version();
 

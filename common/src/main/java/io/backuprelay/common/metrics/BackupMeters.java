@@ -6,6 +6,8 @@ import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BackupStarted;
+import io.backuprelay.common.event.CopyFailed;
+import io.backuprelay.common.event.CopyStored;
 import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
@@ -92,6 +94,9 @@ public final class BackupMeters implements Consumer<byte[]> {
             case DrillOutcome drill -> Counter.builder("backuprelay.restore.drills")
                     .tag("result", drill instanceof RestoreVerified ? "verified" : "failed")
                     .tag("kind", drill.kind().name()).register(registry).increment();
+            case CopyStored copy -> Counter.builder("backuprelay.copies.stored").register(registry).increment();
+            case CopyFailed copy -> Counter.builder("backuprelay.copies.failed")
+                    .tag("final", Boolean.toString(!copy.willRetry())).register(registry).increment();
         }
     }
 }

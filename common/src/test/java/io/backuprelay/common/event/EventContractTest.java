@@ -57,7 +57,7 @@ class EventContractTest {
                         123456789L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Engine.POSTGRESQL,
                         Instant.parse("2026-11-26T09:15:00Z"), Instant.parse("2026-11-26T09:18:00Z"), List.of(),
                         "main-azure", List.of("SHA256_OF_BYTES_SENT", "CRC64_PER_BLOCK"), ANA,
-                        new ArchiveFormat(DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE))),
+                        new ArchiveFormat(DumpFormat.PG_DUMP_CUSTOM, Compression.ZSTD, Encryption.NONE), null)),
                 Arguments.of("backup.failed.v1.json", new BackupFailed(1, "aa11bb22-cc33-4d44-8e55-ff6677889900",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:15:05Z"), Trigger.SCHEDULED, FailureStage.DUMP,
                         "The database server db.acme.internal:5432 refused the connection.", true,

@@ -110,7 +110,7 @@ public final class ConnectionsApi {
         return new Connection(draft.accountId(), draft.connectionId(), draft.type(), draft.description(),
                 draft.storageAccountName(), draft.containerName(), draft.path(),
                 key == null ? null : sealer.seal(key, draft.accessKeyContext()), draft.enabledForAutomaticBackup(),
-                draft.endpoint(), draft.accessTier(), sas == null ? null : sealer.seal(sas, draft.sasTokenContext()));
+                draft.endpoint(), draft.accessTier(), sas == null ? null : sealer.seal(sas, draft.sasTokenContext()), null, null);
     }
 
     public void update(Context ctx) {
@@ -133,7 +133,7 @@ public final class ConnectionsApi {
             connection = new Connection(connection.accountId(), connection.connectionId(), connection.type(),
                     connection.description(), connection.storageAccountName(), connection.containerName(), connection.path(),
                     connection.accessKey(), connection.enabledForAutomaticBackup(), connection.endpoint(),
-                    existing.accessTier(), connection.sasToken());
+                    existing.accessTier(), connection.sasToken(), null, null);
         }
         if (!newKey && !newSas && !sameTarget(existing, connection)) {
             // The stored secret never follows a connection somewhere else: it would be sent there.
@@ -214,7 +214,7 @@ public final class ConnectionsApi {
                 Validate.containerName("containerName", body.containerName()),
                 Validate.blobPath("path", body.path()), key,
                 body.enabledForAutomaticBackup() != null && body.enabledForAutomaticBackup(),
-                allowedEndpoint(accountId, Validate.endpoint("endpoint", body.endpoint())), accessTier(body.accessTier()), sas);
+                allowedEndpoint(accountId, Validate.endpoint("endpoint", body.endpoint())), accessTier(body.accessTier()), sas, null, null);
     }
 
     private Connection find(String accountId, String connectionId) {

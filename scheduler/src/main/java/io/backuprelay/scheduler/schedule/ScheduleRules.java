@@ -9,6 +9,9 @@ import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupEvent;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.CopyFailed;
+import io.backuprelay.common.event.CopyOutcome;
+import io.backuprelay.common.event.CopyStored;
 import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.event.BackupOverdue;
@@ -25,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The scheduling rules of the product, as plain functions of an account's state and the time:
@@ -87,6 +91,7 @@ public final class ScheduleRules {
             case BackupCompleted completed -> completed(schedule, completed);
             case BackupFailed failed -> failed(schedule, failed);
             case DrillOutcome drill -> drilled(schedule, drill);
+            case CopyOutcome copy -> copied(schedule, copy);
         });
     }
 
@@ -230,7 +235,8 @@ public final class ScheduleRules {
         }
         // A backup declared timed out may still succeed: its success then replaces the timeout.
         OutcomeSummary summary = OutcomeSummary.success(completed.backupId(), completed.trigger(), completed.endedAt(),
-                completed.sizeBytes(), completed.destination().blobName(), completed.connectionId());
+                completed.sizeBytes(), completed.destination().blobName(), completed.connectionId())
+                .withImmutableUntil(completed.immutableUntil());
         boolean newer = schedule.lastSuccessAt() == null || completed.endedAt().isAfter(schedule.lastSuccessAt());
         return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
                 newer ? completed.endedAt() : schedule.lastSuccessAt(),
@@ -260,13 +266,35 @@ public final class ScheduleRules {
     private static AccountSchedule drilled(AccountSchedule schedule, DrillOutcome drill) {
         BackupStatus.RestoreCheck check = new BackupStatus.RestoreCheck(drill instanceof RestoreVerified, drill.kind(),
                 drill.occurredAt(), drill.detail());
-        if (ended(schedule, drill.backupId()).isEmpty()) {
+        return withSummary(schedule, drill.backupId(), o -> o.withRestoreCheck(check));
+    }
+
+    /** Where a copy stands goes beside the backup it copies, while that backup is among the recent ones. */
+    private static AccountSchedule copied(AccountSchedule schedule, CopyOutcome copy) {
+        BackupStatus.CopyState state = switch (copy) {
+            case CopyStored stored -> new BackupStatus.CopyState(stored.connectionId(), BackupStatus.CopyState.State.STORED,
+                    stored.occurredAt(), stored.attempt(), null, null, stored.location().blobName(),
+                    stored.immutableUntil());
+            case CopyFailed failed -> new BackupStatus.CopyState(failed.connectionId(), failed.willRetry()
+                    ? BackupStatus.CopyState.State.RETRYING : BackupStatus.CopyState.State.FAILED, failed.occurredAt(),
+                    failed.attempt(), failed.reason(), failed.nextAttemptAt(), null, null);
+        };
+        return withSummary(schedule, copy.backupId(), o -> o.copy(state.connectionId())
+                // a late retry's news never hides a copy already stored
+                .filter(known -> known.state() == BackupStatus.CopyState.State.STORED
+                        && state.state() != BackupStatus.CopyState.State.STORED)
+                .map(known -> o).orElseGet(() -> o.withCopy(state)));
+    }
+
+    private static AccountSchedule withSummary(AccountSchedule schedule, String backupId,
+                                               UnaryOperator<OutcomeSummary> change) {
+        if (ended(schedule, backupId).isEmpty()) {
             return schedule;
         }
         List<OutcomeSummary> recent = schedule.recent().stream()
-                .map(o -> o.backupId().equals(drill.backupId()) ? o.withRestoreCheck(check) : o).toList();
-        OutcomeSummary last = schedule.lastOutcome() != null && schedule.lastOutcome().backupId().equals(drill.backupId())
-                ? schedule.lastOutcome().withRestoreCheck(check) : schedule.lastOutcome();
+                .map(o -> o.backupId().equals(backupId) ? change.apply(o) : o).toList();
+        OutcomeSummary last = schedule.lastOutcome() != null && schedule.lastOutcome().backupId().equals(backupId)
+                ? change.apply(schedule.lastOutcome()) : schedule.lastOutcome();
         return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
                 schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), last, schedule.inFlight(), recent,
                 schedule.consecutiveFailures(), schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());

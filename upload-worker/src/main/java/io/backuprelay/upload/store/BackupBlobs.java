@@ -2,7 +2,7 @@ package io.backuprelay.upload.store;
 
 import io.backuprelay.blob.BlobTarget;
 import io.backuprelay.blob.block.ArchiveFile;
-import io.backuprelay.blob.block.BlobTransferException;
+import io.backuprelay.blob.BlobTransferException;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.blob.block.Sent;
 import io.backuprelay.blob.block.UploadedBlob;

@@ -1,6 +1,7 @@
 package io.backuprelay.upload.store;
 
-import io.backuprelay.blob.BlobStore.BlockChecksum;
+import io.backuprelay.blob.AzureBlobStore;
+import io.backuprelay.blob.AzureBlobStore.BlockChecksum;
 import io.backuprelay.blob.BlobTarget;
 import io.backuprelay.blob.block.ArchiveFile;
 import io.backuprelay.blob.block.BlobUploader;

@@ -1,6 +1,6 @@
 package io.backuprelay.upload.store;
 
-import io.backuprelay.blob.block.BlobTransferException;
+import io.backuprelay.blob.BlobTransferException;
 
 /**
  * An upload that failed, with a reason a super-administrator can act on, and what may help:

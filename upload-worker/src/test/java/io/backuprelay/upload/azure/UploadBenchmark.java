@@ -1,5 +1,6 @@
 package io.backuprelay.upload.azure;
 
+import io.backuprelay.blob.AzureBlobStore;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
@@ -61,10 +62,10 @@ public final class UploadBenchmark {
                     .buildClient().createBlobContainerIfNotExists("bench-" + UUID.randomUUID().toString().substring(0, 8));
             Connection connection = new Connection("bench", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                     container.getBlobContainerName(), "", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint(),
-                    null, null);
+                    null, null, null, null);
             BlobUploader uploader = new BlobUploader(ACCESS, Integer.getInteger("concurrency", 4));
             BlobUploader md5Uploader = new BlobUploader(ACCESS, Integer.getInteger("concurrency", 4),
-                    BlobStore.BlockChecksum.MD5);
+                    AzureBlobStore.BlockChecksum.MD5);
             checksumCost();
             for (int round = 1; round <= rounds; round++) {
                 double sdkSeconds = Double.NaN;

@@ -56,7 +56,7 @@ class BlobCommitIT {
                 .createBlobContainerIfNotExists("commit-" + UUID.randomUUID().toString().substring(0, 8));
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "", new SealedSecret("k1", "unused"), true, Azurite.blobEndpoint(),
-                null, null);
+                null, null, null, null);
         target = new BlobTarget(connection, KEY, BLOB);
     }
 

@@ -1,4 +1,4 @@
-package io.backuprelay.upload.retention;
+package io.backuprelay.blob.retention;
 
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.Retention;

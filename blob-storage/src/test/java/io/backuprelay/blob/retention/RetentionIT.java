@@ -1,4 +1,4 @@
-package io.backuprelay.upload.retention;
+package io.backuprelay.blob.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +44,7 @@ class RetentionIT {
                 .createBlobContainerIfNotExists("retention-" + UUID.randomUUID().toString().substring(0, 8));
         connection = new Connection("acme", "main", ConnectionType.AZURE_BLOB, "d", Azurite.ACCOUNT_NAME,
                 container.getBlobContainerName(), "backups", new SealedSecret("k1", "x"), true, Azurite.blobEndpoint(),
-                null, null);
+                null, null, null, null);
         ours("acme", "b-40d", NOW.minus(Duration.ofDays(40)));
         ours("acme", "b-10d", NOW.minus(Duration.ofDays(10)));
         ours("acme", "b-5d", NOW.minus(Duration.ofDays(5)));

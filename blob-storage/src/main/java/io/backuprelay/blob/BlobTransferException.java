@@ -1,6 +1,5 @@
-package io.backuprelay.blob.block;
+package io.backuprelay.blob;
 
-import io.backuprelay.blob.BlobStore;
 import java.util.Optional;
 
 /**
@@ -8,7 +7,7 @@ import java.util.Optional;
  * and what may help: {@link Kind#TRANSIENT} faults (timeouts, 5xx, throttling, resets) may pass if
  * tried again; {@link Kind#PERMANENT} ones (a rejected key, a missing container, an immutability
  * policy) do not; {@link Kind#ARCHIVE_CHANGED} means the file read is not the one announced (another
- * size or SHA-256); {@link Kind#OCCUPIED} means a blob the caller's {@link Occupant.Rule} keeps is
+ * size or SHA-256); {@link Kind#OCCUPIED} means a blob the caller's {@code Occupant.Rule} keeps is
  * under the name, and it was not overwritten ({@link #occupant()}).
  */
 public final class BlobTransferException extends Exception {
@@ -34,7 +33,7 @@ public final class BlobTransferException extends Exception {
                 + " overwritten.", Kind.OCCUPIED, occupant);
     }
 
-    static BlobTransferException of(String reason, boolean transientFault) {
+    public static BlobTransferException of(String reason, boolean transientFault) {
         return new BlobTransferException(reason, transientFault ? Kind.TRANSIENT : Kind.PERMANENT);
     }
 

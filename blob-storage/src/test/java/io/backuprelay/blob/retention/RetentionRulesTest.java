@@ -1,9 +1,9 @@
-package io.backuprelay.upload.retention;
+package io.backuprelay.blob.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.account.Retention;
-import io.backuprelay.upload.retention.RetentionRules.StoredBackup;
+import io.backuprelay.blob.retention.RetentionRules.StoredBackup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
