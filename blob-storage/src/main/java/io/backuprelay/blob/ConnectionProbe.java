@@ -47,8 +47,17 @@ public final class ConnectionProbe {
         }
     }
 
-    /** @param reason why it failed, in detail, for the log; {@code null} when ok */
-    public record Result(boolean ok, String reason) {
+    /**
+     * @param reason       why it failed, in detail, for the log; {@code null} when ok
+     * @param immutability for a connection that asks for immutable backups, whether the container (bucket) can keep
+     *                     them so, in plain words; {@code null} when it does not ask
+     */
+    public record Result(boolean ok, String reason, String immutability) {
+
+        /** This result, saying whether the container can keep backups immutable. */
+        public Result withImmutability(String note) {
+            return new Result(ok, reason, note);
+        }
 
         /**
          * What a tenant is told of a failure: the same words whatever happened, so that the answers
@@ -60,11 +69,11 @@ public final class ConnectionProbe {
         }
 
         static Result success() {
-            return new Result(true, null);
+            return new Result(true, null, null);
         }
 
         static Result failed(String reason) {
-            return new Result(false, reason);
+            return new Result(false, reason, null);
         }
     }
 }
