@@ -167,7 +167,7 @@ public final class ConnectionsApi {
         try {
             result = storage.probe(connection, BlobCredential.of(connection, sealer));
         } catch (SecretUnavailableException e) {
-            result = new ConnectionProbe.Result(false, "The stored credential cannot be opened: " + e.getMessage());
+            result = new ConnectionProbe.Result(false, "The stored credential cannot be opened: " + e.getMessage(), null);
         }
         if (!result.ok()) {
             // The reason stays in the log: told to the tenant, it would map the network behind the endpoint.
