@@ -166,7 +166,7 @@ final class Audit {
         }
     }
 
-    private void read(String topic, BiConsumer<String, byte[]> each) {
+    void read(String topic, BiConsumer<String, byte[]> each) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.reader("chaos-audit"))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -322,7 +322,7 @@ public final class ChaosRun {
                 Audit.restoreSample(container, fates, sources, limits.restoresFor(completed), windows), Audit.received(smtp.answersLost()),
                 poison.keysOnJobTopics(),
                 audit.deadLetterKeys(), services.unexpectedExits(), twoDumps, leftovers, List.copyOf(refusals), windows,
-                List.copyOf(findings));
+                List.copyOf(findings), List.of());
         Verdict verdict = Verdict.judge(evidence, limits);
         Summary summary = new Summary(seed, minutes, accounts, options.values());
         summary.outcomes(fates, evidence, dumpSamples);

@@ -3,6 +3,7 @@ package io.backuprelay.chaos;
 import io.backuprelay.chaos.Audit.Fate;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
+import io.backuprelay.common.event.CopyFailed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -49,6 +50,8 @@ final class Verdict {
         TOO_FEW_COMPLETED,
         /** A request the console refused that no fault and no rule explains. */
         UNEXPLAINED_REFUSAL,
+        /** A completed backup without a verified copy at the copy destination: none stored, or not its bytes. */
+        COPY_MISSING,
         /** A part of the harness itself that stopped working (a fault that could not be injected, a sampler that died). */
         HARNESS
     }
@@ -91,7 +94,8 @@ final class Verdict {
                     List<String> leftovers,
                     List<Refusal> refusals,
                     List<FaultWindow> faults,
-                    List<String> harnessProblems) {
+                    List<String> harnessProblems,
+                    List<CopyAudit.Copy> copies) {
     }
 
     private final List<Finding> findings = new ArrayList<>();
@@ -105,6 +109,7 @@ final class Verdict {
         Verdict verdict = new Verdict(limits);
         verdict.outcomes(evidence.fates());
         verdict.storage(evidence);
+        verdict.copies(evidence.copies());
         verdict.restores(evidence);
         verdict.emails(evidence);
         evidence.poisonOnJobTopics().stream().filter(key -> !evidence.deadLetterKeys().contains(key))
@@ -169,6 +174,22 @@ final class Verdict {
                 add(Kind.TWO_BLOBS, backupId + ": " + n + " blobs");
             }
         });
+    }
+
+    private void copies(List<CopyAudit.Copy> copies) {
+        for (CopyAudit.Copy copy : copies) {
+            if (copy.outcome() == null) {
+                add(Kind.COPY_MISSING, copy.backupId() + ": no copy outcome");
+            } else if (copy.outcome() instanceof CopyFailed failed) {
+                add(Kind.COPY_MISSING, copy.backupId() + ": given up after " + failed.attempt() + " attempt(s): "
+                        + failed.reason());
+            } else if (!copy.found()) {
+                add(Kind.COPY_MISSING, copy.backupId() + ": its CopyStored names an object that is not there");
+            } else if (!copy.sha256().equals(copy.expected())) {
+                add(Kind.COPY_MISSING, copy.backupId() + ": the copy holds SHA-256 " + copy.sha256() + ", the backup "
+                        + copy.expected());
+            }
+        }
     }
 
     private void restores(Evidence evidence) {

@@ -163,7 +163,7 @@ class AuditFindsPlantedDefectsIT {
         List<String> leftovers = Audit.files(staging, List.of()).stream().map(f -> "left in staging: " + f).toList();
         return new Verdict.Evidence(now, Audit.stored(container, now), Audit.blobs(container, now),
                 Audit.restoreSample(container, now, sources, LIMITS.restoresFor(4), List.of()), Audit.emails(received), poison,
-                audit.deadLetterKeys(), exits, twoDumps, leftovers, refusals, faults, List.of());
+                audit.deadLetterKeys(), exits, twoDumps, leftovers, refusals, faults, List.of(), List.of());
     }
 
     private static Verdict judge(Verdict.Evidence evidence) {
@@ -234,7 +234,7 @@ class AuditFindsPlantedDefectsIT {
                 new Audit.Emails(emails.messages(), emails.duplicated(), emails.kinds(),
                         List.of(mails.getFirst().getMessageID())), held.poisonOnJobTopics(), held.deadLetterKeys(),
                 held.unexpectedExits(), held.twoDumpsAtOnce(), held.leftovers(), held.refusals(), held.faults(),
-                held.harnessProblems());
+                held.harnessProblems(), List.of());
         assertThat(judge(answerLost).findings()).as("the server's answer held back and cut: SMTP leaves it in doubt")
                 .isEmpty();
         List<MimeMessage> thrice = new ArrayList<>(twice);
@@ -245,7 +245,7 @@ class AuditFindsPlantedDefectsIT {
                 threeCopies.restores(), new Audit.Emails(three.messages(), three.duplicated(), three.kinds(),
                 List.of(mails.getFirst().getMessageID())), threeCopies.poisonOnJobTopics(), threeCopies.deadLetterKeys(),
                 threeCopies.unexpectedExits(), threeCopies.twoDumpsAtOnce(), threeCopies.leftovers(), threeCopies.refusals(),
-                threeCopies.faults(), threeCopies.harnessProblems())), Kind.DUPLICATE_EMAILS); // one lost answer explains one copy
+                threeCopies.faults(), threeCopies.harnessProblems(), List.of())), Kind.DUPLICATE_EMAILS); // one lost answer explains one copy
         List<FaultWindow> brokerFrozenMeanwhile = List.of(new FaultWindow("freeze broker", arrived, arrived.plusSeconds(10)));
         assertFound(judge(evidence(asked, twice, List.of(), List.of(), Map.of(), List.of(), brokerFrozenMeanwhile)),
                 Kind.DUPLICATE_EMAILS);
@@ -373,7 +373,7 @@ class AuditFindsPlantedDefectsIT {
     void noCompletedBackupAtAllFails() {
         Verdict verdict = Verdict.judge(new Verdict.Evidence(Map.of(), List.of(), new Audit.Blobs(Map.of(), List.of()),
                 List.of(), new Audit.Emails(0, List.of(), Map.of(), List.of()), List.of(), List.of(), List.of(), Map.of(), List.of(),
-                List.of(), List.of(), List.of()), LIMITS);
+                List.of(), List.of(), List.of(), List.of()), LIMITS);
 
         assertThat(verdict.counts()).containsEntry(Kind.TOO_FEW_COMPLETED, 1);
         assertThat(verdict.exitCode()).isNotZero();
