@@ -37,9 +37,20 @@ public final class EmailComposer {
      * @param download     a read-only link to the blob and until when it works, for the
      *                     super-administrators' email of a manual backup whose connection can sign one
      * @param lastVerifiedRestore the newest backup of the account whose restore drill passed, as the scheduler keeps it
+     * @param copies       the copy destinations the backup is being copied to, each as the super-administrator
+     *                     knows it (the connection's description, else its id); empty when it is not copied
      */
     public record Extras(Optional<Instant> nextBackupAt, Optional<Download> download,
-                         Optional<BackupStatus.OutcomeSummary> lastVerifiedRestore) {
+                         Optional<BackupStatus.OutcomeSummary> lastVerifiedRestore, List<String> copies) {
+
+        public Extras {
+            copies = copies == null ? List.of() : List.copyOf(copies);
+        }
+
+        public Extras(Optional<Instant> nextBackupAt, Optional<Download> download,
+                      Optional<BackupStatus.OutcomeSummary> lastVerifiedRestore) {
+            this(nextBackupAt, download, lastVerifiedRestore, List.of());
+        }
 
         public Extras(Optional<Instant> nextBackupAt, Optional<Download> download) {
             this(nextBackupAt, download, Optional.empty());
@@ -47,7 +58,7 @@ public final class EmailComposer {
 
         /** The same, without the link: for recipients who are not super-administrators. */
         public Extras withoutLink() {
-            return new Extras(nextBackupAt, Optional.empty(), lastVerifiedRestore);
+            return new Extras(nextBackupAt, Optional.empty(), lastVerifiedRestore, copies);
         }
 
         public static Extras none() {
@@ -59,7 +70,7 @@ public final class EmailComposer {
     public record Download(String url, Instant expiresAt) {
     }
 
-    private record Row(String label, String value, boolean link) {
+    record Row(String label, String value, boolean link) {
     }
 
     public Email compose(BackupOutcome outcome, Account account, List<String> recipients) {
@@ -92,7 +103,7 @@ public final class EmailComposer {
     }
 
     /** The account's language and time zone, as texts and a date format. */
-    private record Style(ResourceBundle texts, DateTimeFormatter dates, ZoneId zone) {
+    record Style(ResourceBundle texts, DateTimeFormatter dates, ZoneId zone) {
 
         static Style of(Account account) {
             return of(account, null);
@@ -131,6 +142,14 @@ public final class EmailComposer {
                 new MessageFormat(texts.getString("drill.verifiedOn").replace("'", "''"), texts.getLocale()).format(
                         new Object[] {when(dates, zone, verified.restoreCheck().checkedAt()), verified.backupId()})
                         + " (" + texts.getString("drillKind." + verified.restoreCheck().kind()) + ")")));
+        if (event.immutableUntil() != null) {
+            rows.add(row(texts, "label.immutableUntil", when(dates, zone, event.immutableUntil())));
+        }
+        // The backup is complete now; its copies follow, and only a copy given up is mailed (CopyNotices).
+        if (!extras.copies().isEmpty()) {
+            rows.add(row(texts, "label.copies", format(texts, "copies.pending",
+                    String.join(", ", extras.copies().stream().map(name -> "'" + name + "'").toList()))));
+        }
         event.warnings().forEach(warning -> rows.add(row(texts, "label.warning", warning)));
         return email(recipients, format(texts, "completed.subject", account.displayName()),
                 format(texts, "completed.intro", account.displayName()), rows, null, texts, messageId(event));
@@ -150,7 +169,7 @@ public final class EmailComposer {
                 texts.getString("advice." + event.stage()), texts, messageId(event));
     }
 
-    private static Email email(List<String> recipients, String subject, String intro, List<Row> rows, String advice,
+    static Email email(List<String> recipients, String subject, String intro, List<Row> rows, String advice,
                                ResourceBundle texts, String messageId) {
         StringBuilder text = new StringBuilder(intro).append("\n\n");
         int width = rows.stream().mapToInt(r -> r.label().length()).max().orElse(0) + 2;
@@ -248,15 +267,15 @@ public final class EmailComposer {
         return out.toString();
     }
 
-    private static Row row(ResourceBundle texts, String key, String value) {
+    static Row row(ResourceBundle texts, String key, String value) {
         return new Row(texts.getString(key), value, false);
     }
 
-    private static String format(ResourceBundle texts, String key, String value) {
+    static String format(ResourceBundle texts, String key, String value) {
         return new MessageFormat(texts.getString(key).replace("'", "''"), texts.getLocale()).format(new Object[] {value});
     }
 
-    private static String when(DateTimeFormatter dates, ZoneId zone, Instant instant) {
+    static String when(DateTimeFormatter dates, ZoneId zone, Instant instant) {
         return dates.format(instant) + " (" + zone.getId() + ")";
     }
 

@@ -24,8 +24,7 @@ import io.backuprelay.common.event.RestoreFailed;
 import io.backuprelay.common.event.RestoreVerified;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
-import io.backuprelay.common.event.CopyFailed;
-import io.backuprelay.common.event.CopyStored;
+import io.backuprelay.common.event.CopyOutcome;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
 import io.backuprelay.common.event.Trigger;
@@ -104,6 +103,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     private final ServiceOps ops;
     private final Clock clock;
     private final Duration linkValidity;
+    private final CopyNotices copies;
     private BlobAccess storage = new BlobAccess(EndpointPolicy.allowing());
 
     public NotifyHandler(Topics topics, Lookups lookups, SentRecords sent, Mail mail, Links links, OpsPublisher ops,
@@ -117,6 +117,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
         this.sender = mail.sender();
         this.ops = new ServiceOps(ops, "notifier", clock);
         this.clock = clock;
+        this.copies = new CopyNotices(topics, lookups, sent, new CopyComposer(), this.ops, clock);
     }
 
     /** Signs the links with the stores of {@code storage}, under its endpoint policy (Azure's hosts only until given). */
@@ -136,8 +137,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             case BackupStarted ignored -> JobResult.of();
             case RestoreFailed failed -> drillFailed(failed, context);
             case RestoreVerified ignored -> JobResult.of();
-            case CopyStored ignored -> JobResult.of();
-            case CopyFailed ignored -> JobResult.of();
+            case CopyOutcome copy -> copies.handle(copy, context, this::pastHorizon, this::deliver);
         };
     }
 
@@ -270,7 +270,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
     }
 
     /** The super-administrators and the extra recipients, each address once whatever its case. */
-    private static List<String> recipients(Account account, Optional<BackupSettings> settings) {
+    static List<String> recipients(Account account, Optional<BackupSettings> settings) {
         Map<String, String> byAddress = new LinkedHashMap<>();
         account.superadminEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(Locale.ROOT), a));
         settings.ifPresent(s -> s.notifyEmails().forEach(a -> byAddress.putIfAbsent(a.toLowerCase(Locale.ROOT), a)));
@@ -337,7 +337,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
             link = lookups.connections().apply(Connection.key(completed.accountId(), completed.connectionId()))
                     .flatMap(connection -> downloadLink(connection, completed));
         }
-        return new EmailComposer.Extras(next, link, status.flatMap(BackupStatus::lastVerifiedRestore));
+        return new EmailComposer.Extras(next, link, status.flatMap(BackupStatus::lastVerifiedRestore),
+                CopyNotices.destinations(completed.accountId(), settings, lookups.connections()));
     }
 
     /**

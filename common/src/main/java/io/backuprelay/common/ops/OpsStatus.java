@@ -27,5 +27,9 @@ public enum OpsStatus {
     /** An instance's periodic sign of life (INSTANCE). */
     HEARTBEAT,
     /** A step waits for a resource before it can start, e.g. free space in staging. */
-    WAITING
+    WAITING,
+    /** The super-administrators were warned that the copy of a stored backup to a copy destination was given up (NOTIFY). */
+    COPY_FAILED_MAILED,
+    /** The super-administrators were told that a copy is stored after all, after failed tries (NOTIFY). */
+    COPY_STORED_MAILED
 }
