@@ -16,6 +16,7 @@ public final class BlobAccess {
     private static final int CACHED = 256;
 
     private final BlobContainers containers;
+    private final S3Clients s3;
     private final Map<AzureBlobStore.Key, AzureBlobStore> stores = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<AzureBlobStore.Key, AzureBlobStore> eldest) {
@@ -25,6 +26,7 @@ public final class BlobAccess {
 
     public BlobAccess(EndpointPolicy policy) {
         this.containers = new BlobContainers(policy);
+        this.s3 = new S3Clients(policy);
     }
 
     /** What this access checks every endpoint against. */
@@ -42,7 +44,9 @@ public final class BlobAccess {
     public BlobStore store(Connection connection, BlobCredential credential) {
         policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
         if (connection.isS3()) {
-            throw new UnsupportedOperationException("S3 connections are not supported yet");
+            S3Clients.Key key = new S3Clients.Key(connection.blobEndpoint(), connection.s3().region(),
+                    connection.s3().accessKeyId(), credential.accountKey(), connection.s3().pathStyle());
+            return s3.store(key, connection.containerName());
         }
         return store(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
     }
@@ -74,6 +78,9 @@ public final class BlobAccess {
 
     /** "Test connection" of this connection, as {@link ConnectionProbe} does it. */
     public ConnectionProbe.Result probe(Connection connection, BlobCredential credential) {
+        if (connection.isS3()) {
+            return S3Probe.test(this, connection, credential);
+        }
         return ConnectionProbe.test(containers, connection, credential);
     }
 }
