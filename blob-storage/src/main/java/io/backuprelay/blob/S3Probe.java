@@ -40,6 +40,9 @@ final class S3Probe {
             } finally {
                 store.delete(name);
             }
+        } catch (EndpointPolicy.EndpointRefusedException e) {
+            return ConnectionProbe.Result.failed("The endpoint " + connection.blobEndpoint() + " is not allowed: "
+                    + e.getMessage());
         } catch (SdkException e) {
             return ConnectionProbe.Result.failed(S3Errors.reason(connection.containerName(),
                     "the test write to bucket '" + connection.containerName() + "' at " + connection.blobEndpoint(), e));

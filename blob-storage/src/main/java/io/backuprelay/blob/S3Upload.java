@@ -102,6 +102,9 @@ final class S3Upload {
             protection.ifPresent(this::ensureProtection);
         } catch (SdkException e) {
             throw S3Errors.transfer(store.bucket(), "the upload of " + name, e);
+        } catch (EndpointPolicy.EndpointRefusedException e) {
+            throw BlobTransferException.of("The upload of " + name + " was not sent: the endpoint is not allowed ("
+                    + e.getMessage() + ").", false);
         }
         return verified(sizeBytes, sha256);
     }
