@@ -260,11 +260,14 @@ public final class S3Store implements BlobStore {
         } catch (AwsServiceException e) {
             // no legal hold, or a bucket without Object Lock
         }
-        if ((retention == null || retention.mode() == null) && !hold) {
+        if (retention != null && (retention.modeAsString() == null || retention.retainUntilDate() == null)) {
+            retention = null; // a hold alone
+        }
+        if (retention == null && !hold) {
             return null;
         }
         return new Protection(retention == null ? null : retention.retainUntilDate(),
-                retention != null && retention.modeAsString().equals("COMPLIANCE"), hold);
+                retention != null && "COMPLIANCE".equals(retention.modeAsString()), hold);
     }
 
     /**
@@ -276,7 +279,10 @@ public final class S3Store implements BlobStore {
             var configuration = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
             return Optional.of(configuration != null && "Enabled".equals(configuration.objectLockEnabledAsString()));
         } catch (AwsServiceException e) {
-            if ("ObjectLockConfigurationNotFoundError".equals(S3Errors.code(e)) || e.statusCode() == 404) {
+            // AWS: 404 ObjectLockConfigurationNotFoundError; S3Mock: 400 InvalidRequest "Bucket is missing Object Lock…"
+            String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+            if ("ObjectLockConfigurationNotFoundError".equals(S3Errors.code(e)) || e.statusCode() == 404
+                    || message != null && message.contains("Object Lock Configuration")) {
                 return Optional.of(false);
             }
             return Optional.empty();
