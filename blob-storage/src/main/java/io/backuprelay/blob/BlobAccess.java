@@ -35,7 +35,8 @@ public final class BlobAccess {
     }
 
     /**
-     * The store of this connection with this credential: the same instance while neither changes. Its
+     * The store of this connection with this credential ({@link S3Store} for an S3 connection, else an
+     * {@link AzureBlobStore}): the same instance while neither changes. Its
      * endpoint must be one the account may use (an operator's entry only when granted to it), checked
      * every time.
      *
@@ -44,11 +45,20 @@ public final class BlobAccess {
     public BlobStore store(Connection connection, BlobCredential credential) {
         policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
         if (connection.isS3()) {
-            S3Clients.Key key = new S3Clients.Key(connection.blobEndpoint(), connection.s3().region(),
-                    connection.s3().accessKeyId(), credential.accountKey(), connection.s3().pathStyle());
-            return s3.store(key, connection.containerName());
+            return s3Store(connection, credential, false);
         }
         return store(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
+    }
+
+    /**
+     * The bucket of an S3 connection, checked as {@link #store(Connection, BlobCredential)}; for a probe, on a client
+     * whose every request is time-boxed to one try of 10 s, so a probe never holds a thread for long.
+     */
+    S3Store s3Store(Connection connection, BlobCredential credential, boolean probe) {
+        policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
+        S3Clients.Key key = new S3Clients.Key(connection.blobEndpoint(), connection.s3().region(),
+                connection.s3().accessKeyId(), credential.accountKey(), connection.s3().pathStyle(), probe);
+        return s3.store(key, connection.containerName());
     }
 
     /** The Azure container of the target, for the block protocol. */

@@ -49,13 +49,16 @@ final class S3Clients {
 
     /**
      * What identifies a client. Holds the secret access key: its {@link #toString} never shows it.
+     *
+     * @param probe a probe's client: one try of at most 10 s a request, rather than the SDK's retries
      */
-    record Key(String endpoint, String region, String accessKeyId, String secretAccessKey, boolean pathStyle) {
+    record Key(String endpoint, String region, String accessKeyId, String secretAccessKey, boolean pathStyle,
+               boolean probe) {
 
         @Override
         public String toString() {
             return "S3Clients.Key[" + endpoint + ", " + region + ", key id " + accessKeyId + ", path style "
-                    + pathStyle + "]";
+                    + pathStyle + (probe ? ", probe" : "") + "]";
         }
     }
 
@@ -94,6 +97,11 @@ final class S3Clients {
                 .credentialsProvider(credentials)
                 .forcePathStyle(key.pathStyle())
                 .httpClient(http)
+                .overrideConfiguration(c -> {
+                    if (key.probe()) {
+                        c.apiCallTimeout(Duration.ofSeconds(10)).retryStrategy(r -> r.maxAttempts(1));
+                    }
+                })
                 .build();
         S3Presigner presigner = S3Presigner.builder()
                 .endpointOverride(endpoint)

@@ -21,7 +21,7 @@ final class S3Probe {
     static ConnectionProbe.Result test(BlobAccess access, Connection connection, BlobCredential credential) {
         S3Store store;
         try {
-            store = (S3Store) access.store(connection, credential);
+            store = access.s3Store(connection, credential, true);
         } catch (EndpointPolicy.EndpointRefusedException e) {
             return ConnectionProbe.Result.failed("The endpoint " + connection.blobEndpoint() + " is not allowed: "
                     + e.getMessage());

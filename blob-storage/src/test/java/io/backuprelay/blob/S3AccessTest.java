@@ -72,7 +72,7 @@ class S3AccessTest {
     @Test
     void theClientsKeyNeverShowsTheSecret() {
         S3Clients.Key key = new S3Clients.Key("https://s3.eu-west-1.amazonaws.com", "eu-west-1", "AKIAEXAMPLE", SECRET,
-                false);
+                false, false);
 
         assertThat(key.toString()).contains("AKIAEXAMPLE").doesNotContain(SECRET);
     }
