@@ -16,6 +16,7 @@ public final class BlobAccess {
     private static final int CACHED = 256;
 
     private final BlobContainers containers;
+    private final S3Clients s3;
     private final Map<AzureBlobStore.Key, AzureBlobStore> stores = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<AzureBlobStore.Key, AzureBlobStore> eldest) {
@@ -25,6 +26,7 @@ public final class BlobAccess {
 
     public BlobAccess(EndpointPolicy policy) {
         this.containers = new BlobContainers(policy);
+        this.s3 = new S3Clients(policy);
     }
 
     /** What this access checks every endpoint against. */
@@ -33,7 +35,8 @@ public final class BlobAccess {
     }
 
     /**
-     * The store of this connection with this credential: the same instance while neither changes. Its
+     * The store of this connection with this credential ({@link S3Store} for an S3 connection, else an
+     * {@link AzureBlobStore}): the same instance while neither changes. Its
      * endpoint must be one the account may use (an operator's entry only when granted to it), checked
      * every time.
      *
@@ -42,9 +45,20 @@ public final class BlobAccess {
     public BlobStore store(Connection connection, BlobCredential credential) {
         policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
         if (connection.isS3()) {
-            throw new UnsupportedOperationException("S3 connections are not supported yet");
+            return s3Store(connection, credential, false);
         }
         return store(connection.blobEndpoint(), connection.storageAccountName(), connection.containerName(), credential);
+    }
+
+    /**
+     * The bucket of an S3 connection, checked as {@link #store(Connection, BlobCredential)}; for a probe, on a client
+     * whose every request is time-boxed to one try of 10 s, so a probe never holds a thread for long.
+     */
+    S3Store s3Store(Connection connection, BlobCredential credential, boolean probe) {
+        policy().checkTargetFor(connection.accountId(), connection.blobEndpoint());
+        S3Clients.Key key = new S3Clients.Key(connection.blobEndpoint(), connection.s3().region(),
+                connection.s3().accessKeyId(), credential.accountKey(), connection.s3().pathStyle(), probe);
+        return s3.store(key, connection.containerName());
     }
 
     /** The Azure container of the target, for the block protocol. */
@@ -74,6 +88,9 @@ public final class BlobAccess {
 
     /** "Test connection" of this connection, as {@link ConnectionProbe} does it. */
     public ConnectionProbe.Result probe(Connection connection, BlobCredential credential) {
+        if (connection.isS3()) {
+            return S3Probe.test(this, connection, credential);
+        }
         return ConnectionProbe.test(containers, connection, credential);
     }
 }
