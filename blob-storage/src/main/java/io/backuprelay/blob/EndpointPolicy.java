@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,11 @@ public final class EndpointPolicy {
 
     public static final List<String> AZURE_SUFFIXES = List.of(".blob.core.windows.net", ".blob.core.chinacloudapi.cn",
             ".blob.core.usgovcloudapi.net", ".blob.storage.azure.net");
+    /** AWS's public hosts, where an S3 connection goes by default ({@code https://s3.{region}.amazonaws.com}). */
+    public static final List<String> AWS_SUFFIXES = List.of(".amazonaws.com", ".amazonaws.com.cn");
+    /** The public clouds' hosts: HTTPS to a public address there needs no operator's entry nor grant. */
+    static final List<String> CLOUD_SUFFIXES = List.copyOf(Stream.concat(AZURE_SUFFIXES.stream(),
+            AWS_SUFFIXES.stream()).toList());
     static final String VARIABLE = CommonSettings.ALLOWED_ENDPOINTS.name();
 
     private final Set<Origin> origins;
@@ -67,7 +73,7 @@ public final class EndpointPolicy {
 
     private EndpointPolicy(List<String> entries) {
         Set<Origin> origins = new HashSet<>();
-        List<String> suffixes = new ArrayList<>(AZURE_SUFFIXES);
+        List<String> suffixes = new ArrayList<>(CLOUD_SUFFIXES);
         for (String raw : entries) {
             String entry = raw.strip().toLowerCase(Locale.ROOT);
             if (entry.isEmpty()) {
@@ -91,7 +97,7 @@ public final class EndpointPolicy {
         }
         this.origins = Set.copyOf(origins);
         this.suffixes = List.copyOf(suffixes);
-        this.operatorSuffixes = suffixes.stream().filter(suffix -> !AZURE_SUFFIXES.contains(suffix)).toList();
+        this.operatorSuffixes = suffixes.stream().filter(suffix -> !CLOUD_SUFFIXES.contains(suffix)).toList();
         this.openOrigins = Set.of();
         this.grants = null;
     }
@@ -232,8 +238,8 @@ public final class EndpointPolicy {
         List<String> entries = new ArrayList<>();
         if (origins.contains(origin)) {
             entries.add(origin.toString());
-        } else if (AZURE_SUFFIXES.stream().anyMatch(suffix -> origin.host().endsWith(suffix))) {
-            return List.of(); // an Azure host needs no grant, whatever else the operator listed
+        } else if (CLOUD_SUFFIXES.stream().anyMatch(suffix -> origin.host().endsWith(suffix))) {
+            return List.of(); // an Azure or AWS host needs no grant, whatever else the operator listed
         }
         operatorSuffixes.stream()
                 .filter(suffix -> origin.host().endsWith(suffix) && origin.host().length() > suffix.length())
@@ -324,8 +330,8 @@ public final class EndpointPolicy {
         }
         String host = origin.host();
         if (suffixes.stream().noneMatch(suffix -> host.endsWith(suffix) && host.length() > suffix.length())) {
-            throw new EndpointRefusedException("the endpoint's host '" + host + "' is not an Azure Blob Storage host"
-                    + " (…" + String.join(", …", AZURE_SUFFIXES) + ") nor one the operators allowed");
+            throw new EndpointRefusedException("the endpoint's host '" + host + "' is not an Azure Blob Storage or AWS S3 host"
+                    + " (…" + String.join(", …", CLOUD_SUFFIXES) + ") nor one the operators allowed");
         }
     }
 

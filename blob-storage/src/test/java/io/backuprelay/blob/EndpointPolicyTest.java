@@ -58,12 +58,17 @@ class EndpointPolicyTest {
     }
 
     @Test
-    void everythingElseMustBeHttpsToAnAzureBlobHost() {
+    void everythingElseMustBeHttpsToAnAzureBlobOrAwsS3Host() {
         assertThatThrownBy(() -> policy.check("http://acme.blob.core.windows.net")).hasMessageContaining("HTTPS");
+        assertThatThrownBy(() -> policy.check("http://s3.eu-west-1.amazonaws.com")).hasMessageContaining("HTTPS");
         for (String host : List.of("https://169.254.169.254", "https://10.0.0.5", "https://[fd00::1]",
-                "https://evil.example", "https://blob.core.windows.net", "https://acme.blob.core.windows.net.evil.example")) {
-            assertThatThrownBy(() -> policy.check(host)).as(host).hasMessageContaining("not an Azure Blob Storage host");
+                "https://evil.example", "https://blob.core.windows.net", "https://acme.blob.core.windows.net.evil.example",
+                "https://amazonaws.com", "https://s3.eu-west-1.amazonaws.com.evil.example")) {
+            assertThatThrownBy(() -> policy.checkTarget(host)).as(host)
+                    .hasMessageContaining("not an Azure Blob Storage or AWS S3 host");
         }
+        policy.checkTarget("https://s3.eu-west-1.amazonaws.com");
+        policy.checkTargetFor("any account", "https://acme-backups.s3.eu-west-1.amazonaws.com");
         assertThatThrownBy(() -> policy.check("https://u:p@acme.blob.core.windows.net")).hasMessageContaining("credentials");
     }
 

@@ -60,13 +60,15 @@ class S3AccessTest {
     }
 
     @Test
-    void anS3EndpointOutsideThePolicyIsRefusedWhenTheStoreIsHandedOut() {
-        BlobAccess azureOnly = new BlobAccess(EndpointPolicy.allowing());
+    void anS3EndpointOutsideThePolicyIsRefusedWhenTheStoreIsHandedOutAndAwssOwnHostsNeedNoEntry() {
+        BlobAccess cloudsOnly = new BlobAccess(EndpointPolicy.allowing());
 
-        assertThatThrownBy(() -> azureOnly.store(connection("http://127.0.0.1:9"), KEY))
+        assertThatThrownBy(() -> cloudsOnly.store(connection("http://127.0.0.1:9"), KEY))
                 .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("must use HTTPS");
-        assertThatThrownBy(() -> azureOnly.store(connection(null), KEY))
-                .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("s3.eu-west-1.amazonaws.com");
+        assertThatThrownBy(() -> cloudsOnly.store(connection("https://minio.tenant.example"), KEY))
+                .isInstanceOf(EndpointPolicy.EndpointRefusedException.class).hasMessageContaining("minio.tenant.example");
+        // The default endpoint, https://s3.eu-west-1.amazonaws.com: a store is handed out (no request is made here).
+        assertThat(cloudsOnly.store(connection(null), KEY)).isInstanceOf(S3Store.class);
     }
 
     @Test
