@@ -1,6 +1,7 @@
 package io.backuprelay.blob;
 
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.S3Options;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,6 +60,16 @@ public final class BlobAccess {
         S3Clients.Key key = new S3Clients.Key(connection.blobEndpoint(), connection.s3().region(),
                 connection.s3().accessKeyId(), credential.accountKey(), connection.s3().pathStyle(), probe);
         return s3.store(key, connection.containerName());
+    }
+
+    /**
+     * An S3 bucket named without a registered connection (the restore command), at an endpoint this policy allows
+     * (an operator's entry needs no grant here: the operator runs the command).
+     */
+    public S3Store bucket(String endpoint, S3Options options, String bucket, BlobCredential credential) {
+        policy().checkTarget(endpoint);
+        return s3.store(new S3Clients.Key(endpoint, options.region(), options.accessKeyId(), credential.accountKey(),
+                options.pathStyle(), false), bucket);
     }
 
     /** The Azure container of the target, for the block protocol. */

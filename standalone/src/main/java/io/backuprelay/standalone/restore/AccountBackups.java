@@ -2,6 +2,7 @@ package io.backuprelay.standalone.restore;
 
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.account.S3Options;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
@@ -19,7 +20,8 @@ import java.util.List;
  * ({@code {path}/{accountId}/…}) as the upload worker names them: the latest, or one by its id.
  * The container is named as the product's connection form names it (storage account, container,
  * path), with the access key in {@code AZURE_STORAGE_KEY} or a read-and-list SAS token in
- * {@code AZURE_STORAGE_SAS_TOKEN}; never on the command line.
+ * {@code AZURE_STORAGE_SAS_TOKEN}; or an S3-compatible bucket (bucket, region, prefix, endpoint), with the key
+ * in {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}; never on the command line.
  */
 final class AccountBackups {
 
@@ -32,6 +34,12 @@ final class AccountBackups {
     }
 
     static AccountBackups of(Options options, ConfigSource environment) {
+        // Its storage checked against the operators' allowlist as the services check it.
+        BlobAccess storage = new BlobAccess(EndpointPolicy.from(environment));
+        String folder = BlobNames.accountFolder(options.path(), options.account());
+        if (options.bucket() != null) {
+            return new AccountBackups(bucket(options, environment, storage), folder);
+        }
         String key = RestoreSettings.AZURE_STORAGE_KEY.read(environment);
         String sas = RestoreSettings.AZURE_STORAGE_SAS_TOKEN.read(environment);
         if ((key == null || key.isBlank()) && (sas == null || sas.isBlank())) {
@@ -41,10 +49,22 @@ final class AccountBackups {
         BlobCredential credential = key != null && !key.isBlank() ? BlobCredential.accountKey(key) : BlobCredential.sas(sas);
         String endpoint = options.endpoint() != null ? options.endpoint()
                 : "https://" + options.storageAccount() + ".blob.core.windows.net";
-        // Its storage checked against the operators' allowlist as the services check it.
-        BlobAccess storage = new BlobAccess(EndpointPolicy.from(environment));
         return new AccountBackups(storage.store(endpoint, options.storageAccount(), options.container(), credential),
-                BlobNames.accountFolder(options.path(), options.account()));
+                folder);
+    }
+
+    /** An S3-compatible bucket: a copy destination, or a destination. */
+    private static BlobStore bucket(Options options, ConfigSource environment, BlobAccess storage) {
+        String keyId = RestoreSettings.AWS_ACCESS_KEY_ID.read(environment);
+        String secret = RestoreSettings.AWS_SECRET_ACCESS_KEY.read(environment);
+        if (keyId == null || keyId.isBlank() || secret == null || secret.isBlank()) {
+            throw new RestoreException("--bucket needs the key in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        }
+        Options.Bucket bucket = options.bucket();
+        String endpoint = options.endpoint() != null ? options.endpoint()
+                : "https://s3." + bucket.region() + ".amazonaws.com";
+        return storage.bucket(endpoint, new S3Options(bucket.region(), keyId, bucket.pathStyle()), bucket.name(),
+                BlobCredential.accountKey(secret));
     }
 
     /** The blob of the newest backup, or of {@code backupId}. */

@@ -13,7 +13,11 @@ import java.util.Map;
  */
 record Options(String blobUrl, String manifestUrl, String account, boolean latest, String backupId,
                String storageAccount, String container, String path, String endpoint,
-               String to, Path toFile, Path identity, boolean clean) {
+               String to, Path toFile, Path identity, boolean clean, Bucket bucket) {
+
+    /** An S3-compatible bucket to find the account's backups in, instead of an Azure container. */
+    record Bucket(String name, String region, boolean pathStyle) {
+    }
 
     static final String USAGE = """
             usage: backuprelay restore SOURCE TARGET [--identity key.txt] [--clean]
@@ -21,6 +25,9 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
                     | --account <id> (--latest | --backup <id>) --storage-account <name> --container <name>
                       [--path <folder>] [--endpoint <blob endpoint>]
                       (the access key in AZURE_STORAGE_KEY, or a read+list SAS token in AZURE_STORAGE_SAS_TOKEN)
+                    | --account <id> (--latest | --backup <id>) --bucket <name> [--region <region>]
+                      [--path <prefix>] [--endpoint <S3 endpoint>] [--path-style]
+                      (an S3-compatible copy destination; the key in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)
               TARGET: --to postgresql://user@host:port/db | --to mariadb://user@host:port/db | --to-file <path>
                       (the database password in RESTORE_DB_PASSWORD)""";
 
@@ -28,13 +35,15 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
         Map<String, String> values = new HashMap<>();
         boolean clean = false;
         boolean latest = false;
+        boolean pathStyle = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--clean" -> clean = true;
                 case "--latest" -> latest = true;
+                case "--path-style" -> pathStyle = true;
                 case "--blob-url", "--manifest-url", "--to", "--to-file", "--identity", "--account", "--backup",
-                     "--storage-account", "--container", "--path", "--endpoint" -> {
+                     "--storage-account", "--container", "--path", "--endpoint", "--bucket", "--region" -> {
                     if (i + 1 >= args.length) {
                         throw new RestoreException(arg + " needs a value");
                     }
@@ -55,7 +64,12 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
             if (latest == values.containsKey("--backup")) {
                 throw new RestoreException("--account needs one of --latest or --backup <id>");
             }
-            if (!values.containsKey("--storage-account") || !values.containsKey("--container")) {
+            boolean azure = values.containsKey("--storage-account") || values.containsKey("--container");
+            if (azure == values.containsKey("--bucket")) {
+                throw new RestoreException("--account needs either --storage-account and --container (an Azure container)"
+                        + " or --bucket (an S3 bucket), as the connection names them");
+            }
+            if (azure && (!values.containsKey("--storage-account") || !values.containsKey("--container"))) {
                 throw new RestoreException("--account needs --storage-account and --container, as the connection names them");
             }
         }
@@ -73,6 +87,7 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
         }
         return new Options(blobUrl, values.get("--manifest-url"), account, latest, values.get("--backup"),
                 values.get("--storage-account"), values.get("--container"), values.get("--path"), values.get("--endpoint"),
-                to, toFile, identity, clean);
+                to, toFile, identity, clean, values.containsKey("--bucket") ? new Bucket(values.get("--bucket"),
+                        values.getOrDefault("--region", "us-east-1"), pathStyle) : null);
     }
 }

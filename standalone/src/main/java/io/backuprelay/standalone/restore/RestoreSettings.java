@@ -14,8 +14,13 @@ public final class RestoreSettings {
     public static final Setting<String> AZURE_STORAGE_SAS_TOKEN = Setting.text("AZURE_STORAGE_SAS_TOKEN", null,
             "with --account, instead of the key: a container SAS token that can read and list").masked();
 
+    public static final Setting<String> AWS_ACCESS_KEY_ID = Setting.text("AWS_ACCESS_KEY_ID", null,
+            "with --bucket: the S3 key id");
+    public static final Setting<String> AWS_SECRET_ACCESS_KEY = Setting.text("AWS_SECRET_ACCESS_KEY", null,
+            "with --bucket: the S3 secret access key").masked();
+
     public static final List<Setting<?>> ALL = List.of(DB_PASSWORD, AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN,
-            CommonSettings.ALLOWED_ENDPOINTS);
+            AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, CommonSettings.ALLOWED_ENDPOINTS);
 
     private RestoreSettings() {
     }
