@@ -137,6 +137,7 @@ class ImmutableBlobIT {
         ours("b-old", null);
         ours("b-protected", new Protection(until, false, false));
         ours("b-new", null);
+        int refusedBefore = AZURE.refusals();
 
         RetentionSweep.Sweep sweep = RetentionSweep.apply(store, FOLDER, "acme", new Retention(1, null), "b-new",
                 Instant.now());
@@ -147,6 +148,7 @@ class ImmutableBlobIT {
             assertThat(kept.until().orElseThrow()).isCloseTo(until, within(1, ChronoUnit.SECONDS));
             assertThat(kept.reason()).startsWith(FOLDER + "b-protected.dump.zst kept by policy until 20");
         });
+        assertThat(AZURE.refusals()).as("no delete of the protected blob was even tried").isEqualTo(refusedBefore);
         assertThat(platform.getBlobClient(FOLDER + "b-protected.dump.zst").exists()).isTrue();
         assertThat(platform.getBlobClient(FOLDER + "b-protected.dump.zst.manifest.json").exists()).isTrue();
         assertThat(platform.getBlobClient(FOLDER + "b-old.dump.zst").exists()).isFalse();

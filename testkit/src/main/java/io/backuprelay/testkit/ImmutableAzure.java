@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Azure's version-level immutability (WORM) in front of Azurite, which answers 501 to it: an
@@ -63,6 +64,7 @@ public final class ImmutableAzure implements AutoCloseable {
     private final ServerSocket server;
     private final int upstreamPort;
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
+    private final AtomicInteger refusals = new AtomicInteger();
 
     private ImmutableAzure(URI upstream) throws IOException {
         this.upstreamPort = upstream.getPort();
@@ -120,6 +122,11 @@ public final class ImmutableAzure implements AutoCloseable {
     /** The blob endpoint of Azurite's account through the stand-in, path-style as Azurite's own. */
     public String blobEndpoint() {
         return origin() + "/" + Azurite.ACCOUNT_NAME;
+    }
+
+    /** How many deletes and overwrites it refused as {@code BlobImmutableDueToPolicy}: what was tried on a protected blob. */
+    public int refusals() {
+        return refusals.get();
     }
 
     /** The protection the stand-in holds for a blob; empty when none. */
@@ -238,7 +245,8 @@ public final class ImmutableAzure implements AutoCloseable {
         return policy != null && policy.keeps(Instant.now());
     }
 
-    private static Reply immutable() {
+    private Reply immutable() {
+        refusals.incrementAndGet();
         return error(409, "BlobImmutableDueToPolicy",
                 "This operation is not permitted as the blob is immutable due to a policy.");
     }
