@@ -86,7 +86,7 @@ public final class AzureBlobStore implements BlobStore {
         container.createIfNotExists();
     }
 
-    /** The blob's properties and metadata; empty when there is no blob of that name. */
+    /** The blob's properties, metadata and protection (immutability policy, legal hold); empty when there is none. */
     public Optional<StoredBlob> find(String name) {
         try {
             var properties = container.getBlobClient(name).getProperties();

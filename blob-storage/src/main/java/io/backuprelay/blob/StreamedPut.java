@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,6 +26,8 @@ final class StreamedPut {
     /** 8 MiB blocks, larger for a stream that would need more than Azure's 50,000. */
     private static final int MIN_BLOCK = 8 << 20;
     private static final int MAX_BLOCKS = 50_000;
+    /** Base64 of 24 + 8 + 16 characters. */
+    private static final int ID_LENGTH = 64;
 
     private StreamedPut() {
     }
@@ -62,7 +63,15 @@ final class StreamedPut {
             throws IOException, BlobTransferException {
         int blockSize = (int) Math.max(MIN_BLOCK, -Math.floorDiv(-content.sizeBytes(), MAX_BLOCKS));
         MessageDigest sha256 = digest("SHA-256");
-        String attempt = UUID.randomUUID().toString().replace("-", "");
+        // Ids name the content (what is announced, each block's index and CRC64): a block an earlier try of the
+        // same content staged is there under its id, checked by Azure then, and is not sent again.
+        String attempt = HexFormat.of().formatHex(digest("SHA-256").digest((name + "\n" + content.sha256()
+                + "\n" + content.sizeBytes()).getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+        Map<String, Long> staged = store.uncommittedBlocks(name);
+        if (staged.keySet().stream().anyMatch(id -> id.length() != ID_LENGTH)) {
+            store.discardUncommitted(name); // Azure refuses ids of another length beside them
+            staged = Map.of();
+        }
         List<String> ids = new ArrayList<>();
         AzureBlobStore.BlockChecksum checksum = AzureBlobStore.BlockChecksum.CRC64;
         byte[] buffer = new byte[(int) Math.min(blockSize, Math.max(1, content.sizeBytes()))];
@@ -71,10 +80,15 @@ final class StreamedPut {
         while ((length = content.stream().readNBytes(buffer, 0, buffer.length)) > 0) {
             sha256.update(buffer, 0, length);
             read += length;
-            String id = Base64.getEncoder().encodeToString(String.format("%s-%06d", attempt, ids.size())
-                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] crc64 = Crc64Nvme.of(buffer, 0, length);
+            String id = Base64.getEncoder().encodeToString((attempt + String.format("-%06d-", ids.size())
+                    + HexFormat.of().formatHex(crc64)).getBytes(StandardCharsets.US_ASCII));
+            ids.add(id);
+            if (staged.getOrDefault(id, -1L) == length) {
+                continue;
+            }
             if (checksum == AzureBlobStore.BlockChecksum.CRC64
-                    && !store.stageBlock(name, id, buffer, length, checksum, Crc64Nvme.of(buffer, 0, length))) {
+                    && !store.stageBlock(name, id, buffer, length, checksum, crc64)) {
                 checksum = AzureBlobStore.BlockChecksum.MD5; // the service did not confirm the CRC64
             }
             if (checksum == AzureBlobStore.BlockChecksum.MD5) {
@@ -82,7 +96,6 @@ final class StreamedPut {
                 md5.update(buffer, 0, length);
                 store.stageBlock(name, id, buffer, length, checksum, md5.digest());
             }
-            ids.add(id);
         }
         String sent = HexFormat.of().formatHex(sha256.digest());
         if (read != content.sizeBytes() || !sent.equalsIgnoreCase(content.sha256())) {

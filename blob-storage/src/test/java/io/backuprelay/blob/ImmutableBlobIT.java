@@ -9,7 +9,9 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
+import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import io.backuprelay.blob.BlobStore.Protection;
 import io.backuprelay.blob.BlobStore.StoredBlob;
 import io.backuprelay.blob.retention.RetentionSweep;
@@ -21,6 +23,9 @@ import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.ImmutableAzure;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +86,13 @@ class ImmutableBlobIT {
         assertThat(properties.hasLegalHold()).isTrue();
         assertThat(platform.getBlobClient(name).downloadContent().toBytes()).isEqualTo(content);
         assertThat(store.find(name).orElseThrow().protectedAt(Instant.now())).isTrue();
+        var listed = platform.listBlobs(new ListBlobsOptions().setPrefix(name).setDetails(new BlobListDetails()
+                .setRetrieveImmutabilityPolicy(true).setRetrieveLegalHold(true)), null).iterator().next();
+        assertThat(listed.getProperties().getImmutabilityPolicy().getExpiryTime().toInstant())
+                .isCloseTo(until, within(1, ChronoUnit.SECONDS));
+        assertThat(listed.getProperties().getImmutabilityPolicy().getPolicyMode())
+                .isEqualTo(BlobImmutabilityPolicyMode.UNLOCKED);
+        assertThat(listed.getProperties().hasLegalHold()).isTrue();
     }
 
     @Test
@@ -129,6 +141,34 @@ class ImmutableBlobIT {
                 .isInstanceOfSatisfying(BlobTransferException.class,
                         e -> assertThat(e.kind()).isEqualTo(BlobTransferException.Kind.ARCHIVE_CHANGED));
         assertThat(store.find(name)).isEmpty();
+    }
+
+    @Test
+    void aPutThatStoppedMidwaySendsOnlyTheBlocksNotStagedYetWhenTriedAgain() throws Exception {
+        byte[] content = bytes(20 << 20); // blocks of 8, 8 and 4 MiB
+        String name = FOLDER + "resumed.dump.zst";
+        InputStream breaking = new FilterInputStream(new ByteArrayInputStream(content)) {
+            private long read;
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (read >= 17 << 20) {
+                    throw new IOException("the source went away");
+                }
+                int n = super.read(buffer, offset, (int) Math.min(length, (17 << 20) - read));
+                read += Math.max(n, 0);
+                return n;
+            }
+        };
+        assertThatThrownBy(() -> store.put(name, breaking, content.length, sha256(content), Map.of(),
+                Optional.empty())).isInstanceOf(BlobTransferException.class).hasMessageContaining("could not be read");
+        int blocksBefore = AZURE.requests("block");
+
+        store.put(name, new ByteArrayInputStream(content), content.length, sha256(content), Map.of(),
+                Optional.empty());
+
+        assertThat(AZURE.requests("block") - blocksBefore).as("only the third block is sent again").isEqualTo(1);
+        assertThat(platform.getBlobClient(name).downloadContent().toBytes()).isEqualTo(content);
     }
 
     @Test

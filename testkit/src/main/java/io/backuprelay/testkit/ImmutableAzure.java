@@ -65,6 +65,7 @@ public final class ImmutableAzure implements AutoCloseable {
     private final int upstreamPort;
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
     private final AtomicInteger refusals = new AtomicInteger();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     private ImmutableAzure(URI upstream) throws IOException {
         this.upstreamPort = upstream.getPort();
@@ -129,6 +130,12 @@ public final class ImmutableAzure implements AutoCloseable {
         return refusals.get();
     }
 
+    /** How many requests of this {@code comp} it has had ({@code block}: Put Block; empty: none given). */
+    public int requests(String comp) {
+        AtomicInteger count = requests.get(comp.toLowerCase(Locale.ROOT));
+        return count == null ? 0 : count.get();
+    }
+
     /** The protection the stand-in holds for a blob; empty when none. */
     public Optional<Policy> policyOf(String container, String blobName) {
         return Optional.ofNullable(policies.get("/" + Azurite.ACCOUNT_NAME + "/" + container + "/" + blobName));
@@ -148,6 +155,7 @@ public final class ImmutableAzure implements AutoCloseable {
         String path = request.target().getPath();
         Map<String, String> query = query(request.target().getRawQuery());
         String comp = query.getOrDefault("comp", "");
+        requests.computeIfAbsent(comp.toLowerCase(Locale.ROOT), any -> new AtomicInteger()).incrementAndGet();
         boolean blob = path.split("/", -1).length > 3 && !query.containsKey("restype");
         if (blob && "immutabilitypolicies".equalsIgnoreCase(comp)) {
             return immutabilityPolicy(request, path);
