@@ -7,6 +7,8 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobImmutabilityPolicy;
+import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -19,7 +21,6 @@ import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.common.sas.SasProtocol;
-import io.backuprelay.common.account.Connection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,7 +67,18 @@ public final class AzureBlobStore implements BlobStore {
     @Override
     public StoredBlob put(String name, InputStream content, long sizeBytes, String sha256, Map<String, String> metadata,
                           Optional<Protection> protection) throws BlobTransferException {
-        throw new UnsupportedOperationException("not yet");
+        return StreamedPut.put(this, name, new StreamedPut.Content(content, sizeBytes, sha256), metadata,
+                protection.orElse(null));
+    }
+
+    /** Azure's refusal in plain words, for a failure outside an upload of a connection's backup. */
+    String refusal(BlobStorageException e) {
+        if (e.getErrorCode() == BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY) {
+            return "The blob is kept by an immutability policy or a legal hold in container '" + key.container()
+                    + "' of storage account '" + key.storageAccount() + "'; it cannot be overwritten or deleted.";
+        }
+        return "Storage account '" + key.storageAccount() + "' refused the request to container '" + key.container()
+                + "' (HTTP " + e.getStatusCode() + (e.getErrorCode() == null ? "" : ", " + e.getErrorCode()) + ").";
     }
 
     @Override
@@ -75,13 +86,13 @@ public final class AzureBlobStore implements BlobStore {
         container.createIfNotExists();
     }
 
-    /** The blob's properties and metadata; empty when there is no blob of that name. */
+    /** The blob's properties, metadata and protection (immutability policy, legal hold); empty when there is none. */
     public Optional<StoredBlob> find(String name) {
         try {
             var properties = container.getBlobClient(name).getProperties();
             return Optional.of(new StoredBlob(name, properties.getBlobSize(), properties.getLastModified().toInstant(),
                     properties.getMetadata() == null ? Map.of() : Map.copyOf(properties.getMetadata()),
-                    properties.getETag()));
+                    properties.getETag(), protection(properties.getImmutabilityPolicy(), properties.hasLegalHold())));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
                 return Optional.empty();
@@ -282,13 +293,15 @@ public final class AzureBlobStore implements BlobStore {
      * or the version it found ({@code If-Match}). A blob stored meanwhile by anyone else is never
      * overwritten.
      *
-     * @param replacing the ETag of the blob this commit may replace; null when no blob of that name may exist
+     * @param replacing  the ETag of the blob this commit may replace; null when no blob of that name may exist
+     * @param protection the immutability policy ({@code x-ms-immutability-policy-*}) and legal hold the blob is
+     *                   committed under; null for none
      * @return the committed blob; empty when the condition failed (a blob is there, or it changed), so
      *         the caller looks at what is there. A commit applied whose answer was lost, and tried again
      *         by the SDK's pipeline, also comes back empty, finding its own blob.
      */
     public Optional<StoredBlob> commitBlocks(String name, List<String> ids, Map<String, String> metadata,
-                                             String accessTier, String replacing) {
+                                             String accessTier, String replacing, Protection protection) {
         var blob = container.getBlobClient(name);
         var condition = new BlobRequestConditions();
         if (replacing == null) {
@@ -305,7 +318,13 @@ public final class AzureBlobStore implements BlobStore {
                             .setRequestConditions(condition)
                             .setTier(accessTier == null ? null : AccessTier.fromString(
                                     accessTier.substring(0, 1).toUpperCase(Locale.ROOT)
-                                            + accessTier.substring(1).toLowerCase(Locale.ROOT))),
+                                            + accessTier.substring(1).toLowerCase(Locale.ROOT)))
+                            .setImmutabilityPolicy(protection == null || protection.retainUntil() == null ? null
+                                    : new BlobImmutabilityPolicy()
+                                    .setExpiryTime(protection.retainUntil().atOffset(ZoneOffset.UTC))
+                                    .setPolicyMode(protection.locked() ? BlobImmutabilityPolicyMode.LOCKED
+                                            : BlobImmutabilityPolicyMode.UNLOCKED))
+                            .setLegalHold(protection != null && protection.legalHold() ? Boolean.TRUE : null),
                     null, Context.NONE);
         } catch (BlobStorageException e) {
             if (e.getErrorCode() == BlobErrorCode.BLOB_ALREADY_EXISTS
@@ -318,9 +337,36 @@ public final class AzureBlobStore implements BlobStore {
                 + " is not there")));
     }
 
-    /** @return whether there was a blob to delete */
+    /** What keeps a blob from deletion, from its properties; null when nothing does. */
+    static Protection protection(BlobImmutabilityPolicy policy, Boolean legalHold) {
+        OffsetDateTime until = policy == null ? null : policy.getExpiryTime();
+        boolean hold = Boolean.TRUE.equals(legalHold);
+        if (until == null && !hold) {
+            return null;
+        }
+        return new Protection(until == null ? null : until.toInstant(),
+                policy.getPolicyMode() == BlobImmutabilityPolicyMode.LOCKED, hold);
+    }
+
+    /**
+     * @return whether there was a blob to delete
+     * @throws ProtectedBlobException when Azure refuses it as immutable ({@code BlobImmutableDueToPolicy})
+     */
     public boolean delete(String name) {
-        return container.getBlobClient(name).deleteIfExists();
+        try {
+            return container.getBlobClient(name).deleteIfExists();
+        } catch (BlobStorageException e) {
+            if (e.getErrorCode() != BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY) {
+                throw e;
+            }
+            Protection protection = null;
+            try {
+                protection = find(name).map(StoredBlob::protection).orElse(null);
+            } catch (RuntimeException unreadable) {
+                e.addSuppressed(unreadable); // the refusal stands; only its date is unknown
+            }
+            throw new ProtectedBlobException(name, protection, e);
+        }
     }
 
     /**

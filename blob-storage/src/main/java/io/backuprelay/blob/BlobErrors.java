@@ -53,7 +53,12 @@ public final class BlobErrors {
         if (code == BlobErrorCode.ACCOUNT_IS_DISABLED) {
             return account + " is disabled.";
         }
-        if (code == BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY || code == BlobErrorCode.CONTAINER_BEING_DELETED) {
+        if (code == BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY) {
+            return "The blob is kept by an immutability policy or a legal hold in container '"
+                    + connection.containerName() + "' of storage account '" + connection.storageAccountName()
+                    + "': it cannot be overwritten or deleted until the policy expires (or the hold is lifted).";
+        }
+        if (code == BlobErrorCode.CONTAINER_BEING_DELETED) {
             return account + " refused the write to container '" + connection.containerName() + "' (" + code + ").";
         }
         return account + " refused the request (HTTP " + e.getStatusCode() + (code == null ? "" : ", " + code) + ").";

@@ -2,10 +2,13 @@ package io.backuprelay.blob;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.backuprelay.common.account.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -19,11 +22,12 @@ public final class ConnectionProbe {
 
     static Result test(BlobContainers containers, Connection connection, BlobCredential credential) {
         String folder = connection.path().isBlank() ? "" : connection.path().replaceAll("^/+|/+$", "") + "/";
+        BlobContainerClient container;
         BlobClient blob;
         try {
             // Time-boxed: one try of at most 10 s per request, so a probe never holds a thread for long.
-            blob = containers.client(connection, credential, 10, 1)
-                    .getBlobClient(folder + ".backuprelay-probe-" + UUID.randomUUID());
+            container = containers.client(connection, credential, 10, 1);
+            blob = container.getBlobClient(folder + ".backuprelay-probe-" + UUID.randomUUID());
         } catch (EndpointPolicy.EndpointRefusedException e) {
             return Result.failed("The endpoint " + connection.blobEndpoint() + " is not allowed: " + e.getMessage());
         }
@@ -37,13 +41,46 @@ public final class ConnectionProbe {
                             + connection.storageAccountName() + "' differs from what was written.");
                 }
             } finally {
-                blob.deleteIfExists();
+                deleteProbe(blob);
             }
-            return Result.success();
+            return connection.immutability() == null ? Result.success()
+                    : Result.success().withImmutability(immutability(container, connection));
         } catch (BlobStorageException e) {
             return Result.failed(BlobErrors.reason(connection, e));
         } catch (RuntimeException e) {
             return Result.failed(BlobErrors.unreachable(connection, e));
+        }
+    }
+
+    /** A container with a default immutability policy keeps even the probe blob: it stays until the policy ends. */
+    private static void deleteProbe(BlobClient blob) {
+        try {
+            blob.deleteIfExists();
+        } catch (BlobStorageException e) {
+            if (e.getErrorCode() != BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether the container has version-level immutability enabled ({@code x-ms-immutable-storage-with-versioning-
+     * enabled} on its properties), which each backup's own policy needs. A SAS token that may not read the
+     * container's properties leaves it unknown.
+     */
+    private static String immutability(BlobContainerClient container, Connection connection) {
+        try {
+            if (Boolean.TRUE.equals(container.getProperties().isImmutableStorageWithVersioningEnabled())) {
+                return "yes: the container '" + connection.containerName() + "' supports version-level"
+                        + " immutability; each backup is kept " + connection.immutability().mode().name()
+                        .toLowerCase(Locale.ROOT) + " for " + connection.immutability().days() + " days"
+                        + (connection.immutability().legalHold() ? ", under a legal hold" : "") + ".";
+            }
+            return "no: the container '" + connection.containerName() + "' does not have version-level immutability"
+                    + " enabled (it needs versioning on the storage account and immutable storage with versioning on"
+                    + " the container); backups stored there would be refused their policy.";
+        } catch (BlobStorageException e) {
+            return "unknown: the container's properties could not be read (HTTP " + e.getStatusCode() + ").";
         }
     }
 

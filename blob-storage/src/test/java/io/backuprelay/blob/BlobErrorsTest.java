@@ -37,7 +37,9 @@ class BlobErrorsTest {
     @Test
     void anImmutableBlobSaysWhatRefusedTheWrite() {
         assertThat(BlobErrors.reason(connection, error(409, "BlobImmutableDueToPolicy")))
-                .isEqualTo("Storage account 'acmeblobs' refused the write to container 'db-backups' (BlobImmutableDueToPolicy).");
+                .isEqualTo("The blob is kept by an immutability policy or a legal hold in container 'db-backups' of"
+                        + " storage account 'acmeblobs': it cannot be overwritten or deleted until the policy expires"
+                        + " (or the hold is lifted).");
     }
 
     private static BlobStorageException error(int status, String code) {

@@ -147,11 +147,16 @@ final class CopyOne {
             return;
         }
         try {
-            for (String deleted : RetentionSweep.apply(to, BlobNames.accountFolder(route.target().path(),
+            RetentionSweep.Sweep sweep = RetentionSweep.apply(to, BlobNames.accountFolder(route.target().path(),
                     backup.accountId()), backup.accountId(), route.copy().retention(), backup.backupId(),
-                    clock.instant())) {
+                    clock.instant());
+            for (String deleted : sweep.deleted()) {
                 ops.publish(backup.backupId(), backup.accountId(), OpsStage.RETENTION, OpsStatus.DELETED,
                         route.target().connectionId() + ": " + deleted);
+            }
+            for (RetentionSweep.Kept kept : sweep.kept()) {
+                ops.publish(backup.backupId(), backup.accountId(), OpsStage.RETENTION, OpsStatus.KEPT,
+                        route.target().connectionId() + ": " + kept.reason());
             }
         } catch (RuntimeException e) {
             log.warn("Retention at copy destination '{}' of account {} could not run this time: {}",

@@ -138,7 +138,7 @@ public final class UploadHandler implements JobHandler<DumpReady> {
                         target.blobName(), stored.blob().url()),
                 dump.sizeBytes(), dump.sha256(), dump.engine(), dump.requestedAt(), clock.instant(),
                 warnings, target.connection().connectionId(), stored.checks(), dump.requester(),
-                dump.archiveFormat(), null);
+                dump.archiveFormat(), stored.immutableUntil());
         log.info("Backup {} of account {} completed: {} ({} bytes sent)", dump.backupId(), dump.accountId(),
                 target.blobName(), stored.blob().bytesSent());
         ops.publish(ops.event(dump.backupId(), dump.accountId(), OpsStage.VERIFY, OpsStatus.PASSED)

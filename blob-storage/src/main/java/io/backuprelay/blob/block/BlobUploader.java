@@ -229,6 +229,9 @@ public final class BlobUploader {
     private void delete(BlobTarget target) throws BlobTransferException {
         try {
             settings.access().store(target).delete(target.blobName());
+        } catch (BlobStore.ProtectedBlobException e) {
+            throw new BlobTransferException(e.getMessage() + "; it read back differently than the archive, and stays"
+                    + " until then.", BlobTransferException.Kind.PERMANENT);
         } catch (BlobStorageException e) {
             throw Failures.failure(target.connection(), e);
         } catch (RuntimeException e) {

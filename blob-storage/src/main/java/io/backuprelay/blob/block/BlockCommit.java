@@ -1,5 +1,7 @@
 package io.backuprelay.blob.block;
 
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobStorageException;
 import io.backuprelay.blob.AzureBlobStore;
 import io.backuprelay.blob.BlobTransferException;
 import io.backuprelay.blob.BlobStore;
@@ -38,9 +40,19 @@ final class BlockCommit {
                                        Occupant.Rule occupants) throws BlobTransferException {
         String blobName = target.blobName();
         String replacing = null;
+        BlobStorageException immutable = null;
         for (int tries = 1; tries <= TRIES; tries++) {
-            Optional<BlobStore.StoredBlob> committed = store.commitBlocks(blobName, ids, archive.metadata(),
-                    target.accessTier(), replacing);
+            Optional<BlobStore.StoredBlob> committed;
+            try {
+                committed = store.commitBlocks(blobName, ids, archive.metadata(), target.accessTier(), replacing,
+                        archive.protection());
+            } catch (BlobStorageException e) {
+                if (e.getErrorCode() != BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY) {
+                    throw e;
+                }
+                committed = Optional.empty(); // a protected blob is there: what it is decides, below
+                immutable = e;
+            }
             if (committed.isPresent()) {
                 return committed.get();
             }
@@ -50,7 +62,14 @@ final class BlockCommit {
                 continue;
             }
             BlobStore.StoredBlob blob = there.get();
-            switch (occupants.of(blob)) {
+            Occupant occupant = occupants.of(blob);
+            if (immutable != null && occupant != Occupant.THIS_ARCHIVE) {
+                throw new BlobTransferException(new BlobStore.ProtectedBlobException(blobName, blob.protection(),
+                        immutable).getMessage() + " in container '" + target.connection().containerName()
+                        + "'; backup " + archive.backupId() + " was not written over it.",
+                        BlobTransferException.Kind.PERMANENT);
+            }
+            switch (occupant) {
                 case THIS_ARCHIVE -> {
                     return blob;
                 }

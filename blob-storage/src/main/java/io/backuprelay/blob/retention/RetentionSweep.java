@@ -29,12 +29,13 @@ public final class RetentionSweep {
     /**
      * @param localNow this machine's clock; ages are judged by it only where the storage service's
      *                 clock agrees ({@link RetentionRules})
-     * @return the blob names it deleted
+     * @return the blob names it deleted, and those it left because an immutability policy or legal hold still
+     *         keeps them (never tried: each is found first, and skipped while protected)
      */
-    public static List<String> apply(BlobStore store, String accountFolder, String accountId, Retention policy,
+    public static Sweep apply(BlobStore store, String accountFolder, String accountId, Retention policy,
                                      String newestBackupId, Instant localNow) {
         if (policy == null) {
-            return List.of();
+            return Sweep.NOTHING;
         }
         BlobStore.Listing listing = store.listing(accountFolder);
         Optional<Instant> storageNow = storageNow(listing);
@@ -50,14 +51,65 @@ public final class RetentionSweep {
             stored.add(new RetentionRules.StoredBackup(blob.name(), metadata.get(BlobMetadata.BACKUP_ID),
                     BlobMetadata.requestedAt(metadata).orElse(blob.lastModified())));
         }
+        // Protection is judged by the earlier clock: a blob this machine thinks free may still be kept by the service's.
+        Instant protectionNow = storageNow.filter(storage -> storage.isBefore(localNow)).orElse(localNow);
         List<String> deleted = new ArrayList<>();
+        List<Kept> kept = new ArrayList<>();
         for (RetentionRules.StoredBackup backup : RetentionRules.toDelete(stored, policy, newestBackupId, localNow,
                 storageNow)) {
-            store.delete(backup.blobName());
+            Optional<BlobStore.StoredBlob> found = store.find(backup.blobName());
+            if (found.isPresent() && found.get().protectedAt(protectionNow)) {
+                kept.add(new Kept(backup.blobName(), found.get().protection()));
+                continue;
+            }
+            try {
+                store.delete(backup.blobName());
+            } catch (BlobStore.ProtectedBlobException e) {
+                kept.add(new Kept(backup.blobName(), e.protection().orElse(null)));
+                continue;
+            }
             store.delete(ManifestNames.ofBlob(backup.blobName()));
             deleted.add(backup.blobName());
         }
-        return deleted;
+        return new Sweep(deleted, kept);
+    }
+
+    /**
+     * What a sweep did.
+     *
+     * @param deleted the backups' blob names it deleted (with their manifests)
+     * @param kept    those it would have deleted, kept by an immutability policy or legal hold
+     */
+    public record Sweep(List<String> deleted, List<Kept> kept) {
+
+        static final Sweep NOTHING = new Sweep(List.of(), List.of());
+
+        public Sweep {
+            deleted = List.copyOf(deleted);
+            kept = List.copyOf(kept);
+        }
+    }
+
+    /**
+     * A backup retention would delete, kept by its protection.
+     *
+     * @param protection what keeps it, when known (null when the service refused the delete without saying)
+     */
+    public record Kept(String blobName, BlobStore.Protection protection) {
+
+        /** Until when its policy keeps it; empty under a legal hold alone, or when unknown. */
+        public Optional<Instant> until() {
+            return Optional.ofNullable(protection).map(BlobStore.Protection::retainUntil);
+        }
+
+        /** In plain words: "kept by policy until …", "kept by a legal hold". */
+        public String reason() {
+            if (protection != null && protection.legalHold()) {
+                return blobName + " kept by a legal hold" + until().map(date -> " (policy until " + date + ")")
+                        .orElse("");
+            }
+            return blobName + " kept by policy" + until().map(date -> " until " + date).orElse("");
+        }
     }
 
     /**

@@ -59,7 +59,7 @@ class RetentionIT {
     @Test
     void keepLastKeepsExactlyTheNewestOfOurOwnAndNothingElseIsTouched() {
         List<String> deleted = RetentionSweep.apply(ACCESS.store(connection, KEY), "backups/acme/", "acme",
-                new Retention(2, null), "b-now", NOW);
+                new Retention(2, null), "b-now", NOW).deleted();
 
         assertThat(deleted).hasSize(3);
         assertThat(names()).containsExactlyInAnyOrder(
@@ -74,7 +74,7 @@ class RetentionIT {
     @Test
     void maxAgeDeletesOnlyWhatIsOlderThanItsDays() {
         List<String> deleted = RetentionSweep.apply(ACCESS.store(connection, KEY), "backups/acme/", "acme",
-                new Retention(null, 7), "b-now", NOW);
+                new Retention(null, 7), "b-now", NOW).deleted();
 
         assertThat(deleted).containsExactlyInAnyOrder("backups/acme/b-40d.dump.zst", "backups/acme/b-10d.dump.zst");
         assertThat(names()).contains("backups/acme/b-5d.dump.zst", "backups/globex/g-90d.dump.zst",
@@ -84,7 +84,7 @@ class RetentionIT {
     @Test
     void theNewestSuccessfulBackupIsNeverDeletedWhateverThePolicy() {
         List<String> deleted = RetentionSweep.apply(ACCESS.store(connection, KEY), "backups/acme/", "acme",
-                new Retention(1, 1), "b-1d", NOW.plus(Duration.ofDays(30)));
+                new Retention(1, 1), "b-1d", NOW.plus(Duration.ofDays(30))).deleted();
 
         assertThat(deleted).doesNotContain("backups/acme/b-1d.dump.zst");
         assertThat(names()).contains("backups/acme/b-1d.dump.zst");
@@ -104,7 +104,7 @@ class RetentionIT {
         Clock aYearAhead = Clock.offset(Clock.systemUTC(), Duration.ofDays(365));
 
         List<String> deleted = RetentionSweep.apply(ACCESS.store(connection, KEY), "backups/initech/", "initech",
-                new Retention(null, 7), "i-now", aYearAhead.instant());
+                new Retention(null, 7), "i-now", aYearAhead.instant()).deleted();
 
         assertThat(deleted).isEmpty();
         assertThat(names()).contains("backups/initech/i-6d.dump.zst", "backups/initech/i-3d.dump.zst");

@@ -16,6 +16,8 @@ public enum OpsStatus {
     SENT,
     DEAD_LETTERED,
     DELETED,
+    /** Retention would delete a backup, but an immutability policy or legal hold keeps it (RETENTION). */
+    KEPT,
     SKIPPED,
     CREDENTIAL_EXPIRING,
     ARCHIVE_CHANGED,

@@ -109,11 +109,16 @@ public final class AfterStore {
         }
         Connection connection = target.connection();
         try {
-            for (String deleted : RetentionSweep.apply(uploader.access().store(target),
+            RetentionSweep.Sweep sweep = RetentionSweep.apply(uploader.access().store(target),
                     BlobNames.accountFolder(connection.path(), dump.accountId()), dump.accountId(), policy,
-                    dump.backupId(), clock.instant())) {
+                    dump.backupId(), clock.instant());
+            for (String deleted : sweep.deleted()) {
                 log.info("Retention of account {} deleted {}", dump.accountId(), deleted);
                 ops.publish(dump.backupId(), dump.accountId(), OpsStage.RETENTION, OpsStatus.DELETED, deleted);
+            }
+            for (RetentionSweep.Kept kept : sweep.kept()) {
+                log.info("Retention of account {}: {}", dump.accountId(), kept.reason());
+                ops.publish(dump.backupId(), dump.accountId(), OpsStage.RETENTION, OpsStatus.KEPT, kept.reason());
             }
         } catch (RuntimeException e) {
             log.warn("Retention of account {} could not run this time: {}", dump.accountId(), e.toString());

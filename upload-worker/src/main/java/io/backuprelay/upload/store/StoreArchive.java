@@ -7,7 +7,9 @@ import io.backuprelay.blob.block.ArchiveFile;
 import io.backuprelay.blob.block.BlobUploader;
 import io.backuprelay.blob.block.Sent;
 import io.backuprelay.blob.block.UploadedBlob;
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.Immutability;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.DumpReady;
 import io.backuprelay.common.event.DumpStarted;
@@ -19,6 +21,7 @@ import io.backuprelay.format.blob.BlobMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +158,8 @@ public final class StoreArchive {
                     + " is no longer in the staging area of the upload worker.");
         }
         long startedNanos = System.nanoTime();
-        ArchiveFile archive = new ArchiveFile(dump.backupId(), staged, dump.sizeBytes(), dump.sha256(), metadata(dump));
+        ArchiveFile archive = new ArchiveFile(dump.backupId(), staged, dump.sizeBytes(), dump.sha256(), metadata(dump),
+                protection(target.connection().immutability()));
         Optional<Sent> followed = followers == null ? Optional.empty() : takeFollowed(dump);
         UploadedBlob blob;
         if (followed.isPresent()) {
@@ -214,6 +218,18 @@ public final class StoreArchive {
             case CRC64 -> BackupCompleted.Check.CRC64_PER_BLOCK;
             case MD5 -> BackupCompleted.Check.MD5_PER_BLOCK;
         };
+    }
+
+    /**
+     * The connection's immutability as the blob's protection from now: the wall clock, as the storage service
+     * judges the date by its own.
+     */
+    private static BlobStore.Protection protection(Immutability immutability) {
+        if (immutability == null) {
+            return null;
+        }
+        return new BlobStore.Protection(Instant.now().plus(immutability.period()),
+                immutability.mode() == Immutability.Mode.LOCKED, immutability.legalHold());
     }
 
     private static Map<String, String> metadata(DumpReady dump) {

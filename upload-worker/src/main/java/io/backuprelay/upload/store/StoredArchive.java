@@ -1,7 +1,9 @@
 package io.backuprelay.upload.store;
 
+import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobTarget;
 import io.backuprelay.blob.block.UploadedBlob;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,5 +17,14 @@ public record StoredArchive(BlobTarget target, UploadedBlob blob, List<String> c
 
     public StoredArchive {
         checks = List.copyOf(checks);
+    }
+
+    /**
+     * Until when the stored blob's immutability policy keeps it, as the service reported it after the commit (or
+     * found it stored); null when no policy does (a legal hold alone has no date).
+     */
+    public Instant immutableUntil() {
+        BlobStore.Protection protection = blob.stored().protection();
+        return protection == null ? null : protection.retainUntil();
     }
 }
