@@ -96,9 +96,9 @@ class S3ObjectLockIT {
     }
 
     @Test
-    void retentionDeletesTheOldestBackupsBeyondKeepLastFromABucket() {
+    void retentionDeletesTheOldestBackupsBeyondKeepLastFromABucketAndKeepsALockedOneSayingUntilWhen() {
         String bucket = "s3ret-" + UUID.randomUUID().toString().substring(0, 8);
-        S3Mock.createBucket(bucket, false);
+        S3Mock.createBucket(bucket, true);
         BlobStore store = ACCESS.store(connection(bucket, null), KEY);
         Instant now = Instant.now();
         for (int days : List.of(4, 3, 2, 0)) {
@@ -108,15 +108,26 @@ class S3ObjectLockIT {
             store.putSmall(name + ".manifest.json", "{}".getBytes(), Map.of());
         }
         store.putSmall(FOLDER + "notes from another tool.txt", random(10), Map.of());
+        String locked = FOLDER + "2026/12/b-5d \"nightly\".dump.zst";
+        store.putSmall(locked, random(100), Map.of("writtenby", "backuprelay", "accountid", "acme",
+                "backupid", "b-5d", "requestedat", now.minus(Duration.ofDays(5)).toString()));
+        Instant until = now.plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        S3Mock.client().putObjectRetention(r -> r.bucket(bucket).key(locked).retention(l -> l
+                .mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
 
-        List<String> deleted = RetentionSweep.apply(store, FOLDER, "acme", new Retention(2, null), "b-0d", now);
+        RetentionSweep.Sweep sweep = RetentionSweep.apply(store, FOLDER, "acme", new Retention(2, null), "b-0d", now);
 
-        assertThat(deleted).containsExactlyInAnyOrder(FOLDER + "2026/12/b-4d \"nightly\".dump.zst",
+        assertThat(sweep.deleted()).containsExactlyInAnyOrder(FOLDER + "2026/12/b-4d \"nightly\".dump.zst",
                 FOLDER + "2026/12/b-3d \"nightly\".dump.zst");
+        assertThat(sweep.kept()).singleElement().satisfies(kept -> {
+            assertThat(kept.blobName()).isEqualTo(locked);
+            assertThat(kept.until()).contains(until);
+            assertThat(kept.reason()).contains("kept by policy until");
+        });
         assertThat(store.list(FOLDER)).extracting(BlobStore.StoredBlob::name).containsExactly(
                 FOLDER + "2026/12/b-0d \"nightly\".dump.zst", FOLDER + "2026/12/b-0d \"nightly\".dump.zst.manifest.json",
                 FOLDER + "2026/12/b-2d \"nightly\".dump.zst", FOLDER + "2026/12/b-2d \"nightly\".dump.zst.manifest.json",
-                FOLDER + "notes from another tool.txt");
+                locked, FOLDER + "notes from another tool.txt");
     }
 
     private static Exception catching(Put put) {
