@@ -93,6 +93,8 @@ public final class ChaosRun {
     /** The network namespace one upload worker runs in, set up when the run starts (if allowed). */
     private final NetworkPartition partition = new NetworkPartition();
     private final List<String> findings = Collections.synchronizedList(new ArrayList<>());
+    /** Each completed backup's copy, read back from the copy destination once the backups settled. */
+    private List<CopyAudit.Copy> copied = List.of();
     private final Map<String, Integer> concurrentDumps = new ConcurrentHashMap<>();
     private final List<Verdict.Refusal> refusals = Collections.synchronizedList(new ArrayList<>());
     private final FaultSchedule schedule;
@@ -144,7 +146,8 @@ public final class ChaosRun {
             proxies.add(smtp);
             String jwtSecret = "chaos-secret-" + UUID.randomUUID();
             int consolePort = ServiceJars.freePort();
-            services.start(broker, kafka, endpoint, jwtSecret, consolePort, smtp.port());
+            ChaosCopies copies = new ChaosCopies(seed);
+            services.start(broker, kafka, List.of(endpoint, copies.origin()), jwtSecret, consolePort, smtp.port());
 
             TokenMinter minter = new TokenMinter(jwtSecret.getBytes(StandardCharsets.UTF_8), null);
             String operator = minter.mint("chaos", null, null, Role.OPERATOR, Duration.ofHours(3));
@@ -165,13 +168,16 @@ public final class ChaosRun {
                 accountIds.add(account);
                 String connection = sample.register(new SampleAccount.Account(account, "Chaos " + i, "en",
                                 account + "@chaos.example", List.of(URI.create(endpoint).getScheme() + "://"
-                                        + URI.create(endpoint).getAuthority())),
+                                        + URI.create(endpoint).getAuthority(), copies.origin())),
                         new SampleAccount.Source((mariadb ? Engine.MARIADB : Engine.POSTGRESQL).label(), "127.0.0.1", far.port(),
                                 source.name(), source.adminUser(), null),
                         new SampleAccount.Storage(endpoint, Azurite.ACCOUNT_NAME, Azurite.ACCOUNT_KEY, containerName,
                                 "chaos", null),
                         operator, superadmin(minter, account));
                 destinations.put(account, connection);
+                copies.register(base, account, superadmin(minter, account));
+                call("PUT", base + "/api/accounts/" + account + "/backup-settings", superadmin(minter, account),
+                        copies.settings(account, "EVERY_7_DAYS", connection), null);
             }
             System.out.printf("chaos: %d accounts (%d on PostgreSQL, %d on MariaDB), sources throttled to %d KiB/s%n",
                     accounts, (accounts + 1) / 2, accounts / 2, throttle / 1024);
@@ -270,7 +276,7 @@ public final class ChaosRun {
                 // super-administrator would. The scheduler goes on recording outcomes: the dump workers
                 // sweep a superseded archive once it has recorded its backup as succeeded.
                 for (String account : accountIds) {
-                    String manual = "{\"backupType\":\"MANUAL\",\"destinationConnectionId\":\"" + destinations.get(account) + "\"}";
+                    String manual = copies.settings(account, "MANUAL", destinations.get(account));
                     long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
                     while (!accepted("PUT", base + "/api/accounts/" + account + "/backup-settings", superadmin(minter, account),
                             manual)) {
@@ -284,6 +290,8 @@ public final class ChaosRun {
                         + " changes written to the sources; waiting for every backup to settle%n", asked.size(), refusals.size(),
                         sources.values().stream().mapToLong(source -> source.writer().changes()).sum());
                 Map<String, Fate> fates = Settling.settle(new Audit(kafka), asked);
+                copied = CopyAudit.check(copies.store(), fates, CopyAudit.settle(new Audit(kafka), topics, fates,
+                        Duration.ofMinutes(5)));
                 try {
                     return report(new Audit(kafka), fates, container, sources, poison, storage, smtp);
                 } finally {
@@ -322,7 +330,7 @@ public final class ChaosRun {
                 Audit.restoreSample(container, fates, sources, limits.restoresFor(completed), windows), Audit.received(smtp.answersLost()),
                 poison.keysOnJobTopics(),
                 audit.deadLetterKeys(), services.unexpectedExits(), twoDumps, leftovers, List.copyOf(refusals), windows,
-                List.copyOf(findings), List.of());
+                List.copyOf(findings), copied);
         Verdict verdict = Verdict.judge(evidence, limits);
         Summary summary = new Summary(seed, minutes, accounts, options.values());
         summary.outcomes(fates, evidence, dumpSamples);
@@ -360,7 +368,7 @@ public final class ChaosRun {
         }
     }
 
-    private static HttpResponse<String> call(String method, String url, String token, String body, Duration timeout)
+    static HttpResponse<String> call(String method, String url, String token, String body, Duration timeout)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

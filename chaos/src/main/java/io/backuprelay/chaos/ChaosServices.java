@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 final class ChaosServices {
 
     private static final List<String> SERVICES = List.of("dump-worker-1", "dump-worker-2", "upload-worker-1",
-            "upload-worker-2", "notifier", "scheduler", "console");
+            "upload-worker-2", "notifier", "scheduler", "copier", "console");
     private static final String BROKER = "broker";
     private static final Pattern HALTED = Pattern.compile("fault point (\\S+) reached");
 
@@ -166,11 +166,12 @@ final class ChaosServices {
      * Starts every service from its jar, one upload worker inside the network namespace when the run may
      * set one up, and waits until each is ready.
      */
-    void start(BrokerProcess broker, KafkaSettings kafka, String endpoint, String jwtSecret, int consolePort,
+    void start(BrokerProcess broker, KafkaSettings kafka, List<String> endpoints, String jwtSecret, int consolePort,
                int smtpPort) throws Exception {
         this.broker = broker;
         String masterKey = SecretSealer.newBase64Key();
-        String allowed = URI.create(endpoint).getScheme() + "://" + URI.create(endpoint).getAuthority();
+        String allowed = String.join(",", endpoints.stream()
+                .map(endpoint -> URI.create(endpoint).getScheme() + "://" + URI.create(endpoint).getAuthority()).toList());
         Map<String, String> common = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "BACKUPRELAY_TOPIC_PREFIX", kafka.topics().prefix(),
@@ -200,6 +201,9 @@ final class ChaosServices {
         own.put("notifier", Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(smtpPort),
                 "SMTP_SECURITY", "NONE", "SMTP_FROM", "backups@chaos.example", "BACKUPRELAY_INSTANCE_ID", "notifier-1",
                 "BACKUPRELAY_FAULT_POINTS", armed));
+        // Quick tries: a copy destination cut by a kill of the copier or a fault is waited out within the run.
+        own.put("copier", Map.of("BACKUPRELAY_INSTANCE_ID", "copier-1", "COPY_RETRY_INITIAL", "PT2S",
+                "COPY_RETRY_MAX", "PT10S", "COPY_RETRY_BUDGET", "PT20M"));
         own.put("console", Map.of("CONSOLE_HOST", "127.0.0.1", "CONSOLE_PORT", Integer.toString(consolePort),
                 "CONSOLE_JWT_SECRET", jwtSecret, "CONSOLE_MANUAL_BACKUPS_PER_DAY", "1000"));
         for (var entry : own.entrySet()) {
