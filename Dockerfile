@@ -1,7 +1,7 @@
 # One image per service, from the runnable jar the Maven build makes:
 #   mvn -B -DskipTests package
 #   docker build --build-arg SERVICE=dump-worker -t backuprelay/dump-worker .
-# SERVICE is one of: scheduler, dump-worker, upload-worker, notifier, verifier, console.
+# SERVICE is one of: scheduler, dump-worker, upload-worker, notifier, verifier, copier, console.
 FROM eclipse-temurin:21-jre
 ARG SERVICE
 # The dump worker runs the engines' own dump tools: pg_dump (Debian installs each major under

@@ -1,8 +1,14 @@
 package io.backuprelay.blob;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +64,20 @@ public interface BlobStore {
 
     /** The blob's address, without any credential. */
     String url(String name);
+
+    /** The SHA-256 of the blob's bytes as the service gives them back now, in lowercase hex. */
+    default String sha256(String name) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(read(name), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
 
     /**
      * Deletes the blob (and, where the service keeps versions, its versions).

@@ -1,6 +1,7 @@
 package io.backuprelay.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
@@ -16,6 +17,8 @@ import io.backuprelay.common.event.BackupIds;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.BlobLocation;
+import io.backuprelay.common.event.CopyFailed;
+import io.backuprelay.common.event.CopyStored;
 import io.backuprelay.common.event.DrillOutcome;
 import io.backuprelay.common.event.FailureStage;
 import io.backuprelay.common.event.RestoreFailed;
@@ -143,6 +146,37 @@ class SchedulerTopologyTest {
         assertThat(current.lastVerifiedRestore().orElseThrow().backupId()).isEqualTo(first.backupId());
         assertThat(current.lastOutcome().restoreCheck().kind())
                 .isEqualTo(DrillOutcome.Kind.INTEGRITY_ONLY);
+    }
+
+    @Test
+    void eachCopyIsKeptBesideItsBackupAndARetryNewsNeverHidesAStoredCopy() {
+        start(1000);
+        BackupRequested request = manualBackup("acme", T0);
+        BackupCompleted backup = completed(request, T0.plusSeconds(60));
+        send(outcomesIn, backup);
+        BlobLocation offsite = new BlobLocation("AKIAEXAMPLE", "acme-offsite", "acme/x.dump.zst", "https://s3/x");
+
+        send(outcomesIn, CopyFailed.of(backup, "offsite", 1, "Cannot reach the bucket", T0.plusSeconds(70),
+                T0.plusSeconds(80)));
+        assertThat(status("acme").lastOutcome().copy("offsite").orElseThrow()).satisfies(copy -> {
+            assertThat(copy.state()).isEqualTo(BackupStatus.CopyState.State.RETRYING);
+            assertThat(copy.nextAttemptAt()).isEqualTo(T0.plusSeconds(80));
+            assertThat(copy.reason()).isEqualTo("Cannot reach the bucket");
+        });
+
+        send(outcomesIn, CopyStored.of(backup, "offsite", 2, offsite, List.of("READ_BACK_SHA256"), T0.plusSeconds(90))
+                .immutable(T0.plus(Duration.ofDays(30)), false));
+        send(outcomesIn, CopyFailed.of(backup, "offsite", 1, "a late retry's news", T0.plusSeconds(95), T0.plusSeconds(99)));
+        send(outcomesIn, CopyFailed.of(backup, "archive", 4, "the bucket does not exist", T0.plusSeconds(96), null));
+
+        BackupStatus current = status("acme");
+        assertThat(current.lastSuccessAt()).as("the destination's").isEqualTo(T0.plusSeconds(60));
+        assertThat(current.lastOutcome().copies()).extracting(BackupStatus.CopyState::connectionId,
+                BackupStatus.CopyState::state, BackupStatus.CopyState::attempt).containsExactly(
+                tuple("archive", BackupStatus.CopyState.State.FAILED, 4),
+                tuple("offsite", BackupStatus.CopyState.State.STORED, 2));
+        assertThat(current.recent().getFirst().copy("offsite").orElseThrow().immutableUntil())
+                .isEqualTo(T0.plus(Duration.ofDays(30)));
     }
 
     @Test

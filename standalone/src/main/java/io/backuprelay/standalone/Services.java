@@ -3,6 +3,7 @@ package io.backuprelay.standalone;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.console.ConsoleService;
+import io.backuprelay.copy.CopierService;
 import io.backuprelay.dump.DumpWorkerService;
 import io.backuprelay.notify.NotifierService;
 import io.backuprelay.scheduler.SchedulerService;
@@ -26,7 +27,8 @@ public final class Services {
      */
     public static List<ServiceDefinition> all(UnaryOperator<EndpointPolicy> endpoints) {
         return List.of(new SchedulerService(), new DumpWorkerService(), new UploadWorkerService(endpoints),
-                new NotifierService(endpoints), new VerifierService(endpoints), new ConsoleService(endpoints));
+                new NotifierService(endpoints), new VerifierService(endpoints), new CopierService(endpoints),
+                new ConsoleService(endpoints));
     }
 
     /** The service of that name. */

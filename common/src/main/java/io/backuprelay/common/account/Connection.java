@@ -1,5 +1,6 @@
 package io.backuprelay.common.account;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretContext;
 import java.util.Objects;
@@ -66,6 +67,7 @@ public record Connection(
         return key(accountId, connectionId);
     }
 
+    @JsonIgnore // not a property: the type says it
     public boolean isS3() {
         return type == ConnectionType.S3;
     }

@@ -34,4 +34,14 @@ public record CopyFailed(
         Objects.requireNonNull(reason, "reason");
         attempt = Math.max(attempt, 1);
     }
+
+    /**
+     * Try {@code attempt} of copying {@code backupId} to {@code connectionId} failed; another follows at
+     * {@code nextAttemptAt}, or none when it is null (given up).
+     */
+    public static CopyFailed of(BackupEvent backup, String connectionId, int attempt, String reason, Instant at,
+                                Instant nextAttemptAt) {
+        return new CopyFailed(CURRENT_VERSION, Events.newEventId(), backup.backupId(), backup.accountId(), at,
+                connectionId, attempt, reason, nextAttemptAt != null, nextAttemptAt);
+    }
 }

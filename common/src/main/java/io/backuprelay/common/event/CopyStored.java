@@ -42,4 +42,17 @@ public record CopyStored(
         attempt = Math.max(attempt, 1);
         checks = checks == null ? List.of() : List.copyOf(checks);
     }
+
+    /** A copy of {@code backup} stored at {@code connectionId}, passing {@code checks}, kept by no policy. */
+    public static CopyStored of(BackupCompleted backup, String connectionId, int attempt, BlobLocation location,
+                                List<String> checks, Instant at) {
+        return new CopyStored(CURRENT_VERSION, Events.newEventId(), backup.backupId(), backup.accountId(), at,
+                connectionId, attempt, location, backup.sizeBytes(), backup.sha256(), null, false, checks);
+    }
+
+    /** This copy, kept from deletion until {@code until} (null: by no date) and under a legal hold or not. */
+    public CopyStored immutable(Instant until, boolean hold) {
+        return new CopyStored(version, eventId, backupId, accountId, occurredAt, connectionId, attempt, location,
+                sizeBytes, sha256, until, hold, checks);
+    }
 }

@@ -10,6 +10,8 @@ public enum OpsStage {
     VERIFY,
     NOTIFY,
     RETENTION,
+    /** A stored backup copied to one of the account's copy destinations. */
+    COPY,
     /** The restore drill of a stored backup. */
     DRILL,
     /** The scheduler's reminders. */

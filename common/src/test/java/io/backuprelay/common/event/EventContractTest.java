@@ -71,7 +71,18 @@ class EventContractTest {
                 Arguments.of("restore.failed.v1.json", new RestoreFailed(1, "6e5d4c3b-2a19-4087-9e6d-5c4b3a291807",
                         BACKUP_ID, "acme", Instant.parse("2026-11-26T09:21:00Z"), DrillOutcome.Kind.RESTORE,
                         "The restored database differs from the backup's inventory in 1 place(s).",
-                        List.of("rows of public.invoice: 5000 in the backup, 4999 restored"))));
+                        List.of("rows of public.invoice: 5000 in the backup, 4999 restored"))),
+                Arguments.of("backup.copy.stored.v1.json", new CopyStored(1, "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918",
+                        BACKUP_ID, "acme", Instant.parse("2026-11-26T09:19:30Z"), "offsite", 2,
+                        new BlobLocation("AKIAEXAMPLEKEYID", "acme-offsite",
+                                "backups/acme/2026/11/acme-20261126T091500Z-01936b4c.dump.zst",
+                                "https://s3.eu-west-1.amazonaws.com/acme-offsite/backups/acme/2026/11/acme-20261126T091500Z-01936b4c.dump.zst"),
+                        1048576L, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        Instant.parse("2026-12-26T09:19:30Z"), false, List.of("CHECKSUM_PER_PART", "READ_BACK_SHA256"))),
+                Arguments.of("backup.copy.failed.v1.json", new CopyFailed(1, "8a7f6e5d-4c3b-42a1-9a8f-7e6d5c4b3a29",
+                        BACKUP_ID, "acme", Instant.parse("2026-11-26T09:19:30Z"), "offsite", 1,
+                        "The bucket 'acme-offsite' at https://s3.eu-west-1.amazonaws.com refused the request (HTTP 503, SlowDown).",
+                        true, Instant.parse("2026-11-26T09:19:40Z"))));
     }
 
     @ParameterizedTest(name = "{0}")
