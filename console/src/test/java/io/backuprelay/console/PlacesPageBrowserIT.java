@@ -191,6 +191,7 @@ class PlacesPageBrowserIT {
                 .contains("The bucket did not answer");
         assertThat(browser.findElements(By.cssSelector("#history button.download-copy"))).as("no link to a copy not stored")
                 .isEmpty();
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('historySection').scrollIntoView()");
         screenshot("stored-at");
 
         assertEveryFieldIsLabelled();

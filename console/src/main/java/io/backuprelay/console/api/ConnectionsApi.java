@@ -355,8 +355,9 @@ public final class ConnectionsApi {
      * The record as it goes on the topic. Jackson reads {@code Connection.isS3()} as a property "s3" too,
      * and that boolean took the place of the S3 options: no reader could read the record back. The
      * options are written here explicitly (the lasting fix, {@code @JsonIgnore} on {@code isS3()}, is common's).
+     * Public for the tests that write a connection to the topic as the console does.
      */
-    private static JsonNode topicRecord(Connection connection) {
+    public static JsonNode topicRecord(Connection connection) {
         ObjectNode node = Json.mapper().valueToTree(connection);
         node.set("s3", connection.s3() == null ? NullNode.getInstance() : Json.mapper().valueToTree(connection.s3()));
         return node;
