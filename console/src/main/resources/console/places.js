@@ -164,7 +164,8 @@ function storedAtCell(cell, b) {
   list.className = "stored-at";
   if (b.destination) {
     const item = document.createElement("li");
-    item.textContent = `${connectionById(b.destination.connectionId)} (${t("destinationWord")})`
+    const where = b.destination.connectionId ? connectionById(b.destination.connectionId) : b.destination.blobName;
+    item.textContent = `${where} (${t("destinationWord")})`
       + (b.destination.immutableUntil ? ` — ${t("immutableUntil", formatDate(b.destination.immutableUntil))}` : "");
     list.appendChild(item);
   }
