@@ -24,7 +24,6 @@ import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
 import io.backuprelay.common.topic.Topics;
-import io.backuprelay.console.api.ConnectionsApi;
 import io.backuprelay.console.api.Limits;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
@@ -141,7 +140,7 @@ class SecurityIT {
                 SecretContext.accessKey(account, "c-aimed",
                         "http://127.0.0.1:" + trap.getLocalPort(), "devstoreaccount1", container)), true, "http://127.0.0.1:" + trap.getLocalPort(),
                         null, null, null, null);
-        KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(ConnectionsApi.topicRecord(aimed)));
+        KafkaProbe.send(topics.connections(), aimed.key(), Json.encode(aimed));
 
         Response test = await().atMost(Duration.ofSeconds(10)).until(() -> call("POST", "/api/accounts/" + account
                 + "/connections/c-aimed/test", superadmin(account), null), r -> r.status() == 200);
@@ -263,7 +262,7 @@ class SecurityIT {
         String attacker = registerAccount();
         Connection copied = new Connection(attacker, "c-copied", ConnectionType.AZURE_BLOB, "Copied", "devstoreaccount1",
                 container, "", sealedForVictim.accessKey(), true, Azurite.blobEndpoint(), null, null, null, null);
-        KafkaProbe.send(topics.connections(), copied.key(), Json.encode(ConnectionsApi.topicRecord(copied)));
+        KafkaProbe.send(topics.connections(), copied.key(), Json.encode(copied));
 
         assertThatThrownBy(() -> BlobCredential.of(copied, SEALER))
                 .isInstanceOf(SecretUnavailableException.class);

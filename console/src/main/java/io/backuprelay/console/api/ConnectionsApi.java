@@ -1,8 +1,5 @@
 package io.backuprelay.console.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.ConnectionProbe;
@@ -13,7 +10,6 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.Immutability;
 import io.backuprelay.common.account.S3Options;
-import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
@@ -146,7 +142,7 @@ public final class ConnectionsApi {
         Connection draft = build(accountId, connectionId, kind, body, UNSEALED, null);
         Connection connection = sealed(immutable(draft, body, null), hasKey ? key(kind, body) : null,
                 hasKey ? null : sasToken(body.sasToken()));
-        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), topicRecord(connection)));
+        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.status(201).header("Location", ctx.path() + "/" + connectionId).json(view(connection));
     }
 
@@ -223,7 +219,7 @@ public final class ConnectionsApi {
                     + (kind == ConnectionType.S3 ? "bucket or access key id" : "storage account or container")
                     + " changes").key(kind == ConnectionType.S3 ? "secretAgain" : "credentialAgain");
         }
-        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), topicRecord(connection)));
+        Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.json(view(connection));
     }
 
@@ -349,18 +345,6 @@ public final class ConnectionsApi {
                 credential.sasExpiry().orElse(null), c.accessTier(), s3 == null ? null : s3.region(),
                 c.isS3() ? c.containerName() : null, c.isS3() ? c.path() : null, s3 == null ? null : s3.accessKeyId(),
                 s3 == null ? null : s3.pathStyle(), c.isS3() ? hint : null, c.immutability());
-    }
-
-    /**
-     * The record as it goes on the topic. Jackson reads {@code Connection.isS3()} as a property "s3" too,
-     * and that boolean took the place of the S3 options: no reader could read the record back. The
-     * options are written here explicitly (the lasting fix, {@code @JsonIgnore} on {@code isS3()}, is common's).
-     * Public for the tests that write a connection to the topic as the console does.
-     */
-    public static JsonNode topicRecord(Connection connection) {
-        ObjectNode node = Json.mapper().valueToTree(connection);
-        node.set("s3", connection.s3() == null ? NullNode.getInstance() : Json.mapper().valueToTree(connection.s3()));
-        return node;
     }
 
     /** Enough to recognise which key is stored, never enough to use it. */
