@@ -40,7 +40,8 @@ async function api(method, path, body) {
 function errorText(status, body) {
   if (body && body.key && state.texts["err_" + body.key] !== undefined) return t("err_" + body.key, ...(body.args || []));
   if (body && body.field) {
-    const field = body.field.replace(/\[\d+\]$/, "").replace(/^retention\./, "");
+    // copies[0].retention.keepLast says what retention.keepLast says; immutability.days is immutability_days.
+    const field = body.field.replace(/\[\d+\]/g, "").replace(/^copies\./, "").replace(/^retention\./, "").replace(/\./g, "_");
     if (window.TEXTS.en["invalid_" + field]) return t("invalid_" + field);
   }
   if (status === 401) return t("err_unauthorized");
@@ -102,7 +103,8 @@ function showMessage(id, text, isError) {
 // ---- Database backup ----
 
 function connectionName(c) {
-  return c.description || `${c.storageAccountName}/${c.containerName}${c.path ? "/" + c.path : ""}`;
+  return c.description || (isS3(c) ? `${c.bucket}${c.prefix ? "/" + c.prefix : ""}`
+    : `${c.storageAccountName}/${c.containerName}${c.path ? "/" + c.path : ""}`);
 }
 
 function option(select, value, text) {
@@ -119,6 +121,7 @@ function renderDestinations() {
   option(select, "", t("noDestination"));
   state.connections.filter((c) => c.enabledForAutomaticBackup).forEach((c) => option(select, c.connectionId, connectionName(c)));
   select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "";
+  if (!state.dirty && state.saved) renderCopies(state.saved.copies);
   renderManualDestinations();
 }
 
@@ -187,7 +190,8 @@ function editedSettings() {
     notifyEmails: lines("notifyEmails"),
     encryptionRecipients: lines("encryptionRecipients"),
     retention: keepLast == null && maxAgeDays == null ? null : { keepLast, maxAgeDays },
-    restoreDrill: $("restoreDrill").value
+    restoreDrill: $("restoreDrill").value,
+    copies: editedCopies()
   };
 }
 
@@ -200,7 +204,8 @@ function markDirty() {
     || edited.restoreDrill !== (saved.restoreDrill || "WEEKLY")
     || edited.notifyEmails.join("\n") !== (saved.notifyEmails || []).join("\n")
     || edited.encryptionRecipients.join("\n") !== (saved.encryptionRecipients || []).join("\n")
-    || JSON.stringify(edited.retention) !== JSON.stringify(retention && { keepLast: retention.keepLast, maxAgeDays: retention.maxAgeDays });
+    || JSON.stringify(edited.retention) !== JSON.stringify(retention && { keepLast: retention.keepLast, maxAgeDays: retention.maxAgeDays })
+    || JSON.stringify(edited.copies) !== JSON.stringify(savedCopies(saved));
   $("pending").hidden = !state.dirty;
   $("save").disabled = !state.dirty;
 }
@@ -237,8 +242,8 @@ function renderConnections() {
   state.connections.forEach((c) => {
     const row = body.insertRow();
     row.dataset.connectionId = c.connectionId;
-    [c.description || "", c.storageAccountName, c.containerName, c.path || "", c.accessTier ? t("tier" + c.accessTier) : t("tierDefault"),
-     c.enabledForAutomaticBackup ? t("yes") : t("no")].forEach((value) => { row.insertCell().textContent = value; });
+    [...connectionCells(c), c.enabledForAutomaticBackup ? t("yes") : t("no")]
+      .forEach((value) => { row.insertCell().textContent = value; });
     const actions = row.insertCell();
     const result = document.createElement("span");
     result.className = "test-result";
@@ -285,6 +290,7 @@ function editConnection(c) {
   $("accessTier").value = c && c.accessTier ? c.accessTier : "";
   $("endpoint").value = c ? c.endpoint || "" : "";
   $("enabledForAutomaticBackup").checked = c ? c.enabledForAutomaticBackup : false;
+  editConnectionPlaces(c);
   showMessage("connectionMessage", "");
   if (c) $("description").focus();
 }
@@ -293,18 +299,21 @@ async function saveConnection(event) {
   event.preventDefault();
   const id = $("connectionId").value;
   const sas = credentialType() === "SAS_TOKEN";
-  const body = {
-    type: "AZURE_BLOB",
+  const common = {
     description: $("description").value,
+    enabledForAutomaticBackup: $("enabledForAutomaticBackup").checked,
+    endpoint: $("endpoint").value.trim() || null,
+    immutability: immutabilityBody()
+  };
+  const body = $("connectionType").value === "S3" ? s3Body(common) : Object.assign(common, {
+    type: "AZURE_BLOB",
     storageAccountName: $("storageAccountName").value.trim(),
     containerName: $("containerName").value.trim(),
     path: $("path").value.trim(),
     accessKey: sas ? null : $("accessKey").value || null,
     sasToken: sas ? $("sasToken").value.trim() || null : null,
-    accessTier: $("accessTier").value, // "" is the account's default; an edit always says which
-    enabledForAutomaticBackup: $("enabledForAutomaticBackup").checked,
-    endpoint: $("endpoint").value.trim() || null
-  };
+    accessTier: $("accessTier").value // "" is the account's default; an edit always says which
+  });
   try {
     await api(id ? "PUT" : "POST", id ? `/connections/${encodeURIComponent(id)}` : "/connections", body);
     editConnection(null);
@@ -319,7 +328,8 @@ async function testConnection(c, result) {
   result.textContent = "…";
   try {
     const answer = await api("POST", `/connections/${encodeURIComponent(c.connectionId)}/test`);
-    result.textContent = answer.ok ? t("testOk") : answer.key ? t("err_" + answer.key) : answer.reason;
+    result.textContent = (answer.ok ? t("testOk") : answer.key ? t("err_" + answer.key) : answer.reason)
+      + (answer.immutability ? ` ${answer.immutability}` : "");
     result.className = `test-result ${answer.ok ? "ok" : "error"}`;
   } catch (e) {
     result.textContent = e.message;
@@ -352,9 +362,11 @@ function renderHistory(backups) {
     row.dataset.backupId = b.backupId;
     const stateKey = b.state === "RUNNING" ? "RUNNING_BACKUP" : b.state;
     const triggerKey = b.trigger === "MANUAL" ? "MANUAL_TRIGGER" : b.trigger === "SCHEDULED" ? "SCHEDULED_TRIGGER" : b.trigger;
-    [formatDate(b.endedAt || b.requestedAt), t(triggerKey), t(stateKey), formatSize(b.sizeBytes), b.blobName || "",
-     b.failureReason || "", restoreCheck(b.restoreCheck)].forEach((value) => { row.insertCell().textContent = value; });
-    if (b.restoreCheck) row.cells[6].title = b.restoreCheck.detail; // what was restored, or why only the checksum
+    [formatDate(b.endedAt || b.requestedAt), t(triggerKey), t(stateKey), formatSize(b.sizeBytes), b.blobName || ""]
+      .forEach((value) => { row.insertCell().textContent = value; });
+    storedAtCell(row.insertCell(), b);
+    [b.failureReason || "", restoreCheck(b.restoreCheck)].forEach((value) => { row.insertCell().textContent = value; });
+    if (b.restoreCheck) row.cells[7].title = b.restoreCheck.detail; // what was restored, or why only the checksum
     const actions = row.insertCell();
     if (b.state === "SUCCEEDED" && b.blobName) {
       const button = document.createElement("button");
@@ -376,11 +388,13 @@ function restoreCheck(check) {
   return `${what} (${formatDate(check.checkedAt)})`;
 }
 
-// A short-lived read-only link from the API; shown (the history is redrawn, this is not) and followed.
-async function downloadBackup(backupId) {
+// A short-lived read-only link from the API, to the destination's blob or to a copy's; shown (the history is
+// redrawn, this is not) and followed.
+async function downloadBackup(backupId, copy) {
   const link = $("downloadLink");
   try {
-    const answer = await api("POST", `/backups/${encodeURIComponent(backupId)}/download`);
+    const answer = await api("POST", `/backups/${encodeURIComponent(backupId)}/download`
+      + (copy ? `?copy=${encodeURIComponent(copy)}` : ""));
     link.href = answer.url;
     link.textContent = `${t("downloadReady")} ${formatDate(answer.expiresAt)}`;
     link.dataset.backupId = backupId;
@@ -475,6 +489,9 @@ $("connectionForm").addEventListener("submit", saveConnection);
 $("cancelConnection").addEventListener("click", () => editConnection(null));
 $("credentialKey").addEventListener("change", showCredentialField);
 $("credentialSas").addEventListener("change", showCredentialField);
+$("connectionType").addEventListener("change", showConnectionKind);
+$("immutable").addEventListener("change", showImmutabilityFields);
+$("addCopy").addEventListener("click", () => { addCopyRow(null); markDirty(); });
 $("useToken").addEventListener("click", () => start($("tokenInput").value.trim()));
 $("language").addEventListener("change", () => {
   localStorage.setItem("backuprelay.language", $("language").value);

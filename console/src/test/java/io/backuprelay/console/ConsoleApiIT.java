@@ -284,7 +284,8 @@ class ConsoleApiIT {
         assertBadRequest(path, "POST", connectionJson(true).replace("\"path\":\"backups\"", "\"path\":\"/abs\""), "path", token);
         assertBadRequest(path, "POST", connectionJson(true).replace("\"accessKey\":\"" + Azurite.ACCOUNT_KEY + "\",", ""), "accessKey", token);
         assertBadRequest(path, "POST", connectionJson(true).replace("\"endpoint\":\"", "\"endpoint\":\"ftp://"), "endpoint", token);
-        assertBadRequest(path, "POST", connectionJson(true).replace("AZURE_BLOB", "S3"), "type", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("AZURE_BLOB", "GCS"), "type", token);
+        assertBadRequest(path, "POST", connectionJson(true).replace("AZURE_BLOB", "S3"), "storageAccountName", token);
     }
 
     // ---- backup settings and backups ----

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,9 +42,11 @@ class PageTextsTest {
         while (attribute.find()) {
             named.add(attribute.group(1));
         }
-        Matcher call = Pattern.compile("\\bt\\(\"([A-Za-z_0-9]+)\"[,)]").matcher(resource("app.js"));
-        while (call.find()) {
-            named.add(call.group(1));
+        for (String script : List.of("app.js", "places.js")) {
+            Matcher call = Pattern.compile("\\bt\\(\"([A-Za-z_0-9]+)\"[,)]").matcher(resource(script));
+            while (call.find()) {
+                named.add(call.group(1));
+            }
         }
         assertThat(named).hasSizeGreaterThan(50);
         assertThat(english).containsAll(named);

@@ -11,6 +11,7 @@ import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupStatus.CopyState;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.event.BackupRequested;
 import io.backuprelay.common.event.FailureStage;
@@ -74,10 +75,20 @@ public final class BackupsApi {
     /**
      * @param state        REQUESTED, RUNNING, SUCCEEDED or FAILED
      * @param restoreCheck what the restore drill found of this backup; {@code null} until a drill ran
+     * @param destination  where a completed backup is stored; {@code null} until it is
+     * @param copies       its copies at the account's copy destinations, as far as known (STORED, RETRYING, FAILED)
      */
     public record BackupView(String backupId, String state, Trigger trigger, Instant requestedAt, Instant endedAt,
                              Long sizeBytes, String blobName, FailureStage failedStage, String failureReason,
-                             BackupStatus.RestoreCheck restoreCheck) {
+                             BackupStatus.RestoreCheck restoreCheck, StoredAt destination, List<CopyState> copies) {
+    }
+
+    /**
+     * Where a backup is stored.
+     *
+     * @param immutableUntil until when the blob cannot be deleted; {@code null} when it can
+     */
+    public record StoredAt(String connectionId, String blobName, Instant immutableUntil) {
     }
 
     public void create(Context ctx) {
@@ -134,6 +145,10 @@ public final class BackupsApi {
      * this account's backup is kept. At most {@link Limits#downloadsPerHour} links an account an
      * hour. That a link was given, to whom and until when is written to {@code backup.ops}; the link
      * itself is not, since its signature is a credential.
+     *
+     * <p>With {@code ?copy=<connectionId>}, the link is to the backup's copy at that connection, signed
+     * there: only for a copy the status records as STORED, and only for the blob name recorded for it,
+     * under the same rule of where this account's backups are kept.
      */
     public void download(Context ctx) {
         String accountId = ctx.pathParam("accountId");
@@ -145,16 +160,25 @@ public final class BackupsApi {
                 .findFirst()
                 .orElseThrow(() -> ApiException.notFound("Backup '" + backupId + "' is not among the recent completed"
                         + " backups of account '" + accountId + "'"));
-        String connectionId = stored.connectionId() != null ? stored.connectionId()
-                : data.settings(accountId).map(BackupSettings::destinationConnectionId).orElse(null);
+        String copyOf = ctx.queryParam("copy");
+        String connectionId;
+        String blobName;
+        if (copyOf == null || copyOf.isEmpty()) {
+            connectionId = destinationOf(accountId, stored);
+            blobName = stored.blobName();
+        } else {
+            CopyState copy = storedCopy(backupId, stored, Validate.identifier("copy", copyOf));
+            connectionId = copy.connectionId();
+            blobName = copy.blobName();
+        }
         Connection connection = connectionId == null ? null : data.connection(accountId, connectionId).orElse(null);
         if (connection == null) {
             throw ApiException.conflict("The connection that stores backup " + backupId + " no longer exists")
                     .key("connectionGone");
         }
-        if (!BlobNames.isBackupOf(stored.blobName(), connection.path(), accountId, backupId)) {
+        if (!BlobNames.isBackupOf(blobName, connection.path(), accountId, backupId)) {
             ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.FAILED, "backup.status names the blob '"
-                    + stored.blobName() + "', which is not where this account's backup is kept; no link given");
+                    + blobName + "', which is not where this account's backup is kept; no link given");
             throw ApiException.conflict("Backup " + backupId + " is recorded under a blob name that is not where this"
                     + " account's backups are kept; no link is given for it").key("blobNotThisBackups");
         }
@@ -169,14 +193,32 @@ public final class BackupsApi {
         if (credential.accountKey() != null) {
             downloads.acquire(accountId); // a link is given: it counts
         }
-        BlobStore.Link link = store.link(stored.blobName(), LINK_VALIDITY);
+        BlobStore.Link link = store.link(blobName, LINK_VALIDITY);
         String url = link.url().orElseThrow(() -> ApiException.conflict("No download link for backup " + backupId
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
-                + "; download the blob " + stored.blobName() + " with a tool of the storage account"));
+                + "; download the blob " + blobName + " with a tool of the storage account"));
         Instant expires = link.expiresAt();
-        ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, "read-only link to " + stored.blobName()
+        ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, "read-only link to " + blobName
+                + " at connection " + connection.connectionId()
                 + " for " + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires);
         ctx.json(new DownloadLink(backupId, url, expires));
+    }
+
+    /** The connection a completed backup is stored through: the one recorded, else (older records) the destination. */
+    private String destinationOf(String accountId, OutcomeSummary stored) {
+        return stored.connectionId() != null ? stored.connectionId()
+                : data.settings(accountId).map(BackupSettings::destinationConnectionId).orElse(null);
+    }
+
+    /** The backup's copy at that connection, when the status records it as stored there. */
+    private static CopyState storedCopy(String backupId, OutcomeSummary stored, String connectionId) {
+        CopyState copy = stored.copy(connectionId).orElseThrow(() -> ApiException.notFound("Backup '" + backupId
+                + "' has no copy at connection '" + connectionId + "'"));
+        if (copy.state() != CopyState.State.STORED || copy.blobName() == null) {
+            throw ApiException.conflict("The copy of backup " + backupId + " at connection '" + connectionId
+                    + "' is not stored (" + copy.state() + "); no link is given for it").key("copyNotStored");
+        }
+        return copy;
     }
 
     /** Newest first: the one requested or running, then the outcomes. */
@@ -185,16 +227,18 @@ public final class BackupsApi {
         List<BackupView> views = new ArrayList<>();
         pending.of(accountId, status).ifPresent(backupId -> views.add(new BackupView(backupId, "REQUESTED",
                 Trigger.MANUAL, pending.get(accountId).map(PendingBackups.Pending::requestedAt).orElse(null),
-                null, null, null, null, null, null)));
+                null, null, null, null, null, null, null, List.of())));
         if (status.inFlight() != null) {
             var inFlight = status.inFlight();
             views.add(new BackupView(inFlight.backupId(), "RUNNING", inFlight.trigger(), inFlight.requestedAt(), null,
-                    null, null, null, null, null));
+                    null, null, null, null, null, null, List.of()));
         }
         for (OutcomeSummary outcome : status.recent()) {
             views.add(new BackupView(outcome.backupId(), outcome.succeeded() ? "SUCCEEDED" : "FAILED", outcome.trigger(),
                     null, outcome.endedAt(), outcome.sizeBytes(), outcome.blobName(), outcome.failedStage(),
-                    outcome.failureReason(), outcome.restoreCheck()));
+                    outcome.failureReason(), outcome.restoreCheck(), outcome.succeeded() && outcome.blobName() != null
+                    ? new StoredAt(destinationOf(accountId, outcome), outcome.blobName(), outcome.immutableUntil())
+                    : null, outcome.copies()));
         }
         return views;
     }

@@ -6,12 +6,14 @@ import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.RestoreDrill;
 import io.backuprelay.common.account.Connection;
+import io.backuprelay.common.account.CopyDestination;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The "Database backup" section: type, destination, and where the account stands. */
@@ -33,20 +35,31 @@ public final class SettingsApi {
     public record RetentionBody(Integer keepLast, Integer maxAgeDays) {
     }
 
+    /**
+     * @param copies connections that receive a copy of each stored backup, each with its own retention
+     *               ({@code null}: keep every copy); absent or {@code null}: none
+     */
     public record SettingsBody(BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
-                               List<String> encryptionRecipients, RetentionBody retention, RestoreDrill restoreDrill) {
+                               List<String> encryptionRecipients, RetentionBody retention, RestoreDrill restoreDrill,
+                               List<CopyBody> copies) {
+    }
+
+    /** One copy destination: a connection of the account other than the destination, and how many copies it keeps. */
+    public record CopyBody(String connectionId, RetentionBody retention) {
     }
 
     /**
      * @param lastBackupAt          {@code null} means "Never"
      * @param lastVerifiedRestoreAt when the restore drill last proved one of the recent backups; {@code null}: never
      * @param platformName          the platform's name, for the page's subtitle
+     * @param copies                where each stored backup is copied, with each copy destination's retention
      */
     public record SettingsView(String accountId, String displayName, String locale, String timeZone,
                                BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
                                List<String> encryptionRecipients, Retention retention, Instant lastBackupAt,
                                Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason,
-                               RestoreDrill restoreDrill, Instant lastVerifiedRestoreAt, String platformName) {
+                               RestoreDrill restoreDrill, Instant lastVerifiedRestoreAt, String platformName,
+                               List<CopyDestination> copies) {
     }
 
     public void get(Context ctx) {
@@ -67,7 +80,8 @@ public final class SettingsApi {
                 settings.backupType(), settings.destinationConnectionId(), settings.notifyEmails(),
                 settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
                 status.state(), inFlight, status.pausedReason(), settings.restoreDrill(),
-                status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null), platformName);
+                status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null), platformName,
+                settings.copies());
     }
 
     public void put(Context ctx) {
@@ -92,9 +106,7 @@ public final class SettingsApi {
                         + " automatic backup: '" + destination + "'").key("destinationNotEnabled");
             }
         }
-        Retention retention = body.retention() == null ? null : new Retention(
-                Validate.range("retention.keepLast", body.retention().keepLast(), 1, 10_000),
-                Validate.range("retention.maxAgeDays", body.retention().maxAgeDays(), 1, 36_500));
+        Retention retention = retention("retention", body.retention());
         if (body.notifyEmails() != null && body.notifyEmails().size() > limits.notifyEmails()) {
             throw ApiException.invalid("notifyEmails", "may list at most " + limits.notifyEmails() + " addresses");
         }
@@ -105,11 +117,44 @@ public final class SettingsApi {
         BackupSettings settings = new BackupSettings(accountId, type, destination,
                 Validate.emails("notifyEmails", body.notifyEmails(), false),
                 Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,
-                body.restoreDrill());
+                body.restoreDrill(), copies(accountId, destination, body.copies()));
         ViewPosition written = data.write(ViewPosition.View.SETTINGS, accountId, settings);
         Requests.wrote(ctx, written);
         data.readAfter(written, accountId);
         ctx.json(view(accountId));
+    }
+
+    private static Retention retention(String field, RetentionBody body) {
+        return body == null ? null : new Retention(
+                Validate.range(field + ".keepLast", body.keepLast(), 1, 10_000),
+                Validate.range(field + ".maxAgeDays", body.maxAgeDays(), 1, 36_500));
+    }
+
+    /** Each a connection of the account, other than the destination, named once. */
+    private List<CopyDestination> copies(String accountId, String destination, List<CopyBody> bodies) {
+        if (bodies == null) {
+            return List.of();
+        }
+        List<CopyDestination> copies = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            String field = "copies[" + i + "]";
+            CopyBody body = Validate.required(field, bodies.get(i));
+            String connectionId = Validate.required(field + ".connectionId", body.connectionId());
+            if (data.connection(accountId, connectionId).isEmpty()) {
+                throw ApiException.invalid(field + ".connectionId", "names no connection of this account: '"
+                        + connectionId + "'").key("copyNoSuchConnection");
+            }
+            if (connectionId.equals(destination)) {
+                throw ApiException.invalid(field + ".connectionId", "is the destination itself: a copy goes to another"
+                        + " connection").key("copyIsDestination");
+            }
+            if (copies.stream().anyMatch(c -> c.connectionId().equals(connectionId))) {
+                throw ApiException.invalid(field + ".connectionId", "names '" + connectionId + "' a second time")
+                        .key("copyTwice");
+            }
+            copies.add(new CopyDestination(connectionId, retention(field + ".retention", body.retention())));
+        }
+        return copies;
     }
 
     private Account registered(String accountId) {
