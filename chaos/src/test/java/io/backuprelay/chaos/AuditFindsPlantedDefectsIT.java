@@ -39,6 +39,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import io.backuprelay.common.event.CopyFailed;
+import io.backuprelay.common.event.CopyStored;
+import io.backuprelay.testkit.S3Mock;
+import software.amazon.awssdk.core.sync.RequestBody;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +74,7 @@ class AuditFindsPlantedDefectsIT {
     static Path dataDir;
 
     private static KafkaSettings kafka;
+    private static ChaosCopies copies;
     private static Path staging;
     private static BlobContainerClient container;
     private static final Map<String, Source> sources = new LinkedHashMap<>();
@@ -95,8 +100,9 @@ class AuditFindsPlantedDefectsIT {
                 .createBlobContainerIfNotExists("audit-" + prefix.replaceAll("[^a-z0-9]", ""));
         Random random = new Random(7);
         // The emulator also needs no grant here, as when the tests' origins were a system property of this JVM.
+        copies = new ChaosCopies(7);
         try (Standalone app = Standalone.startWithEndpoints(new ConfigSource(settings),
-                policy -> policy.alsoAllowing(Azurite.origin()))) {
+                policy -> policy.alsoAllowing(Azurite.origin()).alsoAllowing(S3Mock.origin()))) {
             kafka = app.kafka();
             TokenMinter minter = new TokenMinter(jwtSecret.getBytes(StandardCharsets.UTF_8), null);
             String base = "http://127.0.0.1:" + app.consolePort();
@@ -120,8 +126,9 @@ class AuditFindsPlantedDefectsIT {
                          "enabledForAutomaticBackup":true,"endpoint":"%s","path":"audit"}
                         """.formatted(Azurite.ACCOUNT_NAME, container.getBlobContainerName(), Azurite.ACCOUNT_KEY,
                         Azurite.blobEndpoint()))).get("connectionId").asText();
+                copies.register(base, accountId, admin);
                 call("PUT", base + "/api/accounts/" + accountId + "/backup-settings", admin,
-                        "{\"backupType\":\"MANUAL\",\"destinationConnectionId\":\"" + connection + "\"}");
+                        copies.settings(accountId, "MANUAL", connection));
                 try (Connection writing = database.connect()) {
                     for (int backup = 0; backup < 2; backup++) {
                         for (int i = 0; i < 30; i++) {
@@ -134,6 +141,8 @@ class AuditFindsPlantedDefectsIT {
                         asked.put(backupId, accountId);
                         Audit audit = new Audit(kafka);
                         await().atMost(Duration.ofSeconds(90)).until(() -> audit.fates(asked).get(backupId).settled());
+                        await().atMost(Duration.ofSeconds(90)).until(() -> CopyAudit.outcomes(audit, kafka.topics())
+                                .containsKey(backupId));
                     }
                 }
             }
@@ -163,7 +172,8 @@ class AuditFindsPlantedDefectsIT {
         List<String> leftovers = Audit.files(staging, List.of()).stream().map(f -> "left in staging: " + f).toList();
         return new Verdict.Evidence(now, Audit.stored(container, now), Audit.blobs(container, now),
                 Audit.restoreSample(container, now, sources, LIMITS.restoresFor(4), List.of()), Audit.emails(received), poison,
-                audit.deadLetterKeys(), exits, twoDumps, leftovers, refusals, faults, List.of(), List.of());
+                audit.deadLetterKeys(), exits, twoDumps, leftovers, refusals, faults, List.of(),
+                CopyAudit.check(copies.store(), now, CopyAudit.outcomes(audit, kafka.topics())));
     }
 
     private static Verdict judge(Verdict.Evidence evidence) {
@@ -377,6 +387,33 @@ class AuditFindsPlantedDefectsIT {
 
         assertThat(verdict.counts()).containsEntry(Kind.TOO_FEW_COMPLETED, 1);
         assertThat(verdict.exitCode()).isNotZero();
+    }
+
+    @Test
+    @Order(15)
+    void aCopyDeletedOrRewrittenAtTheCopyDestinationOrGivenUpIsFound() throws Exception {
+        BackupCompleted done = completed(2);
+        CopyStored copy = (CopyStored) CopyAudit.outcomes(new Audit(kafka), kafka.topics()).get(done.backupId());
+        String key = copy.location().blobName();
+        String bucket = copy.location().container();
+        byte[] original = S3Mock.client().getObjectAsBytes(g -> g.bucket(bucket).key(key)).asByteArray();
+        try {
+            S3Mock.client().deleteObject(d -> d.bucket(bucket).key(key));
+            assertFound(clean(), Kind.COPY_MISSING);
+            S3Mock.client().putObject(p -> p.bucket(bucket).key(key), RequestBody.fromString("not the backup"));
+            assertFound(clean(), Kind.COPY_MISSING);
+        } finally {
+            S3Mock.client().putObject(p -> p.bucket(bucket).key(key), RequestBody.fromBytes(original));
+        }
+        Verdict.Evidence whole = evidence(asked, mails, List.of(), List.of(), Map.of(), List.of());
+        List<CopyAudit.Copy> givenUp = whole.copies().stream().map(c -> c.backupId().equals(done.backupId())
+                ? new CopyAudit.Copy(c.backupId(), CopyFailed.of(done, copy.connectionId(), 9, "planted", Instant.now(),
+                null), false, null, c.expected()) : c).toList();
+        assertFound(judge(new Verdict.Evidence(whole.fates(), whole.stored(), whole.blobs(), whole.restores(),
+                whole.emails(), whole.poisonOnJobTopics(), whole.deadLetterKeys(), whole.unexpectedExits(),
+                whole.twoDumpsAtOnce(), whole.leftovers(), whole.refusals(), whole.faults(), whole.harnessProblems(),
+                givenUp)), Kind.COPY_MISSING);
+        assertThat(clean().findings()).as("the copy put back").isEmpty();
     }
 
     /** Last: an outcome on the topic cannot be taken back. */
