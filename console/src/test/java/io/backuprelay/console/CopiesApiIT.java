@@ -218,6 +218,26 @@ class CopiesApiIT {
         assertThat(call("DELETE", connections(account) + "/" + archive, token, null).status()).isEqualTo(204);
     }
 
+    @Test
+    void anS3ConnectionReceivesCopiesButIsNeverTheDestinationOfABackup() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        String settings = "/api/accounts/" + account + "/backup-settings";
+        String bucket = createConnection(account, s3Json("backups.eu-1", "tenant/daily"));
+
+        assertBadRequest(settings, "PUT", "{\"backupType\":\"MANUAL\",\"destinationConnectionId\":\"" + bucket + "\"}",
+                "destinationConnectionId", token);
+        assertBadRequest("/api/accounts/" + account + "/backups", "POST", "{\"connectionId\":\"" + bucket + "\"}",
+                "connectionId", token);
+        Response refused = call("POST", "/api/accounts/" + account + "/backups", token,
+                "{\"connectionId\":\"" + bucket + "\"}");
+        assertThat(refused.json().get("key").asText()).as("said on the page in its language").isEqualTo("destinationIsS3");
+        String main = createConnection(account, azureJson("Main", "backups"));
+        Response saved = call("PUT", settings, token, "{\"backupType\":\"MANUAL\",\"destinationConnectionId\":\"" + main
+                + "\",\"copies\":[{\"connectionId\":\"" + bucket + "\"}]}");
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    }
+
     // ---- where each backup is ----
 
     @Test

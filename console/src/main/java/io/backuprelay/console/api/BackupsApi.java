@@ -257,7 +257,12 @@ public final class BackupsApi {
                     : ApiException.invalid("connectionId", "is required: choose which connection the backup goes to")
                             .key("chooseConnection");
         }
-        return data.connection(accountId, chosen).orElseThrow(() -> ApiException.invalid("connectionId",
+        Connection connection = data.connection(accountId, chosen).orElseThrow(() -> ApiException.invalid("connectionId",
                 "names no connection of this account: '" + chosen + "'").key("noSuchConnection"));
+        if (connection.isS3()) {
+            throw ApiException.invalid("connectionId", "names an S3 connection: '" + chosen + "' can receive copies,"
+                    + " but backups are written first to an Azure container").key("destinationIsS3");
+        }
+        return connection;
     }
 }

@@ -101,6 +101,10 @@ public final class SettingsApi {
             Connection connection = data.connection(accountId, destination).orElseThrow(() -> ApiException.invalid(
                     "destinationConnectionId", "names no connection of this account: '" + destination + "'")
                     .key("noSuchConnection"));
+            if (connection.isS3()) {
+                throw ApiException.invalid("destinationConnectionId", "names an S3 connection: '" + destination
+                        + "' can receive copies, but backups are written first to an Azure container").key("destinationIsS3");
+            }
             if (type != BackupType.MANUAL && !connection.enabledForAutomaticBackup()) {
                 throw ApiException.invalid("destinationConnectionId", "names a connection that is not enabled for"
                         + " automatic backup: '" + destination + "'").key("destinationNotEnabled");
