@@ -155,6 +155,13 @@ class CopiesIT {
             assertThat(status.lastSuccessBackupId()).as("the destination's").isEqualTo(latest.backupId());
             JsonNode page = tenant.backupsPage();
             assertThat(page.toString()).contains(tenant.offsite).contains("STORED");
+            String link = call("POST", "/api/accounts/" + tenant.accountId + "/backups/" + latest.backupId()
+                    + "/download?copy=" + tenant.offsite, tenant.superadmin, null, 200).get("url").asText();
+            HttpResponse<byte[]> downloaded = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(downloaded.statusCode()).isEqualTo(200);
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(downloaded.body())))
+                    .as("the copy downloaded from S3 with the page's link").isEqualTo(latest.sha256());
         }
     }
 
