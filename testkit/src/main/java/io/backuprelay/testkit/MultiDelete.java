@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,9 @@ import java.util.zip.Checksum;
  * DeleteObjects ({@code POST /bucket?delete}) through {@link LockingS3}: as AWS does, each entry whose version Object
  * Lock keeps is not deleted and is reported in the 200 {@code DeleteResult} as an {@code <Error>} with code
  * {@code AccessDenied}; the other entries are deleted. The request forwarded to S3Mock is the same less the refused
- * entries, with its Content-Length, Content-MD5 and CRC32 / CRC32C checksum headers computed again.
+ * entries, with its Content-Length, Content-MD5, x-amz-content-sha256 and CRC32 / CRC32C checksum headers computed
+ * again (the SDK sends {@code x-amz-checksum-crc32}); its SigV4 signature then no longer matches, which S3Mock, checking
+ * none, does not notice.
  */
 final class MultiDelete {
 
@@ -96,7 +99,10 @@ final class MultiDelete {
             String name = header[0].toLowerCase(Locale.ROOT);
             switch (name) {
                 case "content-length" -> headers.add(new String[]{header[0], String.valueOf(body.length)});
-                case "content-md5" -> headers.add(new String[]{header[0], md5(body)});
+                case "content-md5" -> headers.add(new String[]{header[0], Base64.getEncoder()
+                        .encodeToString(digest("MD5", body))});
+                case "x-amz-content-sha256" -> headers.add(new String[]{header[0], header[1].matches("[0-9a-fA-F]{64}")
+                        ? HexFormat.of().formatHex(digest("SHA-256", body)) : header[1]});
                 case "x-amz-checksum-crc32" -> headers.add(new String[]{header[0], checksum(new CRC32(), body)});
                 case "x-amz-checksum-crc32c" -> headers.add(new String[]{header[0], checksum(new CRC32C(), body)});
                 default -> {
@@ -109,9 +115,9 @@ final class MultiDelete {
         return headers;
     }
 
-    private static String md5(byte[] body) {
+    private static byte[] digest(String algorithm, byte[] body) {
         try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
+            return MessageDigest.getInstance(algorithm).digest(body);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
