@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 at the byte level for {@link ImmutableAzure}: requests forwarded with their headers as sent (the
+ * HTTP/1.1 at the byte level for {@link ImmutableAzure} and {@link LockingS3}: requests forwarded with their headers as sent (the
  * SharedKey signature covers them) and answers passed back with their header names as Azurite wrote them (the
  * SDK reads {@code x-ms-meta-*} case-sensitively), with headers added or a body replaced.
  */
@@ -27,6 +27,14 @@ final class RawHttp {
     record Request(String method, URI target, List<String[]> headers, byte[] body) {
 
         static Request read(InputStream in) throws IOException {
+            return read(in, null);
+        }
+
+        /**
+         * Read as {@link #read(InputStream)}, but a request that asks {@code Expect: 100-continue} (the AWS SDK's
+         * Apache client does, on uploads) is first told {@code 100 Continue} on {@code out}: the body follows only then.
+         */
+        static Request read(InputStream in, OutputStream out) throws IOException {
             String head = HttpWire.readHead(in);
             String[] lines = head.split("\r\n");
             String[] line = lines[0].split(" ");
@@ -37,6 +45,10 @@ final class RawHttp {
                     headers.add(new String[]{lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()});
                 }
             }
+            if (out != null && "100-continue".equalsIgnoreCase(RawHttp.header(headers, "expect"))) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
             return new Request(line[0], URI.create(line[1]), headers, in.readNBytes((int) HttpWire.contentLength(head)));
         }
 
@@ -44,13 +56,16 @@ final class RawHttp {
             return RawHttp.header(headers, name);
         }
 
-        /** Sent to {@code port} on loopback as it came, but for {@code Connection: close}; the answer read whole. */
+        /**
+         * Sent to {@code port} on loopback as it came, but for {@code Connection: close} and without {@code Expect}
+         * (the body is sent at once); the answer read whole.
+         */
         Answer forward(int port) throws IOException {
             try (Socket upstream = new Socket("127.0.0.1", port)) {
                 StringBuilder head = new StringBuilder(method + " " + target.toASCIIString() + " HTTP/1.1\r\n");
                 for (String[] header : headers) {
                     String lower = header[0].toLowerCase(Locale.ROOT);
-                    if (!lower.equals("connection") && !lower.equals("keep-alive")) {
+                    if (!lower.equals("connection") && !lower.equals("keep-alive") && !lower.equals("expect")) {
                         head.append(header[0]).append(": ").append(header[1]).append("\r\n");
                     }
                 }
@@ -71,7 +86,7 @@ final class RawHttp {
             String text = new String(raw, StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
             if (end < 0) {
-                throw new IOException("Azurite's answer ended in its head");
+                throw new IOException("the upstream answer ended in its head");
             }
             String[] lines = text.substring(0, end).split("\r\n");
             String[] status = lines[0].split(" ", 3);

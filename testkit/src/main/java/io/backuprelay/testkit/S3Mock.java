@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * (CRC64NVME, CRC32C, …) sent in a header and refuses a wrong one; it stores Object Lock retention and legal holds
  * set by PutObjectRetention / PutObjectLegalHold on a bucket made with Object Lock, but ignores Object Lock headers
  * on PutObject and CreateMultipartUpload, shows none in HEAD, and never refuses a delete of a locked object or
- * version. It checks no signature: any key is accepted.
+ * version ({@link LockingS3}, in front of it, refuses those deletes as AWS does). It does not turn versioning on for a
+ * bucket made with Object Lock, as AWS does. It checks no signature: any key is accepted.
  */
 public final class S3Mock {
 
