@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -215,11 +216,21 @@ public final class S3Store implements BlobStore {
             }
             return true;
         } catch (AwsServiceException e) {
-            if (e.statusCode() == 403 || "ObjectLocked".equals(S3Errors.code(e))) {
+            if ("ObjectLocked".equals(S3Errors.code(e)) || e.statusCode() == 403 && refusedForALock(e, name)) {
                 throw new ProtectedBlobException(name, protection, e);
             }
-            throw e;
+            throw e; // a key that may not delete: said as such, not as a lock
         }
+    }
+
+    /** A 403 that AWS words as Object Lock's ("…protected by object lock"), or over a version still locked now. */
+    private boolean refusedForALock(AwsServiceException e, String name) {
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        if (message != null && message.toLowerCase(Locale.ROOT).contains("object lock")) {
+            return true;
+        }
+        Protection now = lockOf(name);
+        return now != null && now.keeps(Instant.now());
     }
 
     /** The versions and delete markers of exactly this key; empty in a bucket that keeps no versions. */
