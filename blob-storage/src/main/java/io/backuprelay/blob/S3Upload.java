@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -172,15 +174,8 @@ final class S3Upload {
         CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder().bucket(store.bucket())
                 .key(name).metadata(metadata).contentType("application/octet-stream")
                 .checksumAlgorithm(checksum.algorithm);
-        protection.ifPresent(p -> {
-            if (p.retainUntil() != null) {
-                request.objectLockMode(p.locked() ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE)
-                        .objectLockRetainUntilDate(p.retainUntil());
-            }
-            if (p.legalHold()) {
-                request.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
-            }
-        });
+        lock(protection, request::objectLockMode, request::objectLockRetainUntilDate,
+                request::objectLockLegalHoldStatus);
         return s3.createMultipartUpload(request.build()).uploadId();
     }
 
@@ -250,16 +245,23 @@ final class S3Upload {
         } else {
             request.checksumCRC32C(value);
         }
+        lock(protection, request::objectLockMode, request::objectLockRetainUntilDate,
+                request::objectLockLegalHoldStatus);
+        store.client().putObject(request.build(), RequestBody.fromBytes(content));
+    }
+
+    /** Object Lock as the protection asks, on whichever request writes the object (the SDK's builders share no type). */
+    private static void lock(Optional<Protection> protection, Consumer<ObjectLockMode> mode, Consumer<Instant> until,
+                             Consumer<ObjectLockLegalHoldStatus> hold) {
         protection.ifPresent(p -> {
             if (p.retainUntil() != null) {
-                request.objectLockMode(p.locked() ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE)
-                        .objectLockRetainUntilDate(p.retainUntil());
+                mode.accept(p.locked() ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE);
+                until.accept(p.retainUntil());
             }
             if (p.legalHold()) {
-                request.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
+                hold.accept(ObjectLockLegalHoldStatus.ON);
             }
         });
-        store.client().putObject(request.build(), RequestBody.fromBytes(content));
     }
 
     /**
