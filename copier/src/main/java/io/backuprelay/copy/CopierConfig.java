@@ -27,7 +27,8 @@ public record CopierConfig(int concurrency, Retry retry, Duration maxAge, Endpoi
 
         public Retry {
             if (initial.isZero() || initial.isNegative() || max.compareTo(initial) < 0) {
-                throw new ConfigException("COPY_RETRY_INITIAL", "must be positive and at most COPY_RETRY_MAX");
+                throw new ConfigException(CopierSettings.RETRY_INITIAL.name(), "must be positive and at most "
+                        + CopierSettings.RETRY_MAX.name());
             }
         }
 

@@ -104,7 +104,7 @@ class DeploymentFilesTest {
     @Test
     void everyServiceIsInTheComposeFile() throws Exception {
         assertThat(serviceNames()).containsExactly("scheduler", "dump-worker", "upload-worker", "notifier", "verifier",
-                "console");
+                "copier", "console");
     }
 
     private static String resolved(String value) {

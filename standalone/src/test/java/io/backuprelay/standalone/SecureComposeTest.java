@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SecureComposeTest {
 
     private static final List<String> SERVICES = List.of("scheduler", "dump-worker", "upload-worker", "notifier",
-            "verifier", "console");
+            "verifier", "copier", "console");
     private static final String STORE_PASSWORD = "store pass wörd";
     private static final String BROKER_PASSWORD = "broker-only pass";
 
@@ -42,7 +42,7 @@ class SecureComposeTest {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "copier", "console"})
     void eachServiceSignsInAsItsOwnPrincipalOverTlsAndWaitsForItsGrants(String name) throws Exception {
         JsonNode service = secure().get("services").get(name);
         Map<String, String> environment = environment(service);
@@ -150,7 +150,7 @@ class SecureComposeTest {
                 && l.contains("--topic env1.backup.") && l.contains("--command-config admin.properties"));
         String documented = Files.readString(Path.of(docs));
         long documentedGrants = documented.lines().filter(l -> l.startsWith("kafka-acls ")).count();
-        assertThat(acls).hasSize((int) (documentedGrants + 5 * 2)); // the first block runs for each of six services
+        assertThat(acls).hasSize((int) (documentedGrants + 6 * 2)); // the first block runs for each of seven services
         for (String service : SERVICES) {
             assertThat(acls).as(service).anyMatch(l -> l.contains("--allow-principal User:" + service + " ")
                     && l.contains("--operation Read"));

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The six services, each from its runnable jar and signed in as its own SCRAM user, back up a
+ * The seven services, each from its runnable jar and signed in as its own SCRAM user, back up a
  * database through a broker that requires SASL/SCRAM over TLS and allows each user only what the
  * {@code kafka-acls} lines of docs/kafka.md grant. The services create no topic. One service's
  * credentials do not open another's topics or group.
@@ -63,7 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecuredClusterIT {
 
     private static final List<String> SERVICES = List.of("scheduler", "dump-worker", "upload-worker", "notifier",
-            "verifier", "console");
+            "verifier", "copier", "console");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String JWT_SECRET = "secured-cluster-secret-" + UUID.randomUUID();
 

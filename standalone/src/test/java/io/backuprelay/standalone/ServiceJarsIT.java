@@ -30,7 +30,7 @@ class ServiceJarsIT {
     Path work;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "console"})
+    @ValueSource(strings = {"scheduler", "dump-worker", "upload-worker", "notifier", "verifier", "copier", "console"})
     void startsFromItsJarAndAnswersReady(String module) throws Exception {
         Path jar = ServiceJars.runnableJar(module);
         int servicePort = ServiceJars.freePort();
