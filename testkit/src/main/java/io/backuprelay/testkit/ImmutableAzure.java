@@ -1,11 +1,7 @@
 package io.backuprelay.testkit;
 
+import io.backuprelay.testkit.StandInServer.Reply;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +57,7 @@ public final class ImmutableAzure implements AutoCloseable {
         }
     }
 
-    private final ServerSocket server;
+    private final StandInServer server;
     private final int upstreamPort;
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
     private final AtomicInteger refusals = new AtomicInteger();
@@ -69,41 +65,7 @@ public final class ImmutableAzure implements AutoCloseable {
 
     private ImmutableAzure(URI upstream) throws IOException {
         this.upstreamPort = upstream.getPort();
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("immutable-azure-accept").start(this::accept);
-    }
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                Thread.ofVirtual().name("immutable-azure").start(() -> serve(client));
-            } catch (IOException e) {
-                return; // closed
-            }
-        }
-    }
-
-    /** One client connection, its requests one after another (keep-alive). */
-    private void serve(Socket client) {
-        try (client) {
-            InputStream in = client.getInputStream();
-            OutputStream out = client.getOutputStream();
-            while (true) {
-                RawHttp.Request request = RawHttp.Request.read(in);
-                Reply reply = handle(request);
-                reply.answer().send(out, reply.added(), request.method().equals("HEAD"));
-                if ("close".equalsIgnoreCase(request.header("connection"))) {
-                    return;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the client went, or the request was not HTTP the stand-in reads: the connection ends
-        }
-    }
-
-    /** An answer and the headers the stand-in adds to it. */
-    private record Reply(RawHttp.Answer answer, Map<String, String> added) {
+        this.server = new StandInServer("immutable-azure", this::handle);
     }
 
     /** In front of the test JVM's Azurite (started if need be). */
@@ -117,7 +79,7 @@ public final class ImmutableAzure implements AutoCloseable {
 
     /** E.g. {@code http://127.0.0.1:40123}: what an endpoint policy allows. */
     public String origin() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.origin();
     }
 
     /** The blob endpoint of Azurite's account through the stand-in, path-style as Azurite's own. */
@@ -143,11 +105,7 @@ public final class ImmutableAzure implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+        server.close();
     }
 
     private Reply handle(RawHttp.Request request) throws IOException {

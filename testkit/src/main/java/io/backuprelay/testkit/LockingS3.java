@@ -1,11 +1,6 @@
 package io.backuprelay.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,15 +75,14 @@ public final class LockingS3 implements AutoCloseable {
         }
     }
 
-    private final ServerSocket server;
+    private final StandInServer server;
     private final int upstreamPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger refusals = new AtomicInteger();
 
     private LockingS3(URI upstream) throws IOException {
         this.upstreamPort = upstream.getPort();
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("locking-s3-accept").start(this::accept);
+        this.server = new StandInServer("locking-s3", request -> StandInServer.Reply.of(handle(request)));
     }
 
     /** In front of the test JVM's S3Mock (started if need be). */
@@ -102,7 +96,7 @@ public final class LockingS3 implements AutoCloseable {
 
     /** The S3 endpoint through the stand-in, path-style, e.g. {@code http://127.0.0.1:40123}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.origin();
     }
 
     /** The origin an endpoint policy allows: the same as {@link #endpoint()}. */
@@ -117,39 +111,7 @@ public final class LockingS3 implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-    }
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                Thread.ofVirtual().name("locking-s3").start(() -> serve(client));
-            } catch (IOException e) {
-                return; // closed
-            }
-        }
-    }
-
-    /** One client connection, its requests one after another (keep-alive). */
-    private void serve(Socket client) {
-        try (client) {
-            InputStream in = client.getInputStream();
-            OutputStream out = client.getOutputStream();
-            while (true) {
-                RawHttp.Request request = RawHttp.Request.read(in, out);
-                handle(request).send(out, Map.of(), request.method().equals("HEAD"));
-                if ("close".equalsIgnoreCase(request.header("connection"))) {
-                    return;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the client went, or the request was not HTTP the stand-in reads: the connection ends
-        }
+        server.close();
     }
 
     private RawHttp.Answer handle(RawHttp.Request request) throws IOException {

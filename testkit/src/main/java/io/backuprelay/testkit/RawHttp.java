@@ -26,13 +26,9 @@ final class RawHttp {
     /** A request as read: its line, its headers in order, its body by Content-Length. */
     record Request(String method, URI target, List<String[]> headers, byte[] body) {
 
-        static Request read(InputStream in) throws IOException {
-            return read(in, null);
-        }
-
         /**
-         * Read as {@link #read(InputStream)}, but a request that asks {@code Expect: 100-continue} (the AWS SDK's
-         * Apache client does, on uploads) is first told {@code 100 Continue} on {@code out}: the body follows only then.
+         * The next request on {@code in}; one that asks {@code Expect: 100-continue} (the AWS SDK's Apache client
+         * does, on uploads) is first told {@code 100 Continue} on {@code out}: the body follows only then.
          */
         static Request read(InputStream in, OutputStream out) throws IOException {
             String head = HttpWire.readHead(in);
@@ -45,7 +41,7 @@ final class RawHttp {
                     headers.add(new String[]{lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()});
                 }
             }
-            if (out != null && "100-continue".equalsIgnoreCase(RawHttp.header(headers, "expect"))) {
+            if ("100-continue".equalsIgnoreCase(RawHttp.header(headers, "expect"))) {
                 out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
             }
