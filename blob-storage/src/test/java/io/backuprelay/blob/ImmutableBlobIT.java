@@ -50,6 +50,8 @@ class ImmutableBlobIT {
 
     private BlobContainerClient platform;
     private AzureBlobStore store;
+    /** When the last backup of the test was asked for: an hour ago, then a second later each. */
+    private Instant requested = Instant.now().minus(Duration.ofHours(1));
 
     @AfterAll
     static void stop() {
@@ -211,11 +213,11 @@ class ImmutableBlobIT {
 
     private void ours(String backupId, Protection protection) throws Exception {
         byte[] content = ("content of " + backupId).getBytes();
+        requested = requested.plusSeconds(1); // each backup asked for after the one before, for keepLast's order
         store.put(FOLDER + backupId + ".dump.zst", new ByteArrayInputStream(content), content.length,
                 sha256(content), Map.of("writtenby", "backuprelay", "accountid", "acme", "backupid", backupId,
-                        "requestedat", Instant.now().toString()), Optional.ofNullable(protection));
+                        "requestedat", requested.toString()), Optional.ofNullable(protection));
         platform.getBlobClient(FOLDER + backupId + ".dump.zst.manifest.json").upload(BinaryData.fromString("{}"));
-        Thread.sleep(5); // distinct request times, for keepLast's order
     }
 
     private Connection connection(String endpoint, Immutability immutability) {

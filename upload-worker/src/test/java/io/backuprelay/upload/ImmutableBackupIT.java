@@ -73,6 +73,9 @@ class ImmutableBackupIT {
 
     /** The wall clock: the stand-in, like Azure, judges a policy's date by the real time. */
     private final Clock clock = Clock.systemUTC();
+    /** An hour before the test: its backups are asked for a second apart from there. */
+    private final Instant slot = clock.instant().minusSeconds(3600);
+    private int asked;
     private final SecretSealer sealer = SecretSealer.ofBase64("k1", SecretSealer.newBase64Key());
     private final Map<String, Connection> connections = new HashMap<>();
     private final Topics topics = new Topics("t.");
@@ -212,8 +215,8 @@ class ImmutableBackupIT {
         Files.write(file, content);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         Instant now = clock.instant();
-        Instant requested = now.minusSeconds(60);
-        Thread.sleep(1100); // one backup a second at most: names carry the second
+        // Each backup asked for a second after the one before: blob names carry the second, and keepLast the order.
+        Instant requested = slot.plusSeconds(++asked);
         return new DumpReady(1, "e", backupId, "acme", now, Trigger.MANUAL, "main", requested,
                 file.getFileName().toString(), bytes, sha256, Engine.POSTGRESQL, "15.19", DumpFormat.PG_DUMP_CUSTOM,
                 Compression.ZSTD, Encryption.NONE, requested, now, 1, null, null, null, 0, List.of(), null);
