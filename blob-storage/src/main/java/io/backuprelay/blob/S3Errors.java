@@ -2,7 +2,6 @@ package io.backuprelay.blob;
 
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /** An S3 service's errors in words a super-administrator can act on. They never contain the secret access key. */
 final class S3Errors {
@@ -13,8 +12,11 @@ final class S3Errors {
     private S3Errors() {
     }
 
-    /** The failure of {@code what} ("the upload of …") on {@code bucket}, transient or not. */
-    static BlobTransferException transfer(String bucket, String what, SdkException e) {
+    /**
+     * The failure of {@code what} ("the upload of …") on {@code bucket}, transient or not: an SDK's exception, or
+     * one from reading an object's stream.
+     */
+    static BlobTransferException transfer(String bucket, String what, RuntimeException e) {
         return BlobTransferException.of(reason(bucket, what, e), isTransient(e));
     }
 
@@ -23,7 +25,7 @@ final class S3Errors {
      * reached (refused, reset, timed out). An endpoint the policy refuses, a rejected key, a missing bucket, a
      * refused permission stay as they are until a person acts.
      */
-    static boolean isTransient(SdkException e) {
+    static boolean isTransient(RuntimeException e) {
         if (e instanceof AwsServiceException service) {
             int status = service.statusCode();
             return status == 408 || status == 429 || status >= 500 || TRANSIENT_CODES.contains(code(service));
@@ -31,7 +33,7 @@ final class S3Errors {
         return refusal(e) == null;
     }
 
-    static String reason(String bucket, String what, SdkException e) {
+    static String reason(String bucket, String what, RuntimeException e) {
         if (e instanceof AwsServiceException service) {
             String code = code(service);
             String refused = switch (code) {

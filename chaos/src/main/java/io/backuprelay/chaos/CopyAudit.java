@@ -56,7 +56,7 @@ final class CopyAudit {
         long deadline = System.nanoTime() + patience.toNanos();
         Map<String, CopyOutcome> finals = outcomes(audit, topics);
         while (completed(fates).stream().anyMatch(c -> !finals.containsKey(c.backupId())) && System.nanoTime() < deadline) {
-            Thread.sleep(3000);
+            Thread.sleep(3000); // polled from outside, like the outcomes in Settling: the audit reads only the topics
             finals.putAll(outcomes(audit, topics));
         }
         long copied = completed(fates).stream().filter(c -> finals.get(c.backupId()) instanceof CopyStored).count();

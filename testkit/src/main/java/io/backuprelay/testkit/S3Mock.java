@@ -125,7 +125,7 @@ public final class S3Mock {
                 throw new IllegalStateException("Interrupted while S3Mock starts", e);
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(200); // polling a child process's port: it has no other way to say it is ready
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while S3Mock starts", e);
