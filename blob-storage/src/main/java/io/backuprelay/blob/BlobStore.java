@@ -65,18 +65,19 @@ public interface BlobStore {
     /** The blob's address, without any credential. */
     String url(String name);
 
-    /** The SHA-256 of the blob's bytes as the service gives them back now, in lowercase hex. */
-    default String sha256(String name) throws IOException {
+    /** The blob's bytes as the service gives them back now: how many, and their SHA-256. */
+    default ReadBack readBack(String name) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+        long size;
         try (InputStream in = new DigestInputStream(read(name), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
+            size = in.transferTo(OutputStream.nullOutputStream());
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return new ReadBack(size, HexFormat.of().formatHex(digest.digest()));
     }
 
     /**
@@ -127,6 +128,15 @@ public interface BlobStore {
 
         public boolean keeps(Instant now) {
             return legalHold || (retainUntil != null && retainUntil.isAfter(now));
+        }
+    }
+
+    /** A blob as read back: its size and the SHA-256 of its bytes, in lowercase hex. */
+    record ReadBack(long sizeBytes, String sha256) {
+
+        /** Whether these are the bytes announced: that size and SHA-256. */
+        public boolean is(long expectedSize, String expectedSha256) {
+            return sizeBytes == expectedSize && sha256.equalsIgnoreCase(expectedSha256);
         }
     }
 

@@ -300,20 +300,16 @@ final class S3Upload {
 
     /** Reads the object back; keeps it only if it has the size and SHA-256 given. */
     private StoredBlob verified(long sizeBytes, String sha256) throws BlobTransferException {
-        MessageDigest digest = digest("SHA-256");
-        long bytes = 0;
-        try (InputStream in = store.read(name)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-                bytes += n;
-            }
+        BlobStore.ReadBack back;
+        try {
+            back = store.readBack(name);
         } catch (IOException | SdkException e) {
             throw BlobTransferException.of("The object " + name + " could not be read back from bucket '"
                     + store.bucket() + "' to check it: " + e.getClass().getSimpleName(), true);
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (bytes != sizeBytes || !actual.equalsIgnoreCase(sha256)) {
+        long bytes = back.sizeBytes();
+        String actual = back.sha256();
+        if (!back.is(sizeBytes, sha256)) {
             String kept = "";
             try {
                 store.delete(name);

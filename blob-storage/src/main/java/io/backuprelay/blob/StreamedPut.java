@@ -109,19 +109,12 @@ final class StreamedPut {
     /** Reads the committed blob back; one that differs is deleted, if its protection lets it go. */
     private static void verify(AzureBlobStore store, String name, Content content)
             throws IOException, BlobTransferException {
-        MessageDigest sha256 = digest("SHA-256");
-        long size = 0;
-        try (InputStream in = store.read(name)) {
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                sha256.update(buffer, 0, n);
-                size += n;
-            }
-        }
-        String read = HexFormat.of().formatHex(sha256.digest());
-        if (size == content.sizeBytes() && read.equalsIgnoreCase(content.sha256())) {
+        BlobStore.ReadBack back = store.readBack(name);
+        if (back.is(content.sizeBytes(), content.sha256())) {
             return;
         }
+        long size = back.sizeBytes();
+        String read = back.sha256();
         String fate;
         try {
             store.delete(name);

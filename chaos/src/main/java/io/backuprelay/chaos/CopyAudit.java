@@ -76,7 +76,7 @@ final class CopyAudit {
             }
             String name = stored.location().blobName();
             boolean found = copies.find(name).isPresent();
-            checked.add(new Copy(done.backupId(), outcome, found, found ? copies.sha256(name) : null, done.sha256()));
+            checked.add(new Copy(done.backupId(), outcome, found, found ? copies.readBack(name).sha256() : null, done.sha256()));
         }
         return checked;
     }

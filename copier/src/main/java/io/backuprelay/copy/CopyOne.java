@@ -116,8 +116,7 @@ final class CopyOne {
                                                         Connection target) throws BlobTransferException {
         try {
             Optional<BlobStore.StoredBlob> found = to.find(name);
-            if (found.isEmpty() || found.get().sizeBytes() != backup.sizeBytes()
-                    || !backup.sha256().equals(to.sha256(name))) {
+            if (found.isEmpty() || !to.readBack(name).is(backup.sizeBytes(), backup.sha256())) {
                 return Optional.empty();
             }
             log.info("The copy of backup {} at '{}' is already there and whole; not sent again", backup.backupId(),

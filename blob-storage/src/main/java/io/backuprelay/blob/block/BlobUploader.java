@@ -9,15 +9,12 @@ import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.BlobTarget;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -208,13 +205,8 @@ public final class BlobUploader {
     }
 
     private String readBackSha256(BlobTarget target) throws BlobTransferException {
-        MessageDigest sha256 = BlockStream.digest("SHA-256");
-        try (InputStream in = settings.access().store(target).read(target.blobName())) {
-            byte[] buffer = new byte[1 << 20];
-            int read;
-            while ((read = in.read(buffer)) >= 0) {
-                sha256.update(buffer, 0, read);
-            }
+        try {
+            return settings.access().store(target).readBack(target.blobName()).sha256();
         } catch (BlobStorageException e) {
             throw Failures.failure(target.connection(), e);
         } catch (IOException e) {
@@ -223,7 +215,6 @@ public final class BlobUploader {
         } catch (RuntimeException e) {
             throw Failures.unreachable(target.connection(), e);
         }
-        return HexFormat.of().formatHex(sha256.digest());
     }
 
     private void delete(BlobTarget target) throws BlobTransferException {
