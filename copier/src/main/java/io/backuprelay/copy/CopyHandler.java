@@ -74,13 +74,13 @@ final class CopyHandler implements JobHandler<BackupEvent> {
                 || completed.endedAt().isBefore(clock.instant().minus(config.maxAge()))) {
             return JobResult.of();
         }
-        List<CopyDestination> copies = lookups.settings().apply(completed.accountId())
-                .map(BackupSettings::copies).orElse(List.of());
+        Optional<BackupSettings> settings = lookups.settings().apply(completed.accountId());
+        List<CopyDestination> copies = settings.map(BackupSettings::copies).orElse(List.of());
         if (copies.isEmpty()) {
             return JobResult.of();
         }
         String sourceId = completed.connectionId() != null ? completed.connectionId()
-                : lookups.settings().apply(completed.accountId()).map(BackupSettings::destinationConnectionId).orElse(null);
+                : settings.get().destinationConnectionId();
         Optional<Connection> source = connection(completed.accountId(), sourceId);
         List<Output> outputs = new ArrayList<>();
         for (CopyDestination copy : copies) {
