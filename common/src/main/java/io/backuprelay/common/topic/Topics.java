@@ -53,9 +53,27 @@ public record Topics(String prefix) {
         return prefix + "backup.ops";
     }
 
+    /** An account's notification channels besides email (webhooks, Slack, Teams, heartbeat), compacted. */
+    public String channels() {
+        return prefix + "backup.channels";
+    }
+
+    /** Channel deliveries waiting for another try after the endpoint did not take them. */
+    public String deliveries() {
+        return prefix + "backup.deliveries";
+    }
+
+    /** Who did what to an account and when: the activity log, kept for a year. */
+    public String activity() {
+        return prefix + "backup.activity";
+    }
+
     public String deadLetters() {
         return prefix + "backup.dlq";
     }
+
+    /** How long the activity log is kept: a year and a month, so a yearly audit finds the whole year. */
+    public static final long ACTIVITY_RETENTION_MS = 400L * 24 * 3600 * 1000;
 
     /** Every topic with how it is cleaned up, for whoever creates them. */
     public List<TopicSpec> all() {
@@ -69,6 +87,9 @@ public record Topics(String prefix) {
                 TopicSpec.compacted(status()),
                 TopicSpec.compacted(notifications()),
                 TopicSpec.shortLived(ops()),
+                TopicSpec.compacted(channels()),
+                TopicSpec.deleted(deliveries()),
+                new TopicSpec(activity(), false, ACTIVITY_RETENTION_MS),
                 TopicSpec.deleted(deadLetters()));
     }
 
