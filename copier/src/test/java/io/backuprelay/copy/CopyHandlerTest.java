@@ -215,7 +215,7 @@ class CopyHandlerTest {
     private void copyTo(CopyDestination... copies) {
         connections.put(main.key(), main);
         connections.put(copy.key(), copy);
-        settings = new BackupSettings(ACCOUNT, BackupType.MANUAL, "main", null, null, null, null, List.of(copies));
+        settings = new BackupSettings(ACCOUNT, BackupType.MANUAL, "main", null, null, null, null, List.of(copies), null);
     }
 
     private List<BackupEvent> handle(BackupCompleted backup) throws Exception {

@@ -192,7 +192,7 @@ class CopyNoticesMailIT {
                     "copies", "", new SealedSecret("k1", "c2VjcmV0"), false, null, null, null, null, null);
             KafkaProbe.send(topics.connections(), offsite.key(), Json.encode(offsite));
             KafkaProbe.send(topics.settings(), account, Json.encode(new BackupSettings(account, BackupType.EVERY_7_DAYS,
-                    "main", List.of(tenant.extra()), null, null, null, copies)));
+                    "main", List.of(tenant.extra()), null, null, null, copies, null)));
             return tenant;
         }
 

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
@@ -111,16 +112,13 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         long timestamp = wallClockTimestamp;
         int requested = 0;
         int timedOutCount = 0;
-        for (KeyValue<Bytes, byte[]> entry : due) {
-            String accountId = WakeIndex.accountId(entry.key);
-            AccountSchedule schedule = schedules.get(accountId);
-            if (schedule == null || !WakeIndex.time(entry.key).equals(truncated(schedule.wakeAt()))) {
-                wakeIndex.delete(entry.key); // stale: the schedule changed since
-                continue;
-            }
-            boolean isRequest = schedule.inFlight() == null && rules.dueAt(schedule).filter(d -> !now.isBefore(d)).isPresent();
+        for (AccountSchedule schedule : inDueOrder(due, now)) {
+            String accountId = schedule.accountId();
+            boolean isRequest = rules.requestDue(schedule, now);
             if (isRequest && allowed <= 0) {
-                continue; // over budget: it stays due, and is first in line at the next tick
+                // over budget: it stays due, and is first in line at the next tick, unless its window closes first
+                save(schedule, rules.heldBack(schedule, now), timestamp);
+                continue;
             }
             Wake wake = rules.onWake(schedule, now);
             switch (wake) {
@@ -167,6 +165,26 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
             log.warn("A tick of partition {} took {} ms for {} due account(s)", context.taskId().partition(),
                     nanos / 1_000_000, due.size());
         }
+    }
+
+    /**
+     * The schedules of these index entries, dropping stale entries, in the order their backups fell due (then by
+     * account): accounts whose windows open at the same minute are released by the rate limit in due order, and
+     * one that waited for this window since its last one closed goes first.
+     */
+    private List<AccountSchedule> inDueOrder(List<KeyValue<Bytes, byte[]>> entries, Instant now) {
+        List<AccountSchedule> found = new ArrayList<>(entries.size());
+        for (KeyValue<Bytes, byte[]> entry : entries) {
+            AccountSchedule schedule = schedules.get(WakeIndex.accountId(entry.key));
+            if (schedule == null || !WakeIndex.time(entry.key).equals(truncated(schedule.wakeAt()))) {
+                wakeIndex.delete(entry.key); // stale: the schedule changed since
+                continue;
+            }
+            found.add(schedule);
+        }
+        found.sort(Comparator.comparing((AccountSchedule s) -> rules.dueAt(s).orElse(now))
+                .thenComparing(AccountSchedule::accountId));
+        return found;
     }
 
     private AccountSchedule load(String accountId) {

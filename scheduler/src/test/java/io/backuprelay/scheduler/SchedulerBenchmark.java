@@ -194,6 +194,6 @@ public final class SchedulerBenchmark {
         String accountId = "account-%07d".formatted(i);
         return new AccountSchedule(accountId,
                 new BackupSettings(accountId, BackupType.EVERY_7_DAYS, "main", null, null, null), Map.of("main", true),
-                wakeAt.minus(Duration.ofDays(7)), "b-" + i, null, null, List.of(), 0, null, wakeAt, null);
+                wakeAt.minus(Duration.ofDays(7)), "b-" + i, null, null, List.of(), 0, null, wakeAt, null, null, null, null);
     }
 }

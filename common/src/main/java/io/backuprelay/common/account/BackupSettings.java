@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * @param restoreDrill how often the verifier restores a backup to prove it (added later; {@code WEEKLY} when absent)
  * @param copies       where each stored backup is copied too, each with its own retention (added later; empty when absent)
+ * @param window       when automatic backups may start (added later; {@code null}, as in settings written before:
+ *                     no window, an automatic backup is due one interval after the last success, at any hour)
  */
 public record BackupSettings(
         String accountId,
@@ -19,18 +21,25 @@ public record BackupSettings(
         List<String> encryptionRecipients,
         Retention retention,
         RestoreDrill restoreDrill,
-        List<CopyDestination> copies) {
+        List<CopyDestination> copies,
+        BackupWindow window) {
 
     public BackupSettings(String accountId, BackupType backupType, String destinationConnectionId,
                           List<String> notifyEmails, List<String> encryptionRecipients, Retention retention,
                           RestoreDrill restoreDrill) {
         this(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients, retention,
-                restoreDrill, null);
+                restoreDrill, null, null);
     }
 
     public BackupSettings(String accountId, BackupType backupType, String destinationConnectionId,
                           List<String> notifyEmails, List<String> encryptionRecipients, Retention retention) {
-        this(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients, retention, null, null);
+        this(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients, retention, null, null, null);
+    }
+
+    /** These settings with that backup window ({@code null}: none). */
+    public BackupSettings withWindow(BackupWindow newWindow) {
+        return new BackupSettings(accountId, backupType, destinationConnectionId, notifyEmails, encryptionRecipients,
+                retention, restoreDrill, copies, newWindow);
     }
 
     public BackupSettings {

@@ -9,7 +9,13 @@ public enum ScheduleState {
     /** The next automatic backup is due at {@code nextDueAt}. */
     SCHEDULED,
     /** A backup is running now. */
-    RUNNING;
+    RUNNING,
+    /**
+     * Scheduled, but the account's backup window closed before the scheduler's rate limit let its due backup
+     * start: the window was too short for the backups due in it, and this one waits for the next window
+     * ({@code nextDueAt}). Set only by the scheduler, which alone knows; {@link #of} never returns it.
+     */
+    WINDOW_TOO_SHORT;
 
     /**
      * The one rule of where an account stands, for the scheduler's published status and for what the

@@ -6,6 +6,7 @@ import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.secret.SealedSecret;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class AccountRecordsJsonTest {
     @Test
     void settingsWithCopyDestinationsAndAStatusWithCopiesReadBackEqual() {
         BackupSettings settings = new BackupSettings(ACCOUNT, BackupType.EVERY_7_DAYS, "main", List.of(), List.of(),
-                new Retention(7, null), RestoreDrill.WEEKLY, List.of(new CopyDestination("offsite", new Retention(30, null))));
+                new Retention(7, null), RestoreDrill.WEEKLY, List.of(new CopyDestination("offsite", new Retention(30, null))), null);
         BackupStatus.OutcomeSummary summary = BackupStatus.OutcomeSummary.success("b1", null,
                 Instant.parse("2026-12-06T10:00:00Z"), 10L, "x", "main")
                 .withImmutableUntil(Instant.parse("2027-01-05T10:00:00Z"))
@@ -52,5 +53,18 @@ class AccountRecordsJsonTest {
 
         assertThat(Json.decode(Json.encode(settings), BackupSettings.class)).isEqualTo(settings);
         assertThat(Json.decode(Json.encode(summary), BackupStatus.OutcomeSummary.class)).isEqualTo(summary);
+    }
+
+    @Test
+    void aBackupWindowIsWrittenAsLocalTimeAndSettingsWrittenBeforeWindowsHaveNone() {
+        BackupSettings settings = new BackupSettings("Café \"Crème\" SA", BackupType.EVERY_7_DAYS, "main", null, null,
+                null).withWindow(new BackupWindow(LocalTime.of(1, 0), 180, "Europe/Madrid"));
+
+        String json = Json.encodeToString(settings);
+
+        assertThat(json).contains("\"window\":{\"start\":\"01:00\",\"lengthMinutes\":180,\"timeZone\":\"Europe/Madrid\"}");
+        assertThat(Json.decode(json, BackupSettings.class)).isEqualTo(settings);
+        String before = "{\"accountId\":\"acme\",\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"main\"}";
+        assertThat(Json.decode(before, BackupSettings.class).window()).isNull();
     }
 }

@@ -2,6 +2,7 @@ package io.backuprelay.scheduler.schedule;
 
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupWindow;
 import io.backuprelay.common.account.BackupStatus.InFlight;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
 import io.backuprelay.common.event.BackupType;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +42,13 @@ import java.util.function.UnaryOperator;
  *       is declared failed (stage TIMEOUT);</li>
  *   <li>a failed automatic backup is retried per {@link AutomaticRetry}
  *       until one succeeds;</li>
- *   <li>a scheduled backupId derives from the account, the due slot and the attempt.</li>
+ *   <li>a scheduled backupId derives from the account, the due slot and the attempt;</li>
+ *   <li>with a backup window ({@link WindowRule}): the slots are window starts on a fixed grid counted from the
+ *       last automatic success (or the first success before any), one interval apart in calendar days in the
+ *       window's zone, so a manual backup does not move them; a retry that would fall outside the window waits
+ *       for the next window start; no automatic request goes out while the window is closed, and a due backup
+ *       the rate limit held back until its window closed waits for the next window, first in line (its due
+ *       time is kept), with the status {@code WINDOW_TOO_SHORT}. Without a window all of this is as before.</li>
  * </ul>
  * Every function returns the new state with its wake-up time recomputed.
  */
@@ -67,7 +75,35 @@ public final class ScheduleRules {
     }
 
     public AccountSchedule onSettings(AccountSchedule schedule, BackupSettings settings) {
-        return rewake(schedule.withSettings(settings));
+        AccountSchedule changed = schedule.withSettings(settings);
+        if (!Objects.equals(window(schedule), window(changed))) {
+            changed = changed.withWindowWait(null, null); // a wait for the old window means nothing for the new one
+        }
+        return rewake(changed);
+    }
+
+    private static BackupWindow window(AccountSchedule schedule) {
+        return schedule.settings() == null ? null : schedule.settings().window();
+    }
+
+    /**
+     * Whether an automatic backup (or retry) is to be requested at {@code now}: due, nothing running, and the
+     * account's backup window, if it has one, open.
+     */
+    public boolean requestDue(AccountSchedule schedule, Instant now) {
+        return schedule.inFlight() == null && dueAt(schedule).filter(d -> !now.isBefore(d)).isPresent()
+                && WindowRule.of(schedule).map(w -> w.isOpen(now)).orElse(true);
+    }
+
+    /**
+     * The rate limit holds back this account's due backup at {@code now}: remembered (once) so that, should its
+     * window close before it is requested, the status says the window was too short.
+     */
+    public AccountSchedule heldBack(AccountSchedule schedule, Instant now) {
+        if (schedule.heldBackAt() != null || WindowRule.of(schedule).isEmpty()) {
+            return schedule;
+        }
+        return schedule.withWindowWait(now, schedule.windowWaitUntil());
     }
 
     /** @param enabled whether the connection is enabled for automatic backup; {@code null} when it was deleted */
@@ -107,17 +143,25 @@ public final class ScheduleRules {
                     inFlight.attempt(), inFlight.requestedAt(),
                     "The backup had no outcome " + hours(inFlightTimeout) + " after a worker started it, so it was"
                             + " declared failed.", now)
-                    .withNextTry(AutomaticRetry.nextTry(inFlight.trigger(), inFlight.attempt(), now).orElse(null));
+                    .withNextTry(AutomaticRetry.nextTry(inFlight.trigger(), inFlight.attempt(), now)
+                            .map(retry -> WindowRule.of(schedule).map(w -> WindowRule.retryAt(w, retry)).orElse(retry))
+                            .orElse(null));
             return new Wake.TimedOut(timedOut, onEvent(schedule, timedOut));
         }
         Optional<Instant> due = dueAt(schedule);
         if (due.isEmpty() || now.isBefore(due.get())) {
             return new Wake.Nothing(rewake(schedule));
         }
+        Optional<WindowClock> window = WindowRule.of(schedule);
+        if (window.isPresent() && !window.get().isOpen(now)) {
+            // The window closed before it could start: it waits for the next one, its due time kept so it goes first.
+            return new Wake.Nothing(rewake(schedule.withWindowWait(schedule.heldBackAt(),
+                    window.get().nextStartAtOrAfter(now))));
+        }
         int attempt = schedule.consecutiveFailures() + 1;
         BackupRequested request = BackupRequested.scheduled(schedule.accountId(), schedule.settings().destinationConnectionId(),
                 dueSlot(schedule), attempt, now);
-        return new Wake.Request(request, onEvent(schedule, request));
+        return new Wake.Request(request, onEvent(schedule.withWindowWait(null, null), request));
     }
 
     /** When the next automatic backup (or retry) is due, if automatic backups are on. */
@@ -126,9 +170,19 @@ public final class ScheduleRules {
             return Optional.empty();
         }
         if (schedule.consecutiveFailures() > 0 && schedule.retryAt() != null) {
-            return Optional.of(schedule.retryAt());
+            return Optional.of(WindowRule.of(schedule).map(w -> WindowRule.retryAt(w, schedule.retryAt()))
+                    .orElse(schedule.retryAt()));
         }
         return Optional.of(dueSlot(schedule));
+    }
+
+    /**
+     * When the next automatic backup will be requested: when it is due, or, when its window closed before it
+     * could start, the window start it waits for.
+     */
+    public Optional<Instant> nextRunAt(AccountSchedule schedule) {
+        Instant waitUntil = schedule.windowWaitUntil();
+        return dueAt(schedule).map(due -> waitUntil != null && waitUntil.isAfter(due) ? waitUntil : due);
     }
 
     /** What the backup page and the API show. */
@@ -137,9 +191,13 @@ public final class ScheduleRules {
         Optional<String> paused = pausedReason(schedule);
         ScheduleState state = ScheduleState.of(schedule.inFlight() != null, paused.isEmpty(),
                 schedule.lastSuccessAt() != null);
+        if (state == ScheduleState.SCHEDULED && schedule.heldBackAt() != null && schedule.windowWaitUntil() != null
+                && WindowRule.of(schedule).isPresent()) {
+            state = ScheduleState.WINDOW_TOO_SHORT;
+        }
         return new BackupStatus(schedule.accountId(), schedule.lastSuccessAt(), schedule.lastSuccessBackupId(),
                 schedule.lastOutcome(), schedule.inFlight(), schedule.recent(), type, state,
-                dueAt(schedule).orElse(null), schedule.consecutiveFailures(),
+                nextRunAt(schedule).orElse(null), schedule.consecutiveFailures(),
                 type == BackupType.MANUAL ? null : paused.orElse(null));
     }
 
@@ -164,6 +222,10 @@ public final class ScheduleRules {
     }
 
     private Instant dueSlot(AccountSchedule schedule) {
+        Optional<WindowClock> window = WindowRule.of(schedule);
+        if (window.isPresent()) {
+            return WindowRule.dueSlot(window.get(), schedule, interval(schedule), dayLength.equals(DAY));
+        }
         return schedule.lastSuccessAt().plus(interval(schedule));
     }
 
@@ -171,7 +233,7 @@ public final class ScheduleRules {
         InFlight inFlight = schedule.inFlight();
         Instant wake = inFlight != null
                 ? (inFlight.startedAt() == null ? null : inFlight.startedAt().plus(inFlightTimeout))
-                : dueAt(schedule).orElse(null);
+                : nextRunAt(schedule).orElse(null);
         Optional<Instant> alert = nextOverdueAlert(schedule);
         if (alert.isPresent() && (wake == null || alert.get().isBefore(wake))) {
             wake = alert.get();
@@ -243,7 +305,8 @@ public final class ScheduleRules {
                 newer ? completed.backupId() : schedule.lastSuccessBackupId(),
                 summary, endInFlight(schedule, completed.backupId()), record(schedule, summary),
                 newer ? 0 : schedule.consecutiveFailures(), newer ? null : schedule.retryAt(), schedule.wakeAt(),
-                newer ? null : schedule.lastOverdueAlertAt());
+                newer ? null : schedule.lastOverdueAlertAt(), WindowRule.anchorAfter(schedule, completed),
+                schedule.heldBackAt(), schedule.windowWaitUntil());
     }
 
     private static AccountSchedule failed(AccountSchedule schedule, BackupFailed failed) {
@@ -259,7 +322,8 @@ public final class ScheduleRules {
                 schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), summary,
                 endInFlight(schedule, failed.backupId()), record(schedule, summary),
                 automatic ? schedule.consecutiveFailures() + 1 : schedule.consecutiveFailures(),
-                automatic ? retryAt : schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
+                automatic ? retryAt : schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt(),
+                schedule.anchorAt(), schedule.heldBackAt(), schedule.windowWaitUntil());
     }
 
     /** The drill's finding goes beside the backup it checked, while that backup is among the recent ones. */
@@ -297,7 +361,8 @@ public final class ScheduleRules {
                 ? change.apply(schedule.lastOutcome()) : schedule.lastOutcome();
         return new AccountSchedule(schedule.accountId(), schedule.settings(), schedule.connections(),
                 schedule.lastSuccessAt(), schedule.lastSuccessBackupId(), last, schedule.inFlight(), recent,
-                schedule.consecutiveFailures(), schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt());
+                schedule.consecutiveFailures(), schedule.retryAt(), schedule.wakeAt(), schedule.lastOverdueAlertAt(),
+                schedule.anchorAt(), schedule.heldBackAt(), schedule.windowWaitUntil());
     }
 
     private static Optional<OutcomeSummary> ended(AccountSchedule schedule, String backupId) {
