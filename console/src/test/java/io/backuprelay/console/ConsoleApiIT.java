@@ -404,6 +404,44 @@ class ConsoleApiIT {
     }
 
     @Test
+    void aBackupWindowIsSavedInItsZoneOrTheAccountsAndABadOneIsRefusedNamingItsField() throws Exception {
+        String account = registerAccount();
+        String token = superadmin(account);
+        String settings = "/api/accounts/" + account + "/backup-settings";
+        String enabled = createConnection(account, true);
+        String automatic = "{\"backupType\":\"EVERY_7_DAYS\",\"destinationConnectionId\":\"" + enabled + "\",\"window\":";
+
+        Response saved = call("PUT", settings, token, automatic
+                + "{\"start\":\"23:30\",\"lengthMinutes\":180,\"timeZone\":\"America/Sao_Paulo\"}}");
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(saved.json().get("window").toString())
+                .isEqualTo("{\"start\":\"23:30\",\"lengthMinutes\":180,\"timeZone\":\"America/Sao_Paulo\"}");
+        Response read = call("GET", settings, token, null);
+        assertThat(read.json().get("window").get("start").asText()).isEqualTo("23:30");
+        assertThat(read.json().get("window").get("timeZone").asText()).isEqualTo("America/Sao_Paulo");
+
+        Response inAccountZone = call("PUT", settings, token, automatic + "{\"start\":\"01:00\",\"lengthMinutes\":60}}");
+        assertThat(inAccountZone.json().get("window").get("timeZone").asText()).as("the account's zone")
+                .isEqualTo("Europe/Lisbon");
+
+        assertBadRequest(settings, "PUT", automatic + "{\"start\":\"25:00\",\"lengthMinutes\":60}}", "window.start", token);
+        assertBadRequest(settings, "PUT", automatic + "{\"start\":\"1am\",\"lengthMinutes\":60}}", "window.start", token);
+        assertBadRequest(settings, "PUT", automatic + "{\"lengthMinutes\":60}}", "window.start", token);
+        assertBadRequest(settings, "PUT", automatic + "{\"start\":\"01:00\",\"lengthMinutes\":14}}",
+                "window.lengthMinutes", token);
+        assertBadRequest(settings, "PUT", automatic + "{\"start\":\"01:00\",\"lengthMinutes\":1441}}",
+                "window.lengthMinutes", token);
+        assertBadRequest(settings, "PUT", automatic + "{\"start\":\"01:00\"}}", "window.lengthMinutes", token);
+        assertBadRequest(settings, "PUT", automatic + "{\"start\":\"01:00\",\"lengthMinutes\":60,"
+                + "\"timeZone\":\"Mars/Olympus_Mons\"}}", "window.timeZone", token);
+        assertThat(call("GET", settings, token, null).json().get("window").get("start").asText())
+                .as("a refused window changes nothing").isEqualTo("01:00");
+
+        Response cleared = call("PUT", settings, token, automatic + "null}");
+        assertThat(cleared.json().get("window").isNull()).isTrue();
+    }
+
+    @Test
     void aWriteAnswersWithItsPositionAndAReadPresentingItSeesTheWrite() throws Exception {
         String account = registerAccount();
         String token = superadmin(account);

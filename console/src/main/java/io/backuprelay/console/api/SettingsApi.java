@@ -3,6 +3,7 @@ package io.backuprelay.console.api;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.BackupWindow;
 import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.account.RestoreDrill;
 import io.backuprelay.common.account.Connection;
@@ -13,11 +14,16 @@ import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The "Database backup" section: type, destination, and where the account stands. */
 public final class SettingsApi {
+
+    private static final DateTimeFormatter HOURS_MINUTES = DateTimeFormatter.ofPattern("HH:mm");
 
     private final ConsoleData data;
     private final PendingBackups pending;
@@ -38,10 +44,15 @@ public final class SettingsApi {
     /**
      * @param copies connections that receive a copy of each stored backup, each with its own retention
      *               ({@code null}: keep every copy); absent or {@code null}: none
+     * @param window when automatic backups may start; absent or {@code null}: at any hour
      */
     public record SettingsBody(BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
                                List<String> encryptionRecipients, RetentionBody retention, RestoreDrill restoreDrill,
-                               List<CopyBody> copies) {
+                               List<CopyBody> copies, WindowBody window) {
+    }
+
+    /** A backup window: {@code start} as {@code "HH:mm"}, its length, and its zone (absent: the account's). */
+    public record WindowBody(String start, Integer lengthMinutes, String timeZone) {
     }
 
     /** One copy destination: a connection of the account other than the destination, and how many copies it keeps. */
@@ -53,13 +64,15 @@ public final class SettingsApi {
      * @param lastVerifiedRestoreAt when the restore drill last proved one of the recent backups; {@code null}: never
      * @param platformName          the platform's name, for the page's subtitle
      * @param copies                where each stored backup is copied, with each copy destination's retention
+     * @param window                when automatic backups may start; {@code null}: at any hour. The page shows
+     *                              {@code nextDueAt} in its zone
      */
     public record SettingsView(String accountId, String displayName, String locale, String timeZone,
                                BackupType backupType, String destinationConnectionId, List<String> notifyEmails,
                                List<String> encryptionRecipients, Retention retention, Instant lastBackupAt,
                                Instant nextDueAt, ScheduleState state, String inFlightBackupId, String pausedReason,
                                RestoreDrill restoreDrill, Instant lastVerifiedRestoreAt, String platformName,
-                               List<CopyDestination> copies) {
+                               List<CopyDestination> copies, BackupWindow window) {
     }
 
     public void get(Context ctx) {
@@ -81,7 +94,7 @@ public final class SettingsApi {
                 settings.encryptionRecipients(), settings.retention(), status.lastSuccessAt(), status.nextDueAt(),
                 status.state(), inFlight, status.pausedReason(), settings.restoreDrill(),
                 status.lastVerifiedRestore().map(o -> o.restoreCheck().checkedAt()).orElse(null), platformName,
-                settings.copies());
+                settings.copies(), settings.window());
     }
 
     public void put(Context ctx) {
@@ -121,7 +134,8 @@ public final class SettingsApi {
         BackupSettings settings = new BackupSettings(accountId, type, destination,
                 Validate.emails("notifyEmails", body.notifyEmails(), false),
                 Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,
-                body.restoreDrill(), copies(accountId, destination, body.copies()));
+                body.restoreDrill(), copies(accountId, destination, body.copies()),
+                window(body.window(), registered(accountId)));
         ViewPosition written = data.write(ViewPosition.View.SETTINGS, accountId, settings);
         Requests.wrote(ctx, written);
         data.readAfter(written, accountId);
@@ -132,6 +146,24 @@ public final class SettingsApi {
         return body == null ? null : new Retention(
                 Validate.range(field + ".keepLast", body.keepLast(), 1, 10_000),
                 Validate.range(field + ".maxAgeDays", body.maxAgeDays(), 1, 36_500));
+    }
+
+    /** The window asked for, in the zone asked for or else the account's; {@code null} when none is. */
+    private static BackupWindow window(WindowBody body, Account account) {
+        if (body == null) {
+            return null;
+        }
+        String start = Validate.required("window.start", body.start());
+        LocalTime opens;
+        try {
+            opens = LocalTime.parse(start, HOURS_MINUTES);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid("window.start", "must be a time of day as HH:mm, such as 01:00, is '" + start + "'");
+        }
+        int length = Validate.range("window.lengthMinutes", Validate.required("window.lengthMinutes",
+                body.lengthMinutes()), BackupWindow.MIN_LENGTH_MINUTES, BackupWindow.MAX_LENGTH_MINUTES);
+        String zone = body.timeZone() == null || body.timeZone().isBlank() ? account.timeZone() : body.timeZone();
+        return new BackupWindow(opens, length, Validate.timeZone("window.timeZone", zone));
     }
 
     /** Each a connection of the account, other than the destination, named once. */
