@@ -165,8 +165,11 @@ function renderSettings(settings) {
   $("lastBackup").textContent = formatDate(settings.lastBackupAt);
   $("lastVerifiedRestore").textContent = formatDate(settings.lastVerifiedRestoreAt);
   $("state").textContent = t(settings.state);
-  $("nextDue").textContent = settings.nextDueAt ? t("nextDue", formatDate(settings.nextDueAt))
+  $("nextDue").textContent = settings.nextDueAt && settings.window ? nextDueInWindow(settings)
+    : settings.nextDueAt ? t("nextDue", formatDate(settings.nextDueAt))
     : settings.state === "AWAITING_FIRST_MANUAL_BACKUP" ? t("awaitingFirst") : "";
+  $("state").classList.toggle("warning", settings.state === "WINDOW_TOO_SHORT");
+  renderWindow(settings.window);
   const paused = pausedReason(settings);
   $("paused").textContent = paused ? t("pausedBecause", paused) : "";
   $("paused").hidden = !paused;
@@ -191,7 +194,8 @@ function editedSettings() {
     encryptionRecipients: lines("encryptionRecipients"),
     retention: keepLast == null && maxAgeDays == null ? null : { keepLast, maxAgeDays },
     restoreDrill: $("restoreDrill").value,
-    copies: editedCopies()
+    copies: editedCopies(),
+    window: editedWindow()
   };
 }
 
@@ -205,9 +209,46 @@ function markDirty() {
     || edited.notifyEmails.join("\n") !== (saved.notifyEmails || []).join("\n")
     || edited.encryptionRecipients.join("\n") !== (saved.encryptionRecipients || []).join("\n")
     || JSON.stringify(edited.retention) !== JSON.stringify(retention && { keepLast: retention.keepLast, maxAgeDays: retention.maxAgeDays })
-    || JSON.stringify(edited.copies) !== JSON.stringify(savedCopies(saved));
+    || JSON.stringify(edited.copies) !== JSON.stringify(savedCopies(saved))
+    || JSON.stringify(edited.window) !== JSON.stringify(savedWindow(saved));
   $("pending").hidden = !state.dirty;
   $("save").disabled = !state.dirty;
+}
+
+// ---- Backup window ----
+
+// The next run in the window's own zone, named, so a person abroad reads the time the window means.
+function nextDueInWindow(settings) {
+  const zone = settings.window.timeZone;
+  const when = new Intl.DateTimeFormat(state.language, { dateStyle: "medium", timeStyle: "short", timeZone: zone })
+    .format(new Date(settings.nextDueAt));
+  return t("nextDueIn", when, zone);
+}
+
+function renderWindow(backupWindow) {
+  $("windowShown").textContent = backupWindow
+    ? t("windowShown", backupWindow.start, t("windowLength", Math.floor(backupWindow.lengthMinutes / 60),
+      backupWindow.lengthMinutes % 60), backupWindow.timeZone)
+    : "";
+  if (state.dirty) return;
+  $("windowStart").value = backupWindow ? backupWindow.start : "";
+  $("windowHours").value = backupWindow ? Math.floor(backupWindow.lengthMinutes / 60) : "";
+  $("windowMinutes").value = backupWindow ? backupWindow.lengthMinutes % 60 : "";
+  $("windowZone").value = backupWindow ? backupWindow.timeZone : "";
+}
+
+// No start: no window. The zone left empty is the account's, which the server fills in.
+function editedWindow() {
+  const start = $("windowStart").value;
+  if (!start) return null;
+  const hours = numberOrNull("windowHours") || 0;
+  const minutes = numberOrNull("windowMinutes") || 0;
+  return { start: start.substring(0, 5), lengthMinutes: hours * 60 + minutes, timeZone: $("windowZone").value.trim() || null };
+}
+
+function savedWindow(saved) {
+  const w = saved.window;
+  return w ? { start: w.start, lengthMinutes: w.lengthMinutes, timeZone: w.timeZone } : null;
 }
 
 async function saveSettings() {
@@ -483,6 +524,7 @@ async function start(token) {
 
 ["backupType", "restoreDrill", "destination"].forEach((id) => $(id).addEventListener("change", markDirty));
 ["notifyEmails", "encryptionRecipients", "keepLast", "maxAgeDays"].forEach((id) => $(id).addEventListener("input", markDirty));
+["windowStart", "windowHours", "windowMinutes", "windowZone"].forEach((id) => $(id).addEventListener("input", markDirty));
 $("save").addEventListener("click", saveSettings);
 $("createBackup").addEventListener("click", createBackup);
 $("connectionForm").addEventListener("submit", saveConnection);

@@ -102,7 +102,16 @@ window.TEXTS = {
     invalid_secretAccessKey: "The secret access key is not valid.",
     invalid_prefix: "The prefix must not start with /, hold . or .. segments, backslashes or control characters.",
     invalid_immutability_days: "Immutability must last between 1 and 36,500 days.",
-    invalid_immutability_mode: "The immutability mode must be Unlocked or Locked."
+    invalid_immutability_mode: "The immutability mode must be Unlocked or Locked.",
+    // backup window
+    backupWindow: "Backup window", windowStart: "Starts at", windowHours: "Length (hours)", windowMinutes: "and minutes",
+    windowZone: "Time zone", windowHelp: "Automatic backups and their retries start only inside this window, in its time zone (empty: the account's); leave the start empty to allow any hour. Daylight-saving changes neither skip nor repeat a backup.",
+    windowShown: "Backup window: every day from {0} for {1} ({2}).", windowLength: "{0} h {1} min",
+    nextDueIn: "The next automatic backup is due on {0} ({1}).",
+    WINDOW_TOO_SHORT: "Your backup window was too short for the backups due in it; the backup waits for the next window",
+    invalid_window_start: "The window's start must be a time of day such as 01:00.",
+    invalid_window_lengthMinutes: "The window must last between 15 minutes and 24 hours.",
+    invalid_window_timeZone: "The window's time zone must be an IANA name such as Europe/Madrid."
   },
   es: {
     title: "Copia de seguridad de la base de datos", subtitle: "Genere copias de seguridad automáticas o manuales de sus datos en {0}.", language: "Idioma",
@@ -205,7 +214,16 @@ window.TEXTS = {
     invalid_secretAccessKey: "La clave de acceso secreta no es válida.",
     invalid_prefix: "El prefijo no puede empezar por /, ni contener segmentos . o .., barras invertidas o caracteres de control.",
     invalid_immutability_days: "La inmutabilidad debe durar entre 1 y 36.500 días.",
-    invalid_immutability_mode: "El modo de inmutabilidad debe ser Desbloqueado o Bloqueado."
+    invalid_immutability_mode: "El modo de inmutabilidad debe ser Desbloqueado o Bloqueado.",
+    // backup window
+    backupWindow: "Ventana de backup", windowStart: "Empieza a las", windowHours: "Duración (horas)", windowMinutes: "y minutos",
+    windowZone: "Zona horaria", windowHelp: "Los backups automáticos y sus reintentos solo empiezan dentro de esta ventana, en su zona horaria (vacía: la de la cuenta); deje el inicio vacío para permitir cualquier hora. Los cambios de horario de verano no omiten ni repiten ningún backup.",
+    windowShown: "Ventana de backup: cada día desde las {0} durante {1} ({2}).", windowLength: "{0} h {1} min",
+    nextDueIn: "El próximo backup automático está previsto para el {0} ({1}).",
+    WINDOW_TOO_SHORT: "Su ventana de backup fue demasiado corta para los backups previstos en ella; el backup espera a la próxima ventana",
+    invalid_window_start: "El inicio de la ventana debe ser una hora del día como 01:00.",
+    invalid_window_lengthMinutes: "La ventana debe durar entre 15 minutos y 24 horas.",
+    invalid_window_timeZone: "La zona horaria de la ventana debe ser un nombre IANA como Europe/Madrid."
   },
   fr: {
     title: "Sauvegarde de base de données", subtitle: "Générez des sauvegardes automatiques ou manuelles de vos données dans {0}.", language: "Langue",
@@ -308,7 +326,16 @@ window.TEXTS = {
     invalid_secretAccessKey: "La clé d'accès secrète n'est pas valide.",
     invalid_prefix: "Le préfixe ne doit pas commencer par /, ni contenir de segments . ou .., de barres obliques inverses ou de caractères de contrôle.",
     invalid_immutability_days: "L'immuabilité doit durer entre 1 et 36 500 jours.",
-    invalid_immutability_mode: "Le mode d'immuabilité doit être Déverrouillé ou Verrouillé."
+    invalid_immutability_mode: "Le mode d'immuabilité doit être Déverrouillé ou Verrouillé.",
+    // backup window
+    backupWindow: "Plage de sauvegarde", windowStart: "Commence à", windowHours: "Durée (heures)", windowMinutes: "et minutes",
+    windowZone: "Fuseau horaire", windowHelp: "Les sauvegardes automatiques et leurs nouvelles tentatives ne commencent que dans cette plage, dans son fuseau horaire (vide : celui du compte) ; laissez le début vide pour autoriser toute heure. Les changements d'heure ne sautent ni ne répètent aucune sauvegarde.",
+    windowShown: "Plage de sauvegarde : chaque jour à partir de {0} pendant {1} ({2}).", windowLength: "{0} h {1} min",
+    nextDueIn: "La prochaine sauvegarde automatique est prévue le {0} ({1}).",
+    WINDOW_TOO_SHORT: "Votre plage de sauvegarde était trop courte pour les sauvegardes prévues dans celle-ci ; la sauvegarde attend la prochaine plage",
+    invalid_window_start: "Le début de la plage doit être une heure comme 01:00.",
+    invalid_window_lengthMinutes: "La plage doit durer entre 15 minutes et 24 heures.",
+    invalid_window_timeZone: "Le fuseau horaire de la plage doit être un nom IANA comme Europe/Madrid."
   },
   pt: {
     title: "Cópia de segurança da base de dados", subtitle: "Gere cópias de segurança automáticas ou manuais dos seus dados em {0}.", language: "Idioma",
@@ -411,6 +438,15 @@ window.TEXTS = {
     invalid_secretAccessKey: "A chave de acesso secreta não é válida.",
     invalid_prefix: "O prefixo não pode começar por /, nem conter segmentos . ou .., barras invertidas ou caracteres de controlo.",
     invalid_immutability_days: "A imutabilidade deve durar entre 1 e 36 500 dias.",
-    invalid_immutability_mode: "O modo de imutabilidade deve ser Desbloqueado ou Bloqueado."
+    invalid_immutability_mode: "O modo de imutabilidade deve ser Desbloqueado ou Bloqueado.",
+    // backup window
+    backupWindow: "Janela de cópia", windowStart: "Começa às", windowHours: "Duração (horas)", windowMinutes: "e minutos",
+    windowZone: "Fuso horário", windowHelp: "As cópias automáticas e as suas novas tentativas só começam dentro desta janela, no seu fuso horário (vazio: o da conta); deixe o início vazio para permitir qualquer hora. As mudanças da hora de verão não saltam nem repetem nenhuma cópia.",
+    windowShown: "Janela de cópia: todos os dias a partir das {0} durante {1} ({2}).", windowLength: "{0} h {1} min",
+    nextDueIn: "A próxima cópia automática está prevista para {0} ({1}).",
+    WINDOW_TOO_SHORT: "A sua janela de cópia foi demasiado curta para as cópias previstas nela; a cópia espera pela próxima janela",
+    invalid_window_start: "O início da janela deve ser uma hora do dia como 01:00.",
+    invalid_window_lengthMinutes: "A janela deve durar entre 15 minutos e 24 horas.",
+    invalid_window_timeZone: "O fuso horário da janela deve ser um nome IANA como Europe/Madrid."
   }
 };
