@@ -41,7 +41,7 @@ class WindowScheduleTest {
         windowed("01:00", 180, "Europe/Madrid", BackupType.EVERY_7_DAYS);
         manualSuccess(Instant.parse("2027-01-04T15:00:00Z")); // 16:00: the schedule counts from the next window
         List<Instant> runs = new ArrayList<>();
-        for (int i = 0; i < 60; i++) { // more than a year, over four daylight-saving changes
+        for (int i = 0; i < 120; i++) { // more than two years, over five daylight-saving changes
             Instant due = rules.nextRunAt(schedule).orElseThrow();
             runs.add(due);
             // the rate limit lets it start anywhere in its window
