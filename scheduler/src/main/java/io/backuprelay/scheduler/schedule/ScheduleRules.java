@@ -306,7 +306,8 @@ public final class ScheduleRules {
                 summary, endInFlight(schedule, completed.backupId()), record(schedule, summary),
                 newer ? 0 : schedule.consecutiveFailures(), newer ? null : schedule.retryAt(), schedule.wakeAt(),
                 newer ? null : schedule.lastOverdueAlertAt(), WindowRule.anchorAfter(schedule, completed),
-                schedule.heldBackAt(), schedule.windowWaitUntil());
+                // a newer success serves the slot that waited for a window: nothing waits any more
+                newer ? null : schedule.heldBackAt(), newer ? null : schedule.windowWaitUntil());
     }
 
     private static AccountSchedule failed(AccountSchedule schedule, BackupFailed failed) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupWindow;
+import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.event.BackupCompleted;
 import io.backuprelay.common.event.BackupFailed;
 import io.backuprelay.common.event.BackupIds;
@@ -125,6 +126,44 @@ class WindowScheduleTest {
         succeed(retry, Instant.parse("2027-06-09T23:30:00Z"));
         assertThat(rules.nextRunAt(schedule)).as("counted from the window it ran in")
                 .contains(Instant.parse("2027-06-16T21:00:00Z"));
+    }
+
+    @Test
+    void aBackupTheRateLimitHeldPastItsWindowWaitsForTheNextOneAndAManualBackupMeanwhileServesIt() {
+        windowed("01:00", 15, "UTC", BackupType.EVERY_7_DAYS);
+        manualSuccess(Instant.parse("2027-05-03T09:00:00Z"));
+        Instant due = Instant.parse("2027-05-11T01:00:00Z");
+        schedule = rules.heldBack(schedule, due);
+        assertThat(rules.status(schedule).state()).as("held, but the window is open").isEqualTo(ScheduleState.SCHEDULED);
+
+        Wake closed = rules.onWake(schedule, Instant.parse("2027-05-11T01:15:00Z"));
+        schedule = closed.next();
+
+        assertThat(closed).isInstanceOf(Wake.Nothing.class);
+        assertThat(rules.status(schedule).state()).isEqualTo(ScheduleState.WINDOW_TOO_SHORT);
+        assertThat(rules.status(schedule).nextDueAt()).isEqualTo(Instant.parse("2027-05-12T01:00:00Z"));
+        assertThat(schedule.wakeAt()).isEqualTo(Instant.parse("2027-05-12T01:00:00Z"));
+        assertThat(rules.dueAt(schedule)).as("its due time is kept, so it goes first").contains(due);
+        assertThat(rules.requestDue(schedule, Instant.parse("2027-05-11T12:00:00Z"))).isFalse();
+
+        manualSuccess(Instant.parse("2027-05-11T12:00:00Z"));
+
+        assertThat(rules.status(schedule).state()).isEqualTo(ScheduleState.SCHEDULED);
+        assertThat(rules.status(schedule).nextDueAt()).isEqualTo(Instant.parse("2027-05-18T01:00:00Z"));
+    }
+
+    @Test
+    void aBackupDueWhileTheSchedulerWasStoppedWaitsForTheNextWindowWithoutBlamingTheWindow() {
+        windowed("01:00", 15, "UTC", BackupType.EVERY_7_DAYS);
+        manualSuccess(Instant.parse("2027-05-03T09:00:00Z"));
+
+        schedule = rules.onWake(schedule, Instant.parse("2027-05-11T09:00:00Z")).next();
+
+        assertThat(rules.status(schedule).state()).isEqualTo(ScheduleState.SCHEDULED);
+        assertThat(rules.status(schedule).nextDueAt()).isEqualTo(Instant.parse("2027-05-12T01:00:00Z"));
+        BackupRequested request = requestAt(Instant.parse("2027-05-12T01:00:00Z"));
+        assertThat(request.backupId()).as("the slot it stands for").isEqualTo(
+                BackupIds.scheduled(ACCOUNT, Instant.parse("2027-05-11T01:00:00Z")));
     }
 
     // ---- daylight saving: every run over the change, never skipped, never doubled ----
