@@ -166,6 +166,24 @@ class WindowScheduleTest {
                 BackupIds.scheduled(ACCOUNT, Instant.parse("2027-05-11T01:00:00Z")));
     }
 
+    @Test
+    void withTheChaosHarnessesShortDaysEachSlotIsTheFirstWindowStartAfterThePlainInterval() {
+        ScheduleRules shortDays = new ScheduleRules(Duration.ofHours(6), Duration.ofSeconds(20));
+        schedule = shortDays.onConnection(AccountSchedule.empty(ACCOUNT), "main", true);
+        schedule = shortDays.onSettings(schedule, new BackupSettings(ACCOUNT, BackupType.EVERY_7_DAYS, "main", null, null,
+                null).withWindow(new BackupWindow(LocalTime.of(1, 0), 15, "UTC")));
+        BackupRequested manual = BackupRequested.manual(ACCOUNT, "main", "ana@acme.example",
+                Instant.parse("2027-05-03T09:00:00Z"));
+        schedule = shortDays.onEvent(schedule, manual);
+        schedule = shortDays.onEvent(schedule, new BackupCompleted(0, "e-1", manual.backupId(), ACCOUNT,
+                Instant.parse("2027-05-03T09:10:00Z"), Trigger.MANUAL, new BlobLocation("acmeblobs", "backups", "x", "http://x"),
+                1L, "abc", Engine.POSTGRESQL, manual.occurredAt(), Instant.parse("2027-05-03T09:10:00Z"), List.of(), "main",
+                List.of(), null, null, null));
+
+        // the anchor's window opens 2027-05-04 01:00; the first window start after 7 days of 20 s (01:02:20) is the next day's
+        assertThat(shortDays.nextRunAt(schedule)).contains(Instant.parse("2027-05-05T01:00:00Z"));
+    }
+
     // ---- daylight saving: every run over the change, never skipped, never doubled ----
 
     @Test
