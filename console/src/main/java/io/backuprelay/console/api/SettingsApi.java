@@ -129,7 +129,8 @@ public final class SettingsApi {
                 Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,
                 body.restoreDrill(), copies(accountId, destination, body.copies()));
         activity.record(Requests.principal(ctx), accountId, ActivityAction.SETTINGS_CHANGED, null,
-                Changes.between(data.settings(accountId).orElse(null), settings));
+                Changes.between(data.settings(accountId).orElse(new BackupSettings(accountId, BackupType.MANUAL, null,
+                        null, null, null)), settings)); // before the first save: the settings the page showed
         ViewPosition written = data.write(ViewPosition.View.SETTINGS, accountId, settings);
         Requests.wrote(ctx, written);
         data.readAfter(written, accountId);
