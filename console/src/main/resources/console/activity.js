@@ -70,5 +70,6 @@ function activityDetails(entry) {
   return lines;
 }
 
-$("activityOlder").addEventListener("click", () => loadActivity(true));
+// At load app.js has not run yet: no $() here.
+document.getElementById("activityOlder").addEventListener("click", () => loadActivity(true));
 document.addEventListener("backuprelay:wrote", () => loadActivity(false));
