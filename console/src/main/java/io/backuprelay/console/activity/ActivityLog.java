@@ -4,6 +4,7 @@ import io.backuprelay.common.activity.ActivityAction;
 import io.backuprelay.common.activity.ActivityEntry;
 import io.backuprelay.common.activity.ActivityEntry.Change;
 import io.backuprelay.common.activity.ActivityIds;
+import io.backuprelay.common.kafka.ViewUnavailableException;
 import io.backuprelay.console.auth.Principal;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,6 +12,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * after its entry was written, the log holds an entry for an action the caller was told failed.
  *
  * <p>A read first catches up with the topic ({@link ActivityReader#catchUp}), so it sees what was
- * written before it by this console or another.
+ * written before it by this console or another. A read that waits for that holds a request thread:
+ * {@value #WAITING_PER_ACCOUNT} of one account (or of the operators) and {@value #WAITING_IN_ALL} in
+ * all may wait at a time; one more is refused at once (503).
  */
 public final class ActivityLog {
 
@@ -47,9 +53,17 @@ public final class ActivityLog {
         }
     }
 
+    /** Reads of one account's log (or of the operators') that may wait for the topic at once. */
+    static final int WAITING_PER_ACCOUNT = 2;
+    /** Reads that may wait for the topic at once, in all. */
+    static final int WAITING_IN_ALL = 8;
+    private static final String OPERATORS = "";
+
     private final ActivityReader reader;
     private final Writer writer;
     private final Clock clock;
+    private final Semaphore waiting = new Semaphore(WAITING_IN_ALL);
+    private final Map<String, AtomicInteger> waitingByAccount = new ConcurrentHashMap<>();
 
     public ActivityLog(ActivityReader reader, Writer writer, Clock clock) {
         this.reader = reader;
@@ -94,13 +108,40 @@ public final class ActivityLog {
 
     /** The account's entries, newest first, older than the cursor {@code before} ({@code null}: from the newest). */
     public ActivityPage page(String accountId, String before, int limit) {
-        reader.catchUp();
+        catchUp(accountId);
         return reader.page(accountId, before, limit);
     }
 
     /** Every account's entries (or one account's, when {@code accountId} is given), newest first. */
     public ActivityPage all(String accountId, String before, int limit) {
-        reader.catchUp();
+        catchUp(OPERATORS);
         return accountId == null ? reader.all(before, limit) : reader.page(accountId, before, limit);
+    }
+
+    /** Catches up with the topic, unless too many reads of this account, or in all, wait already. */
+    private void catchUp(String reads) {
+        AtomicInteger mine = waitingByAccount.computeIfAbsent(reads, k -> new AtomicInteger());
+        if (mine.incrementAndGet() > WAITING_PER_ACCOUNT) {
+            mine.decrementAndGet();
+            throw new ViewUnavailableException("Too many reads of this activity log are waiting", null);
+        }
+        try {
+            if (!waiting.tryAcquire()) {
+                throw new ViewUnavailableException("Too many reads of the activity log are waiting", null);
+            }
+            try {
+                reader.catchUp();
+            } finally {
+                waiting.release();
+            }
+        } finally {
+            mine.decrementAndGet();
+        }
+    }
+
+    /** How many reads of the account's log wait for the topic now. */
+    int waitingReads(String accountId) {
+        AtomicInteger count = waitingByAccount.get(accountId);
+        return count == null ? 0 : count.get();
     }
 }

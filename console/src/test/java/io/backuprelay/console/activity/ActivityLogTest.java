@@ -2,18 +2,25 @@ package io.backuprelay.console.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.backuprelay.common.activity.ActivityAction;
 import io.backuprelay.common.activity.ActivityEntry;
 import io.backuprelay.common.activity.ActivityEntry.Change;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.ViewUnavailableException;
+import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Principal;
 import io.backuprelay.console.auth.Role;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /** Recording: who, what and when from the caller's token and the console's clock; a log that cannot be written stops the action. */
@@ -61,5 +68,27 @@ class ActivityLogTest {
         assertThatThrownBy(() -> broken.record(JOSE, "Acme Ñandú", ActivityAction.BACKUP_REQUESTED, "b-2", List.of()))
                 .isInstanceOf(ActivityLog.NotRecordedException.class)
                 .hasMessageContaining("was not done");
+    }
+
+    /** Reads wait for the topic holding a request thread each: two of one account at a time, the third refused at once. */
+    @Test
+    void anAccountsReadsWaitTwoAtATimeAndAnotherAccountIsNotHeldBack() {
+        ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+        // No broker answers on port 1: the reader never catches up, so reads wait.
+        try (ActivityReader never = new ActivityReader(new KafkaSettings("127.0.0.1:1", new Topics("waiting-activity.")),
+                "activity-test", 10)) {
+            ActivityLog waiting = new ActivityLog(never, written::add, Clock.fixed(NOW, ZoneOffset.UTC));
+            readers.submit(() -> waiting.page("Acme Ñandú", null, 10));
+            readers.submit(() -> waiting.page("Acme Ñandú", null, 10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.waitingReads("Acme Ñandú") == 2);
+
+            assertThatThrownBy(() -> waiting.page("Acme Ñandú", null, 10)).isInstanceOf(ViewUnavailableException.class)
+                    .hasMessageContaining("Too many reads of this activity log are waiting");
+            readers.submit(() -> waiting.page("Globex", null, 10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.waitingReads("Globex") == 1);
+            assertThat(waiting.waitingReads("Acme Ñandú")).isEqualTo(2);
+        } finally {
+            readers.shutdownNow(); // the waiting reads end when their wait times out
+        }
     }
 }
