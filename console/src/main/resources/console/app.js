@@ -33,6 +33,7 @@ async function api(method, path, body) {
     error.status = response.status;
     throw error;
   }
+  if (method !== "GET") document.dispatchEvent(new Event("backuprelay:wrote")); // activity.js shows it
   return json;
 }
 
@@ -82,6 +83,7 @@ function chooseLanguage(language) {
   if (state.saved) renderSettings(state.saved);
   renderConnections();
   renderHistory(state.history);
+  renderActivity();
 }
 
 function translatePage() {
@@ -519,6 +521,7 @@ async function start(token) {
     showMessage("message", e.message, true);
   }
   await refresh();
+  loadActivity(false);
   if (busy()) pollSoon();
 }
 

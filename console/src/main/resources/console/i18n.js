@@ -2,6 +2,19 @@
 // {0} is filled in by the script. Where the product gives a text, it is quoted exactly.
 window.TEXTS = {
   en: {
+    // The activity log (activity.js)
+    activity: "Activity", activityHelp: "Who did what in this account, newest first. Secrets are never shown: of a key or token that changed, only that it changed.",
+    activityWho: "Who", activityWhat: "What", activityTarget: "On", activityChanges: "Details", activityOlder: "Older",
+    activityEmpty: "Nothing has been recorded for this account yet.", activityOperator: "operator", activityChanged: "changed",
+    activityTestFailed: "the test failed", activityTo: "to {0}", activityCopyAt: "copy at {0}", activityValidUntil: "valid until {0}",
+    activity_SETTINGS_CHANGED: "Changed the backup settings", activity_CONNECTION_ADDED: "Added a connection",
+    activity_CONNECTION_CHANGED: "Changed a connection", activity_CONNECTION_DELETED: "Deleted a connection",
+    activity_CONNECTION_TESTED: "Tested a connection", activity_BACKUP_REQUESTED: "Asked for a backup",
+    activity_DOWNLOAD_GIVEN: "Got a download link", activity_CHANNEL_ADDED: "Added a notification channel",
+    activity_CHANNEL_CHANGED: "Changed a notification channel", activity_CHANNEL_REMOVED: "Removed a notification channel",
+    activity_CHANNEL_TESTED: "Sent a test message to a channel", activity_ACCOUNT_REGISTERED: "Registered the account",
+    activity_ACCOUNT_CHANGED: "Changed the account's registration",
+    err_activityNotRecorded: "This was not done: the activity log cannot be written right now. Try again in a moment.",
     title: "Database backup", subtitle: "Generate automatic or manual backups of your data in {0}.", language: "Language",
     signIn: "Sign in", signInHelp: "Paste the access token your platform gave you.", token: "Access token", continue: "Continue",
     settingsAccount: "Settings → Account → Database backup", backupType: "Backup type",
@@ -114,6 +127,19 @@ window.TEXTS = {
     invalid_window_timeZone: "The window's time zone must be an IANA name such as Europe/Madrid."
   },
   es: {
+    // The activity log (activity.js)
+    activity: "Actividad", activityHelp: "Quién hizo qué en esta cuenta, lo más reciente primero. Los secretos nunca se muestran: de una clave o un token cambiados solo se dice que cambiaron.",
+    activityWho: "Quién", activityWhat: "Qué", activityTarget: "Sobre", activityChanges: "Detalles", activityOlder: "Anteriores",
+    activityEmpty: "Aún no hay nada registrado en esta cuenta.", activityOperator: "operador", activityChanged: "cambiado",
+    activityTestFailed: "la prueba falló", activityTo: "a {0}", activityCopyAt: "copia en {0}", activityValidUntil: "válido hasta {0}",
+    activity_SETTINGS_CHANGED: "Cambió la configuración de las copias", activity_CONNECTION_ADDED: "Añadió una conexión",
+    activity_CONNECTION_CHANGED: "Cambió una conexión", activity_CONNECTION_DELETED: "Eliminó una conexión",
+    activity_CONNECTION_TESTED: "Probó una conexión", activity_BACKUP_REQUESTED: "Pidió una copia de seguridad",
+    activity_DOWNLOAD_GIVEN: "Obtuvo un enlace de descarga", activity_CHANNEL_ADDED: "Añadió un canal de avisos",
+    activity_CHANNEL_CHANGED: "Cambió un canal de avisos", activity_CHANNEL_REMOVED: "Quitó un canal de avisos",
+    activity_CHANNEL_TESTED: "Envió un mensaje de prueba a un canal", activity_ACCOUNT_REGISTERED: "Registró la cuenta",
+    activity_ACCOUNT_CHANGED: "Cambió el registro de la cuenta",
+    err_activityNotRecorded: "No se hizo: el registro de actividad no se puede escribir ahora. Inténtelo de nuevo en un momento.",
     title: "Copia de seguridad de la base de datos", subtitle: "Genere copias de seguridad automáticas o manuales de sus datos en {0}.", language: "Idioma",
     signIn: "Iniciar sesión", signInHelp: "Pegue el token de acceso que le dio su plataforma.", token: "Token de acceso", continue: "Continuar",
     settingsAccount: "Configuración → Cuenta → Copia de seguridad de la base de datos", backupType: "Tipo de backup",
@@ -226,6 +252,19 @@ window.TEXTS = {
     invalid_window_timeZone: "La zona horaria de la ventana debe ser un nombre IANA como Europe/Madrid."
   },
   fr: {
+    // The activity log (activity.js)
+    activity: "Activité", activityHelp: "Qui a fait quoi dans ce compte, du plus récent au plus ancien. Les secrets ne sont jamais affichés : d'une clé ou d'un jeton modifié, seul le fait qu'il a changé est dit.",
+    activityWho: "Qui", activityWhat: "Quoi", activityTarget: "Sur", activityChanges: "Détails", activityOlder: "Plus anciens",
+    activityEmpty: "Rien n'a encore été enregistré pour ce compte.", activityOperator: "opérateur", activityChanged: "modifié",
+    activityTestFailed: "le test a échoué", activityTo: "vers {0}", activityCopyAt: "copie sur {0}", activityValidUntil: "valable jusqu'au {0}",
+    activity_SETTINGS_CHANGED: "A modifié les paramètres de sauvegarde", activity_CONNECTION_ADDED: "A ajouté une connexion",
+    activity_CONNECTION_CHANGED: "A modifié une connexion", activity_CONNECTION_DELETED: "A supprimé une connexion",
+    activity_CONNECTION_TESTED: "A testé une connexion", activity_BACKUP_REQUESTED: "A demandé une sauvegarde",
+    activity_DOWNLOAD_GIVEN: "A obtenu un lien de téléchargement", activity_CHANNEL_ADDED: "A ajouté un canal de notification",
+    activity_CHANNEL_CHANGED: "A modifié un canal de notification", activity_CHANNEL_REMOVED: "A retiré un canal de notification",
+    activity_CHANNEL_TESTED: "A envoyé un message de test à un canal", activity_ACCOUNT_REGISTERED: "A enregistré le compte",
+    activity_ACCOUNT_CHANGED: "A modifié l'enregistrement du compte",
+    err_activityNotRecorded: "Rien n'a été fait : le journal d'activité ne peut pas être écrit pour le moment. Réessayez dans un instant.",
     title: "Sauvegarde de base de données", subtitle: "Générez des sauvegardes automatiques ou manuelles de vos données dans {0}.", language: "Langue",
     signIn: "Connexion", signInHelp: "Collez le jeton d'accès fourni par votre plateforme.", token: "Jeton d'accès", continue: "Continuer",
     settingsAccount: "Configuration → Compte → Sauvegarde de base de données", backupType: "Type de sauvegarde",
@@ -338,6 +377,19 @@ window.TEXTS = {
     invalid_window_timeZone: "Le fuseau horaire de la plage doit être un nom IANA comme Europe/Madrid."
   },
   pt: {
+    // The activity log (activity.js)
+    activity: "Atividade", activityHelp: "Quem fez o quê nesta conta, do mais recente para o mais antigo. Os segredos nunca são mostrados: de uma chave ou token alterado diz-se apenas que mudou.",
+    activityWho: "Quem", activityWhat: "O quê", activityTarget: "Sobre", activityChanges: "Detalhes", activityOlder: "Mais antigos",
+    activityEmpty: "Ainda não há nada registado nesta conta.", activityOperator: "operador", activityChanged: "alterado",
+    activityTestFailed: "o teste falhou", activityTo: "para {0}", activityCopyAt: "cópia em {0}", activityValidUntil: "válida até {0}",
+    activity_SETTINGS_CHANGED: "Alterou as definições das cópias de segurança", activity_CONNECTION_ADDED: "Adicionou uma ligação",
+    activity_CONNECTION_CHANGED: "Alterou uma ligação", activity_CONNECTION_DELETED: "Eliminou uma ligação",
+    activity_CONNECTION_TESTED: "Testou uma ligação", activity_BACKUP_REQUESTED: "Pediu uma cópia de segurança",
+    activity_DOWNLOAD_GIVEN: "Obteve uma ligação de transferência", activity_CHANNEL_ADDED: "Adicionou um canal de notificação",
+    activity_CHANNEL_CHANGED: "Alterou um canal de notificação", activity_CHANNEL_REMOVED: "Removeu um canal de notificação",
+    activity_CHANNEL_TESTED: "Enviou uma mensagem de teste para um canal", activity_ACCOUNT_REGISTERED: "Registou a conta",
+    activity_ACCOUNT_CHANGED: "Alterou o registo da conta",
+    err_activityNotRecorded: "Não foi feito: o registo de atividade não pode ser escrito agora. Tente de novo dentro de momentos.",
     title: "Cópia de segurança da base de dados", subtitle: "Gere cópias de segurança automáticas ou manuais dos seus dados em {0}.", language: "Idioma",
     signIn: "Entrar", signInHelp: "Cole o token de acesso fornecido pela sua plataforma.", token: "Token de acesso", continue: "Continuar",
     settingsAccount: "Configuração → Conta → Cópia de segurança da base de dados", backupType: "Tipo de cópia",

@@ -8,7 +8,9 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.HealthBody;
 import io.backuprelay.common.service.ServiceShell;
+import io.backuprelay.console.activity.ActivityLog;
 import io.backuprelay.console.api.AccountsApi;
+import io.backuprelay.console.api.ActivityApi;
 import io.backuprelay.console.api.ApiException;
 import io.backuprelay.console.api.BackupsApi;
 import io.backuprelay.console.api.ConnectionsApi;
@@ -65,10 +67,13 @@ public final class ConsoleServer implements Closeable {
         PendingBackups pending = new PendingBackups();
         // The storage origins an operator granted each account: no other listed origin serves its connections.
         BlobAccess storage = new BlobAccess(data.withGrants(config.endpoints()));
-        AccountsApi accounts = new AccountsApi(data, sealer, config.endpoints());
-        SettingsApi settings = new SettingsApi(data, pending, config.limits(), config.platformName());
-        ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits(), storage);
-        BackupsApi backups = new BackupsApi(data, pending, sealer, storage, clock, config.limits());
+        // Who did what: each action below is recorded before it takes effect (see ActivityLog).
+        ActivityLog activity = new ActivityLog(data.activity(),
+                entry -> data.publish(data.topics().activity(), entry.accountId(), entry), clock);
+        AccountsApi accounts = new AccountsApi(data, sealer, config.endpoints(), activity);
+        SettingsApi settings = new SettingsApi(data, pending, config.limits(), config.platformName(), activity);
+        ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits(), storage, activity);
+        BackupsApi backups = new BackupsApi(data, pending, sealer, storage, clock, config.limits(), activity);
 
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -84,6 +89,7 @@ public final class ConsoleServer implements Closeable {
             });
             javalin.requestLogger.http(this::record);
             routes(javalin.routes, verifier, accounts, settings, connections, backups);
+            activityRoutes(javalin.routes, new ActivityApi(activity));
         });
         app.start(config.host(), config.port());
         log.info("Console listening on http://{}:{}/", config.host(), app.port());
@@ -155,6 +161,14 @@ public final class ConsoleServer implements Closeable {
         });
         routes.error(HttpStatus.CONTENT_TOO_LARGE, ctx -> ctx.json(new ApiException.ErrorBody("too_large", "body",
                 "body must be at most " + MAX_BODY_BYTES + " bytes")));
+    }
+
+    /** The activity log's reads, and the answer when an action cannot be recorded: 503, the action not done. */
+    private static void activityRoutes(RoutesConfig routes, ActivityApi activity) {
+        routes.get("/api/accounts/{accountId}/activity", activity::account);
+        routes.get("/api/operator/activity", activity::operator);
+        routes.exception(ActivityLog.NotRecordedException.class, (e, ctx) -> ctx.status(503).header("Retry-After", "5")
+                .json(new ApiException.ErrorBody("unavailable", null, e.getMessage(), "activityNotRecorded", List.of())));
     }
 
     public int port() {

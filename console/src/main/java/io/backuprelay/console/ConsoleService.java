@@ -32,6 +32,7 @@ public final class ConsoleService implements ServiceDefinition {
     @Override
     public void check(ConfigSource config) {
         ConsoleConfig.from(config);
+        ConsoleSettings.ACTIVITY_KEPT_PER_ACCOUNT.read(config);
         SecretSealer.from(config);
     }
 
@@ -43,7 +44,8 @@ public final class ConsoleService implements ServiceDefinition {
     @Override
     public ConsoleServer start(ServiceContext context) throws Exception {
         ConsoleConfig config = ConsoleConfig.from(context.config());
-        ConsoleData data = new ConsoleData(context.kafka()).start();
+        ConsoleData data = new ConsoleData(context.kafka(),
+                ConsoleSettings.ACTIVITY_KEPT_PER_ACCOUNT.read(context.config())).start();
         data.components().forEach(context.shell()::add);
         return new ConsoleServer(data, config.withEndpoints(endpoints.apply(config.endpoints())), context.sealer(),
                 context.clock(), context.shell());

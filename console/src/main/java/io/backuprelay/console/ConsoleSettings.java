@@ -35,11 +35,15 @@ public final class ConsoleSettings {
             10, 1, 50, "age recipients per account");
     public static final Setting<Integer> DOWNLOADS_PER_HOUR = Setting.integer("CONSOLE_DOWNLOADS_PER_HOUR", 20, 1, 1000,
             "download links per account in any hour");
+    public static final Setting<Integer> ACTIVITY_KEPT_PER_ACCOUNT = Setting.integer("CONSOLE_ACTIVITY_KEPT_PER_ACCOUNT",
+            1000, 10, 100_000, "activity entries of each account the console keeps in memory, the newest; older ones"
+                    + " stay on the topic but are no longer listed");
 
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE,
             JWT_MAX_LIFETIME, PLATFORM_NAME, MAX_CONNECTIONS, PROBES_PER_MINUTE, MANUAL_BACKUPS_PER_DAY,
-            MAX_NOTIFY_EMAILS, MAX_ENCRYPTION_RECIPIENTS, DOWNLOADS_PER_HOUR, CommonSettings.ALLOWED_ENDPOINTS,
-            CommonSettings.MASTER_KEY, CommonSettings.MASTER_KEY_ID, CommonSettings.MASTER_KEYS);
+            MAX_NOTIFY_EMAILS, MAX_ENCRYPTION_RECIPIENTS, DOWNLOADS_PER_HOUR, ACTIVITY_KEPT_PER_ACCOUNT,
+            CommonSettings.ALLOWED_ENDPOINTS, CommonSettings.MASTER_KEY, CommonSettings.MASTER_KEY_ID,
+            CommonSettings.MASTER_KEYS);
 
     private ConsoleSettings() {
     }

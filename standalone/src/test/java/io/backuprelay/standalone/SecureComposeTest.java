@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.topic.Topics;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,8 +147,10 @@ class SecureComposeTest {
         List<String> lines = Files.readAllLines(calls);
         List<String> topics = lines.stream().filter(l -> l.startsWith("kafka-topics.sh")).toList();
         List<String> acls = lines.stream().filter(l -> l.startsWith("kafka-acls.sh")).toList();
-        assertThat(topics).hasSize(10).allMatch(l -> l.contains("--replication-factor 1") && l.contains("--if-not-exists")
+        assertThat(topics).hasSize(11).allMatch(l -> l.contains("--replication-factor 1") && l.contains("--if-not-exists")
                 && l.contains("--topic env1.backup.") && l.contains("--command-config admin.properties"));
+        assertThat(topics).as("the activity log kept as long as the services expect").anyMatch(l -> l.contains(
+                "--topic env1.backup.activity ") && l.contains("retention.ms=" + Topics.ACTIVITY_RETENTION_MS));
         String documented = Files.readString(Path.of(docs));
         long documentedGrants = documented.lines().filter(l -> l.startsWith("kafka-acls ")).count();
         assertThat(acls).hasSize((int) (documentedGrants + 6 * 2)); // the first block runs for each of seven services

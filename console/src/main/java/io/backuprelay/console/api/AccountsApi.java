@@ -2,12 +2,15 @@ package io.backuprelay.console.api;
 
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.activity.ActivityAction;
+import io.backuprelay.common.activity.Changes;
 import io.backuprelay.format.archive.Engine;
 import io.backuprelay.common.account.SourceDatabase;
 import io.backuprelay.common.account.TlsMode;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretContext;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.console.activity.ActivityLog;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
@@ -20,9 +23,11 @@ public final class AccountsApi {
     private final ConsoleData data;
     private final SecretSealer sealer;
     private final EndpointPolicy endpoints;
+    private final ActivityLog activity;
 
     /** @param endpoints what an operator may grant an account: the entries of the console's policy */
-    public AccountsApi(ConsoleData data, SecretSealer sealer, EndpointPolicy endpoints) {
+    public AccountsApi(ConsoleData data, SecretSealer sealer, EndpointPolicy endpoints, ActivityLog activity) {
+        this.activity = activity;
         this.data = data;
         this.sealer = sealer;
         this.endpoints = endpoints;
@@ -123,6 +128,8 @@ public final class AccountsApi {
                         : existing.map(a -> a.source().tls()).orElse(null)), // left out: as it was
                 body.storageOrigins() != null ? origins(body.storageOrigins())
                         : existing.map(Account::storageOrigins).orElse(List.of()));
+        activity.record(Requests.principal(ctx), accountId, existing.isPresent() ? ActivityAction.ACCOUNT_CHANGED
+                : ActivityAction.ACCOUNT_REGISTERED, null, Changes.between(existing.orElse(null), account));
         Requests.wrote(ctx, data.write(ViewPosition.View.ACCOUNTS, accountId, account));
         ctx.status(existing.isPresent() ? 200 : 201).json(AccountView.of(account));
     }

@@ -9,6 +9,7 @@ import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.BlobStore;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupSettings;
+import io.backuprelay.common.activity.ActivityAction;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.BackupStatus.CopyState;
@@ -19,6 +20,7 @@ import io.backuprelay.common.event.Requester;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.console.activity.ActivityLog;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.auth.Principal;
 import io.javalin.http.Context;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -48,10 +51,12 @@ public final class BackupsApi {
     private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
     private final Limits.PerWindow manualBackups;
     private final Limits.PerWindow downloads;
+    private final ActivityLog activity;
 
     /** @param storage how the console reaches storage, to sign download links under its endpoint policy */
     public BackupsApi(ConsoleData data, PendingBackups pending, SecretSealer sealer, BlobAccess storage, Clock clock,
-                      Limits limits) {
+                      Limits limits, ActivityLog activity) {
+        this.activity = activity;
         this.storage = storage;
         this.manualBackups = limits.manualBackups();
         this.downloads = limits.downloads();
@@ -113,6 +118,8 @@ public final class BackupsApi {
                     principal.email() != null ? principal.email() : principal.subject(),
                     Validate.isEmail(principal.email()) ? new Requester(principal.email(), principal.locale()) : null,
                     clock.instant());
+            activity.record(principal, accountId, ActivityAction.BACKUP_REQUESTED, request.backupId(), List.of(),
+                    Map.of("connection", connection.connectionId()));
             data.publish(data.topics().requests(), accountId, request);
             pending.add(accountId, request.backupId(), clock.instant());
             ops.publish(request.backupId(), accountId, OpsStage.REQUEST, OpsStatus.REQUESTED,
@@ -198,6 +205,8 @@ public final class BackupsApi {
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
                 + "; download the blob " + blobName + " with a tool of the storage account"));
         Instant expires = link.expiresAt();
+        activity.record(principal, accountId, ActivityAction.DOWNLOAD_GIVEN, backupId, List.of(), Map.of(copyOf == null
+                || copyOf.isEmpty() ? "connection" : "copy", connection.connectionId(), "expiresAt", expires.toString()));
         ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, "read-only link to " + blobName
                 + " at connection " + connection.connectionId()
                 + " for " + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires);

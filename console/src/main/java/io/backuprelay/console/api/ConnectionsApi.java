@@ -5,6 +5,8 @@ import io.backuprelay.blob.BlobCredential;
 import io.backuprelay.blob.ConnectionProbe;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.activity.ActivityAction;
+import io.backuprelay.common.activity.Changes;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.ConnectionType;
@@ -13,12 +15,14 @@ import io.backuprelay.common.account.S3Options;
 import io.backuprelay.common.secret.SealedSecret;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.secret.SecretUnavailableException;
+import io.backuprelay.console.activity.ActivityLog;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -38,9 +42,12 @@ public final class ConnectionsApi {
     private final Limits limits;
     private final Limits.PerWindow probes;
     private final BlobAccess storage;
+    private final ActivityLog activity;
 
     /** @param storage how the console reaches storage: the endpoint policy connections are checked against, the probe */
-    public ConnectionsApi(ConsoleData data, SecretSealer sealer, Limits limits, BlobAccess storage) {
+    public ConnectionsApi(ConsoleData data, SecretSealer sealer, Limits limits, BlobAccess storage,
+                          ActivityLog activity) {
+        this.activity = activity;
         this.data = data;
         this.sealer = sealer;
         this.storage = storage;
@@ -142,6 +149,8 @@ public final class ConnectionsApi {
         Connection draft = build(accountId, connectionId, kind, body, UNSEALED, null);
         Connection connection = sealed(immutable(draft, body, null), hasKey ? key(kind, body) : null,
                 hasKey ? null : sasToken(body.sasToken()));
+        activity.record(Requests.principal(ctx), accountId, ActivityAction.CONNECTION_ADDED, connectionId,
+                Changes.between(null, connection));
         Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.status(201).header("Location", ctx.path() + "/" + connectionId).json(view(connection));
     }
@@ -219,6 +228,8 @@ public final class ConnectionsApi {
                     + (kind == ConnectionType.S3 ? "bucket or access key id" : "storage account or container")
                     + " changes").key(kind == ConnectionType.S3 ? "secretAgain" : "credentialAgain");
         }
+        activity.record(Requests.principal(ctx), accountId, ActivityAction.CONNECTION_CHANGED,
+                existing.connectionId(), Changes.between(existing, connection));
         Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, connection.key(), connection));
         ctx.json(view(connection));
     }
@@ -239,6 +250,8 @@ public final class ConnectionsApi {
             throw ApiException.conflict("Connection '" + existing.connectionId() + "' receives copies of the backups;"
                     + " remove it from the copy destinations first").key("connectionIsCopyDestination");
         }
+        activity.record(Requests.principal(ctx), accountId, ActivityAction.CONNECTION_DELETED,
+                existing.connectionId(), Changes.between(existing, null));
         Requests.wrote(ctx, data.write(ViewPosition.View.CONNECTIONS, existing.key(), null));
         ctx.status(204);
     }
@@ -261,6 +274,8 @@ public final class ConnectionsApi {
             // The reason stays in the log: told to the tenant, it would map the network behind the endpoint.
             log.info("Connection test of {} of account {} failed: {}", connection.connectionId(), accountId, result.reason());
         }
+        activity.record(Requests.principal(ctx), accountId, ActivityAction.CONNECTION_TESTED,
+                connection.connectionId(), List.of(), Map.of("result", result.ok() ? "ok" : "failed"));
         ctx.json(new TestResult(result.ok(), result.ok() ? null : result.tenantReason(), result.ok() ? null : "testFailed",
                 result.immutability()));
     }

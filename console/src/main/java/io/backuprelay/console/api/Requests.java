@@ -124,6 +124,11 @@ public final class Requests {
         return principal;
     }
 
+    /** The caller, as its token says (every {@code /api} request has one). */
+    public static Principal principal(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
+    }
+
     public static Principal operator(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
         if (principal == null || principal.role() != Role.OPERATOR) {

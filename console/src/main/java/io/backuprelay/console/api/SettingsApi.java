@@ -1,6 +1,8 @@
 package io.backuprelay.console.api;
 
 import io.backuprelay.common.account.Account;
+import io.backuprelay.common.activity.ActivityAction;
+import io.backuprelay.common.activity.Changes;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.BackupWindow;
@@ -10,6 +12,7 @@ import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.account.CopyDestination;
 import io.backuprelay.common.account.Retention;
 import io.backuprelay.common.account.ScheduleState;
+import io.backuprelay.console.activity.ActivityLog;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
 import io.javalin.http.Context;
@@ -30,8 +33,11 @@ public final class SettingsApi {
 
     private final Limits limits;
     private final String platformName;
+    private final ActivityLog activity;
 
-    public SettingsApi(ConsoleData data, PendingBackups pending, Limits limits, String platformName) {
+    public SettingsApi(ConsoleData data, PendingBackups pending, Limits limits, String platformName,
+                       ActivityLog activity) {
+        this.activity = activity;
         this.data = data;
         this.pending = pending;
         this.limits = limits;
@@ -136,6 +142,9 @@ public final class SettingsApi {
                 Validate.ageRecipients("encryptionRecipients", body.encryptionRecipients()), retention,
                 body.restoreDrill(), copies(accountId, destination, body.copies()),
                 window(body.window(), registered(accountId)));
+        activity.record(Requests.principal(ctx), accountId, ActivityAction.SETTINGS_CHANGED, null,
+                Changes.between(data.settings(accountId).orElse(new BackupSettings(accountId, BackupType.MANUAL, null,
+                        null, null, null)), settings)); // before the first save: the settings the page showed
         ViewPosition written = data.write(ViewPosition.View.SETTINGS, accountId, settings);
         Requests.wrote(ctx, written);
         data.readAfter(written, accountId);

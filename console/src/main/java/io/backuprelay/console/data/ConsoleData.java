@@ -11,6 +11,7 @@ import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.ViewUnavailableException;
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.console.activity.ActivityReader;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Comparator;
@@ -46,9 +47,19 @@ public final class ConsoleData implements Closeable {
     private final CompactedTopicView<BackupStatus> statuses;
     private final Producer<String, byte[]> producer;
     private final Semaphore waitingReads = new Semaphore(16);
+    private final ActivityReader activity;
+
+    /** How many activity entries of each account are kept in memory by default, the newest. */
+    public static final int DEFAULT_ACTIVITY_KEPT = 1000;
 
     public ConsoleData(KafkaSettings kafka) {
+        this(kafka, DEFAULT_ACTIVITY_KEPT);
+    }
+
+    /** @param activityKept how many activity entries of each account to keep in memory, the newest */
+    public ConsoleData(KafkaSettings kafka, int activityKept) {
         this.topics = kafka.topics();
+        this.activity = new ActivityReader(kafka, "console-activity", activityKept);
         this.accounts = new CompactedTopicView<>(kafka, "console-accounts", topics.accounts(),
                 bytes -> Json.decode(bytes, Account.class));
         this.settings = new CompactedTopicView<>(kafka, "console-settings", topics.settings(),
@@ -65,12 +76,18 @@ public final class ConsoleData implements Closeable {
         settings.start();
         connections.start();
         statuses.start();
+        activity.start();
         return this;
     }
 
     /** The views, for the health endpoints: each is ready once it has read its topic to the end. */
     public List<HealthCheck> components() {
-        return List.of(accounts, settings, connections, statuses);
+        return List.of(accounts, settings, connections, statuses, activity);
+    }
+
+    /** The activity log as this console reads it ({@code backup.activity}). */
+    public ActivityReader activity() {
+        return activity;
     }
 
     public Topics topics() {
@@ -234,5 +251,6 @@ public final class ConsoleData implements Closeable {
         settings.close();
         connections.close();
         statuses.close();
+        activity.close();
     }
 }

@@ -1,0 +1,180 @@
+package io.backuprelay.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.TopicProvisioner;
+import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.topic.Topics;
+import io.backuprelay.console.ConsoleCalls.Response;
+import io.backuprelay.console.auth.Role;
+import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.console.data.ConsoleData;
+import io.backuprelay.testkit.Azurite;
+import io.backuprelay.testkit.TestKafka;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A super-administrator in headless Chromium, the page in French, reads the account's activity:
+ * newest first, the next page with "Plus anciens", who did what and what changed (a key only as
+ * changed), and a test the page runs appears at the top at once.
+ */
+class ActivityPageBrowserIT {
+
+    private static final String SECRET = "activity-page-secret-" + UUID.randomUUID();
+    private static final TokenMinter MINTER = new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), null);
+    private static final String OPERATOR = MINTER.mint("ops|Zoë", "zoe@platform.example", null, Role.OPERATOR,
+            Duration.ofHours(1));
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static ConsoleServer console;
+    private static String container;
+
+    @TempDir
+    Path browserProfile;
+    private WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix());
+        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
+        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
+        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null)
+                        .withEndpoints(EndpointPolicy.allowing(Azurite.origin())),
+                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
+        container = "activity-page-" + UUID.randomUUID().toString().substring(0, 8);
+        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (console != null) {
+            console.close();
+        }
+    }
+
+    @AfterEach
+    void quit() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void theActivityIsShownNewestFirstPageByPageInThePagesLanguage() throws Exception {
+        String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = ConsoleCalls.accountJson("pw").replace("Tenant Ltd", "Société \\\"Ñandú\\\" O'Brien")
+                .replace("\"locale\":\"pt\"", "\"locale\":\"fr\"");
+        assertThat(call("PUT", "/api/operator/accounts/" + account, OPERATOR, body).status()).isEqualTo(201);
+        String token = MINTER.mint("auth0|José Núñez", "jose.nunez@tenant.example", account, Role.SUPERADMIN,
+                Duration.ofHours(1));
+        Response created = call("POST", "/api/accounts/" + account + "/connections", token, "{\"type\":\"AZURE_BLOB\","
+                + "\"description\":\"Principal \\\"Zürich\\\"\",\"storageAccountName\":\"devstoreaccount1\",\"containerName\":\""
+                + container + "\",\"path\":\"backups\",\"accessKey\":\"" + Azurite.ACCOUNT_KEY
+                + "\",\"enabledForAutomaticBackup\":true,\"endpoint\":\"" + Azurite.blobEndpoint() + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        for (int i = 1; i <= 20; i++) { // one more than a page of the log, with the two above
+            assertThat(call("PUT", "/api/accounts/" + account + "/backup-settings", token,
+                    "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"marta" + i + "@tenant.example\"]}").status()).isEqualTo(200);
+        }
+
+        browser = chromium();
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
+        browser.get("http://127.0.0.1:" + console.port() + "/#token=" + token);
+        wait.until(d -> rows().size() == 20);
+        assertThat(browser.findElement(By.id("activityHeading")).getText()).isEqualTo("Activité");
+        List<WebElement> rows = rows();
+        assertThat(cells(rows.get(0))).startsWith("jose.nunez@tenant.example", "A modifié les paramètres de sauvegarde", "");
+        assertThat(rows.get(0).getText()).contains("notifyEmails: marta19@tenant.example → marta20@tenant.example");
+        assertThat(rows.get(19).getText()).as("the oldest of the first page: the first save")
+                .contains("notifyEmails: — → marta1@tenant.example");
+
+        WebElement older = browser.findElement(By.id("activityOlder"));
+        assertThat(older.getText()).isEqualTo("Plus anciens");
+        older.click();
+        wait.until(d -> rows().size() == 22);
+        assertThat(browser.findElement(By.id("activityOlder")).isDisplayed()).as("nothing older").isFalse();
+        List<String> added = cells(rows().get(20));
+        assertThat(added).startsWith("jose.nunez@tenant.example", "A ajouté une connexion", "Principal \"Zürich\"");
+        assertThat(added.get(3)).contains("accessKey: modifié").contains("containerName: — → " + container);
+        assertThat(cells(rows().get(21))).startsWith("zoe@platform.example (opérateur)", "A enregistré le compte", "");
+
+        // A test run from the page is at the top of the log at once.
+        browser.findElement(By.cssSelector("#connections tbody tr .connection-test")).click();
+        wait.until(d -> cells(rows().get(0)).get(1).equals("A testé une connexion"));
+        assertThat(cells(rows().get(0))).containsExactly("jose.nunez@tenant.example", "A testé une connexion",
+                "Principal \"Zürich\"", "Connexion réussie");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('activitySection').scrollIntoView()");
+        screenshot("activity-fr");
+
+        assertThat(browser.getPageSource()).doesNotContain(Azurite.ACCOUNT_KEY).doesNotContain("ciphertext");
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("console errors")
+                .noneMatch(e -> e.getLevel().intValue() >= Level.SEVERE.intValue());
+    }
+
+    private List<WebElement> rows() {
+        return browser.findElements(By.cssSelector("#activity tbody tr"));
+    }
+
+    /** The row's cells but the first (its local date and time): who, what, on what, details. */
+    private static List<String> cells(WebElement row) {
+        return row.findElements(By.tagName("td")).stream().skip(1).map(WebElement::getText).toList();
+    }
+
+    private static Response call(String method, String path, String token, String body) throws Exception {
+        return ConsoleCalls.call(console.port(), method, path, token, body);
+    }
+
+    private WebDriverWait waitUpTo(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(browser, timeout);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    private WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--window-size=1280,2400", "--user-data-dir=" + browserProfile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private void screenshot(String name) throws Exception {
+        File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
