@@ -11,7 +11,7 @@ import java.util.Objects;
  * nor its secret: each try reads the channel's record again, so a channel deleted meanwhile is sent nothing more.
  *
  * @param event      what is delivered, as it was on {@code backup.outcomes}
- * @param attempt    the tries made so far (1 after the first)
+ * @param attempt    the number of the try this record is for (2 for the first try again)
  * @param firstTryAt when the first try was made: the retry budget counts from it
  * @param nextTryAt  when the next try is due
  * @param lastAnswer what the endpoint answered to the last try, in a few words ({@link HookAnswer#summary})
