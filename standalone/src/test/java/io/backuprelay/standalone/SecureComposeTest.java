@@ -146,7 +146,7 @@ class SecureComposeTest {
         List<String> lines = Files.readAllLines(calls);
         List<String> topics = lines.stream().filter(l -> l.startsWith("kafka-topics.sh")).toList();
         List<String> acls = lines.stream().filter(l -> l.startsWith("kafka-acls.sh")).toList();
-        assertThat(topics).hasSize(10).allMatch(l -> l.contains("--replication-factor 1") && l.contains("--if-not-exists")
+        assertThat(topics).hasSize(12).allMatch(l -> l.contains("--replication-factor 1") && l.contains("--if-not-exists")
                 && l.contains("--topic env1.backup.") && l.contains("--command-config admin.properties"));
         String documented = Files.readString(Path.of(docs));
         long documentedGrants = documented.lines().filter(l -> l.startsWith("kafka-acls ")).count();
