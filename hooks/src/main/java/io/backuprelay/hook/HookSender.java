@@ -5,10 +5,10 @@ import io.backuprelay.blob.EndpointPolicy.EndpointRefusedException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,7 +80,7 @@ public final class HookSender implements Closeable {
         try {
             HookTargets.check(policy, accountId, request.url());
         } catch (EndpointRefusedException e) {
-            return HookAnswer.none(HookAnswer.REFUSED + e.getMessage(), Duration.ZERO);
+            return refusal(e, request.url(), start);
         }
         HttpUriRequestBase http = request.isPost() ? new HttpPost(request.url()) : new HttpGet(request.url());
         request.headers().forEach(http::setHeader);
@@ -91,7 +91,7 @@ public final class HookSender implements Closeable {
         try {
             return client.execute(http, response -> answer(response, start));
         } catch (EndpointRefusedException e) {
-            return HookAnswer.none(HookAnswer.REFUSED + e.getMessage(), since(start));
+            return refusal(e, request.url(), start);
         } catch (IOException | RuntimeException e) {
             return HookAnswer.none(describe(e, request.url()), since(start));
         }
@@ -108,17 +108,31 @@ public final class HookSender implements Closeable {
         return new HookAnswer(response.getCode(), body, since(start), null);
     }
 
+    /**
+     * A URL the rule refuses; but a host that does not resolve now may resolve later (a DNS outage), so that one is
+     * an ordinary failure, tried again.
+     */
+    private HookAnswer refusal(EndpointRefusedException e, String url, long start) {
+        if (e.getMessage() != null && e.getMessage().endsWith("does not resolve")) {
+            return HookAnswer.none("the host of " + originOf(url) + " does not resolve", since(start));
+        }
+        return HookAnswer.none(HookAnswer.REFUSED + e.getMessage(), since(start));
+    }
+
+    private static String originOf(String url) {
+        try {
+            return HookTargets.origin(url);
+        } catch (RuntimeException ignored) {
+            return "the endpoint";
+        }
+    }
+
     /** Why there was no answer, in plain words: never the URL, whose path is the secret part. */
     private String describe(Exception e, String url) {
-        String origin;
-        try {
-            origin = HookTargets.origin(url);
-        } catch (RuntimeException ignored) {
-            origin = "the endpoint";
-        }
+        String origin = originOf(url);
         String why = switch (e) {
             case ConnectException ignored -> "could not connect to " + origin;
-            case SocketTimeoutException ignored -> "no answer from " + origin + " within " + timeout;
+            case InterruptedIOException ignored -> "no answer from " + origin + " within " + timeout;
             case UnknownHostException ignored -> "the host of " + origin + " does not resolve";
             case SSLException ssl -> "the TLS handshake with " + origin + " failed";
             default -> e.getClass().getSimpleName() + " while sending to " + origin;
