@@ -149,6 +149,13 @@ class ChannelMessagesTest {
     }
 
     @Test
+    void thePageLinkNamesTheAccountUrlEncodedAndThereIsNoneWithoutATemplate() {
+        assertThat(HookSettings.pageFor("https://platform.example/backups/{accountId}/page", "Compañía Ñandú 7"))
+                .contains("https://platform.example/backups/Compa%C3%B1%C3%ADa%20%C3%91and%C3%BA%207/page");
+        assertThat(HookSettings.pageFor(null, "Compañía Ñandú 7")).isEmpty();
+    }
+
+    @Test
     void aRequestNeverPrintsItsUrl() {
         HookRequest request = new HookRequest("https://hooks.slack.example/services/T0/B0/SECRETPART", Map.of(), null);
         assertThat(request.toString()).doesNotContain("SECRETPART", "hooks.slack");

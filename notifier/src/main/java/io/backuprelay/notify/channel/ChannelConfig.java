@@ -2,9 +2,8 @@ package io.backuprelay.notify.channel;
 
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.hook.HookSettings;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,7 +14,7 @@ import java.util.Optional;
  * @param max     the longest wait between tries ({@code HOOK_RETRY_MAX})
  * @param budget  no try starts after this long since the first ({@code HOOK_RETRY_BUDGET}); then the dead-letter topic
  * @param timeout to connect, and then for the answer ({@code HOOK_TIMEOUT})
- * @param pageUrl the page linked from the messages ({@code NOTIFY_PAGE_URL}), {@code {accountId}} in it replaced;
+ * @param pageUrl the page linked from the messages ({@code BACKUPRELAY_PAGE_URL}), {@code {accountId}} in it replaced;
  *                null for no link
  */
 public record ChannelConfig(Duration initial, Duration max, Duration budget, Duration timeout, String pageUrl) {
@@ -25,20 +24,20 @@ public record ChannelConfig(Duration initial, Duration max, Duration budget, Dur
 
     public ChannelConfig {
         if (initial.isZero() || initial.isNegative() || max.compareTo(initial) < 0) {
-            throw new ConfigException(ChannelSettings.RETRY_INITIAL.name(), "must be positive and at most "
-                    + ChannelSettings.RETRY_MAX.name());
+            throw new ConfigException(HookSettings.RETRY_INITIAL.name(), "must be positive and at most "
+                    + HookSettings.RETRY_MAX.name());
         }
         if (budget.compareTo(initial) < 0) {
-            throw new ConfigException(ChannelSettings.RETRY_BUDGET.name(), "must be at least "
-                    + ChannelSettings.RETRY_INITIAL.name());
+            throw new ConfigException(HookSettings.RETRY_BUDGET.name(), "must be at least "
+                    + HookSettings.RETRY_INITIAL.name());
         }
         if (timeout.isZero() || timeout.isNegative()) {
-            throw new ConfigException(ChannelSettings.TIMEOUT.name(), "must be positive, is " + timeout);
+            throw new ConfigException(HookSettings.TIMEOUT.name(), "must be positive, is " + timeout);
         }
         if (pageUrl != null && !pageUrl.isBlank()) {
             URI uri = URI.create(pageUrl.replace("{accountId}", "x"));
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                throw new ConfigException(ChannelSettings.PAGE_URL.name(), "must be an http(s) URL, is " + pageUrl);
+                throw new ConfigException(HookSettings.PAGE_URL.name(), "must be an http(s) URL, is " + pageUrl);
             }
         } else {
             pageUrl = null;
@@ -52,9 +51,9 @@ public record ChannelConfig(Duration initial, Duration max, Duration budget, Dur
     }
 
     public static ChannelConfig from(ConfigSource config) {
-        return new ChannelConfig(ChannelSettings.RETRY_INITIAL.read(config), ChannelSettings.RETRY_MAX.read(config),
-                ChannelSettings.RETRY_BUDGET.read(config), ChannelSettings.TIMEOUT.read(config),
-                ChannelSettings.PAGE_URL.read(config));
+        return new ChannelConfig(HookSettings.RETRY_INITIAL.read(config), HookSettings.RETRY_MAX.read(config),
+                HookSettings.RETRY_BUDGET.read(config), HookSettings.TIMEOUT.read(config),
+                HookSettings.PAGE_URL.read(config));
     }
 
     /** The wait after failed try {@code attempt} (1 or more). */
@@ -65,7 +64,6 @@ public record ChannelConfig(Duration initial, Duration max, Duration budget, Dur
 
     /** The account's page, or empty when no page is configured. */
     public Optional<String> pageFor(String accountId) {
-        return Optional.ofNullable(pageUrl).map(url -> url.replace("{accountId}",
-                URLEncoder.encode(accountId, StandardCharsets.UTF_8).replace("+", "%20")));
+        return HookSettings.pageFor(pageUrl, accountId);
     }
 }
