@@ -275,6 +275,29 @@ public final class EndpointPolicy {
     }
 
     /**
+     * The rule for a URL that is not storage, such as a notification channel's: an origin allowed without a
+     * grant ({@link #allowing}), or one the operators listed and granted to the account; else HTTPS to a host
+     * whose every address is public, under any suffix (unlike storage, whose hosts are the clouds' or listed).
+     * The host is looked up now; a client connecting later resolves through {@link #resolve} again.
+     *
+     * @throws EndpointRefusedException naming why, before any connection
+     */
+    public void checkPublicTarget(String accountId, String endpoint) {
+        Origin origin = origin(endpoint);
+        if (openOrigins.contains(origin)) {
+            return;
+        }
+        if (origins.contains(origin)) {
+            requireGranted(endpoint, () -> grantsOf(accountId));
+            return;
+        }
+        if (!"https".equals(origin.scheme())) {
+            throw new EndpointRefusedException("the URL must use HTTPS (an operator may allow another origin)");
+        }
+        PublicAddresses.requirePublic(origin.host(), PublicAddresses.lookup(origin.host()));
+    }
+
+    /**
      * The rule without a DNS lookup (scheme, host, listed origins), checked each time a storage
      * client is handed out; the addresses are checked by the client's own resolver when it connects
      * ({@link #resolve}), so a lookup here would only repeat that one.

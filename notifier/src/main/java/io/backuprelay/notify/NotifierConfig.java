@@ -4,6 +4,7 @@ import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.RetryPolicy;
+import io.backuprelay.notify.channel.ChannelConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,9 +14,12 @@ import java.util.Objects;
  *                    kept that long (and a day), so the notifier's memory holds one horizon of them
  * @param linkValidity how long the download link in a super-administrators' email works ({@code NOTIFY_LINK_VALIDITY}, at most PT24H)
  * @param endpoints   where the links it signs may point ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}), before the
- *                    accounts' grants are bound; Azure's hosts only when not given
+ *                    accounts' grants are bound; Azure's hosts only when not given; the channels' URLs go where
+ *                    it allows too
+ * @param channels    how the channels (webhooks, Slack, Teams, heartbeat) are sent to ({@code HOOK_*})
  */
-public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity, EndpointPolicy endpoints) {
+public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity, EndpointPolicy endpoints,
+                             ChannelConfig channels) {
 
     public static final String GROUP_ID = "backuprelay-notifier";
     public static final Duration DEFAULT_SENT_HORIZON = Duration.ofDays(30);
@@ -32,6 +36,7 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
             throw new IllegalArgumentException("the sent horizon must be at least " + MIN_SENT_HORIZON + ", is " + sentHorizon);
         }
         endpoints = endpoints == null ? EndpointPolicy.allowing() : endpoints;
+        channels = channels == null ? ChannelConfig.defaults() : channels;
         linkValidity = linkValidity == null ? MAX_LINK_VALIDITY : linkValidity;
         if (!allowedLinkValidity(linkValidity)) {
             throw new IllegalArgumentException("an email's link must work between " + MIN_LINK_VALIDITY + " and "
@@ -41,6 +46,10 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
 
     private static boolean allowedLinkValidity(Duration validity) {
         return validity.compareTo(MIN_LINK_VALIDITY) >= 0 && validity.compareTo(MAX_LINK_VALIDITY) <= 0;
+    }
+
+    public NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity, EndpointPolicy endpoints) {
+        this(retry, sentHorizon, linkValidity, endpoints, null);
     }
 
     public NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration linkValidity) {
@@ -53,7 +62,12 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
 
     /** The same, signing links where {@code endpoints} allows. */
     public NotifierConfig withEndpoints(EndpointPolicy endpoints) {
-        return new NotifierConfig(retry, sentHorizon, linkValidity, endpoints);
+        return new NotifierConfig(retry, sentHorizon, linkValidity, endpoints, channels);
+    }
+
+    /** The same, sending to channels as {@code channels} says. */
+    public NotifierConfig withChannels(ChannelConfig channels) {
+        return new NotifierConfig(retry, sentHorizon, linkValidity, endpoints, channels);
     }
 
     public NotifierConfig(RetryPolicy retry) {
@@ -72,6 +86,6 @@ public record NotifierConfig(RetryPolicy retry, Duration sentHorizon, Duration l
         if (!allowedLinkValidity(links)) {
             throw new ConfigException(NotifierSettings.LINK_VALIDITY.name(), "must be between PT5M and PT24H, is " + links);
         }
-        return new NotifierConfig(retry, horizon, links, EndpointPolicy.from(config));
+        return new NotifierConfig(retry, horizon, links, EndpointPolicy.from(config), ChannelConfig.from(config));
     }
 }

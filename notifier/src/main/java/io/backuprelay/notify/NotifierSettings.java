@@ -2,6 +2,7 @@ package io.backuprelay.notify;
 
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.hook.HookSettings;
 import io.backuprelay.notify.mail.MailVariables;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class NotifierSettings {
         all.addAll(List.of(RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX, SENT_HORIZON, LINK_VALIDITY,
                 CommonSettings.ALLOWED_ENDPOINTS, CommonSettings.MASTER_KEY, CommonSettings.MASTER_KEY_ID,
                 CommonSettings.MASTER_KEYS));
+        all.addAll(HookSettings.ALL);
         return List.copyOf(all);
     }
 }

@@ -11,6 +11,7 @@ import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
+import io.backuprelay.notify.channel.ChannelWorker;
 import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.notify.mail.OutboxMailSender;
@@ -49,6 +50,7 @@ public final class NotifierWorker implements Closeable {
     private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("notifier-sent-expiry").factory());
     private final JobWorker<BackupEvent> worker;
+    private final ChannelWorker channels;
 
     public NotifierWorker(KafkaSettings kafka, MailSettings mail, NotifierConfig config, SecretSealer sealer, Clock clock) {
         this(kafka, mail.host().isPresent()
@@ -77,11 +79,15 @@ public final class NotifierWorker implements Closeable {
         this.worker = new JobWorker<>(new JobWorkerConfig("notifier", kafka.topics().prefix() + NotifierConfig.GROUP_ID,
                 kafka.topics().outcomes(), kafka.topics().deadLetters(), 4, Duration.ofSeconds(10), config.retry()),
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
+        // Webhooks, Slack, Teams and heartbeats: groups of their own, so an endpoint that is down never holds emails back.
+        this.channels = new ChannelWorker(kafka, views, accounts, config.endpoints(),
+                new ChannelWorker.Services(config.channels(), sealer, ops, clock));
     }
 
     public NotifierWorker start() {
         views.start();
         worker.start();
+        channels.start();
         expiry.scheduleWithFixedDelay(this::forgetExpired, 1, EXPIRE_EVERY.toMinutes(), TimeUnit.MINUTES);
         return this;
     }
@@ -117,6 +123,7 @@ public final class NotifierWorker implements Closeable {
     /** The loop and the views, for the health endpoints. */
     public List<HealthCheck> components() {
         List<HealthCheck> components = new ArrayList<>(views.components());
+        components.addAll(1, channels.components());
         components.addFirst(worker);
         return components;
     }
@@ -129,6 +136,7 @@ public final class NotifierWorker implements Closeable {
     public void close() {
         expiry.shutdownNow();
         worker.close();
+        channels.close();
         records.close();
         ops.close();
         views.close();

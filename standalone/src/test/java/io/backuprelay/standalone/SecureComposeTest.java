@@ -147,7 +147,7 @@ class SecureComposeTest {
         List<String> lines = Files.readAllLines(calls);
         List<String> topics = lines.stream().filter(l -> l.startsWith("kafka-topics.sh")).toList();
         List<String> acls = lines.stream().filter(l -> l.startsWith("kafka-acls.sh")).toList();
-        assertThat(topics).hasSize(11).allMatch(l -> l.contains("--replication-factor 1") && l.contains("--if-not-exists")
+        assertThat(topics).hasSize(13).allMatch(l -> l.contains("--replication-factor 1") && l.contains("--if-not-exists")
                 && l.contains("--topic env1.backup.") && l.contains("--command-config admin.properties"));
         assertThat(topics).as("the activity log kept as long as the services expect").anyMatch(l -> l.contains(
                 "--topic env1.backup.activity ") && l.contains("retention.ms=" + Topics.ACTIVITY_RETENTION_MS));
