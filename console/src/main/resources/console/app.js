@@ -82,6 +82,8 @@ function chooseLanguage(language) {
   translatePage();
   if (state.saved) renderSettings(state.saved);
   renderConnections();
+  renderChannels();
+  showChannelKind();
   renderHistory(state.history);
   renderActivity();
 }
@@ -517,6 +519,7 @@ async function start(token) {
   $("app").hidden = false;
   try {
     await loadConnections();
+    await loadChannels();
   } catch (e) {
     showMessage("message", e.message, true);
   }
@@ -537,6 +540,7 @@ $("credentialSas").addEventListener("change", showCredentialField);
 $("connectionType").addEventListener("change", showConnectionKind);
 $("immutable").addEventListener("change", showImmutabilityFields);
 $("addCopy").addEventListener("click", () => { addCopyRow(null); markDirty(); });
+wireChannels();
 $("useToken").addEventListener("click", () => start($("tokenInput").value.trim()));
 $("language").addEventListener("change", () => {
   localStorage.setItem("backuprelay.language", $("language").value);

@@ -124,7 +124,22 @@ window.TEXTS = {
     WINDOW_TOO_SHORT: "Your backup window was too short for the backups due in it; the backup waits for the next window",
     invalid_window_start: "The window's start must be a time of day such as 01:00.",
     invalid_window_lengthMinutes: "The window must last between 15 minutes and 24 hours.",
-    invalid_window_timeZone: "The window's time zone must be an IANA name such as Europe/Madrid."
+    invalid_window_timeZone: "The window's time zone must be an IANA name such as Europe/Madrid.",
+    // notification channels
+    channels: "Notifications besides email", channelsHelp: "Emails keep coming as before. Add a signed webhook, a Slack or Microsoft Teams channel, or a heartbeat ping that an outside monitor expects after each automatic backup.",
+    channelKind: "Kind", channelWhere: "Sends to",
+    channelSends: "What it is sent", channelFormTitle: "Notification channel",
+    channelWEBHOOK: "Webhook (signed)", channelSLACK: "Slack",
+    channelTEAMS: "Microsoft Teams (Workflows)", channelHEARTBEAT: "Heartbeat ping",
+    channelUrl: "URL", channelUrlHelpWEBHOOK: "An HTTPS address of yours; each delivery is signed as Standard Webhooks defines (webhook-id, webhook-timestamp, webhook-signature).",
+    channelUrlHelpSLACK: "The incoming-webhook URL Slack gave you (https://hooks.slack.com/services/…).", channelUrlHelpTEAMS: "The URL of a Teams workflow started by “When a Teams webhook request is received”.",
+    channelUrlHelpHEARTBEAT: "A ping URL (healthchecks.io, Uptime Kuma): called after each successful automatic backup, so the monitor notices when backups stop.", channelUrlKept: "Leave empty to keep the stored URL.",
+    sendsALL: "Every outcome", sendsFAILURES: "Failures only",
+    sendsFAILURES_AND_OVERDUE: "Failures and overdue backups", sendsHEARTBEAT: "After each successful automatic backup",
+    saveChannel: "Save channel", signingSecretOnce: "The webhook's signing secret, shown this once: give it to the endpoint, which verifies each delivery's webhook-signature with it.",
+    sendTest: "Send test", testDelivered: "Delivered: the endpoint answered {0} in {1} ms.",
+    testAnswered: "Not delivered: the endpoint answered {0}. {1}", testNoAnswer: "Not delivered: {0}",
+    err_urlRefused: "This URL is not allowed: it must be HTTPS to a public address (or an address your platform's operators allowed).", err_tooManyChannels: "An account may have at most {0} notification channels; remove one first."
   },
   es: {
     // The activity log (activity.js)
@@ -249,7 +264,22 @@ window.TEXTS = {
     WINDOW_TOO_SHORT: "Su ventana de backup fue demasiado corta para los backups previstos en ella; el backup espera a la próxima ventana",
     invalid_window_start: "El inicio de la ventana debe ser una hora del día como 01:00.",
     invalid_window_lengthMinutes: "La ventana debe durar entre 15 minutos y 24 horas.",
-    invalid_window_timeZone: "La zona horaria de la ventana debe ser un nombre IANA como Europe/Madrid."
+    invalid_window_timeZone: "La zona horaria de la ventana debe ser un nombre IANA como Europe/Madrid.",
+    // notification channels
+    channels: "Notificaciones además del correo", channelsHelp: "Los correos siguen llegando como antes. Añada un webhook firmado, un canal de Slack o de Microsoft Teams, o un ping de latido que un monitor externo espera tras cada copia automática.",
+    channelKind: "Tipo", channelWhere: "Envía a",
+    channelSends: "Qué se envía", channelFormTitle: "Canal de notificación",
+    channelWEBHOOK: "Webhook (firmado)", channelSLACK: "Slack",
+    channelTEAMS: "Microsoft Teams (Workflows)", channelHEARTBEAT: "Ping de latido",
+    channelUrl: "URL", channelUrlHelpWEBHOOK: "Una dirección HTTPS suya; cada envío va firmado según Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+    channelUrlHelpSLACK: "La URL de webhook entrante que le dio Slack (https://hooks.slack.com/services/…).", channelUrlHelpTEAMS: "La URL de un flujo de Teams iniciado por «Cuando se recibe una solicitud de webhook de Teams».",
+    channelUrlHelpHEARTBEAT: "Una URL de ping (healthchecks.io, Uptime Kuma): se llama tras cada copia automática correcta, para que el monitor note cuando las copias se detienen.", channelUrlKept: "Déjela vacía para conservar la URL guardada.",
+    sendsALL: "Todos los resultados", sendsFAILURES: "Solo los fallos",
+    sendsFAILURES_AND_OVERDUE: "Fallos y copias atrasadas", sendsHEARTBEAT: "Tras cada copia automática correcta",
+    saveChannel: "Guardar canal", signingSecretOnce: "El secreto de firma del webhook, mostrado solo esta vez: entrégueselo al destino, que verifica con él la webhook-signature de cada envío.",
+    sendTest: "Enviar prueba", testDelivered: "Entregado: el destino respondió {0} en {1} ms.",
+    testAnswered: "No entregado: el destino respondió {0}. {1}", testNoAnswer: "No entregado: {0}",
+    err_urlRefused: "Esta URL no está permitida: debe ser HTTPS a una dirección pública (o una dirección que los operadores de su plataforma permitieron).", err_tooManyChannels: "Una cuenta puede tener como máximo {0} canales de notificación; elimine uno primero."
   },
   fr: {
     // The activity log (activity.js)
@@ -374,7 +404,22 @@ window.TEXTS = {
     WINDOW_TOO_SHORT: "Votre plage de sauvegarde était trop courte pour les sauvegardes prévues dans celle-ci ; la sauvegarde attend la prochaine plage",
     invalid_window_start: "Le début de la plage doit être une heure comme 01:00.",
     invalid_window_lengthMinutes: "La plage doit durer entre 15 minutes et 24 heures.",
-    invalid_window_timeZone: "Le fuseau horaire de la plage doit être un nom IANA comme Europe/Madrid."
+    invalid_window_timeZone: "Le fuseau horaire de la plage doit être un nom IANA comme Europe/Madrid.",
+    // notification channels
+    channels: "Notifications en plus des e-mails", channelsHelp: "Les e-mails continuent d'arriver comme avant. Ajoutez un webhook signé, un canal Slack ou Microsoft Teams, ou un ping de pulsation qu'un moniteur externe attend après chaque sauvegarde automatique.",
+    channelKind: "Type", channelWhere: "Envoie à",
+    channelSends: "Ce qui est envoyé", channelFormTitle: "Canal de notification",
+    channelWEBHOOK: "Webhook (signé)", channelSLACK: "Slack",
+    channelTEAMS: "Microsoft Teams (Workflows)", channelHEARTBEAT: "Ping de pulsation",
+    channelUrl: "URL", channelUrlHelpWEBHOOK: "Une adresse HTTPS à vous ; chaque envoi est signé comme le définit Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+    channelUrlHelpSLACK: "L'URL de webhook entrant que Slack vous a donnée (https://hooks.slack.com/services/…).", channelUrlHelpTEAMS: "L'URL d'un flux Teams démarré par « Lorsqu'une demande de webhook Teams est reçue ».",
+    channelUrlHelpHEARTBEAT: "Une URL de ping (healthchecks.io, Uptime Kuma) : appelée après chaque sauvegarde automatique réussie, pour que le moniteur remarque quand les sauvegardes s'arrêtent.", channelUrlKept: "Laissez vide pour garder l'URL enregistrée.",
+    sendsALL: "Chaque résultat", sendsFAILURES: "Les échecs seulement",
+    sendsFAILURES_AND_OVERDUE: "Échecs et sauvegardes en retard", sendsHEARTBEAT: "Après chaque sauvegarde automatique réussie",
+    saveChannel: "Enregistrer le canal", signingSecretOnce: "Le secret de signature du webhook, affiché cette seule fois : donnez-le au destinataire, qui vérifie avec lui la webhook-signature de chaque envoi.",
+    sendTest: "Envoyer un test", testDelivered: "Livré : le destinataire a répondu {0} en {1} ms.",
+    testAnswered: "Non livré : le destinataire a répondu {0}. {1}", testNoAnswer: "Non livré : {0}",
+    err_urlRefused: "Cette URL n'est pas autorisée : elle doit être en HTTPS vers une adresse publique (ou une adresse que les opérateurs de votre plateforme ont autorisée).", err_tooManyChannels: "Un compte peut avoir au plus {0} canaux de notification ; supprimez-en un d'abord."
   },
   pt: {
     // The activity log (activity.js)
@@ -499,6 +544,21 @@ window.TEXTS = {
     WINDOW_TOO_SHORT: "A sua janela de cópia foi demasiado curta para as cópias previstas nela; a cópia espera pela próxima janela",
     invalid_window_start: "O início da janela deve ser uma hora do dia como 01:00.",
     invalid_window_lengthMinutes: "A janela deve durar entre 15 minutos e 24 horas.",
-    invalid_window_timeZone: "O fuso horário da janela deve ser um nome IANA como Europe/Madrid."
+    invalid_window_timeZone: "O fuso horário da janela deve ser um nome IANA como Europe/Madrid.",
+    // notification channels
+    channels: "Notificações além do e-mail", channelsHelp: "Os e-mails continuam chegando como antes. Adicione um webhook assinado, um canal do Slack ou do Microsoft Teams, ou um ping de pulsação que um monitor externo espera após cada backup automático.",
+    channelKind: "Tipo", channelWhere: "Envia para",
+    channelSends: "O que é enviado", channelFormTitle: "Canal de notificação",
+    channelWEBHOOK: "Webhook (assinado)", channelSLACK: "Slack",
+    channelTEAMS: "Microsoft Teams (Workflows)", channelHEARTBEAT: "Ping de pulsação",
+    channelUrl: "URL", channelUrlHelpWEBHOOK: "Um endereço HTTPS seu; cada envio é assinado como define o Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+    channelUrlHelpSLACK: "A URL de webhook de entrada que o Slack lhe deu (https://hooks.slack.com/services/…).", channelUrlHelpTEAMS: "A URL de um fluxo do Teams iniciado por “Quando uma solicitação de webhook do Teams for recebida”.",
+    channelUrlHelpHEARTBEAT: "Uma URL de ping (healthchecks.io, Uptime Kuma): chamada após cada backup automático bem-sucedido, para que o monitor perceba quando os backups param.", channelUrlKept: "Deixe vazio para manter a URL guardada.",
+    sendsALL: "Todos os resultados", sendsFAILURES: "Só as falhas",
+    sendsFAILURES_AND_OVERDUE: "Falhas e backups atrasados", sendsHEARTBEAT: "Após cada backup automático bem-sucedido",
+    saveChannel: "Salvar canal", signingSecretOnce: "O segredo de assinatura do webhook, mostrado só desta vez: entregue-o ao destino, que verifica com ele a webhook-signature de cada envio.",
+    sendTest: "Enviar teste", testDelivered: "Entregue: o destino respondeu {0} em {1} ms.",
+    testAnswered: "Não entregue: o destino respondeu {0}. {1}", testNoAnswer: "Não entregue: {0}",
+    err_urlRefused: "Esta URL não é permitida: deve ser HTTPS para um endereço público (ou um endereço que os operadores da sua plataforma permitiram).", err_tooManyChannels: "Uma conta pode ter no máximo {0} canais de notificação; remova um primeiro."
   }
 };

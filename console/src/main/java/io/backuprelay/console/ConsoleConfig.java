@@ -3,6 +3,7 @@ package io.backuprelay.console;
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.hook.HookSettings;
 import io.backuprelay.console.auth.TokenVerifier;
 import io.backuprelay.console.api.Limits;
 import java.time.Clock;
@@ -19,9 +20,12 @@ import java.time.Duration;
  *                     from {@code BACKUPRELAY_PLATFORM_NAME}
  * @param endpoints    where connections may send requests and what an operator may grant
  *                     ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}); Azure's hosts only when not given
+ * @param pageUrl      the backup page's address ({@code BACKUPRELAY_PAGE_URL}, {@code {accountId}} replaced by
+ *                     the account's), which channel messages link to; none when not given
+ * @param hookTimeout  how long "send test" waits for a channel's endpoint ({@code HOOK_TIMEOUT})
  */
 public record ConsoleConfig(String host, int port, Auth auth, Limits limits, String platformName,
-                            EndpointPolicy endpoints) {
+                            EndpointPolicy endpoints, String pageUrl, Duration hookTimeout) {
 
     /**
      * @param jwtSecret      HS256 secret (at least 32 bytes), for tokens this platform mints
@@ -45,6 +49,7 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
     public ConsoleConfig {
         platformName = platformName == null || platformName.isBlank() ? DEFAULT_PLATFORM_NAME : platformName.strip();
         endpoints = endpoints == null ? EndpointPolicy.allowing() : endpoints;
+        hookTimeout = hookTimeout == null ? HookSettings.TIMEOUT.fallback() : hookTimeout;
     }
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer) {
@@ -53,12 +58,12 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
 
     public ConsoleConfig(String host, int port, String jwtSecret, String jwksUrl, String jwtIssuer, Limits limits) {
         this(host, port, new Auth(jwtSecret, jwksUrl, jwtIssuer, null, TokenVerifier.DEFAULT_MAX_LIFETIME), limits, null,
-                null);
+                null, null, null);
     }
 
     /** The same, checking storage endpoints against {@code endpoints}. */
     public ConsoleConfig withEndpoints(EndpointPolicy endpoints) {
-        return new ConsoleConfig(host, port, auth, limits, platformName, endpoints);
+        return new ConsoleConfig(host, port, auth, limits, platformName, endpoints, pageUrl, hookTimeout);
     }
 
     /** What one account may ask of this console instance, from the declared settings and their defaults. */
@@ -74,7 +79,8 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
                 ConsoleSettings.JWT_ISSUER.read(config), ConsoleSettings.JWT_AUDIENCE.read(config),
                 ConsoleSettings.JWT_MAX_LIFETIME.read(config));
         ConsoleConfig console = new ConsoleConfig(ConsoleSettings.HOST.read(config), ConsoleSettings.PORT.read(config),
-                auth, limits(config), ConsoleSettings.PLATFORM_NAME.read(config), EndpointPolicy.from(config));
+                auth, limits(config), ConsoleSettings.PLATFORM_NAME.read(config), EndpointPolicy.from(config),
+                HookSettings.PAGE_URL.read(config), HookSettings.TIMEOUT.read(config));
         console.verifier(); // fail fast, naming the variable
         return console;
     }

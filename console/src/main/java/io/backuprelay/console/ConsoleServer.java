@@ -13,6 +13,7 @@ import io.backuprelay.console.api.AccountsApi;
 import io.backuprelay.console.api.ActivityApi;
 import io.backuprelay.console.api.ApiException;
 import io.backuprelay.console.api.BackupsApi;
+import io.backuprelay.console.api.ChannelsApi;
 import io.backuprelay.console.api.ConnectionsApi;
 import io.backuprelay.console.api.PendingBackups;
 import io.backuprelay.console.api.Requests;
@@ -20,6 +21,7 @@ import io.backuprelay.console.api.SettingsApi;
 import io.backuprelay.console.auth.InvalidTokenException;
 import io.backuprelay.console.auth.TokenVerifier;
 import io.backuprelay.console.data.ConsoleData;
+import io.backuprelay.hook.HookSender;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -31,6 +33,7 @@ import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +55,7 @@ public final class ConsoleServer implements Closeable {
     private final Javalin app;
     private final PrometheusMeterRegistry metrics;
     private final ServiceShell shell;
+    private final HookSender hooks;
 
     /** A console with a shell of its own, holding the data's views (for tests and tools). */
     public ConsoleServer(ConsoleData data, ConsoleConfig config, SecretSealer sealer, Clock clock) {
@@ -74,6 +78,10 @@ public final class ConsoleServer implements Closeable {
         SettingsApi settings = new SettingsApi(data, pending, config.limits(), config.platformName(), activity);
         ConnectionsApi connections = new ConnectionsApi(data, sealer, config.limits(), storage, activity);
         BackupsApi backups = new BackupsApi(data, pending, sealer, storage, clock, config.limits(), activity);
+        // Channel URLs follow the storage endpoints' outbound rule, each account's grants included.
+        this.hooks = new HookSender(storage.policy(), config.hookTimeout());
+        ChannelsApi channels = new ChannelsApi(data, sealer, storage.policy(), hooks, config.limits(), config.pageUrl(),
+                activity);
 
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -90,6 +98,7 @@ public final class ConsoleServer implements Closeable {
             javalin.requestLogger.http(this::record);
             routes(javalin.routes, verifier, accounts, settings, connections, backups);
             activityRoutes(javalin.routes, new ActivityApi(activity));
+            channelRoutes(javalin.routes, channels);
         });
         app.start(config.host(), config.port());
         log.info("Console listening on http://{}:{}/", config.host(), app.port());
@@ -161,6 +170,15 @@ public final class ConsoleServer implements Closeable {
         });
         routes.error(HttpStatus.CONTENT_TOO_LARGE, ctx -> ctx.json(new ApiException.ErrorBody("too_large", "body",
                 "body must be at most " + MAX_BODY_BYTES + " bytes")));
+    }
+
+    /** The account's notification channels besides email, and the test message of each. */
+    private static void channelRoutes(RoutesConfig routes, ChannelsApi channels) {
+        routes.get("/api/accounts/{accountId}/channels", channels::list);
+        routes.post("/api/accounts/{accountId}/channels", channels::create);
+        routes.put("/api/accounts/{accountId}/channels/{channelId}", channels::update);
+        routes.delete("/api/accounts/{accountId}/channels/{channelId}", channels::delete);
+        routes.post("/api/accounts/{accountId}/channels/{channelId}/test", channels::test);
     }
 
     /** The activity log's reads, and the answer when an action cannot be recorded: 503, the action not done. */
@@ -241,6 +259,11 @@ public final class ConsoleServer implements Closeable {
     @Override
     public void close() {
         app.stop();
+        try {
+            hooks.close();
+        } catch (IOException e) {
+            log.warn("Closing the channels' HTTP client: {}", e.getMessage());
+        }
         data.close();
     }
 }

@@ -2,6 +2,7 @@ package io.backuprelay.console;
 
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.Setting;
+import io.backuprelay.hook.HookSettings;
 import io.backuprelay.console.auth.TokenVerifier;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class ConsoleSettings {
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE,
             JWT_MAX_LIFETIME, PLATFORM_NAME, MAX_CONNECTIONS, PROBES_PER_MINUTE, MANUAL_BACKUPS_PER_DAY,
             MAX_NOTIFY_EMAILS, MAX_ENCRYPTION_RECIPIENTS, DOWNLOADS_PER_HOUR, ACTIVITY_KEPT_PER_ACCOUNT,
-            CommonSettings.ALLOWED_ENDPOINTS, CommonSettings.MASTER_KEY, CommonSettings.MASTER_KEY_ID,
+            CommonSettings.ALLOWED_ENDPOINTS, HookSettings.PAGE_URL, HookSettings.TIMEOUT, CommonSettings.MASTER_KEY, CommonSettings.MASTER_KEY_ID,
             CommonSettings.MASTER_KEYS);
 
     private ConsoleSettings() {

@@ -42,7 +42,7 @@ class PageTextsTest {
         while (attribute.find()) {
             named.add(attribute.group(1));
         }
-        for (String script : List.of("app.js", "places.js", "activity.js")) {
+        for (String script : List.of("app.js", "places.js", "activity.js", "channels.js")) {
             Matcher call = Pattern.compile("\\bt\\(\"([A-Za-z_0-9]+)\"[,)]").matcher(resource(script));
             while (call.find()) {
                 named.add(call.group(1));

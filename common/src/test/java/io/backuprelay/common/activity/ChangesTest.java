@@ -35,7 +35,7 @@ class ChangesTest {
                 List.of(), null);
         BackupSettings after = new BackupSettings(ACCOUNT, BackupType.EVERY_7_DAYS, "c-main",
                 List.of("ana@tenant.example", "josé@tenant.example"), List.of(), new Retention(30, null), null,
-                List.of(new CopyDestination("c-offsite", new Retention(7, 90))));
+                List.of(new CopyDestination("c-offsite", new Retention(7, 90))), null);
 
         assertThat(Changes.between(before, after)).containsExactly(
                 new Change("backupType", "MANUAL", "EVERY_7_DAYS", false),

@@ -4,6 +4,7 @@ import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.common.account.Channel;
 import io.backuprelay.common.account.Connection;
 import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.json.Json;
@@ -45,6 +46,7 @@ public final class ConsoleData implements Closeable {
     private final CompactedTopicView<BackupSettings> settings;
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupStatus> statuses;
+    private final CompactedTopicView<Channel> channels;
     private final Producer<String, byte[]> producer;
     private final Semaphore waitingReads = new Semaphore(16);
     private final ActivityReader activity;
@@ -68,6 +70,8 @@ public final class ConsoleData implements Closeable {
                 bytes -> Json.decode(bytes, Connection.class));
         this.statuses = new CompactedTopicView<>(kafka, "console-status", topics.status(),
                 bytes -> Json.decode(bytes, BackupStatus.class));
+        this.channels = new CompactedTopicView<>(kafka, "console-channels", topics.channels(),
+                bytes -> Json.decode(bytes, Channel.class));
         this.producer = new KafkaProducer<>(kafka.producer("console", null));
     }
 
@@ -77,12 +81,13 @@ public final class ConsoleData implements Closeable {
         connections.start();
         statuses.start();
         activity.start();
+        channels.start();
         return this;
     }
 
     /** The views, for the health endpoints: each is ready once it has read its topic to the end. */
     public List<HealthCheck> components() {
-        return List.of(accounts, settings, connections, statuses, activity);
+        return List.of(accounts, settings, connections, statuses, channels, activity);
     }
 
     /** The activity log as this console reads it ({@code backup.activity}). */
@@ -125,6 +130,7 @@ public final class ConsoleData implements Closeable {
         settings.sync();
         connections.sync();
         statuses.sync();
+        channels.sync();
     }
 
     /** Reads of one account that may wait for the views at once: a client has one or two in flight. */
@@ -192,6 +198,7 @@ public final class ConsoleData implements Closeable {
             case ACCOUNTS -> accounts;
             case SETTINGS -> settings;
             case CONNECTIONS -> connections;
+            case CHANNELS -> channels;
         };
     }
 
@@ -216,12 +223,29 @@ public final class ConsoleData implements Closeable {
                 .toList();
     }
 
+    /** The account's notification channels besides email, by id. */
+    public List<Channel> channels(String accountId) {
+        String prefix = accountId + "/";
+        return channels.currentSnapshot().entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .map(Map.Entry::getValue)
+                .sorted(Comparator.comparing(Channel::channelId))
+                .toList();
+    }
+
+    /** The channel; a miss first catches up with the broker, as one added a moment ago is no miss. */
+    public Optional<Channel> channel(String accountId, String channelId) {
+        Optional<Channel> known = channels.current(Channel.key(accountId, channelId));
+        return known.isPresent() ? known : channels.get(Channel.key(accountId, channelId));
+    }
+
     /** Writes to a view's topic (a null value deletes the key), waits until the cluster has it, and says where it is. */
     public ViewPosition write(ViewPosition.View view, String key, Object value) {
         String topic = switch (view) {
             case ACCOUNTS -> topics.accounts();
             case SETTINGS -> topics.settings();
             case CONNECTIONS -> topics.connections();
+            case CHANNELS -> topics.channels();
         };
         var written = send(topic, key, value);
         return ViewPosition.of(view, written.partition(), written.offset());
@@ -252,5 +276,6 @@ public final class ConsoleData implements Closeable {
         connections.close();
         statuses.close();
         activity.close();
+        channels.close();
     }
 }

@@ -26,11 +26,11 @@ public record ViewPosition(Map<Key, Long> offsets) {
     /** The header of requests and answers. */
     public static final String HEADER = "Backuprelay-Position";
 
-    private static final Pattern ENTRY = Pattern.compile("(accounts|settings|connections):(\\d{1,5}):(\\d{1,18})");
+    private static final Pattern ENTRY = Pattern.compile("(accounts|settings|connections|channels):(\\d{1,5}):(\\d{1,18})");
     private static final int MAX_ENTRIES = 64;
 
     /** The compacted topics a client may write. */
-    public enum View { ACCOUNTS, SETTINGS, CONNECTIONS }
+    public enum View { ACCOUNTS, SETTINGS, CONNECTIONS, CHANNELS }
 
     public record Key(View view, int partition) implements Comparable<Key> {
         @Override
