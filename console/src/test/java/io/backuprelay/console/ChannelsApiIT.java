@@ -239,6 +239,43 @@ class ChannelsApiIT {
         assertThat(call("POST", channel + "/test", token, null).status()).isEqualTo(404);
     }
 
+    @Test
+    void everyChannelActionIsInTheActivityLogWithoutTheUrlOrTheSecret() throws Exception {
+        String account = registerAccount();
+        String token = MINTER.mint("auth0|Zoë O'Connor", "zoe.oconnor@tenant.example", account, Role.SUPERADMIN,
+                Duration.ofHours(1));
+        Response created = call("POST", channels(account), token, channelJson("WEBHOOK", "Équipe ops",
+                origin + "/audited/" + URL_TOKEN, null));
+        String secret = created.json().get("signingSecret").asText();
+        String id = created.json().get("channelId").asText();
+        String channel = channels(account) + "/" + id;
+        assertThat(call("POST", channel + "/test", token, null).json().get("delivered").asBoolean()).isTrue();
+        String newToken = "T0003-" + UUID.randomUUID().toString().replace("-", "");
+        assertThat(call("PUT", channel, token, "{\"sends\":\"FAILURES\",\"url\":\"" + origin + "/audited/" + newToken
+                + "\"}").status()).isEqualTo(200);
+        assertThat(call("DELETE", channel, token, null).status()).isEqualTo(204);
+
+        Response log = call("GET", "/api/accounts/" + account + "/activity", token, null);
+        assertThat(log.status()).as(log.body()).isEqualTo(200);
+        JsonNode entries = log.json().get("entries");
+        assertThat(entries).extracting(e -> e.get("action").asText()).as("newest first, after the operator's registration")
+                .containsExactly("CHANNEL_REMOVED", "CHANNEL_CHANGED", "CHANNEL_TESTED", "CHANNEL_ADDED", "ACCOUNT_REGISTERED");
+        for (JsonNode entry : List.of(entries.get(0), entries.get(1), entries.get(2), entries.get(3))) {
+            assertThat(entry.get("target").asText()).isEqualTo(id);
+            assertThat(entry.get("actor").get("subject").asText()).isEqualTo("auth0|Zoë O'Connor");
+            assertThat(entry.get("actor").get("email").asText()).isEqualTo("zoe.oconnor@tenant.example");
+        }
+        assertThat(entries.get(2).get("details").get("result").asText()).isEqualTo("delivered");
+        String changed = entries.get(1).get("changes").toString();
+        assertThat(changed).contains("\"field\":\"sends\"").contains("FAILURES")
+                .contains("\"field\":\"url\"").contains("\"secret\":true");
+        assertThat(log.body()).doesNotContain(URL_TOKEN).doesNotContain(newToken).doesNotContain(secret)
+                .doesNotContain(secret.substring("whsec_".length(), 20));
+        assertThat(KafkaProbe.records(topics.activity()).stream().filter(r -> r.value() != null)
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)))
+                .noneMatch(json -> json.contains(URL_TOKEN) || json.contains(newToken) || json.contains(secret));
+    }
+
     private static String hmac(String secret, String signed) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
