@@ -49,12 +49,14 @@ function activityActor(actor) {
   return actor.role === "operator" ? `${who} (${t("activityOperator")})` : who;
 }
 
-// A connection by its name while it exists; a backup, a channel or a gone connection by its id.
+// A connection or a channel by its name while it exists; a backup or a gone one by its id.
 function activityTarget(entry) {
   if (!entry.target) return "";
   const connection = entry.action.startsWith("CONNECTION_")
     && state.connections.find((c) => c.connectionId === entry.target);
-  return connection ? connectionName(connection) : entry.target;
+  const channel = entry.action.startsWith("CHANNEL_")
+    && channelState.channels.find((c) => c.channelId === entry.target);
+  return connection ? connectionName(connection) : channel ? channelName(channel) : entry.target;
 }
 
 // Each change as "field: before → after" ("field: changed" for a secret), then what else the entry says.
@@ -63,7 +65,11 @@ function activityDetails(entry) {
   const lines = (entry.changes || []).map((c) => (c.secret ? `${c.field}: ${t("activityChanged")}`
     : `${c.field}: ${shown(c.from)} → ${shown(c.to)}`));
   const details = entry.details || {};
-  if (details.result) lines.push(details.result === "ok" ? t("testOk") : t("activityTestFailed"));
+  if (details.result && entry.action === "CHANNEL_TESTED") {
+    lines.push(t(details.result === "ok" ? "activityDelivered" : "activityNotDelivered", details.answered || ""));
+  } else if (details.result) {
+    lines.push(details.result === "ok" ? t("testOk") : t("activityTestFailed"));
+  }
   if (details.connection) lines.push(t("activityTo", connectionById(details.connection)));
   if (details.copy) lines.push(t("activityCopyAt", connectionById(details.copy)));
   if (details.expiresAt) lines.push(t("activityValidUntil", formatDate(details.expiresAt)));

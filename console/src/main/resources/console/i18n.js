@@ -126,6 +126,7 @@ window.TEXTS = {
     invalid_window_lengthMinutes: "The window must last between 15 minutes and 24 hours.",
     invalid_window_timeZone: "The window's time zone must be an IANA name such as Europe/Madrid.",
     // notification channels
+    activityDelivered: "delivered ({0})", activityNotDelivered: "not delivered ({0})",
     channels: "Notifications besides email", channelsHelp: "Emails keep coming as before. Add a signed webhook, a Slack or Microsoft Teams channel, or a heartbeat ping that an outside monitor expects after each automatic backup.",
     channelKind: "Kind", channelWhere: "Sends to",
     channelSends: "What it is sent", channelFormTitle: "Notification channel",
@@ -266,6 +267,7 @@ window.TEXTS = {
     invalid_window_lengthMinutes: "La ventana debe durar entre 15 minutos y 24 horas.",
     invalid_window_timeZone: "La zona horaria de la ventana debe ser un nombre IANA como Europe/Madrid.",
     // notification channels
+    activityDelivered: "entregado ({0})", activityNotDelivered: "no entregado ({0})",
     channels: "Notificaciones además del correo", channelsHelp: "Los correos siguen llegando como antes. Añada un webhook firmado, un canal de Slack o de Microsoft Teams, o un ping de latido que un monitor externo espera tras cada copia automática.",
     channelKind: "Tipo", channelWhere: "Envía a",
     channelSends: "Qué se envía", channelFormTitle: "Canal de notificación",
@@ -406,6 +408,7 @@ window.TEXTS = {
     invalid_window_lengthMinutes: "La plage doit durer entre 15 minutes et 24 heures.",
     invalid_window_timeZone: "Le fuseau horaire de la plage doit être un nom IANA comme Europe/Madrid.",
     // notification channels
+    activityDelivered: "livré ({0})", activityNotDelivered: "non livré ({0})",
     channels: "Notifications en plus des e-mails", channelsHelp: "Les e-mails continuent d'arriver comme avant. Ajoutez un webhook signé, un canal Slack ou Microsoft Teams, ou un ping de pulsation qu'un moniteur externe attend après chaque sauvegarde automatique.",
     channelKind: "Type", channelWhere: "Envoie à",
     channelSends: "Ce qui est envoyé", channelFormTitle: "Canal de notification",
@@ -546,6 +549,7 @@ window.TEXTS = {
     invalid_window_lengthMinutes: "A janela deve durar entre 15 minutos e 24 horas.",
     invalid_window_timeZone: "O fuso horário da janela deve ser um nome IANA como Europe/Madrid.",
     // notification channels
+    activityDelivered: "entregue ({0})", activityNotDelivered: "não entregue ({0})",
     channels: "Notificações além do e-mail", channelsHelp: "Os e-mails continuam chegando como antes. Adicione um webhook assinado, um canal do Slack ou do Microsoft Teams, ou um ping de pulsação que um monitor externo espera após cada backup automático.",
     channelKind: "Tipo", channelWhere: "Envia para",
     channelSends: "O que é enviado", channelFormTitle: "Canal de notificação",

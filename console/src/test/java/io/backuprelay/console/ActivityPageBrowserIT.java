@@ -14,17 +14,12 @@ import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.TestKafka;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,15 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -54,13 +42,13 @@ class ActivityPageBrowserIT {
     private static final TokenMinter MINTER = new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), null);
     private static final String OPERATOR = MINTER.mint("ops|Zoë", "zoe@platform.example", null, Role.OPERATOR,
             Duration.ofHours(1));
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private static ConsoleServer console;
     private static String container;
 
     @TempDir
     Path browserProfile;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeAll
@@ -73,7 +61,6 @@ class ActivityPageBrowserIT {
                 SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
         container = "activity-page-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
@@ -85,8 +72,8 @@ class ActivityPageBrowserIT {
 
     @AfterEach
     void quit() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -108,8 +95,9 @@ class ActivityPageBrowserIT {
                     "{\"backupType\":\"MANUAL\",\"notifyEmails\":[\"marta" + i + "@tenant.example\"]}").status()).isEqualTo(200);
         }
 
-        browser = chromium();
-        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
+        chromium = new HeadlessChromium(browserProfile);
+        browser = chromium.driver();
+        WebDriverWait wait = chromium.waitUpTo(Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + console.port() + "/#token=" + token);
         wait.until(d -> rows().size() == 20);
         assertThat(browser.findElement(By.id("activityHeading")).getText()).isEqualTo("Activité");
@@ -135,11 +123,10 @@ class ActivityPageBrowserIT {
         assertThat(cells(rows().get(0))).containsExactly("jose.nunez@tenant.example", "A testé une connexion",
                 "Principal \"Zürich\"", "Connexion réussie");
         ((JavascriptExecutor) browser).executeScript("document.getElementById('activitySection').scrollIntoView()");
-        screenshot("activity-fr");
+        chromium.screenshot("activity-fr");
 
         assertThat(browser.getPageSource()).doesNotContain(Azurite.ACCOUNT_KEY).doesNotContain("ciphertext");
-        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("console errors")
-                .noneMatch(e -> e.getLevel().intValue() >= Level.SEVERE.intValue());
+        assertThat(chromium.severeConsoleEntries()).as("console errors").isEmpty();
     }
 
     private List<WebElement> rows() {
@@ -153,28 +140,5 @@ class ActivityPageBrowserIT {
 
     private static Response call(String method, String path, String token, String body) throws Exception {
         return ConsoleCalls.call(console.port(), method, path, token, body);
-    }
-
-    private WebDriverWait waitUpTo(Duration timeout) {
-        WebDriverWait wait = new WebDriverWait(browser, timeout);
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
-    }
-
-    private WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1280,2400", "--user-data-dir=" + browserProfile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
-    private void screenshot(String name) throws Exception {
-        File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -265,7 +265,8 @@ class ChannelsApiIT {
             assertThat(entry.get("actor").get("subject").asText()).isEqualTo("auth0|Zoë O'Connor");
             assertThat(entry.get("actor").get("email").asText()).isEqualTo("zoe.oconnor@tenant.example");
         }
-        assertThat(entries.get(2).get("details").get("result").asText()).isEqualTo("delivered");
+        assertThat(entries.get(2).get("details").get("result").asText()).isEqualTo("ok");
+        assertThat(entries.get(2).get("details").get("answered").asText()).isEqualTo("HTTP 200");
         String changed = entries.get(1).get("changes").toString();
         assertThat(changed).contains("\"field\":\"sends\"").contains("FAILURES")
                 .contains("\"field\":\"url\"").contains("\"secret\":true");

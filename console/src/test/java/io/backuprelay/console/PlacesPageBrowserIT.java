@@ -22,19 +22,14 @@ import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,16 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -69,7 +56,6 @@ class PlacesPageBrowserIT {
     /** An S3 service's origin the test allows; nothing listens there and the page never tests it. */
     private static final String S3_ORIGIN = "http://127.0.0.1:19";
     private static final String S3_SECRET = "planted-s3-secret-" + UUID.randomUUID();
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private static ConsoleServer console;
     private static Topics topics;
@@ -77,6 +63,7 @@ class PlacesPageBrowserIT {
 
     @TempDir
     Path browserProfile;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeAll
@@ -89,7 +76,6 @@ class PlacesPageBrowserIT {
                 SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
         container = "places-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
@@ -101,8 +87,8 @@ class PlacesPageBrowserIT {
 
     @AfterEach
     void quit() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -111,8 +97,9 @@ class PlacesPageBrowserIT {
         String account = registerAccount("en");
         String token = superadmin(account);
         String main = createAzureConnection(account, "Main \"primary\" Zürich");
-        browser = chromium();
-        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
+        chromium = new HeadlessChromium(browserProfile);
+        browser = chromium.driver();
+        WebDriverWait wait = chromium.waitUpTo(Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + console.port() + "/#token=" + token);
         wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
         assertThat(browser.findElement(By.id("accountName")).getText()).isEqualTo("Société \"Ñandú\" O'Brien");
@@ -121,22 +108,22 @@ class PlacesPageBrowserIT {
         assertThat(browser.findElement(By.id("bucket")).isDisplayed()).isFalse();
         new Select(browser.findElement(By.id("connectionType"))).selectByValue("S3");
         assertThat(browser.findElement(By.id("storageAccountName")).isDisplayed()).isFalse();
-        assertThat(label("bucket")).isEqualTo("Bucket *");
-        assertThat(label("secretAccessKey")).isEqualTo("Secret access key *");
-        type("description", "Cópias d'arquivo \"frio\"");
-        type("bucket", "tenant-copies");
-        type("prefix", "daily");
-        type("region", "eu-west-1");
-        type("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
-        type("secretAccessKey", S3_SECRET);
-        type("endpoint", S3_ORIGIN);
+        assertThat(chromium.label("bucket")).isEqualTo("Bucket *");
+        assertThat(chromium.label("secretAccessKey")).isEqualTo("Secret access key *");
+        chromium.type("description", "Cópias d'arquivo \"frio\"");
+        chromium.type("bucket", "tenant-copies");
+        chromium.type("prefix", "daily");
+        chromium.type("region", "eu-west-1");
+        chromium.type("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        chromium.type("secretAccessKey", S3_SECRET);
+        chromium.type("endpoint", S3_ORIGIN);
         browser.findElement(By.id("pathStyle")).click();
         assertThat(browser.findElement(By.id("immutabilityDays")).isDisplayed()).isFalse();
         browser.findElement(By.id("immutable")).click();
-        type("immutabilityDays", "30");
+        chromium.type("immutabilityDays", "30");
         new Select(browser.findElement(By.id("immutabilityMode"))).selectByValue("LOCKED");
         browser.findElement(By.id("legalHold")).click();
-        screenshot("s3-connection-form");
+        chromium.screenshot("places-s3-connection-form");
         browser.findElement(By.id("saveConnection")).click();
         WebElement row = connectionRow(wait, "Cópias d'arquivo \"frio\"");
         assertThat(row.getText()).contains("S3 (eu-west-1)").contains("tenant-copies").contains("30 days, locked, legal hold");
@@ -160,8 +147,8 @@ class PlacesPageBrowserIT {
         new Select(browser.findElement(By.id("destination"))).selectByValue(main);
         browser.findElement(By.id("addCopy")).click();
         new Select(browser.findElement(By.id("copyConnection0"))).selectByValue(s3Id);
-        type("copyKeepLast0", "7");
-        assertThat(label("copyKeepLast0")).isEqualTo("Keep the last");
+        chromium.type("copyKeepLast0", "7");
+        assertThat(chromium.label("copyKeepLast0")).isEqualTo("Keep the last");
         wait.until(d -> d.findElement(By.id("pending")).isDisplayed());
         browser.findElement(By.id("save")).click();
         wait.until(d -> !d.findElement(By.id("pending")).isDisplayed());
@@ -192,10 +179,10 @@ class PlacesPageBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#history button.download-copy"))).as("no link to a copy not stored")
                 .isEmpty();
         ((JavascriptExecutor) browser).executeScript("document.getElementById('historySection').scrollIntoView()");
-        screenshot("stored-at");
+        chromium.screenshot("places-stored-at");
 
-        assertEveryFieldIsLabelled();
-        assertThat(severeConsoleEntries()).isEmpty();
+        chromium.assertEveryFieldIsLabelled();
+        assertThat(chromium.severeConsoleEntries()).isEmpty();
         assertThat(browser.getPageSource()).doesNotContain(S3_SECRET);
     }
 
@@ -203,18 +190,19 @@ class PlacesPageBrowserIT {
     void aBadBucketAndACopyToTheDestinationAreRefusedInThePagesLanguage() throws Exception {
         String account = registerAccount("es");
         String main = createAzureConnection(account, "Principal");
-        browser = chromium();
-        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
+        chromium = new HeadlessChromium(browserProfile);
+        browser = chromium.driver();
+        WebDriverWait wait = chromium.waitUpTo(Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + console.port() + "/#token=" + superadmin(account));
         wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
-        assertThat(label("connectionType")).isEqualTo("Tipo de almacenamiento");
+        assertThat(chromium.label("connectionType")).isEqualTo("Tipo de almacenamiento");
 
         new Select(browser.findElement(By.id("connectionType"))).selectByValue("S3");
-        type("bucket", "Not_A_Bucket");
-        type("region", "eu-west-1");
-        type("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
-        type("secretAccessKey", S3_SECRET);
-        type("endpoint", S3_ORIGIN);
+        chromium.type("bucket", "Not_A_Bucket");
+        chromium.type("region", "eu-west-1");
+        chromium.type("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        chromium.type("secretAccessKey", S3_SECRET);
+        chromium.type("endpoint", S3_ORIGIN);
         browser.findElement(By.id("saveConnection")).click();
         wait.until(d -> d.findElement(By.id("connectionMessage")).getText().startsWith("El nombre del bucket debe tener"));
         assertThat(browser.findElement(By.id("connectionMessage")).getAttribute("role")).isEqualTo("alert");
@@ -225,7 +213,7 @@ class PlacesPageBrowserIT {
         browser.findElement(By.id("save")).click();
         wait.until(d -> d.findElement(By.id("settingsMessage")).getText()
                 .equals("Un destino de copia no puede ser el propio repositorio de destino."));
-        screenshot("refused-es");
+        chromium.screenshot("places-refused-es");
     }
 
     private String registerAccount(String language) throws Exception {
@@ -271,52 +259,5 @@ class PlacesPageBrowserIT {
     private static WebElement connectionRow(WebDriverWait wait, String description) {
         return wait.until(d -> d.findElements(By.cssSelector("#connections tbody tr")).stream()
                 .filter(r -> r.getText().startsWith(description + " ")).findFirst().orElse(null));
-    }
-
-    private String label(String fieldId) {
-        return browser.findElement(By.cssSelector("label[for='" + fieldId + "']")).getText();
-    }
-
-    private void type(String id, String text) {
-        WebElement field = browser.findElement(By.id(id));
-        field.clear();
-        field.sendKeys(text);
-    }
-
-    /** Every field, the hidden ones of the other kind included, has a label or a name of its own. */
-    private void assertEveryFieldIsLabelled() {
-        Object unlabelled = ((JavascriptExecutor) browser).executeScript("""
-                return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                  .filter(f => f.labels.length === 0 && !f.getAttribute('aria-label')).map(f => f.id);""");
-        assertThat((List<?>) unlabelled).as("fields without a label").isEmpty();
-    }
-
-    private List<String> severeConsoleEntries() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage).toList();
-    }
-
-    private WebDriverWait waitUpTo(Duration timeout) {
-        WebDriverWait wait = new WebDriverWait(browser, timeout);
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
-    }
-
-    private WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1280,2400", "--user-data-dir=" + browserProfile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
-    private void screenshot(String name) throws Exception {
-        File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(file.toPath(), SCREENSHOTS.resolve("places-" + name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -19,31 +19,21 @@ import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -63,6 +53,7 @@ class WindowPageBrowserIT {
 
     @TempDir
     Path browserProfile;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeAll
@@ -84,8 +75,8 @@ class WindowPageBrowserIT {
 
     @AfterEach
     void quit() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -109,7 +100,8 @@ class WindowPageBrowserIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> "WINDOW_TOO_SHORT".equals(
                 call("GET", settings, token, null).json().get("state").asText()));
 
-        browser = chromium();
+        chromium = new HeadlessChromium(browserProfile);
+        browser = chromium.driver();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.ignoring(StaleElementReferenceException.class);
         browser.get("http://127.0.0.1:" + console.port() + "/#token=" + token);
@@ -123,25 +115,21 @@ class WindowPageBrowserIT {
         assertThat(value("windowHours")).isEqualTo("3");
         assertThat(value("windowZone")).isEqualTo("America/Sao_Paulo");
 
-        type("windowHours", "2");
-        type("windowMinutes", "30");
+        chromium.type("windowHours", "2");
+        chromium.type("windowMinutes", "30");
         browser.findElement(By.id("save")).click();
         wait.until(d -> d.findElement(By.id("windowShown")).getText().contains("2 h 30 min"));
         assertThat(call("GET", settings, token, null).json().get("window").get("lengthMinutes").asInt()).isEqualTo(150);
 
-        type("windowMinutes", "5");
-        type("windowHours", "0");
+        chromium.type("windowMinutes", "5");
+        chromium.type("windowHours", "0");
         browser.findElement(By.id("save")).click();
         wait.until(d -> d.findElement(By.id("settingsMessage")).getText().equals(
                 "The window must last between 15 minutes and 24 hours."));
 
-        Object unlabelled = ((JavascriptExecutor) browser).executeScript("""
-                return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                  .filter(f => f.labels.length === 0 && !f.getAttribute('aria-label')).map(f => f.id);""");
-        assertThat((List<?>) unlabelled).as("fields without a label").isEmpty();
-        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
-                .filter(m -> !m.contains("400"))).as("nothing failed but the refused save").isEmpty();
+        chromium.assertEveryFieldIsLabelled();
+        assertThat(chromium.severeConsoleEntries().stream().filter(m -> !m.contains("400")))
+                .as("nothing failed but the refused save").isEmpty();
     }
 
     private String createConnection(String account, String token) throws Exception {
@@ -163,23 +151,5 @@ class WindowPageBrowserIT {
 
     private String value(String id) {
         return browser.findElement(By.id(id)).getDomProperty("value");
-    }
-
-    private void type(String id, String text) {
-        WebElement field = browser.findElement(By.id(id));
-        field.clear();
-        field.sendKeys(text);
-    }
-
-    private WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1280,2400", "--user-data-dir=" + browserProfile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
     }
 }

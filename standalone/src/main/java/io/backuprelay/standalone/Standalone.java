@@ -2,6 +2,7 @@ package io.backuprelay.standalone;
 
 import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.config.CommonSettings;
+import io.backuprelay.hook.HookSettings;
 import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
@@ -123,6 +124,13 @@ public final class Standalone implements Closeable {
         }
         if (!ConsoleSettings.JWT_SECRET.isSet(config) && !ConsoleSettings.JWKS_URL.isSet(config)) {
             defaults.put(ConsoleSettings.JWT_SECRET.name(), localSecret(dataDir.resolve("console.secret")));
+        }
+        int consolePort = ConsoleSettings.PORT.read(config);
+        if (!HookSettings.PAGE_URL.isSet(config) && consolePort > 0) {
+            // On one machine the page is the console's own: Slack, Teams and webhook messages link to it.
+            String host = ConsoleSettings.HOST.read(config);
+            defaults.put(HookSettings.PAGE_URL.name(), "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":"
+                    + consolePort + "/");
         }
         return config.with(defaults);
     }

@@ -176,8 +176,8 @@ public final class ChannelsApi {
         }
         // Recorded before the answer is given, as every action is: a test the log cannot hold is not answered.
         activity.record(Requests.principal(ctx), accountId, ActivityAction.CHANNEL_TESTED, channel.channelId(),
-                List.of(), Map.of("result", answer.delivered() ? "delivered" : "not delivered",
-                        "status", Integer.toString(answer.status())));
+                List.of(), Map.of("result", answer.delivered() ? "ok" : "failed",
+                        "answered", answer.status() > 0 ? "HTTP " + answer.status() : "no answer"));
         ctx.json(new TestResult(answer.delivered(), answer.status(), answer.bodyStart(), answer.took().toMillis(),
                 answer.error()));
     }
