@@ -9,25 +9,19 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.BackupStatus.CopyState;
 import io.backuprelay.common.account.BackupStatus.OutcomeSummary;
 import io.backuprelay.common.event.Trigger;
 import io.backuprelay.common.json.Json;
-import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.common.kafka.TopicProvisioner;
-import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
-import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -62,11 +56,7 @@ class ActivityApiIT {
     @BeforeAll
     static void start() {
         topics = new Topics(TestKafka.uniquePrefix());
-        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
-        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
-        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null)
-                        .withEndpoints(EndpointPolicy.allowing(Azurite.origin(), S3_ORIGIN)),
-                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
+        console = TestConsole.start(topics, SECRET, Azurite.origin(), S3_ORIGIN);
         container = "activity-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
     }

@@ -3,20 +3,14 @@ package io.backuprelay.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import io.backuprelay.blob.EndpointPolicy;
-import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.common.kafka.TopicProvisioner;
-import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
-import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -54,11 +48,7 @@ class ActivityPageBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix());
-        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
-        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
-        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null)
-                        .withEndpoints(EndpointPolicy.allowing(Azurite.origin())),
-                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
+        console = TestConsole.start(topics, SECRET, Azurite.origin());
         container = "activity-page-" + UUID.randomUUID().toString().substring(0, 8);
         new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient().createBlobContainer(container);
     }

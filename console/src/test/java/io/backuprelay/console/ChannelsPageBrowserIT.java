@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.json.Json;
-import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.common.kafka.TopicProvisioner;
-import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
-import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.TestKafka;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -66,11 +60,7 @@ class ChannelsPageBrowserIT {
         receiver.start();
         origin = "http://127.0.0.1:" + receiver.getAddress().getPort();
         Topics topics = new Topics(TestKafka.uniquePrefix());
-        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
-        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
-        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null)
-                        .withEndpoints(EndpointPolicy.allowing(origin)),
-                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
+        console = TestConsole.start(topics, SECRET, origin);
     }
 
     @AfterAll

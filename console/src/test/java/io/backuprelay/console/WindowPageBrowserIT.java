@@ -3,25 +3,19 @@ package io.backuprelay.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.ScheduleState;
 import io.backuprelay.common.event.BackupType;
 import io.backuprelay.common.json.Json;
-import io.backuprelay.common.kafka.KafkaSettings;
-import io.backuprelay.common.kafka.TopicProvisioner;
-import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
-import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,11 +53,7 @@ class WindowPageBrowserIT {
     @BeforeAll
     static void start() {
         topics = new Topics(TestKafka.uniquePrefix());
-        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
-        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
-        console = new ConsoleServer(new ConsoleData(kafka).start(), new ConsoleConfig("127.0.0.1", 0, SECRET, null, null)
-                        .withEndpoints(EndpointPolicy.allowing(Azurite.origin())),
-                SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()), Clock.systemUTC());
+        console = TestConsole.start(topics, SECRET, Azurite.origin());
     }
 
     @AfterAll

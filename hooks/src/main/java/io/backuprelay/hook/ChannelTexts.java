@@ -23,7 +23,7 @@ import java.util.ResourceBundle;
  * {@code hook/messages_*.properties}, worded as the emails are), dates in the account's time zone: a title,
  * the facts, and for a failure what to do.
  */
-final class ChannelTexts {
+public final class ChannelTexts {
 
     static final List<String> LANGUAGES = List.of("en", "es", "fr", "pt");
 
@@ -120,7 +120,8 @@ final class ChannelTexts {
         return LANGUAGES.contains(locale.getLanguage()) ? locale : Locale.ENGLISH;
     }
 
-    private static ZoneId zone(String id) {
+    /** The account's time zone, or UTC when its record names none that exists. */
+    public static ZoneId zone(String id) {
         try {
             return ZoneId.of(id);
         } catch (DateTimeException | NullPointerException e) {
@@ -128,7 +129,8 @@ final class ChannelTexts {
         }
     }
 
-    static String size(long bytes) {
+    /** A size as people read it: {@code 512 bytes}, {@code 1.5 MB}. */
+    public static String size(long bytes) {
         String[] units = {"bytes", "KB", "MB", "GB", "TB"};
         double value = bytes;
         int unit = 0;

@@ -7,9 +7,9 @@ import io.backuprelay.common.event.BackupOutcome;
 import io.backuprelay.common.event.BackupOverdue;
 import io.backuprelay.common.event.RestoreFailed;
 import io.backuprelay.common.account.BackupStatus;
+import io.backuprelay.hook.ChannelTexts;
 import io.backuprelay.notify.mail.Email;
 import java.text.MessageFormat;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -286,23 +286,13 @@ public final class EmailComposer {
     }
 
     private static ZoneId zone(Account account) {
-        try {
-            return ZoneId.of(account.timeZone());
-        } catch (DateTimeException e) {
-            return ZoneId.of("UTC");
-        }
+        return ChannelTexts.zone(account.timeZone());
     }
 
+    /** The size as people read it, and in bytes too when that is not the same. */
     static String size(long bytes) {
-        String[] units = {"bytes", "KB", "MB", "GB", "TB"};
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        String human = unit == 0 ? bytes + " bytes" : String.format(Locale.ENGLISH, "%.1f %s", value, units[unit]);
-        return unit == 0 ? human : human + String.format(Locale.ENGLISH, " (%,d bytes)", bytes);
+        String human = ChannelTexts.size(bytes);
+        return bytes < 1024 ? human : human + String.format(Locale.ENGLISH, " (%,d bytes)", bytes);
     }
 
     static String duration(Duration duration) {
