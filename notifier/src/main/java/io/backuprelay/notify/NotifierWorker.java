@@ -8,6 +8,7 @@ import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
+import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
@@ -70,8 +71,8 @@ public final class NotifierWorker implements Closeable {
         this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
         this.sentRecords = new SentRecords(sent::get, sentLog(records, kafka.topics().notifications()),
                 config.sentHorizon(), clock);
-        NotifyHandler handler = new NotifyHandler(kafka.topics(),
-                new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get), sentRecords,
+        var lookups = new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get);
+        NotifyHandler handler = new NotifyHandler(kafka.topics(), lookups, sentRecords,
                 new NotifyHandler.Mail(new EmailComposer(), sender),
                 new NotifyHandler.Links(sealer, config.linkValidity()), ops, clock)
                 // The storage origins an operator granted each account: no other listed origin serves its connections.
@@ -81,7 +82,8 @@ public final class NotifierWorker implements Closeable {
                 kafka, bytes -> Json.decode(bytes, BackupEvent.class), handler);
         // Webhooks, Slack, Teams and heartbeats: groups of their own, so an endpoint that is down never holds emails back.
         this.channels = new ChannelWorker(kafka, views, accounts, config.endpoints(),
-                new ChannelWorker.Services(config.channels(), sealer, ops, clock));
+                new ChannelWorker.Services(config.channels(), sealer, ops, clock, new ChannelFailureNotice(lookups,
+                        sentRecords, sender, new ServiceOps(ops, "notifier", clock), clock)));
     }
 
     public NotifierWorker start() {

@@ -43,6 +43,12 @@ public final class ChannelDeliverer {
         HookAnswer send(String accountId, HookRequest request);
     }
 
+    /** Who is told when a channel's delivery is given up: the people whose endpoint it is must act. */
+    @FunctionalInterface
+    public interface GivenUpNotice {
+        void givenUp(Channel channel, ChannelDelivery delivery, String lastAnswer) throws Exception;
+    }
+
     /** What came of a try. */
     public sealed interface Result {
     }
@@ -68,15 +74,18 @@ public final class ChannelDeliverer {
     private final Sender sender;
     private final ChannelConfig config;
     private final ServiceOps ops;
+    private final GivenUpNotice notice;
     private final Clock clock;
 
+    /** @param notice who is told when a delivery is given up (the account's super-administrators, by email) */
     public ChannelDeliverer(Lookups lookups, SecretSealer sealer, Sender sender, ChannelConfig config, ServiceOps ops,
-                            Clock clock) {
+                            GivenUpNotice notice, Clock clock) {
         this.lookups = lookups;
         this.sealer = sealer;
         this.sender = sender;
         this.config = config;
         this.ops = ops;
+        this.notice = notice;
         this.clock = clock;
     }
 
@@ -152,6 +161,7 @@ public final class ChannelDeliverer {
                     + "); last answer: " + answer.summary();
             log.warn("Backup {} of account {}: {}", event.backupId(), event.accountId(), why);
             ops.publish(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.DEAD_LETTERED, why);
+            tell(channel, delivery, answer);
             return new GivenUp(why);
         }
         log.warn("{} did not take {} of backup {} (try {}): {}; trying again at {}", where, ChannelMessages.type(event),
@@ -159,6 +169,20 @@ public final class ChannelDeliverer {
         ops.publish(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.RETRIED,
                 where + ": " + answer.summary() + " (try " + delivery.attempt() + "), again at " + next);
         return new Retry(delivery.tried(next, answer.summary()));
+    }
+
+    /** The people whose endpoint it is must act: told, or, when they cannot be, ops hear of that too. */
+    private void tell(Channel channel, ChannelDelivery delivery, HookAnswer answer) {
+        BackupEvent event = delivery.event();
+        try {
+            notice.givenUp(channel, delivery, answer.summary());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            String why = "the account could not be told that " + describe(channel) + " was given up: " + e.getMessage();
+            log.warn("Backup {} of account {}: {}", event.backupId(), event.accountId(), why);
+            ops.publish(event.backupId(), event.accountId(), OpsStage.NOTIFY, OpsStatus.FAILED, why);
+        }
     }
 
     private Optional<HookRequest> request(Channel channel, BackupEvent event, Account account) {

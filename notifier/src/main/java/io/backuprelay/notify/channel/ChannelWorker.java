@@ -55,7 +55,7 @@ public final class ChannelWorker implements Closeable {
                 new ChannelDeliverer.Lookups(accountId -> channelsOf(channels.snapshot(), accountId), channels::get,
                         accounts::get),
                 services.sealer(), sender::send, config, new ServiceOps(services.ops(), "notifier", services.clock()),
-                services.clock());
+                services.notice(), services.clock());
         String prefix = kafka.topics().prefix();
         String deliveries = kafka.topics().deliveries();
         this.outcomes = new JobWorker<>(new JobWorkerConfig("notifier-channels", prefix + ChannelConfig.GROUP_ID,
@@ -67,8 +67,12 @@ public final class ChannelWorker implements Closeable {
                 new DeliveryHandler(deliverer, config, deliveries, RetryingHandler.Sleeper.REAL, services.clock()));
     }
 
-    /** What the channels' worker shares with the notifier: its settings, sealer, ops and clock. */
-    public record Services(ChannelConfig config, SecretSealer sealer, OpsPublisher ops, Clock clock) {
+    /**
+     * What the channels' worker shares with the notifier: its settings, sealer, ops, clock, and how the account is
+     * told (by email) that a channel's delivery was given up.
+     */
+    public record Services(ChannelConfig config, SecretSealer sealer, OpsPublisher ops, Clock clock,
+                           ChannelDeliverer.GivenUpNotice notice) {
     }
 
     /** The channels of one account, from the view's snapshot (keys {@code accountId/channelId}). */

@@ -53,6 +53,8 @@ class ChannelDelivererTest {
     private final List<HookRequest> sent = new ArrayList<>();
     private final List<OpsEvent> ops = new ArrayList<>();
     private final List<Duration> waits = new ArrayList<>();
+    /** The given-up deliveries the account was told of: channel id and last answer. */
+    private final List<String> told = new ArrayList<>();
     private Instant now = START;
     private final Clock clock = new Clock() {
         @Override
@@ -78,7 +80,8 @@ class ChannelDelivererTest {
             sealer, (accountId, request) -> {
                 sent.add(request);
                 return answers.isEmpty() ? new HookAnswer(200, "ok", Duration.ZERO, null) : answers.poll();
-            }, config, new ServiceOps(ops::add, "notifier", clock), clock);
+            }, config, new ServiceOps(ops::add, "notifier", clock),
+            (channel, delivery, lastAnswer) -> told.add(channel.channelId() + " " + lastAnswer), clock);
     private final DeliveryHandler retries = new DeliveryHandler(deliverer, config, "backup.deliveries", waits::add, clock);
 
     @Test
@@ -120,6 +123,7 @@ class ChannelDelivererTest {
         assertThat(retries.handle(third, context()).outputs()).isEmpty();
         assertThat(sent).hasSize(3);
         assertThat(sent.getFirst().headers().get(WebhookSigner.ID)).isEqualTo(sent.getLast().headers().get(WebhookSigner.ID));
+        assertThat(told).as("nothing given up yet").isEmpty();
     }
 
     @Test
@@ -143,6 +147,7 @@ class ChannelDelivererTest {
                 .hasMessageContaining("channel wh-1 (WEBHOOK https://hooks.example)").hasMessageContaining("HTTP 500")
                 .hasMessageContaining("9 tries").hasMessageNotContaining("SECRETPART");
         assertThat(ops).extracting(OpsEvent::status).contains(OpsStatus.DEAD_LETTERED);
+        assertThat(told).as("the account is told, once").containsExactly("wh-1 HTTP 500");
     }
 
     @Test

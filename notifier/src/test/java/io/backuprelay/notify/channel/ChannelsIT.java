@@ -37,6 +37,11 @@ import io.backuprelay.notify.mail.OutboxMailSender;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.stream.Stream;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +70,7 @@ class ChannelsIT {
     private static Instance main;
 
     /** One notifier on topics of its own. */
-    record Instance(Topics topics, NotifierWorker worker) {
+    record Instance(Topics topics, NotifierWorker worker, Path outbox) {
 
         static Instance start(ChannelConfig channels) throws Exception {
             Topics topics = new Topics(TestKafka.uniquePrefix());
@@ -73,8 +78,9 @@ class ChannelsIT {
             TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
             NotifierConfig config = new NotifierConfig(new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(500)))
                     .withEndpoints(EndpointPolicy.allowing(receiver.origin())).withChannels(channels);
-            OutboxMailSender outbox = new OutboxMailSender(Files.createTempDirectory("outbox"), "backuprelay@localhost");
-            return new Instance(topics, new NotifierWorker(kafka, outbox, config, SEALER, Clock.systemUTC()).start());
+            Path outbox = Files.createTempDirectory("outbox");
+            return new Instance(topics, new NotifierWorker(kafka, new OutboxMailSender(outbox, "backuprelay@localhost"),
+                    config, SEALER, Clock.systemUTC()).start(), outbox);
         }
     }
 
@@ -198,8 +204,30 @@ class ChannelsIT {
                     .isEqualTo(quick.topics().deliveries());
             assertThat(new String(dead.get().value(), StandardCharsets.UTF_8)).doesNotContain(path, SECRET);
             assertThat(receiver.at(path).size()).isGreaterThanOrEqualTo(3);
+
+            // The people whose endpoint it is must act: they are told, in the account's language, once that day.
+            MimeMessage mail = await().atMost(Duration.ofSeconds(30)).until(() -> channelFailureMail(quick.outbox()),
+                    message -> message != null);
+            assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("admin@optique.example");
+            assertThat(mail.getSubject()).isEqualTo("Les notifications de sauvegarde n\u2019arrivent pas \u2014 "
+                    + "Óptica Müller & Hijos");
         } finally {
             quick.worker().close();
+        }
+    }
+
+    /** The given-up channel's email in the outbox; null while there is none. */
+    private static MimeMessage channelFailureMail(Path outbox) throws Exception {
+        try (Stream<Path> files = Files.list(outbox)) {
+            List<Path> mails = files.filter(f -> f.getFileName().toString().contains("channel-failed")
+                    && f.getFileName().toString().endsWith(".eml")).toList();
+            assertThat(mails).as("one email per channel and day").hasSizeLessThanOrEqualTo(1);
+            if (mails.isEmpty()) {
+                return null;
+            }
+            try (var in = Files.newInputStream(mails.getFirst())) {
+                return new MimeMessage(Session.getInstance(new Properties()), in);
+            }
         }
     }
 
@@ -219,7 +247,7 @@ class ChannelsIT {
             default -> "Óptica Müller & Hijos";
         };
         KafkaProbe.send(instance.topics().accounts(), id, Json.encode(new Account(id, name, locale, "America/Montevideo",
-                List.of(), new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app", "app", null, null, null))));
+                "fr".equals(locale) ? List.of("admin@optique.example") : List.of(), new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app", "app", null, null, null))));
         return id;
     }
 
