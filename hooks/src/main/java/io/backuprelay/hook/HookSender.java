@@ -14,6 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -46,6 +50,12 @@ public final class HookSender implements Closeable {
     private final EndpointPolicy policy;
     private final Duration timeout;
     private final CloseableHttpClient client;
+    /**
+     * Ends a request that has not finished within twice the timeout: a tenant's endpoint that trickles its headers,
+     * or answers without end, a byte at a time within the socket timeout, would otherwise hold a worker for ever.
+     */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("hook-deadlines").factory());
 
     /**
      * @param policy  where channels may send ({@code BACKUPRELAY_ALLOWED_ENDPOINTS} with the accounts' grants)
@@ -88,21 +98,39 @@ public final class HookSender implements Closeable {
             String type = request.headers().getOrDefault("Content-Type", "application/json");
             http.setEntity(new ByteArrayEntity(request.body(), ContentType.parse(type)));
         }
-        try {
-            return client.execute(http, response -> answer(response, start));
+        Duration deadline = timeout.multipliedBy(2);
+        ScheduledFuture<?> cancel = deadlines.schedule(http::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        HookAnswer answer = null;
+        try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
+            answer = answer(response, http, start);
         } catch (EndpointRefusedException e) {
             return refusal(e, request.url(), start);
         } catch (IOException | RuntimeException e) {
-            return HookAnswer.none(describe(e, request.url()), since(start));
+            if (answer == null) { // else: closing a connection this client ended itself, after the answer
+                boolean late = cancel.isDone() && !cancel.isCancelled();
+                return late ? HookAnswer.none("no complete answer from " + originOf(request.url()) + " within "
+                        + deadline, since(start)) : HookAnswer.none(describe(e, request.url()), since(start));
+            }
+        } finally {
+            cancel.cancel(false);
         }
+        return answer;
     }
 
-    private static HookAnswer answer(ClassicHttpResponse response, long start) throws IOException {
+    /**
+     * The status and the first {@link #READ_LIMIT} bytes of the answer. The rest is never read: an answer longer than
+     * that ends the connection rather than being drained (an endless one never would be).
+     */
+    private static HookAnswer answer(ClassicHttpResponse response, HttpUriRequestBase http, long start)
+            throws IOException {
         HttpEntity entity = response.getEntity();
         String body = "";
         if (entity != null) {
-            try (InputStream in = entity.getContent()) {
-                body = new String(in.readNBytes(READ_LIMIT), StandardCharsets.UTF_8);
+            InputStream in = entity.getContent();
+            byte[] read = in.readNBytes(READ_LIMIT);
+            body = new String(read, StandardCharsets.UTF_8);
+            if (read.length == READ_LIMIT && in.read() != -1) {
+                http.cancel();
             }
         }
         return new HookAnswer(response.getCode(), body, since(start), null);
@@ -146,6 +174,7 @@ public final class HookSender implements Closeable {
 
     @Override
     public void close() throws IOException {
+        deadlines.shutdownNow();
         client.close();
     }
 

@@ -20,7 +20,7 @@ public final class HookSettings {
     public static final Setting<Duration> RETRY_BUDGET = Setting.duration("HOOK_RETRY_BUDGET", Duration.ofHours(24),
             "how long a channel delivery is tried before it goes to the dead-letter topic; older events are not sent");
     public static final Setting<Duration> TIMEOUT = Setting.duration("HOOK_TIMEOUT", Duration.ofSeconds(10),
-            "the longest wait to connect to a channel's endpoint, and then for its answer");
+            "the longest wait to connect to a channel's endpoint, and then for its answer; twice it ends a request");
     public static final Setting<String> PAGE_URL = Setting.text("BACKUPRELAY_PAGE_URL", null,
             "the backup page linked from Slack, Teams and webhook messages; {accountId} is replaced by the account's id");
 

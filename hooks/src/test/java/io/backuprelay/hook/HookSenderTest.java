@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.backuprelay.blob.EndpointPolicy;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,24 @@ class HookSenderTest {
                 case "/redirect" -> {
                     exchange.getResponseHeaders().add("Location", origin() + "/elsewhere");
                     exchange.sendResponseHeaders(302, -1);
+                }
+                case "/endless", "/trickle" -> {
+                    // An answer without end: fast, or a few bytes at a time within the socket timeout.
+                    exchange.sendResponseHeaders(200, 0);
+                    boolean fast = path.equals("/endless");
+                    byte[] chunk = "y".repeat(fast ? 65_536 : 64).getBytes(StandardCharsets.UTF_8);
+                    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    try {
+                        while (System.nanoTime() < until) {
+                            exchange.getResponseBody().write(chunk);
+                            exchange.getResponseBody().flush();
+                            if (!fast) {
+                                Thread.sleep(200);
+                            }
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the client ended the connection: what these tests want
+                    }
                 }
                 case "/slow" -> {
                     try {
@@ -83,6 +102,27 @@ class HookSenderTest {
         assertThat(answer.status()).isEqualTo(302);
         assertThat(answer.delivered()).isFalse();
         assertThat(paths).containsExactly("GET /redirect");
+    }
+
+    @Test
+    void anAnswerWithoutEndIsCutAfterItsFirstBytesNotDrained() {
+        long start = System.nanoTime();
+        HookAnswer answer = sender.send("Compañía Ñandú 7", new HookRequest(origin() + "/endless", Map.of(), null));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.bodyStart()).hasSize(300).matches("y+");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not drained").isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anAnswerTrickledWithinTheSocketTimeoutIsEndedAtTwiceTheTimeout() {
+        long start = System.nanoTime();
+        HookAnswer answer = sender.send("Compañía Ñandú 7", new HookRequest(origin() + "/trickle", Map.of(), null));
+
+        assertThat(answer.status()).isZero();
+        assertThat(answer.error()).isEqualTo("no complete answer from " + origin() + " within PT2S");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended at the deadline")
+                .isLessThan(Duration.ofSeconds(4));
     }
 
     @Test
