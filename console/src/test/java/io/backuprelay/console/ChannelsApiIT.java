@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.backuprelay.common.account.Channel;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.topic.Topics;
@@ -12,21 +11,17 @@ import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.testkit.KafkaProbe;
+import io.backuprelay.testkit.LoopbackReceiver;
 import io.backuprelay.testkit.TestKafka;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -49,32 +44,13 @@ class ChannelsApiIT {
 
     private static ConsoleServer console;
     private static Topics topics;
-    private static HttpServer receiver;
+    private static LoopbackReceiver receiver;
     private static String origin;
-    private static final List<Received> received = new CopyOnWriteArrayList<>();
-    private static final AtomicInteger answerStatus = new AtomicInteger(200);
-    private static final AtomicReference<String> answerBody = new AtomicReference<>("ok");
-
-    record Received(String path, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
-            List<String> values = headers.get(name.substring(0, 1).toUpperCase() + name.substring(1));
-            return values == null ? null : values.getFirst();
-        }
-    }
 
     @BeforeAll
     static void start() throws IOException {
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", exchange -> {
-            received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    exchange.getRequestBody().readAllBytes()));
-            byte[] body = answerBody.get().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answerStatus.get(), body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        receiver.start();
-        origin = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        receiver = new LoopbackReceiver();
+        origin = receiver.origin();
         topics = new Topics(TestKafka.uniquePrefix());
         console = TestConsole.start(topics, SECRET, origin);
     }
@@ -85,7 +61,7 @@ class ChannelsApiIT {
             console.close();
         }
         if (receiver != null) {
-            receiver.stop(0);
+            receiver.close();
         }
     }
 
@@ -131,27 +107,24 @@ class ChannelsApiIT {
         String secret = created.json().get("signingSecret").asText();
         String test = channels(account) + "/" + created.json().get("channelId").asText() + "/test";
 
-        answerStatus.set(200);
-        answerBody.set("{\"ok\":true}");
+        receiver.answer(path, () -> 200, "{\"ok\":true}");
         Response delivered = call("POST", test, token, null);
         assertThat(delivered.status()).as(delivered.body()).isEqualTo(200);
         assertThat(delivered.json().get("delivered").asBoolean()).isTrue();
         assertThat(delivered.json().get("status").asInt()).isEqualTo(200);
         assertThat(delivered.json().get("answered").asText()).isEqualTo("{\"ok\":true}");
-        Received request = received.stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow();
+        LoopbackReceiver.Received request = receiver.at(path).getFirst();
         String id = request.header("webhook-id");
         String timestamp = request.header("webhook-timestamp");
         assertThat(request.header("webhook-signature")).as("signed with the secret shown at creation")
-                .isEqualTo("v1," + hmac(secret, id + "." + timestamp + "." + new String(request.body(), StandardCharsets.UTF_8)));
+                .isEqualTo("v1," + hmac(secret, id + "." + timestamp + "." + request.body()));
         assertThat(Json.mapper().readTree(request.body()).get("type").asText()).isNotBlank();
 
-        answerStatus.set(500);
-        answerBody.set("receiver is down for maintenance");
+        receiver.answer(path, () -> 500, "receiver is down for maintenance");
         Response refused = call("POST", test, token, null);
         assertThat(refused.json().get("delivered").asBoolean()).isFalse();
         assertThat(refused.json().get("status").asInt()).isEqualTo(500);
         assertThat(refused.json().get("answered").asText()).contains("receiver is down");
-        answerStatus.set(200);
     }
 
     @Test
@@ -169,10 +142,9 @@ class ChannelsApiIT {
             Response edited = call("PUT", channel, token, "{\"description\":\"Renamed " + kind + "\"}");
             assertThat(edited.status()).as(edited.body()).isEqualTo(200);
             assertThat(edited.json().get("description").asText()).isEqualTo("Renamed " + kind);
-            int before = (int) received.stream().filter(r -> r.path().equals(path)).count();
+            int before = receiver.at(path).size();
             assertThat(call("POST", channel + "/test", token, null).json().get("delivered").asBoolean()).isTrue();
-            assertThat(received.stream().filter(r -> r.path().equals(path)).count()).as("the stored URL, kept")
-                    .isEqualTo(before + 1);
+            assertThat(receiver.at(path)).as("the stored URL, kept").hasSize(before + 1);
 
             assertBadRequest(channel, "PUT", "{\"kind\":\"WEBHOOK\"}", "kind", token);
         }
@@ -185,21 +157,17 @@ class ChannelsApiIT {
     void aUrlOutsideTheOutboundRulesIsRefusedBeforeAnyConnection() throws Exception {
         String account = registerAccount();
         String token = superadmin(account);
-        try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            int port = listening.getLocalPort();
+        try (ServerSocketChannel listening = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            listening.configureBlocking(false);
+            int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
             for (String url : List.of("https://localhost:" + port + "/hook", "http://localhost:" + port + "/hook",
                     "https://10.20.30.40/hook", "https://[::1]:" + port + "/hook", "https://user:pw@localhost:" + port + "/hook",
                     "ftp://localhost:" + port + "/hook", "not a url")) {
                 assertBadRequest(channels(account), "POST", channelJson("WEBHOOK", "", url, null), "url", token);
             }
-            listening.setSoTimeout(300);
-            boolean connected;
-            try (var ignored = listening.accept()) {
-                connected = true;
-            } catch (SocketTimeoutException e) {
-                connected = false;
-            }
-            assertThat(connected).as("no connection was made to decide").isFalse();
+            // Each refusal came before its answer: a connection made to decide would be waiting here now.
+            assertThat(listening.accept()).as("no connection was made to decide").isNull();
         }
         assertThat(call("GET", channels(account), token, null).json()).isEmpty();
     }

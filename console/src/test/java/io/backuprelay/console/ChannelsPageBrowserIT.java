@@ -3,20 +3,16 @@ package io.backuprelay.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.testkit.LoopbackReceiver;
 import io.backuprelay.testkit.TestKafka;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,9 +36,8 @@ class ChannelsPageBrowserIT {
     private static final String URL_TOKEN = "B0D1E5-" + UUID.randomUUID().toString().replace("-", "");
 
     private static ConsoleServer console;
-    private static HttpServer receiver;
+    private static LoopbackReceiver receiver;
     private static String origin;
-    private static final List<String> received = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path browserProfile;
@@ -50,15 +45,9 @@ class ChannelsPageBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", exchange -> {
-            received.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("webhook-signature"));
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
-        origin = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        receiver = new LoopbackReceiver();
+        receiver.answer("/hooks/" + URL_TOKEN, () -> 204);
+        origin = receiver.origin();
         Topics topics = new Topics(TestKafka.uniquePrefix());
         console = TestConsole.start(topics, SECRET, origin);
     }
@@ -69,7 +58,7 @@ class ChannelsPageBrowserIT {
             console.close();
         }
         if (receiver != null) {
-            receiver.stop(0);
+            receiver.close();
         }
     }
 
@@ -116,7 +105,7 @@ class ChannelsPageBrowserIT {
             return text.startsWith("Entregado") ? text : null;
         });
         assertThat(result).startsWith("Entregado: el destino respondió 204 en ");
-        assertThat(received).anyMatch(r -> r.startsWith("/hooks/" + URL_TOKEN + " v1,"));
+        assertThat(receiver.at("/hooks/" + URL_TOKEN)).anyMatch(r -> r.header("webhook-signature").startsWith("v1,"));
         WebElement tested = wait.until(d -> d.findElements(By.cssSelector("#activity tbody tr")).stream()
                 .filter(r -> r.getText().contains("Envió un mensaje de prueba")).findFirst().orElse(null));
         assertThat(tested.getText()).as("the log names the channel and what it answered")

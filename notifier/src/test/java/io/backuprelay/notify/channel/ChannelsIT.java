@@ -35,6 +35,7 @@ import io.backuprelay.notify.NotifierConfig;
 import io.backuprelay.notify.NotifierWorker;
 import io.backuprelay.notify.mail.OutboxMailSender;
 import io.backuprelay.testkit.KafkaProbe;
+import io.backuprelay.testkit.LoopbackReceiver;
 import io.backuprelay.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -176,7 +177,9 @@ class ChannelsIT {
             assertThat(json(attempt).get("data").get("eventId").asText()).isEqualTo(failed.eventId());
         }
         assertThat(tries).extracting(d -> d.header("webhook-timestamp")).doesNotHaveDuplicates();
-        Thread.sleep(3000); // a delivery taken is not sent again
+        // A delivery taken is not sent again: once the retry worker has handled the channel's last record, nothing
+        // of it is pending, and a resend would already have reached the receiver.
+        await().atMost(Duration.ofSeconds(30)).until(() -> settled(main, Channel.key(account, "flaky")));
         assertThat(receiver.at(path).stream().filter(d -> d.answered() == 200)).hasSize(1);
     }
 
@@ -214,6 +217,25 @@ class ChannelsIT {
         } finally {
             quick.worker().close();
         }
+    }
+
+    /**
+     * Whether the retry worker's group has committed past the last record of this channel on {@code backup.deliveries}.
+     * The offset is read first: a try that sent again would have written its record in the same transaction.
+     */
+    private static boolean settled(Instance instance, String key) {
+        String topic = instance.topics().deliveries();
+        String group = instance.topics().prefix() + ChannelConfig.RETRY_GROUP_ID;
+        List<ConsumerRecord<String, byte[]>> known = records(topic, key);
+        if (known.isEmpty()) {
+            return true;
+        }
+        long committed = KafkaProbe.committedOffset(group, topic, known.getLast().partition()).orElse(-1L);
+        return committed > records(topic, key).getLast().offset();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> records(String topic, String key) {
+        return KafkaProbe.records(topic).stream().filter(r -> key.equals(r.key())).toList();
     }
 
     /** The given-up channel's email in the outbox; null while there is none. */
