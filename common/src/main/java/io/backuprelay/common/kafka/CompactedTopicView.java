@@ -4,9 +4,10 @@ import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.HealthCheck;
 import java.io.Closeable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +29,8 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
 
     private final String topic;
     private final Function<byte[], V> decoder;
-    private final Map<String, V> values = new ConcurrentHashMap<>();
+    /** Sorted by key, so the records of one account ({@code accountId/…} keys) are one range. */
+    private final ConcurrentSkipListMap<String, V> values = new ConcurrentSkipListMap<>();
     private final TopicFollower follower;
 
     public CompactedTopicView(KafkaSettings kafka, String clientId, String topic, Function<byte[], V> decoder) {
@@ -72,6 +74,20 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
     /** The value of the key as this view has read it so far: no broker round trip. */
     public Optional<V> current(String key) {
         return Optional.ofNullable(values.get(key));
+    }
+
+    /**
+     * The values whose key starts with {@code prefix} (the records of one account: {@code accountId + "/"}), in key
+     * order, as this view has read them so far: no broker round trip, and no copy of the other keys.
+     */
+    public List<V> currentWithPrefix(String prefix) {
+        return List.copyOf(values.subMap(prefix, true, prefix + Character.MAX_VALUE, true).values());
+    }
+
+    /** {@link #currentWithPrefix}, after catching up with everything written before this call. */
+    public List<V> withPrefix(String prefix) {
+        sync();
+        return currentWithPrefix(prefix);
     }
 
     /** Every key as this view has read it so far: no broker round trip. */

@@ -3,9 +3,11 @@ package io.backuprelay.common.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +42,26 @@ class CompactedTopicViewIT {
             assertThat(view.awaitPosition(deleted.partition(), deleted.offset(), Duration.ofSeconds(10))).isTrue();
             assertThat(view.current("acme")).isEmpty();
             assertThat(view.currentSnapshot()).doesNotContainKey("acme");
+        }
+    }
+
+    @Test
+    void oneAccountsRecordsAreReadAsOneRangeInKeyOrder() throws Exception {
+        Topics topics = new Topics(TestKafka.uniquePrefix());
+        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
+        TopicProvisioner.ensureTopics(kafka, 3, (short) 1);
+        try (var view = new CompactedTopicView<>(kafka, "view-prefix-it", topics.connections(),
+                bytes -> new String(bytes, StandardCharsets.UTF_8)).start()) {
+            for (String key : List.of("Ñandú S.A./c-2", "Ñandú S.A./c-7", "Ñandú S.A./c-10", "Ñandú S.A.x/c-1",
+                    "Ñandú/c-3", "Zeta/c-1")) {
+                KafkaProbe.send(topics.connections(), key, key.getBytes(StandardCharsets.UTF_8));
+            }
+            KafkaProbe.send(topics.connections(), "Ñandú S.A./c-7", null);
+
+            assertThat(view.withPrefix("Ñandú S.A./")).as("caught up, this account only, deleted gone, in key order")
+                    .containsExactly("Ñandú S.A./c-10", "Ñandú S.A./c-2");
+            assertThat(view.currentWithPrefix("Zeta/")).containsExactly("Zeta/c-1");
+            assertThat(view.currentWithPrefix("Nobody/")).isEmpty();
         }
     }
 }

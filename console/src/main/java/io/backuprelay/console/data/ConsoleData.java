@@ -15,9 +15,7 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.activity.ActivityReader;
 import java.io.Closeable;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -214,23 +212,14 @@ public final class ConsoleData implements Closeable {
         return true;
     }
 
+    /** The account's connections, by id. */
     public List<Connection> connections(String accountId) {
-        String prefix = accountId + "/";
-        return connections.currentSnapshot().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix))
-                .map(Map.Entry::getValue)
-                .sorted(Comparator.comparing(Connection::connectionId))
-                .toList();
+        return connections.currentWithPrefix(accountId + "/");
     }
 
     /** The account's notification channels besides email, by id. */
     public List<Channel> channels(String accountId) {
-        String prefix = accountId + "/";
-        return channels.currentSnapshot().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix))
-                .map(Map.Entry::getValue)
-                .sorted(Comparator.comparing(Channel::channelId))
-                .toList();
+        return channels.currentWithPrefix(accountId + "/");
     }
 
     /** The channel; a miss first catches up with the broker, as one added a moment ago is no miss. */

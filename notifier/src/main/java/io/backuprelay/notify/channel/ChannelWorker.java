@@ -24,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The channels' side of the notifier, in consumer groups of its own so that an endpoint that is down never holds
@@ -52,7 +51,7 @@ public final class ChannelWorker implements Closeable {
         ChannelConfig config = services.config();
         this.sender = new HookSender(endpoints.withGrantsFrom(accounts), config.timeout());
         ChannelDeliverer deliverer = new ChannelDeliverer(
-                new ChannelDeliverer.Lookups(accountId -> channelsOf(channels.snapshot(), accountId), channels::get,
+                new ChannelDeliverer.Lookups(accountId -> channelsOf(channels, accountId), channels::get,
                         accounts::get),
                 services.sealer(), sender::send, config, new ServiceOps(services.ops(), "notifier", services.clock()),
                 services.notice(), services.clock());
@@ -75,10 +74,13 @@ public final class ChannelWorker implements Closeable {
                            ChannelDeliverer.GivenUpNotice notice) {
     }
 
-    /** The channels of one account, from the view's snapshot (keys {@code accountId/channelId}). */
-    static List<Channel> channelsOf(Map<String, Channel> all, String accountId) {
-        return all.values().stream().filter(channel -> channel.accountId().equals(accountId))
-                .sorted((a, b) -> a.channelId().compareTo(b.channelId())).toList();
+    /**
+     * The channels of one account, by id, after catching up: the records under its keys whose own account is it (a
+     * record written under another account's key is not that account's channel).
+     */
+    static List<Channel> channelsOf(CompactedTopicView<Channel> channels, String accountId) {
+        return channels.withPrefix(accountId + "/").stream().filter(channel -> channel.accountId().equals(accountId))
+                .toList();
     }
 
     public ChannelWorker start() {
