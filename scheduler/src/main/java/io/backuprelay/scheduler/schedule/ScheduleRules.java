@@ -144,8 +144,7 @@ public final class ScheduleRules {
                     "The backup had no outcome " + hours(inFlightTimeout) + " after a worker started it, so it was"
                             + " declared failed.", now)
                     .withNextTry(AutomaticRetry.nextTry(inFlight.trigger(), inFlight.attempt(), now)
-                            .map(retry -> WindowRule.of(schedule).map(w -> WindowRule.retryAt(w, retry)).orElse(retry))
-                            .orElse(null));
+                            .map(retry -> inWindow(schedule, retry)).orElse(null));
             return new Wake.TimedOut(timedOut, onEvent(schedule, timedOut));
         }
         Optional<Instant> due = dueAt(schedule);
@@ -170,10 +169,14 @@ public final class ScheduleRules {
             return Optional.empty();
         }
         if (schedule.consecutiveFailures() > 0 && schedule.retryAt() != null) {
-            return Optional.of(WindowRule.of(schedule).map(w -> WindowRule.retryAt(w, schedule.retryAt()))
-                    .orElse(schedule.retryAt()));
+            return Optional.of(inWindow(schedule, schedule.retryAt()));
         }
         return Optional.of(dueSlot(schedule));
+    }
+
+    /** A retry at {@code retry}, or at the next window start when the account's window is closed then. */
+    private static Instant inWindow(AccountSchedule schedule, Instant retry) {
+        return WindowRule.of(schedule).map(w -> WindowRule.retryAt(w, retry)).orElse(retry);
     }
 
     /**
