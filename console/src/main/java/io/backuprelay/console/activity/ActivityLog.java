@@ -4,7 +4,7 @@ import io.backuprelay.common.activity.ActivityAction;
 import io.backuprelay.common.activity.ActivityEntry;
 import io.backuprelay.common.activity.ActivityEntry.Change;
 import io.backuprelay.common.activity.ActivityIds;
-import io.backuprelay.common.kafka.ViewUnavailableException;
+import io.backuprelay.common.kafka.WaitingReads;
 import io.backuprelay.console.auth.Principal;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,9 +12,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +59,8 @@ public final class ActivityLog {
     private final ActivityReader reader;
     private final Writer writer;
     private final Clock clock;
-    private final Semaphore waiting = new Semaphore(WAITING_IN_ALL);
-    private final Map<String, AtomicInteger> waitingByAccount = new ConcurrentHashMap<>();
+    private final WaitingReads waiting = new WaitingReads(WAITING_PER_ACCOUNT, WAITING_IN_ALL,
+            "Too many reads of this activity log are waiting", "Too many reads of the activity log are waiting");
 
     public ActivityLog(ActivityReader reader, Writer writer, Clock clock) {
         this.reader = reader;
@@ -120,28 +117,11 @@ public final class ActivityLog {
 
     /** Catches up with the topic, unless too many reads of this account, or in all, wait already. */
     private void catchUp(String reads) {
-        AtomicInteger mine = waitingByAccount.computeIfAbsent(reads, k -> new AtomicInteger());
-        if (mine.incrementAndGet() > WAITING_PER_ACCOUNT) {
-            mine.decrementAndGet();
-            throw new ViewUnavailableException("Too many reads of this activity log are waiting", null);
-        }
-        try {
-            if (!waiting.tryAcquire()) {
-                throw new ViewUnavailableException("Too many reads of the activity log are waiting", null);
-            }
-            try {
-                reader.catchUp();
-            } finally {
-                waiting.release();
-            }
-        } finally {
-            mine.decrementAndGet();
-        }
+        waiting.await(reads, reader::catchUp);
     }
 
     /** How many reads of the account's log wait for the topic now. */
     int waitingReads(String accountId) {
-        AtomicInteger count = waitingByAccount.get(accountId);
-        return count == null ? 0 : count.get();
+        return waiting.waiting(accountId);
     }
 }

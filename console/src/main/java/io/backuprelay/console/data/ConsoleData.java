@@ -11,18 +11,16 @@ import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.ViewUnavailableException;
+import io.backuprelay.common.kafka.WaitingReads;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.activity.ActivityReader;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,7 +44,10 @@ public final class ConsoleData implements Closeable {
     private final CompactedTopicView<BackupStatus> statuses;
     private final CompactedTopicView<Channel> channels;
     private final Producer<String, byte[]> producer;
-    private final Semaphore waitingReads = new Semaphore(16);
+    /** Reads that wait hold a request thread each: a few at a time, and no account may take them all. */
+    private final WaitingReads waitingReads = new WaitingReads(WAITING_READS_PER_ACCOUNT, 16,
+            "Too many reads of this account are waiting for recent changes",
+            "Too many reads are waiting for recent changes");
     private final ActivityReader activity;
 
     /** How many activity entries of each account are kept in memory by default, the newest. */
@@ -133,8 +134,6 @@ public final class ConsoleData implements Closeable {
 
     /** Reads of one account that may wait for the views at once: a client has one or two in flight. */
     static final int WAITING_READS_PER_ACCOUNT = 2;
-    private final ConcurrentHashMap<String, AtomicInteger> waitingByAccount =
-            new ConcurrentHashMap<>();
 
     /**
      * Waits until the views have read as far as the reader has seen ({@code null}: not at all): each
@@ -150,38 +149,19 @@ public final class ConsoleData implements Closeable {
         if (seen == null || reached(seen, Duration.ZERO)) {
             return;
         }
-        // Reads that wait hold a request thread each: a few at a time, and no account may take them all.
-        var mine = waitingByAccount.computeIfAbsent(accountId == null ? "" : accountId,
-                k -> new AtomicInteger());
-        if (mine.incrementAndGet() > WAITING_READS_PER_ACCOUNT) {
-            mine.decrementAndGet();
-            throw new ViewUnavailableException("Too many reads of this account are waiting"
-                    + " for recent changes", null);
-        }
-        try {
-            if (!waitingReads.tryAcquire()) {
-                throw new ViewUnavailableException("Too many reads are waiting for recent"
-                        + " changes", null);
+        waitingReads.await(accountId, () -> {
+            for (ViewPosition.View view : seen.views()) {
+                view(view).sync();
             }
-            try {
-                for (ViewPosition.View view : seen.views()) {
-                    view(view).sync();
-                }
-                if (!reached(seen, Duration.ZERO)) {
-                    throw new PositionUnknownException();
-                }
-            } finally {
-                waitingReads.release();
+            if (!reached(seen, Duration.ZERO)) {
+                throw new PositionUnknownException();
             }
-        } finally {
-            mine.decrementAndGet();
-        }
+        });
     }
 
     /** How many reads of the account are waiting for the views now. */
     int waitingReads(String accountId) {
-        var count = waitingByAccount.get(accountId);
-        return count == null ? 0 : count.get();
+        return waitingReads.waiting(accountId);
     }
 
     /** A presented position past the end of the topics it names: no write of this cluster made it. */
