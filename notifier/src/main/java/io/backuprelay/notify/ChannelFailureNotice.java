@@ -15,7 +15,6 @@ import io.backuprelay.notify.mail.Email;
 import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.sent.SentNotification;
 import io.backuprelay.notify.sent.SentRecords;
-import java.text.MessageFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,8 +89,8 @@ final class ChannelFailureNotice implements ChannelDeliverer.GivenUpNotice {
                 EmailComposer.row(texts, "label.since", EmailComposer.when(style.dates(), style.zone(), delivery.firstTryAt())),
                 EmailComposer.row(texts, "label.lastAnswer", lastAnswer),
                 EmailComposer.row(texts, "label.backupId", delivery.event().backupId()));
-        return EmailComposer.email(recipients, format(texts, "channelFailed.subject", account.displayName()),
-                format(texts, "channelFailed.intro", account.displayName(), "'" + name + "'",
+        return EmailComposer.email(recipients, EmailComposer.format(texts, "channelFailed.subject", account.displayName()),
+                EmailComposer.format(texts, "channelFailed.intro", account.displayName(), "'" + name + "'",
                         EmailComposer.duration(Duration.between(delivery.firstTryAt(), delivery.nextTryAt())),
                         Integer.toString(delivery.attempt())),
                 rows, texts.getString("advice.CHANNEL"), texts, messageId);
@@ -106,9 +105,5 @@ final class ChannelFailureNotice implements ChannelDeliverer.GivenUpNotice {
     static String messageId(Channel channel, Instant now) {
         return "<" + (channel.accountId() + "." + channel.channelId()).replaceAll("[^A-Za-z0-9._-]", "_")
                 + ".channel-failed." + DAY.format(now) + "@backuprelay>";
-    }
-
-    private static String format(ResourceBundle texts, String key, Object... values) {
-        return new MessageFormat(texts.getString(key).replace("'", "''"), texts.getLocale()).format(values);
     }
 }

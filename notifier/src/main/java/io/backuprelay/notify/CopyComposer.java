@@ -7,7 +7,6 @@ import io.backuprelay.common.event.CopyStored;
 import io.backuprelay.notify.EmailComposer.Row;
 import io.backuprelay.notify.EmailComposer.Style;
 import io.backuprelay.notify.mail.Email;
-import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ResourceBundle;
@@ -34,10 +33,10 @@ public final class CopyComposer {
                 EmailComposer.row(texts, "label.reason", failed.reason()),
                 EmailComposer.row(texts, "label.when", EmailComposer.when(style.dates(), style.zone(), failed.occurredAt())),
                 EmailComposer.row(texts, "label.backupId", failed.backupId()));
-        return EmailComposer.email(recipients, format(texts, "copyFailed.subject", account.displayName()),
-                format(texts, "copyFailed.intro", account.displayName(), quoted(destination),
+        return EmailComposer.email(recipients, EmailComposer.format(texts, "copyFailed.subject", account.displayName()),
+                EmailComposer.format(texts, "copyFailed.intro", account.displayName(), quoted(destination),
                         Integer.toString(failed.attempt())),
-                rows, format(texts, "advice.COPY", quoted(destination)), texts, messageId(failed));
+                rows, EmailComposer.format(texts, "advice.COPY", quoted(destination)), texts, messageId(failed));
     }
 
     /** The copy to {@code destination} is stored and verified, but only after failed tries (e.g. the destination was away). */
@@ -54,8 +53,8 @@ public final class CopyComposer {
             rows.add(EmailComposer.row(texts, "label.immutableUntil",
                     EmailComposer.when(style.dates(), style.zone(), stored.immutableUntil())));
         }
-        return EmailComposer.email(recipients, format(texts, "copyStored.subject", account.displayName()),
-                format(texts, "copyStored.intro", account.displayName(), quoted(destination),
+        return EmailComposer.email(recipients, EmailComposer.format(texts, "copyStored.subject", account.displayName()),
+                EmailComposer.format(texts, "copyStored.intro", account.displayName(), quoted(destination),
                         Integer.toString(stored.attempt())),
                 rows, null, texts, messageId(stored));
     }
@@ -74,9 +73,5 @@ public final class CopyComposer {
 
     private static String quoted(String destination) {
         return "'" + destination + "'";
-    }
-
-    private static String format(ResourceBundle texts, String key, Object... values) {
-        return new MessageFormat(texts.getString(key).replace("'", "''"), texts.getLocale()).format(values);
     }
 }

@@ -271,8 +271,9 @@ public final class EmailComposer {
         return new Row(texts.getString(key), value, false);
     }
 
-    static String format(ResourceBundle texts, String key, String value) {
-        return new MessageFormat(texts.getString(key).replace("'", "''"), texts.getLocale()).format(new Object[] {value});
+    /** The text of {@code key} with its {0}, {1}… filled in; an apostrophe in it is text, not a quote. */
+    static String format(ResourceBundle texts, String key, Object... values) {
+        return new MessageFormat(texts.getString(key).replace("'", "''"), texts.getLocale()).format(values);
     }
 
     static String when(DateTimeFormatter dates, ZoneId zone, Instant instant) {
