@@ -115,8 +115,15 @@ class ChannelsIT {
                         now.minus(Duration.ofDays(11)), 3, now));
         events.forEach(event -> KafkaProbe.send(main.topics().outcomes(), account, Json.encode(event)));
 
-        // In order on one partition: once the webhook has the last event, every channel has had its turn at each.
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(receiver.at(base + "/webhook")).hasSize(4));
+        // Each event goes to the account's channels one after another, in no set order: wait until every channel
+        // has had what it will get, then check nothing more came.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(receiver.at(base + "/webhook")).hasSize(4);
+            assertThat(receiver.at(base + "/slack")).hasSize(4);
+            assertThat(receiver.at(base + "/teams")).hasSize(2);
+            assertThat(receiver.at(base + "/failures")).isNotEmpty();
+            assertThat(receiver.at(base + "/heartbeat")).isNotEmpty();
+        });
         List<LoopbackReceiver.Received> webhook = receiver.at(base + "/webhook");
         for (LoopbackReceiver.Received delivery : webhook) {
             assertThatCode(() -> new Webhook(SECRET).verify(delivery.body(), delivery.headers()))
