@@ -71,7 +71,8 @@ public final class NotifierWorker implements Closeable {
         this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
         this.sentRecords = new SentRecords(sent::get, sentLog(records, kafka.topics().notifications()),
                 config.sentHorizon(), clock);
-        var lookups = new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get);
+        var lookups = new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get,
+                statuses::awaitNews);
         NotifyHandler handler = new NotifyHandler(kafka.topics(), lookups, sentRecords,
                 new NotifyHandler.Mail(new EmailComposer(), sender),
                 new NotifyHandler.Links(sealer, config.linkValidity()), ops, clock)

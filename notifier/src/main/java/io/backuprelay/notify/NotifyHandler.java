@@ -68,13 +68,21 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     /** Where the handler looks things up: each a view of a compacted topic. */
     /**
-     * @param statuses each account's {@code BackupStatus}, as the scheduler publishes it: the only
-     *                 source of the next automatic backup and the next retry
+     * @param statuses    each account's {@code BackupStatus}, as the scheduler publishes it: the only
+     *                    source of the next automatic backup and the next retry
+     * @param statusNews  waits until the statuses' view reads its next record (at most the time given)
      */
     public record Lookups(Function<String, Optional<Account>> accounts,
                           Function<String, Optional<BackupSettings>> settings,
                           Function<String, Optional<Connection>> connections,
-                          Function<String, Optional<BackupStatus>> statuses) {
+                          Function<String, Optional<BackupStatus>> statuses,
+                          News statusNews) {
+    }
+
+    /** A wait for a view's next record. */
+    @FunctionalInterface
+    public interface News {
+        void await(Duration max) throws InterruptedException;
     }
 
     /** How the emails are written, and how they go out. */
@@ -92,7 +100,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     /** How long an email waits for the scheduler to record the outcome, to say what comes next. */
     static final Duration STATUS_WAIT = Duration.ofSeconds(10);
-    private static final Duration STATUS_POLL = Duration.ofMillis(250);
+    /** The longest wait between two looks at the status: a record read just before a wait began is not signalled. */
+    private static final Duration STATUS_POLL = Duration.ofMillis(50);
 
     private final Topics topics;
     private final Lookups lookups;
@@ -358,7 +367,7 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                         outcome.backupId(), outcome.accountId());
                 return Optional.empty();
             }
-            Thread.sleep(STATUS_POLL.toMillis()); // the scheduler records an outcome within a second or so
+            lookups.statusNews().await(STATUS_POLL); // woken by the scheduler's write, usually well before
         }
     }
 

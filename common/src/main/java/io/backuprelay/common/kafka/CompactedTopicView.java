@@ -105,6 +105,11 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
         return follower.awaitPosition(partition, offset, timeout);
     }
 
+    /** Waits until the view reads its next record, at most {@code max} (see {@link TopicFollower#awaitNews}). */
+    public void awaitNews(Duration max) throws InterruptedException {
+        follower.awaitNews(max);
+    }
+
     /**
      * Waits until every record written to the topic before this call has been read.
      *

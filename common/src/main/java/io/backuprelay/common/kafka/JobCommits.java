@@ -115,7 +115,7 @@ final class JobCommits {
                     .get(job.partition);
             return committed == null ? -1L : committed.offset();
         } catch (WakeupException e) {
-            return null; // a stop was asked for: the loop sees it
+            return null; // a stop was asked for (the loop sees it), or a job finished: the next round asks again
         } catch (RetriableException e) { // a timeout among them
             log.info("{}: the committed offset of {} cannot be read yet ({}); the adopted job waits", name,
                     job.partition, e.toString());

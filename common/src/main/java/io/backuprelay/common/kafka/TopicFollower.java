@@ -111,6 +111,19 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
     }
 
     /**
+     * Waits until the follower reads its next record, at most {@code max}: for a reader waiting on
+     * another service's write, which need not ask the broker again and again. A record read just
+     * before this call is not waited for, so a caller that checks and then waits bounds {@code max}.
+     */
+    public void awaitNews(Duration max) throws InterruptedException {
+        synchronized (positions) {
+            if (death == null) {
+                positions.wait(Math.max(1, max.toMillis()));
+            }
+        }
+    }
+
+    /**
      * Waits until every record written to the topic before this call has been read.
      *
      * @throws ViewUnavailableException when that takes longer than the sync timeout (the broker is away)

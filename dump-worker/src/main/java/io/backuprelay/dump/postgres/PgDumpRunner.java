@@ -76,17 +76,18 @@ public final class PgDumpRunner implements DumpRunner {
     @Override
     public Dumped dump(SourceDatabase source, String password, ArchiveSink sink, DumpJob job)
             throws DumpFailedException, IOException, InterruptedException {
-        PostgresProbe.ServerVersion server = probe.serverVersion(source, password);
-        Path pgDump;
-        try {
-            pgDump = tools.forServerMajor(server.major());
-        } catch (ToolMissingException e) {
-            throw new DumpFailedException(e.getMessage());
-        }
-        String toolVersion = ToolVersion.of(pgDump.toString());
         // The inventory is read in the very snapshot pg_dump dumps: exported here, imported by pg_dump.
-        // Named from its first moment: pg_dump's own session is the one called backuprelay.
+        // Named from its first moment: pg_dump's own session is the one called backuprelay. The
+        // server's version is asked on it too, so that a small backup opens one session, not two.
         try (Connection snapshot = probe.connect(source, password, Duration.ZERO, "backuprelay-inventory")) {
+            PostgresProbe.ServerVersion server = probe.serverVersion(snapshot, source);
+            Path pgDump;
+            try {
+                pgDump = tools.forServerMajor(server.major());
+            } catch (ToolMissingException e) {
+                throw new DumpFailedException(e.getMessage());
+            }
+            String toolVersion = ToolVersion.of(pgDump.toString());
             lockAccount(snapshot, source, job.exclusive()); // held by this session until the dump ends
             String snapshotId = exportSnapshot(snapshot, source);
             CompletableFuture<DatabaseContents> inventory = new CompletableFuture<>();

@@ -25,16 +25,22 @@ public record PostgresProbe(SourceTls tls) {
 
     /** The server's version, e.g. {@code 15.19}. */
     public ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
-        try (Connection connection = connect(source, password, Duration.ofSeconds(60), "backuprelay-probe");
-             Statement statement = connection.createStatement();
+        try (Connection connection = connect(source, password, Duration.ofSeconds(60), "backuprelay-probe")) {
+            return serverVersion(connection, source);
+        } catch (SQLException e) {
+            throw new DumpFailedException(reason(source, e));
+        }
+    }
+
+    /** The server's version, asked on a connection the caller holds (a dump asks on its snapshot's). */
+    public ServerVersion serverVersion(Connection connection, SourceDatabase source) throws SQLException {
+        try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
                      + " current_setting('server_version'), (SELECT count(*) FROM information_schema.tables"
                      + " WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"
                      + (source.schema() == null ? "" : " AND table_schema = " + literal(source.schema())) + ")")) {
             rs.next();
             return new ServerVersion(rs.getInt(1) / 10000, rs.getString(2), rs.getLong(3));
-        } catch (SQLException e) {
-            throw new DumpFailedException(reason(source, e));
         }
     }
 

@@ -3,7 +3,11 @@ package io.backuprelay.dump.runner;
 import io.backuprelay.database.ChildEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +21,32 @@ public final class ToolVersion {
     private ToolVersion() {
     }
 
+    /** What each tool said, by path and the file's change time: a tool replaced on disk is asked again. */
+    private static final Map<String, String> SAID = new ConcurrentHashMap<>();
+
+    /** The tool's first line of {@code --version}, asked once per installed file (it costs a process a dump). */
     public static String of(String executable) {
+        String key = executable + "@" + changed(executable);
+        String said = SAID.get(key);
+        if (said != null) {
+            return said;
+        }
+        String asked = ask(executable);
+        if (!asked.equals(executable)) {
+            SAID.put(key, asked); // a tool that did not answer is asked again next time
+        }
+        return asked;
+    }
+
+    private static String changed(String executable) {
+        try {
+            return Files.getLastModifiedTime(Path.of(executable)).toString();
+        } catch (IOException | InvalidPathException e) {
+            return "?";
+        }
+    }
+
+    private static String ask(String executable) {
         Process process = null;
         try {
             process = ChildEnvironment.apply(new ProcessBuilder(executable, "--version"),
