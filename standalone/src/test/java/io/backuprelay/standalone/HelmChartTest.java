@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
@@ -83,6 +85,8 @@ class HelmChartTest {
         List<JsonNode> defaults = render(Map.of());
         assertThat(defaults.stream().flatMap(m -> violations(m).stream()).toList()).isEmpty();
         assertThat(ofKind(defaults, "KafkaUser")).as("Strimzi is off by default").isEmpty();
+        LintResult lint = new Helm(HelmChart.chart()).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
     }
 
     @Test
