@@ -87,9 +87,10 @@ final class FleetDatabases {
                     "CREATE TABLE orders (id bigint PRIMARY KEY, customer text, note text, amount numeric(12,2),"
                             + " created timestamptz);"
                             + " INSERT INTO orders SELECT g, 'Cliente Ñandú ' || (g % 997), md5(g::text) || md5((g * 7)::text),"
-                            + " (g % 10000) / 100.0, now() - g * interval '1 minute' FROM generate_series(1, " + rows + ") g;"
-                            + " CREATE TABLE fleet_info (megabytes int); INSERT INTO fleet_info VALUES ("
-                            + database.megabytes() + "); VACUUM ANALYZE orders;"), false);
+                            + " (g % 10000) / 100.0, now() - g * interval '1 minute' FROM generate_series(1, " + rows + ") g",
+                    "-c", "VACUUM ANALYZE orders",
+                    "-c", "CREATE TABLE fleet_info (megabytes int); INSERT INTO fleet_info VALUES (" + database.megabytes() + ")"),
+                    false);
         }
     }
 

@@ -61,9 +61,9 @@ final class HopTrace {
     /** Every backup of these accounts that was requested on the topics with this prefix. */
     static List<Backup> read(Topics topics, Collection<String> accounts) throws IOException {
         Map<String, Instant> requested = times(topics.requests(), null, "occurredAt");
-        Map<String, Instant> started = times(topics.outcomes(), "BackupStarted", "occurredAt");
-        Map<String, Instant> dumped = times(topics.dumps(), "DumpReady", "occurredAt");
-        Map<String, Instant> completed = times(topics.outcomes(), "BackupCompleted", "occurredAt");
+        Map<String, Instant> started = times(topics.outcomes(), "backup.started", "occurredAt");
+        Map<String, Instant> dumped = times(topics.dumps(), "dump.ready", "occurredAt");
+        Map<String, Instant> completed = times(topics.outcomes(), "backup.completed", "occurredAt");
         Map<String, Instant> mailed = new HashMap<>();
         Map<String, String> accountOf = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : KafkaProbe.records(topics.notifications())) {

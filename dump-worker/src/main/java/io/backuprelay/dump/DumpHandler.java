@@ -65,10 +65,19 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
      * What the dump step reads of each account, each a view of a compacted topic.
      *
      * @param statuses each account's {@code BackupStatus}: a request whose backup already succeeded is acknowledged without a dump
+     * @param catchUp  brings the three up to date with what was written before the request, at the start of each
+     *                 job; the lookups themselves then read without asking the broker again
      */
     public record Lookups(Function<String, Optional<Account>> accounts,
                           Function<String, Optional<BackupSettings>> settings,
-                          Function<String, Optional<BackupStatus>> statuses) {
+                          Function<String, Optional<BackupStatus>> statuses,
+                          Runnable catchUp) {
+
+        /** Lookups that are always up to date (fixed values in a test). */
+        public Lookups(Function<String, Optional<Account>> accounts, Function<String, Optional<BackupSettings>> settings,
+                       Function<String, Optional<BackupStatus>> statuses) {
+            this(accounts, settings, statuses, () -> { });
+        }
     }
 
     /**
@@ -97,6 +106,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     private final ServiceOps ops;
     private final Clock clock;
     private final Function<String, Optional<BackupStatus>> statuses;
+    private final Runnable catchUp;
     private final EventPublisher events;
     private final String instanceId;
     private static final Duration SPACE_POLL = Duration.ofSeconds(5);
@@ -111,6 +121,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
     public DumpHandler(Topics topics, Lookups lookups, Tools tools, OpsPublisher ops, EventPublisher events,
                        String instanceId, Clock clock) {
         this.statuses = lookups.statuses();
+        this.catchUp = lookups.catchUp();
         this.events = events;
         this.instanceId = instanceId;
         this.topics = topics;
@@ -130,6 +141,7 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
             throw new PoisonMessageException("backupId '" + request.backupId()
                     + "' is not a backup id (letters, digits, '-'): it would name a file outside staging");
         }
+        catchUp.run(); // one round trip to the broker for the account, its settings and its status
         if (alreadySucceeded(request)) {
             log.info("Backup {} of account {} already completed; the request is acknowledged without a dump",
                     request.backupId(), request.accountId());

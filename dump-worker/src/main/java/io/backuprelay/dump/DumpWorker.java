@@ -67,7 +67,8 @@ public final class DumpWorker implements Closeable {
                 Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian(), credentials, config.sourceTls()),
                 Engine.MARIADB, MariaDbDumpRunner.standard(credentials, config.sourceTls()));
         DumpHandler handler = new DumpHandler(kafka.topics(),
-                new DumpHandler.Lookups(accounts::get, settings::get, statuses::get),
+                new DumpHandler.Lookups(accounts::current, settings::current, statuses::current,
+                        () -> CompactedTopicView.syncAll(List.of(accounts, settings, statuses))),
                 new DumpHandler.Tools(runners, sealer, sink, config),
                 ops, events, kafka.instanceId(), clock);
         this.worker = new JobWorker<>(new JobWorkerConfig("dump-worker", kafka.topics().prefix() + DumpWorkerConfig.GROUP_ID,

@@ -71,8 +71,9 @@ public final class NotifierWorker implements Closeable {
         this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
         this.sentRecords = new SentRecords(sent::get, sentLog(records, kafka.topics().notifications()),
                 config.sentHorizon(), clock);
-        var lookups = new NotifyHandler.Lookups(accounts::get, settings::get, connections::get, statuses::get,
-                statuses::awaitNews);
+        var lookups = new NotifyHandler.Lookups(accounts::current, settings::current, connections::current,
+                statuses::current, statuses::awaitNews,
+                () -> CompactedTopicView.syncAll(List.of(accounts, settings, connections, statuses)));
         NotifyHandler handler = new NotifyHandler(kafka.topics(), lookups, sentRecords,
                 new NotifyHandler.Mail(new EmailComposer(), sender),
                 new NotifyHandler.Links(sealer, config.linkValidity()), ops, clock)

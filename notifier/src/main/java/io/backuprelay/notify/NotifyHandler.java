@@ -71,12 +71,21 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
      * @param statuses    each account's {@code BackupStatus}, as the scheduler publishes it: the only
      *                    source of the next automatic backup and the next retry
      * @param statusNews  waits until the statuses' view reads its next record (at most the time given)
+     * @param catchUp     brings the four up to date with what was written before the event, at the start of
+     *                    each job; the lookups themselves then read without asking the broker again
      */
     public record Lookups(Function<String, Optional<Account>> accounts,
                           Function<String, Optional<BackupSettings>> settings,
                           Function<String, Optional<Connection>> connections,
                           Function<String, Optional<BackupStatus>> statuses,
-                          News statusNews) {
+                          News statusNews, Runnable catchUp) {
+
+        /** Lookups that are always up to date (fixed values in a test). */
+        public Lookups(Function<String, Optional<Account>> accounts, Function<String, Optional<BackupSettings>> settings,
+                       Function<String, Optional<Connection>> connections,
+                       Function<String, Optional<BackupStatus>> statuses, News statusNews) {
+            this(accounts, settings, connections, statuses, statusNews, () -> { });
+        }
     }
 
     /** A wait for a view's next record. */
@@ -137,6 +146,10 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     @Override
     public JobResult handle(BackupEvent event, JobContext context) throws Exception {
+        if (!(event instanceof BackupRequested || event instanceof DumpReady || event instanceof DumpStarted
+                || event instanceof BackupStarted || event instanceof RestoreVerified)) {
+            lookups.catchUp().run(); // one round trip to the broker for the four views this event's email reads
+        }
         return switch (event) {
             case BackupOutcome outcome -> outcome(outcome, context);
             case BackupOverdue alert -> overdue(alert, context);

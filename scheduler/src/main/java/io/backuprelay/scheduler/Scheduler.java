@@ -59,8 +59,11 @@ public final class Scheduler implements Closeable, HealthCheck {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A malformed event is dead-lettered by the worker that owns its topic; here it is logged and skipped.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        // Status changes and requests should be visible within a second, not at the default 30 s cache flush.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        // Status changes and requests should be visible at once, not at the default 30 s cache flush: the
+        // notifier waits for the status to say when the next backup is, so this interval is part of every
+        // backup's time to its email. A task with nothing processed does not commit, so an idle scheduler
+        // does not write more for it.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
         // Static membership: a restart within the session timeout keeps the instance's partitions, and a
         // stop removes it from the group at once (Kafka Streams leaves the group on close only as a static member).
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());

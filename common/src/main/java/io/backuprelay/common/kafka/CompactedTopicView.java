@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -117,6 +118,24 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
      */
     public void sync() {
         follower.sync();
+    }
+
+    /**
+     * {@link #sync} of several views at once: each catch-up costs a round trip to the broker, and a job
+     * that reads three views before it starts waits for one round trip rather than three.
+     *
+     * @throws ViewUnavailableException when one of them cannot catch up within its sync timeout
+     */
+    public static void syncAll(List<? extends CompactedTopicView<?>> views) {
+        List<TopicFollower> followers = views.stream().map(CompactedTopicView::follower).toList();
+        List<CompletableFuture<Void>> requests = followers.stream().map(TopicFollower::requestSync).toList();
+        for (int i = 0; i < followers.size(); i++) {
+            followers.get(i).awaitSync(requests.get(i));
+        }
+    }
+
+    private TopicFollower follower() {
+        return follower;
     }
 
     /** Alive while its thread reads; ready once it has caught up with the topic in the last few seconds. */

@@ -129,9 +129,23 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
      * @throws ViewUnavailableException when that takes longer than the sync timeout (the broker is away)
      */
     public void sync() {
+        awaitSync(requestSync());
+    }
+
+    /** Asks to catch up without waiting: several followers asked at once catch up together ({@link #awaitSync}). */
+    CompletableFuture<Void> requestSync() {
         CompletableFuture<Void> request = new CompletableFuture<>();
         syncRequests.add(request);
         consumer.wakeup(); // answer now rather than after the current poll times out
+        return request;
+    }
+
+    /**
+     * Waits for a catch-up asked with {@link #requestSync}.
+     *
+     * @throws ViewUnavailableException when that takes longer than the sync timeout (the broker is away)
+     */
+    void awaitSync(CompletableFuture<Void> request) {
         try {
             request.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
