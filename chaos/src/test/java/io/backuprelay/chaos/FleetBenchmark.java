@@ -19,6 +19,7 @@ import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
+import io.backuprelay.testkit.TcpProxy;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
 import jakarta.mail.Address;
@@ -59,17 +60,27 @@ public final class FleetBenchmark {
         List<Integer> instanceCounts = List.of((args.length > 3 ? args[3] : "1,2").split(",")).stream()
                 .map(Integer::parseInt).toList();
         int fixedRuns = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+        double link = args.length > 5 ? Double.parseDouble(args[5]) : 0;
         Path work = Files.createTempDirectory("fleet-bench");
         List<FleetDatabases.Database> databases = FleetDatabases.ensure(count, minMegabytes, maxMegabytes);
         FleetDatabases.Database tiny = FleetDatabases.tiny();
+        if (link > 0) {
+            // The tenants' databases elsewhere: every connection to them (the pipeline's and by hand) limited
+            // to this many MB a second each way, as a link between networks would be.
+            Map<Integer, Integer> proxies = new HashMap<>();
+            for (int port : List.of(5432, 3306)) {
+                proxies.put(port, TcpProxy.start(port, port).throttle((long) (link * 1_000_000)).port());
+            }
+            databases = databases.stream().map(d -> d.via(proxies.get(d.port()))).toList();
+        }
         BlobContainerClient container = new BlobServiceClientBuilder().connectionString(Azurite.connectionString())
                 .buildClient().createBlobContainerIfNotExists("fleet-bench");
         GreenMail mail = TestSmtp.server();
         String masterKey = SecretSealer.newBase64Key();
         SecretSealer sealer = SecretSealer.ofBase64("k1", masterKey);
-        System.out.printf("fleet: %d databases of %d–%d MB, %d cores, instances %s, %d fixed-cost runs; work in %s%n",
-                count, minMegabytes, maxMegabytes, Runtime.getRuntime().availableProcessors(), instanceCounts, fixedRuns,
-                work);
+        System.out.printf("fleet: %d databases of %d–%d MB, %d cores, instances %s, %d fixed-cost runs, sources %s;"
+                        + " work in %s%n", count, minMegabytes, maxMegabytes, Runtime.getRuntime().availableProcessors(),
+                instanceCounts, fixedRuns, link > 0 ? "limited to " + link + " MB/s a connection" : "direct", work);
         List<String> report = new ArrayList<>();
         for (int instances : instanceCounts) {
             Topics topics = new Topics(TestKafka.uniquePrefix());
@@ -88,9 +99,18 @@ public final class FleetBenchmark {
                     "SERVICE_HOST", "127.0.0.1");
             try (FleetStack stack = FleetStack.start(dir, instances, common, TestSmtp.port())) {
                 report.add(fixedCost(topics, mail, instances, fixedRuns));
+                Map<String, Double> othersBefore = MachineCpu.others();
+                double machineBefore = MachineCpu.busySeconds();
                 FleetByHand.Result byHand = FleetByHand.run(databases, 2 * instances, container,
                         Files.createDirectories(dir.resolve("by-hand")));
+                report.add(String.format("by hand, %d at once: CPU %sthe whole machine %.0f s", 2 * instances,
+                        MachineCpu.describe(MachineCpu.minus(MachineCpu.others(), othersBefore)),
+                        MachineCpu.busySeconds() - machineBefore));
                 emptyContainer(container);
+                // Services that have run a while: a first round over some of the databases warms them (JIT), as a
+                // deployment's would be; its figures are printed, not counted.
+                report.add("warm-up round (not counted): " + fleet(topics, mail, stack, databases.subList(0, Math.min(20,
+                        databases.size())), instances, null));
                 report.add(fleet(topics, mail, stack, databases, instances, byHand));
             }
             emptyContainer(container);
@@ -141,6 +161,7 @@ public final class FleetBenchmark {
     private static String fleet(Topics topics, GreenMail mail, FleetStack stack, List<FleetDatabases.Database> databases,
                                 int instances, FleetByHand.Result byHand) throws Exception {
         Map<String, Double> cpuBefore = stack.cpuSeconds();
+        cpuBefore.putAll(MachineCpu.others());
         double machineBefore = MachineCpu.busySeconds();
         Instant now = Instant.now();
         List<ProducerRecord<String, byte[]>> requests = new ArrayList<>();
@@ -160,18 +181,22 @@ public final class FleetBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         double machine = MachineCpu.busySeconds() - machineBefore;
         Map<String, Double> cpuAfter = stack.cpuSeconds();
+        cpuAfter.putAll(MachineCpu.others());
         List<String> failed = failures(mail, before);
-        List<HopTrace.Backup> traced = HopTrace.read(topics, accounts).stream().filter(HopTrace.Backup::whole).toList();
-        StringBuilder cpu = new StringBuilder();
-        cpuAfter.forEach((service, after) -> cpu.append(String.format("%s %.1f s, ", service, after - cpuBefore.get(service))));
+        List<HopTrace.Backup> traced = HopTrace.read(topics, accounts).stream().filter(HopTrace.Backup::whole)
+                .filter(backup -> !backup.requested().isBefore(now)).toList(); // this round's only
+        String cpu = MachineCpu.describe(MachineCpu.minus(cpuAfter, cpuBefore));
         double perMinute = databases.size() / seconds * 60;
-        double byHandPerMinute = databases.size() / byHand.seconds() * 60;
+        String against = "";
+        if (byHand != null) {
+            double byHandPerMinute = databases.size() / byHand.seconds() * 60;
+            against = String.format(" by hand, %d at once: %.1f s = %.1f a minute; pipeline ÷ by hand %.2f;",
+                    2 * instances, byHand.seconds(), byHandPerMinute, perMinute / byHandPerMinute);
+        }
         return String.format("fleet, %d instance(s) of each worker (%d dumps and %d uploads at once): %d backups in %.1f s ="
-                        + " %.1f a minute; by hand, %d at once: %.1f s = %.1f a minute; pipeline ÷ by hand %.2f;"
-                        + " %d not completed %s; request to email p50 %.1f s, p99 %.1f s; in the services (dump start to"
-                        + " email) p50 %.2f s, p99 %.2f s; CPU: %sthe whole machine %.0f s of %.0f s (%d cores)",
-                instances, 2 * instances, 2 * instances, databases.size(), seconds, perMinute, 2 * instances,
-                byHand.seconds(), byHandPerMinute, perMinute / byHandPerMinute, failed.size(), failed,
+                        + " %.1f a minute;%s %d not completed %s; request to email p50 %.1f s, p99 %.1f s; in the services"
+                        + " (dump start to email) p50 %.2f s, p99 %.2f s; CPU: %sthe whole machine %.0f s of %.0f s (%d cores)",
+                instances, 2 * instances, 2 * instances, databases.size(), seconds, perMinute, against, failed.size(), failed,
                 HopTrace.quantile(traced, HopTrace.Backup::total, 0.5), HopTrace.quantile(traced, HopTrace.Backup::total, 0.99),
                 HopTrace.quantile(traced, b -> b.total().minus(b.toStart()), 0.5),
                 HopTrace.quantile(traced, b -> b.total().minus(b.toStart()), 0.99), cpu, machine,

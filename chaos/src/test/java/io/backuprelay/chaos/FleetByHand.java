@@ -51,8 +51,9 @@ final class FleetByHand {
 
     private static String dumpCommand(FleetDatabases.Database database) {
         return database.engine() == Engine.MARIADB
-                ? "mariadb-dump --single-transaction -h 127.0.0.1 -u root " + database.name()
-                : "/usr/lib/postgresql/15/bin/pg_dump -Fc -Z0 -h 127.0.0.1 -U postgres " + database.name();
+                ? "mariadb-dump --single-transaction -h 127.0.0.1 -P " + database.port() + " -u root " + database.name()
+                : "/usr/lib/postgresql/15/bin/pg_dump -Fc -Z0 -h 127.0.0.1 -p " + database.port() + " -U postgres "
+                        + database.name();
     }
 
     private static void sh(String command) throws Exception {

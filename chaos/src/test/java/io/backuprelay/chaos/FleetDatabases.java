@@ -17,15 +17,20 @@ final class FleetDatabases {
     static final String TINY = "br_fleet_tiny";
     private static final int ROWS_PER_MB = 8_000;
 
-    /** One tenant database. */
-    record Database(String name, Engine engine, int megabytes) {
+    /** One tenant database, reached on 127.0.0.1 at {@code port}: its server's, or a proxy's in front of it. */
+    record Database(String name, Engine engine, int megabytes, int port) {
+
+        Database(String name, Engine engine, int megabytes) {
+            this(name, engine, megabytes, engine == Engine.MARIADB ? 3306 : 5432);
+        }
 
         String user() {
             return engine == Engine.MARIADB ? "root" : "postgres";
         }
 
-        int port() {
-            return engine == Engine.MARIADB ? 3306 : 5432;
+        /** The same database reached through another port (a proxy that limits the link). */
+        Database via(int otherPort) {
+            return new Database(name, engine, megabytes, otherPort);
         }
     }
 

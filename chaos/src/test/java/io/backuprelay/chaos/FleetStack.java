@@ -65,11 +65,14 @@ final class FleetStack implements AutoCloseable {
         }
     }
 
-    /** CPU seconds each service has used so far, by service kind (the instances of one service summed). */
+    /**
+     * CPU seconds each service has used so far with the tools it ran ({@code pg_dump}, {@code mariadb-dump}, their
+     * listing), by service kind (the instances of one service summed).
+     */
     Map<String, Double> cpuSeconds() {
         Map<String, Double> cpu = new LinkedHashMap<>();
-        processes.forEach((name, process) -> cpu.merge(name.replaceAll("-\\d+$", ""), process.toHandle().info()
-                .totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), Double::sum));
+        processes.forEach((name, process) -> cpu.merge(name.replaceAll("-\\d+$", ""),
+                MachineCpu.withChildren(process.pid()), Double::sum));
         return cpu;
     }
 
