@@ -39,6 +39,11 @@ final class FleetStack implements AutoCloseable {
             env.put("SERVICE_PORT", Integer.toString(port));
             env.put("BACKUPRELAY_INSTANCE_ID", "fleet-" + entry.getKey());
             String module = entry.getKey().replaceAll("-\\d+$", "");
+            if (module.equals(System.getenv("FLEET_PROFILE"))) {
+                // A flight recording of this service, written when it stops: where its CPU went.
+                env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
+                        + work.resolve(entry.getKey() + ".jfr"));
+            }
             // As the image runs it (Dockerfile), with a heap of its own size.
             stack.processes.put(entry.getKey(), ServiceJars.start(ServiceJars.runnableJar(module), env,
                     work.resolve(entry.getKey() + ".log"), "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
