@@ -57,10 +57,15 @@ public final class SchedulerTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         long started = System.nanoTime();
-        Path stateDir = Files.createTempDirectory("scheduler-training");
+        // Its stores flush at every input record (the test driver commits each one): in memory that takes seconds, on
+        // a disk that syncs a minute.
+        Path shm = Path.of("/dev/shm");
+        Path stateDir = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "scheduler-training")
+                : Files.createTempDirectory("scheduler-training");
         try {
             int requested = train(stateDir, accounts, rounds);
             System.out.printf("Scheduler training: %,d accounts, %d rounds, %,d requests, %.1f s%n", accounts, rounds,
