@@ -77,7 +77,7 @@ public final class SchedulerTraining {
         }
     }
 
-    private static int train(Path stateDir, int accounts, int rounds) {
+    static int train(Path stateDir, int accounts, int rounds) {
         Topics topics = new Topics("training.");
         TrainingClock clock = new TrainingClock(T0);
         SchedulerConfig config = new SchedulerConfig(stateDir, TICK, 1_000_000, Duration.ofHours(6));
