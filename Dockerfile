@@ -2,7 +2,8 @@
 #   mvn -B -DskipTests package
 #   docker build --build-arg SERVICE=dump-worker -t backuprelay/dump-worker .
 # SERVICE is one of: scheduler, dump-worker, upload-worker, notifier, verifier, copier, console.
-FROM eclipse-temurin:21-jre
+# JRE 25 (the code is built for 21): the scheduler's image carries an AOT cache (JEP 483/514/515), which needs it.
+FROM eclipse-temurin:25-jre
 ARG SERVICE
 # The dump worker runs the engines' own dump tools: pg_dump (Debian installs each major under
 # /usr/lib/postgresql/<major>/bin, where the worker looks) and mariadb-dump; the verifier restores
@@ -15,7 +16,16 @@ RUN useradd --system --uid 10001 backuprelay && mkdir -p /staging /state && chow
 WORKDIR /app
 COPY ${SERVICE}/target/lib/ lib/
 COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar
+# The JVM's options, read by `java @jvm.options`. The scheduler's image also gets an AOT cache from a training run
+# (SchedulerTraining: its topology on synthetic accounts, in Kafka Streams' test driver, about 20 s): the classes of
+# its tick load and link from the cache and its methods start with the training's profiles, so the first round of
+# due accounts after a start does not meet a cold JVM (docs/benchmarks.md). Without the cache it runs as before.
+RUN echo "-XX:MaxRAMPercentage=75" > jvm.options \
+    && if [ "$SERVICE" = "scheduler" ]; then \
+      java -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining \
+      && echo "-XX:AOTCache=app.aot" >> jvm.options; \
+    fi
 USER backuprelay
 ENV SERVICE_HOST=0.0.0.0 SERVICE_PORT=8081
 EXPOSE 8081
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "app.jar"]
+ENTRYPOINT ["java", "@jvm.options", "-jar", "app.jar"]

@@ -78,13 +78,25 @@ public final class SchedulerTopology {
                                 Serdes.Bytes(), Serdes.ByteArray()));
             }
         };
-        Serializer<Routed> routed = (topic, value) -> Json.encode(value.payload());
+        // Each record is encoded once: the meters see the bytes that go to the topic. Only backup events are
+        // metered, so status records and ops events are not handed to a reader that would refuse them.
+        Serializer<Encoded> encoded = (topic, value) -> value.json();
         settings.merge(connections).merge(events)
                 .process(processor)
-                .peek((key, value) -> published.accept(Json.encode(value.payload())))
+                .mapValues(value -> new Encoded(value.topic(), Json.encode(value.payload()),
+                        value.payload() instanceof BackupEvent))
+                .peek((key, value) -> {
+                    if (value.event()) {
+                        published.accept(value.json());
+                    }
+                })
                 .to((key, value, context) -> value.topic(),
-                        Produced.with(keys, Serdes.serdeFrom(routed, (topic, bytes) -> null)));
+                        Produced.with(keys, Serdes.serdeFrom(encoded, (topic, bytes) -> null)));
         return builder.build();
+    }
+
+    /** A record on its way out: its topic, its JSON, and whether it is a backup event (which the meters count). */
+    private record Encoded(String topic, byte[] json, boolean event) {
     }
 
     /** A connection's enabled flag on its way to the account's partition; {@code enabled} null = deleted. */

@@ -253,7 +253,8 @@ public final class ScheduleRules {
             return Optional.empty();
         }
         Duration interval = interval(schedule);
-        Instant overdue = schedule.lastSuccessAt().plus(interval.multipliedBy(3).dividedBy(2));
+        // 1.5 times the interval in whole nanoseconds (Duration.dividedBy goes through BigDecimal; this runs per tick)
+        Instant overdue = schedule.lastSuccessAt().plusNanos(Math.multiplyExact(interval.toNanos(), 3) / 2);
         Instant last = schedule.lastOverdueAlertAt();
         if (last == null || last.isBefore(overdue)) {
             return Optional.of(overdue);
