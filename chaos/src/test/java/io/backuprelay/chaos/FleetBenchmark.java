@@ -46,8 +46,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (every service its own process), against the same work by hand at the same parallelism; and the fixed
  * cost of one small backup, traced hop by hop.
  *
- * <p>Run: {@code ./backuprelay bench fleet [databases] [min MB] [max MB] [instances, e.g. 1,2] [fixed-cost runs]}
- * (docs/benchmarks.md).
+ * <p>Run: {@code ./backuprelay bench fleet [databases] [min MB] [max MB] [instances, e.g. 1,2] [fixed-cost runs]
+ * [MB/s of each connection to the sources, 0 = direct] [partitions]} (docs/benchmarks.md).
  */
 public final class FleetBenchmark {
 
@@ -61,6 +61,7 @@ public final class FleetBenchmark {
                 .map(Integer::parseInt).toList();
         int fixedRuns = args.length > 4 ? Integer.parseInt(args[4]) : 20;
         double link = args.length > 5 ? Double.parseDouble(args[5]) : 0;
+        int partitions = args.length > 6 ? Integer.parseInt(args[6]) : 6; // BACKUPRELAY_TOPIC_PARTITIONS's default
         Path work = Files.createTempDirectory("fleet-bench");
         List<FleetDatabases.Database> databases = FleetDatabases.ensure(count, minMegabytes, maxMegabytes);
         FleetDatabases.Database tiny = FleetDatabases.tiny();
@@ -78,13 +79,15 @@ public final class FleetBenchmark {
         GreenMail mail = TestSmtp.server();
         String masterKey = SecretSealer.newBase64Key();
         SecretSealer sealer = SecretSealer.ofBase64("k1", masterKey);
-        System.out.printf("fleet: %d databases of %d–%d MB, %d cores, instances %s, %d fixed-cost runs, sources %s;"
-                        + " work in %s%n", count, minMegabytes, maxMegabytes, Runtime.getRuntime().availableProcessors(),
-                instanceCounts, fixedRuns, link > 0 ? "limited to " + link + " MB/s a connection" : "direct", work);
+        System.out.printf("fleet: %d databases of %d–%d MB, %d cores, instances %s, %d fixed-cost runs, sources %s,"
+                        + " %d partitions; work in %s%n", count, minMegabytes, maxMegabytes,
+                Runtime.getRuntime().availableProcessors(), instanceCounts, fixedRuns,
+                link > 0 ? "limited to " + link + " MB/s a connection" : "direct", partitions, work);
         List<String> report = new ArrayList<>();
         for (int instances : instanceCounts) {
             Topics topics = new Topics(TestKafka.uniquePrefix());
-            TopicProvisioner.ensureTopics(new KafkaSettings(TestKafka.bootstrapServers(), topics), 6, (short) 1);
+            TopicProvisioner.ensureTopics(new KafkaSettings(TestKafka.bootstrapServers(), topics), partitions,
+                    (short) 1);
             Map<String, FleetDatabases.Database> accounts = new HashMap<>();
             for (int i = 0; i < databases.size(); i++) {
                 accounts.put("fleet-" + i, databases.get(i));

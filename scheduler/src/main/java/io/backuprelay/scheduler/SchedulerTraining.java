@@ -17,11 +17,8 @@ import io.backuprelay.scheduler.schedule.AccountSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +76,7 @@ public final class SchedulerTraining {
 
     static int train(Path stateDir, int accounts, int rounds) {
         Topics topics = new Topics("training.");
-        TrainingClock clock = new TrainingClock(T0);
+        MutableClock clock = new MutableClock(T0);
         SchedulerConfig config = new SchedulerConfig(stateDir, TICK, 1_000_000, Duration.ofHours(6));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-training");
@@ -139,34 +136,5 @@ public final class SchedulerTraining {
         return new BackupCompleted(0, "e-" + request.backupId(), request.backupId(), request.accountId(), at,
                 request.trigger(), new BlobLocation("training", "backups", request.accountId() + "/x.dump.zst", "http://x"),
                 1234L, "abc", Engine.POSTGRESQL, request.occurredAt(), at, List.of(), null, List.of(), null, null, null);
-    }
-
-    /** The training's time, moved round by round. */
-    private static final class TrainingClock extends Clock {
-
-        private volatile Instant now;
-
-        TrainingClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so every time rule is tested without waiting. */
+/** A clock moved by hand: the tests test every time rule without waiting, and the AOT training run ({@link SchedulerTraining}) makes accounts due. */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
