@@ -277,7 +277,7 @@ class HelmChartTest {
                     .isGreaterThanOrEqualTo(deployment.path("spec").path("template").path("spec")
                             .path("terminationGracePeriodSeconds").asLong());
         }
-        assertThatThrownBy(() -> render(Map.of("services.dump-worker.autoscaling.maxReplicas", 12)))
+        assertThatThrownBy(() -> render(Map.of("services.dump-worker.autoscaling.maxReplicas", 25)))
                 .hasMessageContaining("exceeds kafka.topicPartitions");
         List<JsonNode> withoutKeda = render(Map.of("keda.enabled", false));
         assertThat(ofKind(withoutKeda, "ScaledObject")).isEmpty();
