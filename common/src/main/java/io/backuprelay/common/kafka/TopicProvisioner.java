@@ -12,9 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -67,12 +69,22 @@ public final class TopicProvisioner {
                     problems.add(name + " does not exist");
                 }
             }
-            var configs = admin.describeConfigs(present).all().get();
+            var described = admin.describeConfigs(present).values();
             for (Topics.TopicSpec spec : topics.all()) {
-                var config = configs.get(new ConfigResource(
-                        ConfigResource.Type.TOPIC, spec.name()));
-                if (config == null) {
+                var future = described.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+                if (future == null) {
                     continue;
+                }
+                Config config;
+                try {
+                    config = future.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                        // listed a moment ago, deleted since (or its deletion not yet seen by the listing)
+                        problems.add(spec.name() + " does not exist");
+                        continue;
+                    }
+                    throw e;
                 }
                 String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
                 boolean compacts = policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
