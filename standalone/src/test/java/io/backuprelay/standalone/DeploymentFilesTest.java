@@ -90,9 +90,15 @@ class DeploymentFilesTest {
     @MethodSource("serviceNames")
     void theDockerfileBuildsTheRunnableJarOfEachService(String name) throws Exception {
         String dockerfile = Files.readString(root().resolve("Dockerfile"));
-        assertThat(dockerfile).contains("FROM eclipse-temurin:21-jre").contains("ARG SERVICE")
+        // JRE 25: the scheduler's image trains and uses an AOT cache (JEP 483/514/515), read through @jvm.options.
+        assertThat(dockerfile).contains("FROM eclipse-temurin:25-jre").contains("ARG SERVICE")
                 .contains("COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar")
-                .contains("postgresql-client").contains("mariadb-client");
+                .contains("postgresql-client").contains("mariadb-client")
+                .contains("java -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining")
+                .contains("echo \"-XX:AOTCache=app.aot\" >> jvm.options")
+                .contains("ENTRYPOINT [\"java\", \"@jvm.options\", \"-jar\", \"app.jar\"]");
+        assertThat(root().resolve("scheduler/src/main/java/io/backuprelay/scheduler/SchedulerTraining.java"))
+                .as("the training run the image names").exists();
         assertThat(root().resolve(name).resolve("pom.xml")).content().contains("<classifier>runnable</classifier>");
     }
 
