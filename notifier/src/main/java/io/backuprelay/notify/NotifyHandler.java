@@ -66,8 +66,9 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(NotifyHandler.class);
 
-    /** Where the handler looks things up: each a view of a compacted topic. */
     /**
+     * Where the handler looks things up: each a view of a compacted topic.
+     *
      * @param statuses    each account's {@code BackupStatus}, as the scheduler publishes it: the only
      *                    source of the next automatic backup and the next retry
      * @param statusNews  waits until the statuses' view reads its next record (at most the time given)
@@ -79,20 +80,10 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                           Function<String, Optional<Connection>> connections,
                           Function<String, Optional<BackupStatus>> statuses,
                           News statusNews, Runnable catchUp) {
-
-        /** Lookups that are always up to date (fixed values in a test). */
-        public Lookups(Function<String, Optional<Account>> accounts, Function<String, Optional<BackupSettings>> settings,
-                       Function<String, Optional<Connection>> connections,
-                       Function<String, Optional<BackupStatus>> statuses, News statusNews) {
-            this(accounts, settings, connections, statuses, statusNews, () -> { });
-        }
     }
 
     /** A wait for a view's next record. */
-    @FunctionalInterface
-    public interface News {
-        void await(Duration max) throws InterruptedException;
-    }
+    public interface News { void await(Duration max) throws InterruptedException; }
 
     /** How the emails are written, and how they go out. */
     public record Mail(EmailComposer composer, MailSender sender) {

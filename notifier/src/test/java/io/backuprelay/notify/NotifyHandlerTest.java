@@ -148,7 +148,8 @@ class NotifyHandlerTest {
         Account account = new Account(ACCOUNT, "Acme Ñandú \"Ltd\"", "en", "Europe/Madrid", List.of(ADMIN),
                 new SourceDatabase(Engine.POSTGRESQL, "db", 5432, "app", "app", null));
         var lookups = new NotifyHandler.Lookups(id -> id.equals(ACCOUNT) ? Optional.of(account) : Optional.empty(),
-                id -> Optional.empty(), key -> Optional.empty(), id -> Optional.empty(), Thread::sleep);
+                id -> Optional.empty(), key -> Optional.empty(), id -> Optional.empty(), Thread::sleep,
+                () -> { }); // fixed values: always up to date
         var sent = new SentRecords(key -> Optional.ofNullable(notifications.get(key)), log, Duration.ofDays(30), CLOCK);
         return new NotifyHandler(TOPICS, lookups, sent, new NotifyHandler.Mail(new EmailComposer(), sender),
                 new NotifyHandler.Links(SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),

@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -60,9 +62,26 @@ final class JobCommits {
         this.metrics = metrics;
     }
 
-    /** What a job produced, handed over from its thread. */
+    /**
+     * What a job produced, handed over from its thread; the loop's poll is woken, so that the commit
+     * (and the next step's start) does not wait for the poll to time out: a small backup passes three
+     * such hops ({@link #poll}).
+     */
     void add(Finished done) {
         finished.add(done);
+        consumer.get().wakeup();
+    }
+
+    /** The consumer's poll, which a finished job ends early: it then returns nothing, unless the worker is closing. */
+    ConsumerRecords<String, byte[]> poll(Duration timeout, BooleanSupplier closing) {
+        try {
+            return consumer.get().poll(timeout);
+        } catch (WakeupException e) {
+            if (closing.getAsBoolean()) {
+                throw e;
+            }
+            return ConsumerRecords.empty();
+        }
     }
 
     /**

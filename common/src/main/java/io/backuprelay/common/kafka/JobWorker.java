@@ -244,15 +244,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
 
     private void pollOnce() {
         committer.initialize();
-        ConsumerRecords<String, byte[]> records;
-        try {
-            records = consumer.poll(POLL_TIMEOUT);
-        } catch (WakeupException e) {
-            if (closing.get()) {
-                throw e;
-            }
-            records = ConsumerRecords.empty(); // a job finished: commit it now, not when the poll would have ended
-        }
+        ConsumerRecords<String, byte[]> records = commits.poll(POLL_TIMEOUT, closing::get);
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
             if (running.has(partition) || running.size() >= config.maxConcurrentJobs() || closing.get()) {
@@ -324,7 +316,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
             }
             JobResult result = handler.handle(input,
                     new JobContext(record.topic(), record.partition(), record.offset(), record.key(), 1));
-            finished(JobCommits.Finished.of(job, result));
+            commits.add(JobCommits.Finished.of(job, result));
         } catch (InterruptedException e) {
             log.info("{} job for {}@{} stopped before it ended", config.name(), job.partition, record.offset());
         } catch (Exception e) {
@@ -348,17 +340,8 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     private void deadLetter(RunningJobs.Job job, Exception error) {
         log.warn("{} sends {}@{} (key {}) to {}: {}", config.name(), job.partition, job.record.offset(),
                 job.record.key(), config.deadLetterTopic(), error.getMessage());
-        finished(new JobCommits.Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)),
+        commits.add(new JobCommits.Finished(job, List.of(DeadLetters.of(config.deadLetterTopic(), job.record, error)),
                 null, true));
-    }
-
-    /**
-     * Hands a job's result to the loop and wakes its poll, so that the commit (and the next step's
-     * start) does not wait for the poll to time out: a small backup passes three such hops.
-     */
-    private void finished(JobCommits.Finished done) {
-        commits.add(done);
-        consumer.wakeup();
     }
 
     // ---- on the loop thread ----
