@@ -177,7 +177,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         for (KeyValue<Bytes, byte[]> entry : entries) {
             AccountSchedule schedule = schedules.get(WakeIndex.accountId(entry.key));
             if (schedule == null || !WakeIndex.time(entry.key).equals(truncated(schedule.wakeAt()))) {
-                wakeIndex.delete(entry.key); // stale: the schedule changed since
+                removeWake(entry.key); // stale: the schedule changed since
                 continue;
             }
             found.add(schedule);
@@ -199,7 +199,7 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         schedules.put(after.accountId(), after);
         if (!Objects.equals(before.wakeAt(), after.wakeAt())) {
             if (before.wakeAt() != null) {
-                wakeIndex.delete(WakeIndex.key(before.wakeAt(), before.accountId()));
+                removeWake(WakeIndex.key(before.wakeAt(), before.accountId()));
             }
             if (after.wakeAt() != null) {
                 wakeIndex.put(WakeIndex.key(after.wakeAt(), after.accountId()), PRESENT);
@@ -209,6 +209,14 @@ final class ScheduleProcessor implements Processor<String, ScheduleInput, String
         if (!status.equals(rules.status(before))) {
             context.forward(new Record<>(after.accountId(), new Routed(topics.status(), status), timestamp));
         }
+    }
+
+    /**
+     * Removes an index entry. {@code put(key, null)} removes it and logs the same tombstone as {@code delete(key)},
+     * without the read {@code delete} makes for the old value it returns (9% of a cold tick's CPU).
+     */
+    private void removeWake(Bytes key) {
+        wakeIndex.put(key, null);
     }
 
     private static Instant truncated(Instant instant) {

@@ -2,6 +2,7 @@ package io.backuprelay.common.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.backuprelay.format.json.JsonMappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +15,23 @@ import java.nio.charset.StandardCharsets;
 public final class Json {
 
     private static final ObjectMapper MAPPER = JsonMappers.standard();
+    /**
+     * A writer per runtime class, with its serializer looked up once: the same output as
+     * {@code MAPPER.writeValueAsBytes(value)}, which looks the serializer up on every call.
+     */
+    private static final ClassValue<ObjectWriter> WRITERS = new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+            return MAPPER.writerFor(type);
+        }
+    };
 
     private Json() {
     }
 
     public static byte[] encode(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return value == null ? MAPPER.writeValueAsBytes(null) : WRITERS.get(value.getClass()).writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
         }

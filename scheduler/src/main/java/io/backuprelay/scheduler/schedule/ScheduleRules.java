@@ -371,7 +371,12 @@ public final class ScheduleRules {
     }
 
     private static Optional<OutcomeSummary> ended(AccountSchedule schedule, String backupId) {
-        return schedule.recent().stream().filter(o -> o.backupId().equals(backupId)).findFirst();
+        for (OutcomeSummary outcome : schedule.recent()) { // a loop, not a stream: every tick's request passes here
+            if (outcome.backupId().equals(backupId)) {
+                return Optional.of(outcome);
+            }
+        }
+        return Optional.empty();
     }
 
     private static InFlight endInFlight(AccountSchedule schedule, String backupId) {
