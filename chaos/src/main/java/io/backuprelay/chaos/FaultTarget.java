@@ -1,5 +1,6 @@
 package io.backuprelay.chaos;
 
+import io.backuprelay.testkit.ServiceJars;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,17 +23,8 @@ interface FaultTarget {
 
     /** Polls readiness; false when the process ended meanwhile (the watchdog then starts it again, once released). */
     default boolean awaitReady(Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!ready()) {
-            if (!process().isAlive()) {
-                return false;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name() + " was not ready " + within + " after the fault; see its log");
-            }
-            Thread.sleep(250);
-        }
-        return true;
+        return ServiceJars.awaitReady(this::ready, this::process, within,
+                name() + " was not ready " + within + " after the fault; see its log");
     }
 
     /** The service's name without its instance number: {@code upload-worker} for {@code upload-worker-2}. */

@@ -33,12 +33,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Many small tenants due at once: N databases (PostgreSQL and MariaDB in turn, 1–20 MB each by default)
@@ -127,11 +123,7 @@ public final class FleetBenchmark {
     private static String fixedCost(Topics topics, GreenMail mail, int instances, int runs) throws Exception {
         List<Double> walls = new ArrayList<>();
         // One producer for every request, as the scheduler and the console have: a new one would add its start.
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, byte[]> producer = KafkaProbe.producer()) {
             producer.partitionsFor(topics.requests());
         for (int run = 0; run <= runs; run++) { // the first one warms the services up and is not counted
             int before = mail.getReceivedMessages().length;

@@ -57,15 +57,12 @@ final class FleetStack implements AutoCloseable {
     private void awaitReady(Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         for (var entry : processes.entrySet()) {
-            while (!ServiceJars.ready(ports.get(entry.getKey()))) {
-                if (!entry.getValue().isAlive()) {
-                    throw new IllegalStateException(entry.getKey() + " exited with code " + entry.getValue().exitValue()
-                            + " before it was ready; see its log");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(entry.getKey() + " was not ready within " + within + "; see its log");
-                }
-                Thread.sleep(200);
+            Process process = entry.getValue();
+            if (!ServiceJars.awaitReady(() -> ServiceJars.ready(ports.get(entry.getKey())), () -> process,
+                    Duration.ofNanos(deadline - System.nanoTime()), entry.getKey() + " was not ready within " + within
+                            + "; see its log")) {
+                throw new IllegalStateException(entry.getKey() + " exited with code " + process.exitValue()
+                        + " before it was ready; see its log");
             }
         }
     }

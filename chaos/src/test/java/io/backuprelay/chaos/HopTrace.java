@@ -60,11 +60,11 @@ final class HopTrace {
 
     /** Every backup of these accounts that was requested on the topics with this prefix. */
     static List<Backup> read(Topics topics, Collection<String> accounts) throws IOException {
-        Map<String, Instant> requested = times(topics.requests(), null, "occurredAt");
         Map<String, Instant> started = times(topics.outcomes(), "backup.started", "occurredAt");
         Map<String, Instant> dumped = times(topics.dumps(), "dump.ready", "occurredAt");
         Map<String, Instant> completed = times(topics.outcomes(), "backup.completed", "occurredAt");
         Map<String, Instant> mailed = new HashMap<>();
+        Map<String, Instant> requested = new HashMap<>();
         Map<String, String> accountOf = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : KafkaProbe.records(topics.notifications())) {
             if (record.value() != null) {
@@ -74,6 +74,7 @@ final class HopTrace {
         }
         for (ConsumerRecord<String, byte[]> record : KafkaProbe.records(topics.requests())) {
             JsonNode request = Json.mapper().readTree(record.value());
+            requested.putIfAbsent(request.get("backupId").asText(), Instant.parse(request.get("occurredAt").asText()));
             accountOf.put(request.get("backupId").asText(), request.get("accountId").asText());
         }
         List<Backup> backups = new ArrayList<>();
@@ -87,12 +88,12 @@ final class HopTrace {
         return backups;
     }
 
-    /** The first time each backup has an event of this type (any, when null) on the topic. */
+    /** The first time each backup has an event of this type on the topic. */
     private static Map<String, Instant> times(String topic, String type, String field) throws IOException {
         Map<String, Instant> times = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : KafkaProbe.records(topic)) {
             JsonNode event = Json.mapper().readTree(record.value());
-            if (type == null || type.equals(event.path("type").asText())) {
+            if (type.equals(event.path("type").asText())) {
                 times.putIfAbsent(event.get("backupId").asText(), Instant.parse(event.get(field).asText()));
             }
         }

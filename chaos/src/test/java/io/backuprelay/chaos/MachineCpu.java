@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -77,7 +76,7 @@ final class MachineCpu {
 
     static String describe(Map<String, Double> used) {
         StringBuilder text = new StringBuilder();
-        List.copyOf(used.entrySet()).forEach(e -> text.append(String.format("%s %.1f s, ", e.getKey(), e.getValue())));
+        used.forEach((name, seconds) -> text.append(String.format("%s %.1f s, ", name, seconds)));
         return text.toString();
     }
 }

@@ -72,12 +72,6 @@ public final class DumpHandler implements JobHandler<BackupRequested> {
                           Function<String, Optional<BackupSettings>> settings,
                           Function<String, Optional<BackupStatus>> statuses,
                           Runnable catchUp) {
-
-        /** Lookups that are always up to date (fixed values in a test). */
-        public Lookups(Function<String, Optional<Account>> accounts, Function<String, Optional<BackupSettings>> settings,
-                       Function<String, Optional<BackupStatus>> statuses) {
-            this(accounts, settings, statuses, () -> { });
-        }
     }
 
     /**

@@ -376,7 +376,7 @@ class DumpHandlerIT {
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 SourceTls.SYSTEM_CAS);
         return new DumpHandler(topics, new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings),
-                statuses),
+                statuses, () -> { }),
                 new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         Engine.MARIADB, MariaDbDumpRunner.standard()),
                         sealer, new ArchiveSink(stagingDir, Compression.ZSTD, 3, 0), config),

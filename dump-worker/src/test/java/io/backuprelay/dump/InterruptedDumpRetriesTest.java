@@ -158,7 +158,8 @@ class InterruptedDumpRetriesTest {
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), retries, Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 SourceTls.SYSTEM_CAS);
         return new DumpHandler(topics,
-                new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
+                new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty(),
+                        () -> { }),
                 new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, runner),
                         SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),
                         new ArchiveSink(staging, Compression.ZSTD, 3, 0), config),

@@ -167,7 +167,8 @@ class SourceEndsTheDumpSessionIT {
                 new DumpWorkerConfig.Patience(Duration.ofMinutes(1), 2, Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 SourceTls.SYSTEM_CAS);
         return new DumpHandler(topics,
-                new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty()),
+                new DumpHandler.Lookups(id -> Optional.of(account), id -> Optional.of(settings), id -> Optional.empty(),
+                        () -> { }),
                 new DumpHandler.Tools(Map.of(Engine.POSTGRESQL, new PgDumpRunner(PgTools.debian()),
                         Engine.MARIADB, MariaDbDumpRunner.standard()),
                         SecretSealer.ofBase64("k1", SecretSealer.newBase64Key()),

@@ -42,8 +42,11 @@ public final class KafkaProbe {
         sendAll(List.of(new ProducerRecord<>(topic, key, value)));
     }
 
-    /** Sends the records in order with one producer, and waits until all are written. */
-    public static void sendAll(List<ProducerRecord<String, byte[]>> records) {
+    /**
+     * A producer to the test broker, for a caller that sends many times and would otherwise pay a new
+     * producer's start (its connection and metadata) on each send, as {@link #sendAll} does.
+     */
+    public static KafkaProducer<String, byte[]> producer() {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -51,7 +54,12 @@ public final class KafkaProbe {
         // One request at a time: a retried first batch to a partition created a moment ago can then never
         // arrive behind later ones (seen as OutOfOrderSequenceException on a fresh broker).
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        return new KafkaProducer<>(props);
+    }
+
+    /** Sends the records in order with one producer, and waits until all are written. */
+    public static void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             List<Future<?>> sent = new ArrayList<>();
             for (ProducerRecord<String, byte[]> record : records) {
                 sent.add(producer.send(record));

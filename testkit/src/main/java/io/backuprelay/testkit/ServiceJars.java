@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Services started from their runnable jars, as their container images run them: for the tests and the chaos run. */
@@ -64,6 +66,28 @@ public final class ServiceJars {
         } catch (Exception notYet) {
             return false;
         }
+    }
+
+    /**
+     * Polls {@code ready} every 250 ms (a health endpoint has nothing to wait on) until it holds: true; false
+     * as soon as the process has ended meanwhile (the caller decides whether that is an error).
+     *
+     * @param process the service's current process (a harness may replace it while this waits)
+     * @throws IllegalStateException with {@code notReady} as its message when {@code within} has passed
+     */
+    public static boolean awaitReady(BooleanSupplier ready, Supplier<Process> process, Duration within, String notReady)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!process.get().isAlive()) {
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(notReady);
+            }
+            Thread.sleep(250);
+        }
+        return true;
     }
 
     public static int freePort() {

@@ -23,16 +23,7 @@ public record PostgresProbe(SourceTls tls) {
 
     private static final int CONNECT_TIMEOUT_SECONDS = 15;
 
-    /** The server's version, e.g. {@code 15.19}. */
-    public ServerVersion serverVersion(SourceDatabase source, String password) throws DumpFailedException {
-        try (Connection connection = connect(source, password, Duration.ofSeconds(60), "backuprelay-probe")) {
-            return serverVersion(connection, source);
-        } catch (SQLException e) {
-            throw new DumpFailedException(reason(source, e));
-        }
-    }
-
-    /** The server's version, asked on a connection the caller holds (a dump asks on its snapshot's). */
+    /** The server's version, e.g. {@code 15.19}, asked on a connection the caller holds (a dump asks on its snapshot's). */
     public ServerVersion serverVersion(Connection connection, SourceDatabase source) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
