@@ -16,13 +16,17 @@ RUN useradd --system --uid 10001 backuprelay && mkdir -p /staging /state && chow
 WORKDIR /app
 COPY ${SERVICE}/target/lib/ lib/
 COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar
-# The JVM's options, read by `java @jvm.options`. The scheduler's image also gets an AOT cache from a training run
+# The JVM's options (deploy/jvm/service.options, read by `java @jvm.options`): the serial collector, a heap that starts at
+# 16 MB and grows only as far as the service needs (at most 75% of the container's memory), and gives back what a full
+# collection frees; glibc keeps two malloc arenas instead of eight a core. Why, and what each bought: docs/operations.md.
+COPY deploy/jvm/service.options jvm.options
+ENV MALLOC_ARENA_MAX=2
+# The scheduler's image also gets an AOT cache from a training run
 # (SchedulerTraining: its topology on synthetic accounts, in Kafka Streams' test driver, about 20 s): the classes of
 # its tick load and link from the cache and its methods start with the training's profiles, so the first round of
 # due accounts after a start does not meet a cold JVM (docs/benchmarks.md). Without the cache it runs as before.
-RUN echo "-XX:MaxRAMPercentage=75" > jvm.options \
-    && if [ "$SERVICE" = "scheduler" ]; then \
-      java -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining \
+RUN if [ "$SERVICE" = "scheduler" ]; then \
+      java @jvm.options -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining \
       && echo "-XX:AOTCache=app.aot" >> jvm.options; \
     fi
 USER backuprelay

@@ -85,6 +85,8 @@ public final class ConsoleServer implements Closeable {
 
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
+            // Jetty's acceptor, selector and requests on virtual threads: its pool of platform threads waited idle.
+            javalin.concurrency.useVirtualThreads = true;
             // The API writes every field, null included: "lastBackupAt": null is how it says "Never".
             javalin.jsonMapper(new JavalinJackson(Json.mapper().copy()
                     .setSerializationInclusion(JsonInclude.Include.ALWAYS), false));

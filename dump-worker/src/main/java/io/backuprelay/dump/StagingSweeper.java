@@ -1,6 +1,7 @@
 package io.backuprelay.dump;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backuprelay.common.concurrent.Timers;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.format.manifest.ManifestNames;
 import java.io.Closeable;
@@ -11,7 +12,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
@@ -38,8 +38,7 @@ public final class StagingSweeper implements Closeable {
     private final Clock clock;
     private final BiPredicate<String, String> succeeded;
     private final Duration supersededAge;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("staging-sweeper").factory());
+    private final ScheduledExecutorService timer = Timers.single("staging-sweeper");
 
     public StagingSweeper(Path stagingDir, Duration orphanAge, Clock clock) {
         this(stagingDir, orphanAge, clock, (account, backup) -> false, orphanAge);

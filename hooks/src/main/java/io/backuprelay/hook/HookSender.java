@@ -1,7 +1,8 @@
 package io.backuprelay.hook;
 
-import io.backuprelay.blob.EndpointPolicy;
 import io.backuprelay.blob.EndpointPolicy.EndpointRefusedException;
+import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.concurrent.Timers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +54,7 @@ public final class HookSender implements Closeable {
      * Ends a request that has not finished within twice the timeout: a tenant's endpoint that trickles its headers,
      * or answers without end, a byte at a time within the socket timeout, would otherwise hold a worker for ever.
      */
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("hook-deadlines").factory());
+    private final ScheduledExecutorService deadlines = Timers.single("hook-deadlines");
 
     /**
      * @param policy  where channels may send ({@code BACKUPRELAY_ALLOWED_ENDPOINTS} with the accounts' grants)

@@ -1,7 +1,9 @@
 package io.backuprelay.notify;
 
 import io.backuprelay.blob.BlobAccess;
+import io.backuprelay.common.concurrent.Timers;
 import io.backuprelay.common.event.BackupEvent;
+import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
@@ -10,7 +12,6 @@ import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
-import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.notify.channel.ChannelWorker;
 import io.backuprelay.notify.mail.MailSender;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,8 +48,7 @@ public final class NotifierWorker implements Closeable {
     private final Producer<String, byte[]> records;
     private final SentRecords sentRecords;
     private final CompactedTopicView<SentNotification> sent;
-    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("notifier-sent-expiry").factory());
+    private final ScheduledExecutorService expiry = Timers.single("notifier-sent-expiry");
     private final JobWorker<BackupEvent> worker;
     private final ChannelWorker channels;
 

@@ -55,6 +55,7 @@ public final class EmbeddedKafka implements Closeable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
+        smallFootprint(props);
         KafkaConfig config = KafkaConfig.fromProps(props);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             format(logDir);
@@ -64,6 +65,25 @@ public final class EmbeddedKafka implements Closeable {
         String bootstrap = "127.0.0.1:" + port;
         log.info("Embedded Kafka broker listening on {} with data in {}", bootstrap, logDir);
         return new EmbeddedKafka(server, bootstrap);
+    }
+
+    /**
+     * One machine's broker, sized for it: Kafka's defaults are a cluster node's (8 request handlers and 3 network
+     * threads for each of the broker's and the controller's listeners, 10 background threads, 4 group coordinator
+     * threads, and a 128 MB dedupe buffer the log cleaner allocates on the heap for the compacted topics), which
+     * held more than half of an idle standalone's threads and heap. What the standalone's traffic needs is a
+     * fraction of that (docs/benchmarks.md, "Footprint").
+     */
+    private static void smallFootprint(Properties props) {
+        props.put("num.io.threads", "2");
+        props.put("num.network.threads", "1");
+        props.put("background.threads", "2");
+        props.put("group.coordinator.threads", "1");
+        props.put("share.coordinator.threads", "1");
+        props.put("num.recovery.threads.per.data.dir", "1");
+        props.put("log.cleaner.threads", "1");
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        props.put("log.cleaner.io.buffer.size", String.valueOf(128 * 1024));
     }
 
     private static void format(Path logDir) throws Exception {

@@ -94,7 +94,8 @@ class DeploymentFilesTest {
         assertThat(dockerfile).contains("FROM eclipse-temurin:25-jre").contains("ARG SERVICE")
                 .contains("COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar")
                 .contains("postgresql-client").contains("mariadb-client")
-                .contains("java -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining")
+                .contains("COPY deploy/jvm/service.options jvm.options").contains("ENV MALLOC_ARENA_MAX=2")
+                .contains("java @jvm.options -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining")
                 .contains("echo \"-XX:AOTCache=app.aot\" >> jvm.options")
                 .contains("ENTRYPOINT [\"java\", \"@jvm.options\", \"-jar\", \"app.jar\"]");
         assertThat(root().resolve("scheduler/src/main/java/io/backuprelay/scheduler/SchedulerTraining.java"))

@@ -1,11 +1,13 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.concurrent.Timers;
 import io.backuprelay.common.metrics.BackupMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 
@@ -39,7 +41,7 @@ interface JobMetrics {
         FunctionCounter.builder("backuprelay.jobs.rebalances", worker, JobWorker::rebalances)
                 .tag("worker", name).register(registry);
         Timer timer = Timer.builder("backuprelay.job.duration").tag("worker", name).register(registry);
-        new KafkaClientMetrics(consumer).bindTo(registry);
+        new KafkaClientMetrics(consumer, List.of(), Timers.clientMetrics()).bindTo(registry);
         BackupMeters backups = new BackupMeters(registry);
         return new JobMetrics() {
             @Override

@@ -1,5 +1,6 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.concurrent.Loops;
 import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.FatalErrors;
 import io.backuprelay.common.health.HealthCheck;
@@ -115,7 +116,7 @@ public final class JobWorker<I> implements Runnable, Closeable, HealthCheck {
     /** Runs the loop on a thread of its own, once: a second start, or one after {@link #run()}, is refused. */
     public JobWorker<I> start() {
         claimTheLoop();
-        Thread.ofPlatform().name(config.name() + "-loop").start(this::loop);
+        Loops.start(config.name() + "-loop", false, this::loop);
         return this;
     }
 

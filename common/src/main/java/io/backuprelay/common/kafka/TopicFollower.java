@@ -1,5 +1,6 @@
 package io.backuprelay.common.kafka;
 
+import io.backuprelay.common.concurrent.Loops;
 import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.HealthCheck;
 import java.io.Closeable;
@@ -77,7 +78,7 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
     }
 
     public TopicFollower start() {
-        thread = Thread.ofPlatform().daemon().name(name).start(this);
+        thread = Loops.start(name, true, this);
         return this;
     }
 

@@ -1,9 +1,9 @@
 package io.backuprelay.common.ops;
 
+import io.backuprelay.common.concurrent.Timers;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Heartbeat implements Closeable {
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("heartbeat").factory());
+    private final ScheduledExecutorService timer = Timers.single("heartbeat");
 
     private Heartbeat() {
     }

@@ -1,11 +1,11 @@
 package io.backuprelay.common.service;
 
+import io.backuprelay.common.concurrent.Timers;
 import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.kafka.KafkaSettings;
 import java.io.Closeable;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,8 +23,7 @@ public final class BrokerProbe implements HealthCheck, Closeable {
     private static final Duration STALE_AFTER = Duration.ofSeconds(10);
 
     private final Admin admin;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("broker-probe").factory());
+    private final ScheduledExecutorService timer = Timers.single("broker-probe");
     private volatile long lastAnswerNanos;
     private volatile boolean everAnswered;
     private volatile String lastProblem = "no answer yet";

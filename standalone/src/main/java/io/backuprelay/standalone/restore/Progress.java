@@ -1,7 +1,7 @@
 package io.backuprelay.standalone.restore;
 
+import io.backuprelay.common.concurrent.Timers;
 import java.io.PrintStream;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -12,8 +12,7 @@ final class Progress implements AutoCloseable {
     private final PrintStream err;
     private final long total;
     private final long started = System.nanoTime();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("restore-progress").factory());
+    private final ScheduledExecutorService timer = Timers.single("restore-progress");
 
     Progress(PrintStream err, long total) {
         this.err = err;
