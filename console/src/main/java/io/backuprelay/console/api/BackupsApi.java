@@ -3,7 +3,6 @@ package io.backuprelay.console.api;
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.format.blob.BlobNames;
 import io.backuprelay.format.manifest.ManifestLink;
-import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -210,21 +209,18 @@ public final class BackupsApi {
         if (credential.accountKey() != null) {
             downloads.acquire(accountId); // a link is given: it counts
         }
-        BlobStore.Link link = store.link(blobName, LINK_VALIDITY);
+        BlobStore.Link link = store.backupLink(blobName, LINK_VALIDITY);
         String url = link.url().orElseThrow(() -> ApiException.conflict("No download link for backup " + backupId
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
                 + "; download the blob " + blobName + " with a tool of the storage account"));
-        // The manifest's own link, signed alike: a link to the blob alone cannot read it.
-        BlobStore.Link manifest = store.link(ManifestNames.ofBlob(blobName), LINK_VALIDITY);
-        String manifestUrl = manifest.url().orElse(null);
-        Instant expires = manifestUrl != null && manifest.expiresAt().isBefore(link.expiresAt())
-                ? manifest.expiresAt() : link.expiresAt();
+        String manifestUrl = ManifestLink.parse(url).manifestUrl();
+        Instant expires = link.expiresAt();
         activity.record(principal, accountId, ActivityAction.DOWNLOAD_GIVEN, backupId, List.of(), Map.of(copyOf == null
                 || copyOf.isEmpty() ? "connection" : "copy", connection.connectionId(), "expiresAt", expires.toString()));
         ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, "read-only link to " + blobName
                 + (manifestUrl != null ? " and its manifest" : "") + " at connection " + connection.connectionId()
                 + " for " + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires);
-        ctx.json(new DownloadLink(backupId, new ManifestLink(url, manifestUrl).url(), expires, manifestUrl));
+        ctx.json(new DownloadLink(backupId, url, expires, manifestUrl));
     }
 
     /** The connection a completed backup is stored through: the one recorded, else (older records) the destination. */
