@@ -546,7 +546,8 @@ class ConsoleApiIT {
                 superadmin(account), null).status()).as("a backup that is not there").isEqualTo(404);
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8))
-                .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && !json.contains("sig=")));
+                .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && json.contains("and its manifest")
+                        && !json.contains("sig=") && !json.contains("sig%3D")));
     }
 
     /** A writer to backup.status could name any blob of the container: the console signs links for this backup's only. */
