@@ -434,7 +434,8 @@ function restoreCheck(check) {
 }
 
 // A short-lived read-only link from the API, to the destination's blob or to a copy's; shown (the history is
-// redrawn, this is not) and followed.
+// redrawn, this is not) and followed. Its fragment (#manifest=…) carries the manifest's own link: a browser never
+// sends it, and `backuprelay restore --blob-url` reads it, as the hint under the link says.
 async function downloadBackup(backupId, copy) {
   const link = $("downloadLink");
   try {

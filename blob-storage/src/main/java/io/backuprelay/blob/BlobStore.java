@@ -1,5 +1,7 @@
 package io.backuprelay.blob;
 
+import io.backuprelay.format.manifest.ManifestLink;
+import io.backuprelay.format.manifest.ManifestNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,6 +92,19 @@ public interface BlobStore {
 
     /** A link that can only read this blob, for {@code validity}; empty with the reason when none can be made. */
     Link link(String name, Duration validity);
+
+    /**
+     * The link to give for a stored backup: {@link #link} to its blob, carrying a link, signed alike,
+     * to the manifest beside it ({@link ManifestLink}), so that {@code restore --blob-url} with this
+     * link alone compares what it restored with the backup's inventory. It expires with the blob's.
+     */
+    default Link backupLink(String blobName, Duration validity) {
+        Link blob = link(blobName, validity);
+        Optional<String> manifest = blob.url().isEmpty() ? Optional.empty()
+                : link(ManifestNames.ofBlob(blobName), validity).url();
+        return manifest.isEmpty() ? blob
+                : new Link(Optional.of(new ManifestLink(blob.url().get(), manifest.get()).url()), blob.expiresAt(), null);
+    }
 
     /**
      * A stored blob as listing or finding it tells.

@@ -8,6 +8,8 @@ import io.backuprelay.common.account.ConnectionType;
 import io.backuprelay.common.account.Immutability;
 import io.backuprelay.common.account.S3Options;
 import io.backuprelay.common.secret.SealedSecret;
+import io.backuprelay.format.manifest.ManifestLink;
+import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.testkit.S3Mock;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +93,19 @@ class S3StoreIT {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo(content);
         assertThat(store.url(name)).startsWith(S3Mock.endpoint() + "/" + bucket + "/").doesNotContain("X-Amz");
+
+        // A backup's link carries the link to the manifest beside it; fetched as is, it downloads the blob.
+        byte[] manifest = "{\"backupId\":\"b-1\"}".getBytes(StandardCharsets.UTF_8);
+        store.putSmall(ManifestNames.ofBlob(name), manifest, Map.of());
+        String backupLink = store.backupLink(name, Duration.ofMinutes(5)).url().orElseThrow();
+        ManifestLink carried = ManifestLink.parse(backupLink);
+        assertThat(carried.manifestBesideTheBlob()).as(backupLink).isTrue();
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(backupLink)).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(content);
+        HttpResponse<byte[]> manifestRead = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(carried.manifestUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(manifestRead.statusCode()).isEqualTo(200);
+        assertThat(manifestRead.body()).isEqualTo(manifest);
     }
 
     @Test

@@ -28,6 +28,8 @@ import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
 import io.backuprelay.console.data.ConsoleData;
 import io.backuprelay.console.data.ViewPosition;
+import io.backuprelay.format.manifest.ManifestLink;
+import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
@@ -522,6 +524,21 @@ class ConsoleApiIT {
         assertThat(overwrite.statusCode()).as("the link only reads").isEqualTo(403);
         assertThat(url).doesNotContain(Azurite.ACCOUNT_KEY);
 
+        // The manifest beside the blob: its own read-only link, also carried in the link's fragment for the restore.
+        String manifestUrl = link.json().get("manifestUrl").asText();
+        assertThat(ManifestLink.parse(url)).isEqualTo(new ManifestLink(url.substring(0, url.indexOf('#')), manifestUrl));
+        assertThat(ManifestLink.parse(url).manifestBesideTheBlob()).isTrue();
+        HttpResponse<String> manifest = HTTP.send(HttpRequest.newBuilder(URI.create(manifestUrl)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(manifest.body()).isEqualTo("the manifest of " + backupId);
+        HttpResponse<String> overwriteManifest = HTTP.send(HttpRequest.newBuilder(URI.create(manifestUrl))
+                .header("x-ms-blob-type", "BlockBlob").PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overwriteManifest.statusCode()).as("the manifest's link only reads").isEqualTo(403);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(manifestUrl.replace(".manifest.json?", "?"))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("it reads the manifest alone").isEqualTo(403);
+
         assertThat(call("POST", path, superadmin(registerAccount()), null).status()).as("another account's superadmin")
                 .isEqualTo(403);
         assertThat(call("POST", path, OPERATOR, null).status()).as("an operator").isEqualTo(403);
@@ -529,7 +546,8 @@ class ConsoleApiIT {
                 superadmin(account), null).status()).as("a backup that is not there").isEqualTo(404);
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaProbe.records(topics.ops()).stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8))
-                .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && !json.contains("sig=")));
+                .anyMatch(json -> json.contains("LINK_ISSUED") && json.contains(backupId) && json.contains("and its manifest")
+                        && !json.contains("sig=") && !json.contains("sig%3D")));
     }
 
     /** A writer to backup.status could name any blob of the container: the console signs links for this backup's only. */
@@ -579,12 +597,16 @@ class ConsoleApiIT {
         return created.json().get("connectionId").asText();
     }
 
-    /** A blob in the test's container where the upload worker puts this account's backup; its name. */
+    /**
+     * A blob in the test's container where the upload worker puts this account's backup, and its
+     * manifest beside it ("the manifest of {backupId}"); the blob's name.
+     */
     private static String storedBackup(String account, String backupId, String content) {
         String blobName = "backups/" + account + "/2026/11/" + account + "-20261126T091500Z-" + backupId + ".dump.zst";
-        new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
-                .getBlobContainerClient(container).getBlobClient(blobName)
-                .upload(BinaryData.fromString(content));
+        var blobs = new BlobServiceClientBuilder().connectionString(Azurite.connectionString()).buildClient()
+                .getBlobContainerClient(container);
+        blobs.getBlobClient(blobName).upload(BinaryData.fromString(content));
+        blobs.getBlobClient(ManifestNames.ofBlob(blobName)).upload(BinaryData.fromString("the manifest of " + backupId));
         return blobName;
     }
 

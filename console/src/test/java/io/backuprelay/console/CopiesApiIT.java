@@ -16,6 +16,8 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleCalls.Response;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.format.manifest.ManifestLink;
+import io.backuprelay.format.manifest.ManifestNames;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
@@ -278,6 +280,7 @@ class CopiesApiIT {
         String backupId = UUID.randomUUID().toString();
         upload(blobName("backups", account, backupId), "the original of " + backupId);
         upload(blobName("copies", account, backupId), "the copy of " + backupId);
+        upload(ManifestNames.ofBlob(blobName("copies", account, backupId)), "the copy's manifest of " + backupId);
         record(account, completed(backupId, blobName("backups", account, backupId), main)
                 .withCopy(new CopyState(archive, CopyState.State.STORED, Instant.now(), 1, null, null,
                         blobName("copies", account, backupId), null))
@@ -288,6 +291,10 @@ class CopiesApiIT {
                 r -> r.status() != 404);
         assertThat(link.status()).as(link.body()).isEqualTo(200);
         assertThat(read(link.json().get("url").asText())).isEqualTo("the copy of " + backupId);
+        assertThat(read(link.json().get("manifestUrl").asText())).as("the manifest beside the copy")
+                .isEqualTo("the copy's manifest of " + backupId);
+        assertThat(ManifestLink.parse(link.json().get("url").asText()).manifestUrl())
+                .isEqualTo(link.json().get("manifestUrl").asText());
         assertThat(read(call("POST", path, token, null).json().get("url").asText())).as("without ?copy: the destination")
                 .isEqualTo("the original of " + backupId);
 

@@ -387,7 +387,8 @@ public final class NotifyHandler implements JobHandler<BackupEvent> {
                         + " is kept", completed.backupId(), completed.destination().blobName());
                 return Optional.empty();
             }
-            BlobStore.Link link = storage.store(connection, credential).link(completed.destination().blobName(), linkValidity);
+            BlobStore.Link link = storage.store(connection, credential).backupLink(completed.destination().blobName(),
+                    linkValidity); // it carries the manifest's, for a restore compared with the inventory
             return link.url().map(url -> new EmailComposer.Download(url, link.expiresAt()));
         } catch (RuntimeException e) {
             log.warn("No download link for backup {}: {}", completed.backupId(), e.toString());

@@ -38,6 +38,7 @@ import io.backuprelay.common.topic.Topics;
 import io.backuprelay.notify.mail.MailSender;
 import io.backuprelay.notify.mail.MailSettings;
 import io.backuprelay.notify.mail.SmtpMailSender;
+import io.backuprelay.format.manifest.ManifestLink;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.KafkaProbe;
 import io.backuprelay.testkit.TestKafka;
@@ -117,11 +118,13 @@ class NotifierMailIT {
         assertThat(text).contains(date).contains("10:16:40").contains("(Europe/Madrid)").contains("12,345,678 bytes")
                 .contains(blobName).contains(Azurite.ACCOUNT_NAME).contains(container.getBlobContainerName())
                 .contains(nextLabel).contains(nextDate);
-        String link = text.lines().filter(l -> l.contains("sig=")).findFirst().orElseThrow().replaceAll(".*(http\\S+).*", "$1");
+        String link = text.lines().filter(l -> l.contains("sig=")).findFirst().orElseThrow().replaceAll(".*?(http\\S+).*", "$1");
         HttpResponse<String> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo("the archive of " + account);
+        assertThat(ManifestLink.parse(link).manifestBesideTheBlob()).as("it carries the manifest's link, for the restore")
+                .isTrue();
         assertThat(part(email, "text/html")).contains("<a href=\"").contains(date);
         assertThat(text).doesNotContain(Azurite.ACCOUNT_KEY);
     }
@@ -233,7 +236,7 @@ class NotifierMailIT {
         MimeMessage adminEmail = TestSmtp.messagesTo(admin).getFirst();
         assertThat(adminEmail.getAllRecipients()).extracting(Object::toString).containsExactly(admin);
         String link = part(adminEmail, "text/plain").lines().filter(l -> l.contains("sig=")).findFirst().orElseThrow()
-                .replaceAll(".*(http\\S+).*", "$1");
+                .replaceAll(".*?(http\\S+).*", "$1");
         Instant expires = Instant.parse(URLDecoder.decode(link.replaceAll(".*[?&]se=([^&]+).*", "$1"),
                 StandardCharsets.UTF_8));
         assertThat(expires).isBetween(sent.plus(Duration.ofHours(23)), Instant.now().plus(Duration.ofHours(24)));

@@ -15,11 +15,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.console.auth.Role;
 import io.backuprelay.console.auth.TokenMinter;
+import io.backuprelay.standalone.restore.RestoreCommand;
 import io.backuprelay.testkit.Azurite;
 import io.backuprelay.testkit.ScratchDatabase;
 import io.backuprelay.testkit.TestKafka;
 import io.backuprelay.testkit.TestSmtp;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -250,7 +254,23 @@ class BackupPageBrowserIT {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(Arrays.copyOf(download.body(), 4)).as("a zstd archive")
                 .containsExactly((byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("downloadMessage")));
         screenshot("download-link");
+        // The same link, copied whole into the restore command, also reads the manifest: the restore is compared.
+        assertThat(link).contains("#manifest=http");
+        assertThat(text("restoreHint")).startsWith("To restore it, copy this link whole into: backuprelay restore"
+                + " --blob-url '<link>' --to <database>.");
+        try (ScratchDatabase restored = ScratchDatabase.postgres()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(
+                    OutputStream.nullOutputStream()), Map.of()).run("--blob-url", link, "--to",
+                    "postgresql://postgres@127.0.0.1:5432/" + restored.name());
+            assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("In the backup:  1 table (3,000 rows), 1 sequence")
+                    .contains("Restored:       1 table (3,000 rows), 1 sequence")
+                    .contains("The restored database matches the backup's inventory.").doesNotContain("sig=");
+        }
 
         assertEveryFieldIsLabelledAndMessagesAreAnnounced();
         assertThat(severeConsoleEntries()).as("the browser console").isEmpty();

@@ -2,6 +2,7 @@ package io.backuprelay.console.api;
 
 import io.backuprelay.blob.BlobAccess;
 import io.backuprelay.format.blob.BlobNames;
+import io.backuprelay.format.manifest.ManifestLink;
 import io.backuprelay.common.ops.OpsStage;
 import io.backuprelay.common.ops.OpsStatus;
 
@@ -67,8 +68,15 @@ public final class BackupsApi {
         this.ops = new ServiceOps(event -> data.publish(data.topics().ops(), event.backupId(), event), "console", clock);
     }
 
-    /** A read-only link to one stored backup, and until when it works. */
-    public record DownloadLink(String backupId, String url, Instant expiresAt) {
+    /**
+     * A read-only link to one stored backup, and until when it works.
+     *
+     * @param url         the blob's link; when its manifest's link could be signed too, that rides in the
+     *                    fragment ({@link ManifestLink}), so {@code restore --blob-url} with this link alone
+     *                    compares what it restored with the backup's inventory
+     * @param manifestUrl a link that reads the manifest beside the blob alone, as long; {@code null} when none
+     */
+    public record DownloadLink(String backupId, String url, Instant expiresAt, String manifestUrl) {
     }
 
     public record BackupBody(String connectionId) {
@@ -149,8 +157,9 @@ public final class BackupsApi {
      * A short-lived (15 min) read-only link to the blob of one completed backup of the account, for
      * its super-administrators only, signed with the connection's access key for that blob alone (a
      * SAS-token connection gets 409: its token is never handed out), and only for a blob named where
-     * this account's backup is kept. At most {@link Limits#downloadsPerHour} links an account an
-     * hour. That a link was given, to whom and until when is written to {@code backup.ops}; the link
+     * this account's backup is kept; with it, a link to the manifest beside that blob, signed alike,
+     * which the blob's link also carries in its fragment. At most {@link Limits#downloadsPerHour}
+     * links an account an hour, a blob's with its manifest's counting as one. That a link was given, to whom and until when is written to {@code backup.ops}; the link
      * itself is not, since its signature is a credential.
      *
      * <p>With {@code ?copy=<connectionId>}, the link is to the backup's copy at that connection, signed
@@ -200,17 +209,18 @@ public final class BackupsApi {
         if (credential.accountKey() != null) {
             downloads.acquire(accountId); // a link is given: it counts
         }
-        BlobStore.Link link = store.link(blobName, LINK_VALIDITY);
+        BlobStore.Link link = store.backupLink(blobName, LINK_VALIDITY);
         String url = link.url().orElseThrow(() -> ApiException.conflict("No download link for backup " + backupId
                 + " through the connection '" + connection.connectionId() + "': " + link.refusal()
                 + "; download the blob " + blobName + " with a tool of the storage account"));
+        String manifestUrl = ManifestLink.parse(url).manifestUrl();
         Instant expires = link.expiresAt();
         activity.record(principal, accountId, ActivityAction.DOWNLOAD_GIVEN, backupId, List.of(), Map.of(copyOf == null
                 || copyOf.isEmpty() ? "connection" : "copy", connection.connectionId(), "expiresAt", expires.toString()));
         ops.publish(backupId, accountId, OpsStage.DOWNLOAD, OpsStatus.LINK_ISSUED, "read-only link to " + blobName
-                + " at connection " + connection.connectionId()
+                + (manifestUrl != null ? " and its manifest" : "") + " at connection " + connection.connectionId()
                 + " for " + (principal.email() != null ? principal.email() : principal.subject()) + ", valid until " + expires);
-        ctx.json(new DownloadLink(backupId, url, expires));
+        ctx.json(new DownloadLink(backupId, url, expires, manifestUrl));
     }
 
     /** The connection a completed backup is stored through: the one recorded, else (older records) the destination. */

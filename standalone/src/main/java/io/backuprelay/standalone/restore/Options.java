@@ -1,6 +1,9 @@
 package io.backuprelay.standalone.restore;
 
 import io.backuprelay.database.RestoreException;
+import io.backuprelay.format.manifest.ManifestLink;
+import io.backuprelay.format.manifest.ManifestNames;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,9 +13,14 @@ import java.util.Map;
  * The restore command's arguments, checked before anything is read or written. The backup is
  * either a blob URL with a read SAS ({@code --blob-url}), or an account's latest or given backup
  * found in its container ({@code --account} with {@code --latest} or {@code --backup}).
+ *
+ * @param blobUrl          the blob's link, without the fragment the console's link carries its manifest's in
+ * @param manifestUrl      the manifest's link: {@code --manifest-url}, else the one {@code --blob-url} carries
+ *                         ({@link ManifestLink}); always the manifest beside the blob; {@code null} when neither
+ * @param manifestRequired whether {@code --manifest-url} was given: then a manifest it cannot read fails the restore
  */
-record Options(String blobUrl, String manifestUrl, String account, boolean latest, String backupId,
-               String storageAccount, String container, String path, String endpoint,
+record Options(String blobUrl, String manifestUrl, boolean manifestRequired, String account, boolean latest,
+               String backupId, String storageAccount, String container, String path, String endpoint,
                String to, Path toFile, Path identity, boolean clean, Bucket bucket) {
 
     /** An S3-compatible bucket to find the account's backups in, instead of an Azure container. */
@@ -22,6 +30,7 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
     static final String USAGE = """
             usage: backuprelay restore SOURCE TARGET [--identity key.txt] [--clean]
               SOURCE: --blob-url <SAS URL> [--manifest-url <SAS URL>]
+                      (the Download button's link carries its manifest's: give it whole, in quotes)
                     | --account <id> (--latest | --backup <id>) --storage-account <name> --container <name>
                       [--path <folder>] [--endpoint <blob endpoint>]
                       (the access key in AZURE_STORAGE_KEY, or a read+list SAS token in AZURE_STORAGE_SAS_TOKEN)
@@ -60,6 +69,7 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
         if (blobUrl != null && !(blobUrl.startsWith("https://") || blobUrl.startsWith("http://"))) {
             throw new RestoreException("--blob-url must be the blob's URL with a read SAS, e.g. from the Download button");
         }
+        ManifestLink link = blobUrl == null ? new ManifestLink(null, null) : link(blobUrl, values.get("--manifest-url"));
         if (account != null) {
             if (latest == values.containsKey("--backup")) {
                 throw new RestoreException("--account needs one of --latest or --backup <id>");
@@ -85,9 +95,41 @@ record Options(String blobUrl, String manifestUrl, String account, boolean lates
         if (identity != null && !Files.isReadable(identity)) {
             throw new RestoreException("--identity " + identity + " cannot be read");
         }
-        return new Options(blobUrl, values.get("--manifest-url"), account, latest, values.get("--backup"),
+        return new Options(link.blobUrl(), link.manifestUrl(), values.containsKey("--manifest-url"), account, latest,
+                values.get("--backup"),
                 values.get("--storage-account"), values.get("--container"), values.get("--path"), values.get("--endpoint"),
                 to, toFile, identity, clean, values.containsKey("--bucket") ? new Bucket(values.get("--bucket"),
                         values.getOrDefault("--region", "us-east-1"), pathStyle) : null);
+    }
+
+    /**
+     * The blob's link and its manifest's, which must be the manifest beside that blob: a manifest read
+     * from anywhere else is no record of this backup. Only their paths are ever printed, never a signature.
+     */
+    private static ManifestLink link(String blobUrl, String manifestUrl) {
+        ManifestLink given;
+        try {
+            given = ManifestLink.parse(blobUrl);
+        } catch (IllegalArgumentException e) {
+            throw new RestoreException("--blob-url carries a manifest link that is cut or not URL-encoded; copy the whole"
+                    + " link again, in quotes");
+        }
+        ManifestLink link = manifestUrl == null ? given : new ManifestLink(given.blobUrl(), manifestUrl);
+        for (String url : new String[] {link.blobUrl(), link.manifestUrl()}) {
+            try {
+                if (url != null) {
+                    URI.create(url);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new RestoreException((url.equals(link.blobUrl()) ? "--blob-url" : "The manifest link") + " is not a"
+                        + " whole URL (" + ManifestLink.withoutQuery(url) + "…); copy the whole link again, in quotes");
+            }
+        }
+        if (link.manifestUrl() != null && !link.manifestBesideTheBlob()) {
+            throw new RestoreException((manifestUrl != null ? "--manifest-url" : "The manifest link in --blob-url")
+                    + " must read the manifest beside the blob, " + ManifestNames.ofBlob(ManifestLink.withoutQuery(blobUrl))
+                    + "; it names " + ManifestLink.withoutQuery(link.manifestUrl()));
+        }
+        return link;
     }
 }

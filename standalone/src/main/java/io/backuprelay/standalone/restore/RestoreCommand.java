@@ -9,6 +9,7 @@ import io.backuprelay.format.reader.ArchiveStream;
 import io.backuprelay.format.blob.BlobMetadata;
 import io.backuprelay.format.inventory.Inventory;
 import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.manifest.ManifestLink;
 import io.backuprelay.format.manifest.ManifestNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,15 +148,18 @@ public final class RestoreCommand {
     }
 
     /**
-     * The manifest beside the blob; when a link to the blob alone cannot read it, what the upload
-     * worker wrote into the blob's own metadata (all but the table count).
+     * The manifest beside the blob, through the link to it that {@code --manifest-url} gives or the
+     * console's link carries, else through the blob's link itself (a container SAS). When none of
+     * them reads it (a link to the blob alone, or an older backup without one), and it was not asked
+     * for with {@code --manifest-url}: what the upload worker wrote into the blob's own metadata (all
+     * but the inventory), said plainly.
      */
     private BackupManifest manifest(Options options) throws IOException, InterruptedException {
         String url = options.manifestUrl() != null ? options.manifestUrl() : ManifestNames.ofBlobUrl(options.blobUrl());
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
-            if (options.manifestUrl() == null) {
+            if (!options.manifestRequired()) {
                 Optional<BackupManifest> fromMetadata = fromBlobMetadata(options.blobUrl());
                 if (fromMetadata.isPresent()) {
                     out.println("The manifest cannot be read with this link (HTTP " + response.statusCode()
@@ -204,7 +208,6 @@ public final class RestoreCommand {
     }
 
     private static String withoutQuery(String url) {
-        int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query);
+        return ManifestLink.withoutQuery(url);
     }
 }

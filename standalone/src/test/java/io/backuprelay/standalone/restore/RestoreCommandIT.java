@@ -18,6 +18,7 @@ import io.backuprelay.format.archive.Compression;
 import io.backuprelay.format.archive.Encryption;
 import io.backuprelay.format.archive.Engine;
 import io.backuprelay.format.manifest.BackupManifest;
+import io.backuprelay.format.manifest.ManifestLink;
 import io.backuprelay.dump.mariadb.MariaDbDumpRunner;
 import io.backuprelay.dump.postgres.PgDumpRunner;
 import io.backuprelay.database.PgTools;
@@ -147,6 +148,36 @@ class RestoreCommandIT {
 
             assertThat(out.toString()).contains("using the blob's own metadata").contains("SHA-256 matches");
             assertThat(fingerprint(target)).isEqualTo(fingerprint(source));
+        }
+    }
+
+    /** The console's link: a SAS for the blob alone carrying one for its manifest; and when that manifest is gone. */
+    @Test
+    void aLinkToTheBlobAloneCarryingItsManifestsLinkIsComparedWithTheInventory() throws Exception {
+        try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase target = ScratchDatabase.postgres();
+             ScratchDatabase second = ScratchDatabase.postgres()) {
+            fillPostgres(source);
+            String blobOnly = blobSasUrl(store(backup(source, List.of())));
+            String name = URLDecoder.decode(blobOnly.substring(blobOnly.indexOf(container.getBlobContainerName())
+                    + container.getBlobContainerName().length() + 1, blobOnly.indexOf('?')), StandardCharsets.UTF_8);
+            var manifest = container.getBlobClient(name + ".manifest.json");
+            String link = new ManifestLink(blobOnly, manifest.getBlobUrl() + "?" + manifest.generateSas(
+                    new BlobServiceSasSignatureValues(OffsetDateTime.now(ZoneOffset.UTC).plusHours(1),
+                            new BlobSasPermission().setReadPermission(true)))).url();
+
+            assertThat(restore("--blob-url", link, "--to", "postgresql://postgres@127.0.0.1:5432/" + target.name()))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).doesNotContain("blob's own metadata")
+                    .contains("In the backup:  2 tables (7,000 rows), 1 view, 3 sequences, 2 routines, 1 trigger")
+                    .contains("The restored database matches the backup's inventory.");
+
+            manifest.delete();
+            assertThat(restore("--blob-url", link, "--to", "postgresql://postgres@127.0.0.1:5432/" + second.name()))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).contains("The manifest cannot be read with this link (HTTP 404); using the blob's"
+                    + " own metadata, so the restored database is not compared with an inventory.")
+                    .contains("the manifest lists no inventory to compare with").doesNotContain("sig=");
+            assertThat(fingerprint(second)).isEqualTo(fingerprint(source));
         }
     }
 
