@@ -94,7 +94,12 @@ function translatePage() {
     el.textContent = t(el.dataset.i18n) + (el.dataset.required ? " *" : "");
   });
   document.title = t("title");
-  $("subtitle").textContent = t("subtitle", state.saved ? state.saved.platformName : "");
+  $("subtitle").textContent = subtitle(state.saved);
+}
+
+// The platform's name when the operators gave one; else a sentence of the page's language alone.
+function subtitle(settings) {
+  return settings && settings.platformName ? t("subtitle", settings.platformName) : t("subtitleNoPlatform");
 }
 
 function showMessage(id, text, isError) {
@@ -165,7 +170,7 @@ function pausedReason(settings) {
 function renderSettings(settings) {
   state.saved = settings;
   $("accountName").textContent = settings.displayName || settings.accountId;
-  $("subtitle").textContent = t("subtitle", settings.platformName);
+  $("subtitle").textContent = subtitle(settings);
   $("lastBackup").textContent = formatDate(settings.lastBackupAt);
   $("lastVerifiedRestore").textContent = formatDate(settings.lastVerifiedRestoreAt);
   $("state").textContent = t(settings.state);

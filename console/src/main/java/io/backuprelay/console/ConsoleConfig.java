@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param auth         how tokens are verified
  * @param limits       what one account may ask of the console
  * @param platformName the platform's name as the page says it ("…backups of your data in {name}."),
- *                     from {@code BACKUPRELAY_PLATFORM_NAME}
+ *                     from {@code BACKUPRELAY_PLATFORM_NAME}; null when not given, and the page's subtitle
+ *                     then names no platform (an English default would stand in a Spanish sentence)
  * @param endpoints    where connections may send requests and what an operator may grant
  *                     ({@code BACKUPRELAY_ALLOWED_ENDPOINTS}); Azure's hosts only when not given
  * @param pageUrl      the backup page's address ({@code BACKUPRELAY_PAGE_URL}, {@code {accountId}} replaced by
@@ -43,11 +44,8 @@ public record ConsoleConfig(String host, int port, Auth auth, Limits limits, Str
         }
     }
 
-    /** The platform's name when {@code BACKUPRELAY_PLATFORM_NAME} is not set. */
-    public static final String DEFAULT_PLATFORM_NAME = "your platform";
-
     public ConsoleConfig {
-        platformName = platformName == null || platformName.isBlank() ? DEFAULT_PLATFORM_NAME : platformName.strip();
+        platformName = platformName == null || platformName.isBlank() ? null : platformName.strip();
         endpoints = endpoints == null ? EndpointPolicy.allowing() : endpoints;
         hookTimeout = hookTimeout == null ? HookSettings.TIMEOUT.fallback() : hookTimeout;
     }

@@ -22,8 +22,8 @@ public final class ConsoleSettings {
             "the aud tokens must carry");
     public static final Setting<Duration> JWT_MAX_LIFETIME = Setting.duration("CONSOLE_JWT_MAX_LIFETIME",
             TokenVerifier.DEFAULT_MAX_LIFETIME, "the longest a token may be valid");
-    public static final Setting<String> PLATFORM_NAME = Setting.text("BACKUPRELAY_PLATFORM_NAME",
-            ConsoleConfig.DEFAULT_PLATFORM_NAME, "the platform's name in the page's subtitle");
+    public static final Setting<String> PLATFORM_NAME = Setting.text("BACKUPRELAY_PLATFORM_NAME", null,
+            "the platform's name in the page's subtitle; none: the subtitle names no platform");
     public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("CONSOLE_MAX_CONNECTIONS", 20, 1, 1000,
             "connections per account");
     public static final Setting<Integer> PROBES_PER_MINUTE = Setting.integer("CONSOLE_PROBES_PER_MINUTE", 10, 1, 1000,

@@ -91,6 +91,9 @@ class ActivityPageBrowserIT {
         browser.get("http://127.0.0.1:" + console.port() + "/#token=" + token);
         wait.until(d -> rows().size() == 20);
         assertThat(browser.findElement(By.id("activityHeading")).getText()).isEqualTo("Activité");
+        assertThat(browser.findElement(By.id("subtitle")).getText())
+                .as("no platform name configured: French alone, no English stand-in")
+                .isEqualTo("Générez des sauvegardes automatiques ou manuelles de vos données.");
         List<WebElement> rows = rows();
         assertThat(cells(rows.get(0))).startsWith("jose.nunez@tenant.example", "A modifié les paramètres de sauvegarde", "");
         assertThat(rows.get(0).getText()).contains("notifyEmails: marta19@tenant.example → marta20@tenant.example");

@@ -81,6 +81,8 @@ class ChannelsPageBrowserIT {
         WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
         browser.driver().get("http://127.0.0.1:" + console.port() + "/#token=" + token);
         wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
+        assertThat(browser.find("subtitle").getText()).as("no platform name configured: Spanish alone, no English stand-in")
+                .isEqualTo("Genere copias de seguridad automáticas o manuales de sus datos.");
         assertThat(browser.find("channelsHeading").getText()).isEqualTo("Notificaciones además del correo");
         assertThat(browser.label("channelUrl")).isEqualTo("URL *");
 

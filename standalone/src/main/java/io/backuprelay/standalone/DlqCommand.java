@@ -37,12 +37,27 @@ final class DlqCommand {
     static final String REPLAYED_FROM = "dlq.replayed.from";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
+    private static final String USAGE = """
+            usage: backuprelay dlq list [--topic T] [--since 2026-11-29T08:00:00Z]
+                   backuprelay dlq show ID
+                   backuprelay dlq replay [--topic T] [--since TIME] [--dry-run] [ID…]
+              the dead-letter topic backup.dlq; ID is a dead letter's partition-offset, as list shows it""";
+
     private final KafkaSettings kafka;
     private final PrintStream out;
+    private final PrintStream err;
 
-    DlqCommand(KafkaSettings kafka, PrintStream out) {
+    /** @param err where a usage error is said; what the command is for goes to {@code out} */
+    DlqCommand(KafkaSettings kafka, PrintStream out, PrintStream err) {
         this.kafka = kafka;
         this.out = out;
+        this.err = err;
+    }
+
+    /** The usage, asked for: on {@code out}. */
+    int help() {
+        out.println(USAGE);
+        return 0;
     }
 
     /** One dead letter. */
@@ -53,7 +68,7 @@ final class DlqCommand {
         }
     }
 
-    /** @return the exit code: 0, or 2 for a usage error */
+    /** @return the exit code: 0, 1 when no broker answers or there is no such dead letter, 2 for a usage error */
     int run(List<String> args) throws Exception {
         if (args.isEmpty()) {
             return usage("a subcommand is required");
@@ -85,17 +100,26 @@ final class DlqCommand {
         } catch (DateTimeParseException e) {
             return usage("--since must be an ISO-8601 instant such as 2026-11-29T08:00:00Z");
         }
+        String subcommand = args.getFirst();
+        if (!List.of("list", "show", "replay").contains(subcommand)) {
+            return usage("unknown subcommand '" + subcommand + "'");
+        }
+        if (subcommand.equals("show") && ids.size() != 1) {
+            return usage("show takes one ID");
+        }
+        if (!BrokerCheck.answers(kafka, "dlq", err)) {
+            return 1;
+        }
         String topic = options.get("--topic") == null ? null : qualified(options.get("--topic"));
         List<Letter> letters = letters().stream()
                 .filter(l -> !l.at().isBefore(since))
                 .filter(l -> topic == null || topic.equals(l.sourceTopic()))
                 .filter(l -> ids.isEmpty() || ids.contains(l.id()))
                 .toList();
-        return switch (args.getFirst()) {
+        return switch (subcommand) {
             case "list" -> list(letters);
-            case "show" -> ids.size() != 1 ? usage("show takes one ID") : show(letters, ids.getFirst());
-            case "replay" -> replay(letters, dryRun);
-            default -> usage("unknown subcommand '" + args.getFirst() + "'");
+            case "show" -> show(letters, ids.getFirst());
+            default -> replay(letters, dryRun);
         };
     }
 
@@ -112,7 +136,7 @@ final class DlqCommand {
     private int show(List<Letter> letters, String id) {
         Letter l = letters.stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
         if (l == null) {
-            out.println("No dead letter " + id + " on " + kafka.topics().deadLetters());
+            err.println("dlq: no dead letter " + id + " on " + kafka.topics().deadLetters());
             return 1;
         }
         out.println("id:    " + l.id());
@@ -193,10 +217,8 @@ final class DlqCommand {
     }
 
     private int usage(String problem) {
-        out.println("dlq: " + problem);
-        out.println("Usage: backuprelay dlq list [--topic T] [--since 2026-11-29T08:00:00Z]");
-        out.println("       backuprelay dlq show ID");
-        out.println("       backuprelay dlq replay [--topic T] [--since TIME] [--dry-run] [ID…]");
+        err.println("dlq: " + problem);
+        err.println(USAGE);
         return 2;
     }
 }

@@ -10,25 +10,37 @@ import io.backuprelay.standalone.restore.RestoreCommand;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code backuprelay} command line. */
 public final class Main {
+
+    /**
+     * Where logback.xml's console appender writes ({@code System.out} unless set). The services' logging is
+     * their output, on stdout as in their containers; a tool's output is what it prints, so the libraries'
+     * logging (a client's warning about the broker) goes to stderr beside the tool's own diagnostics.
+     */
+    static final String LOG_TARGET = "backuprelay.log.target";
+    private static final Set<String> SERVICES = Set.of("standalone", "demo");
 
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "standalone" : args[0];
+        if (!SERVICES.contains(command)) {
+            // Before any logger exists: logback reads it when it configures itself.
+            System.setProperty(LOG_TARGET, "System.err");
+        }
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "standalone" -> runStandalone();
             case "demo" -> runDemo();
-            case "monitor" -> runMonitor(Arrays.copyOfRange(args, 1, args.length));
-            case "token" -> System.out.println(TokenCommand.mint(Arrays.copyOfRange(args, 1, args.length),
-                    ConfigSource.fromEnvironment()));
-            case "rekey" -> System.exit(runRekey());
-            case "dlq" -> System.exit(new DlqCommand(KafkaSettings.from(localBroker()), System.out)
-                    .run(Arrays.asList(args).subList(1, args.length)));
-            case "restore" -> System.exit(runRestore(Arrays.copyOfRange(args, 1, args.length)));
+            case "monitor" -> System.exit(MonitorCommand.run(rest, localBroker()));
+            case "token" -> System.exit(TokenCommand.run(rest, ConfigSource.fromEnvironment(), System.out, System.err));
+            case "rekey" -> System.exit(runRekey(rest));
+            case "dlq" -> System.exit(runDlq(rest));
+            case "restore" -> System.exit(runRestore(rest));
             default -> {
                 System.err.println("Unknown command '" + command + "'. Commands: demo, standalone, monitor, dlq, token, restore, rekey");
                 System.exit(2);
@@ -36,26 +48,8 @@ public final class Main {
         }
     }
 
-    /**
-     * {@code monitor [--from-beginning] [--backup ID | --account A] [--follow]}, against
-     * KAFKA_BOOTSTRAP_SERVERS, or the local standalone broker on its default port.
-     */
-    private static void runMonitor(String[] args) {
-        List<String> options = Arrays.asList(args);
-        boolean fromBeginning = options.contains("--from-beginning");
-        String backup = valueOf(options, "--backup");
-        String account = valueOf(options, "--account");
-        Monitor.Filter filter = backup == null && account == null ? Monitor.Filter.NONE
-                : new Monitor.Filter(backup, account, options.contains("--follow"));
-        ConfigSource config = localBroker();
-        Monitor monitor = new Monitor(KafkaSettings.from(config), fromBeginning, filter,
-                System.out);
-        Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "backuprelay-monitor-shutdown"));
-        monitor.run();
-    }
-
     /** The environment, with KAFKA_BOOTSTRAP_SERVERS defaulting to the local standalone broker's port. */
-    private static ConfigSource localBroker() {
+    static ConfigSource localBroker() {
         ConfigSource environment = ConfigSource.fromEnvironment();
         return environment.with(Map.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.name(),
                 CommonSettings.KAFKA_BOOTSTRAP_SERVERS.read(environment,
@@ -67,25 +61,31 @@ public final class Main {
         return new RestoreCommand(System.out, System.err, ConfigSource.fromEnvironment()).run(args);
     }
 
-    private static String valueOf(List<String> options, String name) {
-        int at = options.indexOf(name);
-        if (at < 0) {
-            return null;
+    private static int runDlq(String[] args) throws Exception {
+        List<String> options = Arrays.asList(args);
+        DlqCommand dlq = new DlqCommand(KafkaSettings.from(localBroker()), System.out, System.err);
+        if (options.contains("--help") || options.contains("-h") || options.equals(List.of("help"))) {
+            return dlq.help();
         }
-        if (at + 1 >= options.size() || options.get(at + 1).startsWith("--")) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return options.get(at + 1);
+        return dlq.run(options);
     }
 
     /** Against KAFKA_BOOTSTRAP_SERVERS and the keys of the environment, or the local standalone's. */
-    private static int runRekey() throws Exception {
+    private static int runRekey(String[] args) throws Exception {
+        if (args.length > 0) {
+            boolean help = args[0].equals("--help") || args[0].equals("-h");
+            (help ? System.out : System.err).println((help ? "" : "rekey: takes no arguments\n") + RekeyCommand.USAGE);
+            return help ? 0 : 2;
+        }
         ConfigSource environment = ConfigSource.fromEnvironment();
         try {
             ConfigSource config = Standalone.withLocalDefaults(localBroker(),
                     CommonSettings.DATA_DIR.read(environment).toAbsolutePath());
-            new RekeyCommand(KafkaSettings.from(config),
-                    SecretSealer.from(config, true), System.out).run();
+            KafkaSettings kafka = KafkaSettings.from(config);
+            if (!BrokerCheck.answers(kafka, "rekey", System.err)) {
+                return 1;
+            }
+            new RekeyCommand(kafka, SecretSealer.from(config, true), System.out).run();
             return 0;
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());

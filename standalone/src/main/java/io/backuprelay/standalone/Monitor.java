@@ -26,20 +26,31 @@ import org.apache.kafka.common.errors.WakeupException;
  * for operators. With {@code --backup ID} or {@code --account A} it reads the topic from the
  * beginning, prints only that backup's (or account's) events, and when it has read everything,
  * ends with each backup's whole life: every stage's duration, and from the request to the last
- * event. {@code --follow} keeps it going after that.
+ * event. {@code --follow} keeps it going after that. {@code --instances} adds the instances' heartbeats.
  */
 final class Monitor implements Runnable, Closeable {
 
-    /** Which events to print: all (both null), one backup's, or one account's. */
-    record Filter(String backupId, String accountId, boolean follow) {
+    /**
+     * Which events to print: all backups' (both ids null), one backup's, or one account's; the instances'
+     * heartbeats ({@code INSTANCE HEARTBEAT}, a minute apart from every service process) only when asked for,
+     * since between two stage changes they would be most of what an operator reads.
+     */
+    record Filter(String backupId, String accountId, boolean follow, boolean instances) {
 
-        static final Filter NONE = new Filter(null, null, true);
+        static final Filter NONE = new Filter(null, null, true, false);
+
+        Filter(String backupId, String accountId, boolean follow) {
+            this(backupId, accountId, follow, false);
+        }
 
         boolean any() {
             return backupId != null || accountId != null;
         }
 
         boolean accepts(OpsEvent event) {
+            if (event.stage() == OpsStage.INSTANCE) {
+                return instances;
+            }
             return (backupId == null || backupId.equals(event.backupId()))
                     && (accountId == null || accountId.equals(event.accountId()));
         }

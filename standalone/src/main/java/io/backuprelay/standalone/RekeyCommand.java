@@ -29,6 +29,12 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class RekeyCommand {
 
+    static final String USAGE = """
+            usage: backuprelay rekey
+              re-seals every secret of backup.accounts and backup.connections with the current master key
+              (BACKUPRELAY_MASTER_KEY_ID, by default the last of BACKUPRELAY_MASTER_KEYS; or the standalone's own key),
+              after a key was added to the ring""";
+
     private final KafkaSettings kafka;
     private final SecretSealer sealer;
     private final PrintStream out;

@@ -85,7 +85,8 @@ class DlqCommandIT {
 
     private static String run(KafkaSettings kafka, String... args) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int code = new DlqCommand(kafka, new PrintStream(printed, true, StandardCharsets.UTF_8)).run(List.of(args));
+        int code = new DlqCommand(kafka, new PrintStream(printed, true, StandardCharsets.UTF_8), System.err)
+                .run(List.of(args));
         assertThat(code).as(printed.toString(StandardCharsets.UTF_8)).isZero();
         return printed.toString(StandardCharsets.UTF_8);
     }

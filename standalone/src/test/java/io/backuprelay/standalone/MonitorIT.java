@@ -33,6 +33,8 @@ class MonitorIT {
         KafkaProbe.send(topics.ops(), "b-1", Json.encode(new OpsEvent("b-1", "acme", OpsStage.DUMP, OpsStatus.STARTED, 0L, "dump-worker", t0)));
         KafkaProbe.send(topics.ops(), "b-1", Json.encode(new OpsEvent("b-1", "acme", OpsStage.DUMP, OpsStatus.PROGRESS, 5_000_000L,
                 "dump-worker", t0.plusSeconds(5))));
+        KafkaProbe.send(topics.ops(), null, Json.encode(new OpsEvent(null, null, OpsStage.INSTANCE, OpsStatus.HEARTBEAT, null,
+                "dump-worker", t0.plusSeconds(60)).withDetail("dump-worker-1")));
         KafkaProbe.send(topics.ops(), "b-1", Json.encode(new OpsEvent("b-1", "acme", OpsStage.DUMP, OpsStatus.FINISHED, 12_345_678L,
                 "dump-worker", t0.plusSeconds(95))));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -46,10 +48,48 @@ class MonitorIT {
         }
 
         String[] lines = printed.toString(StandardCharsets.UTF_8).split("\n");
-        assertThat(lines).hasSize(4);
+        assertThat(lines).as("the instance's heartbeat is not shown").hasSize(4);
         assertThat(lines[1]).contains("2026-11-26 09:00:00").contains("acme").contains("b-1").contains("DUMP").contains("STARTED");
         assertThat(lines[2]).contains("PROGRESS").contains("5 s").contains("5,000,000");
         assertThat(lines[3]).contains("FINISHED").contains("1 min 35 s").contains("12,345,678");
+    }
+
+    @Test
+    void theInstancesHeartbeatsBetweenTheStageChangesOnlyWhenAskedFor() {
+        Topics topics = new Topics(TestKafka.uniquePrefix());
+        KafkaSettings kafka = new KafkaSettings(TestKafka.bootstrapServers(), topics);
+        TopicProvisioner.ensureTopics(kafka, 1, (short) 1);
+        Instant t0 = Instant.parse("2026-11-26T09:00:00Z");
+        List.of(new OpsEvent("b-4", "Zoë's Café", OpsStage.UPLOAD, OpsStatus.STARTED, 0L, "upload-worker", t0),
+                new OpsEvent(null, null, OpsStage.INSTANCE, OpsStatus.HEARTBEAT, null, "upload-worker", t0.plusSeconds(30))
+                        .withDetail("upload-worker-HOST-2"),
+                new OpsEvent(null, null, OpsStage.INSTANCE, OpsStatus.HEARTBEAT, null, "notifier", t0.plusSeconds(40))
+                        .withDetail("notifier-HOST-3"),
+                new OpsEvent("b-4", "Zoë's Café", OpsStage.UPLOAD, OpsStatus.FINISHED, 9_000L, "upload-worker",
+                        t0.plusSeconds(75)))
+                .forEach(e -> KafkaProbe.send(topics.ops(), e.backupId(), Json.encode(e)));
+
+        String backups = monitored(kafka, Monitor.Filter.NONE);
+        String withInstances = monitored(kafka, new Monitor.Filter(null, null, true, true));
+
+        assertThat(backups.lines().toList()).hasSize(3);
+        assertThat(backups).contains("Zoë's Café").contains("1 min 15 s").doesNotContain("HEARTBEAT");
+        assertThat(withInstances.lines().toList()).hasSize(5);
+        assertThat(withInstances.lines().filter(l -> l.contains("INSTANCE") && l.contains("HEARTBEAT")).toList())
+                .hasSize(2).anyMatch(l -> l.contains("upload-worker-HOST-2")).anyMatch(l -> l.contains("notifier-HOST-3"));
+    }
+
+    /** What the monitor, from the topic's beginning, printed once it printed the backup's UPLOAD FINISHED. */
+    private static String monitored(KafkaSettings kafka, Monitor.Filter filter) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Monitor monitor = new Monitor(kafka, true, filter, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Thread.ofPlatform().start(monitor);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> printed.toString(StandardCharsets.UTF_8).contains("FINISHED"));
+            return printed.toString(StandardCharsets.UTF_8);
+        } finally {
+            monitor.close();
+        }
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class SettingsApi {
     /**
      * @param lastBackupAt          {@code null} means "Never"
      * @param lastVerifiedRestoreAt when the restore drill last proved one of the recent backups; {@code null}: never
-     * @param platformName          the platform's name, for the page's subtitle
+     * @param platformName          the platform's name, for the page's subtitle; {@code null}: none was given
      * @param copies                where each stored backup is copied, with each copy destination's retention
      * @param window                when automatic backups may start; {@code null}: at any hour. The page shows
      *                              {@code nextDueAt} in its zone

@@ -1,5 +1,7 @@
 package io.backuprelay.standalone.restore;
 
+import io.backuprelay.blob.EndpointPolicy.EndpointRefusedException;
+import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.database.DatabaseTarget;
 import io.backuprelay.database.RestoreException;
@@ -20,7 +22,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +58,16 @@ public final class RestoreCommand {
         this.environment = environment;
     }
 
-    /** @return the exit code: 0 restored and checked, 1 failed (the reason printed), 2 wrong arguments */
+    /** @return the exit code: 0 restored and checked (or the usage asked for), 1 failed (the reason printed), 2 wrong arguments */
     public int run(String... args) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            out.println(Options.USAGE);
+            return 0;
+        }
         Options options;
         try {
             options = Options.parse(args);
-        } catch (RestoreException e) {
+        } catch (RestoreException | InvalidPathException e) {
             err.println("restore: " + e.getMessage());
             err.println(Options.USAGE);
             return 2;
@@ -69,6 +77,10 @@ public final class RestoreCommand {
             return 0;
         } catch (RestoreException | BackupFormatException e) {
             err.println("restore failed: " + e.getMessage());
+            return 1;
+        } catch (EndpointRefusedException e) {
+            err.println("restore failed: " + e.getMessage() + " (another origin, such as an emulator's http://127.0.0.1:10000,"
+                    + " only when listed in " + CommonSettings.ALLOWED_ENDPOINTS.name() + ")");
             return 1;
         } catch (IOException e) {
             err.println("restore failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
