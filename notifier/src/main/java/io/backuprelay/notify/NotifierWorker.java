@@ -9,6 +9,8 @@ import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.JobWorker;
 import io.backuprelay.common.kafka.JobWorkerConfig;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.PlainProducer;
+import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.ops.OpsPublisher;
 import io.backuprelay.common.ops.ServiceOps;
 import io.backuprelay.common.secret.SecretSealer;
@@ -28,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +45,7 @@ public final class NotifierWorker implements Closeable {
 
     private final AccountViews views;
     private final OpsPublisher ops;
-    private final Producer<String, byte[]> records;
+    private final PlainProducer records;
     private final SentRecords sentRecords;
     private final CompactedTopicView<SentNotification> sent;
     private final ScheduledExecutorService expiry = Timers.single("notifier-sent-expiry");
@@ -67,7 +67,7 @@ public final class NotifierWorker implements Closeable {
         var statuses = views.statuses();
         this.ops = OpsPublisher.kafka(kafka, "notifier-ops");
         this.sent = sent;
-        this.records = new KafkaProducer<>(kafka.producer("notifier-sent", null));
+        this.records = SharedClients.producer(kafka, "notifier-sent");
         this.sentRecords = new SentRecords(sent::get, sentLog(records, kafka.topics().notifications()),
                 config.sentHorizon(), clock);
         var lookups = new NotifyHandler.Lookups(accounts::current, settings::current, connections::current,
@@ -104,7 +104,7 @@ public final class NotifierWorker implements Closeable {
         }
     }
 
-    private static SentLog sentLog(Producer<String, byte[]> producer, String topic) {
+    private static SentLog sentLog(PlainProducer producer, String topic) {
         return new SentLog() {
             @Override
             public void record(String key, SentNotification record) throws Exception {

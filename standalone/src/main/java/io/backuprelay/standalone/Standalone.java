@@ -7,6 +7,7 @@ import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.config.Setting;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.common.service.ServiceProcess;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Every service in one JVM. Against {@code KAFKA_BOOTSTRAP_SERVERS} when it is set; otherwise an
  * embedded single-node broker whose data lives under {@code BACKUPRELAY_DATA_DIR} (default
  * {@code ./data}), as do staging, the mail outbox, the scheduler's state and, on first start, a
- * generated master key.
+ * generated master key. Its services share their views of the compacted topics and their plain
+ * producers ({@link SharedClients}): one reader thread per topic, not one per service and topic.
  */
 public final class Standalone implements Closeable {
 
@@ -45,6 +47,7 @@ public final class Standalone implements Closeable {
     private final ServiceShell shell;
     private EmbeddedKafka broker;
     private ServiceProcess process;
+    private SharedClients.Sharing sharing;
 
     /** Started in this JVM, as in tests: a fatal error is logged, and the JVM is left to its owner. */
     public static Standalone start(ConfigSource environment) throws Exception {
@@ -85,6 +88,7 @@ public final class Standalone implements Closeable {
         Path dataDir = CommonSettings.DATA_DIR.read(environment).toAbsolutePath();
         Files.createDirectories(dataDir);
         ConfigSource config = withLocalDefaults(environment, dataDir);
+        sharing = SharedClients.share(); // before the first service asks for a view or a producer
         if (!CommonSettings.KAFKA_BOOTSTRAP_SERVERS.isSet(config)) {
             broker = EmbeddedKafka.start(dataDir, StandaloneSettings.KAFKA_PORT.read(config),
                     StandaloneSettings.KAFKA_CONTROLLER_PORT.read(config));
@@ -165,6 +169,9 @@ public final class Standalone implements Closeable {
             process.close();
         } else {
             shell.close();
+        }
+        if (sharing != null) {
+            sharing.close();
         }
         if (broker != null) {
             try {

@@ -356,6 +356,38 @@ class BackupPipelineIT {
         });
     }
 
+    /**
+     * The services of the one JVM read each compacted topic with one thread between them (issue 30: there
+     * were 27, one per service and topic), and send their ops events, events, heartbeats, sent-mail records
+     * and console writes through one producer; each still lists the views it reads in health. The backups
+     * of the other tests went through these shared clients.
+     */
+    @Test
+    void theServicesReadEachCompactedTopicWithOneThreadAndSendWithOneProducer() throws Exception {
+        List<String> readers = liveThreads().filter(name -> name.startsWith("view-" + topics.prefix())).toList();
+        assertThat(readers).containsExactlyInAnyOrder("view-" + topics.accounts(), "view-" + topics.settings(),
+                "view-" + topics.connections(), "view-" + topics.status(), "view-" + topics.channels(),
+                "view-" + topics.notifications());
+        List<String> services = List.of("dump-worker", "upload-worker", "notifier", "verifier", "copier", "console");
+        assertThat(liveThreads()).as("no service reads a topic with a thread of its own (view-<service>-<topic>)")
+                .noneMatch(name -> services.stream().anyMatch(service -> name.startsWith("view-" + service + "-")));
+        String producers = "kafka-producer-network-thread | ";
+        assertThat(liveThreads()).as("one producer for the plain records").contains(producers + "shared-producer")
+                .doesNotContain(producers + "dump-worker-ops", producers + "dump-worker-events", producers + "console",
+                        producers + "notifier-sent", producers + "copier-events", producers + "verifier-ops",
+                        producers + "standalone-heartbeat-" + app.kafka().instanceId());
+
+        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + app.shell().port() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(health).as("each service lists the views it reads").contains("\"view-dump-worker-accounts\"",
+                "\"view-upload-worker-connections\"", "\"view-notifier-sent\"", "\"view-notifier-channels\"",
+                "\"view-verifier-status\"", "\"view-copier-settings\"", "\"view-console-channels\"");
+    }
+
+    private static Stream<String> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName);
+    }
+
     private static void register(String accountId, String admin, String database, int port, String user, String password) {
         Account account = new Account(accountId, "Tenant " + accountId, "en", "Europe/Lisbon", List.of(admin),
                 new SourceDatabase(Engine.POSTGRESQL, "127.0.0.1", port, database, user,

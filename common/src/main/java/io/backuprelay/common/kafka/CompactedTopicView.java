@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An in-memory copy of a compacted topic (accounts, settings, connections), read from the
- * beginning by a consumer of its own ({@link TopicFollower}) and kept current. {@link #get} first
+ * beginning by a consumer of its own ({@link TopicFollower}) and kept current; in a process that
+ * runs several services, one copy and one consumer per topic serve every service's view of it
+ * ({@link SharedClients}). {@link #get} first
  * catches up with what was written before the call, so a worker always sees a connection
  * registered just before the request that names it. {@link #current} answers from memory without
  * asking the broker, and {@link #awaitPosition} waits only until one known record has been read:
@@ -26,55 +25,55 @@ import org.slf4j.LoggerFactory;
  */
 public final class CompactedTopicView<V> implements Closeable, HealthCheck {
 
-    private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
+    /** Its name in health: its reader's ({@code view-<service>-<topic>}), also when it presents a shared copy. */
+    private final String name;
+    private final TopicCopy<V> copy;
+    /** What its close does, once: stops its own copy, or lets go of a shared one ({@link SharedClients}). */
+    private final Runnable release;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private final String topic;
-    private final Function<byte[], V> decoder;
-    /** Sorted by key, so the records of one account ({@code accountId/…} keys) are one range. */
-    private final ConcurrentSkipListMap<String, V> values = new ConcurrentSkipListMap<>();
-    private final TopicFollower follower;
-
+    /** A view with a copy and a consumer of its own, named {@code view-<clientId>}. */
     public CompactedTopicView(KafkaSettings kafka, String clientId, String topic, Function<byte[], V> decoder) {
-        this(new KafkaConsumer<>(kafka.reader(clientId)), "view-" + clientId, topic, decoder, Duration.ofSeconds(30));
+        this(new TopicCopy<>(new KafkaConsumer<>(kafka.reader(clientId)), "view-" + clientId, topic, decoder,
+                Duration.ofSeconds(30)), "view-" + clientId);
     }
 
-    CompactedTopicView(Consumer<String, byte[]> consumer, String name, String topic, Function<byte[], V> decoder,
-                       Duration syncTimeout) {
-        this.topic = topic;
-        this.decoder = decoder;
-        this.follower = new TopicFollower(consumer, name, topic, new TopicFollower.Sink() {
-            @Override
-            public void accept(String key, byte[] value, long offset) {
-                apply(key, value, offset);
-            }
-
-            @Override
-            public String describe() {
-                return values.size() + " keys";
-            }
-        }, syncTimeout);
+    private CompactedTopicView(TopicCopy<V> own, String name) {
+        this(name, own, own::close);
     }
 
+    /**
+     * @param name    its name in health
+     * @param copy    what it reads from: started by {@link #start}, unless started already
+     * @param release what {@link #close} does, once
+     */
+    CompactedTopicView(String name, TopicCopy<V> copy, Runnable release) {
+        this.name = name;
+        this.copy = copy;
+        this.release = release;
+    }
+
+    /** Starts reading; a copy that another view started already goes on as it is. */
     public CompactedTopicView<V> start() {
-        follower.start();
+        copy.start();
         return this;
     }
 
     /** The current value of the key, after catching up with everything written before this call. */
     public Optional<V> get(String key) {
         sync();
-        return Optional.ofNullable(values.get(key));
+        return Optional.ofNullable(copy.values().get(key));
     }
 
     /** A snapshot of every key, after catching up. */
     public Map<String, V> snapshot() {
         sync();
-        return Map.copyOf(values);
+        return Map.copyOf(copy.values());
     }
 
     /** The value of the key as this view has read it so far: no broker round trip. */
     public Optional<V> current(String key) {
-        return Optional.ofNullable(values.get(key));
+        return Optional.ofNullable(copy.values().get(key));
     }
 
     /**
@@ -82,7 +81,7 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
      * order, as this view has read them so far: no broker round trip, and no copy of the other keys.
      */
     public List<V> currentWithPrefix(String prefix) {
-        return List.copyOf(values.subMap(prefix, true, prefix + Character.MAX_VALUE, true).values());
+        return List.copyOf(copy.values().subMap(prefix, true, prefix + Character.MAX_VALUE, true).values());
     }
 
     /** {@link #currentWithPrefix}, after catching up with everything written before this call. */
@@ -93,7 +92,7 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
 
     /** Every key as this view has read it so far: no broker round trip. */
     public Map<String, V> currentSnapshot() {
-        return Map.copyOf(values);
+        return Map.copyOf(copy.values());
     }
 
     /**
@@ -103,12 +102,12 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
      * @return whether the view got there in time
      */
     public boolean awaitPosition(int partition, long offset, Duration timeout) {
-        return follower.awaitPosition(partition, offset, timeout);
+        return copy.follower().awaitPosition(partition, offset, timeout);
     }
 
     /** Waits until the view reads its next record, at most {@code max} (see {@link TopicFollower#awaitNews}). */
     public void awaitNews(Duration max) throws InterruptedException {
-        follower.awaitNews(max);
+        copy.follower().awaitNews(max);
     }
 
     /**
@@ -117,7 +116,7 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
      * @throws ViewUnavailableException when that takes longer than the sync timeout (the broker is away)
      */
     public void sync() {
-        follower.sync();
+        copy.follower().sync();
     }
 
     /**
@@ -135,34 +134,24 @@ public final class CompactedTopicView<V> implements Closeable, HealthCheck {
     }
 
     private TopicFollower follower() {
-        return follower;
+        return copy.follower();
     }
 
-    /** Alive while its thread reads; ready once it has caught up with the topic in the last few seconds. */
+    /**
+     * Alive while its thread reads; ready once it has caught up with the topic in the last few seconds. Named
+     * after this view's reader, also when the copy is shared: each service lists the views it reads.
+     */
     @Override
     public ComponentHealth health() {
-        return follower.health();
+        ComponentHealth health = copy.follower().health();
+        return new ComponentHealth(name, health.live(), health.ready(), health.detail());
     }
 
-    private void apply(String key, byte[] value, long offset) {
-        if (key == null) {
-            log.warn("Ignoring a record without key on {} at offset {}", topic, offset);
-            return;
-        }
-        if (value == null) {
-            values.remove(key);
-            return;
-        }
-        try {
-            values.put(key, decoder.apply(value));
-        } catch (RuntimeException e) {
-            log.warn("Ignoring an unreadable record for key {} on {} at offset {}: {}", key, topic, offset,
-                    e.getMessage());
-        }
-    }
-
+    /** Stops the view; a shared copy stops with the last of its views ({@link SharedClients}). */
     @Override
     public void close() {
-        follower.close();
+        if (closed.compareAndSet(false, true)) {
+            release.run();
+        }
     }
 }

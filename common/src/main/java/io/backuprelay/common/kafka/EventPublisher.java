@@ -2,8 +2,6 @@ package io.backuprelay.common.kafka;
 
 import io.backuprelay.common.json.Json;
 import java.io.Closeable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +21,10 @@ public interface EventPublisher extends Closeable {
     default void close() {
     }
 
+    /** A publisher with a producer of its own, or the process's shared one ({@link SharedClients#producer}). */
     static EventPublisher kafka(KafkaSettings kafka, String clientId) {
         Logger log = LoggerFactory.getLogger(EventPublisher.class);
-        Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer(clientId, null));
+        PlainProducer producer = SharedClients.producer(kafka, clientId);
         return new EventPublisher() {
             @Override
             public void publish(String topic, String key, Object value) {

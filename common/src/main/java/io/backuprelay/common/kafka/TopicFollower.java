@@ -62,7 +62,7 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
     private volatile long caughtUpNanos;
     private volatile String lastProblem;
     private volatile Throwable death;
-    private Thread thread;
+    private volatile Thread thread;
 
     /** @param name the component's name in health, also its consumer's client id's base */
     public TopicFollower(KafkaSettings kafka, String clientId, String name, String topic, Sink sink) {
@@ -291,7 +291,9 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
     public void close() {
         closing = true;
         consumer.wakeup();
-        if (thread != null) {
+        if (thread == null) {
+            consumer.close(); // never started: no thread closes it
+        } else {
             try {
                 thread.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {

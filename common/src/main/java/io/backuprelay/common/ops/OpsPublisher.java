@@ -2,9 +2,9 @@ package io.backuprelay.common.ops;
 
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.PlainProducer;
+import io.backuprelay.common.kafka.SharedClients;
 import java.io.Closeable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +23,10 @@ public interface OpsPublisher extends Closeable {
 
     OpsPublisher NONE = event -> { };
 
+    /** A publisher with a producer of its own, or the process's shared one ({@link SharedClients#producer}). */
     static OpsPublisher kafka(KafkaSettings kafka, String clientId) {
         Logger log = LoggerFactory.getLogger(OpsPublisher.class);
-        Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer(clientId, null));
+        PlainProducer producer = SharedClients.producer(kafka, clientId);
         String topic = kafka.topics().ops();
         return new OpsPublisher() {
             @Override

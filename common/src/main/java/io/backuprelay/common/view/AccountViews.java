@@ -4,9 +4,9 @@ import io.backuprelay.common.account.Account;
 import io.backuprelay.common.account.BackupSettings;
 import io.backuprelay.common.account.BackupStatus;
 import io.backuprelay.common.account.Connection;
-import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.health.HealthCheck;
 import java.io.Closeable;
 import java.util.ArrayList;
@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * The compacted views one service keeps of the account topics, each named after the service
- * ({@code <service>-accounts}, …), started in the order they were made, and closed together.
+ * ({@code view-<service>-accounts}, … in health), started in the order they were made, and closed
+ * together. In a process that shares its clients ({@link SharedClients}), each presents the one copy
+ * of its topic that every service of the process reads.
  */
 public final class AccountViews implements Closeable {
 
@@ -49,8 +51,7 @@ public final class AccountViews implements Closeable {
 
     /** A view of another compacted topic, its JSON records read as {@code type}. */
     public <T> CompactedTopicView<T> view(String name, String topic, Class<T> type) {
-        CompactedTopicView<T> view = new CompactedTopicView<>(kafka, service + "-" + name, topic,
-                bytes -> Json.decode(bytes, type));
+        CompactedTopicView<T> view = SharedClients.view(kafka, service + "-" + name, topic, type);
         views.add(view);
         return view;
     }

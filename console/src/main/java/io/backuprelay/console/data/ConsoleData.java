@@ -10,9 +10,12 @@ import io.backuprelay.common.health.HealthCheck;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.common.kafka.CompactedTopicView;
 import io.backuprelay.common.kafka.KafkaSettings;
+import io.backuprelay.common.kafka.PlainProducer;
+import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.kafka.ViewUnavailableException;
 import io.backuprelay.common.kafka.WaitingReads;
 import io.backuprelay.common.topic.Topics;
+import io.backuprelay.common.view.AccountViews;
 import io.backuprelay.console.activity.ActivityReader;
 import java.io.Closeable;
 import java.time.Duration;
@@ -21,14 +24,13 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * What the console reads and writes: the compacted topics of accounts, settings, connections and
- * status, kept in memory, and a producer that waits for each write to be acknowledged.
+ * What the console reads and writes: the compacted topics of accounts, settings, connections,
+ * status and channels, kept in memory ({@link AccountViews}, shared with the other services of a
+ * process that shares its clients), and a producer that waits for each write to be acknowledged.
  *
  * <p>Reads answer from memory, without a broker round trip. A writer still reads its own writes:
  * each write answers with its {@link ViewPosition}, and a read that presents it first waits until
@@ -38,12 +40,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class ConsoleData implements Closeable {
 
     private final Topics topics;
+    private final AccountViews views;
     private final CompactedTopicView<Account> accounts;
     private final CompactedTopicView<BackupSettings> settings;
     private final CompactedTopicView<Connection> connections;
     private final CompactedTopicView<BackupStatus> statuses;
     private final CompactedTopicView<Channel> channels;
-    private final Producer<String, byte[]> producer;
+    private final PlainProducer producer;
     /** Reads that wait hold a request thread each: a few at a time, and no account may take them all. */
     private final WaitingReads waitingReads = new WaitingReads(WAITING_READS_PER_ACCOUNT, 16,
             "Too many reads of this account are waiting for recent changes",
@@ -61,26 +64,18 @@ public final class ConsoleData implements Closeable {
     public ConsoleData(KafkaSettings kafka, int activityKept) {
         this.topics = kafka.topics();
         this.activity = new ActivityReader(kafka, "console-activity", activityKept);
-        this.accounts = new CompactedTopicView<>(kafka, "console-accounts", topics.accounts(),
-                bytes -> Json.decode(bytes, Account.class));
-        this.settings = new CompactedTopicView<>(kafka, "console-settings", topics.settings(),
-                bytes -> Json.decode(bytes, BackupSettings.class));
-        this.connections = new CompactedTopicView<>(kafka, "console-connections", topics.connections(),
-                bytes -> Json.decode(bytes, Connection.class));
-        this.statuses = new CompactedTopicView<>(kafka, "console-status", topics.status(),
-                bytes -> Json.decode(bytes, BackupStatus.class));
-        this.channels = new CompactedTopicView<>(kafka, "console-channels", topics.channels(),
-                bytes -> Json.decode(bytes, Channel.class));
-        this.producer = new KafkaProducer<>(kafka.producer("console", null));
+        this.views = new AccountViews(kafka, "console");
+        this.accounts = views.accounts();
+        this.settings = views.settings();
+        this.connections = views.connections();
+        this.statuses = views.statuses();
+        this.channels = views.view("channels", topics.channels(), Channel.class);
+        this.producer = SharedClients.producer(kafka, "console");
     }
 
     public ConsoleData start() {
-        accounts.start();
-        settings.start();
-        connections.start();
-        statuses.start();
+        views.start();
         activity.start();
-        channels.start();
         return this;
     }
 
@@ -240,11 +235,7 @@ public final class ConsoleData implements Closeable {
     @Override
     public void close() {
         producer.close();
-        accounts.close();
-        settings.close();
-        connections.close();
-        statuses.close();
+        views.close();
         activity.close();
-        channels.close();
     }
 }
