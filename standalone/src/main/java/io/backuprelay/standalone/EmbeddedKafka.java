@@ -68,21 +68,24 @@ public final class EmbeddedKafka implements Closeable {
     }
 
     /**
-     * One machine's broker, sized for it: Kafka's defaults are a cluster node's (8 request handlers and 3 network
-     * threads for each of the broker's and the controller's listeners, 10 background threads, 4 group coordinator
-     * threads, and a 128 MB dedupe buffer the log cleaner allocates on the heap for the compacted topics), which
-     * held more than half of an idle standalone's threads and heap. What the standalone's traffic needs is a
-     * fraction of that (docs/benchmarks.md, "Footprint").
+     * One machine's broker, sized for it. Kafka's defaults are a cluster node's: 8 request handlers for each of the
+     * broker and the controller, 3 network threads a listener, 10 background threads, 4 group coordinator threads,
+     * the share groups' state persister, and a 128 MB dedupe buffer that the log cleaner allocates on the heap for
+     * the compacted topics. Together they held more than half of an idle standalone's threads and heap; what the
+     * standalone's traffic needs is a fraction of that (docs/benchmarks.md, "Footprint"). Each value is the least
+     * Kafka accepts but the cleaner's buffer, which only makes a large compacted topic take more passes.
      */
     private static void smallFootprint(Properties props) {
-        props.put("num.io.threads", "2");
+        props.put("num.io.threads", "1");
         props.put("num.network.threads", "1");
-        props.put("background.threads", "2");
+        props.put("background.threads", "1");
         props.put("group.coordinator.threads", "1");
         props.put("share.coordinator.threads", "1");
+        // Share groups are off (Kafka 4.1's default, and no service of ours uses them): their state needs no persister.
+        props.put("group.share.persister.class.name", "");
         props.put("num.recovery.threads.per.data.dir", "1");
         props.put("log.cleaner.threads", "1");
-        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         props.put("log.cleaner.io.buffer.size", String.valueOf(128 * 1024));
     }
 
