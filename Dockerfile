@@ -25,8 +25,9 @@ ENV MALLOC_ARENA_MAX=2
 # (SchedulerTraining: its topology on synthetic accounts, in Kafka Streams' test driver, about 20 s): the classes of
 # its tick load and link from the cache and its methods start with the training's profiles, so the first round of
 # due accounts after a start does not meet a cold JVM (docs/benchmarks.md). Without the cache it runs as before.
+# The training's -Xmx1g keeps compressed oops on however large the build host: a cache made without them is refused.
 RUN if [ "$SERVICE" = "scheduler" ]; then \
-      java @jvm.options -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining \
+      java @jvm.options -Xmx1g -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining \
       && echo "-XX:AOTCache=app.aot" >> jvm.options; \
     fi
 USER backuprelay

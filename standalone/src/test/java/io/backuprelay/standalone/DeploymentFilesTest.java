@@ -95,7 +95,7 @@ class DeploymentFilesTest {
                 .contains("COPY ${SERVICE}/target/backuprelay-${SERVICE}-*-runnable.jar app.jar")
                 .contains("postgresql-client").contains("mariadb-client")
                 .contains("COPY deploy/jvm/service.options jvm.options").contains("ENV MALLOC_ARENA_MAX=2")
-                .contains("java @jvm.options -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining")
+                .contains("java @jvm.options -Xmx1g -XX:AOTCacheOutput=app.aot -cp app.jar io.backuprelay.scheduler.SchedulerTraining")
                 .contains("echo \"-XX:AOTCache=app.aot\" >> jvm.options")
                 .contains("ENTRYPOINT [\"java\", \"@jvm.options\", \"-jar\", \"app.jar\"]");
         assertThat(root().resolve("scheduler/src/main/java/io/backuprelay/scheduler/SchedulerTraining.java"))

@@ -23,6 +23,7 @@ final class TopicCopy<V> {
     private final ConcurrentSkipListMap<String, V> values = new ConcurrentSkipListMap<>();
     private final TopicFollower follower;
     private boolean started;
+    private boolean closed;
 
     /** @param name its follower's name: its thread's, and in health unless a view names itself */
     TopicCopy(Consumer<String, byte[]> consumer, String name, String topic, Function<byte[], V> decoder,
@@ -42,8 +43,11 @@ final class TopicCopy<V> {
         }, syncTimeout);
     }
 
-    /** Starts reading, the first time only. */
+    /** Starts reading, the first time only; a copy closed before (its last view gone) refuses to. */
     synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the copy of " + topic + " is closed: its last view let go of it");
+        }
         if (!started) {
             started = true;
             follower.start();
@@ -76,6 +80,9 @@ final class TopicCopy<V> {
     }
 
     void close() {
+        synchronized (this) {
+            closed = true;
+        }
         follower.close();
     }
 }

@@ -77,8 +77,14 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
         this.syncTimeout = syncTimeout;
     }
 
-    public TopicFollower start() {
-        thread = Loops.start(name, true, this);
+    /** Starts reading; a follower closed before (its consumer closed with it) cannot start again. */
+    public synchronized TopicFollower start() {
+        if (closing) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        if (thread == null) {
+            thread = Loops.start(name, true, this);
+        }
         return this;
     }
 
@@ -289,13 +295,20 @@ public final class TopicFollower implements Runnable, Closeable, HealthCheck {
 
     @Override
     public void close() {
-        closing = true;
+        Thread running;
+        synchronized (this) { // not while start() is launching the thread
+            if (closing) {
+                return;
+            }
+            closing = true;
+            running = thread;
+        }
         consumer.wakeup();
-        if (thread == null) {
+        if (running == null) {
             consumer.close(); // never started: no thread closes it
         } else {
             try {
-                thread.join(Duration.ofSeconds(10));
+                running.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

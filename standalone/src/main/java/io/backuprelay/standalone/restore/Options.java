@@ -17,7 +17,9 @@ import java.util.Map;
  * @param blobUrl          the blob's link, without the fragment the console's link carries its manifest's in
  * @param manifestUrl      the manifest's link: {@code --manifest-url}, else the one {@code --blob-url} carries
  *                         ({@link ManifestLink}); always the manifest beside the blob; {@code null} when neither
- * @param manifestRequired whether {@code --manifest-url} was given: then a manifest it cannot read fails the restore
+ * @param manifestRequired whether a link to the manifest was given ({@code --manifest-url}, or carried by the console's
+ *                         link): then a manifest it cannot read fails the restore, so that deleting the manifest
+ *                         cannot turn a compared restore into one that compares nothing
  */
 record Options(String blobUrl, String manifestUrl, boolean manifestRequired, String account, boolean latest,
                String backupId, String storageAccount, String container, String path, String endpoint,
@@ -58,7 +60,8 @@ record Options(String blobUrl, String manifestUrl, boolean manifestRequired, Str
                     }
                     values.put(arg, args[++i]);
                 }
-                default -> throw new RestoreException("unknown argument '" + arg + "'");
+                // Only the argument's name: "--blob-url=<link>" would otherwise print the link's signature.
+                default -> throw new RestoreException("unknown argument '" + arg.replaceAll("[=?#].*", "…") + "'");
             }
         }
         String blobUrl = values.get("--blob-url");
@@ -95,7 +98,7 @@ record Options(String blobUrl, String manifestUrl, boolean manifestRequired, Str
         if (identity != null && !Files.isReadable(identity)) {
             throw new RestoreException("--identity " + identity + " cannot be read");
         }
-        return new Options(link.blobUrl(), link.manifestUrl(), values.containsKey("--manifest-url"), account, latest,
+        return new Options(link.blobUrl(), link.manifestUrl(), link.manifestUrl() != null, account, latest,
                 values.get("--backup"),
                 values.get("--storage-account"), values.get("--container"), values.get("--path"), values.get("--endpoint"),
                 to, toFile, identity, clean, values.containsKey("--bucket") ? new Bucket(values.get("--bucket"),

@@ -26,7 +26,8 @@ class OptionsTest {
 
         assertThat(options.blobUrl()).isEqualTo(BLOB_LINK);
         assertThat(options.manifestUrl()).isEqualTo(MANIFEST_LINK);
-        assertThat(options.manifestRequired()).as("an unreadable manifest falls back to the blob's metadata").isFalse();
+        assertThat(options.manifestRequired()).as("a manifest the link names must be read: no fallback that compares"
+                + " nothing").isTrue();
     }
 
     @Test
@@ -34,6 +35,7 @@ class OptionsTest {
         Options alone = Options.parse("--blob-url", BLOB_LINK, "--to-file", "plain.dump");
         assertThat(alone.blobUrl()).isEqualTo(BLOB_LINK);
         assertThat(alone.manifestUrl()).isNull();
+        assertThat(alone.manifestRequired()).as("a link to the blob alone may fall back to its metadata").isFalse();
 
         Options given = Options.parse("--blob-url", new ManifestLink(BLOB_LINK, MANIFEST_LINK + "&x=1").url(),
                 "--manifest-url", MANIFEST_LINK, "--to-file", "plain.dump");

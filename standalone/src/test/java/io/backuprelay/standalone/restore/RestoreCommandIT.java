@@ -151,7 +151,10 @@ class RestoreCommandIT {
         }
     }
 
-    /** The console's link: a SAS for the blob alone carrying one for its manifest; and when that manifest is gone. */
+    /**
+     * The console's link: a SAS for the blob alone carrying one for its manifest; when that manifest is gone, the
+     * link fails the restore, and only the blob's link alone falls back to its metadata, saying so.
+     */
     @Test
     void aLinkToTheBlobAloneCarryingItsManifestsLinkIsComparedWithTheInventory() throws Exception {
         try (ScratchDatabase source = ScratchDatabase.postgres(); ScratchDatabase target = ScratchDatabase.postgres();
@@ -173,10 +176,14 @@ class RestoreCommandIT {
 
             manifest.delete();
             assertThat(restore("--blob-url", link, "--to", "postgresql://postgres@127.0.0.1:5432/" + second.name()))
-                    .as(err.toString()).isZero();
-            assertThat(out.toString()).contains("The manifest cannot be read with this link (HTTP 404); using the blob's"
-                    + " own metadata, so the restored database is not compared with an inventory.")
-                    .contains("the manifest lists no inventory to compare with").doesNotContain("sig=");
+                    .as("the link names a manifest: without it nothing would be compared").isNotZero();
+            assertThat(err.toString()).contains("The manifest could not be read (HTTP 404").doesNotContain("sig=");
+            assertThat(restore("--blob-url", blobOnly, "--to", "postgresql://postgres@127.0.0.1:5432/" + second.name()))
+                    .as("the blob's link alone: its metadata, said plainly").as(err.toString()).isZero();
+            assertThat(out.toString()).as("a blob's SAS cannot read beside it").contains("The manifest cannot be read"
+                    + " with this link (HTTP 403); using the blob's own metadata, so the restored database is not compared"
+                    + " with an inventory.").contains("the manifest lists no inventory to compare with")
+                    .doesNotContain("sig=");
             assertThat(fingerprint(second)).isEqualTo(fingerprint(source));
         }
     }
