@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * highest resident memory seen meanwhile.
  *
  * <p>{@code ./backuprelay bench footprint [idle seconds] [standalone options] [service options]}: an options
- * file, or {@code none} for the JVM's defaults (what the figures were before issue 30).
+ * file, or {@code none} for the JVM's defaults (what the figures were before issue 30). With
+ * {@code -Dfootprint.root=DIR}, the jars of another checkout's build (an earlier commit's, for a comparison).
  */
 public final class FootprintBenchmark {
 
@@ -39,17 +40,18 @@ public final class FootprintBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
+        Path root = Path.of(System.getProperty("footprint.root",
+                AzuriteProcess.home().getParent().getParent().toString()));
         int idle = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         String standaloneOptions = args.length > 1 ? args[1] : root.resolve("deploy/jvm/standalone.options").toString();
         String serviceOptions = args.length > 2 ? args[2] : root.resolve("deploy/jvm/service.options").toString();
         Path work = Files.createTempDirectory("backuprelay-footprint-");
-        System.out.printf("Idle %d s after ready; %d cores, Java %s; options: standalone %s, services %s; work in %s%n",
-                idle, Runtime.getRuntime().availableProcessors(), Runtime.version(), standaloneOptions, serviceOptions,
-                work);
+        System.out.printf("Idle %d s after ready; %d cores, Java %s; jars of %s; options: standalone %s, services %s;"
+                + " work in %s%n", idle, Runtime.getRuntime().availableProcessors(), Runtime.version(), root,
+                standaloneOptions, serviceOptions, work);
         List<String> rows = new ArrayList<>();
         rows.add(standalone(root, work, idle, standaloneOptions));
-        rows.addAll(services(work, idle, serviceOptions));
+        rows.addAll(services(root, work, idle, serviceOptions));
         System.out.println();
         System.out.println("| process | resident at " + idle + " s | highest resident while idle | threads | target |");
         System.out.println("|---|---|---|---|---|");
@@ -84,7 +86,7 @@ public final class FootprintBenchmark {
     }
 
     /** Each service's runnable jar, as its image runs it, all at once against a broker of this JVM. */
-    private static List<String> services(Path work, int idle, String options) throws Exception {
+    private static List<String> services(Path root, Path work, int idle, String options) throws Exception {
         Topics topics = new Topics(TestKafka.uniquePrefix());
         TopicProvisioner.ensureTopics(new KafkaSettings(TestKafka.bootstrapServers(), topics), 6, (short) 1);
         Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
@@ -105,7 +107,7 @@ public final class FootprintBenchmark {
                 env.put("BACKUPRELAY_OUTBOX_DIR", Files.createDirectories(dir.resolve("outbox")).toString());
                 env.put("CONSOLE_PORT", Integer.toString(ServiceJars.freePort()));
                 env.put("CONSOLE_JWT_SECRET", SecretSealer.newBase64Key());
-                processes.put(service, ServiceJars.start(ServiceJars.runnableJar(service), env,
+                processes.put(service, ServiceJars.start(ServiceJars.runnableJar(root, service), env,
                         work.resolve(service + ".log"), optionsWith(options, "--enable-native-access=ALL-UNNAMED",
                                 "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")))));
                 ports.put(service, port);

@@ -25,7 +25,11 @@ public final class ServiceJars {
 
     /** The module's runnable jar, as the build made it. */
     public static Path runnableJar(String module) throws Exception {
-        Path root = AzuriteProcess.home().getParent().getParent();
+        return runnableJar(AzuriteProcess.home().getParent().getParent(), module);
+    }
+
+    /** The module's runnable jar, as the build of the checkout at {@code root} made it. */
+    public static Path runnableJar(Path root, String module) throws Exception {
         try (Stream<Path> files = Files.list(root.resolve(module).resolve("target"))) {
             return files.filter(f -> f.getFileName().toString().endsWith("-runnable.jar")).findFirst().orElseThrow();
         }
