@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * memory and the threads of each, from {@code /proc}, {@code idle} seconds after it answered ready, and the
  * highest resident memory seen meanwhile.
  *
- * <p>{@code ./backuprelay bench footprint [idle seconds] [standalone options] [service options]}: an options
- * file, or {@code none} for the JVM's defaults (what the figures were before issue 30). With
- * {@code -Dfootprint.root=DIR}, the jars of another checkout's build (an earlier commit's, for a comparison).
+ * <p>{@code ./backuprelay bench footprint [idle seconds] [standalone options] [service options] [checkout]}: an
+ * options file, or {@code none} for the JVM's defaults (what the figures were before issue 30); the jars of another
+ * checkout's build (an earlier commit's, for a comparison), by default this one's.
  */
 public final class FootprintBenchmark {
 
@@ -40,8 +40,7 @@ public final class FootprintBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(System.getProperty("footprint.root",
-                AzuriteProcess.home().getParent().getParent().toString()));
+        Path root = args.length > 3 ? Path.of(args[3]) : AzuriteProcess.home().getParent().getParent();
         int idle = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         String standaloneOptions = args.length > 1 ? args[1] : root.resolve("deploy/jvm/standalone.options").toString();
         String serviceOptions = args.length > 2 ? args[2] : root.resolve("deploy/jvm/service.options").toString();
