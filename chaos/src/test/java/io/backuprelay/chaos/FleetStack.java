@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The services of one fleet run, each its own process started from its runnable jar as the container
@@ -81,11 +80,6 @@ final class FleetStack implements AutoCloseable {
     /** Stops every service as a deployment would (SIGTERM), and waits. */
     @Override
     public void close() throws InterruptedException {
-        processes.values().forEach(Process::destroy);
-        for (Process process : processes.values()) {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        ServiceJars.stop(processes.values(), Duration.ofSeconds(60));
     }
 }

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The footprint at rest (docs/benchmarks.md, "Footprint"): the standalone with its embedded broker, and each
@@ -33,6 +32,7 @@ public final class FootprintBenchmark {
     static final long STANDALONE_RSS_MB = 300;
     static final long STANDALONE_THREADS = 100;
     static final long SERVICE_RSS_MB = 150;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final List<String> SERVICES = List.of("scheduler", "dump-worker", "upload-worker", "notifier",
             "verifier", "copier", "console");
 
@@ -80,7 +80,7 @@ public final class FootprintBenchmark {
             ProcSample sample = ProcSample.idle(Map.of("standalone", process), idle).get("standalone");
             return sample.row("standalone (embedded broker)", STANDALONE_RSS_MB, STANDALONE_THREADS);
         } finally {
-            stop(process);
+            ServiceJars.stop(List.of(process), STOP_GRACE);
         }
     }
 
@@ -119,7 +119,7 @@ public final class FootprintBenchmark {
             samples.forEach((service, sample) -> rows.add(sample.row(service + " jar", SERVICE_RSS_MB, 0)));
             return rows;
         } finally {
-            processes.values().forEach(FootprintBenchmark::stop);
+            ServiceJars.stop(processes.values(), STOP_GRACE);
         }
     }
 
@@ -143,16 +143,5 @@ public final class FootprintBenchmark {
         }
         return Files.readAllLines(Path.of(file)).stream().map(String::strip).filter(line -> !line.isEmpty())
                 .flatMap(line -> List.of(line.split("\\s+")).stream()).toList();
-    }
-
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,8 +1,6 @@
 package io.backuprelay.standalone;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.backuprelay.testkit.HeapMeter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,19 +15,19 @@ import java.util.Map;
 record ProcSample(long residentMb, long highestIdleMb, long threads) {
 
     /** Each process sampled every second for {@code seconds}, then once more. */
-    static Map<String, ProcSample> idle(Map<String, Process> processes, int seconds) throws Exception {
+    static Map<String, ProcSample> idle(Map<String, Process> processes, int seconds) throws InterruptedException {
         Map<String, Long> highest = new LinkedHashMap<>();
         for (int second = 0; second < seconds; second++) {
             for (var entry : processes.entrySet()) {
-                highest.merge(entry.getKey(), read(entry.getValue(), "VmRSS:") / 1024, Math::max);
+                highest.merge(entry.getKey(), read(entry.getValue(), "VmRSS") / 1024, Math::max);
             }
             Thread.sleep(1000); // a benchmark's idle time, by definition a wait
         }
         Map<String, ProcSample> samples = new LinkedHashMap<>();
         for (var entry : processes.entrySet()) {
-            long resident = read(entry.getValue(), "VmRSS:") / 1024;
+            long resident = read(entry.getValue(), "VmRSS") / 1024;
             samples.put(entry.getKey(), new ProcSample(resident, Math.max(resident, highest.getOrDefault(
-                    entry.getKey(), 0L)), read(entry.getValue(), "Threads:")));
+                    entry.getKey(), 0L)), read(entry.getValue(), "Threads")));
         }
         return samples;
     }
@@ -42,15 +40,12 @@ record ProcSample(long residentMb, long highestIdleMb, long threads) {
                 + " |";
     }
 
-    private static long read(Process process, String field) throws IOException {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("process " + process.pid() + " ended while idle; see its log");
+    private static long read(Process process, String field) {
+        long value = HeapMeter.status(Long.toString(process.pid()), field);
+        if (!process.isAlive() || value < 0) {
+            throw new IllegalStateException("process " + process.pid() + " ended while idle, or has no " + field
+                    + " in /proc; see its log");
         }
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith(field)) {
-                return Long.parseLong(line.substring(field.length()).strip().split("\\s+")[0]);
-            }
-        }
-        throw new IllegalStateException(field + " not in /proc/" + process.pid() + "/status");
+        return value;
     }
 }

@@ -38,14 +38,25 @@ public final class HeapMeter {
 
     /** The process's resident set, from /proc; -1 where there is none. */
     public static long rss() {
+        long kb = status("self", "VmRSS");
+        return kb < 0 ? -1 : kb * 1024;
+    }
+
+    /**
+     * A number of {@code /proc/PROCESS/status} ({@code VmRSS} in kB, {@code Threads}, …) as the kernel counts it,
+     * read without attaching to the JVM; -1 where there is none (not Linux, no such process or field).
+     *
+     * @param process a process id, or {@code self}
+     */
+    public static long status(String process, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            for (String line : Files.readAllLines(Path.of("/proc", process, "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
         } catch (IOException ignored) {
-            // not Linux
+            // not Linux, or the process has ended
         }
         return -1;
     }

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -92,6 +94,16 @@ public final class ServiceJars {
             Thread.sleep(250);
         }
         return true;
+    }
+
+    /** Stops the processes as a deployment would (SIGTERM), all at once, and kills any still running after {@code grace}. */
+    public static void stop(Collection<Process> processes, Duration grace) throws InterruptedException {
+        processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     public static int freePort() {
