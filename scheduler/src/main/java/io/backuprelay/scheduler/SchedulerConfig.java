@@ -16,9 +16,16 @@ import java.time.Duration;
  * @param dayLength             how long a day of the backup types' intervals lasts: a day, except in the chaos
  *                              harness, which alone sets {@code SCHEDULER_TEST_DAY_LENGTH} to run weekly backups
  *                              every few minutes
+ * @param stateStore            where each partition's schedules live: in RocksDB under {@code stateDir}, or in memory,
+ *                              rebuilt from the changelog topics at each start (the standalone's choice: one
+ *                              machine's few accounts load in a moment, and RocksDB's threads and native memory
+ *                              are a good part of an idle standalone's footprint)
  */
 public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout,
-                              String instanceId, int streamThreads, Duration dayLength) {
+                              String instanceId, int streamThreads, Duration dayLength, StateStore stateStore) {
+
+    /** Where the scheduler keeps its state stores. */
+    public enum StateStore { ROCKSDB, MEMORY }
 
     public SchedulerConfig {
         stateDir = stateDir.toAbsolutePath();
@@ -29,18 +36,28 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
         if (dayLength == null) {
             dayLength = Duration.ofDays(1);
         }
+        if (stateStore == null) {
+            stateStore = StateStore.ROCKSDB;
+        }
     }
 
     public SchedulerConfig(Path stateDir, Duration tickInterval, int maxRequestsPerMinute, Duration inFlightTimeout) {
-        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null, 1, null);
+        this(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, null, 1, null, null);
     }
 
     public SchedulerConfig withStreamThreads(int threads) {
-        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, threads, dayLength);
+        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, threads, dayLength,
+                stateStore);
     }
 
     public SchedulerConfig withDayLength(Duration day) {
-        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, streamThreads, day);
+        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, streamThreads, day,
+                stateStore);
+    }
+
+    public SchedulerConfig withStateStore(StateStore store) {
+        return new SchedulerConfig(stateDir, tickInterval, maxRequestsPerMinute, inFlightTimeout, instanceId, streamThreads,
+                dayLength, store);
     }
 
     public static final String APPLICATION_ID = "backuprelay-scheduler";
@@ -49,7 +66,7 @@ public record SchedulerConfig(Path stateDir, Duration tickInterval, int maxReque
         return new SchedulerConfig(SchedulerSettings.STATE_DIR.read(config), SchedulerSettings.TICK_INTERVAL.read(config),
                 SchedulerSettings.MAX_REQUESTS_PER_MINUTE.read(config), SchedulerSettings.IN_FLIGHT_TIMEOUT.read(config),
                 SchedulerSettings.INSTANCE_ID.read(config), SchedulerSettings.STREAM_THREADS.read(config),
-                SchedulerSettings.TEST_DAY_LENGTH.read(config));
+                SchedulerSettings.TEST_DAY_LENGTH.read(config), SchedulerSettings.STATE_STORE.read(config));
     }
 
     private static String defaultInstanceId(Path stateDir) {

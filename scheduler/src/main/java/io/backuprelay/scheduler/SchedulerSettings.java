@@ -20,11 +20,15 @@ public final class SchedulerSettings {
             "the instance's static group member id").documentedDefault("host + state dir");
     public static final Setting<Integer> STREAM_THREADS = Setting.integer("SCHEDULER_STREAM_THREADS", 1, 1, 64,
             "partitions processed in parallel in one instance");
+    public static final Setting<SchedulerConfig.StateStore> STATE_STORE = Setting.choice("SCHEDULER_STATE_STORE",
+            SchedulerConfig.StateStore.ROCKSDB, SchedulerConfig.StateStore.class,
+            "where the schedules live: rocksdb (on disk) or memory (rebuilt from the changelogs at each start)")
+            .documentedDefault("rocksdb; memory in the standalone");
     public static final Setting<Duration> TEST_DAY_LENGTH = Setting.duration("SCHEDULER_TEST_DAY_LENGTH",
             Duration.ofDays(1), "test harness only: how long a day of the backup types' intervals lasts");
 
     public static final List<Setting<?>> ALL = List.of(STATE_DIR, TICK_INTERVAL, MAX_REQUESTS_PER_MINUTE,
-            IN_FLIGHT_TIMEOUT, INSTANCE_ID, STREAM_THREADS, TEST_DAY_LENGTH);
+            IN_FLIGHT_TIMEOUT, INSTANCE_ID, STREAM_THREADS, STATE_STORE, TEST_DAY_LENGTH);
 
     private SchedulerSettings() {
     }

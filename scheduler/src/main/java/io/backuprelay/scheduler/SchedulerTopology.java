@@ -21,6 +21,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -72,9 +73,9 @@ public final class SchedulerTopology {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleProcessor.SCHEDULES),
+                        Stores.keyValueStoreBuilder(store(config, ScheduleProcessor.SCHEDULES),
                                 keys, JsonSerde.forStore(AccountSchedule.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleProcessor.WAKE_INDEX),
+                        Stores.keyValueStoreBuilder(store(config, ScheduleProcessor.WAKE_INDEX),
                                 Serdes.Bytes(), Serdes.ByteArray()));
             }
         };
@@ -93,6 +94,14 @@ public final class SchedulerTopology {
                 .to((key, value, context) -> value.topic(),
                         Produced.with(keys, Serdes.serdeFrom(encoded, (topic, bytes) -> null)));
         return builder.build();
+    }
+
+    /** A store of that name where the configuration keeps the state; either way its changelog topic is the same. */
+    private static KeyValueBytesStoreSupplier store(SchedulerConfig config, String name) {
+        return switch (config.stateStore()) {
+            case ROCKSDB -> Stores.persistentKeyValueStore(name);
+            case MEMORY -> Stores.inMemoryKeyValueStore(name);
+        };
     }
 
     /** A record on its way out: its topic, its JSON, and whether it is a backup event (which the meters count). */

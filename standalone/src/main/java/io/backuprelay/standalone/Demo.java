@@ -11,6 +11,8 @@ import io.backuprelay.scheduler.SchedulerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
+import io.backuprelay.common.service.RunningProcess;
+import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.console.SampleAccount;
 import io.backuprelay.console.auth.Role;
@@ -40,7 +42,7 @@ import java.util.Map;
  * all through the console's API as a platform and its super-administrator would do it. It prints
  * where everything is, and runs until Ctrl-C.
  */
-final class Demo implements Closeable {
+final class Demo implements Closeable, RunningProcess {
 
     private static final String ACCOUNT = "demo";
     private static final String DATABASE = "backuprelay_demo";
@@ -50,6 +52,11 @@ final class Demo implements Closeable {
     private AzuriteProcess azurite;
     private Standalone stack;
     private String consoleUrl;
+
+    @Override
+    public ServiceShell shell() {
+        return stack.shell();
+    }
 
     static Demo start(ConfigSource environment) throws Exception {
         Demo demo = new Demo();

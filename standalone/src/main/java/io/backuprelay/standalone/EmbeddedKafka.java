@@ -87,6 +87,8 @@ public final class EmbeddedKafka implements Closeable {
         props.put("log.cleaner.threads", "1");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         props.put("log.cleaner.io.buffer.size", String.valueOf(128 * 1024));
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.num.partitions", "1");
     }
 
     private static void format(Path logDir) throws Exception {

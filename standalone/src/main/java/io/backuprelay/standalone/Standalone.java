@@ -11,6 +11,7 @@ import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.common.service.ServiceProcess;
+import io.backuprelay.common.service.RunningProcess;
 import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleServer;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * generated master key. Its services share their views of the compacted topics and their plain
  * producers ({@link SharedClients}): one reader thread per topic, not one per service and topic.
  */
-public final class Standalone implements Closeable {
+public final class Standalone implements Closeable, RunningProcess {
 
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
@@ -98,6 +99,7 @@ public final class Standalone implements Closeable {
     }
 
     /** The health of every component, as the endpoints report it. */
+    @Override
     public ServiceShell shell() {
         return shell;
     }
@@ -123,6 +125,9 @@ public final class Standalone implements Closeable {
         putIfUnset(config, defaults, VerifierSettings.STAGING_DIR, dataDir.resolve("drill"));
         putIfUnset(config, defaults, MailVariables.OUTBOX_DIR, dataDir.resolve("outbox"));
         putIfUnset(config, defaults, SchedulerSettings.STATE_DIR, dataDir.resolve("scheduler-state"));
+        // One machine's schedules load from the changelogs in a moment; RocksDB would hold three threads and
+        // native memory for them (docs/benchmarks.md, "Footprint").
+        putIfUnset(config, defaults, SchedulerSettings.STATE_STORE, "memory");
         if (!CommonSettings.MASTER_KEY.isSet(config) && !CommonSettings.MASTER_KEYS.isSet(config)) {
             defaults.put(CommonSettings.MASTER_KEY.name(), localSecret(dataDir.resolve("master.key")));
         }
@@ -139,7 +144,7 @@ public final class Standalone implements Closeable {
         return config.with(defaults);
     }
 
-    private static void putIfUnset(ConfigSource config, Map<String, String> defaults, Setting<Path> setting, Path value) {
+    private static void putIfUnset(ConfigSource config, Map<String, String> defaults, Setting<?> setting, Object value) {
         if (!setting.isSet(config)) {
             defaults.put(setting.name(), value.toString());
         }

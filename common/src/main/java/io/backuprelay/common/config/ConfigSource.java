@@ -3,6 +3,7 @@ package io.backuprelay.common.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The environment (or any map of variables), read once, at start, through the {@link Setting}s each
@@ -77,6 +79,22 @@ public final class ConfigSource {
             case "false" -> false;
             default -> throw new ConfigException(name, "must be true or false, is '" + raw.get() + "'");
         };
+    }
+
+    /** One of the constants of {@code type}, named in any case; anything else names the variable and the choices. */
+    <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(raw.get().trim())) {
+                return constant;
+            }
+        }
+        throw new ConfigException(name, "must be one of " + Arrays.stream(type.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
+                + ", is '" + raw.get() + "'");
     }
 
     int integer(String name, int defaultValue, int min, int max) {

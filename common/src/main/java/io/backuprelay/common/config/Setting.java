@@ -2,6 +2,7 @@ package io.backuprelay.common.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -93,6 +94,12 @@ public record Setting<T>(String name, String defaults, String doc, boolean isSec
     public static Setting<Boolean> bool(String name, boolean fallback, String doc) {
         return new Setting<>(name, Boolean.toString(fallback), doc, false,
                 (source, variable, value) -> source.bool(variable, value), fallback);
+    }
+
+    /** One of an enum's constants, written in lower case in the documentation and accepted in any case. */
+    public static <E extends Enum<E>> Setting<E> choice(String name, E fallback, Class<E> type, String doc) {
+        return new Setting<>(name, fallback.name().toLowerCase(Locale.ROOT), doc, false,
+                (source, variable, value) -> source.choice(variable, value, type), fallback);
     }
 
     public static Setting<Duration> duration(String name, Duration fallback, String doc) {

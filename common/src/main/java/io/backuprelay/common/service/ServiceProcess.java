@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the order given, health and metrics served, the components watched. {@link #close} stops them in
  * the reverse order of their start, so workers finish or cancel their jobs first.
  */
-public final class ServiceProcess implements Closeable {
+public final class ServiceProcess implements Closeable, RunningProcess {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
 
@@ -87,6 +87,7 @@ public final class ServiceProcess implements Closeable {
                 kafka.instanceId(), host, shell.port());
     }
 
+    @Override
     public ServiceShell shell() {
         return shell;
     }

@@ -28,4 +28,16 @@ class ConfigSourceTest {
         assertThatThrownBy(() -> config.required("KAFKA_BOOTSTRAP_SERVERS"))
                 .hasMessage("KAFKA_BOOTSTRAP_SERVERS is required but not set");
     }
+
+    enum Kind { ROCKSDB, MEMORY }
+
+    @Test
+    void aChoiceIsOneOfItsConstantsInAnyCaseOrNamesThem() {
+        ConfigSource config = new ConfigSource(Map.of("STORE", " Memory ", "BAD", "disk"));
+        assertThat(config.choice("STORE", Kind.ROCKSDB, Kind.class)).isEqualTo(Kind.MEMORY);
+        assertThat(config.choice("MISSING", Kind.ROCKSDB, Kind.class)).isEqualTo(Kind.ROCKSDB);
+        assertThatThrownBy(() -> config.choice("BAD", Kind.ROCKSDB, Kind.class))
+                .hasMessage("BAD must be one of rocksdb, memory, is 'disk'");
+        assertThat(Setting.choice("STORE", Kind.ROCKSDB, Kind.class, "where").defaults()).isEqualTo("rocksdb");
+    }
 }
