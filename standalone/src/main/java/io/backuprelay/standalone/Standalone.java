@@ -82,7 +82,7 @@ public final class Standalone implements Closeable, RunningProcess {
     }
 
     private Standalone(IntConsumer exit) {
-        this.shell = new ServiceShell("standalone", exit);
+        this.shell = new ServiceShell("standalone", exit).servedBy(JettyEndpoints::start);
     }
 
     private void startAll(ConfigSource environment, List<ServiceDefinition> services) throws Exception {

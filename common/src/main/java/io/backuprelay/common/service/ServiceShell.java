@@ -1,5 +1,6 @@
 package io.backuprelay.common.service;
 
+import io.backuprelay.common.concurrent.Timers;
 import io.backuprelay.common.health.ComponentHealth;
 import io.backuprelay.common.health.FatalErrors;
 import io.backuprelay.common.health.HealthCheck;
@@ -12,7 +13,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,10 +37,12 @@ public final class ServiceShell implements FatalErrors, Closeable {
     private final List<HealthCheck> components = new CopyOnWriteArrayList<>();
     private final IntConsumer exit;
     private final AtomicBoolean exiting = new AtomicBoolean();
-    private volatile ServiceEndpoints endpoints;
-    private final ScheduledExecutorService watchdog =
-            Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("health-watchdog").factory());
+    private volatile ServiceEndpoints.Server server = ServiceEndpoints.JDK;
+    private volatile ServiceEndpoints.Served endpoints;
+    // A virtual thread: it reads the components' flags every 2 s and waits otherwise. Were the carriers ever all
+    // held, the loops it watches would stall with it, and none of them would be dead, so a platform thread of its
+    // own would find nothing more.
+    private final ScheduledExecutorService watchdog = Timers.single("health-watchdog");
 
     /** @param exit how the process ends on a fatal error ({@code System::exit} in a real process) */
     public ServiceShell(String service, IntConsumer exit) {
@@ -79,9 +81,15 @@ public final class ServiceShell implements FatalErrors, Closeable {
         return health().stream().allMatch(ComponentHealth::ready);
     }
 
+    /** What {@link #serve} serves the endpoints with, instead of the JDK's HTTP server; before {@code serve}. */
+    public ServiceShell servedBy(ServiceEndpoints.Server server) {
+        this.server = server;
+        return this;
+    }
+
     /** Serves the health and metrics endpoints; port 0 picks a free one. */
     public ServiceShell serve(String host, int port) throws IOException {
-        endpoints = ServiceEndpoints.start(host, port, registry, this::health);
+        endpoints = server.start(host, port, path -> ServiceEndpoints.answer(path, registry, this::health));
         return this;
     }
 

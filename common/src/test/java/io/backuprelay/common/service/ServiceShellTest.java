@@ -32,6 +32,8 @@ class ServiceShellTest {
             assertThat(get(shell, "/metrics"))
                     .contains("backuprelay_component_ready{component=\"view-accounts\",service=\"test\"} 0.0")
                     .contains("backuprelay_component_live{component=\"dump-worker\",service=\"test\"} 1.0");
+            assertThat(get(shell, "/health/ready/extra")).startsWith("404 ");
+            assertThat(get(shell, "/")).startsWith("404 ");
         }
     }
 
