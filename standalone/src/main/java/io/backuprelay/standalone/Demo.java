@@ -11,7 +11,6 @@ import io.backuprelay.scheduler.SchedulerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backuprelay.azurite.AzuriteProcess;
 import io.backuprelay.common.config.ConfigSource;
-import io.backuprelay.common.service.RunningProcess;
 import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.json.Json;
 import io.backuprelay.console.SampleAccount;
@@ -42,7 +41,7 @@ import java.util.Map;
  * all through the console's API as a platform and its super-administrator would do it. It prints
  * where everything is, and runs until Ctrl-C.
  */
-final class Demo implements Closeable, RunningProcess {
+final class Demo implements Closeable {
 
     private static final String ACCOUNT = "demo";
     private static final String DATABASE = "backuprelay_demo";
@@ -53,8 +52,8 @@ final class Demo implements Closeable, RunningProcess {
     private Standalone stack;
     private String consoleUrl;
 
-    @Override
-    public ServiceShell shell() {
+    /** The standalone's health. */
+    ServiceShell shell() {
         return stack.shell();
     }
 

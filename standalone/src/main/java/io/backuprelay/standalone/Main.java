@@ -5,6 +5,7 @@ import io.backuprelay.common.config.ConfigException;
 import io.backuprelay.common.config.ConfigSource;
 import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.secret.SecretSealer;
+import io.backuprelay.common.service.HeapCompaction;
 import io.backuprelay.common.service.ServiceMain;
 import io.backuprelay.standalone.restore.RestoreCommand;
 import java.util.Arrays;
@@ -94,10 +95,19 @@ public final class Main {
     }
 
     private static void runDemo() throws Exception {
-        ServiceMain.runUntilStopped("backuprelay-demo", () -> Demo.start(ConfigSource.fromEnvironment()));
+        ServiceMain.runUntilStopped("backuprelay-demo", () -> {
+            Demo demo = Demo.start(ConfigSource.fromEnvironment());
+            HeapCompaction.afterReady(demo.shell()::ready);
+            return demo;
+        });
     }
 
     private static void runStandalone() throws Exception {
-        ServiceMain.runUntilStopped("backuprelay", () -> Standalone.start(ConfigSource.fromEnvironment(), System::exit));
+        ServiceMain.runUntilStopped("backuprelay", () -> {
+            Standalone standalone = Standalone.start(ConfigSource.fromEnvironment(), System::exit);
+            // Its start leaves the old generation full of the broker's and the clients' start-up garbage.
+            HeapCompaction.afterReady(standalone.shell()::ready);
+            return standalone;
+        });
     }
 }

@@ -11,7 +11,6 @@ import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceDefinition;
 import io.backuprelay.common.service.ServiceProcess;
-import io.backuprelay.common.service.RunningProcess;
 import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.topic.Topics;
 import io.backuprelay.console.ConsoleServer;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * generated master key. Its services share their views of the compacted topics and their plain
  * producers ({@link SharedClients}): one reader thread per topic, not one per service and topic.
  */
-public final class Standalone implements Closeable, RunningProcess {
+public final class Standalone implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
@@ -99,7 +98,6 @@ public final class Standalone implements Closeable, RunningProcess {
     }
 
     /** The health of every component, as the endpoints report it. */
-    @Override
     public ServiceShell shell() {
         return shell;
     }

@@ -7,12 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One full collection once a process is ready. Starting a process (the broker, each Kafka client, the JIT's work)
- * promotes tens of MB of short-lived objects into the old generation, which the serial collector keeps committed
- * until its first full collection, many minutes later on an idle process: the idle standalone held 91 MB of old
+ * One full collection once a process is ready, for the standalone. Its start (the broker, a dozen Kafka clients, the
+ * JIT's work) promotes tens of MB of short-lived objects into the old generation, which the serial collector keeps
+ * committed until its first full collection, many minutes later at rest: the idle standalone held 91 MB of old
  * generation for 56 MB alive. Collected once after start, with {@code -XX:-ShrinkHeapInSteps} and
- * {@code MaxHeapFreeRatio=20} (deploy/jvm), the old generation shrinks to what is alive and a fifth more, and the rest
- * goes back to the system (docs/benchmarks.md, "Footprint"). Later full collections keep it so while idle.
+ * {@code MaxHeapFreeRatio=20} (deploy/jvm/standalone.options), the old generation shrinks to what is alive and a fifth
+ * more, and the rest goes back to the system (docs/benchmarks.md, "Footprint"). Not for a service's jar: there, the
+ * collection let the young generation grow to its cap, and the process held more at rest than before.
  */
 public final class HeapCompaction {
 

@@ -41,9 +41,6 @@ public final class ServiceMain {
             System.exit(CONFIG_EXIT);
             return;
         }
-        if (process instanceof RunningProcess running) {
-            HeapCompaction.afterReady(running.shell()::ready);
-        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

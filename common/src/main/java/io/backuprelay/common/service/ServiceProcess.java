@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the order given, health and metrics served, the components watched. {@link #close} stops them in
  * the reverse order of their start, so workers finish or cancel their jobs first.
  */
-public final class ServiceProcess implements Closeable, RunningProcess {
+public final class ServiceProcess implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
 
@@ -87,7 +87,6 @@ public final class ServiceProcess implements Closeable, RunningProcess {
                 kafka.instanceId(), host, shell.port());
     }
 
-    @Override
     public ServiceShell shell() {
         return shell;
     }
