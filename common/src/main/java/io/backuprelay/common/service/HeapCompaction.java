@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * committed until its first full collection, many minutes later at rest: the idle standalone held 91 MB of old
  * generation for 56 MB alive. Collected once after start, with {@code -XX:-ShrinkHeapInSteps} and
  * {@code MaxHeapFreeRatio=20} (deploy/jvm/standalone.options), the old generation shrinks to what is alive and a fifth
- * more, and the rest goes back to the system (docs/benchmarks.md, "Footprint"). Not for a service's jar: there, the
- * collection let the young generation grow to its cap, and the process held more at rest than before.
+ * more, and the rest goes back to the system (docs/benchmarks.md, "Footprint"). Not for a service's jar, whose start
+ * leaves little in the old generation: there it bought nothing (docs/benchmarks.md).
  */
 public final class HeapCompaction {
 
