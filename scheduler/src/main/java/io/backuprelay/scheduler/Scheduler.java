@@ -50,6 +50,7 @@ public final class Scheduler implements Closeable, HealthCheck {
         // The budget is kept per partition; together they make the configured rate.
         int perTask = Math.max(1, (config.maxRequestsPerMinute() + partitions - 1) / partitions);
         Properties props = new Properties();
+        KafkaSettings.quiet(props);
         props.putAll(kafka.clientOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topics().prefix() + SchedulerConfig.APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

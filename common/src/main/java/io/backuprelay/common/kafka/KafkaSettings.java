@@ -90,10 +90,23 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     /** What every client needs, admin clients included: the cluster's address and the client properties set. */
     public Properties common(String clientId) {
         Properties props = new Properties();
+        quiet(props);
         props.putAll(clientOverrides);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return props;
+    }
+
+    /**
+     * No JMX reporter and no metrics pushed to the broker (KIP-714), unless the client properties ask for them: the
+     * clients' metrics reach {@code /metrics} through Micrometer, which reads them from each client. The JMX reporter
+     * registered an MBean for each of a client's hundreds of metrics and brought the JVM's whole management
+     * machinery (250 classes) into every process; the push kept its own copy of each metric's name (docs/benchmarks.md,
+     * "Footprint"). A Streams application takes the same two settings.
+     */
+    public static void quiet(Properties props) {
+        props.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
+        props.put(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, false);
     }
 
     /** The client properties by name only: their values may be credentials (a JAAS config, a key store's password). */
