@@ -20,6 +20,9 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +37,10 @@ class DemoIT {
         Path root = AzuriteProcess.home().getParent().getParent();
         ProcessBuilder builder = new ProcessBuilder(List.of(root.resolve("backuprelay").toString(), "demo"))
                 .directory(root.toFile()).redirectErrorStream(true);
+        int kafkaPort = freePort();
         builder.environment().putAll(Map.of(
                 "BACKUPRELAY_DATA_DIR", dataDir.toString(),
-                "BACKUPRELAY_KAFKA_PORT", Integer.toString(freePort()),
+                "BACKUPRELAY_KAFKA_PORT", Integer.toString(kafkaPort),
                 "BACKUPRELAY_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
                 "BACKUPRELAY_TOPIC_PARTITIONS", "3",
                 "CONSOLE_PORT", Integer.toString(freePort()),
@@ -62,6 +66,17 @@ class DemoIT {
                 assertThat(TestSmtp.text(message)).contains(blobName).contains(container);
             }
             assertThat(printed.get("console")).startsWith("http://127.0.0.1:").contains("#token=" + printed.get("token"));
+
+            // Sized for one machine (docs/operations.md, "Memory and threads"): the embedded broker's internal topics
+            // have one partition each, and the scheduler's schedules live in memory, with nothing of RocksDB on disk.
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort))) {
+                var internal = admin.describeTopics(List.of("__consumer_offsets", "__transaction_state"))
+                        .allTopicNames().get(30, TimeUnit.SECONDS);
+                assertThat(internal.values()).extracting(topic -> topic.partitions().size()).containsExactly(1, 1);
+            }
+            try (Stream<Path> state = Files.walk(dataDir)) {
+                assertThat(state.map(Path::toString)).noneMatch(file -> file.contains("rocksdb"));
+            }
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C
             assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops on SIGTERM").isTrue();

@@ -7,9 +7,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.backuprelay.common.config.ConfigSource;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -75,5 +78,23 @@ class KafkaClientPropertiesTest {
         assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains(PASSWORD));
         assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("KAFKA_PORT names no Kafka client property"));
         assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("10.0.0.7"));
+    }
+
+    @Test
+    void clientsRegisterNoJmxBeansAndPushNoMetricsUnlessTheirPropertiesAskForIt() throws Exception {
+        KafkaSettings kafka = KafkaSettings.from(new ConfigSource(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")));
+        assertThat(kafka.producer("quiet-probe", null)).containsEntry("metric.reporters", "")
+                .containsEntry("enable.metrics.push", false);
+        MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+        try (var producer = new KafkaProducer<String, byte[]>(kafka.producer("quiet-probe", null))) {
+            assertThat(producer.metrics()).as("Micrometer reads these from the client").isNotEmpty();
+            assertThat(beans.queryNames(new ObjectName("kafka.producer:client-id=quiet-probe,*"), null)).isEmpty();
+        }
+
+        KafkaSettings withJmx = KafkaSettings.from(new ConfigSource(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",
+                "KAFKA_METRIC_REPORTERS", "org.apache.kafka.common.metrics.JmxReporter")));
+        try (var producer = new KafkaProducer<String, byte[]>(withJmx.producer("jmx-probe", null))) {
+            assertThat(beans.queryNames(new ObjectName("kafka.producer:client-id=jmx-probe,*"), null)).isNotEmpty();
+        }
     }
 }
