@@ -71,9 +71,11 @@ public final class EmbeddedKafka implements Closeable {
      * One machine's broker, sized for it. Kafka's defaults are a cluster node's: 8 request handlers for each of the
      * broker and the controller, 3 network threads a listener, 10 background threads, 4 group coordinator threads,
      * the share groups' state persister, and a 128 MB dedupe buffer that the log cleaner allocates on the heap for
-     * the compacted topics. Together they held more than half of an idle standalone's threads and heap; what the
-     * standalone's traffic needs is a fraction of that (docs/benchmarks.md, "Footprint"). Each value is the least
-     * Kafka accepts but the cleaner's buffer, which only makes a large compacted topic take more passes.
+     * the compacted topics, and 50 partitions each for the group offsets and the transactions' state (one broker
+     * needs one; a data directory formatted before keeps its 50). Together they held more than half of an idle
+     * standalone's threads and heap; what the standalone's traffic needs is a fraction of that (docs/benchmarks.md,
+     * "Footprint"). Each value is the least Kafka accepts but the cleaner's buffer, which only makes a large
+     * compacted topic take more passes.
      */
     private static void smallFootprint(Properties props) {
         props.put("num.io.threads", "1");

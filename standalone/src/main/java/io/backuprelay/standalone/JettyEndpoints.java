@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -24,8 +26,8 @@ import org.eclipse.jetty.util.thread.ThreadPool;
 /**
  * The standalone's health and metrics endpoints on Jetty, which the console's page brings anyway: its acceptor,
  * selector, requests and timer all on virtual threads, where the JDK's HTTP server held two platform threads at rest
- * (a dispatcher and an idle-connection timer; docs/benchmarks.md, "Footprint"). The service jars, which have no
- * Jetty, keep the JDK's.
+ * (a dispatcher and an idle-connection timer; docs/benchmarks.md, "Footprint"). From JDK 25 only (the standalone picks
+ * it), where a virtual thread waiting in a selector holds no carrier. The service jars keep the JDK's server.
  */
 final class JettyEndpoints implements ServiceEndpoints.Served {
 
@@ -48,7 +50,9 @@ final class JettyEndpoints implements ServiceEndpoints.Served {
         ExecutorService requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("service-endpoints-", 0)
                 .factory());
         Server server = new Server(new VirtualThreads(requests), new ScheduledExecutorScheduler(timer), null);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // as the jars' endpoints: no product and version for a scanner
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);

@@ -1,6 +1,7 @@
 package io.backuprelay.standalone;
 
 import io.backuprelay.blob.EndpointPolicy;
+import io.backuprelay.common.concurrent.Loops;
 import io.backuprelay.common.config.CommonSettings;
 import io.backuprelay.hook.HookSettings;
 import io.backuprelay.common.config.ConfigException;
@@ -10,6 +11,7 @@ import io.backuprelay.common.kafka.KafkaSettings;
 import io.backuprelay.common.kafka.SharedClients;
 import io.backuprelay.common.secret.SecretSealer;
 import io.backuprelay.common.service.ServiceDefinition;
+import io.backuprelay.common.service.ServiceEndpoints;
 import io.backuprelay.common.service.ServiceProcess;
 import io.backuprelay.common.service.ServiceShell;
 import io.backuprelay.common.topic.Topics;
@@ -81,7 +83,10 @@ public final class Standalone implements Closeable {
     }
 
     private Standalone(IntConsumer exit) {
-        this.shell = new ServiceShell("standalone", exit).servedBy(JettyEndpoints::start);
+        // From JDK 25 a virtual thread waiting in a selector holds no carrier; before, Jetty's acceptor and selector
+        // would each hold one, and the JDK's server costs no more.
+        this.shell = new ServiceShell("standalone", exit)
+                .servedBy(Loops.VIRTUAL ? JettyEndpoints::start : ServiceEndpoints.JDK);
     }
 
     private void startAll(ConfigSource environment, List<ServiceDefinition> services) throws Exception {
@@ -116,7 +121,10 @@ public final class Standalone implements Closeable {
                 .findFirst().orElseThrow().port();
     }
 
-    /** Staging, outbox, scheduler state and the master key default to folders of the data directory. */
+    /**
+     * Staging, outbox, the scheduler's state directory and the master key default to folders of the data directory;
+     * the scheduler keeps its schedules in memory unless told otherwise.
+     */
     static ConfigSource withLocalDefaults(ConfigSource config, Path dataDir) throws IOException {
         Map<String, String> defaults = new HashMap<>();
         putIfUnset(config, defaults, CommonSettings.STAGING_DIR, dataDir.resolve("staging"));

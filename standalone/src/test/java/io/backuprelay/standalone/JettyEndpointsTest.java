@@ -40,6 +40,7 @@ class JettyEndpointsTest {
             assertThat(metrics.body())
                     .contains("backuprelay_component_ready{component=\"view-accounts\",service=\"standalone\"} 0.0");
             assertThat(get(shell, "/api/accounts").statusCode()).isEqualTo(404);
+            assertThat(ready.headers().firstValue("Server")).as("no product and version for a scanner").isEmpty();
 
             // Thread.getAllStackTraces lists platform threads only: Jetty's acceptor, selector, requests and timer
             // would show here were any of them on one.

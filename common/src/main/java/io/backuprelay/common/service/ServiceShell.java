@@ -39,9 +39,8 @@ public final class ServiceShell implements FatalErrors, Closeable {
     private final AtomicBoolean exiting = new AtomicBoolean();
     private volatile ServiceEndpoints.Server server = ServiceEndpoints.JDK;
     private volatile ServiceEndpoints.Served endpoints;
-    // A virtual thread: it reads the components' flags every 2 s and waits otherwise. Were the carriers ever all
-    // held, the loops it watches would stall with it, and none of them would be dead, so a platform thread of its
-    // own would find nothing more.
+    // A virtual thread: it reads the components' flags every 2 s and waits otherwise. What it looks for, a component
+    // that is dead, a platform thread of its own would not find sooner.
     private final ScheduledExecutorService watchdog = Timers.single("health-watchdog");
 
     /** @param exit how the process ends on a fatal error ({@code System::exit} in a real process) */
