@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -98,7 +99,12 @@ public final class HookSender implements Closeable {
             http.setEntity(new ByteArrayEntity(request.body(), ContentType.parse(type)));
         }
         Duration deadline = timeout.multipliedBy(2);
-        ScheduledFuture<?> cancel = deadlines.schedule(http::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        // Marked before the cancel: the read it ends may fail before the scheduled task's future counts as done.
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> cancel = deadlines.schedule(() -> {
+            late.set(true);
+            http.cancel();
+        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         HookAnswer answer = null;
         try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
             answer = answer(response, http, start);
@@ -106,8 +112,7 @@ public final class HookSender implements Closeable {
             return refusal(e, request.url(), start);
         } catch (IOException | RuntimeException e) {
             if (answer == null) { // else: closing a connection this client ended itself, after the answer
-                boolean late = cancel.isDone() && !cancel.isCancelled();
-                return late ? HookAnswer.none("no complete answer from " + originOf(request.url()) + " within "
+                return late.get() ? HookAnswer.none("no complete answer from " + originOf(request.url()) + " within "
                         + deadline, since(start)) : HookAnswer.none(describe(e, request.url()), since(start));
             }
         } finally {
